@@ -1,0 +1,169 @@
+"""All settings, driven by the environment (one module, as in healthchecks).
+
+Environment variables:
+    DATABASE_URL                 PostgreSQL in production, e.g. postgres://user@host/db.
+                                 Default: SQLite file ./var/skolkvalitet.sqlite3.
+    SECRET_KEY                   Django's signing key. Default: a random key kept in
+                                 ./var/secret_key (fine for the embedded default only).
+    SKOLKVALITET_PSEUDONYM_KEY   Key of the keyed hash that replaces personnummer.
+                                 Default: a random key kept in ./var/pseudonym_key.
+    SKOLKVALITET_VAR_DIR         Where the embedded default keeps its files (./var).
+    DEBUG                        "1"/"true" for development. Default off.
+    ALLOWED_HOSTS                Comma-separated. Default: 127.0.0.1,localhost.
+    CSRF_TRUSTED_ORIGINS         Comma-separated origins, for deployment behind a proxy.
+    SECURE_SSL                   "1" behind TLS: secure cookies, HSTS, SSL redirect.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _key_from_env_or_file(name: str, path: Path) -> tuple[str, bool]:
+    """Return (key, came_from_file). The file is created with a random key if missing."""
+    value = os.environ.get(name)
+    if value:
+        return value, False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip(), True
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/skolkvalitet
+VAR_DIR = Path(os.environ.get("SKOLKVALITET_VAR_DIR", Path.cwd() / "var")).resolve()
+
+DEBUG = _env_bool("DEBUG")
+SECRET_KEY, SECRET_KEY_FROM_FILE = _key_from_env_or_file("SECRET_KEY", VAR_DIR / "secret_key")
+PSEUDONYM_KEY, PSEUDONYM_KEY_FROM_FILE = _key_from_env_or_file(
+    "SKOLKVALITET_PSEUDONYM_KEY", VAR_DIR / "pseudonym_key"
+)
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "skolkvalitet.organisation",
+    "skolkvalitet.results",
+    "skolkvalitet.ingest",
+    "skolkvalitet.quality",
+    "skolkvalitet.web",
+    "skolkvalitet.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "skolkvalitet.config.urls"
+WSGI_APPLICATION = "skolkvalitet.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'skolkvalitet.sqlite3'}",
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    # Test database next to the real one, not in memory: the browser tests share it
+    # with a live server thread.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_skolkvalitet.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "start"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 60 * 60
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if _env_bool("SECURE_SSL"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}

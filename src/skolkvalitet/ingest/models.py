@@ -1,0 +1,31 @@
+"""Import batches: every write of facts belongs to one, so it can be traced and rolled back.
+A batch's id is the data version that materialised indicators and frozen reports record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BatchStatus(models.TextChoices):
+    APPLIED = "applied", _("Inläst")
+    ROLLED_BACK = "rolled_back", _("Återställd")
+
+
+class ImportBatch(models.Model):
+    kind = models.CharField(max_length=32)  # "grades", "pupils", "demo", ...
+    source_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    rows = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=BatchStatus.choices, default="applied")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_name} ({self.created_at:%Y-%m-%d})"

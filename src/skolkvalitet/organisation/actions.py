@@ -1,0 +1,70 @@
+"""Every write to the organisation: named, atomic, validating functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from skolkvalitet.organisation.identity import PersonalNumber, pseudonym_for
+from skolkvalitet.organisation.models import Node, NodeKind, Pupil, RoleAssignment
+from skolkvalitet.organisation.models.nodes import ALLOWED_PARENTS
+from skolkvalitet.organisation.roles import ROLE_SPECS
+
+
+@transaction.atomic
+def node_create(*, kind: str, name: str, parent: Node | None = None, **fields) -> Node:
+    """Create a node under `parent` and give it its materialised path."""
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in ALLOWED_PARENTS[kind]:
+        raise ValidationError(
+            _("En %(kind)s kan inte ligga under %(parent)s.")
+            % {"kind": NodeKind(kind).label, "parent": parent_kind or "-"}
+        )
+    node = Node.objects.create(kind=kind, name=name, parent=parent, path="", **fields)
+    node.path = f"{parent.path if parent else '/'}{node.pk}/"
+    node.save(update_fields=["path"])
+    return node
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    user,
+    node: Node,
+    role: str,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> RoleAssignment:
+    """Grant `role` on `node` (reaching its subtree). Idempotent for the same triple."""
+    spec = ROLE_SPECS[role]
+    if spec.time_limited and valid_until is None:
+        raise ValidationError(_("Rollen måste ha ett slutdatum."))
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ValidationError(_("Slutdatum ligger före startdatum."))
+    assignment, _created = RoleAssignment.objects.update_or_create(
+        user=user,
+        node=node,
+        role=role,
+        defaults={"valid_from": valid_from, "valid_until": valid_until},
+    )
+    return assignment
+
+
+def role_revoke(*, user, node: Node, role: str) -> int:
+    deleted, _detail = RoleAssignment.objects.filter(user=user, node=node, role=role).delete()
+    return deleted
+
+
+@transaction.atomic
+def pupil_get_or_create(*, number: PersonalNumber, **attributes) -> tuple[Pupil, bool]:
+    """The pupil behind a validated personnummer; created with gender and birth year
+    derived from the number when not yet known. Only the pseudonym is stored."""
+    defaults = {
+        "birth_year": number.birth_year,
+        "legal_gender": number.legal_gender,
+        **attributes,
+    }
+    return Pupil.objects.get_or_create(pseudonym=pseudonym_for(number), defaults=defaults)

@@ -1,0 +1,125 @@
+"""The organisation tree: organiser (huvudman) → areas → school units (skolenheter) → groups.
+
+One table holds every node, with a materialised path ("/1/4/17/") so that a subtree is one
+indexed prefix query. Roles are granted on a node and reach its subtree (see scopes.py).
+The proxy models Organizer, Area, SchoolUnit and Group give each kind its own manager.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NodeKind(models.TextChoices):
+    ORGANIZER = "organizer", _("Huvudman")
+    AREA = "area", _("Område")
+    UNIT = "unit", _("Skolenhet")
+    GROUP = "group", _("Grupp")
+
+
+# The kinds a node of each kind may hang under.
+ALLOWED_PARENTS: dict[str, tuple[str | None, ...]] = {
+    NodeKind.ORGANIZER: (None,),
+    NodeKind.AREA: (NodeKind.ORGANIZER, NodeKind.AREA),
+    NodeKind.UNIT: (NodeKind.ORGANIZER, NodeKind.AREA),
+    NodeKind.GROUP: (NodeKind.UNIT,),
+}
+
+
+class SchoolForm(models.TextChoices):
+    """SS 12000's SchoolTypesEnum (the codes Skolverket's registers use too)."""
+
+    FS = "FS", _("Förskola")
+    FKLASS = "FKLASS", _("Förskoleklass")
+    FTH = "FTH", _("Fritidshem")
+    GR = "GR", _("Grundskola")
+    GRS = "GRS", _("Anpassad grundskola")
+    GY = "GY", _("Gymnasieskola")
+    GYS = "GYS", _("Anpassad gymnasieskola")
+    VUX = "VUX", _("Kommunal vuxenutbildning")
+
+
+class Node(models.Model):
+    kind = models.CharField(max_length=16, choices=NodeKind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    name = models.CharField(_("namn"), max_length=200)
+    # Organizer: organisationsnummer or municipality code; unit: 8-digit skolenhetskod;
+    # group: the group's short name ("7A").
+    code = models.CharField(_("kod"), max_length=32, blank=True)
+    municipality_code = models.CharField(_("kommunkod"), max_length=4, blank=True)
+    # Units: the school forms and year groups (0 = förskoleklass) they run.
+    school_forms = models.JSONField(default=list, blank=True)
+    year_groups = models.JSONField(default=list, blank=True)
+    # Groups: the academic year, school form and year group they belong to.
+    academic_year = models.ForeignKey(
+        "organisation.AcademicYear", null=True, blank=True, on_delete=models.PROTECT
+    )
+    school_form = models.CharField(max_length=8, choices=SchoolForm.choices, blank=True)
+    year_group = models.SmallIntegerField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(kind="unit"),
+                name="unique_skolenhetskod",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "path"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def is_within(self, other: Node) -> bool:
+        """True if this node is `other` or lies below it."""
+        return self.path.startswith(other.path)
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/")]
+
+
+class _KindManager(models.Manager):
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=self.kind)
+
+
+class Organizer(Node):
+    objects = _KindManager(NodeKind.ORGANIZER)
+
+    class Meta:
+        proxy = True
+
+
+class Area(Node):
+    objects = _KindManager(NodeKind.AREA)
+
+    class Meta:
+        proxy = True
+
+
+class SchoolUnit(Node):
+    objects = _KindManager(NodeKind.UNIT)
+
+    class Meta:
+        proxy = True
+
+
+class Group(Node):
+    objects = _KindManager(NodeKind.GROUP)
+
+    class Meta:
+        proxy = True

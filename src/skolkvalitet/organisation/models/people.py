@@ -1,0 +1,146 @@
+"""Pupils, their enrolments, and staff.
+
+A person is known by a keyed pseudonym of their personnummer (identity.py); the number
+itself is never stored.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from skolkvalitet.organisation.models.nodes import SchoolForm
+
+
+class LegalGender(models.TextChoices):
+    """Juridiskt kön, as in Skolverket's statistics and SS 12000."""
+
+    FEMALE = "F", _("Flicka")
+    MALE = "M", _("Pojke")
+
+
+class EducationLevel(models.IntegerChoices):
+    """Parents' education on Skolverket's three-level scale (as used by SALSA)."""
+
+    PRE_UPPER_SECONDARY = 1, _("Förgymnasial")
+    UPPER_SECONDARY = 2, _("Gymnasial")
+    POST_SECONDARY = 3, _("Eftergymnasial")
+
+
+class Pupil(models.Model):
+    pseudonym = models.CharField(max_length=64, unique=True)
+    given_name = models.CharField(_("förnamn"), max_length=100, blank=True)
+    family_name = models.CharField(_("efternamn"), max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("födelseår"))
+    legal_gender = models.CharField(_("juridiskt kön"), max_length=1, choices=LegalGender.choices)
+    # Date of arrival in Sweden for pupils born abroad; "newly arrived" (nyanländ) is then
+    # derived per period: arrived less than four years before.
+    arrival_date = models.DateField(_("invandringsdatum"), null=True, blank=True)
+    # Highest education of the parents (1–3) and the parents' mean (1.0–3.0, SALSA's input).
+    parents_highest_education = models.PositiveSmallIntegerField(
+        _("föräldrarnas högsta utbildningsnivå"),
+        choices=EducationLevel.choices,
+        null=True,
+        blank=True,
+    )
+    parents_mean_education = models.FloatField(
+        _("föräldrarnas genomsnittliga utbildningsnivå"), null=True, blank=True
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["birth_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip() or f"Elev {self.pk}"
+
+    def is_newly_arrived_on(self, day) -> bool:
+        """Nyanländ: came to Sweden less than four years before `day`."""
+        if self.arrival_date is None:
+            return False
+        four_years_after = self.arrival_date.replace(year=self.arrival_date.year + 4)
+        return day < four_years_after
+
+
+class Enrolment(models.Model):
+    """A pupil's placement in one unit (and group) during one academic year."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="enrolments")
+    academic_year = models.ForeignKey("organisation.AcademicYear", on_delete=models.PROTECT)
+    unit = models.ForeignKey(
+        "organisation.Node", on_delete=models.PROTECT, related_name="unit_enrolments"
+    )
+    group = models.ForeignKey(
+        "organisation.Node",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_enrolments",
+    )
+    school_form = models.CharField(max_length=8, choices=SchoolForm.choices)
+    # Årskurs: 0 = förskoleklass, 1–9 grundskola, 1–3 gymnasieskola; null in förskola.
+    year_group = models.SmallIntegerField(null=True, blank=True)
+    reads_sva = models.BooleanField(_("läser svenska som andraspråk"), default=False)
+    special_support = models.BooleanField(_("särskilt stöd (åtgärdsprogram)"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "academic_year", "unit"], name="unique_enrolment"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["academic_year", "unit"]),
+            models.Index(fields=["academic_year", "group"]),
+        ]
+
+
+class StaffMember(models.Model):
+    pseudonym = models.CharField(max_length=64, unique=True)
+    given_name = models.CharField(_("förnamn"), max_length=100, blank=True)
+    family_name = models.CharField(_("efternamn"), max_length=100, blank=True)
+    # Lärarlegitimation or förskollärarlegitimation.
+    has_teacher_certification = models.BooleanField(_("legitimation"), default=False)
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip() or f"Personal {self.pk}"
+
+
+class StaffCertification(models.Model):
+    """Behörighet: the certification covers this subject in these year groups."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="certifications")
+    subject = models.ForeignKey("results.Subject", on_delete=models.PROTECT)
+    school_form = models.CharField(max_length=8, choices=SchoolForm.choices)
+    year_from = models.SmallIntegerField()
+    year_to = models.SmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "subject", "school_form", "year_from"],
+                name="unique_certification",
+            ),
+        ]
+
+
+class StaffRole(models.TextChoices):
+    TEACHER = "teacher", _("Lärare")
+    PRESCHOOL_TEACHER = "preschool_teacher", _("Förskollärare")
+    CHILDMINDER = "childminder", _("Barnskötare")
+    HEAD = "head", _("Rektor")
+    OTHER = "other", _("Övrig personal")
+
+
+class StaffEmployment(models.Model):
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="employments")
+    unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
+    academic_year = models.ForeignKey("organisation.AcademicYear", on_delete=models.PROTECT)
+    role = models.CharField(max_length=24, choices=StaffRole.choices)
+    fte = models.DecimalField(_("tjänstgöringsgrad"), max_digits=4, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "unit", "academic_year", "role"], name="unique_employment"
+            ),
+        ]

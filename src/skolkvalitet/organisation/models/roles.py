@@ -1,0 +1,36 @@
+"""Roles granted on a node of the organisation tree; what each role may do is in
+organisation/roles.py (ROLE_SPECS)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ORGANIZER_ADMIN = "organizer_admin", _("Förvaltningsledning")
+    ANALYST = "analyst", _("Kvalitetsstrateg / analytiker")
+    UNIT_HEAD = "unit_head", _("Rektor / förskolechef")
+    TEACHER = "teacher", _("Lärare / förskollärare")
+    BOARD = "board", _("Nämnd")
+    COACH = "coach", _("Metodstöd / extern handledare")
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    node = models.ForeignKey("organisation.Node", on_delete=models.CASCADE)
+    role = models.CharField(max_length=24, choices=Role.choices)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "node", "role"], name="unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.node}"

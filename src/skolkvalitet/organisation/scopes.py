@@ -1,0 +1,109 @@
+"""The one place that decides what a user may see.
+
+A role is granted on a node and reaches that node's whole subtree, never its parent or its
+siblings. `scope_for(user)` collects a user's valid grants; every query of nodes, pupils or
+facts in views and selectors goes through the Scope it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from skolkvalitet.organisation.models import Enrolment, Node, Pupil, RoleAssignment
+from skolkvalitet.organisation.roles import ROLE_SPECS
+
+
+def path_prefix_q(field: str, paths: list[str]) -> Q:
+    """Q matching rows whose `field` (a materialised path) lies under any of `paths`."""
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+
+
+@dataclass(frozen=True)
+class Grant:
+    node_id: int
+    path: str
+    role: str
+
+    @property
+    def pupil_access(self) -> bool:
+        return ROLE_SPECS[self.role].pupil_access
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    grants: tuple[Grant, ...]
+
+    # -- questions about one node ------------------------------------------------------
+    def roles_on(self, node: Node) -> set[str]:
+        """The roles that reach `node` (granted on it or on an ancestor)."""
+        return {g.role for g in self.grants if node.path.startswith(g.path)}
+
+    def can_see(self, node: Node) -> bool:
+        return any(node.path.startswith(g.path) for g in self.grants)
+
+    def can_see_pupils_in(self, node: Node) -> bool:
+        return any(node.path.startswith(g.path) and g.pupil_access for g in self.grants)
+
+    def must_suppress(self, node: Node) -> bool:
+        """Aggregates for `node` must be suppressed: no role here gives pupil access."""
+        return not self.can_see_pupils_in(node)
+
+    # -- querysets -----------------------------------------------------------------------
+    @property
+    def is_empty(self) -> bool:
+        return not self.grants
+
+    def paths(self, *, pupil_access_only: bool = False) -> list[str]:
+        """The granted paths, with paths inside another granted path folded into it."""
+        paths = sorted({g.path for g in self.grants if g.pupil_access or not pupil_access_only})
+        # Drop paths inside another granted path: the outer one already covers them.
+        return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+    def nodes(self) -> QuerySet[Node]:
+        """Every node the user may see aggregates for."""
+        return Node.objects.filter(path_prefix_q("path", self.paths()))
+
+    def top_nodes(self) -> QuerySet[Node]:
+        """The nodes the grants sit on, with nested grants folded into their outer one."""
+        return Node.objects.filter(path__in=self.paths()).order_by("path")
+
+    def enrolments(self, *, pupil_access_only: bool = True) -> QuerySet[Enrolment]:
+        """Enrolments whose pupils the user may see one by one (or, with
+        pupil_access_only=False, count in aggregates).
+
+        A grant on a unit (or above) covers every enrolment at the unit; a grant on a group
+        covers only the enrolments in that group.
+        """
+        paths = self.paths(pupil_access_only=pupil_access_only)
+        if not paths:
+            return Enrolment.objects.none()
+        return Enrolment.objects.filter(
+            path_prefix_q("unit__path", paths) | path_prefix_q("group__path", paths)
+        )
+
+    def pupils(self) -> QuerySet[Pupil]:
+        return Pupil.objects.filter(pk__in=self.enrolments().values("pupil_id"))
+
+
+def scope_for(user, *, on: dt.date | None = None) -> Scope:
+    """The scope of `user` on the day `on` (default today). Anonymous users get none;
+    superusers get the same as anyone else: their grants."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope(user_id=None, grants=())
+    on = on or timezone.localdate()
+    rows = (
+        RoleAssignment.objects.filter(user=user, node__is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .values_list("node_id", "node__path", "role")
+    )
+    return Scope(user_id=user.pk, grants=tuple(Grant(*row) for row in rows))

@@ -1,0 +1,89 @@
+"""Cross-table reads about the organisation. Each takes a Scope: nothing is read outside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.organisation.scopes import Scope
+
+
+def academic_year_current(*, on: dt.date | None = None) -> AcademicYear | None:
+    """The academic year running on `on` (default today), else the latest that has started,
+    else the earliest there is."""
+    on = on or timezone.localdate()
+    years = AcademicYear.objects.all()
+    return (
+        years.filter(start_date__lte=on, end_date__gte=on).first()
+        or years.filter(start_date__lte=on).order_by("-start_date").first()
+        or years.order_by("start_date").first()
+    )
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit: Node
+    area_name: str
+    pupils: int
+    girls: int
+    boys: int
+
+
+def units_with_pupil_counts(*, scope: Scope, academic_year: AcademicYear) -> list[UnitRow]:
+    """The units in scope with their enrolled pupils in `academic_year` (one query)."""
+    units = (
+        scope.nodes()
+        .filter(kind=NodeKind.UNIT)
+        .select_related("parent")
+        .annotate(
+            n_pupils=Count(
+                "unit_enrolments",
+                filter=Q(unit_enrolments__academic_year=academic_year),
+            ),
+            n_girls=Count(
+                "unit_enrolments",
+                filter=Q(
+                    unit_enrolments__academic_year=academic_year,
+                    unit_enrolments__pupil__legal_gender="F",
+                ),
+            ),
+        )
+        .order_by("path")
+    )
+    return [
+        UnitRow(
+            unit=u,
+            area_name=u.parent.name if u.parent and u.parent.kind == NodeKind.AREA else "",
+            pupils=u.n_pupils,
+            girls=u.n_girls,
+            boys=u.n_pupils - u.n_girls,
+        )
+        for u in units
+    ]
+
+
+def groups_with_pupil_counts(*, scope: Scope, academic_year: AcademicYear) -> list[Node]:
+    """Groups in scope for the year, each annotated with `n_pupils`."""
+    return list(
+        scope.nodes()
+        .filter(kind=NodeKind.GROUP, academic_year=academic_year)
+        .select_related("parent")
+        .annotate(n_pupils=Count("group_enrolments"))
+        .order_by("path")
+    )
+
+
+def pupil_count_in_scope(*, scope: Scope, academic_year: AcademicYear) -> int:
+    """Pupils enrolled in the scope's nodes in the year (by unit, or by group for group
+    grants)."""
+    return (
+        scope.enrolments(pupil_access_only=False)
+        .filter(academic_year=academic_year)
+        .values("pupil_id")
+        .distinct()
+        .count()
+    )

@@ -1,0 +1,58 @@
+"""Views validate input, ask selectors within the user's scope, and render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from skolkvalitet.organisation.models import NodeKind
+from skolkvalitet.organisation.roles import ROLE_SPECS
+from skolkvalitet.organisation.scopes import scope_for
+from skolkvalitet.organisation.selectors import (
+    academic_year_current,
+    groups_with_pupil_counts,
+    pupil_count_in_scope,
+    units_with_pupil_counts,
+)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    year = academic_year_current()
+    top_nodes = list(scope.top_nodes())
+    grants = [
+        {
+            "node": next((n for n in top_nodes if n.pk == g.node_id), None),
+            "role": g.role,
+            "spec": ROLE_SPECS[g.role],
+        }
+        for g in scope.grants
+    ]
+    units = units_with_pupil_counts(scope=scope, academic_year=year) if year else []
+    # Someone whose grants are all on groups (a teacher) sees their groups instead.
+    only_groups = bool(top_nodes) and all(n.kind == NodeKind.GROUP for n in top_nodes)
+    groups = (
+        groups_with_pupil_counts(scope=scope, academic_year=year) if year and only_groups else []
+    )
+    context = {
+        "scope": scope,
+        "grants": grants,
+        "year": year,
+        "units": units,
+        "groups": groups,
+        "only_groups": only_groups,
+        "pupils_total": pupil_count_in_scope(scope=scope, academic_year=year) if year else 0,
+    }
+    return render(request, "web/start.html", context)
