@@ -1,0 +1,59 @@
+"""`skolkvalitet demo`: build the fictional municipality and serve the app."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from skolkvalitet.demo.builder import DEMO_PASSWORD, demo_build
+
+
+def _n(number: int) -> str:
+    """12 345 as Swedish writes it."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+class Command(BaseCommand):
+    help = (
+        "Build (once) the demo organiser Ekbacka kommun in the configured database and serve "
+        "the app at http://127.0.0.1:8000."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Only build; do not serve.")
+        parser.add_argument("--seed", type=int, default=20261123)
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, no_serve: bool, seed: int, addrport: str, **options):
+        verbosity = options["verbosity"]
+        call_command("migrate", interactive=False, verbosity=0)
+        started = time.perf_counter()
+        try:
+            result = demo_build(
+                seed=seed, progress=(lambda m: self.stdout.write(m)) if verbosity else None
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if result.built:
+            c = result.counts
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo byggd på {time.perf_counter() - started:.1f} s: "
+                    f"{_n(sum(c.values()))} rader ({_n(c['pupils'])} elever, "
+                    f"{_n(c['grades'])} betyg, {_n(c['assessments'])} bedömningar)."
+                )
+            )
+        else:
+            self.stdout.write("Demon finns redan i databasen; inget ändrat.")
+        self.stdout.write("\nInloggningar (lösenord för alla: %s):" % DEMO_PASSWORD)
+        for login in result.logins:
+            self.stdout.write(
+                f"  {login.username:<12} {login.full_name:<20} {login.role} – {login.node_name}"
+            )
+        if no_serve:
+            return
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"\nÖppna http://{addrport}/ i webbläsaren. Avsluta med Ctrl-C.\n")
+        call_command("runserver", addrport, use_reloader=False)
