@@ -438,7 +438,7 @@ class _Generator:
                     mask = at & (pop["stage"] == GR) & (pop["step"] == yg)
                     if not mask.any():
                         continue
-                    k = max(1, int(round(mask.sum() / 26)))
+                    k = max(1, round(mask.sum() / 26))
                     for g in range(k):
                         name = f"{'F' if yg == 0 else yg}{'ABCDEFG'[g]}"
                         group_of[mask & (pop["pupil"] % k == g)] = len(groups)

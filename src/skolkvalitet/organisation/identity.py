@@ -23,7 +23,9 @@ from django.utils.translation import gettext_lazy as _
 FEMALE = "F"
 MALE = "M"
 
-_PATTERN = re.compile(r"^(?P<century>\d{2})?(?P<yymmdd>\d{6})(?P<sep>[-+]?)(?P<serial>\d{4})$")
+_PATTERN = re.compile(
+    r"^(?P<century>[0-9]{2})?(?P<yymmdd>[0-9]{6})(?P<sep>[-+]?)(?P<serial>[0-9]{4})$"
+)
 
 
 class InvalidPersonalNumber(ValueError):
@@ -89,11 +91,14 @@ def parse_personal_number(text: str, *, today: dt.date | None = None) -> Persona
 
     if century:
         year = int(century) * 100 + yy
+    elif sep == "+":
+        # '+' from 1 January of the year the holder turns 100 (18 § folkbokföringslagen):
+        # the latest year ending in YY that is at least a hundred years ago.
+        latest = today.year - 100
+        year = latest - (latest - yy) % 100
     else:
         year = (today.year // 100) * 100 + yy
         if (year, month, day) > (today.year, today.month, today.day):
-            year -= 100
-        if sep == "+":
             year -= 100
     try:
         birth_date = dt.date(year, month, day)

@@ -47,7 +47,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demon finns redan i databasen; inget ändrat.")
-        self.stdout.write("\nInloggningar (lösenord för alla: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nInloggningar (lösenord för alla: {DEMO_PASSWORD}):")
         for login in result.logins:
             self.stdout.write(
                 f"  {login.username:<12} {login.full_name:<20} {login.role} – {login.node_name}"

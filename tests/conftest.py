@@ -1,0 +1,185 @@
+"""Shared fixtures: a small organiser and one named user per role.
+
+The tree (every node built through actions.node_create)::
+
+    organizer  Exempelstads kommun
+    ├── area_north  Norr
+    │   ├── unit_n1  Norrskolan        group_n1a 7A, group_n1b 7B
+    │   └── unit_n2  Björkskolan       group_n2a 8A, group_n2b 8B
+    └── area_south  Söder
+        ├── unit_s1  Söderskolan       group_s1a 7A, group_s1b 7B
+        └── unit_s2  Ekskolan          group_s2a 9A, group_s2b 9B
+
+Pupils enrolled in `year` (2024/25), named so expected sets read as names:
+
+    group_n1a  Alva (F), Bella (F), Cesar (M)
+    group_n1b  David (M)
+    unit_n1    Elsa (F)              enrolled at the unit, in no group
+    group_n2a  Frida (F), Gustav (M)
+    group_s1a  Hanna (F), Ida (F)
+    group_s2b  Josef (M)
+
+Users, one per role (`users.<role>`), granted on a representative node:
+
+    organizer_admin  agnes     on organizer
+    analyst          anders    on organizer
+    board            birgitta  on organizer
+    unit_head        rut       on unit_n1
+    teacher          lars      on group_n1a
+    coach            maja      on area_south, until 90 days from today
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from skolkvalitet.organisation import actions
+from skolkvalitet.organisation.identity import make_personal_number, parse_personal_number
+from skolkvalitet.organisation.models import AcademicYear, Enrolment, NodeKind, Role, SchoolForm
+
+NODE_NAMES = (
+    "organizer",
+    "area_north",
+    "unit_n1",
+    "group_n1a",
+    "group_n1b",
+    "unit_n2",
+    "group_n2a",
+    "group_n2b",
+    "area_south",
+    "unit_s1",
+    "group_s1a",
+    "group_s1b",
+    "unit_s2",
+    "group_s2a",
+    "group_s2b",
+)
+
+# (given name, birth date, three-digit serial: odd for boys, even for girls, node)
+PUPILS = (
+    ("Alva", dt.date(2011, 3, 14), 242, "group_n1a"),
+    ("Bella", dt.date(2011, 7, 2), 384, "group_n1a"),
+    ("Cesar", dt.date(2011, 11, 30), 157, "group_n1a"),
+    ("David", dt.date(2011, 1, 9), 311, "group_n1b"),
+    ("Elsa", dt.date(2011, 5, 21), 428, "unit_n1"),
+    ("Frida", dt.date(2010, 2, 28), 266, "group_n2a"),
+    ("Gustav", dt.date(2010, 8, 8), 473, "group_n2a"),
+    ("Hanna", dt.date(2011, 9, 17), 120, "group_s1a"),
+    ("Ida", dt.date(2011, 12, 24), 582, "group_s1a"),
+    ("Josef", dt.date(2009, 4, 1), 639, "group_s2b"),
+)
+
+# The node each user's role is granted on.
+GRANTED_ON = {
+    Role.ORGANIZER_ADMIN: "organizer",
+    Role.ANALYST: "organizer",
+    Role.BOARD: "organizer",
+    Role.UNIT_HEAD: "unit_n1",
+    Role.TEACHER: "group_n1a",
+    Role.COACH: "area_south",
+}
+
+USERNAMES = {
+    Role.ORGANIZER_ADMIN: "agnes",
+    Role.ANALYST: "anders",
+    Role.BOARD: "birgitta",
+    Role.UNIT_HEAD: "rut",
+    Role.TEACHER: "lars",
+    Role.COACH: "maja",
+}
+
+
+@pytest.fixture
+def year(db) -> AcademicYear:
+    return AcademicYear.objects.create(
+        code="2024/25", start_date=dt.date(2024, 8, 19), end_date=dt.date(2025, 6, 13)
+    )
+
+
+@pytest.fixture
+def org(db, year) -> SimpleNamespace:
+    """The tree above with its pupils; `org.pupils` maps given name → Pupil,
+    `org.enrolments` given name → Enrolment, `org.nodes` attribute name → Node."""
+    ns = SimpleNamespace(year=year)
+    ns.organizer = actions.node_create(
+        kind=NodeKind.ORGANIZER, name="Exempelstads kommun", code="2120000001"
+    )
+    ns.area_north = actions.node_create(kind=NodeKind.AREA, name="Norr", parent=ns.organizer)
+    ns.area_south = actions.node_create(kind=NodeKind.AREA, name="Söder", parent=ns.organizer)
+    units = {
+        "unit_n1": ("Norrskolan", ns.area_north, "10000001", ("7A", "7B"), 7),
+        "unit_n2": ("Björkskolan", ns.area_north, "10000002", ("8A", "8B"), 8),
+        "unit_s1": ("Söderskolan", ns.area_south, "20000001", ("7A", "7B"), 7),
+        "unit_s2": ("Ekskolan", ns.area_south, "20000002", ("9A", "9B"), 9),
+    }
+    for attr, (name, area, code, groups, year_group) in units.items():
+        unit = actions.node_create(
+            kind=NodeKind.UNIT,
+            name=name,
+            parent=area,
+            code=code,
+            school_forms=[SchoolForm.GR],
+            year_groups=[7, 8, 9],
+        )
+        setattr(ns, attr, unit)
+        for suffix, group_code in zip("ab", groups, strict=True):
+            group = actions.node_create(
+                kind=NodeKind.GROUP,
+                name=f"{name} {group_code}",
+                parent=unit,
+                code=group_code,
+                academic_year=year,
+                school_form=SchoolForm.GR,
+                year_group=year_group,
+            )
+            setattr(ns, f"group_{attr[5:]}{suffix}", group)
+    ns.nodes = {name: getattr(ns, name) for name in NODE_NAMES}
+
+    ns.pupils, ns.enrolments = {}, {}
+    for given_name, birth_date, serial, node_attr in PUPILS:
+        number = parse_personal_number(make_personal_number(birth_date, serial))
+        pupil, _created = actions.pupil_get_or_create(number=number, given_name=given_name)
+        node = ns.nodes[node_attr]
+        is_group = node.kind == NodeKind.GROUP
+        ns.pupils[given_name] = pupil
+        ns.enrolments[given_name] = Enrolment.objects.create(
+            pupil=pupil,
+            academic_year=year,
+            unit=node.parent if is_group else node,
+            group=node if is_group else None,
+            school_form=SchoolForm.GR,
+            year_group=node.year_group if is_group else 7,
+        )
+    return ns
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("name", is_active=True) → a saved user without roles."""
+
+    def make(username: str, **fields):
+        return get_user_model().objects.create_user(username=username, password=None, **fields)
+
+    return make
+
+
+@pytest.fixture
+def users(org, make_user) -> SimpleNamespace:
+    """One user per role, attribute named after the role (users.unit_head)."""
+    ns = SimpleNamespace()
+    coach_until = timezone.localdate() + dt.timedelta(days=90)
+    for role, username in USERNAMES.items():
+        user = make_user(username)
+        actions.role_grant(
+            user=user,
+            node=org.nodes[GRANTED_ON[role]],
+            role=role,
+            valid_until=coach_until if role == Role.COACH else None,
+        )
+        setattr(ns, role.value, user)
+    return ns
