@@ -183,3 +183,9 @@ def users(org, make_user) -> SimpleNamespace:
         )
         setattr(ns, role.value, user)
     return ns
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness only slows the suite down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -55,6 +55,7 @@ UNITS: tuple[UnitDef, ...] = (
     # Södra: harbour district with more newly arrived families, two F–9 schools.
     UnitDef("ekorren", "Förskolan Ekorren", AREAS[2], "99300101", "preschool", 22, 0, -0.3),
     UnitDef("havsornen", "Förskolan Havsörnen", AREAS[2], "99300102", "preschool", 20, 0, -0.4),
+    UnitDef("kotten", "Förskolan Kotten", AREAS[2], "99300104", "preschool", 16, 0, -0.1),
     UnitDef("sjostjarnan", "Förskolan Sjöstjärnan", AREAS[2], "99300103", "preschool", 18, 0, -0.2),
     UnitDef("sjovik", "Sjöviksskolan", AREAS[2], "99300201", "f6", 47, -0.05, -0.3, "hamn", 0.70),
     UnitDef("strand", "Strandskolan", AREAS[2], "99300202", "f6", 50, -0.15, -0.5, "hamn", 0.66),

@@ -1,0 +1,107 @@
+"""Building the demo organiser into the database (a small-scale copy keeps this fast)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from skolkvalitet.demo.builder import DEMO_USERS, demo_build
+from skolkvalitet.demo.generator import generate
+from skolkvalitet.organisation.models import Node, NodeKind, Pupil, Role, RoleAssignment
+from skolkvalitet.organisation.scopes import scope_for
+from skolkvalitet.quality.models import Intervention
+from skolkvalitet.results.models import Assessment, Grade
+
+SCALE = 0.08
+
+
+@pytest.fixture
+def built(db):
+    return demo_build(scale=SCALE)
+
+
+def table_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Node, Pupil, Grade, Assessment, RoleAssignment, Intervention)
+    }
+
+
+def test_it_writes_the_organiser_tree_and_the_facts(built):
+    assert built.built
+    assert Node.objects.filter(kind=NodeKind.ORGANIZER).count() == 1
+    assert Node.objects.filter(kind=NodeKind.AREA).count() == 3
+    assert Node.objects.filter(kind=NodeKind.UNIT).count() == 25
+    assert Grade.objects.count() == built.counts["grades"] > 0
+    assert Assessment.objects.count() == built.counts["assessments"] > 0
+    assert Grade.objects.filter(batch=built.batch).count() == Grade.objects.count()
+    assert Intervention.objects.count() == 3
+
+
+def test_every_group_hangs_under_its_unit_with_a_materialised_path(built):
+    for group in Node.objects.filter(kind=NodeKind.GROUP).select_related("parent")[:200]:
+        assert group.parent.kind == NodeKind.UNIT
+        assert group.path == f"{group.parent.path}{group.pk}/"
+
+
+def test_no_personal_number_is_stored(built):
+    """The pupils' and staff's numbers, in 12- and 10-digit form, appear in no column."""
+    data = generate(scale=SCALE)
+    numbers = set(data.pupils["personal_number"].tolist()) | set(
+        data.staff["personal_number"].tolist()
+    )
+    forms = numbers | {n[2:] for n in numbers} | {f"{n[2:8]}-{n[8:]}" for n in numbers}
+    with connection.cursor() as cursor:
+        for table in ("organisation_pupil", "organisation_staffmember"):
+            cursor.execute(f"SELECT * FROM {table}")
+            values = {str(v) for row in cursor.fetchall() for v in row}
+            assert not values & forms
+
+
+def test_there_is_one_login_per_role_with_its_grant(built):
+    roles = {login.role for login in built.logins}
+    assert roles == {Role(r).label for *_x, r, _k in DEMO_USERS}
+    User = get_user_model()
+    for username, *_names, role, _key in DEMO_USERS:
+        user = User.objects.get(username=username)
+        assert user.check_password("skolkvalitet-demo")
+        scope = scope_for(user)
+        assert [g.role for g in scope.grants] == [role]
+
+
+def test_building_again_changes_nothing(built):
+    before = table_counts()
+    again = demo_build(scale=SCALE)
+    assert not again.built
+    assert again.batch == built.batch
+    assert table_counts() == before
+
+
+def test_it_refuses_a_database_that_holds_another_organiser(built):
+    with pytest.raises(ValueError, match="empty database"):
+        demo_build(scale=SCALE, seed=1)
+
+
+def test_the_command_without_serving_builds_and_prints_the_logins(db, capsys, monkeypatch):
+    import skolkvalitet.demo.management.commands.demo as command
+
+    monkeypatch.setattr(
+        command, "demo_build", lambda **kw: demo_build(**{**kw, "scale": SCALE})
+    )
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert "Demo byggd" in out
+    for username, *_rest in DEMO_USERS:
+        assert username in out
+
+
+def test_the_command_reports_a_foreign_organiser_as_an_error(built, monkeypatch):
+    import skolkvalitet.demo.management.commands.demo as command
+
+    monkeypatch.setattr(
+        command, "demo_build", lambda **kw: demo_build(**{**kw, "scale": SCALE, "seed": 2})
+    )
+    with pytest.raises(CommandError, match="empty database"):
+        call_command("demo", "--no-serve")
