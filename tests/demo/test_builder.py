@@ -87,9 +87,7 @@ def test_it_refuses_a_database_that_holds_another_organiser(built):
 def test_the_command_without_serving_builds_and_prints_the_logins(db, capsys, monkeypatch):
     import skolkvalitet.demo.management.commands.demo as command
 
-    monkeypatch.setattr(
-        command, "demo_build", lambda **kw: demo_build(**{**kw, "scale": SCALE})
-    )
+    monkeypatch.setattr(command, "demo_build", lambda **kw: demo_build(**{**kw, "scale": SCALE}))
     call_command("demo", "--no-serve")
     out = capsys.readouterr().out
     assert "Demo byggd" in out

@@ -288,7 +288,10 @@ def test_short_form_with_dash_parses_back_for_anyone_under_a_hundred(
 
 
 @given(
-    st.dates(min_value=dt.date(1825, 7, 1), max_value=dt.date(1925, 6, 30)),
+    # '+' from 1 January of the year the holder turns 100, up to the year they turn 199.
+    st.dates(
+        min_value=dt.date(TODAY.year - 199, 1, 1), max_value=dt.date(TODAY.year - 100, 12, 31)
+    ),
     serials,
     st.booleans(),
 )

@@ -85,7 +85,7 @@ def test_the_coach_sees_only_their_area(client_for, org):
     assert "Norrskolan" not in page
 
 
-def test_the_start_page_needs_a_fixed_number_of_queries(client_for, org, django_assert_max_num_queries):
+def test_the_start_page_needs_few_queries(client_for, org, django_assert_max_num_queries):
     client = client_for(Role.ORGANIZER_ADMIN)
     with django_assert_max_num_queries(10):
         client.get(reverse("start"))

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BatchStatus(models.TextChoices):
-    APPLIED = "applied", _("Inläst")
-    ROLLED_BACK = "rolled_back", _("Återställd")
+    APPLIED = "applied", _("Applied")
+    ROLLED_BACK = "rolled_back", _("Rolled back")
 
 
 class ImportBatch(models.Model):

@@ -20,7 +20,7 @@ def node_create(*, kind: str, name: str, parent: Node | None = None, **fields) -
     parent_kind = parent.kind if parent else None
     if parent_kind not in ALLOWED_PARENTS[kind]:
         raise ValidationError(
-            _("En %(kind)s kan inte ligga under %(parent)s.")
+            _("A %(kind)s cannot be placed under %(parent)s.")
             % {"kind": NodeKind(kind).label, "parent": parent_kind or "-"}
         )
     node = Node.objects.create(kind=kind, name=name, parent=parent, path="", **fields)
@@ -41,9 +41,9 @@ def role_grant(
     """Grant `role` on `node` (reaching its subtree). Idempotent for the same triple."""
     spec = ROLE_SPECS[role]
     if spec.time_limited and valid_until is None:
-        raise ValidationError(_("Rollen måste ha ett slutdatum."))
+        raise ValidationError(_("This role must have an end date."))
     if valid_from and valid_until and valid_until < valid_from:
-        raise ValidationError(_("Slutdatum ligger före startdatum."))
+        raise ValidationError(_("The end date is before the start date."))
     assignment, _created = RoleAssignment.objects.update_or_create(
         user=user,
         node=node,

@@ -28,6 +28,9 @@ _PATTERN = re.compile(
 )
 
 
+WRONG_FORMAT = _("The personal identity number has the wrong format (YYYYMMDD-NNNN).")
+
+
 class InvalidPersonalNumber(ValueError):
     """Raised for input that is not a valid personnummer or samordningsnummer.
 
@@ -74,7 +77,7 @@ def parse_personal_number(text: str, *, today: dt.date | None = None) -> Persona
     cleaned = text.strip().replace(" ", "")
     match = _PATTERN.match(cleaned)
     if not match:
-        raise InvalidPersonalNumber(_("Personnumret har fel format (ÅÅÅÅMMDD-NNNN)."))
+        raise InvalidPersonalNumber(WRONG_FORMAT)
     yymmdd, serial, sep, century = (
         match["yymmdd"],
         match["serial"],
@@ -82,7 +85,7 @@ def parse_personal_number(text: str, *, today: dt.date | None = None) -> Persona
         match["century"],
     )
     if century and sep == "+":
-        raise InvalidPersonalNumber(_("Personnumret har fel format (ÅÅÅÅMMDD-NNNN)."))
+        raise InvalidPersonalNumber(WRONG_FORMAT)
 
     yy, month, day = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
     is_coordination = day > 60
@@ -103,14 +106,16 @@ def parse_personal_number(text: str, *, today: dt.date | None = None) -> Persona
     try:
         birth_date = dt.date(year, month, day)
     except ValueError:
-        message = _("Personnumret innehåller ett datum som inte finns.")
+        message = _("The personal identity number contains a date that does not exist.")
         raise InvalidPersonalNumber(message) from None
     if birth_date > today:
-        raise InvalidPersonalNumber(_("Personnumret har ett födelsedatum i framtiden."))
+        raise InvalidPersonalNumber(
+            _("The personal identity number has a birth date in the future.")
+        )
 
     ten = yymmdd + serial
     if luhn_check_digit(ten[:9]) != int(ten[9]):
-        raise InvalidPersonalNumber(_("Personnumrets kontrollsiffra stämmer inte."))
+        raise InvalidPersonalNumber(_("The check digit of the personal identity number is wrong."))
 
     gender = MALE if int(serial[2]) % 2 == 1 else FEMALE
     canonical = f"{year:04d}{yymmdd[2:]}{serial}"

@@ -11,14 +11,14 @@ class Intervention(models.Model):
     subjects and year groups. The analysis of intervention effects compares its units with
     the rest before and after `starts`."""
 
-    name = models.CharField(_("namn"), max_length=200)
-    description = models.TextField(_("beskrivning"), blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     units = models.ManyToManyField("organisation.Node", related_name="interventions")
     starts = models.ForeignKey(
-        "organisation.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("start")
+        "organisation.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("starts")
     )
     subjects = models.ManyToManyField("results.Subject", blank=True)
-    year_groups = models.JSONField(_("årskurser"), default=list, blank=True)
+    year_groups = models.JSONField(_("year groups"), default=list, blank=True)
 
     def __str__(self) -> str:
         return self.name

@@ -13,7 +13,7 @@ from skolkvalitet.results.grades import GRADE_VALUES
 
 
 class Subject(models.Model):
-    code = models.CharField(_("ämneskod"), max_length=8, unique=True)
+    code = models.CharField(_("subject code"), max_length=8, unique=True)
     name_sv = models.CharField(max_length=100)
     name_en = models.CharField(max_length=100)
     category = models.CharField(max_length=16)
@@ -27,8 +27,8 @@ class Subject(models.Model):
 
 
 class GradeType(models.TextChoices):
-    TERM = "term", _("Terminsbetyg")
-    FINAL = "final", _("Slutbetyg")
+    TERM = "term", _("Term grade")
+    FINAL = "final", _("Final grade")
 
 
 class Grade(models.Model):
@@ -91,8 +91,8 @@ class Assessment(models.Model):
 
 
 class NationalTestScale(models.TextChoices):
-    GRADE = "grade", _("Provbetyg A–F")  # years 6 and 9
-    REQUIREMENT = "requirement", _("Kravnivå uppnådd / ej uppnådd")  # year 3
+    GRADE = "grade", _("Test grade A–F")  # years 6 and 9
+    REQUIREMENT = "requirement", _("Required level met / not met")  # year 3
 
 
 class NationalTest(models.Model):
@@ -164,12 +164,14 @@ class UnitStaffFact(models.Model):
 
     unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
     academic_year = models.ForeignKey("organisation.AcademicYear", on_delete=models.PROTECT)
-    teachers = models.PositiveIntegerField(_("lärare, antal"))
-    teacher_fte = models.DecimalField(_("lärare, heltidstjänster"), max_digits=7, decimal_places=2)
-    certified_teacher_fte = models.DecimalField(
-        _("lärare med legitimation och behörighet, heltidstjänster"), max_digits=7, decimal_places=2
+    teachers = models.PositiveIntegerField(_("teachers, headcount"))
+    teacher_fte = models.DecimalField(
+        _("teachers, full-time equivalents"), max_digits=7, decimal_places=2
     )
-    pupils = models.PositiveIntegerField(_("elever"))
+    certified_teacher_fte = models.DecimalField(
+        _("certified teachers, full-time equivalents"), max_digits=7, decimal_places=2
+    )
+    pupils = models.PositiveIntegerField(_("pupils"))
     batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
 
     class Meta:
@@ -187,10 +189,12 @@ class PreschoolGroupFact(models.Model):
     )
     academic_year = models.ForeignKey("organisation.AcademicYear", on_delete=models.PROTECT)
     counted_on = models.DateField()
-    children = models.PositiveIntegerField(_("barn"))
-    staff_fte = models.DecimalField(_("personal, heltidstjänster"), max_digits=6, decimal_places=2)
+    children = models.PositiveIntegerField(_("children"))
+    staff_fte = models.DecimalField(
+        _("staff, full-time equivalents"), max_digits=6, decimal_places=2
+    )
     preschool_teacher_fte = models.DecimalField(
-        _("förskollärare, heltidstjänster"), max_digits=6, decimal_places=2
+        _("preschool teachers, full-time equivalents"), max_digits=6, decimal_places=2
     )
     batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NodeKind(models.TextChoices):
-    ORGANIZER = "organizer", _("Huvudman")
-    AREA = "area", _("Område")
-    UNIT = "unit", _("Skolenhet")
-    GROUP = "group", _("Grupp")
+    ORGANIZER = "organizer", _("Organiser")
+    AREA = "area", _("Area")
+    UNIT = "unit", _("School unit")
+    GROUP = "group", _("Group")
 
 
 # The kinds a node of each kind may hang under.
@@ -30,14 +30,14 @@ ALLOWED_PARENTS: dict[str, tuple[str | None, ...]] = {
 class SchoolForm(models.TextChoices):
     """SS 12000's SchoolTypesEnum (the codes Skolverket's registers use too)."""
 
-    FS = "FS", _("Förskola")
-    FKLASS = "FKLASS", _("Förskoleklass")
-    FTH = "FTH", _("Fritidshem")
-    GR = "GR", _("Grundskola")
-    GRS = "GRS", _("Anpassad grundskola")
-    GY = "GY", _("Gymnasieskola")
-    GYS = "GYS", _("Anpassad gymnasieskola")
-    VUX = "VUX", _("Kommunal vuxenutbildning")
+    FS = "FS", _("Preschool")
+    FKLASS = "FKLASS", _("Preschool class")
+    FTH = "FTH", _("After-school centre")
+    GR = "GR", _("Compulsory school")
+    GRS = "GRS", _("Adapted compulsory school")
+    GY = "GY", _("Upper secondary school")
+    GYS = "GYS", _("Adapted upper secondary school")
+    VUX = "VUX", _("Municipal adult education")
 
 
 class Node(models.Model):
@@ -46,11 +46,11 @@ class Node(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     # Organizer: organisationsnummer or municipality code; unit: 8-digit skolenhetskod;
     # group: the group's short name ("7A").
-    code = models.CharField(_("kod"), max_length=32, blank=True)
-    municipality_code = models.CharField(_("kommunkod"), max_length=4, blank=True)
+    code = models.CharField(_("code"), max_length=32, blank=True)
+    municipality_code = models.CharField(_("municipality code"), max_length=4, blank=True)
     # Units: the school forms and year groups (0 = förskoleklass) they run.
     school_forms = models.JSONField(default=list, blank=True)
     year_groups = models.JSONField(default=list, blank=True)

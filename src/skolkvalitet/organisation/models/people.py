@@ -15,36 +15,36 @@ from skolkvalitet.organisation.models.nodes import SchoolForm
 class LegalGender(models.TextChoices):
     """Juridiskt kön, as in Skolverket's statistics and SS 12000."""
 
-    FEMALE = "F", _("Flicka")
-    MALE = "M", _("Pojke")
+    FEMALE = "F", _("Girl")
+    MALE = "M", _("Boy")
 
 
 class EducationLevel(models.IntegerChoices):
     """Parents' education on Skolverket's three-level scale (as used by SALSA)."""
 
-    PRE_UPPER_SECONDARY = 1, _("Förgymnasial")
-    UPPER_SECONDARY = 2, _("Gymnasial")
-    POST_SECONDARY = 3, _("Eftergymnasial")
+    PRE_UPPER_SECONDARY = 1, _("Below upper secondary")
+    UPPER_SECONDARY = 2, _("Upper secondary")
+    POST_SECONDARY = 3, _("Post-secondary")
 
 
 class Pupil(models.Model):
     pseudonym = models.CharField(max_length=64, unique=True)
-    given_name = models.CharField(_("förnamn"), max_length=100, blank=True)
-    family_name = models.CharField(_("efternamn"), max_length=100, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("födelseår"))
-    legal_gender = models.CharField(_("juridiskt kön"), max_length=1, choices=LegalGender.choices)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    legal_gender = models.CharField(_("legal gender"), max_length=1, choices=LegalGender.choices)
     # Date of arrival in Sweden for pupils born abroad; "newly arrived" (nyanländ) is then
     # derived per period: arrived less than four years before.
-    arrival_date = models.DateField(_("invandringsdatum"), null=True, blank=True)
+    arrival_date = models.DateField(_("arrival date in Sweden"), null=True, blank=True)
     # Highest education of the parents (1–3) and the parents' mean (1.0–3.0, SALSA's input).
     parents_highest_education = models.PositiveSmallIntegerField(
-        _("föräldrarnas högsta utbildningsnivå"),
+        _("parents' highest education level"),
         choices=EducationLevel.choices,
         null=True,
         blank=True,
     )
     parents_mean_education = models.FloatField(
-        _("föräldrarnas genomsnittliga utbildningsnivå"), null=True, blank=True
+        _("parents' mean education level"), null=True, blank=True
     )
 
     class Meta:
@@ -79,8 +79,8 @@ class Enrolment(models.Model):
     school_form = models.CharField(max_length=8, choices=SchoolForm.choices)
     # Årskurs: 0 = förskoleklass, 1–9 grundskola, 1–3 gymnasieskola; null in förskola.
     year_group = models.SmallIntegerField(null=True, blank=True)
-    reads_sva = models.BooleanField(_("läser svenska som andraspråk"), default=False)
-    special_support = models.BooleanField(_("särskilt stöd (åtgärdsprogram)"), default=False)
+    reads_sva = models.BooleanField(_("reads Swedish as a second language"), default=False)
+    special_support = models.BooleanField(_("special support (action programme)"), default=False)
 
     class Meta:
         constraints = [
@@ -96,10 +96,10 @@ class Enrolment(models.Model):
 
 class StaffMember(models.Model):
     pseudonym = models.CharField(max_length=64, unique=True)
-    given_name = models.CharField(_("förnamn"), max_length=100, blank=True)
-    family_name = models.CharField(_("efternamn"), max_length=100, blank=True)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
     # Lärarlegitimation or förskollärarlegitimation.
-    has_teacher_certification = models.BooleanField(_("legitimation"), default=False)
+    has_teacher_certification = models.BooleanField(_("teacher certification"), default=False)
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}".strip() or f"Personal {self.pk}"
@@ -124,11 +124,11 @@ class StaffCertification(models.Model):
 
 
 class StaffRole(models.TextChoices):
-    TEACHER = "teacher", _("Lärare")
-    PRESCHOOL_TEACHER = "preschool_teacher", _("Förskollärare")
-    CHILDMINDER = "childminder", _("Barnskötare")
-    HEAD = "head", _("Rektor")
-    OTHER = "other", _("Övrig personal")
+    TEACHER = "teacher", _("Teacher")
+    PRESCHOOL_TEACHER = "preschool_teacher", _("Preschool teacher")
+    CHILDMINDER = "childminder", _("Childminder")
+    HEAD = "head", _("Head")
+    OTHER = "other", _("Other staff")
 
 
 class StaffEmployment(models.Model):
@@ -136,7 +136,7 @@ class StaffEmployment(models.Model):
     unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
     academic_year = models.ForeignKey("organisation.AcademicYear", on_delete=models.PROTECT)
     role = models.CharField(max_length=24, choices=StaffRole.choices)
-    fte = models.DecimalField(_("tjänstgöringsgrad"), max_digits=4, decimal_places=2)
+    fte = models.DecimalField(_("full-time equivalent"), max_digits=4, decimal_places=2)
 
     class Meta:
         constraints = [

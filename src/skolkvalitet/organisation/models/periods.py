@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AcademicYear(models.Model):
-    code = models.CharField(_("läsår"), max_length=7, unique=True)  # "2024/25"
+    code = models.CharField(_("academic year"), max_length=7, unique=True)  # "2024/25"
     start_date = models.DateField()
     end_date = models.DateField()
 
@@ -27,8 +27,8 @@ class AcademicYear(models.Model):
 
 
 class TermKind(models.TextChoices):
-    HT = "HT", _("Hösttermin")
-    VT = "VT", _("Vårtermin")
+    HT = "HT", _("Autumn term")
+    VT = "VT", _("Spring term")
 
 
 class Term(models.Model):
@@ -62,9 +62,9 @@ class FollowUpPoint(models.Model):
 
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="follow_up_points")
     ordinal = models.PositiveSmallIntegerField()  # 1, 2 within the term
-    name = models.CharField(_("namn"), max_length=100)
-    assessed_on = models.DateField(_("bedömningsdatum"))
-    deadline = models.DateField(_("sista dag för resultatdialog"))
+    name = models.CharField(_("name"), max_length=100)
+    assessed_on = models.DateField(_("assessment date"))
+    deadline = models.DateField(_("deadline for the follow-up dialogue"))
 
     class Meta:
         ordering = ["assessed_on"]

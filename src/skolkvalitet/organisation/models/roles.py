@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ORGANIZER_ADMIN = "organizer_admin", _("Förvaltningsledning")
-    ANALYST = "analyst", _("Kvalitetsstrateg / analytiker")
-    UNIT_HEAD = "unit_head", _("Rektor / förskolechef")
-    TEACHER = "teacher", _("Lärare / förskollärare")
-    BOARD = "board", _("Nämnd")
-    COACH = "coach", _("Metodstöd / extern handledare")
+    ORGANIZER_ADMIN = "organizer_admin", _("Organiser administration")
+    ANALYST = "analyst", _("Quality strategist / analyst")
+    UNIT_HEAD = "unit_head", _("Head of unit")
+    TEACHER = "teacher", _("Teacher / preschool teacher")
+    BOARD = "board", _("Board")
+    COACH = "coach", _("Coach / external adviser")
 
 
 class RoleAssignment(models.Model):
