@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from skolkvalitet.organisation.models import Role
 
@@ -33,8 +34,8 @@ def test_the_organiser_admin_logs_in_and_sees_every_unit(
 ):
     log_in(page, live_server, with_passwords.organizer_admin.username)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
-    rows = page.locator("tbody tr")
-    assert rows.count() == 4
+    assert page.locator("tbody th[scope=row]").count() == 4  # the units
+    assert page.locator("tbody th[scope=rowgroup]").count() == 2  # the areas
     assert page.get_by_role("rowheader", name="Ekskolan").is_visible()
     screenshot("start-organizer-admin")
 
@@ -56,8 +57,10 @@ def test_logging_out_returns_to_the_login_page(page, live_server, org, with_pass
 
 def test_the_login_page_can_be_used_by_keyboard_alone(page, live_server, org, with_passwords):
     page.goto(f"{live_server.url}/login/")
-    page.keyboard.type(with_passwords.unit_head.username)  # the field has autofocus
+    expect(page.get_by_label("Användarnamn")).to_be_focused()  # autofocus
+    page.keyboard.type(with_passwords.unit_head.username)
     page.keyboard.press("Tab")
+    expect(page.get_by_label("Lösenord")).to_be_focused()
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")

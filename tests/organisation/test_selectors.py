@@ -51,13 +51,13 @@ def previous_year(org):
     return year
 
 
-def test_admin_sees_every_unit_with_its_counts(org, users, previous_year):
+def test_admin_sees_every_unit_with_its_counts_by_area_then_name(org, users, previous_year):
     admin = scope_for(users.organizer_admin)
     assert rows(admin, org.year) == [
-        ("Norrskolan", "Norr", 5, 3, 2),
         ("Björkskolan", "Norr", 2, 1, 1),
-        ("Söderskolan", "Söder", 2, 2, 0),
+        ("Norrskolan", "Norr", 5, 3, 2),
         ("Ekskolan", "Söder", 1, 0, 1),
+        ("Söderskolan", "Söder", 2, 2, 0),
     ]
     assert pupil_count_in_scope(scope=admin, academic_year=org.year) == 10
 
@@ -65,10 +65,10 @@ def test_admin_sees_every_unit_with_its_counts(org, users, previous_year):
 def test_previous_year_is_counted_on_its_own(org, users, previous_year):
     scope = scope_for(users.organizer_admin)
     assert rows(scope, previous_year) == [
-        ("Norrskolan", "Norr", 0, 0, 0),
         ("Björkskolan", "Norr", 0, 0, 0),
-        ("Söderskolan", "Söder", 0, 0, 0),
+        ("Norrskolan", "Norr", 0, 0, 0),
         ("Ekskolan", "Söder", 2, 2, 0),
+        ("Söderskolan", "Söder", 0, 0, 0),
     ]
     assert pupil_count_in_scope(scope=scope, academic_year=previous_year) == 2
 
@@ -91,8 +91,8 @@ def test_board_and_coach_count_in_aggregate(org, users):
     assert pupil_count_in_scope(scope=scope_for(users.board), academic_year=org.year) == 10
     coach = scope_for(users.coach)
     assert rows(coach, org.year) == [
-        ("Söderskolan", "Söder", 2, 2, 0),
         ("Ekskolan", "Söder", 1, 0, 1),
+        ("Söderskolan", "Söder", 2, 2, 0),
     ]
     assert pupil_count_in_scope(scope=coach, academic_year=org.year) == 3
 
@@ -112,7 +112,7 @@ def test_pupil_in_two_units_is_counted_once(org, users):
     )
     admin = scope_for(users.organizer_admin)
     assert pupil_count_in_scope(scope=admin, academic_year=org.year) == 10
-    assert rows(admin, org.year)[1] == ("Björkskolan", "Norr", 3, 1, 2)
+    assert rows(admin, org.year)[0] == ("Björkskolan", "Norr", 3, 1, 2)
 
 
 def test_groups_with_pupil_counts(org, users):

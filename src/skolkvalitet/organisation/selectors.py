@@ -33,6 +33,18 @@ class UnitRow:
     boys: int
 
 
+@dataclass(frozen=True)
+class AreaUnits:
+    """The units of one area (or of no area: units directly under the organiser)."""
+
+    area_name: str
+    units: list[UnitRow]
+
+    @property
+    def pupils(self) -> int:
+        return sum(row.pupils for row in self.units)
+
+
 def units_with_pupil_counts(*, scope: Scope, academic_year: AcademicYear) -> list[UnitRow]:
     """The units in scope with their enrolled pupils in `academic_year` (one query)."""
     units = (
@@ -52,7 +64,7 @@ def units_with_pupil_counts(*, scope: Scope, academic_year: AcademicYear) -> lis
                 ),
             ),
         )
-        .order_by("path")
+        .order_by("parent__name", "name")
     )
     return [
         UnitRow(
@@ -66,6 +78,14 @@ def units_with_pupil_counts(*, scope: Scope, academic_year: AcademicYear) -> lis
     ]
 
 
+def units_by_area(rows: list[UnitRow]) -> list[AreaUnits]:
+    """Rows grouped by area, in the order they come (units_with_pupil_counts sorts them)."""
+    areas: dict[str, list[UnitRow]] = {}
+    for row in rows:
+        areas.setdefault(row.area_name, []).append(row)
+    return [AreaUnits(name, units) for name, units in areas.items()]
+
+
 def groups_with_pupil_counts(*, scope: Scope, academic_year: AcademicYear) -> list[Node]:
     """Groups in scope for the year, each annotated with `n_pupils`."""
     return list(
@@ -73,7 +93,7 @@ def groups_with_pupil_counts(*, scope: Scope, academic_year: AcademicYear) -> li
         .filter(kind=NodeKind.GROUP, academic_year=academic_year)
         .select_related("parent")
         .annotate(n_pupils=Count("group_enrolments"))
-        .order_by("path")
+        .order_by("parent__name", "name")
     )
 
 

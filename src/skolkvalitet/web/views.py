@@ -8,13 +8,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from skolkvalitet.organisation.models import NodeKind
+from skolkvalitet.organisation.models import Node, NodeKind
 from skolkvalitet.organisation.roles import ROLE_SPECS
 from skolkvalitet.organisation.scopes import scope_for
 from skolkvalitet.organisation.selectors import (
     academic_year_current,
     groups_with_pupil_counts,
     pupil_count_in_scope,
+    units_by_area,
     units_with_pupil_counts,
 )
 
@@ -32,9 +33,10 @@ def start(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     year = academic_year_current()
     top_nodes = list(scope.top_nodes())
+    granted_nodes = Node.objects.select_related("parent").in_bulk([g.node_id for g in scope.grants])
     grants = [
         {
-            "node": next((n for n in top_nodes if n.pk == g.node_id), None),
+            "node": granted_nodes[g.node_id],
             "role": g.role,
             "spec": ROLE_SPECS[g.role],
         }
@@ -50,7 +52,7 @@ def start(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "grants": grants,
         "year": year,
-        "units": units,
+        "areas": units_by_area(units),
         "groups": groups,
         "only_groups": only_groups,
         "pupils_total": pupil_count_in_scope(scope=scope, academic_year=year) if year else 0,

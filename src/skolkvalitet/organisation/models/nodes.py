@@ -84,6 +84,27 @@ class Node(models.Model):
         """True if this node is `other` or lies below it."""
         return self.path.startswith(other.path)
 
+    @property
+    def school_form_labels(self) -> list[str]:
+        """The unit's school forms in words ("Förskoleklass", "Grundskola", ...)."""
+        return [str(SchoolForm(code).label) for code in self.school_forms]
+
+    @property
+    def year_groups_label(self) -> str:
+        """The unit's year groups as schools write them: "F–6", "7–9", "1–3"; "" if none."""
+        if not self.year_groups:
+            return ""
+        low, high = min(self.year_groups), max(self.year_groups)
+        first = "F" if low == 0 else str(low)
+        return first if low == high else f"{first}–{high}"
+
+    @property
+    def display_name(self) -> str:
+        """A group's name with its unit ("9A, Hamnskolan"); other nodes' own name."""
+        if self.kind == NodeKind.GROUP and self.parent_id:
+            return f"{self.name}, {self.parent.name}"
+        return self.name
+
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/")]
 
