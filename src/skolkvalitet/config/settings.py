@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "skolkvalitet.organisation",
     "skolkvalitet.results",
     "skolkvalitet.ingest",
+    "skolkvalitet.indicators",
     "skolkvalitet.quality",
     "skolkvalitet.web",
     "skolkvalitet.demo",

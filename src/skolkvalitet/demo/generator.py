@@ -25,7 +25,7 @@ from skolkvalitet.organisation.identity import make_personal_number
 Table = dict[str, np.ndarray]
 
 # Grade cut points on the latent scale: F|E, E|D, D|C, C|B, B|A (calibrated, see docs).
-GRADE_CUTS = np.array([-1.36, -0.45, 0.05, 0.72, 1.30])
+GRADE_CUTS = np.array([-1.38, -0.47, 0.03, 0.70, 1.28])
 GRADE_CODES = np.array(["F", "E", "D", "C", "B", "A"])
 
 # Subject columns of the latent matrix: (code, difficulty, girls' advantage, weight of the
@@ -172,6 +172,16 @@ class DemoData:
     @property
     def points(self) -> list[PointDef]:
         return [p for t in self.terms for p in t.points]
+
+
+def _letters(index: int) -> str:
+    """Class letters as schools use them: A, B, …, Z, then AA, AB, … (large organisers)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _concat(parts: list[Table]) -> Table:
@@ -397,7 +407,7 @@ class _Generator:
         weights = np.array(
             [max(self.units[s].size, 40) * (0.5, 1.3, 2.4)[self.area_of[s]] for s in schools]
         )
-        n = rng.poisson(70 * self.scale / 45)
+        n = rng.poisson(70 * self.scale)  # newly arrived pupils per year
         chosen = rng.choice(schools, n, p=weights / weights.sum())
         yg = np.where(
             self.kind[chosen] == "s79",
@@ -430,7 +440,7 @@ class _Generator:
                         mask = at & (pop["step"] == yg) & (programme == code)
                         k = max(1, int(np.ceil(mask.sum() / 32)))
                         for g in range(k):
-                            name = f"{code}{(y - yg + 1) % 100:02d}{'abc'[g]}"
+                            name = f"{code}{(y - yg + 1) % 100:02d}{_letters(g).lower()}"
                             group_of[mask & (pop["pupil"] % k == g)] = len(groups)
                             groups.append((i, year.index, name, "GY", yg))
             else:
@@ -440,7 +450,7 @@ class _Generator:
                         continue
                     k = max(1, round(mask.sum() / 26))
                     for g in range(k):
-                        name = f"{'F' if yg == 0 else yg}{'ABCDEFG'[g]}"
+                        name = f"{'F' if yg == 0 else yg}{_letters(g)}"
                         group_of[mask & (pop["pupil"] % k == g)] = len(groups)
                         groups.append((i, year.index, name, "FKLASS" if yg == 0 else "GR", yg))
         return group_of

@@ -81,3 +81,24 @@ def eligible_vocational(codes: np.ndarray, subjects: Sequence[str]) -> np.ndarra
     core = swedish & col("EN") & col("MA")
     core_count = swedish.astype(int) + col("EN") + col("MA")
     return core & (passed.sum(axis=1) - core_count >= 5)
+
+
+def eligible_academic(
+    codes: np.ndarray, subjects: Sequence[str], *, required: Sequence[str]
+) -> np.ndarray:
+    """Behörig till högskoleförberedande program: A–E in SV or SVA, EN, MA and nine other
+    subjects (twelve in all), the nine including every subject in `required`
+    (NA/TE: BI, FY, KE; EK/HU/SA: GE, HI, RE, SH; ES: none)."""
+    subjects = list(subjects)
+    passed = np.isin(codes, list(PASSING_GRADES))
+
+    def col(code: str) -> np.ndarray:
+        return passed[:, subjects.index(code)] if code in subjects else np.zeros(len(codes), bool)
+
+    swedish = col("SV") | col("SVA")
+    core = swedish & col("EN") & col("MA")
+    core_count = swedish.astype(int) + col("EN") + col("MA")
+    ok = core & (passed.sum(axis=1) - core_count >= 9)
+    for code in required:
+        ok &= col(code)
+    return ok

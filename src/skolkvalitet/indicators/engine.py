@@ -1,0 +1,202 @@
+"""The indicator engine: pure, vectorised (Polars), database-free.
+
+compute() takes the facts of some periods and the organisation, and returns one row per
+(indicator, node, period, breakdown) with value, n, numerator, denominator and the
+suppression marker. materialise.py loads the frames from the database and stores the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from skolkvalitet.indicators import measures as m
+from skolkvalitet.indicators.registry import REGISTRY, Aggregation, Family, Unit
+from skolkvalitet.indicators.suppression import suppress
+
+BREAKDOWN_DIMENSIONS = ("gender", "newly_arrived", "sva", "parents_education", "year_group")
+VALUE_SCHEMA = {
+    "indicator": pl.String,
+    "node_id": pl.Int64,
+    "period_kind": pl.String,
+    "period_id": pl.Int64,
+    "breakdown": pl.String,
+    "value": pl.Float64,
+    "n": pl.Int64,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+    "suppression": pl.String,
+}
+GROUP_KEYS = ["indicator", "node_id", "period_kind", "period_id"]
+NEWLY_ARRIVED_YEARS = 4
+
+
+@dataclass
+class Organisation:
+    """The organisation the facts are aggregated over.
+
+    nodes: node_id, parent_id, kind ("organizer", "area", "unit", "group")
+    unit_ancestors: unit_id, ancestor_id: every area and organiser above each unit
+    enrolments: pupil_id, academic_year_id, unit_id, group_id, sva
+    pupils: pupil_id, gender, arrival_date, parents_education (1–3 or null)
+    years: academic_year_id, start_date
+    """
+
+    nodes: pl.DataFrame
+    unit_ancestors: pl.DataFrame
+    enrolments: pl.DataFrame
+    pupils: pl.DataFrame
+    years: pl.DataFrame
+
+
+@dataclass
+class Facts:
+    """Fact frames of the periods to compute (any may be empty); see measures.py."""
+
+    grades: pl.DataFrame = field(default_factory=pl.DataFrame)
+    assessments: pl.DataFrame = field(default_factory=pl.DataFrame)
+    national_tests: pl.DataFrame = field(default_factory=pl.DataFrame)
+    absences: pl.DataFrame = field(default_factory=pl.DataFrame)
+    surveys: pl.DataFrame = field(default_factory=pl.DataFrame)
+    staff: pl.DataFrame = field(default_factory=pl.DataFrame)
+    preschool: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+
+def measures_of(family: Family, facts: Facts) -> pl.DataFrame:
+    """The measure frame of one family of indicators."""
+    match family:
+        case Family.FINAL_GRADES:
+            return m.final_grade_measures(facts.grades) if facts.grades.height else m.empty()
+        case Family.TERM_GRADES:
+            return m.term_grade_measures(facts.grades) if facts.grades.height else m.empty()
+        case Family.ASSESSMENTS:
+            return m.assessment_measures(facts.assessments)
+        case Family.NATIONAL_TESTS:
+            return m.national_test_measures(facts.national_tests, facts.grades)
+        case Family.ABSENCE:
+            return m.absence_measures(facts.absences)
+        case Family.SURVEYS:
+            return m.survey_measures(facts.surveys)
+        case Family.STAFF:
+            return m.staff_measures(facts.staff)
+        case Family.PRESCHOOL:
+            return m.preschool_measures(facts.preschool)
+    raise ValueError(family)
+
+
+def _registry_frame() -> pl.DataFrame:
+    rows = [
+        {
+            "indicator": i.key,
+            "scale": 100.0
+            if i.aggregation == Aggregation.SHARE
+            or (i.aggregation == Aggregation.RATIO and i.unit == Unit.PERCENT)
+            else 1.0,
+            "is_share": i.aggregation == Aggregation.SHARE,
+            "min_n": i.min_n,
+            "breakdowns": list(i.breakdowns),
+        }
+        for i in REGISTRY.values()
+    ]
+    return pl.DataFrame(rows)
+
+
+def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
+    """Attach group and the breakdown attributes (as strings) to pupil-level measure rows."""
+    enrolled = org.enrolments.select(
+        "pupil_id",
+        "academic_year_id",
+        "unit_id",
+        pl.col("group_id").alias("enrolled_group_id"),
+        "sva",
+    )
+    pupils = org.pupils.select("pupil_id", "gender", "arrival_date", "parents_education")
+    frame = (
+        measures.join(enrolled, on=["pupil_id", "academic_year_id", "unit_id"], how="left")
+        .join(pupils, on="pupil_id", how="left")
+        .join(org.years, on="academic_year_id", how="left")
+    )
+    arrived_recently = pl.col("arrival_date").is_not_null() & (
+        pl.col("arrival_date") > pl.col("start_date").dt.offset_by(f"-{NEWLY_ARRIVED_YEARS}y")
+    )
+    return frame.with_columns(
+        group_id=pl.coalesce("group_id", "enrolled_group_id"),
+        gender=pl.col("gender").fill_null("unknown"),
+        newly_arrived=pl.when(arrived_recently).then(pl.lit("yes")).otherwise(pl.lit("no")),
+        sva=pl.when(pl.col("sva").fill_null(False)).then(pl.lit("yes")).otherwise(pl.lit("no")),
+        parents_education=pl.col("parents_education").cast(pl.String).fill_null("unknown"),
+        year_group=pl.col("year_group").cast(pl.String).fill_null("unknown"),
+    ).drop("enrolled_group_id", "arrival_date", "start_date")
+
+
+def _aggregate(frame: pl.DataFrame, dimension: str | None) -> pl.DataFrame:
+    keys = GROUP_KEYS + ([dimension] if dimension else [])
+    out = frame.group_by(keys).agg(
+        pl.col("num").sum().alias("numerator"),
+        pl.col("den").sum().alias("denominator"),
+        pl.col("n").sum().alias("n"),
+    )
+    if dimension:
+        return out.with_columns(
+            breakdown=pl.lit(f"{dimension}=") + pl.col(dimension).cast(pl.String)
+        ).drop(dimension)
+    return out.with_columns(breakdown=pl.lit(""))
+
+
+def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
+    """Sum measure rows per node (group, unit and every ancestor) and breakdown."""
+    if measures.is_empty():
+        return pl.DataFrame(schema=VALUE_SCHEMA)
+    pupil_level = measures["pupil_id"].is_not_null().any()
+    frame = with_breakdown_attributes(measures, org) if pupil_level else measures
+    dimensions = BREAKDOWN_DIMENSIONS if pupil_level else ()
+    at_group = frame.filter(pl.col("group_id").is_not_null()).with_columns(
+        node_id=pl.col("group_id")
+    )
+    at_unit = frame.with_columns(node_id=pl.col("unit_id"))
+    at_ancestors = frame.join(org.unit_ancestors, on="unit_id", how="inner").with_columns(
+        node_id=pl.col("ancestor_id")
+    )
+    parts = [_aggregate(at_group, None)]
+    for level in (at_unit, at_ancestors):
+        parts.append(_aggregate(level, None))
+        parts += [_aggregate(level, d) for d in dimensions]
+    values = pl.concat(parts, how="diagonal_relaxed")
+    registry = _registry_frame()
+    values = values.join(registry, on="indicator", how="inner")
+    # Keep only the breakdowns each indicator allows.
+    dimension = pl.col("breakdown").str.split("=").list.first()
+    values = values.filter(
+        (pl.col("breakdown") == "") | pl.col("breakdowns").list.contains(dimension)
+    )
+    return values.with_columns(
+        value=pl.when(pl.col("denominator") > 0)
+        .then(pl.col("scale") * pl.col("numerator") / pl.col("denominator"))
+        .otherwise(None),
+    )
+
+
+def compute(
+    facts: Facts, org: Organisation, *, families: tuple[Family, ...] = tuple(Family)
+) -> pl.DataFrame:
+    """Every indicator of `families` over `facts`, per node, period and breakdown, with
+    Skolverket's suppression decided (suppression.py)."""
+    parts = []
+    for family in families:
+        values = aggregate(measures_of(family, facts), org)
+        if values.height:
+            parts.append(values)
+    if not parts:
+        return pl.DataFrame(schema=VALUE_SCHEMA)
+    values = pl.concat(parts, how="diagonal_relaxed")
+    values = suppress(values, org.nodes)
+    return values.select([pl.col(c).cast(t) for c, t in VALUE_SCHEMA.items()])
+
+
+def years_frame(years: dict[int, dt.date]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"academic_year_id": list(years), "start_date": list(years.values())},
+        schema={"academic_year_id": pl.Int64, "start_date": pl.Date},
+    )

@@ -1,0 +1,230 @@
+"""Loading fact frames from the database for the engine (the Django side of the engine)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import polars as pl
+from django.db import connection
+
+from skolkvalitet.indicators.engine import Facts, Organisation, years_frame
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.results.grades import GRADE_POINTS
+from skolkvalitet.results.models import AssessmentScale
+
+
+def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Run `sql` (no parameters: callers inline integer ids only) into a Polars frame:
+    COPY … TO STDOUT on PostgreSQL, a cursor on SQLite."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for chunk in copy:
+                    buffer.write(chunk)
+            if not buffer.getbuffer().nbytes:
+                return pl.DataFrame(schema=schema)
+            buffer.seek(0)
+            text = pl.read_csv(
+                buffer,
+                has_header=False,
+                new_columns=list(schema),
+                schema_overrides=dict.fromkeys(schema, pl.String),
+            )
+            return text.with_columns([_from_text(c, t) for c, t in schema.items()])
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _from_text(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A column of PostgreSQL's CSV text as `dtype` (booleans come as t/f)."""
+    if dtype == pl.Boolean:
+        return (pl.col(column) == "t").alias(column)
+    if dtype == pl.Date:
+        return pl.col(column).str.to_date("%Y-%m-%d").alias(column)
+    return pl.col(column).cast(dtype).alias(column)
+
+
+def _ids(values: Iterable[int]) -> str:
+    ids = sorted({int(v) for v in values})
+    return ", ".join(str(i) for i in ids) if ids else "NULL"
+
+
+def load_organisation() -> Organisation:
+    nodes = list(Node.objects.values_list("id", "parent_id", "kind", "path"))
+    unit_ancestors = [
+        (node_id, int(ancestor))
+        for node_id, _parent, kind, path in nodes
+        if kind == NodeKind.UNIT
+        for ancestor in path.strip("/").split("/")[:-1]
+    ]
+    years = dict(AcademicYear.objects.values_list("id", "start_date"))
+    return Organisation(
+        nodes=pl.DataFrame(
+            [(n, p, k) for n, p, k, _path in nodes],
+            schema={"node_id": pl.Int64, "parent_id": pl.Int64, "kind": pl.String},
+            orient="row",
+        ),
+        unit_ancestors=pl.DataFrame(
+            unit_ancestors, schema={"unit_id": pl.Int64, "ancestor_id": pl.Int64}, orient="row"
+        ),
+        enrolments=read_frame(
+            "SELECT pupil_id, academic_year_id, unit_id, group_id, reads_sva "
+            "FROM organisation_enrolment",
+            {
+                "pupil_id": pl.Int64,
+                "academic_year_id": pl.Int64,
+                "unit_id": pl.Int64,
+                "group_id": pl.Int64,
+                "sva": pl.Boolean,
+            },
+        ),
+        pupils=read_frame(
+            "SELECT id, legal_gender, arrival_date, parents_highest_education "
+            "FROM organisation_pupil",
+            {
+                "pupil_id": pl.Int64,
+                "gender": pl.String,
+                "arrival_date": pl.Date,
+                "parents_education": pl.Int64,
+            },
+        ),
+        years=years_frame(years),
+    )
+
+
+def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Facts:
+    """The facts of the academic years `years` (all kinds) and of the follow-up points
+    `points` (assessments only)."""
+    year_ids, point_ids = _ids(years), _ids(points)
+    grades = read_frame(
+        "SELECT g.pupil_id, g.unit_id, t.academic_year_id, g.term_id, t.kind, g.year_group, "
+        "s.code, g.value, g.grade_type FROM results_grade g "
+        "JOIN organisation_term t ON t.id = g.term_id "
+        "JOIN results_subject s ON s.id = g.subject_id "
+        f"WHERE t.academic_year_id IN ({year_ids})",
+        {
+            "pupil_id": pl.Int64,
+            "unit_id": pl.Int64,
+            "academic_year_id": pl.Int64,
+            "term_id": pl.Int64,
+            "term_kind": pl.String,
+            "year_group": pl.Int64,
+            "subject": pl.String,
+            "value": pl.String,
+            "grade_type": pl.String,
+        },
+    )
+    assessments = read_frame(
+        "SELECT a.pupil_id, a.unit_id, t.academic_year_id, a.follow_up_point_id, "
+        "a.year_group, s.code, a.scale_id, a.value FROM results_assessment a "
+        "JOIN organisation_followuppoint p ON p.id = a.follow_up_point_id "
+        "JOIN organisation_term t ON t.id = p.term_id "
+        "JOIN results_subject s ON s.id = a.subject_id "
+        f"WHERE a.follow_up_point_id IN ({point_ids}) OR t.academic_year_id IN ({year_ids})",
+        {
+            "pupil_id": pl.Int64,
+            "unit_id": pl.Int64,
+            "academic_year_id": pl.Int64,
+            "point_id": pl.Int64,
+            "year_group": pl.Int64,
+            "subject": pl.String,
+            "scale_id": pl.Int64,
+            "value": pl.String,
+        },
+    )
+    assessments = assessments.join(_scale_values(), on=["scale_id", "value"], how="left")
+    return Facts(
+        grades=grades,
+        assessments=assessments.with_columns(pl.col("on_track").fill_null(False)),
+        national_tests=read_frame(
+            "SELECT n.pupil_id, n.unit_id, t.academic_year_id, n.year_group, s.code, "
+            "n.scale, n.value FROM results_nationaltest n "
+            "JOIN organisation_term t ON t.id = n.term_id "
+            "JOIN results_subject s ON s.id = n.subject_id "
+            f"WHERE t.academic_year_id IN ({year_ids})",
+            {
+                "pupil_id": pl.Int64,
+                "unit_id": pl.Int64,
+                "academic_year_id": pl.Int64,
+                "year_group": pl.Int64,
+                "subject": pl.String,
+                "scale": pl.String,
+                "value": pl.String,
+            },
+        ),
+        absences=read_frame(
+            "SELECT a.pupil_id, a.unit_id, t.academic_year_id, a.term_id, a.year_group, "
+            "a.scheduled_minutes, a.absent_minutes, a.unexcused_minutes "
+            "FROM results_absence a JOIN organisation_term t ON t.id = a.term_id "
+            f"WHERE t.academic_year_id IN ({year_ids})",
+            {
+                "pupil_id": pl.Int64,
+                "unit_id": pl.Int64,
+                "academic_year_id": pl.Int64,
+                "term_id": pl.Int64,
+                "year_group": pl.Int64,
+                "scheduled": pl.Int64,
+                "absent": pl.Int64,
+                "unexcused": pl.Int64,
+            },
+        ),
+        surveys=read_frame(
+            'SELECT unit_id, academic_year_id, survey, "index", respondents, agreeing '
+            f"FROM results_surveyresult WHERE academic_year_id IN ({year_ids})",
+            {
+                "unit_id": pl.Int64,
+                "academic_year_id": pl.Int64,
+                "survey": pl.String,
+                "index": pl.String,
+                "respondents": pl.Int64,
+                "agreeing": pl.Int64,
+            },
+        ),
+        staff=read_frame(
+            "SELECT unit_id, academic_year_id, teachers, teacher_fte, certified_teacher_fte, "
+            f"pupils FROM results_unitstafffact WHERE academic_year_id IN ({year_ids})",
+            {
+                "unit_id": pl.Int64,
+                "academic_year_id": pl.Int64,
+                "teachers": pl.Int64,
+                "teacher_fte": pl.Float64,
+                "certified_fte": pl.Float64,
+                "pupils": pl.Int64,
+            },
+        ),
+        preschool=read_frame(
+            "SELECT unit_id, group_id, academic_year_id, children, staff_fte, "
+            "preschool_teacher_fte FROM results_preschoolgroupfact "
+            f"WHERE academic_year_id IN ({year_ids})",
+            {
+                "unit_id": pl.Int64,
+                "group_id": pl.Int64,
+                "academic_year_id": pl.Int64,
+                "children": pl.Int64,
+                "staff_fte": pl.Float64,
+                "preschool_teacher_fte": pl.Float64,
+            },
+        ),
+    )
+
+
+def _scale_values() -> pl.DataFrame:
+    """(scale_id, value) → on_track, and grade points where the scale is A–F."""
+    rows = []
+    for scale in AssessmentScale.objects.all():
+        for entry in scale.values:
+            points = GRADE_POINTS.get(entry["value"]) if len(entry["value"]) == 1 else None
+            rows.append((scale.pk, entry["value"], bool(entry["on_track"]), points))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "scale_id": pl.Int64,
+            "value": pl.String,
+            "on_track": pl.Boolean,
+            "points": pl.Float64,
+        },
+        orient="row",
+    )

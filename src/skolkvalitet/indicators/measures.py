@@ -1,0 +1,399 @@
+"""Per-pupil (or per-unit) measures: the first, pure step of the indicator engine.
+
+Each function takes fact frames and returns a *measure frame*, one row per indicator and pupil
+(or unit fact) with:
+
+    indicator, unit_id, group_id, academic_year_id, period_kind, period_id,
+    pupil_id, year_group, num, den, n
+
+`num / den` summed over rows gives the indicator's value; `n` summed gives the number of pupils
+(or respondents, teachers, children) behind it. The engine (engine.py) aggregates these frames
+per node and breakdown. No Django here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from skolkvalitet.indicators import final_grades as fg
+from skolkvalitet.indicators.registry import (
+    GRADED_SUBJECTS,
+    REGISTRY,
+    TESTED_SUBJECTS,
+    PeriodKind,
+)
+from skolkvalitet.results.grades import GRADE_POINTS, PASSING_GRADES
+
+MEASURE_SCHEMA = {
+    "indicator": pl.String,
+    "unit_id": pl.Int64,
+    "group_id": pl.Int64,
+    "academic_year_id": pl.Int64,
+    "period_kind": pl.String,
+    "period_id": pl.Int64,
+    "pupil_id": pl.Int64,
+    "year_group": pl.Int64,
+    "num": pl.Float64,
+    "den": pl.Float64,
+    "n": pl.Int64,
+}
+PASSING = list(PASSING_GRADES)
+POINTS_EXPR = pl.col("value").replace_strict(GRADE_POINTS, default=None, return_dtype=pl.Float64)
+
+# What a grade matrix yields per pupil: indicator suffix → (column, counted only if any pass).
+MATRIX_MEASURES = (
+    ("merit_value_17", True),
+    ("merit_value_16", True),
+    ("passed_all_subjects", False),
+    ("eligible_vocational", False),
+    ("eligible_academic_natural_science", False),
+    ("eligible_academic_economics", False),
+    ("eligible_academic_arts", False),
+)
+
+
+def empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=MEASURE_SCHEMA)
+
+
+def _finish(frame: pl.DataFrame) -> pl.DataFrame:
+    """Cast to the measure schema, adding the columns a family does not have."""
+    for column, dtype in MEASURE_SCHEMA.items():
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(column))
+    return frame.select([pl.col(c).cast(t) for c, t in MEASURE_SCHEMA.items()])
+
+
+def grade_matrix(grades: pl.DataFrame, keys: list[str]) -> tuple[pl.DataFrame, np.ndarray, list]:
+    """Pivot long grades to one row per `keys` combination and one column per subject."""
+    subjects = sorted(grades["subject"].unique().to_list())
+    rows = grades.select(keys).unique(maintain_order=True).with_row_index("row")
+    indexed = grades.join(rows, on=keys, how="left")
+    matrix = np.full((rows.height, len(subjects)), "", dtype="<U1")
+    column = {s: i for i, s in enumerate(subjects)}
+    matrix[
+        indexed["row"].to_numpy(),
+        np.array([column[s] for s in indexed["subject"].to_list()], dtype=int),
+    ] = indexed["value"].to_numpy().astype("<U1")
+    return rows.drop("row"), matrix, subjects
+
+
+def matrix_measures(matrix: np.ndarray, subjects: list[str]) -> dict[str, np.ndarray]:
+    """The per-pupil measures of a pupil × subject grade matrix (DESIGN.md §4)."""
+    return {
+        "merit_value_17": fg.merit_values(matrix, subjects),
+        "merit_value_16": fg.merit_values(matrix, subjects, include_language_choice=False),
+        "passed_all_subjects": fg.passed_all_subjects(matrix),
+        "eligible_vocational": fg.eligible_vocational(matrix, subjects),
+        "eligible_academic_natural_science": fg.eligible_academic(
+            matrix, subjects, required=("BI", "FY", "KE")
+        ),
+        "eligible_academic_economics": fg.eligible_academic(
+            matrix, subjects, required=("GE", "HI", "RE", "SH")
+        ),
+        "eligible_academic_arts": fg.eligible_academic(matrix, subjects, required=()),
+        "counted": fg.has_any_pass(matrix),
+    }
+
+
+def _subject_measures(grades: pl.DataFrame, prefix: str, period_id: str, kind: str):
+    """grade_points_<S> (mean) and passed_<S> (share) per pupil and subject."""
+    base = grades.filter(pl.col("subject").is_in(GRADED_SUBJECTS)).with_columns(
+        period_kind=pl.lit(kind), period_id=pl.col(period_id), den=pl.lit(1.0), n=pl.lit(1)
+    )
+    points = base.with_columns(
+        indicator=pl.lit(f"{prefix}grade_points_") + pl.col("subject"), num=POINTS_EXPR
+    )
+    passed = base.with_columns(
+        indicator=pl.lit(f"{prefix}passed_") + pl.col("subject"),
+        num=pl.col("value").is_in(PASSING).cast(pl.Float64),
+    )
+    return [_finish(points), _finish(passed)]
+
+
+def final_grade_measures(grades: pl.DataFrame) -> pl.DataFrame:
+    """Year 9 final grades → merit values, passed all, eligibility, per-subject measures.
+
+    `grades`: pupil_id, unit_id, academic_year_id, term_id, year_group, subject, value,
+    grade_type."""
+    final = grades.filter((pl.col("grade_type") == "final") & (pl.col("year_group") == 9))
+    if final.is_empty():
+        return empty()
+    keys = ["pupil_id", "unit_id", "academic_year_id", "year_group"]
+    rows, matrix, subjects = grade_matrix(final, keys)
+    measures = matrix_measures(matrix, subjects)
+    parts = []
+    for key, counted_only in MATRIX_MEASURES:
+        frame = rows.with_columns(
+            indicator=pl.lit(key),
+            num=pl.Series(measures[key].astype(float)),
+            den=pl.lit(1.0),
+            n=pl.lit(1),
+            period_kind=pl.lit(PeriodKind.YEAR.value),
+            period_id=pl.col("academic_year_id"),
+        )
+        if counted_only:
+            frame = frame.filter(pl.Series(measures["counted"]))
+        parts.append(_finish(frame))
+    parts += _subject_measures(final, "", "academic_year_id", PeriodKind.YEAR.value)
+    return pl.concat(parts)
+
+
+def term_grade_measures(grades: pl.DataFrame) -> pl.DataFrame:
+    """Each term's grades in years 6–9 (the year 9 spring term's are the final grades)."""
+    term = grades.filter(pl.col("year_group").is_between(6, 9))
+    if term.is_empty():
+        return empty()
+    keys = ["pupil_id", "unit_id", "academic_year_id", "term_id", "year_group"]
+    rows, matrix, subjects = grade_matrix(term, keys)
+    measures = matrix_measures(matrix, subjects)
+    common = {
+        "den": pl.lit(1.0),
+        "n": pl.lit(1),
+        "period_kind": pl.lit(PeriodKind.TERM.value),
+        "period_id": pl.col("term_id"),
+    }
+    merit = rows.with_columns(
+        indicator=pl.lit("term_merit_value"),
+        num=pl.Series(measures["merit_value_17"]),
+        **common,
+    ).filter(pl.Series(measures["counted"]))
+    passed_all = rows.with_columns(
+        indicator=pl.lit("term_passed_all_subjects"),
+        num=pl.Series(measures["passed_all_subjects"].astype(float)),
+        **common,
+    )
+    parts = [_finish(merit), _finish(passed_all)]
+    parts += _subject_measures(term, "term_", "term_id", PeriodKind.TERM.value)
+    return pl.concat(parts)
+
+
+def assessment_measures(assessments: pl.DataFrame) -> pl.DataFrame:
+    """`assessments`: pupil_id, unit_id, academic_year_id, point_id, year_group, subject,
+    value, on_track (bool, from the scale), points (float or null: A–F scales only)."""
+    if assessments.is_empty():
+        return empty()
+    base = assessments.filter(pl.col("subject").is_in(GRADED_SUBJECTS)).with_columns(
+        period_kind=pl.lit(PeriodKind.POINT.value),
+        period_id=pl.col("point_id"),
+        den=pl.lit(1.0),
+        n=pl.lit(1),
+    )
+    on_track = base.with_columns(
+        indicator=pl.lit("on_track_") + pl.col("subject"),
+        num=pl.col("on_track").cast(pl.Float64),
+    )
+    points = base.filter(pl.col("points").is_not_null()).with_columns(
+        indicator=pl.lit("forecast_points_") + pl.col("subject"), num=pl.col("points")
+    )
+    keys = ["pupil_id", "unit_id", "academic_year_id", "point_id", "year_group"]
+    all_subjects = (
+        base.group_by(keys)
+        .agg(num=pl.col("on_track").all().cast(pl.Float64))
+        .with_columns(
+            indicator=pl.lit("on_track_all_subjects"),
+            period_kind=pl.lit(PeriodKind.POINT.value),
+            period_id=pl.col("point_id"),
+            den=pl.lit(1.0),
+            n=pl.lit(1),
+        )
+    )
+    return pl.concat([_finish(on_track), _finish(points), _finish(all_subjects)])
+
+
+def national_test_measures(tests: pl.DataFrame, grades: pl.DataFrame) -> pl.DataFrame:
+    """`tests`: pupil_id, unit_id, academic_year_id, year_group, subject, scale, value.
+    `grades`: as for final_grade_measures; the spring term's grade is compared with the test
+    grade (the term grade in year 6, the final grade in year 9)."""
+    if tests.is_empty():
+        return empty()
+    common = {
+        "period_kind": pl.lit(PeriodKind.YEAR.value),
+        "period_id": pl.col("academic_year_id"),
+        "den": pl.lit(1.0),
+        "n": pl.lit(1),
+    }
+    graded = tests.filter((pl.col("scale") == "grade") & pl.col("subject").is_in(TESTED_SUBJECTS))
+    parts = [
+        _finish(
+            graded.with_columns(
+                indicator=pl.lit(f"test_grade_{g}_") + pl.col("subject"),
+                num=(pl.col("value") == g).cast(pl.Float64),
+                **common,
+            )
+        )
+        for g in ("A", "B", "C", "D", "E", "F")
+    ]
+    parts.append(
+        _finish(
+            graded.with_columns(
+                indicator=pl.lit("test_passed_") + pl.col("subject"),
+                num=pl.col("value").is_in(PASSING).cast(pl.Float64),
+                **common,
+            )
+        )
+    )
+    requirement = tests.filter(pl.col("scale") == "requirement").with_columns(
+        indicator=pl.lit("test_requirement_met_") + pl.col("subject"),
+        num=(pl.col("value") == "met").cast(pl.Float64),
+        **common,
+    )
+    parts.append(_finish(requirement.filter(pl.col("indicator").is_in(list(REGISTRY)))))
+    spring = grades.filter(pl.col("term_kind") == "VT").select(
+        "pupil_id", "academic_year_id", "subject", pl.col("value").alias("grade")
+    )
+    compared = (
+        graded.join(spring, on=["pupil_id", "academic_year_id", "subject"], how="inner")
+        .filter(pl.col("grade") != "-")
+        .with_columns(
+            test_points=POINTS_EXPR,
+            grade_points=pl.col("grade").replace_strict(GRADE_POINTS, return_dtype=pl.Float64),
+        )
+    )
+    for name, condition in (
+        ("same", pl.col("grade_points") == pl.col("test_points")),
+        ("lower", pl.col("grade_points") < pl.col("test_points")),
+        ("higher", pl.col("grade_points") > pl.col("test_points")),
+    ):
+        parts.append(
+            _finish(
+                compared.with_columns(
+                    indicator=pl.lit(f"test_vs_grade_{name}_") + pl.col("subject"),
+                    num=condition.cast(pl.Float64),
+                    **common,
+                )
+            )
+        )
+    return pl.concat(parts)
+
+
+def absence_measures(absences: pl.DataFrame) -> pl.DataFrame:
+    """`absences`: pupil_id, unit_id, academic_year_id, term_id, year_group, scheduled,
+    absent, unexcused (minutes). Per term, and per academic year over the year's terms."""
+    if absences.is_empty():
+        return empty()
+    yearly = absences.group_by(["pupil_id", "unit_id", "academic_year_id"]).agg(
+        pl.col("year_group").max(),
+        pl.col("scheduled").sum(),
+        pl.col("absent").sum(),
+        pl.col("unexcused").sum(),
+    )
+    parts = []
+    for frame, kind, period_column, suffix in (
+        (absences, PeriodKind.TERM.value, "term_id", ""),
+        (yearly, PeriodKind.YEAR.value, "academic_year_id", "_year"),
+    ):
+        frame = frame.filter(pl.col("scheduled") > 0).with_columns(
+            share=pl.col("absent") / pl.col("scheduled"),
+            unexcused_share=pl.col("unexcused") / pl.col("scheduled"),
+            period_kind=pl.lit(kind),
+            period_id=pl.col(period_column),
+            den=pl.lit(1.0),
+            n=pl.lit(1),
+        )
+        parts += [
+            _finish(
+                frame.with_columns(
+                    indicator=pl.lit(f"absence_mean{suffix}"), num=pl.col("share") * 100
+                )
+            ),
+            _finish(
+                frame.with_columns(
+                    indicator=pl.lit(f"absence_15_percent_or_more{suffix}"),
+                    num=(pl.col("share") >= 0.15).cast(pl.Float64),
+                )
+            ),
+            _finish(
+                frame.with_columns(
+                    indicator=pl.lit(f"unexcused_absence_mean{suffix}"),
+                    num=pl.col("unexcused_share") * 100,
+                )
+            ),
+        ]
+    return pl.concat(parts)
+
+
+def survey_measures(surveys: pl.DataFrame) -> pl.DataFrame:
+    """`surveys`: unit_id, academic_year_id, survey, index, respondents, agreeing."""
+    if surveys.is_empty():
+        return empty()
+    frame = surveys.with_columns(
+        indicator=pl.lit("survey_") + pl.col("survey") + pl.lit("_") + pl.col("index"),
+        num=pl.col("agreeing").cast(pl.Float64),
+        den=pl.col("respondents").cast(pl.Float64),
+        n=pl.col("respondents"),
+        period_kind=pl.lit(PeriodKind.YEAR.value),
+        period_id=pl.col("academic_year_id"),
+    )
+    return _finish(frame.filter(pl.col("indicator").is_in(list(REGISTRY))))
+
+
+def staff_measures(staff: pl.DataFrame) -> pl.DataFrame:
+    """`staff`: unit_id, academic_year_id, teachers, teacher_fte, certified_fte, pupils."""
+    if staff.is_empty():
+        return empty()
+    common = {
+        "period_kind": pl.lit(PeriodKind.YEAR.value),
+        "period_id": pl.col("academic_year_id"),
+        "n": pl.col("teachers"),
+        "den": pl.col("teacher_fte"),
+    }
+    return pl.concat(
+        [
+            _finish(
+                staff.with_columns(
+                    indicator=pl.lit("certified_teachers_share"),
+                    num=pl.col("certified_fte"),
+                    **common,
+                )
+            ),
+            _finish(
+                staff.with_columns(
+                    indicator=pl.lit("pupils_per_teacher_fte"),
+                    num=pl.col("pupils").cast(pl.Float64),
+                    **common,
+                )
+            ),
+        ]
+    )
+
+
+def preschool_measures(groups: pl.DataFrame) -> pl.DataFrame:
+    """`groups`: unit_id, group_id, academic_year_id, children, staff_fte,
+    preschool_teacher_fte (one row per barngrupp)."""
+    if groups.is_empty():
+        return empty()
+    common = {
+        "period_kind": pl.lit(PeriodKind.YEAR.value),
+        "period_id": pl.col("academic_year_id"),
+        "n": pl.col("children"),
+    }
+    return pl.concat(
+        [
+            _finish(
+                groups.with_columns(
+                    indicator=pl.lit("children_per_group"),
+                    num=pl.col("children").cast(pl.Float64),
+                    den=pl.lit(1.0),
+                    **common,
+                )
+            ),
+            _finish(
+                groups.with_columns(
+                    indicator=pl.lit("children_per_staff_fte"),
+                    num=pl.col("children").cast(pl.Float64),
+                    den=pl.col("staff_fte"),
+                    **common,
+                )
+            ),
+            _finish(
+                groups.with_columns(
+                    indicator=pl.lit("preschool_teacher_share"),
+                    num=pl.col("preschool_teacher_fte"),
+                    den=pl.col("staff_fte"),
+                    **common,
+                )
+            ),
+        ]
+    )

@@ -1,0 +1,39 @@
+"""Materialised indicator values: what every page, report and the API read."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class IndicatorValue(models.Model):
+    """One figure: an indicator for one node, period and breakdown.
+
+    `value`, `n`, `numerator` and `denominator` are the real figures; `suppression` ("", "..",
+    "~100") says what a role without pupil access may see (indicators/suppression.py).
+    `data_version` is the latest import batch the computation saw.
+    """
+
+    indicator = models.CharField(max_length=64)
+    family = models.CharField(max_length=16)
+    node = models.ForeignKey("organisation.Node", on_delete=models.CASCADE, related_name="+")
+    period_kind = models.CharField(max_length=8)  # "year", "term", "point"
+    period_id = models.BigIntegerField()  # AcademicYear, Term or FollowUpPoint id
+    breakdown = models.CharField(max_length=48, blank=True)  # "" or "gender=F"
+    value = models.FloatField(null=True)
+    n = models.IntegerField()
+    numerator = models.FloatField()
+    denominator = models.FloatField()
+    suppression = models.CharField(max_length=4, blank=True)
+    data_version = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "node", "period_kind", "period_id", "breakdown"],
+                name="unique_indicator_value",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["node", "period_kind", "period_id"]),
+            models.Index(fields=["family", "period_kind", "period_id"]),
+        ]

@@ -1,0 +1,125 @@
+"""Suppression of small numbers, as Skolverket publishes (DESIGN.md §4). Decided here, once.
+
+Markers:
+    ".."    the figure rests on fewer pupils than the indicator's minimum n (10), or is
+            suppressed as the complement of such a figure;
+    "~100"  a share where 1–4 pupils miss the measure: shown as "~100", not exactly;
+    ""      shown as it is.
+
+Complementary (secondary) suppression: a *partition* is a shown total with cells that add up to
+it exactly: the breakdown categories of one dimension under the node's total (girls and boys
+under all pupils), or the child nodes under their parent (the units of an area) when their n
+add up to the parent's. If exactly one cell of a partition is hidden, it could be recomputed
+as the total minus the others; so the shown cell with the smallest n is hidden too, or the
+total if there is no other cell. This repeats until no partition has a single hidden cell.
+
+The stored row keeps the real value, n, numerator and denominator; the marker decides what a
+role without pupil access is shown (present()).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+HIDDEN = ".."
+NEAR_FULL = "~100"
+MAX_ROUNDS = 50
+PERIOD = ["indicator", "period_kind", "period_id"]
+
+
+def primary(values: pl.DataFrame) -> pl.Expr:
+    """The marker of each row on its own: `..` below min n, `~100` for near-full shares."""
+    missing = pl.col("denominator") - pl.col("numerator")
+    return (
+        pl.when((pl.col("min_n") > 0) & (pl.col("n") < pl.col("min_n")))
+        .then(pl.lit(HIDDEN))
+        .when((pl.col("min_n") > 0) & pl.col("is_share") & (missing >= 0.5) & (missing < 4.5))
+        .then(pl.lit(NEAR_FULL))
+        .otherwise(pl.lit(""))
+    )
+
+
+def _single_hidden_partitions(
+    cells: pl.DataFrame, totals: pl.DataFrame, keys: list[str], total_keys: list[str]
+) -> pl.DataFrame:
+    """Partitions (by `keys`) whose total is shown, whose cells add up to it, and which have
+    exactly one hidden cell."""
+    stats = cells.group_by(keys).agg(
+        hidden=(pl.col("suppression") != "").sum(), n_sum=pl.col("n").sum()
+    )
+    return stats.join(totals, on=total_keys, how="inner").filter(
+        (pl.col("hidden") == 1)
+        & (pl.col("total_suppression") == "")
+        & (pl.col("n_sum") == pl.col("total_n"))
+    )
+
+
+def _victims(
+    cells: pl.DataFrame, partitions: pl.DataFrame, keys: list[str]
+) -> tuple[list[int], list[int]]:
+    """For each partition: the shown cell with the smallest n (row ids), or, if none is
+    left, the partition's total (row ids)."""
+    shown = cells.join(partitions.select(keys), on=keys, how="inner").filter(
+        pl.col("suppression") == ""
+    )
+    chosen = shown.sort(["n", "rid"]).group_by(keys).first()
+    without = partitions.join(chosen.select(keys), on=keys, how="anti")
+    return chosen["rid"].to_list(), without["total_rid"].to_list()
+
+
+def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
+    """Add the `suppression` column. `values` needs indicator, node_id, period_kind,
+    period_id, breakdown, n, numerator, denominator, min_n, is_share; `nodes` node_id,
+    parent_id."""
+    frame = (
+        values.with_row_index("rid")
+        .with_columns(
+            suppression=primary(values),
+            dimension=pl.col("breakdown").str.split("=").list.first(),
+        )
+        .join(nodes.select("node_id", "parent_id"), on="node_id", how="left")
+    )
+    for _ in range(MAX_ROUNDS):
+        new: set[int] = set()
+        # Breakdown categories under the node's total.
+        totals = frame.filter(pl.col("breakdown") == "").select(
+            *PERIOD,
+            "node_id",
+            total_rid="rid",
+            total_n="n",
+            total_suppression="suppression",
+        )
+        cells = frame.filter(pl.col("breakdown") != "")
+        keys = [*PERIOD, "node_id", "dimension"]
+        partitions = _single_hidden_partitions(cells, totals, keys, [*PERIOD, "node_id"])
+        cells_hidden, totals_hidden = _victims(cells, partitions, keys)
+        new.update(cells_hidden, totals_hidden)
+        # Child nodes under their parent, breakdown by breakdown.
+        totals = frame.select(
+            *PERIOD,
+            "breakdown",
+            parent_id="node_id",
+            total_rid="rid",
+            total_n="n",
+            total_suppression="suppression",
+        )
+        cells = frame.filter(pl.col("parent_id").is_not_null())
+        keys = [*PERIOD, "breakdown", "parent_id"]
+        partitions = _single_hidden_partitions(cells, totals, keys, keys)
+        cells_hidden, totals_hidden = _victims(cells, partitions, keys)
+        new.update(cells_hidden, totals_hidden)
+        if not new:
+            break
+        frame = frame.with_columns(
+            suppression=pl.when(pl.col("rid").is_in(list(new)))
+            .then(pl.lit(HIDDEN))
+            .otherwise(pl.col("suppression"))
+        )
+    return frame.drop("rid", "dimension", "parent_id")
+
+
+def present(value: float | None, suppression: str, *, pupil_access: bool) -> str | float | None:
+    """What a user is shown: the value itself with pupil access, else the marker or value."""
+    if pupil_access or not suppression:
+        return value
+    return suppression
