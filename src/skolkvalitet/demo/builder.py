@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from skolkvalitet.demo import catalogue as cat
 from skolkvalitet.demo.generator import FS, GY, DemoData, generate
+from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.ingest.bulk import bulk_insert
 from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.organisation.actions import node_create, role_grant
@@ -90,6 +91,8 @@ def demo_build(
         counts = _write(data, batch, say)
         batch.rows = sum(counts.values())
         batch.save(update_fields=["rows"])
+    say("Indikatorer …")
+    counts["indicator_values"] = indicators_materialise().rows
     return BuildResult(True, batch, _logins(), counts)
 
 

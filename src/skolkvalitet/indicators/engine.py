@@ -13,10 +13,15 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from skolkvalitet.indicators import measures as m
-from skolkvalitet.indicators.registry import REGISTRY, Aggregation, Family, Unit
+from skolkvalitet.indicators.registry import (
+    BREAKDOWN_DIMENSIONS,
+    REGISTRY,
+    Aggregation,
+    Family,
+    Unit,
+)
 from skolkvalitet.indicators.suppression import suppress
 
-BREAKDOWN_DIMENSIONS = ("gender", "newly_arrived", "sva", "parents_education", "year_group")
 VALUE_SCHEMA = {
     "indicator": pl.String,
     "node_id": pl.Int64,

@@ -53,6 +53,7 @@ GENDER, NEWLY_ARRIVED, SVA, PARENTS_EDUCATION, YEAR_GROUP = (
     "year_group",
 )
 PUPIL_BREAKDOWNS = (GENDER, NEWLY_ARRIVED, SVA, PARENTS_EDUCATION)
+BREAKDOWN_DIMENSIONS = (*PUPIL_BREAKDOWNS, YEAR_GROUP)
 
 SKOLVERKET_MERIT = "Skolverket, “17 ämnen ger nytt meritvärde” (skolverket.se, statistik)"
 SKOLVERKET_GRADES = (
@@ -487,8 +488,8 @@ for _survey, _index, _sv, _en in SURVEY_INDICES:
             f"survey_{_survey}_{_index}",
             _sv,
             _en,
-            "Share of the respondents who agree (stämmer helt och hållet / ganska bra), summed over "
-            "the unit's respondent groups.",
+            "Share of the respondents who agree (stämmer helt och hållet / ganska bra), "
+            "summed over the unit's respondent groups.",
             ORGANISER_SURVEY,
             Unit.PERCENT,
             Aggregation.RATIO,

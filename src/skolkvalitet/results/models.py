@@ -1,5 +1,9 @@
 """Facts: what imports write and the indicator engine reads.
 
+The large fact tables skip Django's automatic index on the pupil, subject and scale foreign
+keys: each unique constraint starts with the pupil (so pupil lookups use it), and no query
+starts from a subject or a scale. Fewer indexes make bulk imports much faster.
+
 Every fact row belongs to the import batch that wrote it (ingest.ImportBatch), so that an
 import can be rolled back as a whole and every indicator knows its data version.
 """
@@ -32,11 +36,11 @@ class GradeType(models.TextChoices):
 
 
 class Grade(models.Model):
-    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE)
+    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE, db_index=False)
     unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
     term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT)
     year_group = models.SmallIntegerField()
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, db_index=False)
     value = models.CharField(max_length=1, choices=[(g, g) for g in GRADE_VALUES])
     grade_type = models.CharField(max_length=8, choices=GradeType.choices)
     # The language of M1/M2/ML (ISO 639-2, e.g. SPA, TYS, ARA); blank otherwise.
@@ -72,12 +76,12 @@ class Assessment(models.Model):
     """A teacher's assessment (bedömning / prognos) of a pupil in a subject at a follow-up
     point."""
 
-    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE)
+    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE, db_index=False)
     unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
     follow_up_point = models.ForeignKey("organisation.FollowUpPoint", on_delete=models.PROTECT)
     year_group = models.SmallIntegerField()
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT)
-    scale = models.ForeignKey(AssessmentScale, on_delete=models.PROTECT)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, db_index=False)
+    scale = models.ForeignKey(AssessmentScale, on_delete=models.PROTECT, db_index=False)
     value = models.CharField(max_length=16)
     batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
 
@@ -96,11 +100,11 @@ class NationalTestScale(models.TextChoices):
 
 
 class NationalTest(models.Model):
-    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE)
+    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE, db_index=False)
     unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
     term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT)
     year_group = models.SmallIntegerField()
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, db_index=False)
     scale = models.CharField(max_length=16, choices=NationalTestScale.choices)
     # A–F on the grade scale; "met" / "not_met" on the requirement scale.
     value = models.CharField(max_length=8)
@@ -117,7 +121,7 @@ class NationalTest(models.Model):
 class Absence(models.Model):
     """A pupil's absence over one term, in minutes of scheduled teaching."""
 
-    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE)
+    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE, db_index=False)
     unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
     term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT)
     year_group = models.SmallIntegerField()

@@ -8,6 +8,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from skolkvalitet.demo.builder import DEMO_PASSWORD, demo_build
+from skolkvalitet.indicators.registry import REGISTRY
+from skolkvalitet.indicators.selectors import headline_figures
+from skolkvalitet.organisation.models import Node, NodeKind
+
+# Skolverket, riket 2017/18 (DESIGN.md §4).
+NATIONAL_2017_18 = {
+    "merit_value_17": 228.7,
+    "passed_all_subjects": 75.6,
+    "eligible_vocational": 84.4,
+}
 
 
 def _n(number: int) -> str:
@@ -25,6 +35,20 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Only build; do not serve.")
         parser.add_argument("--seed", type=int, default=20261123)
         parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def _headline(self) -> None:
+        organizer = Node.objects.filter(kind=NodeKind.ORGANIZER).first()
+        year, values = headline_figures(node=organizer) if organizer else (None, [])
+        if not values:
+            return
+        self.stdout.write(f"\n{organizer.name}, årskurs 9 läsåret {year.code} (riket 2017/18):")
+        for v in values:
+            spec = REGISTRY[v.indicator]
+            unit = " %" if spec.is_percent else ""
+            national = NATIONAL_2017_18[v.indicator]
+            self.stdout.write(
+                f"  {spec.name_sv:<40} {v.value:6.1f}{unit}  (n = {v.n}; riket {national}{unit})"
+            )
 
     def handle(self, *args, no_serve: bool, seed: int, addrport: str, **options):
         verbosity = options["verbosity"]
@@ -47,6 +71,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demon finns redan i databasen; inget ändrat.")
+        self._headline()
         self.stdout.write(f"\nInloggningar (lösenord för alla: {DEMO_PASSWORD}):")
         for login in result.logins:
             self.stdout.write(

@@ -1,0 +1,134 @@
+"""`skolkvalitet indicators`: print materialised indicator values, recompute them, or write
+their documentation.
+
+This is an operator's tool on the server: it prints real values with their suppression marker
+and is not bound to a user's scope.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from skolkvalitet.indicators.docs import indicators_markdown
+from skolkvalitet.indicators.materialise import indicators_materialise
+from skolkvalitet.indicators.registry import BREAKDOWN_DIMENSIONS, REGISTRY
+from skolkvalitet.indicators.selectors import indicator_values, period_label, periods_of_year
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+
+FIELDS = ("indicator", "node", "period", "breakdown", "value", "n", "suppressed", "marker")
+
+
+class Command(BaseCommand):
+    help = "Print indicator values for a unit or the organiser; --materialise recomputes them."
+
+    def add_arguments(self, parser):
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument("--unit", metavar="SKOLENHETSKOD")
+        where.add_argument("--organizer", action="store_true")
+        parser.add_argument("--year", metavar="2024/25")
+        parser.add_argument("--term", choices=["HT", "VT"])
+        parser.add_argument(
+            "--by",
+            choices=BREAKDOWN_DIMENSIONS,
+            metavar="DIMENSION",
+            help=f"one of {', '.join(BREAKDOWN_DIMENSIONS)}",
+        )
+        parser.add_argument("--indicator", nargs="+", metavar="KEY")
+        parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+        parser.add_argument(
+            "--materialise",
+            action="store_true",
+            help="recompute (the given --year, else every year) first",
+        )
+        parser.add_argument(
+            "--doc",
+            action="store_true",
+            help="print docs/indicators.md generated from the registry",
+        )
+
+    def handle(self, *args, **options):
+        if options["doc"]:
+            self.stdout.write(indicators_markdown(), ending="")
+            return
+        year = self._year(options["year"])
+        if options["materialise"]:
+            result = indicators_materialise(years=[year.pk] if year else None)
+            self.stderr.write(f"{result.rows} values in {result.seconds:.1f} s")
+            if not (options["unit"] or options["organizer"]):
+                return
+        if not (options["unit"] or options["organizer"]):
+            raise CommandError("Give --unit SKOLENHETSKOD or --organizer.")
+        if year is None:
+            raise CommandError("Give --year, e.g. --year 2024/25.")
+        for key in options["indicator"] or ():
+            if key not in REGISTRY:
+                raise CommandError(f"Unknown indicator {key!r}.")
+        node = self._node(options["unit"])
+        values = indicator_values(
+            nodes=[node],
+            periods=periods_of_year(year, term=options["term"]),
+            indicators=options["indicator"],
+            breakdown_dimension=options["by"],
+        )
+        labels: dict[tuple[str, int], str] = {}
+        rows = []
+        for v in values:
+            key = (v.period_kind, v.period_id)
+            if key not in labels:
+                labels[key] = period_label(*key)
+            rows.append(
+                {
+                    "indicator": v.indicator,
+                    "node": v.node.code or v.node.name,
+                    "period": labels[key],
+                    "breakdown": v.breakdown,
+                    "value": None if v.value is None else round(v.value, 2),
+                    "n": v.n,
+                    "suppressed": bool(v.suppression),
+                    "marker": v.suppression,
+                }
+            )
+        self._write(rows, options["format"])
+
+    def _year(self, code: str | None) -> AcademicYear | None:
+        if code is None:
+            return None
+        try:
+            return AcademicYear.objects.get(code=code)
+        except AcademicYear.DoesNotExist:
+            raise CommandError(f"No academic year {code!r} (write it as 2024/25).") from None
+
+    def _node(self, unit_code: str | None) -> Node:
+        if unit_code:
+            node = Node.objects.filter(kind=NodeKind.UNIT, code=unit_code).first()
+            if node is None:
+                raise CommandError(f"No school unit with skolenhetskod {unit_code!r}.")
+            return node
+        node = Node.objects.filter(kind=NodeKind.ORGANIZER).first()
+        if node is None:
+            raise CommandError("There is no organiser in the database.")
+        return node
+
+    def _write(self, rows: list[dict], fmt: str) -> None:
+        if fmt == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
+        elif fmt == "csv":
+            writer = csv.DictWriter(sys.stdout, fieldnames=FIELDS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            self.stdout.write(
+                f"{'indicator':<36} {'period':<22} {'breakdown':<24} {'value':>9} {'n':>6}"
+            )
+            for r in rows:
+                shown = "" if r["value"] is None else f"{r['value']:.1f}"
+                if r["marker"]:
+                    shown = f"{shown} {r['marker']}"
+                self.stdout.write(
+                    f"{r['indicator']:<36} {r['period']:<22} {r['breakdown'] or '-':<24} "
+                    f"{shown:>9} {r['n']:>6}"
+                )

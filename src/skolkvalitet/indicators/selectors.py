@@ -1,0 +1,96 @@
+"""Reading materialised indicator values (pages, reports, the command line and the API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from skolkvalitet.indicators.models import IndicatorValue
+from skolkvalitet.indicators.registry import REGISTRY
+from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, Term
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    id: int
+    label: str
+
+
+def period_label(kind: str, period_id: int) -> str:
+    """'2024/25', 'HT2024', 'Uppföljning 1 HT2024'."""
+    if kind == "year":
+        return AcademicYear.objects.get(pk=period_id).code
+    if kind == "term":
+        return Term.objects.select_related("academic_year").get(pk=period_id).code
+    return FollowUpPoint.objects.get(pk=period_id).name
+
+
+def periods_of_year(year: AcademicYear, *, term: str | None = None) -> list[Period]:
+    """The year itself (unless a term is asked for), its terms and their follow-up points."""
+    periods = [] if term else [Period("year", year.pk, year.code)]
+    terms = year.terms.all() if term is None else year.terms.filter(kind=term)
+    for t in terms:
+        periods.append(Period("term", t.pk, t.code))
+        periods += [Period("point", p.pk, p.name) for p in t.follow_up_points.all()]
+    return periods
+
+
+def indicator_values(
+    *,
+    nodes: list[Node],
+    periods: list[Period],
+    indicators: list[str] | None = None,
+    breakdown_dimension: str | None = None,
+) -> list[IndicatorValue]:
+    """Values for the nodes and periods; the total, and with `breakdown_dimension` also its
+    categories ("gender" → gender=F, gender=M)."""
+    period_q = Q(pk__in=[])
+    for kind in {p.kind for p in periods}:
+        period_q |= Q(period_kind=kind, period_id__in=[p.id for p in periods if p.kind == kind])
+    breakdown_q = Q(breakdown="")
+    if breakdown_dimension:
+        breakdown_q |= Q(breakdown__startswith=f"{breakdown_dimension}=")
+    values = IndicatorValue.objects.filter(period_q, breakdown_q, node__in=nodes)
+    if indicators:
+        values = values.filter(indicator__in=indicators)
+    order = {key: i for i, key in enumerate(REGISTRY)}
+    kinds = {"year": 0, "term": 1, "point": 2}
+    return sorted(
+        values.select_related("node"),
+        key=lambda v: (
+            v.node.path,
+            kinds[v.period_kind],
+            v.period_id,
+            order.get(v.indicator, 0),
+            v.breakdown,
+        ),
+    )
+
+
+HEADLINE = ("merit_value_17", "passed_all_subjects", "eligible_vocational")
+
+
+def headline_figures(*, node: Node) -> tuple[AcademicYear | None, list[IndicatorValue]]:
+    """The node's year 9 headline figures in the latest academic year that has them."""
+    latest = (
+        IndicatorValue.objects.filter(
+            node=node, indicator=HEADLINE[0], period_kind="year", breakdown=""
+        )
+        .order_by("-period_id")
+        .first()
+    )
+    if latest is None:
+        return None, []
+    values = IndicatorValue.objects.filter(
+        node=node,
+        indicator__in=HEADLINE,
+        period_kind="year",
+        period_id=latest.period_id,
+        breakdown="",
+    )
+    by_key = {v.indicator: v for v in values}
+    return AcademicYear.objects.get(pk=latest.period_id), [
+        by_key[k] for k in HEADLINE if k in by_key
+    ]

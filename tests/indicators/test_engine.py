@@ -1,0 +1,128 @@
+"""The engine end to end on the hand-built organisation of conftest.py."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from skolkvalitet.indicators.engine import Facts, compute
+from skolkvalitet.indicators.registry import Family
+
+OTHER_13 = ["BI", "FY", "KE", "TK", "GE", "HI", "RE", "SH", "BL", "HKK", "IDH", "MU", "SL"]
+
+
+def sixteen(grade: str, swedish: str = "SV") -> dict[str, str]:
+    return {swedish: grade, "EN": grade, "MA": grade, **dict.fromkeys(OTHER_13, grade)}
+
+
+@pytest.fixture
+def final_grades(grade_rows) -> pl.DataFrame:
+    """p1: all A with M1 A (340). p2: all E (160). p3: all C in SVA etc. but F in MA (225).
+    p4: only F (not counted in the merit mean). p5: SV D, EN B, MA E, the rest '-' (40)."""
+    rows = []
+    rows += grade_rows(1, 10, {**sixteen("A"), "M1": "A"})
+    rows += grade_rows(2, 10, sixteen("E"))
+    rows += grade_rows(3, 10, {**sixteen("C", "SVA"), "MA": "F"})
+    rows += grade_rows(4, 11, sixteen("F"))
+    rows += grade_rows(5, 11, {**dict.fromkeys(OTHER_13, "-"), "SV": "D", "EN": "B", "MA": "E"})
+    return pl.DataFrame(rows)
+
+
+@pytest.fixture
+def values(final_grades, org_frames) -> pl.DataFrame:
+    return compute(Facts(grades=final_grades), org_frames, families=(Family.FINAL_GRADES,))
+
+
+def value(values, indicator, node, breakdown=""):
+    row = values.filter(
+        (pl.col("indicator") == indicator)
+        & (pl.col("node_id") == node)
+        & (pl.col("breakdown") == breakdown)
+    )
+    assert row.height == 1, (indicator, node, breakdown, row)
+    return row.row(0, named=True)
+
+
+def test_merit_value_is_the_mean_over_pupils_with_a_pass(values):
+    assert value(values, "merit_value_17", 10)["value"] == pytest.approx((340 + 160 + 225) / 3)
+    assert value(values, "merit_value_17", 11)["value"] == pytest.approx(40)  # p4 not counted
+    organiser = value(values, "merit_value_17", 1)
+    assert organiser["value"] == pytest.approx((340 + 160 + 225 + 40) / 4)
+    assert (organiser["n"], organiser["numerator"], organiser["denominator"]) == (4, 765, 4)
+
+
+def test_merit_value_16_leaves_out_the_language_choice_bonus(values):
+    assert value(values, "merit_value_16", 10)["value"] == pytest.approx((320 + 160 + 225) / 3)
+
+
+def test_passed_all_subjects_is_a_share_of_every_graded_pupil(values):
+    assert value(values, "passed_all_subjects", 10)["value"] == pytest.approx(200 / 3)
+    assert value(values, "passed_all_subjects", 11)["value"] == 0
+    assert value(values, "passed_all_subjects", 2)["value"] == pytest.approx(40)
+    assert value(values, "passed_all_subjects", 1)["n"] == 5
+
+
+def test_eligibility_for_vocational_programmes(values):
+    # p1 and p2 pass everything; p3 fails MA; p4 fails all; p5 passes only three.
+    assert value(values, "eligible_vocational", 1)["value"] == pytest.approx(40)
+
+
+def test_per_subject_points_and_passes(values):
+    # MA: p1 A, p2 E, p3 F, p4 F, p5 E.
+    assert value(values, "grade_points_MA", 1)["value"] == pytest.approx((20 + 10 + 10) / 5)
+    assert value(values, "passed_MA", 1)["value"] == pytest.approx(60)
+    # SVA: only p3, with C.
+    assert value(values, "grade_points_SVA", 1)["value"] == 15
+    assert value(values, "passed_SVA", 10)["n"] == 1
+
+
+def test_breakdown_by_gender_splits_the_total(values):
+    girls = value(values, "merit_value_17", 1, "gender=F")
+    boys = value(values, "merit_value_17", 1, "gender=M")
+    assert girls["value"] == pytest.approx((340 + 225 + 40) / 3)
+    assert boys["value"] == 160
+    assert girls["n"] + boys["n"] == value(values, "merit_value_17", 1)["n"]
+
+
+def test_breakdowns_by_newly_arrived_sva_and_parents_education(values):
+    assert value(values, "merit_value_17", 1, "newly_arrived=yes")["value"] == 40
+    assert value(values, "merit_value_17", 1, "sva=yes")["value"] == 225
+    assert value(values, "passed_all_subjects", 1, "parents_education=unknown")["n"] == 2
+    assert value(values, "passed_all_subjects", 1, "parents_education=3")["value"] == 100
+
+
+def test_groups_get_totals_only(values):
+    group = values.filter(pl.col("node_id") == 100)
+    assert set(group["breakdown"].to_list()) == {""}
+    assert value(values, "merit_value_17", 100)["value"] == pytest.approx((340 + 160 + 225) / 3)
+
+
+def test_final_grade_indicators_do_not_break_down_by_year_group(values):
+    assert values.filter(pl.col("breakdown").str.starts_with("year_group")).is_empty()
+
+
+def test_every_figure_of_fewer_than_ten_pupils_is_marked_but_keeps_its_value(values):
+    assert set(values["suppression"].to_list()) == {".."}
+    assert value(values, "merit_value_17", 1)["value"] == pytest.approx(191.25)
+
+
+def test_term_grades_are_per_term_with_year_group_breakdowns(org_frames, grade_rows):
+    grades = pl.DataFrame(
+        grade_rows(
+            1, 10, {"MA": "C", "EN": "A"}, grade_type="term", year_group=8, term=1, term_kind="HT"
+        )
+        + grade_rows(
+            2, 10, {"MA": "F", "EN": "E"}, grade_type="term", year_group=7, term=1, term_kind="HT"
+        )
+    )
+    values = compute(Facts(grades=grades), org_frames, families=(Family.TERM_GRADES,))
+    assert value(values, "term_passed_MA", 10)["value"] == 50
+    assert value(values, "term_passed_all_subjects", 10, "year_group=8")["value"] == 100
+    assert value(values, "term_passed_all_subjects", 10, "year_group=7")["value"] == 0
+    assert value(values, "term_merit_value", 10)["value"] == pytest.approx((15 + 20 + 10) / 2)
+    assert set(values["period_kind"].to_list()) == {"term"}
+    assert set(values["period_id"].to_list()) == {1}
+
+
+def test_no_facts_give_no_values(org_frames):
+    assert compute(Facts(), org_frames).is_empty()
