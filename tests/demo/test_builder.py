@@ -9,6 +9,7 @@ from django.db import connection
 
 from skolkvalitet.demo.builder import DEMO_USERS, demo_build
 from skolkvalitet.demo.generator import generate
+from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.organisation.models import Node, NodeKind, Pupil, Role, RoleAssignment
 from skolkvalitet.organisation.scopes import scope_for
 from skolkvalitet.quality.models import Intervention
@@ -29,7 +30,9 @@ def table_counts() -> dict[str, int]:
     }
 
 
-def test_it_writes_the_organiser_tree_and_the_facts(built):
+def test_it_writes_the_tree_the_facts_the_logins_and_no_personal_number(built):
+    """One build, checked from every side (building is the slow part of this module)."""
+    # The tree and the facts.
     assert built.built
     assert Node.objects.filter(kind=NodeKind.ORGANIZER).count() == 1
     assert Node.objects.filter(kind=NodeKind.AREA).count() == 3
@@ -38,16 +41,14 @@ def test_it_writes_the_organiser_tree_and_the_facts(built):
     assert Assessment.objects.count() == built.counts["assessments"] > 0
     assert Grade.objects.filter(batch=built.batch).count() == Grade.objects.count()
     assert Intervention.objects.count() == 3
-
-
-def test_every_group_hangs_under_its_unit_with_a_materialised_path(built):
+    # Every group hangs under its unit with a materialised path.
     for group in Node.objects.filter(kind=NodeKind.GROUP).select_related("parent")[:200]:
         assert group.parent.kind == NodeKind.UNIT
         assert group.path == f"{group.parent.path}{group.pk}/"
-
-
-def test_no_personal_number_is_stored(built):
-    """The pupils' and staff's numbers, in 12- and 10-digit form, appear in no column."""
+    # The indicators are materialised with the demo's data version.
+    assert IndicatorValue.objects.count() == built.counts["indicator_values"] > 0
+    assert set(IndicatorValue.objects.values_list("data_version", flat=True)) == {built.batch.pk}
+    # No personal number is stored: neither the pupils' nor the staff's, in any form.
     data = generate(scale=SCALE)
     numbers = set(data.pupils["personal_number"].tolist()) | set(
         data.staff["personal_number"].tolist()
@@ -58,30 +59,24 @@ def test_no_personal_number_is_stored(built):
             cursor.execute(f"SELECT * FROM {table}")
             values = {str(v) for row in cursor.fetchall() for v in row}
             assert not values & forms
-
-
-def test_there_is_one_login_per_role_with_its_grant(built):
-    roles = {login.role for login in built.logins}
-    assert roles == {Role(r).label for *_x, r, _k in DEMO_USERS}
+    # One login per role, with its grant.
+    assert {login.role for login in built.logins} == {Role(r).label for *_x, r, _k in DEMO_USERS}
     User = get_user_model()
     for username, *_names, role, _key in DEMO_USERS:
         user = User.objects.get(username=username)
         assert user.check_password("skolkvalitet-demo")
-        scope = scope_for(user)
-        assert [g.role for g in scope.grants] == [role]
+        assert [g.role for g in scope_for(user).grants] == [role]
 
 
-def test_building_again_changes_nothing(built):
+def test_building_again_changes_nothing_and_another_seed_is_refused(built):
     before = table_counts()
     again = demo_build(scale=SCALE)
     assert not again.built
     assert again.batch == built.batch
     assert table_counts() == before
-
-
-def test_it_refuses_a_database_that_holds_another_organiser(built):
     with pytest.raises(ValueError, match="empty database"):
         demo_build(scale=SCALE, seed=1)
+    assert table_counts() == before
 
 
 def test_the_command_without_serving_builds_and_prints_the_logins(db, capsys, monkeypatch):

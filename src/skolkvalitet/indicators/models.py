@@ -15,7 +15,10 @@ class IndicatorValue(models.Model):
 
     indicator = models.CharField(max_length=64)
     family = models.CharField(max_length=16)
-    node = models.ForeignKey("organisation.Node", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the (node, period_kind, period_id) index below.
+    node = models.ForeignKey(
+        "organisation.Node", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     period_kind = models.CharField(max_length=8)  # "year", "term", "point"
     period_id = models.BigIntegerField()  # AcademicYear, Term or FollowUpPoint id
     breakdown = models.CharField(max_length=48, blank=True)  # "" or "gender=F"
