@@ -15,9 +15,14 @@ class IndicatorValue(models.Model):
 
     indicator = models.CharField(max_length=64)
     family = models.CharField(max_length=16)
-    # Indexed by the (node, period_kind, period_id) index below.
+    # Indexed by the (node, period_kind, period_id) index below; no database constraint, as
+    # in the fact tables (materialise.py is the only writer and takes nodes from the tree).
     node = models.ForeignKey(
-        "organisation.Node", on_delete=models.CASCADE, related_name="+", db_index=False
+        "organisation.Node",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     period_kind = models.CharField(max_length=8)  # "year", "term", "point"
     period_id = models.BigIntegerField()  # AcademicYear, Term or FollowUpPoint id

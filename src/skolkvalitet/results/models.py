@@ -1,8 +1,14 @@
 """Facts: what imports write and the indicator engine reads.
 
-The large fact tables skip Django's automatic index on the pupil, subject and scale foreign
-keys: each unique constraint starts with the pupil (so pupil lookups use it), and no query
-starts from a subject or a scale. Fewer indexes make bulk imports much faster.
+The four large fact tables (grades, assessments, national tests, absence) are built for bulk
+loading, millions of rows at a time:
+- they skip Django's automatic index on the pupil, subject and scale foreign keys: each unique
+  constraint starts with the pupil (so pupil lookups use it), and no query starts from a
+  subject or a scale;
+- their foreign keys carry no database constraint (`db_constraint=False`): a constraint costs a
+  trigger and an index probe per row and reference on PostgreSQL. Integrity is kept by the one
+  write path instead: the importers and the demo builder validate every reference before
+  writing, and deletes go through the ORM, which cascades in Python.
 
 Every fact row belongs to the import batch that wrote it (ingest.ImportBatch), so that an
 import can be rolled back as a whole and every indicator knows its data version.
@@ -36,16 +42,20 @@ class GradeType(models.TextChoices):
 
 
 class Grade(models.Model):
-    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE, db_index=False)
-    unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
-    term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT)
+    pupil = models.ForeignKey(
+        "organisation.Pupil", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT, db_constraint=False)
+    term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT, db_constraint=False)
     year_group = models.SmallIntegerField()
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, db_index=False)
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     value = models.CharField(max_length=1, choices=[(g, g) for g in GRADE_VALUES])
     grade_type = models.CharField(max_length=8, choices=GradeType.choices)
     # The language of M1/M2/ML (ISO 639-2, e.g. SPA, TYS, ARA); blank otherwise.
     language = models.CharField(max_length=3, blank=True)
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
 
     class Meta:
         constraints = [
@@ -76,14 +86,22 @@ class Assessment(models.Model):
     """A teacher's assessment (bedömning / prognos) of a pupil in a subject at a follow-up
     point."""
 
-    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE, db_index=False)
-    unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
-    follow_up_point = models.ForeignKey("organisation.FollowUpPoint", on_delete=models.PROTECT)
+    pupil = models.ForeignKey(
+        "organisation.Pupil", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT, db_constraint=False)
+    follow_up_point = models.ForeignKey(
+        "organisation.FollowUpPoint", on_delete=models.PROTECT, db_constraint=False
+    )
     year_group = models.SmallIntegerField()
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, db_index=False)
-    scale = models.ForeignKey(AssessmentScale, on_delete=models.PROTECT, db_index=False)
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    scale = models.ForeignKey(
+        AssessmentScale, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     value = models.CharField(max_length=16)
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
 
     class Meta:
         constraints = [
@@ -100,15 +118,19 @@ class NationalTestScale(models.TextChoices):
 
 
 class NationalTest(models.Model):
-    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE, db_index=False)
-    unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
-    term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT)
+    pupil = models.ForeignKey(
+        "organisation.Pupil", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT, db_constraint=False)
+    term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT, db_constraint=False)
     year_group = models.SmallIntegerField()
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, db_index=False)
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     scale = models.CharField(max_length=16, choices=NationalTestScale.choices)
     # A–F on the grade scale; "met" / "not_met" on the requirement scale.
     value = models.CharField(max_length=8)
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
 
     class Meta:
         constraints = [
@@ -121,14 +143,16 @@ class NationalTest(models.Model):
 class Absence(models.Model):
     """A pupil's absence over one term, in minutes of scheduled teaching."""
 
-    pupil = models.ForeignKey("organisation.Pupil", on_delete=models.CASCADE, db_index=False)
-    unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT)
-    term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT)
+    pupil = models.ForeignKey(
+        "organisation.Pupil", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT, db_constraint=False)
+    term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT, db_constraint=False)
     year_group = models.SmallIntegerField()
     scheduled_minutes = models.PositiveIntegerField()
     absent_minutes = models.PositiveIntegerField()  # all absence, valid and invalid
     unexcused_minutes = models.PositiveIntegerField(default=0)  # ogiltig frånvaro
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
 
     class Meta:
         constraints = [
