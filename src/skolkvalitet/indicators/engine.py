@@ -136,12 +136,17 @@ def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.D
     ).drop("enrolled_group_id", "arrival_date", "start_date")
 
 
-def _aggregate(frame: pl.DataFrame, dimension: str | None) -> pl.DataFrame:
+SUMS = (
+    pl.col("num").sum().alias("numerator"),
+    pl.col("den").sum().alias("denominator"),
+    pl.col("n").sum().alias("n"),
+)
+
+
+def _aggregate(cells: pl.DataFrame, dimension: str | None) -> pl.DataFrame:
     keys = GROUP_KEYS + ([dimension] if dimension else [])
-    out = frame.group_by(keys).agg(
-        pl.col("num").sum().alias("numerator"),
-        pl.col("den").sum().alias("denominator"),
-        pl.col("n").sum().alias("n"),
+    out = cells.group_by(keys).agg(
+        pl.col("numerator").sum(), pl.col("denominator").sum(), pl.col("n").sum()
     )
     if dimension:
         return out.with_columns(
@@ -151,23 +156,35 @@ def _aggregate(frame: pl.DataFrame, dimension: str | None) -> pl.DataFrame:
 
 
 def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
-    """Sum measure rows per node (group, unit and every ancestor) and breakdown."""
+    """Sum measure rows per node (group, unit and every ancestor) and breakdown.
+
+    Two passes over the (large) measure rows: one per group, and one into *cells* per unit
+    and combination of breakdown categories. Every unit, area and organiser figure, with or
+    without a breakdown, is then a sum over the (small) cells."""
     if measures.is_empty():
         return pl.DataFrame(schema=VALUE_SCHEMA)
     pupil_level = measures["pupil_id"].is_not_null().any()
     frame = with_breakdown_attributes(measures, org) if pupil_level else measures
-    dimensions = BREAKDOWN_DIMENSIONS if pupil_level else ()
-    at_group = frame.filter(pl.col("group_id").is_not_null()).with_columns(
-        node_id=pl.col("group_id")
+    dimensions = list(BREAKDOWN_DIMENSIONS) if pupil_level else []
+    period = ["indicator", "period_kind", "period_id"]
+    at_group = (
+        frame.filter(pl.col("group_id").is_not_null())
+        .group_by([*period, "group_id"])
+        .agg(*SUMS)
+        .rename({"group_id": "node_id"})
+        .with_columns(breakdown=pl.lit(""))
     )
-    at_unit = frame.with_columns(node_id=pl.col("unit_id"))
-    at_ancestors = frame.join(org.unit_ancestors, on="unit_id", how="inner").with_columns(
-        node_id=pl.col("ancestor_id")
+    cells = frame.group_by([*period, "unit_id", *dimensions]).agg(*SUMS)
+    at_nodes = pl.concat(
+        [
+            cells.with_columns(node_id=pl.col("unit_id")),
+            cells.join(org.unit_ancestors, on="unit_id", how="inner")
+            .with_columns(node_id=pl.col("ancestor_id"))
+            .drop("ancestor_id"),
+        ]
     )
-    parts = [_aggregate(at_group, None)]
-    for level in (at_unit, at_ancestors):
-        parts.append(_aggregate(level, None))
-        parts += [_aggregate(level, d) for d in dimensions]
+    parts = [at_group, _aggregate(at_nodes, None)]
+    parts += [_aggregate(at_nodes, d) for d in dimensions]
     values = pl.concat(parts, how="diagonal_relaxed")
     registry = _registry_frame()
     values = values.join(registry, on="indicator", how="inner")

@@ -13,6 +13,8 @@ per node and breakdown. No Django here.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import polars as pl
 
@@ -66,35 +68,47 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def grade_matrix(grades: pl.DataFrame, keys: list[str]) -> tuple[pl.DataFrame, np.ndarray, list]:
-    """Pivot long grades to one row per `keys` combination and one column per subject."""
+    """Pivot long grades to one row per `keys` combination and one column per subject, as
+    grade points (NaN where the pupil has no grade in the subject)."""
     subjects = sorted(grades["subject"].unique().to_list())
     rows = grades.select(keys).unique(maintain_order=True).with_row_index("row")
-    indexed = grades.join(rows, on=keys, how="left")
-    matrix = np.full((rows.height, len(subjects)), "", dtype="<U1")
-    column = {s: i for i, s in enumerate(subjects)}
-    matrix[
-        indexed["row"].to_numpy(),
-        np.array([column[s] for s in indexed["subject"].to_list()], dtype=int),
-    ] = indexed["value"].to_numpy().astype("<U1")
+    indexed = grades.join(rows, on=keys, how="left").select(
+        "row",
+        pl.col("subject").cast(pl.Enum(subjects)).to_physical().alias("column"),
+        POINTS_EXPR.alias("points"),
+    )
+    matrix = np.full((rows.height, len(subjects)), np.nan)
+    matrix[indexed["row"].to_numpy(), indexed["column"].to_numpy()] = indexed["points"].to_numpy()
     return rows.drop("row"), matrix, subjects
 
 
-def matrix_measures(matrix: np.ndarray, subjects: list[str]) -> dict[str, np.ndarray]:
-    """The per-pupil measures of a pupil × subject grade matrix (DESIGN.md §4)."""
-    return {
-        "merit_value_17": fg.merit_values(matrix, subjects),
-        "merit_value_16": fg.merit_values(matrix, subjects, include_language_choice=False),
-        "passed_all_subjects": fg.passed_all_subjects(matrix),
-        "eligible_vocational": fg.eligible_vocational(matrix, subjects),
-        "eligible_academic_natural_science": fg.eligible_academic(
-            matrix, subjects, required=("BI", "FY", "KE")
-        ),
-        "eligible_academic_economics": fg.eligible_academic(
-            matrix, subjects, required=("GE", "HI", "RE", "SH")
-        ),
-        "eligible_academic_arts": fg.eligible_academic(matrix, subjects, required=()),
-        "counted": fg.has_any_pass(matrix),
+MATRIX_FUNCTIONS = {
+    "merit_value_17": lambda m, s: fg.merit_values(m, s),
+    "merit_value_16": lambda m, s: fg.merit_values(m, s, include_language_choice=False),
+    "passed_all_subjects": lambda m, s: fg.passed_all_subjects(m),
+    "eligible_vocational": lambda m, s: fg.eligible_vocational(m, s),
+    "eligible_academic_natural_science": lambda m, s: fg.eligible_academic(
+        m, s, required=("BI", "FY", "KE")
+    ),
+    "eligible_academic_economics": lambda m, s: fg.eligible_academic(
+        m, s, required=("GE", "HI", "RE", "SH")
+    ),
+    "eligible_academic_arts": lambda m, s: fg.eligible_academic(m, s, required=()),
+}
+
+
+def matrix_measures(
+    matrix: np.ndarray, subjects: list[str], only: Collection[str] | None = None
+) -> dict[str, np.ndarray]:
+    """The per-pupil measures of a pupil × subject grade matrix (DESIGN.md §4), all or `only`
+    those named; "counted" (at least one pass: in the merit mean) always."""
+    out = {
+        key: compute(matrix, subjects)
+        for key, compute in MATRIX_FUNCTIONS.items()
+        if only is None or key in only
     }
+    out["counted"] = fg.has_any_pass(matrix)
+    return out
 
 
 def _subject_measures(grades: pl.DataFrame, prefix: str, period_id: str, kind: str):
@@ -112,8 +126,9 @@ def _subject_measures(grades: pl.DataFrame, prefix: str, period_id: str, kind: s
     return [_finish(points), _finish(passed)]
 
 
-def final_grade_measures(grades: pl.DataFrame) -> pl.DataFrame:
-    """Year 9 final grades → merit values, passed all, eligibility, per-subject measures.
+def final_grade_measures(grades: pl.DataFrame, only: Collection[str] | None = None) -> pl.DataFrame:
+    """Year 9 final grades → merit values, passed all, eligibility, per-subject measures (all,
+    or `only` the indicators named).
 
     `grades`: pupil_id, unit_id, academic_year_id, term_id, year_group, subject, value,
     grade_type."""
@@ -122,9 +137,11 @@ def final_grade_measures(grades: pl.DataFrame) -> pl.DataFrame:
         return empty()
     keys = ["pupil_id", "unit_id", "academic_year_id", "year_group"]
     rows, matrix, subjects = grade_matrix(final, keys)
-    measures = matrix_measures(matrix, subjects)
+    measures = matrix_measures(matrix, subjects, only)
     parts = []
     for key, counted_only in MATRIX_MEASURES:
+        if key not in measures:
+            continue
         frame = rows.with_columns(
             indicator=pl.lit(key),
             num=pl.Series(measures[key].astype(float)),
@@ -136,8 +153,9 @@ def final_grade_measures(grades: pl.DataFrame) -> pl.DataFrame:
         if counted_only:
             frame = frame.filter(pl.Series(measures["counted"]))
         parts.append(_finish(frame))
-    parts += _subject_measures(final, "", "academic_year_id", PeriodKind.YEAR.value)
-    return pl.concat(parts)
+    if only is None or any(k.startswith(("grade_points_", "passed_")) for k in only):
+        parts += _subject_measures(final, "", "academic_year_id", PeriodKind.YEAR.value)
+    return pl.concat(parts) if parts else empty()
 
 
 def term_grade_measures(grades: pl.DataFrame) -> pl.DataFrame:
@@ -147,7 +165,7 @@ def term_grade_measures(grades: pl.DataFrame) -> pl.DataFrame:
         return empty()
     keys = ["pupil_id", "unit_id", "academic_year_id", "term_id", "year_group"]
     rows, matrix, subjects = grade_matrix(term, keys)
-    measures = matrix_measures(matrix, subjects)
+    measures = matrix_measures(matrix, subjects, ("merit_value_17", "passed_all_subjects"))
     common = {
         "den": pl.lit(1.0),
         "n": pl.lit(1),

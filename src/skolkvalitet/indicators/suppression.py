@@ -6,12 +6,13 @@ Markers:
     "~100"  a share where 1–4 pupils miss the measure: shown as "~100", not exactly;
     ""      shown as it is.
 
-Complementary (secondary) suppression: a *partition* is a shown total with cells that add up to
-it exactly: the breakdown categories of one dimension under the node's total (girls and boys
+Complementary (secondary) suppression: a *partition* is a total with cells that add up to it
+exactly: the breakdown categories of one dimension under the node's total (girls and boys
 under all pupils), or the child nodes under their parent (the units of an area) when their n
-add up to the parent's. If exactly one cell of a partition is hidden, it could be recomputed
-as the total minus the others; so the shown cell with the smallest n is hidden too, or the
-total if there is no other cell. This repeats until no partition has a single hidden cell.
+add up to the parent's. Each partition is one equation, total = sum of cells; a single hidden
+member, cell or total, could be recomputed from the others. So wherever exactly one member of
+a partition is hidden, the shown cell with the smallest n is hidden too (or the total, if no
+cell is left). This repeats until every partition has none or at least two hidden members.
 
 The stored row keeps the real value, n, numerator and denominator; the marker decides what a
 role without pupil access is shown (present()).
@@ -42,23 +43,22 @@ def primary(values: pl.DataFrame) -> pl.Expr:
 def _single_hidden_partitions(
     cells: pl.DataFrame, totals: pl.DataFrame, keys: list[str], total_keys: list[str]
 ) -> pl.DataFrame:
-    """Partitions (by `keys`) whose total is shown, whose cells add up to it, and which have
-    exactly one hidden cell."""
+    """Partitions (by `keys`) whose cells add up to their total and that have exactly one
+    hidden member, counting the total."""
     stats = cells.group_by(keys).agg(
         hidden=(pl.col("suppression") != "").sum(), n_sum=pl.col("n").sum()
     )
     return stats.join(totals, on=total_keys, how="inner").filter(
-        (pl.col("hidden") == 1)
-        & (pl.col("total_suppression") == "")
-        & (pl.col("n_sum") == pl.col("total_n"))
+        (pl.col("n_sum") == pl.col("total_n"))
+        & (pl.col("hidden") + (pl.col("total_suppression") != "").cast(pl.UInt32) == 1)
     )
 
 
 def _victims(
     cells: pl.DataFrame, partitions: pl.DataFrame, keys: list[str]
 ) -> tuple[list[int], list[int]]:
-    """For each partition: the shown cell with the smallest n (row ids), or, if none is
-    left, the partition's total (row ids)."""
+    """For each partition: the shown cell with the smallest n (row ids), or, if no cell is
+    shown, the partition's total (row ids)."""
     shown = cells.join(partitions.select(keys), on=keys, how="inner").filter(
         pl.col("suppression") == ""
     )
