@@ -87,6 +87,45 @@ def indicators_materialise(
     return result
 
 
+def periods_touched(*, batch: ImportBatch) -> tuple[set[int], set[int]]:
+    """The academic years and follow-up points whose facts `batch` wrote: what must be
+    recomputed after it is imported or rolled back."""
+    from skolkvalitet.results.models import (
+        Absence,
+        Assessment,
+        Grade,
+        NationalTest,
+        PreschoolGroupFact,
+        SurveyResult,
+        UnitStaffFact,
+    )
+
+    years: set[int] = set()
+    for model in (Grade, NationalTest, Absence):
+        years.update(
+            model.objects.filter(batch=batch)
+            .values_list("term__academic_year_id", flat=True)
+            .distinct()
+        )
+    for model in (SurveyResult, UnitStaffFact, PreschoolGroupFact):
+        years.update(
+            model.objects.filter(batch=batch).values_list("academic_year_id", flat=True).distinct()
+        )
+    points = set(
+        Assessment.objects.filter(batch=batch)
+        .values_list("follow_up_point_id", flat=True)
+        .distinct()
+    )
+    return years, points
+
+
+def indicators_materialise_batch(*, batch: ImportBatch, progress=None) -> MaterialiseResult:
+    """Recompute only what `batch` touched: every family of the years it wrote grades, tests,
+    absence or unit facts for, and the assessments of the follow-up points it wrote."""
+    years, points = periods_touched(batch=batch)
+    return indicators_materialise(years=years, points=points, progress=progress)
+
+
 def _materialise_chunk(org: Organisation, kind: str, period_id: int, version: int) -> int:
     if kind == "year":
         facts = load_facts(years=[period_id])

@@ -8,7 +8,9 @@ from django.db.models import Q
 
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import REGISTRY
+from skolkvalitet.indicators.suppression import present
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, Term
+from skolkvalitet.organisation.scopes import Scope
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,31 @@ def indicator_values(
             v.breakdown,
         ),
     )
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    """A value as one user may see it: `shown` is the number, or a suppression marker
+    ("..", "~100") where the user's roles give no pupil access to the node."""
+
+    value: IndicatorValue
+    shown: float | str | None
+
+    @property
+    def is_suppressed(self) -> bool:
+        return isinstance(self.shown, str)
+
+
+def values_as_shown(values: list[IndicatorValue], *, scope: Scope) -> list[ShownValue]:
+    """Apply suppression for the user behind `scope`, node by node, and leave out values of
+    nodes outside the scope. Every page and export shows values through this."""
+    out = []
+    for v in values:
+        if not scope.can_see(v.node):
+            continue
+        shown = present(v.value, v.suppression, pupil_access=scope.can_see_pupils_in(v.node))
+        out.append(ShownValue(v, shown))
+    return out
 
 
 HEADLINE = ("merit_value_17", "passed_all_subjects", "eligible_vocational")
