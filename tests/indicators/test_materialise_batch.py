@@ -27,34 +27,48 @@ def calendar(org):
     terms = {}
     for year in (older, org.year):
         terms[year.code] = Term.objects.create(
-            academic_year=year, kind="VT", start_date=year.end_date.replace(month=1, day=8),
+            academic_year=year,
+            kind="VT",
+            start_date=year.end_date.replace(month=1, day=8),
             end_date=year.end_date,
         )
     point = FollowUpPoint.objects.create(
-        term=terms["2024/25"], ordinal=1, name="Uppföljning 1 VT2025",
-        assessed_on=dt.date(2025, 2, 15), deadline=dt.date(2025, 3, 1),
+        term=terms["2024/25"],
+        ordinal=1,
+        name="Uppföljning 1 VT2025",
+        assessed_on=dt.date(2025, 2, 15),
+        deadline=dt.date(2025, 3, 1),
     )
     return terms, point
 
 
 def grade(org, term, batch, name, value):
     Grade.objects.create(
-        pupil=org.pupils[name], unit=org.enrolments[name].unit, term=term, year_group=9,
-        subject=Subject.objects.get(code="MA"), value=value, grade_type="final", batch=batch,
+        pupil=org.pupils[name],
+        unit=org.enrolments[name].unit,
+        term=term,
+        year_group=9,
+        subject=Subject.objects.get(code="MA"),
+        value=value,
+        grade_type="final",
+        batch=batch,
     )
 
 
-def test_a_batch_touches_the_years_of_its_grades_and_the_points_of_its_assessments(
-    org, calendar
-):
+def test_a_batch_touches_the_years_of_its_grades_and_the_points_of_its_assessments(org, calendar):
     terms, point = calendar
     grades_batch = ImportBatch.objects.create(kind="grades", source_name="betyg.csv")
     grade(org, terms["2024/25"], grades_batch, "Alva", "A")
     assessments_batch = ImportBatch.objects.create(kind="assessments", source_name="b.csv")
     Assessment.objects.create(
-        pupil=org.pupils["Alva"], unit=org.unit_n1, follow_up_point=point, year_group=7,
-        subject=Subject.objects.get(code="MA"), scale=AssessmentScale.objects.get(
-            code="forecast_af"), value="C", batch=assessments_batch,
+        pupil=org.pupils["Alva"],
+        unit=org.unit_n1,
+        follow_up_point=point,
+        year_group=7,
+        subject=Subject.objects.get(code="MA"),
+        scale=AssessmentScale.objects.get(code="forecast_af"),
+        value="C",
+        batch=assessments_batch,
     )
     assert periods_touched(batch=grades_batch) == ({org.year.pk}, set())
     assert periods_touched(batch=assessments_batch) == (set(), {point.pk})
@@ -66,7 +80,9 @@ def test_only_the_touched_year_is_recomputed(org, calendar):
     grade(org, terms["2023/24"], first, "Alva", "F")
     indicators_materialise()
     older = IndicatorValue.objects.get(
-        indicator="passed_MA", node=org.organizer, period_id=terms["2023/24"].academic_year_id,
+        indicator="passed_MA",
+        node=org.organizer,
+        period_id=terms["2023/24"].academic_year_id,
         breakdown="",
     )
     second = ImportBatch.objects.create(kind="grades", source_name="2024-25.csv")

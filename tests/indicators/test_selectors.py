@@ -15,9 +15,18 @@ pytestmark = pytest.mark.django_db
 def values(org):
     def make(node, value, suppression):
         return IndicatorValue.objects.create(
-            indicator="passed_all_subjects", family="final_grades", node=node,
-            period_kind="year", period_id=org.year.pk, breakdown="", value=value, n=8,
-            numerator=6, denominator=8, suppression=suppression, data_version=1,
+            indicator="passed_all_subjects",
+            family="final_grades",
+            node=node,
+            period_kind="year",
+            period_id=org.year.pk,
+            breakdown="",
+            value=value,
+            n=8,
+            numerator=6,
+            denominator=8,
+            suppression=suppression,
+            data_version=1,
         )
 
     return [
@@ -33,13 +42,17 @@ def shown(values, user):
 
 def test_the_board_sees_markers_instead_of_small_numbers(values, users):
     assert shown(values, users.board) == {
-        "Exempelstads kommun": 80.0, "Norrskolan": "..", "Söderskolan": "~100",
+        "Exempelstads kommun": 80.0,
+        "Norrskolan": "..",
+        "Söderskolan": "~100",
     }
 
 
 def test_roles_with_pupil_access_see_the_real_values(values, users):
     assert shown(values, users.organizer_admin) == {
-        "Exempelstads kommun": 80.0, "Norrskolan": 75.0, "Söderskolan": 96.0,
+        "Exempelstads kommun": 80.0,
+        "Norrskolan": 75.0,
+        "Söderskolan": 96.0,
     }
 
 

@@ -7,11 +7,12 @@ from collections.abc import Iterable
 
 import polars as pl
 from django.db import connection
+from django.db.models import Q
 
 from skolkvalitet.indicators.engine import Facts, Organisation, years_frame
-from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind, Term
 from skolkvalitet.results.grades import GRADE_POINTS
-from skolkvalitet.results.models import AssessmentScale
+from skolkvalitet.results.models import AssessmentScale, Subject
 
 
 def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -95,47 +96,84 @@ def load_organisation() -> Organisation:
     )
 
 
+def _calendar(years: Iterable[int], points: Iterable[int]):
+    """Terms and follow-up points to read, with the small frames that map their ids to the
+    academic year (and term kind), and subject ids to Skolverket codes."""
+    year_ids = set(years)
+    terms = list(
+        Term.objects.filter(academic_year_id__in=year_ids).values_list(
+            "id", "academic_year_id", "kind"
+        )
+    )
+    point_rows = list(
+        FollowUpPoint.objects.filter(
+            Q(term__academic_year_id__in=year_ids) | Q(pk__in=list(points))
+        ).values_list("id", "term__academic_year_id")
+    )
+    term_frame = pl.DataFrame(
+        terms,
+        schema={"term_id": pl.Int64, "academic_year_id": pl.Int64, "term_kind": pl.String},
+        orient="row",
+    )
+    point_frame = pl.DataFrame(
+        point_rows, schema={"point_id": pl.Int64, "academic_year_id": pl.Int64}, orient="row"
+    )
+    subjects = pl.DataFrame(
+        list(Subject.objects.values_list("id", "code")),
+        schema={"subject_id": pl.Int64, "subject": pl.String},
+        orient="row",
+    )
+    return term_frame, point_frame, subjects
+
+
 def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Facts:
     """The facts of the academic years `years` (all kinds) and of the follow-up points
-    `points` (assessments only)."""
-    year_ids, point_ids = _ids(years), _ids(points)
+    `points` (assessments only).
+
+    Each fact table is read with a plain indexed query (term or follow-up point ids), and the
+    ids are mapped to years, term kinds and subject codes here: no joins in the database."""
+    years, points = list(years), list(points)
+    term_frame, point_frame, subjects = _calendar(years, points)
+    year_ids = _ids(years)
+    term_ids = _ids(term_frame["term_id"].to_list())
+    point_ids = _ids(point_frame["point_id"].to_list())
     grades = read_frame(
-        "SELECT g.pupil_id, g.unit_id, t.academic_year_id, g.term_id, t.kind, g.year_group, "
-        "s.code, g.value, g.grade_type FROM results_grade g "
-        "JOIN organisation_term t ON t.id = g.term_id "
-        "JOIN results_subject s ON s.id = g.subject_id "
-        f"WHERE t.academic_year_id IN ({year_ids})",
+        "SELECT pupil_id, unit_id, term_id, year_group, subject_id, value, grade_type "
+        f"FROM results_grade WHERE term_id IN ({term_ids})",
         {
             "pupil_id": pl.Int64,
             "unit_id": pl.Int64,
-            "academic_year_id": pl.Int64,
             "term_id": pl.Int64,
-            "term_kind": pl.String,
             "year_group": pl.Int64,
-            "subject": pl.String,
+            "subject_id": pl.Int64,
             "value": pl.String,
             "grade_type": pl.String,
         },
     )
+    grades = (
+        grades.join(term_frame, on="term_id", how="left")
+        .join(subjects, on="subject_id", how="left")
+        .drop("subject_id")
+    )
     assessments = read_frame(
-        "SELECT a.pupil_id, a.unit_id, t.academic_year_id, a.follow_up_point_id, "
-        "a.year_group, s.code, a.scale_id, a.value FROM results_assessment a "
-        "JOIN organisation_followuppoint p ON p.id = a.follow_up_point_id "
-        "JOIN organisation_term t ON t.id = p.term_id "
-        "JOIN results_subject s ON s.id = a.subject_id "
-        f"WHERE a.follow_up_point_id IN ({point_ids}) OR t.academic_year_id IN ({year_ids})",
+        "SELECT pupil_id, unit_id, follow_up_point_id, year_group, subject_id, scale_id, value "
+        f"FROM results_assessment WHERE follow_up_point_id IN ({point_ids})",
         {
             "pupil_id": pl.Int64,
             "unit_id": pl.Int64,
-            "academic_year_id": pl.Int64,
             "point_id": pl.Int64,
             "year_group": pl.Int64,
-            "subject": pl.String,
+            "subject_id": pl.Int64,
             "scale_id": pl.Int64,
             "value": pl.String,
         },
     )
-    assessments = assessments.join(_scale_values(), on=["scale_id", "value"], how="left")
+    assessments = (
+        assessments.join(point_frame, on="point_id", how="left")
+        .join(subjects, on="subject_id", how="left")
+        .drop("subject_id")
+        .join(_scale_values(), on=["scale_id", "value"], how="left")
+    )
     return Facts(
         grades=grades,
         assessments=assessments.with_columns(pl.col("on_track").fill_null(False)),
@@ -144,7 +182,7 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
             "n.scale, n.value FROM results_nationaltest n "
             "JOIN organisation_term t ON t.id = n.term_id "
             "JOIN results_subject s ON s.id = n.subject_id "
-            f"WHERE t.academic_year_id IN ({year_ids})",
+            f"WHERE n.term_id IN ({term_ids})",
             {
                 "pupil_id": pl.Int64,
                 "unit_id": pl.Int64,
@@ -159,7 +197,7 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
             "SELECT a.pupil_id, a.unit_id, t.academic_year_id, a.term_id, a.year_group, "
             "a.scheduled_minutes, a.absent_minutes, a.unexcused_minutes "
             "FROM results_absence a JOIN organisation_term t ON t.id = a.term_id "
-            f"WHERE t.academic_year_id IN ({year_ids})",
+            f"WHERE a.term_id IN ({term_ids})",
             {
                 "pupil_id": pl.Int64,
                 "unit_id": pl.Int64,

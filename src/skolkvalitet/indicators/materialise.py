@@ -20,7 +20,7 @@ from skolkvalitet.indicators.engine import Organisation, compute
 from skolkvalitet.indicators.loading import load_facts, load_organisation
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import REGISTRY, Family
-from skolkvalitet.ingest.bulk import bulk_insert
+from skolkvalitet.ingest.bulk import bulk_insert_frame
 from skolkvalitet.ingest.models import BatchStatus, ImportBatch
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Term
 
@@ -145,8 +145,11 @@ def _materialise_chunk(org: Organisation, kind: str, period_id: int, version: in
     family_of = pl.DataFrame(
         {"indicator": list(REGISTRY), "family": [i.family.value for i in REGISTRY.values()]}
     )
-    values = values.join(family_of, on="indicator", how="left").with_columns(
-        data_version=pl.lit(version)
+    values = (
+        values.join(family_of, on="indicator", how="left")
+        .with_columns(data_version=pl.lit(version))
+        # In the order of the unique index: the B-tree then grows at its end.
+        .sort(["indicator", "node_id", "period_kind", "period_id", "breakdown"])
     )
     with transaction.atomic():
         for period_kind, ids in periods.items():
@@ -155,8 +158,4 @@ def _materialise_chunk(org: Organisation, kind: str, period_id: int, version: in
                 period_kind=period_kind,
                 period_id__in=ids,
             ).delete()
-        return bulk_insert(
-            IndicatorValue._meta.db_table,
-            COLUMNS,
-            values.select(COLUMNS).iter_rows(),
-        )
+        return bulk_insert_frame(IndicatorValue._meta.db_table, values.select(COLUMNS))

@@ -37,3 +37,21 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence]) ->
                 cursor.executemany(sql, batch)
                 count += len(batch)
     return count
+
+
+def bulk_insert_frame(table: str, frame) -> int:
+    """Insert a Polars frame whose columns are named as the table's. On PostgreSQL the frame
+    is written as CSV straight into COPY (no Python loop over rows)."""
+    if connection.vendor != "postgresql":
+        return bulk_insert(table, frame.columns, frame.iter_rows())
+    import io
+
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False, null_value="\\N")
+    quoted_table = connection.ops.quote_name(table)
+    quoted_columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+    with connection.cursor() as cursor:
+        sql = f"COPY {quoted_table} ({quoted_columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        with cursor.cursor.copy(sql) as copy:
+            copy.write(buffer.getvalue())
+    return frame.height

@@ -8,8 +8,8 @@ and is not bound to a user's scope.
 from __future__ import annotations
 
 import csv
+import io
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -117,9 +117,11 @@ class Command(BaseCommand):
         if fmt == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
         elif fmt == "csv":
-            writer = csv.DictWriter(sys.stdout, fieldnames=FIELDS, lineterminator="\n")
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
+            self.stdout.write(buffer.getvalue(), ending="")
         else:
             self.stdout.write(
                 f"{'indicator':<36} {'period':<22} {'breakdown':<24} {'value':>9} {'n':>6}"

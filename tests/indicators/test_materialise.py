@@ -1,0 +1,405 @@
+"""indicators_materialise(): facts written through the ORM for the named pupils of conftest.py,
+computed and stored in IndicatorValue, checked against values computed by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from skolkvalitet.indicators.materialise import data_version_current, indicators_materialise
+from skolkvalitet.indicators.models import IndicatorValue
+from skolkvalitet.ingest.models import BatchStatus, ImportBatch
+from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, NodeKind, Term
+from skolkvalitet.results.models import Assessment, AssessmentScale, Grade, Subject
+
+pytestmark = pytest.mark.django_db
+
+# Final grades in year 9, spring term 2025 (SV, EN, MA; Alva also M1).
+#                 merit value (17)                    MA passed   EN passed
+FINAL = {
+    "Alva": {"SV": "A", "EN": "B", "MA": "C", "M1": "B"},  # 20+17.5+15 + 17.5 = 70   yes  yes
+    "Bella": {"SV": "C", "EN": "C", "MA": "E"},  # 15+15+10 = 40                     yes  yes
+    "Cesar": {"SV": "E", "EN": "E", "MA": "F"},  # 10+10+0 = 20                      no   yes
+    "David": {"SV": "F", "EN": "F", "MA": "F"},  # no grade A–E: not counted          no   no
+    "Elsa": {"SV": "B", "EN": "A", "MA": "B"},  # 17.5+20+17.5 = 55                  yes  yes
+    "Frida": {"SV": "D", "EN": "D", "MA": "D"},  # 12.5 × 3 = 37.5                    yes  yes
+    "Gustav": {"SV": "-", "EN": "E", "MA": "F"},  # 0+10+0 = 10                       no   yes
+    "Hanna": {"SV": "A", "EN": "A", "MA": "A"},  # 60                                 yes  yes
+    "Ida": {"SV": "F", "EN": "C", "MA": "F"},  # 0+15+0 = 15                        no   yes
+    "Josef": {"SV": "C", "EN": "B", "MA": "F"},  # 15+17.5+0 = 32.5                   no   yes
+}
+NORTH = ("Alva", "Bella", "Cesar", "David", "Elsa", "Frida", "Gustav")
+GIRLS = ("Alva", "Bella", "Elsa", "Frida", "Hanna", "Ida")
+
+# Term grades of the autumn term, year 7, unit_n1.
+TERM_MA = {"Alva": "A", "Bella": "F", "Cesar": "C"}
+
+# Assessments at the first follow-up point of the autumn: MA on the A–F forecast scale at
+# unit_n1, EN on the reaches / at risk scale at unit_s1; and MA at the spring point.
+P1_MA = {"Alva": "A", "Bella": "F", "Cesar": "E"}
+P1_EN = {"Hanna": "reaches", "Ida": "at_risk"}
+P2_MA = {"Alva": "B", "Bella": "B"}
+
+
+@pytest.fixture
+def facts(org):
+    """The facts above for org.year, in two applied import batches (and a later rolled-back
+    one that does not count)."""
+    year = org.year
+    ns = SimpleNamespace(org=org, year=year)
+    ns.batch = ImportBatch.objects.create(kind="grades", source_name="betyg.csv")
+    ns.latest_batch = ImportBatch.objects.create(kind="assessments", source_name="bed.csv")
+    ImportBatch.objects.create(kind="grades", source_name="x.csv", status=BatchStatus.ROLLED_BACK)
+    ns.ht = Term.objects.create(
+        academic_year=year,
+        kind="HT",
+        start_date=dt.date(2024, 8, 19),
+        end_date=dt.date(2025, 1, 10),
+    )
+    ns.vt = Term.objects.create(
+        academic_year=year,
+        kind="VT",
+        start_date=dt.date(2025, 1, 13),
+        end_date=dt.date(2025, 6, 13),
+    )
+    ns.p1 = FollowUpPoint.objects.create(
+        term=ns.ht,
+        ordinal=1,
+        name="Uppföljning 1 HT2024",
+        assessed_on=dt.date(2024, 10, 15),
+        deadline=dt.date(2024, 11, 1),
+    )
+    ns.p2 = FollowUpPoint.objects.create(
+        term=ns.vt,
+        ordinal=1,
+        name="Uppföljning 1 VT2025",
+        assessed_on=dt.date(2025, 3, 15),
+        deadline=dt.date(2025, 4, 1),
+    )
+    subjects = {s.code: s for s in Subject.objects.all()}
+    scales = {s.code: s for s in AssessmentScale.objects.all()}
+    grades = [
+        Grade(
+            pupil=org.pupils[name],
+            unit=org.enrolments[name].unit,
+            term=ns.vt,
+            year_group=9,
+            subject=subjects[code],
+            value=value,
+            grade_type="final",
+            batch=ns.batch,
+        )
+        for name, by_subject in FINAL.items()
+        for code, value in by_subject.items()
+    ]
+    grades += [
+        Grade(
+            pupil=org.pupils[name],
+            unit=org.unit_n1,
+            term=ns.ht,
+            year_group=7,
+            subject=subjects["MA"],
+            value=value,
+            grade_type="term",
+            batch=ns.batch,
+        )
+        for name, value in TERM_MA.items()
+    ]
+    Grade.objects.bulk_create(grades)
+    assessments = [
+        (ns.p1, "MA", "forecast_af", P1_MA),
+        (ns.p1, "EN", "on_track", P1_EN),
+        (ns.p2, "MA", "forecast_af", P2_MA),
+    ]
+    Assessment.objects.bulk_create(
+        Assessment(
+            pupil=org.pupils[name],
+            unit=org.enrolments[name].unit,
+            follow_up_point=point,
+            year_group=org.enrolments[name].year_group,
+            subject=subjects[code],
+            scale=scales[scale],
+            value=value,
+            batch=ns.latest_batch,
+        )
+        for point, code, scale, by_pupil in assessments
+        for name, value in by_pupil.items()
+    )
+    return ns
+
+
+@pytest.fixture
+def materialised(facts):
+    facts.result = indicators_materialise()
+    return facts
+
+
+def get(indicator, node, period_kind, period_id, breakdown="") -> IndicatorValue:
+    return IndicatorValue.objects.get(
+        indicator=indicator,
+        node=node,
+        period_kind=period_kind,
+        period_id=period_id,
+        breakdown=breakdown,
+    )
+
+
+def figures(v: IndicatorValue) -> tuple:
+    return (v.n, v.numerator, v.denominator, v.suppression)
+
+
+def snapshot(**filters) -> set[tuple]:
+    return set(
+        IndicatorValue.objects.filter(**filters).values_list(
+            "id",
+            "indicator",
+            "family",
+            "node_id",
+            "period_kind",
+            "period_id",
+            "breakdown",
+            "value",
+            "n",
+            "numerator",
+            "denominator",
+            "suppression",
+            "data_version",
+        )
+    )
+
+
+def without_id(rows: set[tuple]) -> set[tuple]:
+    return {row[1:] for row in rows}
+
+
+# --- Values -----------------------------------------------------------------------------
+
+
+def test_passed_ma_at_a_unit_its_area_and_the_organiser(materialised):
+    org, year = materialised.org, materialised.year.pk
+    unit = get("passed_MA", org.unit_n1, "year", year)  # Alva, Bella, Elsa of five
+    assert unit.value == pytest.approx(60.0)
+    assert figures(unit) == (5, 3, 5, "..")
+    area = get("passed_MA", org.area_north, "year", year)  # and Frida of seven
+    assert area.value == pytest.approx(100 * 4 / 7)
+    assert figures(area) == (7, 4, 7, "..")
+    south = get("passed_MA", org.area_south, "year", year)  # Hanna of three
+    assert figures(south) == (3, 1, 3, "..")
+    organiser = get("passed_MA", org.organizer, "year", year)  # ten pupils: shown
+    assert organiser.value == pytest.approx(50.0)
+    assert figures(organiser) == (10, 5, 10, "")
+
+
+def test_a_share_with_one_pupil_missing_is_stored_as_near_full(materialised):
+    organiser = get("passed_EN", materialised.org.organizer, "year", materialised.year.pk)
+    assert organiser.value == pytest.approx(90.0)
+    assert figures(organiser) == (10, 9, 10, "~100")
+
+
+def test_merit_value_17_is_the_mean_over_pupils_with_a_grade_a_to_e(materialised):
+    org, year = materialised.org, materialised.year.pk
+    unit = get("merit_value_17", org.unit_n1, "year", year)  # David is not counted
+    assert unit.value == pytest.approx((70 + 40 + 20 + 55) / 4)
+    assert figures(unit) == (4, 185, 4, "..")
+    organiser = get("merit_value_17", org.organizer, "year", year)
+    assert organiser.value == pytest.approx(340 / 9)
+    assert figures(organiser) == (9, 340, 9, "..")
+    sixteen = get("merit_value_16", org.unit_n1, "year", year)  # M1 among the best 16
+    assert sixteen.value == pytest.approx(46.25)
+
+
+def test_the_gender_breakdown_splits_the_organisers_pupils(materialised):
+    org, year = materialised.org, materialised.year.pk
+    girls = get("passed_MA", org.organizer, "year", year, "gender=F")
+    boys = get("passed_MA", org.organizer, "year", year, "gender=M")
+    assert figures(girls) == (6, 5, 6, "..")
+    assert girls.value == pytest.approx(100 * 5 / 6)
+    assert figures(boys) == (4, 0, 4, "..")
+    assert boys.value == pytest.approx(0.0)
+    breakdowns = set(
+        IndicatorValue.objects.filter(
+            indicator="passed_MA", node=org.organizer, period_kind="year"
+        ).values_list("breakdown", flat=True)
+    )
+    assert {
+        "",
+        "gender=F",
+        "gender=M",
+        "newly_arrived=no",
+        "sva=no",
+        "parents_education=unknown",
+    } <= breakdowns
+    assert not any(b.startswith("year_group=") for b in breakdowns)  # not for final grades
+
+
+def test_groups_get_totals_only(materialised):
+    org, year = materialised.org, materialised.year.pk
+    group = get("passed_MA", org.group_n1a, "year", year)  # Alva, Bella; not Cesar
+    assert figures(group) == (3, 2, 3, "..")
+    assert not IndicatorValue.objects.filter(node=org.group_n1b, indicator="merit_value_17")
+    assert IndicatorValue.objects.filter(node__kind=NodeKind.GROUP).exists()
+    assert not IndicatorValue.objects.filter(node__kind=NodeKind.GROUP).exclude(breakdown="")
+    # Elsa is in no group: the groups of unit_n1 hold four of its five pupils.
+    assert get("passed_MA", org.group_n1b, "year", year).n == 1
+
+
+def test_term_grades_are_stored_per_term(materialised):
+    org, ht = materialised.org, materialised.ht.pk
+    passed = get("term_passed_MA", org.unit_n1, "term", ht)
+    assert figures(passed) == (3, 2, 3, "..")
+    points = get("term_grade_points_MA", org.group_n1a, "term", ht)
+    assert points.value == pytest.approx((20 + 0 + 15) / 3)
+    assert get("term_passed_MA", org.unit_n1, "term", ht, "year_group=7").n == 3
+    # The spring term's grades of year 9 are the final grades.
+    assert get("term_passed_MA", org.organizer, "term", materialised.vt.pk).n == 10
+
+
+def test_assessments_are_stored_per_follow_up_point(materialised):
+    org, p1 = materialised.org, materialised.p1.pk
+    assert figures(get("on_track_MA", org.unit_n1, "point", p1)) == (3, 2, 3, "..")
+    assert get("forecast_points_MA", org.unit_n1, "point", p1).value == pytest.approx(10.0)
+    assert figures(get("on_track_EN", org.unit_s1, "point", p1)) == (2, 1, 2, "..")
+    # "reaches" / "at risk" has no grade points.
+    assert not IndicatorValue.objects.filter(indicator="forecast_points_EN")
+    # Alva, Cesar and Hanna are on track in everything assessed; Bella and Ida are not.
+    assert figures(get("on_track_all_subjects", org.organizer, "point", p1)) == (5, 3, 5, "..")
+    p2 = get("on_track_MA", org.unit_n1, "point", materialised.p2.pk)
+    assert figures(p2) == (2, 2, 2, "..")
+
+
+def test_every_value_carries_the_latest_applied_batch_as_data_version(materialised):
+    assert data_version_current() == materialised.latest_batch.pk
+    versions = set(IndicatorValue.objects.values_list("data_version", flat=True))
+    assert versions == {materialised.latest_batch.pk}
+
+
+def test_the_result_counts_the_rows_and_chunks(materialised):
+    assert materialised.result.rows == IndicatorValue.objects.count() > 0
+    assert materialised.result.chunks == 1  # one academic year
+    assert [kind for kind, _id, _seconds in materialised.result.per_chunk] == ["year"]
+
+
+def test_values_rest_on_the_pupils_own_rows_and_nothing_else(materialised):
+    """Only the indicators with facts are stored; families without facts store nothing."""
+    families = set(IndicatorValue.objects.values_list("family", flat=True))
+    assert families == {"final_grades", "term_grades", "assessments"}
+    assert not IndicatorValue.objects.filter(n=0)
+
+
+# --- Rewriting ----------------------------------------------------------------------------
+
+
+def test_materialising_twice_gives_the_same_rows(materialised):
+    before = snapshot()
+    result = indicators_materialise()
+    after = snapshot()
+    assert result.rows == len(before) == len(after) == IndicatorValue.objects.count()
+    assert without_id(after) == without_id(before)
+
+
+def test_rerunning_a_year_after_a_changed_grade_updates_only_that_year(facts):
+    org = facts.org
+    other = AcademicYear.objects.create(
+        code="2023/24", start_date=dt.date(2023, 8, 21), end_date=dt.date(2024, 6, 14)
+    )
+    spring = Term.objects.create(
+        academic_year=other,
+        kind="VT",
+        start_date=dt.date(2024, 1, 8),
+        end_date=dt.date(2024, 6, 14),
+    )
+    Grade.objects.create(
+        pupil=org.pupils["Josef"],
+        unit=org.unit_s2,
+        term=spring,
+        year_group=9,
+        subject=Subject.objects.get(code="MA"),
+        value="C",
+        grade_type="final",
+        batch=facts.batch,
+    )
+    indicators_materialise()
+    other_before = snapshot(period_kind="year", period_id=other.pk) | snapshot(
+        period_kind="term", period_id=spring.pk
+    )
+    assert get("passed_MA", org.unit_s2, "year", other.pk).value == pytest.approx(100.0)
+    this_before = without_id(snapshot(period_kind="year", period_id=facts.year.pk))
+
+    Grade.objects.filter(pupil=org.pupils["Alva"], term=facts.vt, subject__code="MA").update(
+        value="F"
+    )
+    indicators_materialise(years=[facts.year.pk])
+
+    unit = get("passed_MA", org.unit_n1, "year", facts.year.pk)
+    assert figures(unit) == (5, 2, 5, "..")
+    assert get("passed_MA", org.organizer, "year", facts.year.pk).value == pytest.approx(40.0)
+    this_after = without_id(snapshot(period_kind="year", period_id=facts.year.pk))
+    changed = {(r[0], r[2], r[5]) for r in this_before ^ this_after}
+    assert ("passed_MA", org.unit_n1.pk, "") in changed
+    # Alva's MA moves only the measures of MA, her merit value and passing all subjects, and
+    # only where she counts: her group, unit, area and the organiser.
+    assert {indicator for indicator, _node, _breakdown in changed} == {
+        "passed_MA",
+        "grade_points_MA",
+        "merit_value_17",
+        "merit_value_16",
+        "passed_all_subjects",
+    }
+    assert {node for _indicator, node, _breakdown in changed} == {
+        org.group_n1a.pk,
+        org.unit_n1.pk,
+        org.area_north.pk,
+        org.organizer.pk,
+    }
+    other_after = snapshot(period_kind="year", period_id=other.pk) | snapshot(
+        period_kind="term", period_id=spring.pk
+    )
+    assert other_after == other_before  # the same rows, ids included: not rewritten
+
+
+def test_materialising_a_point_rewrites_only_that_points_assessments(materialised):
+    org, p1, p2 = materialised.org, materialised.p1, materialised.p2
+    others = snapshot() - snapshot(period_kind="point", period_id=p1.pk)
+    Assessment.objects.filter(pupil=org.pupils["Alva"], follow_up_point=p1).update(value="F")
+    Assessment.objects.filter(pupil=org.pupils["Alva"], follow_up_point=p2).update(value="F")
+    Grade.objects.filter(pupil=org.pupils["Alva"], subject__code="MA").update(value="F")
+
+    result = indicators_materialise(years=[], points=[p1.pk])
+
+    assert result.chunks == 1
+    assert (
+        result.rows == IndicatorValue.objects.filter(period_kind="point", period_id=p1.pk).count()
+    )
+    assert figures(get("on_track_MA", org.unit_n1, "point", p1.pk)) == (3, 1, 3, "..")
+    assert get("forecast_points_MA", org.unit_n1, "point", p1.pk).value == pytest.approx(10 / 3)
+    # The spring point, the year and the terms are untouched (old values, same rows).
+    assert snapshot() - snapshot(period_kind="point", period_id=p1.pk) == others
+    assert figures(get("on_track_MA", org.unit_n1, "point", p2.pk)) == (2, 2, 2, "..")
+    assert figures(get("passed_MA", org.unit_n1, "year", materialised.year.pk))[:2] == (5, 3)
+
+
+def test_deleted_facts_leave_no_stale_values(materialised):
+    org, p1, year = materialised.org, materialised.p1, materialised.year
+    Assessment.objects.filter(follow_up_point=p1).delete()
+    indicators_materialise(years=[], points=[p1.pk])
+    assert not IndicatorValue.objects.filter(period_kind="point", period_id=p1.pk)
+    assert IndicatorValue.objects.filter(period_kind="point", period_id=materialised.p2.pk)
+
+    Grade.objects.filter(grade_type="final").delete()
+    indicators_materialise(years=[year.pk])
+    assert not IndicatorValue.objects.filter(family="final_grades")
+    # The autumn term grades and the spring point's assessments remain.
+    assert set(
+        IndicatorValue.objects.filter(family="term_grades").values_list("period_id", flat=True)
+    ) == {materialised.ht.pk}
+    assert get("on_track_MA", org.unit_n1, "point", materialised.p2.pk).n == 2
+    assert not IndicatorValue.objects.filter(period_kind="point", period_id=p1.pk)
+
+
+def test_materialising_without_any_facts_stores_nothing(org):
+    result = indicators_materialise()
+    assert result.rows == 0
+    assert result.chunks == 1
+    assert not IndicatorValue.objects.exists()
