@@ -33,10 +33,14 @@ of unit facts (× 100 for percentages).
 
 **Suppression** (indicators/suppression.py; Skolverket's publication rules, DESIGN.md §4): for
 roles without pupil access a value resting on fewer pupils than the indicator's minimum n is
-shown as `..`; a share where 1–4 pupils miss the measure is shown as `~100`; and when a total is
-shown and exactly one of the cells that add up to it (the categories of a breakdown, or the child
-nodes of a node) is hidden, the shown cell with the smallest n is hidden too, until no hidden cell
-can be recomputed. The stored row always keeps value, n, numerator and denominator.
+shown as `..`; a share where 1–4 pupils miss the measure is shown as `~100`, whatever the share
+itself (Skolverket's footnotes: "Observera att om antalet EJ behöriga är 1-4, så visas andelen
+behöriga som ~100"); and wherever exactly one member of a *partition* — a total and the cells that
+add up to it: the categories of a breakdown, or the child nodes of a node — is hidden (`..` or
+`~100`), the shown cell with the smallest n is hidden too (or the total, if no cell is left),
+until no hidden value can be recomputed from the shown ones (Skolverket: "Om en andelsuppgift
+för antingen pojkar eller flickor redovisas med ~100 kommer andelsuppgiften för det andra könet
+att sekretessprickas"). The stored row always keeps value, n, numerator and denominator.
 
 **National reference points** (DESIGN.md §4): riket 2017/18: 110 583 pupils in year 9, 75.6 %
 passed all subjects, 84.4 % eligible for a vocational programme, meritvärde (17) 228.7. Kolada
