@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -532,6 +533,8 @@ def _interventions(data, unit_ids, terms, subject) -> None:
 def _users(data, organizer, areas, unit_ids, group_ids) -> None:
     User = get_user_model()
     index = {u.key: i for i, u in enumerate(data.units)}
+    # Every demo login has the same (published) password: hash it once, not six times.
+    password_hash = make_password(DEMO_PASSWORD)
     running_year = AcademicYear.objects.get(code=data.years[-1].code)
     today = timezone.localdate()
     for username, given, family, role, key in DEMO_USERS:
@@ -551,7 +554,7 @@ def _users(data, organizer, areas, unit_ids, group_ids) -> None:
         user, _ = User.objects.get_or_create(
             username=username, defaults={"first_name": given, "last_name": family}
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = password_hash
         user.save()
         valid_until = today + dt.timedelta(days=180) if role == Role.COACH else None
         role_grant(user=user, node=node, role=role, valid_until=valid_until)
