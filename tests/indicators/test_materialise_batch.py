@@ -96,3 +96,18 @@ def test_only_the_touched_year_is_recomputed(org, calendar):
     # The other year's row was not rewritten: same row, same data version.
     unchanged = IndicatorValue.objects.get(pk=older.pk)
     assert unchanged.value == 0 and unchanged.data_version == first.pk
+
+
+def test_each_indicator_node_period_and_breakdown_is_stored_once(org, calendar):
+    terms, _point = calendar
+    batch = ImportBatch.objects.create(kind="grades", source_name="betyg.csv")
+    for name, value in (("Alva", "A"), ("Bella", "F"), ("Frida", "C")):
+        grade(org, terms["2024/25"], batch, name, value)
+    indicators_materialise()
+    indicators_materialise(years=[org.year.pk])  # recomputing replaces, never adds
+    keys = list(
+        IndicatorValue.objects.values_list(
+            "indicator", "node_id", "period_kind", "period_id", "breakdown"
+        )
+    )
+    assert keys and len(keys) == len(set(keys))
