@@ -21,6 +21,7 @@ import numpy as np
 
 from skolkvalitet.demo import catalogue as cat
 from skolkvalitet.organisation.identity import make_personal_number
+from skolkvalitet.results.subjects import COMPULSORY_BESIDES_SWEDISH
 
 Table = dict[str, np.ndarray]
 
@@ -57,26 +58,7 @@ DIFFICULTY = np.array([s[1] for s in SUBJECT_PARAMS])
 GIRL_EFFECT = np.array([s[2] for s in SUBJECT_PARAMS]) + 0.15  # girls' general advantage
 ARRIVAL_WEIGHT = np.array([s[3] for s in SUBJECT_PARAMS])
 COL = {code: i for i, code in enumerate(SUBJECTS)}
-CORE_15 = [
-    COL[c]
-    for c in (
-        "EN",
-        "MA",
-        "BI",
-        "FY",
-        "KE",
-        "TK",
-        "GE",
-        "HI",
-        "RE",
-        "SH",
-        "BL",
-        "HKK",
-        "IDH",
-        "MU",
-        "SL",
-    )
-]
+CORE_15 = [COL[c] for c in COMPULSORY_BESIDES_SWEDISH]
 
 # Stage codes of the population table.
 FS, GR, GY = 0, 1, 2

@@ -37,8 +37,9 @@ SUBJECTS: tuple[SubjectDef, ...] = (
     SubjectDef("TN", "Teckenspråk för hörande", "Sign language for hearing pupils", "language"),
 )
 
-# The 16 subjects every pupil in grundskolan is graded in (SV or SVA counted once).
-CORE_GRADED = (
+# Besides svenska or svenska som andraspråk, the 15 subjects every pupil in grundskolan is
+# graded in (16 in all).
+COMPULSORY_BESIDES_SWEDISH = (
     "EN",
     "MA",
     "BI",
