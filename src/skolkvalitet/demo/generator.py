@@ -194,7 +194,7 @@ class _Generator:
 
     # -- pupils --------------------------------------------------------------------------
     def new_pupils(
-        self, units: np.ndarray, birth_years: np.ndarray, arrival: np.ndarray, year_start: int
+        self, units: np.ndarray, birth_years: np.ndarray, arrival: np.ndarray
     ) -> np.ndarray:
         """Create pupils at `units` (indices); `arrival` holds arrival dates as datetime64
         (NaT for pupils born in Sweden). Returns the new pupil ids."""
@@ -291,7 +291,7 @@ class _Generator:
         age = np.where(stage == FS, step, np.where(stage == GR, step + 6, step + 15))
         if arrival is None:
             arrival = np.full(len(units), np.datetime64("NaT"), dtype="datetime64[D]")
-        ids = self.new_pupils(units, year_start - age, arrival, year_start)
+        ids = self.new_pupils(units, year_start - age, arrival)
         return {"pupil": ids, "unit": units, "stage": stage, "step": step}
 
     def initial_population(self, y: int) -> Table:

@@ -73,10 +73,6 @@ def merit_values(
     return others.sum(axis=1) + language_choice
 
 
-def passed_counts(grades: np.ndarray) -> np.ndarray:
-    return _passed(grades).sum(axis=1)
-
-
 def has_any_pass(grades: np.ndarray) -> np.ndarray:
     """The pupils counted in the mean merit value: at least one grade A–E."""
     return _passed(grades).any(axis=1)

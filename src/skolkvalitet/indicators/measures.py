@@ -22,6 +22,7 @@ from skolkvalitet.indicators import final_grades as fg
 from skolkvalitet.indicators.registry import (
     GRADED_SUBJECTS,
     REGISTRY,
+    TEST_GRADES,
     TESTED_SUBJECTS,
     PeriodKind,
 )
@@ -43,16 +44,8 @@ MEASURE_SCHEMA = {
 PASSING = list(PASSING_GRADES)
 POINTS_EXPR = pl.col("value").replace_strict(GRADE_POINTS, default=None, return_dtype=pl.Float64)
 
-# What a grade matrix yields per pupil: indicator suffix → (column, counted only if any pass).
-MATRIX_MEASURES = (
-    ("merit_value_17", True),
-    ("merit_value_16", True),
-    ("passed_all_subjects", False),
-    ("eligible_vocational", False),
-    ("eligible_academic_natural_science", False),
-    ("eligible_academic_economics", False),
-    ("eligible_academic_arts", False),
-)
+# The merit means count only pupils with at least one grade A–E (Skolverket).
+COUNTED_IF_ANY_PASS = frozenset({"merit_value_17", "merit_value_16"})
 
 
 def empty() -> pl.DataFrame:
@@ -139,9 +132,7 @@ def final_grade_measures(grades: pl.DataFrame, only: Collection[str] | None = No
     rows, matrix, subjects = grade_matrix(final, keys)
     measures = matrix_measures(matrix, subjects, only)
     parts = []
-    for key, counted_only in MATRIX_MEASURES:
-        if key not in measures:
-            continue
+    for key in [k for k in MATRIX_FUNCTIONS if k in measures]:
         frame = rows.with_columns(
             indicator=pl.lit(key),
             num=pl.Series(measures[key].astype(float)),
@@ -150,7 +141,7 @@ def final_grade_measures(grades: pl.DataFrame, only: Collection[str] | None = No
             period_kind=pl.lit(PeriodKind.YEAR.value),
             period_id=pl.col("academic_year_id"),
         )
-        if counted_only:
+        if key in COUNTED_IF_ANY_PASS:
             frame = frame.filter(pl.Series(measures["counted"]))
         parts.append(_finish(frame))
     if only is None or any(k.startswith(("grade_points_", "passed_")) for k in only):
@@ -241,7 +232,7 @@ def national_test_measures(tests: pl.DataFrame, grades: pl.DataFrame) -> pl.Data
                 **common,
             )
         )
-        for g in ("A", "B", "C", "D", "E", "F")
+        for g in TEST_GRADES
     ]
     parts.append(
         _finish(

@@ -86,7 +86,6 @@ class Indicator:
     higher_is_better: bool | None = True  # None: neither (e.g. a distribution share)
     min_n: int = 10
     subject: str = ""  # for per-subject indicators: the Skolverket subject code
-    scale_value: str = ""  # for test-grade shares: the grade counted ("A")
 
     @property
     def is_percent(self) -> bool:
@@ -365,7 +364,6 @@ for _code in TESTED_SUBJECTS:
             f"Test grade {_grade}, {_code}",
             f"Share of the pupils tested in {_code} (years 6 and 9) with test grade {_grade}.",
             subject=_code,
-            scale_value=_grade,
             higher_is_better=None,
         )
     _test(
