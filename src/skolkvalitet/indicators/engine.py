@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 
 import polars as pl
 
@@ -24,6 +25,7 @@ from skolkvalitet.indicators.suppression import suppress
 
 VALUE_SCHEMA = {
     "indicator": pl.String,
+    "family": pl.String,
     "node_id": pl.Int64,
     "period_kind": pl.String,
     "period_id": pl.Int64,
@@ -91,10 +93,13 @@ def measures_of(family: Family, facts: Facts) -> pl.DataFrame:
     raise ValueError(family)
 
 
+@cache
 def _registry_frame() -> pl.DataFrame:
+    """What aggregation and suppression need to know of each indicator (built once)."""
     rows = [
         {
             "indicator": i.key,
+            "family": i.family.value,
             "scale": 100.0
             if i.aggregation == Aggregation.SHARE
             or (i.aggregation == Aggregation.RATIO and i.unit == Unit.PERCENT)

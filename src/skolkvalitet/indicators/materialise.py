@@ -19,7 +19,7 @@ from django.db.models import Max
 from skolkvalitet.indicators.engine import Organisation, compute
 from skolkvalitet.indicators.loading import load_facts, load_organisation
 from skolkvalitet.indicators.models import IndicatorValue
-from skolkvalitet.indicators.registry import REGISTRY, Family
+from skolkvalitet.indicators.registry import Family
 from skolkvalitet.ingest.bulk import bulk_insert_frame
 from skolkvalitet.ingest.models import BatchStatus, ImportBatch
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Term
@@ -142,15 +142,7 @@ def _materialise_chunk(org: Organisation, kind: str, period_id: int, version: in
         families = POINT_FAMILIES
         periods = {"point": [period_id]}
     values = compute(facts, org, families=families)
-    family_of = pl.DataFrame(
-        {"indicator": list(REGISTRY), "family": [i.family.value for i in REGISTRY.values()]}
-    )
-    values = (
-        values.join(family_of, on="indicator", how="left")
-        .with_columns(data_version=pl.lit(version))
-        # In the order of the unique index: the B-tree then grows at its end.
-        .sort(["indicator", "node_id", "period_kind", "period_id", "breakdown"])
-    )
+    values = values.with_columns(data_version=pl.lit(version))
     with transaction.atomic():
         for period_kind, ids in periods.items():
             IndicatorValue.objects.filter(

@@ -32,7 +32,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     year = academic_year_current()
-    top_nodes = list(scope.top_nodes())
     granted_nodes = Node.objects.select_related("parent").in_bulk([g.node_id for g in scope.grants])
     grants = [
         {
@@ -42,12 +41,15 @@ def start(request: HttpRequest) -> HttpResponse:
         }
         for g in scope.grants
     ]
-    units = units_with_pupil_counts(scope=scope, academic_year=year) if year else []
-    # Someone whose grants are all on groups (a teacher) sees their groups instead.
-    only_groups = bool(top_nodes) and all(n.kind == NodeKind.GROUP for n in top_nodes)
-    groups = (
-        groups_with_pupil_counts(scope=scope, academic_year=year) if year and only_groups else []
+    # Someone whose grants are all on groups (a teacher) sees their groups, others units.
+    only_groups = bool(granted_nodes) and all(
+        n.kind == NodeKind.GROUP for n in granted_nodes.values()
     )
+    units, groups = [], []
+    if year and only_groups:
+        groups = groups_with_pupil_counts(scope=scope, academic_year=year)
+    elif year:
+        units = units_with_pupil_counts(scope=scope, academic_year=year)
     context = {
         "scope": scope,
         "grants": grants,
