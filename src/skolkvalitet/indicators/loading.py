@@ -178,37 +178,34 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
         grades=grades,
         assessments=assessments.with_columns(pl.col("on_track").fill_null(False)),
         national_tests=read_frame(
-            "SELECT n.pupil_id, n.unit_id, t.academic_year_id, n.year_group, s.code, "
-            "n.scale, n.value FROM results_nationaltest n "
-            "JOIN organisation_term t ON t.id = n.term_id "
-            "JOIN results_subject s ON s.id = n.subject_id "
-            f"WHERE n.term_id IN ({term_ids})",
+            "SELECT pupil_id, unit_id, term_id, year_group, subject_id, scale, value "
+            f"FROM results_nationaltest WHERE term_id IN ({term_ids})",
             {
                 "pupil_id": pl.Int64,
                 "unit_id": pl.Int64,
-                "academic_year_id": pl.Int64,
+                "term_id": pl.Int64,
                 "year_group": pl.Int64,
-                "subject": pl.String,
+                "subject_id": pl.Int64,
                 "scale": pl.String,
                 "value": pl.String,
             },
-        ),
+        )
+        .join(term_frame.drop("term_kind"), on="term_id", how="left")
+        .join(subjects, on="subject_id", how="left")
+        .drop("term_id", "subject_id"),
         absences=read_frame(
-            "SELECT a.pupil_id, a.unit_id, t.academic_year_id, a.term_id, a.year_group, "
-            "a.scheduled_minutes, a.absent_minutes, a.unexcused_minutes "
-            "FROM results_absence a JOIN organisation_term t ON t.id = a.term_id "
-            f"WHERE a.term_id IN ({term_ids})",
+            "SELECT pupil_id, unit_id, term_id, year_group, scheduled_minutes, "
+            f"absent_minutes, unexcused_minutes FROM results_absence WHERE term_id IN ({term_ids})",
             {
                 "pupil_id": pl.Int64,
                 "unit_id": pl.Int64,
-                "academic_year_id": pl.Int64,
                 "term_id": pl.Int64,
                 "year_group": pl.Int64,
                 "scheduled": pl.Int64,
                 "absent": pl.Int64,
                 "unexcused": pl.Int64,
             },
-        ),
+        ).join(term_frame.drop("term_kind"), on="term_id", how="left"),
         surveys=read_frame(
             'SELECT unit_id, academic_year_id, survey, "index", respondents, agreeing '
             f"FROM results_surveyresult WHERE academic_year_id IN ({year_ids})",
