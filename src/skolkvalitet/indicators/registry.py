@@ -63,7 +63,10 @@ SKOLLAGEN_ELIGIBILITY = "Skollagen (2010:800) 16 kap. 29–31 §§; Skolverket"
 SKOLVERKET_TESTS = (
     "Skolverket, Jämförelse mellan provbetyg och slutbetyg/terminsbetyg (skolverket.se)"
 )
-SKOLVERKET_ABSENCE = "Skolverket, Frånvaro i grundskolan; 15 % as in Skolinspektionen's reviews"
+SKOLVERKET_ABSENCE = (
+    "Skolverket, Frånvaro i grundskolan (what counts as absence); the 15 % limit is the "
+    "organisers' own follow-up threshold, not a national statistic"
+)
 SKOLVERKET_STAFF = "Skolverket, Personalstatistik (skolverket.se, statistik)"
 SKOLVERKET_PRESCHOOL = "Skolverket, Barn och personal i förskolan (skolverket.se, statistik)"
 ORGANISER_SURVEY = "The organiser's own pupil and guardian surveys (share answering agree)"
