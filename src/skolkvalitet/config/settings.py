@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "skolkvalitet.results",
     "skolkvalitet.ingest",
     "skolkvalitet.indicators",
+    "skolkvalitet.reference",
     "skolkvalitet.quality",
     "skolkvalitet.web",
     "skolkvalitet.demo",

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from skolkvalitet.organisation.identity import PersonalNumber, pseudonym_for
-from skolkvalitet.organisation.models import Node, NodeKind, Pupil, RoleAssignment
+from skolkvalitet.organisation.models import (
+    AcademicYear,
+    Node,
+    NodeKind,
+    Pupil,
+    RoleAssignment,
+    Term,
+)
 from skolkvalitet.organisation.models.nodes import ALLOWED_PARENTS
 from skolkvalitet.organisation.roles import ROLE_SPECS
 
@@ -68,3 +76,44 @@ def pupil_get_or_create(*, number: PersonalNumber, **attributes) -> tuple[Pupil,
         **attributes,
     }
     return Pupil.objects.get_or_create(pseudonym=pseudonym_for(number), defaults=defaults)
+
+
+ACADEMIC_YEAR_CODE = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def academic_year_parse(code: str) -> int | None:
+    """The start year of an academic year written "2024/25" (or "2024/2025"); None if the
+    text is not one."""
+    text = code.strip()
+    if re.fullmatch(r"\d{4}/\d{4}", text):
+        text = f"{text[:4]}/{text[7:]}"
+    match = ACADEMIC_YEAR_CODE.match(text)
+    if not match:
+        return None
+    start = int(match.group(1))
+    if (start + 1) % 100 != int(match.group(2)):
+        return None
+    return start
+
+
+@transaction.atomic
+def academic_year_ensure(start_year: int) -> tuple[AcademicYear, dict[str, Term]]:
+    """The academic year starting in `start_year` and its two terms, created with the
+    usual Swedish dates (HT 15 Aug–22 Dec, VT 8 Jan–14 Jun) when not yet known."""
+    year, _created = AcademicYear.objects.get_or_create(
+        code=AcademicYear.code_for(start_year),
+        defaults={
+            "start_date": dt.date(start_year, 8, 15),
+            "end_date": dt.date(start_year + 1, 6, 14),
+        },
+    )
+    defaults = {
+        "HT": (dt.date(start_year, 8, 15), dt.date(start_year, 12, 22)),
+        "VT": (dt.date(start_year + 1, 1, 8), dt.date(start_year + 1, 6, 14)),
+    }
+    terms = {}
+    for kind, (start, end) in defaults.items():
+        terms[kind], _created = Term.objects.get_or_create(
+            academic_year=year, kind=kind, defaults={"start_date": start, "end_date": end}
+        )
+    return year, terms

@@ -1,0 +1,51 @@
+"""Stored reference values: published figures for the nation, municipalities, organisers and
+school units, kept beside the organiser's own indicator values (see records.py)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from skolkvalitet.reference.records import AreaKind, Marker, Source
+
+
+class ReferenceValue(models.Model):
+    source = models.CharField(max_length=24, choices=[(s.value, s.value) for s in Source])
+    dataset = models.CharField(max_length=200)
+    measure = models.CharField(max_length=300)
+    area_kind = models.CharField(max_length=16, choices=[(a.value, a.value) for a in AreaKind])
+    area_code = models.CharField(max_length=16)
+    area_name = models.CharField(max_length=200)
+    period = models.CharField(max_length=9)
+    organiser_type = models.CharField(max_length=16, blank=True)
+    breakdown = models.CharField(max_length=64, blank=True)
+    subject = models.CharField(max_length=8, blank=True)
+    value = models.FloatField(null=True)
+    marker = models.CharField(
+        max_length=4, blank=True, choices=[(m.value, m.value or "-") for m in Marker]
+    )
+    n = models.IntegerField(null=True)
+    indicator_key = models.CharField(max_length=64, blank=True, db_index=True)
+    kpi = models.CharField(max_length=16, blank=True)
+    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+
+    class Meta:
+        indexes = [models.Index(fields=["area_kind", "area_code", "period"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "source",
+                    "dataset",
+                    "measure",
+                    "area_kind",
+                    "area_code",
+                    "period",
+                    "organiser_type",
+                    "breakdown",
+                    "subject",
+                ],
+                name="unique_reference_value",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.area_name} {self.period}"
