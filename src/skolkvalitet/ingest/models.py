@@ -23,9 +23,40 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=16, choices=BatchStatus.choices, default="applied")
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.source_name} ({self.created_at:%Y-%m-%d})"
+
+
+class JournalAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class ImportJournal(models.Model):
+    """What an import changed beyond its own fact rows, so that rolling it back restores the
+    state before it: rows it created in tables without a batch column (pupils, enrolments,
+    groups) as ids, and stored rows it replaced as their full column values. Kept in chunks."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="journal")
+    table = models.CharField(max_length=64)
+    action = models.CharField(max_length=16, choices=JournalAction.choices)
+    columns = models.JSONField()
+    rows = models.JSONField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.table} ({len(self.rows)})"
