@@ -41,7 +41,8 @@ class ImportBatch(models.Model):
 
 class JournalAction(models.TextChoices):
     CREATED = "created", _("Created")
-    SUPERSEDED = "superseded", _("Superseded")
+    SUPERSEDED = "superseded", _("Superseded")  # deleted and replaced by the import's row
+    UPDATED = "updated", _("Updated")  # changed in place; `rows` hold the values before
 
 
 class ImportJournal(models.Model):
