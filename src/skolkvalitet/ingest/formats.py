@@ -1,0 +1,461 @@
+"""The file formats of the pupil-data imports: which columns each kind of file has.
+
+One table per kind, read by the importer (ingest/facts.py), the templates (ingest/templates.py)
+and docs/formats.md (generated from here and checked by a test). A column is found by its
+heading, Swedish or English, in any case, with or without å/ä/ö, spaces or underscores.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Parse(StrEnum):
+    """How a column's text is read (see ingest/facts.py for each parser)."""
+
+    PERSONAL_NUMBER = "personal_number"  # personnummer or samordningsnummer, Luhn-checked
+    PSEUDONYM = "pseudonym"  # a pupil id this system gave (64 hex digits)
+    UNIT_CODE = "unit_code"  # 8-digit skolenhetskod of a known unit
+    ACADEMIC_YEAR = "academic_year"  # 2024/25
+    TERM = "term"  # HT / VT
+    YEAR_GROUP = "year_group"  # 0 (F) – 9
+    SUBJECT = "subject"  # Skolverket subject code
+    GRADE = "grade"  # A–F or -
+    GRADE_TYPE = "grade_type"  # terminsbetyg / slutbetyg
+    TEST_RESULT = "test_result"  # A–F, or uppnått / ej uppnått (year 3)
+    SCALE = "scale"  # an assessment scale's code
+    TEXT = "text"
+    COUNT = "count"  # whole number ≥ 0
+    DECIMAL = "decimal"  # number ≥ 0, decimal comma or point
+    DATE = "date"  # 2024-10-15
+    YES_NO = "yes_no"  # ja / nej
+    EDUCATION = "education"  # 1–3, Skolverket's three levels
+    SCHOOL_FORM = "school_form"  # GR, GRS, FKLASS, ...
+    ORDINAL = "ordinal"  # 1, 2, ... (follow-up point within the term)
+    LANGUAGE = "language"  # ISO 639-2 code, three letters
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the heading in the templates (Swedish)
+    english: str  # the English heading, also accepted
+    parse: Parse
+    required: bool = True
+    description: str = ""
+    example: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileKind:
+    key: str  # "grades"
+    name: str  # for the user
+    columns: tuple[Column, ...]
+    description: str
+    # Columns that together identify one fact: a second row with the same key is a conflict
+    # within the file, and a stored fact with the same key is replaced by the file's.
+    key_columns: tuple[str, ...]
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+
+def fold(heading: str) -> str:
+    """A heading reduced for matching: lower case, no diacritics, no spaces or punctuation."""
+    text = unicodedata.normalize("NFKD", heading.strip().lower())
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return "".join(char for char in text if char.isalnum())
+
+
+PUPIL = Column(
+    "personnummer",
+    "personal_number",
+    Parse.PERSONAL_NUMBER,
+    required=False,
+    description="Personnummer or samordningsnummer, 12 digits (10 accepted). Replaced by a "
+    "pseudonym at import; never stored.",
+    example="20100315-2380",
+    aliases=("personnr", "civic_no", "civicno"),
+)
+PUPIL_ID = Column(
+    "elev_id",
+    "pupil_id",
+    Parse.PSEUDONYM,
+    required=False,
+    description="Instead of personnummer: the pupil's pseudonym in this system (from an "
+    "export). One of the two is required.",
+    example="",
+)
+UNIT = Column(
+    "skolenhetskod",
+    "school_unit_code",
+    Parse.UNIT_CODE,
+    description="Skolverket's 8-digit code of a school unit already in the system.",
+    example="52293921",
+)
+YEAR = Column(
+    "läsår", "academic_year", Parse.ACADEMIC_YEAR, description="Academic year.", example="2024/25"
+)
+TERM = Column("termin", "term", Parse.TERM, description="HT or VT.", example="VT")
+YEAR_GROUP = Column(
+    "årskurs",
+    "year_group",
+    Parse.YEAR_GROUP,
+    description="Year group, 0 (förskoleklass, also F) to 9.",
+    example="9",
+)
+SUBJECT = Column(
+    "ämne",
+    "subject",
+    Parse.SUBJECT,
+    description="Skolverket's subject code (SV, SVA, EN, MA, BI, ..., M1, M2, ML).",
+    example="MA",
+)
+
+PUPIL_COLUMNS = (PUPIL, PUPIL_ID)
+
+FILE_KINDS: dict[str, FileKind] = {}
+
+
+def _kind(kind: FileKind) -> None:
+    FILE_KINDS[kind.key] = kind
+
+
+_kind(
+    FileKind(
+        "pupils",
+        "Elever och placeringar",
+        (
+            Column(
+                "personnummer",
+                "personal_number",
+                Parse.PERSONAL_NUMBER,
+                description=PUPIL.description,
+                example=PUPIL.example,
+                aliases=PUPIL.aliases,
+            ),
+            UNIT,
+            YEAR,
+            Column(
+                "skolform",
+                "school_form",
+                Parse.SCHOOL_FORM,
+                required=False,
+                description="SS 12000 school form code; GR when empty.",
+                example="GR",
+            ),
+            Column(
+                "årskurs",
+                "year_group",
+                Parse.YEAR_GROUP,
+                required=False,
+                description=YEAR_GROUP.description + " Empty in förskola.",
+                example="7",
+            ),
+            Column(
+                "klass",
+                "group",
+                Parse.TEXT,
+                required=False,
+                description="The pupil's class or group at the unit; created if new.",
+                example="7A",
+            ),
+            Column("förnamn", "given_name", Parse.TEXT, required=False, example="Alva"),
+            Column("efternamn", "family_name", Parse.TEXT, required=False, example="Berg"),
+            Column(
+                "svenska som andraspråk",
+                "reads_sva",
+                Parse.YES_NO,
+                required=False,
+                description="ja if the pupil reads svenska som andraspråk.",
+                example="nej",
+            ),
+            Column(
+                "ankomstdatum",
+                "arrival_date",
+                Parse.DATE,
+                required=False,
+                description="Date of arrival in Sweden, for newly arrived pupils.",
+                example="",
+            ),
+            Column(
+                "föräldrars utbildning",
+                "parents_education",
+                Parse.EDUCATION,
+                required=False,
+                description="Parents' highest education: 1 below upper secondary, "
+                "2 upper secondary, 3 post-secondary.",
+                example="3",
+            ),
+            Column(
+                "särskilt stöd",
+                "special_support",
+                Parse.YES_NO,
+                required=False,
+                description="ja if the pupil has an åtgärdsprogram.",
+                example="nej",
+            ),
+        ),
+        "One row per pupil and unit for an academic year: creates pupils and their placements.",
+        ("personnummer", "läsår", "skolenhetskod"),
+    )
+)
+
+_kind(
+    FileKind(
+        "grades",
+        "Betyg",
+        (
+            PUPIL,
+            PUPIL_ID,
+            UNIT,
+            YEAR,
+            TERM,
+            YEAR_GROUP,
+            SUBJECT,
+            Column("betyg", "grade", Parse.GRADE, description="A–F, or - (no basis).", example="C"),
+            Column(
+                "betygstyp",
+                "grade_type",
+                Parse.GRADE_TYPE,
+                description="terminsbetyg or slutbetyg.",
+                example="slutbetyg",
+            ),
+            Column(
+                "språk",
+                "language",
+                Parse.LANGUAGE,
+                required=False,
+                description="For M1, M2 and ML: the language, ISO 639-2 (SPA, TYS, FRA, ARA).",
+                example="",
+            ),
+        ),
+        "One row per grade. A pupil not yet known is created from the personnummer.",
+        ("pupil", "läsår", "termin", "ämne", "betygstyp"),
+    )
+)
+
+_kind(
+    FileKind(
+        "assessments",
+        "Bedömningar vid uppföljning",
+        (
+            PUPIL,
+            PUPIL_ID,
+            UNIT,
+            YEAR,
+            TERM,
+            Column(
+                "uppföljning",
+                "follow_up_point",
+                Parse.ORDINAL,
+                description="Which follow-up point of the term: 1, 2, ...",
+                example="1",
+            ),
+            YEAR_GROUP,
+            SUBJECT,
+            Column(
+                "skala",
+                "scale",
+                Parse.SCALE,
+                required=False,
+                description="The assessment scale's code; forecast_af (A–F forecast) when "
+                "empty, or on_track (reaches / at_risk).",
+                example="forecast_af",
+            ),
+            Column(
+                "bedömning",
+                "assessment",
+                Parse.TEXT,
+                description="A value of the scale: A–F for forecast_af; reaches or at_risk "
+                "(also når / riskerar) for on_track.",
+                example="D",
+            ),
+        ),
+        "Teachers' assessments of each pupil and subject at a follow-up point.",
+        ("pupil", "läsår", "termin", "uppföljning", "ämne"),
+    )
+)
+
+_kind(
+    FileKind(
+        "national_tests",
+        "Nationella prov",
+        (
+            PUPIL,
+            PUPIL_ID,
+            UNIT,
+            YEAR,
+            TERM,
+            YEAR_GROUP,
+            SUBJECT,
+            Column(
+                "provbetyg",
+                "test_result",
+                Parse.TEST_RESULT,
+                description="A–F (years 6 and 9), or uppnått / ej uppnått (year 3).",
+                example="B",
+            ),
+        ),
+        "One row per pupil and test (the test's total result).",
+        ("pupil", "läsår", "termin", "ämne"),
+    )
+)
+
+_kind(
+    FileKind(
+        "absence",
+        "Frånvaro",
+        (
+            PUPIL,
+            PUPIL_ID,
+            UNIT,
+            YEAR,
+            TERM,
+            YEAR_GROUP,
+            Column(
+                "schemalagd tid",
+                "scheduled_minutes",
+                Parse.COUNT,
+                description="Scheduled teaching in the term, minutes.",
+                example="21600",
+                aliases=("schemalagd tid minuter", "schemalagda minuter"),
+            ),
+            Column(
+                "frånvaro",
+                "absent_minutes",
+                Parse.COUNT,
+                description="All absence, valid and invalid, minutes.",
+                example="1290",
+                aliases=("frånvaro minuter", "total frånvaro"),
+            ),
+            Column(
+                "ogiltig frånvaro",
+                "unexcused_minutes",
+                Parse.COUNT,
+                required=False,
+                description="Of which invalid (ogiltig) absence, minutes; 0 when empty.",
+                example="120",
+                aliases=("ogiltig frånvaro minuter",),
+            ),
+        ),
+        "One row per pupil, unit and term.",
+        ("pupil", "läsår", "termin", "skolenhetskod"),
+    )
+)
+
+_kind(
+    FileKind(
+        "surveys",
+        "Enkätresultat",
+        (
+            UNIT,
+            YEAR,
+            Column(
+                "enkät",
+                "survey",
+                Parse.TEXT,
+                description="The survey: pupil, guardian_preschool, ...",
+                example="pupil",
+            ),
+            Column(
+                "index",
+                "index",
+                Parse.TEXT,
+                description="The index: safety (trygghet), study_calm (studiero), ...",
+                example="safety",
+            ),
+            Column(
+                "respondentgrupp",
+                "respondent_group",
+                Parse.TEXT,
+                required=False,
+                description="Who answered, e.g. åk 5.",
+                example="åk 5",
+            ),
+            Column("inbjudna", "invited", Parse.COUNT, example="48"),
+            Column("svarande", "respondents", Parse.COUNT, example="41"),
+            Column(
+                "instämmer",
+                "agreeing",
+                Parse.COUNT,
+                description="Respondents who agreed (stämmer helt / ganska bra).",
+                example="35",
+            ),
+        ),
+        "One row per unit, survey, index and respondent group.",
+        ("skolenhetskod", "läsår", "enkät", "index", "respondentgrupp"),
+    )
+)
+
+_kind(
+    FileKind(
+        "staff",
+        "Personal",
+        (
+            UNIT,
+            YEAR,
+            Column("lärare", "teachers", Parse.COUNT, description="Headcount.", example="24"),
+            Column(
+                "lärare heltidstjänster",
+                "teacher_fte",
+                Parse.DECIMAL,
+                description="Teachers in full-time equivalents.",
+                example="21,5",
+            ),
+            Column(
+                "legitimerade lärare heltidstjänster",
+                "certified_teacher_fte",
+                Parse.DECIMAL,
+                description="Of which teachers with legitimation (full-time equivalents).",
+                example="18,2",
+            ),
+            Column("elever", "pupils", Parse.COUNT, example="310"),
+        ),
+        "One row per unit and academic year (as in Skolverket's personalstatistik).",
+        ("skolenhetskod", "läsår"),
+    )
+)
+
+_kind(
+    FileKind(
+        "preschool",
+        "Förskolans barngrupper",
+        (
+            UNIT,
+            Column(
+                "avdelning",
+                "group",
+                Parse.TEXT,
+                required=False,
+                description="The group (avdelning); empty for the whole unit.",
+                example="Blåbäret",
+            ),
+            YEAR,
+            Column(
+                "räknedatum",
+                "counted_on",
+                Parse.DATE,
+                description="Day of the count (Skolverket counts on 15 October).",
+                example="2024-10-15",
+            ),
+            Column("barn", "children", Parse.COUNT, example="16"),
+            Column(
+                "personal heltidstjänster",
+                "staff_fte",
+                Parse.DECIMAL,
+                example="3,0",
+            ),
+            Column(
+                "förskollärare heltidstjänster",
+                "preschool_teacher_fte",
+                Parse.DECIMAL,
+                example="1,5",
+            ),
+        ),
+        "One row per preschool group (or unit) and academic year.",
+        ("skolenhetskod", "avdelning", "läsår"),
+    )
+)

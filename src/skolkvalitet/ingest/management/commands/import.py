@@ -1,0 +1,126 @@
+"""`skolkvalitet import KIND FILE`: import a file; `import list` and `import rollback ID`.
+
+Kinds: the pupil-data files of ingest/formats.py (pupils, grades, assessments, ...),
+`units` (Skolenhetsregistret), `skolverket` and `kolada` (reference data). A rejected file
+prints every problem as file:line:column: message and exits with status 1; nothing is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from skolkvalitet.ingest.formats import FILE_KINDS
+from skolkvalitet.ingest.models import ImportBatch
+from skolkvalitet.ingest.problems import ImportOutcome, ImportRejected
+
+OTHER_KINDS = ("units", "skolverket", "kolada")
+
+
+class Command(BaseCommand):
+    help = "Import a file (KIND FILE), list imports (list) or roll one back (rollback ID)."
+
+    def add_arguments(self, parser):
+        kinds = [*FILE_KINDS, *OTHER_KINDS, "list", "rollback"]
+        parser.add_argument("kind", choices=kinds)
+        parser.add_argument("file", nargs="?", help="the file to import, or the import's id")
+        parser.add_argument("--municipality", help="units: the municipality code, e.g. 0115")
+        parser.add_argument("--organiser", help="units: an organiser's organisationsnummer")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, kind: str, file: str | None, **options):
+        if kind == "list":
+            return self._list()
+        if not file:
+            raise CommandError("Name the file to import (or the import's id to roll back).")
+        if kind == "rollback":
+            return self._rollback(file, options)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        try:
+            outcome = self._import(kind, path, options)
+        except ImportRejected as rejected:
+            for problem in rejected.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"{path.name}: not imported ({len(rejected.problems)} problems); "
+                "the database is unchanged."
+            ) from None
+        self._report(path, outcome)
+
+    def _progress(self, options):
+        if options["no_progress"]:
+            return None, None
+        bar = tqdm(total=0, desc="Indikatorer", unit="period", file=self.stderr._out)
+
+        def progress(label: str, done: int, total: int) -> None:
+            bar.total = total
+            bar.set_postfix_str(label)
+            bar.update(done - bar.n)
+
+        return bar, progress
+
+    def _import(self, kind: str, path: Path, options) -> ImportOutcome:
+        if kind == "units":
+            from skolkvalitet.ingest.units import units_import
+
+            return units_import(
+                path, municipality=options["municipality"], organiser=options["organiser"]
+            )
+        if kind == "skolverket":
+            from skolkvalitet.ingest.reference_imports import skolverket_import
+
+            return skolverket_import(path)
+        if kind == "kolada":
+            from skolkvalitet.ingest.reference_imports import kolada_import
+
+            return kolada_import(path)
+        from skolkvalitet.ingest.facts import facts_import
+
+        bar, progress = self._progress(options)
+        try:
+            return facts_import(kind, path, progress=progress)
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def _report(self, path: Path, outcome: ImportOutcome) -> None:
+        if outcome.unchanged:
+            when = f"{outcome.batch.created_at:%Y-%m-%d %H:%M}" if outcome.batch else ""
+            self.stdout.write(
+                f"{path.name}: already imported {when} (import {outcome.batch.pk}); "
+                "nothing changed."
+            )
+            return
+        self.stdout.write(
+            f"{path.name}: imported {outcome.rows} rows as import {outcome.batch.pk}."
+        )
+        for note in outcome.notes:
+            self.stdout.write(f"  {note}")
+
+    def _list(self) -> None:
+        for batch in ImportBatch.objects.order_by("-created_at")[:50]:
+            self.stdout.write(
+                f"{batch.pk:>6}  {batch.created_at:%Y-%m-%d %H:%M}  {batch.kind:<14} "
+                f"{batch.status:<12} {batch.rows:>9}  {batch.source_name}"
+            )
+
+    def _rollback(self, ident: str, options) -> None:
+        from skolkvalitet.ingest.facts import import_rollback
+
+        try:
+            batch = ImportBatch.objects.get(pk=int(ident))
+        except (ValueError, ImportBatch.DoesNotExist):
+            raise CommandError(f"No import with id {ident}.") from None
+        bar, progress = self._progress(options)
+        try:
+            import_rollback(batch, progress=progress)
+        except ImportRejected as rejected:
+            raise CommandError(str(rejected)) from None
+        finally:
+            if bar is not None:
+                bar.close()
+        self.stdout.write(f"Import {batch.pk} ({batch.source_name}) rolled back.")

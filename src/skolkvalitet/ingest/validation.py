@@ -1,0 +1,489 @@
+"""Checking a pupil-data file before anything is written: headings, every cell, and the
+rules between cells and rows (known unit, year group taught at the unit, duplicates,
+conflicts). The result is a frame of parsed values, or ImportRejected with every problem.
+
+Each column is parsed once per distinct text (see ingest/cells.py) and mapped back onto the
+rows with Polars, so the cost grows with the number of distinct values, not of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from skolkvalitet.indicators.loading import read_frame
+from skolkvalitet.ingest import cells
+from skolkvalitet.ingest.formats import Column, FileKind, Parse, fold
+from skolkvalitet.ingest.problems import ImportProblem, ImportRejected
+from skolkvalitet.ingest.tabular import Table
+from skolkvalitet.organisation.identity import PersonalNumber, pseudonym_for
+from skolkvalitet.organisation.models import Node, NodeKind
+from skolkvalitet.results.models import AssessmentScale, Subject
+
+MAX_PROBLEMS_LISTED = 200
+
+# Parse kind → (cell function, Polars type of its result).
+CELL_PARSERS: dict[Parse, tuple[Callable[[str], Any], Any]] = {
+    Parse.PSEUDONYM: (cells.pseudonym, pl.String),
+    Parse.UNIT_CODE: (cells.unit_code, pl.String),
+    Parse.ACADEMIC_YEAR: (cells.academic_year, pl.Int64),
+    Parse.TERM: (cells.term, pl.String),
+    Parse.YEAR_GROUP: (cells.year_group, pl.Int64),
+    Parse.SUBJECT: (cells.subject_code, pl.String),
+    Parse.GRADE: (cells.grade, pl.String),
+    Parse.GRADE_TYPE: (cells.grade_type, pl.String),
+    Parse.SCALE: (cells.text, pl.String),
+    Parse.TEXT: (cells.text, pl.String),
+    Parse.COUNT: (cells.count, pl.Int64),
+    Parse.DECIMAL: (cells.decimal, pl.Float64),
+    Parse.DATE: (cells.date, pl.Date),
+    Parse.YES_NO: (cells.yes_no, pl.Boolean),
+    Parse.EDUCATION: (cells.education, pl.Int64),
+    Parse.SCHOOL_FORM: (cells.school_form, pl.String),
+    Parse.ORDINAL: (cells.ordinal, pl.Int64),
+    Parse.LANGUAGE: (cells.language, pl.String),
+    Parse.TEST_RESULT: (lambda text: "|".join(cells.test_result(text)), pl.String),
+}
+
+
+@dataclass
+class Checked:
+    """A file that passed every check: parsed columns named as the kind's columns, `_line`,
+    and the derived `pupil` (pseudonym), `unit_id`, `subject_id`, ... where they apply."""
+
+    kind: FileKind
+    file: str
+    rows: int
+    frame: pl.DataFrame
+    people: dict[str, PersonalNumber] = field(default_factory=dict)  # pseudonym → number
+    notes: list[str] = field(default_factory=list)
+
+
+class _Problems:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.frames: list[pl.DataFrame] = []
+        self.single: list[ImportProblem] = []
+
+    def add(self, line: int | None, column: str | None, message: str) -> None:
+        self.single.append(ImportProblem(self.file, line, column, message))
+
+    def add_rows(self, lines: pl.Series, column: str | None, messages: pl.Series | str) -> None:
+        if lines.len() == 0:
+            return
+        if isinstance(messages, str):
+            messages = pl.Series([messages] * lines.len(), dtype=pl.String)
+        self.frames.append(
+            pl.DataFrame(
+                {
+                    "line": lines.cast(pl.Int64),
+                    "column": pl.Series([column] * lines.len(), dtype=pl.String),
+                    "message": messages,
+                }
+            )
+        )
+
+    def raise_if_any(self) -> None:
+        problems = list(self.single)
+        if self.frames:
+            frame = pl.concat(self.frames).sort("line", maintain_order=True)
+            total = frame.height
+            for line, column, message in frame.head(MAX_PROBLEMS_LISTED).iter_rows():
+                problems.append(ImportProblem(self.file, line, column, message))
+            if total > MAX_PROBLEMS_LISTED:
+                problems.append(
+                    ImportProblem(
+                        self.file,
+                        None,
+                        None,
+                        _("… and %(count)d more problems.")
+                        % {"count": total - MAX_PROBLEMS_LISTED},
+                    )
+                )
+        if problems:
+            raise ImportRejected(problems)
+
+
+def match_headings(kind: FileKind, header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Column name → index in the file, and the headings that match no column (ignored)."""
+    names: dict[str, Column] = {}
+    for column in kind.columns:
+        for heading in (column.name, column.english, *column.aliases):
+            names[fold(heading)] = column
+    found: dict[str, int] = {}
+    ignored: list[str] = []
+    for index, heading in enumerate(header):
+        column = names.get(fold(heading))
+        if column is None:
+            if heading:
+                ignored.append(heading)
+            continue
+        if column.name in found:
+            raise ImportRejected(
+                [
+                    ImportProblem(
+                        "",
+                        None,
+                        heading,
+                        _("The column %(column)s appears twice.") % {"column": column.name},
+                    )
+                ]
+            )
+        found[column.name] = index
+    return found, ignored
+
+
+def _parse_column(
+    values: pl.Series, parse: Callable[[str], Any], dtype
+) -> tuple[pl.Series, pl.Series]:
+    """Parsed values and error messages (null where fine) for a column of texts."""
+    distinct = values.drop_nulls().unique().to_list()
+    parsed: list[Any] = []
+    errors: list[str | None] = []
+    for text in distinct:
+        try:
+            parsed.append(parse(text))
+            errors.append(None)
+        except cells.CellError as error:
+            parsed.append(None)
+            errors.append(str(error))
+    keys = pl.Series(distinct, dtype=pl.String)
+    result = values.replace_strict(keys, pl.Series(parsed, dtype=dtype), default=None)
+    messages = values.replace_strict(keys, pl.Series(errors, dtype=pl.String), default=None)
+    return result, messages
+
+
+def facts_check(kind: FileKind, table: Table) -> Checked:
+    """Check every row of `table` as a file of `kind`; raise ImportRejected listing every
+    problem (file:line:column: message) or return the parsed rows."""
+    problems = _Problems(table.file)
+    try:
+        found, ignored = match_headings(kind, table.header)
+    except ImportRejected as rejected:
+        problem = rejected.problems[0]
+        raise ImportRejected(
+            [ImportProblem(table.file, table.header_line, problem.column, problem.message)]
+        ) from None
+    heading_of = {name: table.header[index] for name, index in found.items()}
+    pupil_columns = {"personnummer", "elev_id"}
+    for column in kind.columns:
+        if column.required and column.name not in found:
+            problems.add(
+                table.header_line,
+                None,
+                _("The column %(column)s is missing.") % {"column": column.name},
+            )
+    names_pupils = kind.key != "pupils" and any(c.name in pupil_columns for c in kind.columns)
+    if names_pupils and not (pupil_columns & set(found)):
+        problems.add(
+            table.header_line,
+            None,
+            _("The file needs a column personnummer (or elev_id)."),
+        )
+    problems.raise_if_any()
+    if table.height == 0:
+        raise ImportRejected([ImportProblem(table.file, None, None, _("The file has no rows."))])
+
+    lines = table.rows["_line"]
+    parsed: dict[str, pl.Series] = {"_line": lines}
+    people: dict[str, PersonalNumber] = {}
+    for column in kind.columns:
+        if column.name not in found:
+            continue
+        raw = table.rows[f"c{found[column.name]}"]
+        heading = heading_of[column.name]
+        if column.required and column.name not in pupil_columns:
+            empty = raw.is_null()
+            problems.add_rows(lines.filter(empty), heading, _("The cell is empty."))
+        if column.parse == Parse.PERSONAL_NUMBER:
+            values, messages = _parse_personal_numbers(raw, people)
+        else:
+            parse, dtype = CELL_PARSERS[column.parse]
+            values, messages = _parse_column(raw, parse, dtype)
+        bad = messages.is_not_null()
+        problems.add_rows(lines.filter(bad), heading, messages.filter(bad))
+        parsed[column.name] = values
+    frame = pl.DataFrame(parsed)
+    problems.raise_if_any()  # cell problems first: the rules below need parsed values
+
+    checked = Checked(kind=kind, file=table.file, rows=table.height, frame=frame, people=people)
+    if ignored:
+        checked.notes.append(_("Columns not used: %(columns)s.") % {"columns": ", ".join(ignored)})
+    _check_pupils(checked, heading_of, problems)
+    _check_units(checked, heading_of, problems)
+    _check_subjects(checked, heading_of, problems)
+    _check_kind_rules(checked, heading_of, problems)
+    problems.raise_if_any()
+    _check_duplicates(checked, problems)
+    problems.raise_if_any()
+    return checked
+
+
+def _parse_personal_numbers(
+    raw: pl.Series, people: dict[str, PersonalNumber]
+) -> tuple[pl.Series, pl.Series]:
+    def parse(text: str) -> str:
+        number = cells.personal_number(text)
+        key = pseudonym_for(number)
+        people[key] = number
+        return key
+
+    return _parse_column(raw, parse, pl.String)
+
+
+def _check_pupils(checked: Checked, heading_of: dict[str, str], problems: _Problems) -> None:
+    frame = checked.frame
+    if "personnummer" not in frame.columns and "elev_id" not in frame.columns:
+        return
+    by_number = frame.get_column("personnummer") if "personnummer" in frame.columns else None
+    by_id = frame.get_column("elev_id") if "elev_id" in frame.columns else None
+    if by_number is not None and by_id is not None:
+        differ = by_number.is_not_null() & by_id.is_not_null() & (by_number != by_id)
+        problems.add_rows(
+            frame["_line"].filter(differ),
+            heading_of["elev_id"],
+            _("The pupil id does not belong to the personnummer on the same row."),
+        )
+        pupil = by_number.fill_null(by_id)
+    else:
+        pupil = by_number if by_number is not None else by_id
+    missing = pupil.is_null()
+    problems.add_rows(
+        frame["_line"].filter(missing),
+        heading_of.get("personnummer") or heading_of.get("elev_id"),
+        _("The row names no pupil: give a personnummer or a pupil id."),
+    )
+    if by_id is not None:
+        known = _known_pseudonyms()
+        ids = by_id.drop_nulls().unique()
+        unknown = set(ids.to_list()) - known - set(checked.people)
+        if unknown:
+            bad = by_id.is_in(list(unknown))
+            problems.add_rows(
+                frame["_line"].filter(bad),
+                heading_of["elev_id"],
+                _("No pupil has this id."),
+            )
+    checked.frame = frame.with_columns(pupil.alias("pupil"))
+
+
+def _known_pseudonyms() -> set[str]:
+    frame = read_frame("SELECT pseudonym FROM organisation_pupil", {"pseudonym": pl.String})
+    return set(frame["pseudonym"].to_list())
+
+
+def unit_lookup() -> pl.DataFrame:
+    rows = Node.objects.filter(kind=NodeKind.UNIT).values_list("code", "id", "year_groups", "name")
+    return pl.DataFrame(
+        [(code, pk, list(years or []), name) for code, pk, years, name in rows],
+        schema={
+            "skolenhetskod": pl.String,
+            "unit_id": pl.Int64,
+            "unit_year_groups": pl.List(pl.Int64),
+            "unit_name": pl.String,
+        },
+        orient="row",
+    )
+
+
+def _check_units(checked: Checked, heading_of: dict[str, str], problems: _Problems) -> None:
+    frame = checked.frame.join(unit_lookup(), on="skolenhetskod", how="left")
+    unknown = frame["unit_id"].is_null()
+    problems.add_rows(
+        frame["_line"].filter(unknown),
+        heading_of["skolenhetskod"],
+        _(
+            "No school unit with this skolenhetskod; import the units first "
+            "(skolkvalitet import units)."
+        ),
+    )
+    if "årskurs" in frame.columns:
+        misfit = (
+            frame["unit_id"].is_not_null()
+            & frame["årskurs"].is_not_null()
+            & (frame["unit_year_groups"].list.len() > 0)
+            & ~frame.select(pl.col("unit_year_groups").list.contains(pl.col("årskurs")))
+            .to_series()
+            .fill_null(False)
+        )
+        misfits = frame.filter(misfit)
+        messages = misfits.select(
+            pl.format(
+                _("The unit {} does not teach year group {}."),
+                pl.col("unit_name"),
+                pl.col("årskurs"),
+            )
+        ).to_series()
+        problems.add_rows(misfits["_line"], heading_of["årskurs"], messages)
+    checked.frame = frame.drop("unit_year_groups", "unit_name")
+
+
+def _check_subjects(checked: Checked, heading_of: dict[str, str], problems: _Problems) -> None:
+    if "ämne" not in checked.frame.columns:
+        return
+    subjects = pl.DataFrame(
+        list(Subject.objects.values_list("code", "id")),
+        schema={"ämne": pl.String, "subject_id": pl.Int64},
+        orient="row",
+    )
+    frame = checked.frame.join(subjects, on="ämne", how="left")
+    unknown = frame["subject_id"].is_null()
+    problems.add_rows(
+        frame["_line"].filter(unknown),
+        heading_of["ämne"],
+        _("Unknown subject code; use Skolverket's codes (SV, SVA, EN, MA, ...)."),
+    )
+    checked.frame = frame
+
+
+def _check_kind_rules(checked: Checked, heading_of: dict[str, str], problems: _Problems) -> None:
+    frame = checked.frame
+    key = checked.kind.key
+    if key == "absence":
+        unexcused = (
+            pl.col("ogiltig frånvaro").fill_null(0)
+            if "ogiltig frånvaro" in frame.columns
+            else pl.lit(0)
+        )
+        frame = frame.with_columns(unexcused.alias("ogiltig frånvaro"))
+        over = frame["frånvaro"] > frame["schemalagd tid"]
+        problems.add_rows(
+            frame["_line"].filter(over),
+            heading_of["frånvaro"],
+            _("The absence is longer than the scheduled time."),
+        )
+        over = frame["ogiltig frånvaro"] > frame["frånvaro"]
+        problems.add_rows(
+            frame["_line"].filter(over),
+            heading_of.get("ogiltig frånvaro"),
+            _("The invalid absence is longer than all absence."),
+        )
+    elif key == "surveys":
+        over = frame["svarande"] > frame["inbjudna"]
+        problems.add_rows(
+            frame["_line"].filter(over),
+            heading_of["svarande"],
+            _("More respondents than invited."),
+        )
+        over = frame["instämmer"] > frame["svarande"]
+        problems.add_rows(
+            frame["_line"].filter(over),
+            heading_of["instämmer"],
+            _("More agreeing than respondents."),
+        )
+        frame = _fill_text(frame, "respondentgrupp")
+    elif key == "staff":
+        over = frame["legitimerade lärare heltidstjänster"] > frame["lärare heltidstjänster"]
+        problems.add_rows(
+            frame["_line"].filter(over),
+            heading_of["legitimerade lärare heltidstjänster"],
+            _("More certified teachers than teachers."),
+        )
+    elif key == "preschool":
+        over = frame["förskollärare heltidstjänster"] > frame["personal heltidstjänster"]
+        problems.add_rows(
+            frame["_line"].filter(over),
+            heading_of["förskollärare heltidstjänster"],
+            _("More preschool teachers than staff."),
+        )
+        frame = _fill_text(frame, "avdelning")
+    elif key == "assessments":
+        frame = _check_assessment_values(frame, heading_of, problems)
+    elif key == "grades":
+        frame = _fill_text(frame, "språk")
+    elif key == "pupils":
+        school_form = pl.col("skolform") if "skolform" in frame.columns else pl.lit(None)
+        frame = frame.with_columns(school_form.fill_null("GR").cast(pl.String).alias("skolform"))
+    checked.frame = frame
+
+
+def _fill_text(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    if column in frame.columns:
+        return frame.with_columns(pl.col(column).fill_null(""))
+    return frame.with_columns(pl.lit("").alias(column))
+
+
+_ASSESSMENT_WORDS = {"når": "reaches", "nar": "reaches", "riskerar": "at_risk"}
+
+
+def _check_assessment_values(
+    frame: pl.DataFrame, heading_of: dict[str, str], problems: _Problems
+) -> pl.DataFrame:
+    scales = {scale.code: scale for scale in AssessmentScale.objects.all()}
+    frame = _fill_text(frame, "skala").with_columns(
+        pl.when(pl.col("skala") == "")
+        .then(pl.lit("forecast_af"))
+        .otherwise(pl.col("skala"))
+        .alias("skala")
+    )
+    unknown = ~frame["skala"].is_in(list(scales))
+    problems.add_rows(
+        frame["_line"].filter(unknown),
+        heading_of.get("skala"),
+        _("Unknown assessment scale; the scales are %(scales)s.")
+        % {"scales": ", ".join(sorted(scales))},
+    )
+    mapping_rows = []
+    for code, scale in scales.items():
+        for entry in scale.values:
+            for spelling in (entry["value"], entry["label"]):
+                mapping_rows.append((code, spelling.lower(), entry["value"]))
+        if code == "on_track":
+            for word, value in _ASSESSMENT_WORDS.items():
+                mapping_rows.append((code, word, value))
+    mapping = pl.DataFrame(
+        mapping_rows,
+        schema={"skala": pl.String, "_v": pl.String, "value": pl.String},
+        orient="row",
+    ).unique(["skala", "_v"])
+    frame = frame.with_columns(pl.col("bedömning").str.to_lowercase().alias("_v")).join(
+        mapping, on=["skala", "_v"], how="left"
+    )
+    bad = frame["value"].is_null() & ~unknown
+    problems.add_rows(
+        frame["_line"].filter(bad),
+        heading_of["bedömning"],
+        _("The value is not on the assessment scale."),
+    )
+    scale_ids = pl.DataFrame(
+        [(code, scale.pk) for code, scale in scales.items()],
+        schema={"skala": pl.String, "scale_id": pl.Int64},
+        orient="row",
+    )
+    return frame.drop("_v").join(scale_ids, on="skala", how="left")
+
+
+def _check_duplicates(checked: Checked, problems: _Problems) -> None:
+    """Two rows with the same key: the same row twice, or a conflict (different values)."""
+    key = list(checked.kind.key_columns)
+    frame = checked.frame
+    values = [c for c in frame.columns if c not in {*key, "_line"}]
+    ranked = frame.with_columns(
+        pl.col("_line").first().over(key).alias("_first"),
+        pl.struct(values).hash().alias("_hash") if values else pl.lit(0).alias("_hash"),
+    ).with_columns(pl.col("_hash").first().over(key).alias("_first_hash"))
+    repeated = ranked.filter(pl.col("_line") != pl.col("_first"))
+    if repeated.height == 0:
+        return
+    same = repeated.filter(pl.col("_hash") == pl.col("_first_hash"))
+    problems.add_rows(
+        same["_line"],
+        None,
+        same.select(pl.format(_("The row repeats line {}."), pl.col("_first"))).to_series(),
+    )
+    conflict = repeated.filter(pl.col("_hash") != pl.col("_first_hash"))
+    problems.add_rows(
+        conflict["_line"],
+        None,
+        conflict.select(
+            pl.format(
+                _("The row conflicts with line {}: the same {} with other values."),
+                pl.col("_first"),
+                pl.lit(", ".join("pupil" if k == "pupil" else k for k in key)),
+            )
+        ).to_series(),
+    )
