@@ -119,11 +119,18 @@ def facts_import(
     created_by=None,
     progress: Progress | None = None,
     file: str | None = None,
+    materialise: bool = True,
 ) -> ImportOutcome:
-    """Import the file at `path` as a file of `kind` (a key of ingest.formats.FILE_KINDS)."""
+    """Import the file at `path` as a file of `kind` (a key of ingest.formats.FILE_KINDS).
+    With materialise=False the caller recomputes the indicators (indicators_materialise_batch)."""
     name = file or path.name
     return facts_import_bytes(
-        kind, read_file_bytes(path), name, created_by=created_by, progress=progress
+        kind,
+        read_file_bytes(path),
+        name,
+        created_by=created_by,
+        progress=progress,
+        materialise=materialise,
     )
 
 
@@ -134,6 +141,7 @@ def facts_import_bytes(
     *,
     created_by=None,
     progress: Progress | None = None,
+    materialise: bool = True,
 ) -> ImportOutcome:
     if kind not in FILE_KINDS:
         raise ImportRejected([ImportProblem(file, None, None, _("Unknown kind of file."))])
@@ -147,9 +155,10 @@ def facts_import_bytes(
     batch, written = _write(checked, digest, created_by)
     outcome = ImportOutcome(batch=batch, rows=checked.rows, notes=checked.notes)
     outcome.notes.extend(written)
-    years, points = _touched(batch)
-    if years or points:
-        indicators_materialise(years=years, points=points, progress=progress)
+    if materialise:
+        years, points = _touched(batch)
+        if years or points:
+            indicators_materialise(years=years, points=points, progress=progress)
     return outcome
 
 

@@ -61,3 +61,43 @@ class ImportJournal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.table} ({len(self.rows)})"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """A file uploaded in the web UI and its import as it runs, so the page can show
+    progress (checking, writing, computing indicators) and, at the end, the outcome or every
+    problem. The uploaded file is deleted when the job ends."""
+
+    kind = models.CharField(max_length=32)
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default="queued")
+    stage = models.CharField(max_length=200, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED}

@@ -1,0 +1,256 @@
+"""Benchmark: importing a 1 000 000-row grades CSV into SQLite and PostgreSQL, against DuckDB.
+
+    uv run python bench/bench_import.py [--rows 1000000] [--database-url URL]
+
+1. A grades file is generated (not timed): 62 500 year-9 pupils with valid personnummer,
+   16 final grades each, over 40 school units, `;`-separated UTF-8 as the import templates.
+2. In separate processes (each reports its own peak RSS), on a fresh database with the
+   40 units:
+   sqlite / postgresql   `facts_import("grades", file)`: read, check every cell and row,
+                         create the pupils, write the grades (COPY on PostgreSQL) in one
+                         transaction. The indicator materialisation that follows an import is
+                         timed on its own (it is the indicator benchmark's subject).
+   duckdb                the baseline: DuckDB's read_csv of the same file into a table
+                         (2 threads), i.e. reading and typing the rows without any checks.
+3. The import is then run again with the same file (must be "unchanged") and with the same
+   rows under another name (every row compared, nothing written).
+
+Figures go to the "## Grades import" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Grades import"
+GOAL_SECONDS = 30.0
+UNITS = 40
+SUBJECTS = ("SV", "EN", "MA", "BI", "FY", "KE", "TK", "GE", "HI", "RE", "SH", "BL", "HKK",
+            "IDH", "MU", "SL")  # fmt: skip
+GRADES = "AABBCCCDDEEF"
+
+
+def peak_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def write_file(rows: int, path: Path) -> None:
+    """A grades CSV of `rows` rows (a multiple of 16: whole pupils)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from skolkvalitet.organisation.identity import make_personal_number
+
+    rng = random.Random(20261123)
+    pupils = rows // len(SUBJECTS)
+    with path.open("w", encoding="utf-8") as out:
+        out.write("personnummer;skolenhetskod;läsår;termin;årskurs;ämne;betyg;betygstyp\n")
+        for index in range(pupils):
+            birth = dt.date(2010, 1, 1) + dt.timedelta(days=index % 365)
+            number = make_personal_number(birth, index // 365 % 1000)
+            unit = 30000000 + index % UNITS
+            for subject in SUBJECTS:
+                grade = rng.choice(GRADES)
+                out.write(f"{number};{unit};2024/25;VT;9;{subject};{grade};slutbetyg\n")
+
+
+def _django(database_url: str | None) -> None:
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skolkvalitet.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _units() -> None:
+    from skolkvalitet.organisation.actions import node_create
+    from skolkvalitet.organisation.models import NodeKind
+
+    organizer = node_create(kind=NodeKind.ORGANIZER, name="Benchkommun", code="2120009999")
+    for index in range(UNITS):
+        node_create(
+            kind=NodeKind.UNIT,
+            name=f"Skola {index}",
+            parent=organizer,
+            code=str(30000000 + index),
+            school_forms=["GR"],
+            year_groups=[7, 8, 9],
+        )
+
+
+def child_import(path: Path, database_url: str | None) -> dict:
+    _django(database_url)
+    _units()
+    from django.db import connection
+
+    from skolkvalitet.indicators.materialise import indicators_materialise_batch
+    from skolkvalitet.ingest.facts import facts_import
+    from skolkvalitet.results.models import Grade
+
+    started = time.perf_counter()
+    outcome = facts_import("grades", path, materialise=False)
+    seconds = time.perf_counter() - started
+    assert Grade.objects.count() == outcome.rows, "every row must be stored"
+    peak = peak_rss_mib()
+    started = time.perf_counter()
+    indicators_materialise_batch(batch=outcome.batch)
+    materialise_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    again = facts_import("grades", path, materialise=False)
+    again_seconds = time.perf_counter() - started
+    assert again.unchanged
+    renamed = path.with_name("renamed-" + path.name)
+    renamed.write_bytes(path.read_bytes() + b"\n")  # same rows, another file hash
+    started = time.perf_counter()
+    same_rows = facts_import("grades", renamed, materialise=False)
+    same_rows_seconds = time.perf_counter() - started
+    assert Grade.objects.count() == outcome.rows
+    renamed.unlink()
+    return {
+        "vendor": connection.vendor,
+        "rows": outcome.rows,
+        "seconds": seconds,
+        "rows_per_second": outcome.rows / seconds,
+        "peak_mib": peak,
+        "materialise_seconds": materialise_seconds,
+        "again_seconds": again_seconds,
+        "same_rows_seconds": same_rows_seconds,
+        "same_rows_notes": same_rows.notes,
+    }
+
+
+def child_duckdb(path: Path) -> dict:
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute("SET threads = 2")
+    started = time.perf_counter()
+    connection.execute(f"CREATE TABLE grades AS SELECT * FROM read_csv('{path}', delim=';')")
+    seconds = time.perf_counter() - started
+    rows = connection.execute("SELECT count(*) FROM grades").fetchone()[0]
+    return {"seconds": seconds, "rows": rows, "peak_mib": peak_rss_mib()}
+
+
+def run_child(args: list[str], env: dict | None = None) -> dict:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--child", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+        cwd=ROOT,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"child {args} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def fresh_postgres(database_url: str) -> None:
+    import psycopg
+
+    base, name = database_url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def report(rows: int, results: dict, duck: dict) -> str:
+    lines = [
+        SECTION,
+        "",
+        f"`uv run python bench/bench_import.py` ({dt.date.today()}; "
+        f"nproc {os.cpu_count()}, Python {platform.python_version()}). A {rows:,}-row grades "
+        f"CSV ({rows // len(SUBJECTS):,} pupils × 16 final grades, {UNITS} units); every row "
+        "checked (personnummer Luhn and date, unit, subject, grade, year group at the unit, "
+        "duplicates), pupils created, grades written in one transaction. Goal: under "
+        f"{GOAL_SECONDS:.0f} s on 2 cores for both databases. DuckDB's `read_csv` of the same "
+        "file into a table (no checks, 2 threads) is the same-run baseline.",
+        "",
+        "| database | import | rows/s | peak RSS | ratio to DuckDB | goal | same file again "
+        "| same rows, new file | materialisation after |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, result in results.items():
+        ok = result["seconds"] < GOAL_SECONDS
+        lines.append(
+            f"| {name} | {result['seconds']:.1f} s | {result['rows_per_second']:,.0f} | "
+            f"{result['peak_mib']:,.0f} MiB | {result['seconds'] / duck['seconds']:.1f}× | "
+            f"{'met' if ok else '**not met**'} | {result['again_seconds']:.2f} s | "
+            f"{result['same_rows_seconds']:.1f} s | {result['materialise_seconds']:.1f} s |"
+        )
+    lines.append(
+        f"| DuckDB read_csv | {duck['seconds']:.2f} s | {duck['rows'] / duck['seconds']:,.0f} | "
+        f"{duck['peak_mib']:,.0f} MiB | 1× | | | | |"
+    )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_doc(body: str) -> None:
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    start = text.find(SECTION)
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + body
+    else:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + body + (text[end + 1 :] if end != -1 else "")
+    DOC.write_text(text.rstrip("\n") + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument("--child", nargs="*")
+    args = parser.parse_args()
+    if args.child:
+        kind, path, *rest = args.child
+        result = (
+            child_duckdb(Path(path))
+            if kind == "duckdb"
+            else child_import(Path(path), rest[0] if rest else None)
+        )
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "betyg.csv"
+        write_file(args.rows, path)
+        duck = run_child(["duckdb", str(path)])
+        results = {}
+        sqlite_path = ROOT / "var" / "bench" / "import.sqlite3"
+        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+        results["SQLite"] = run_child(
+            ["import", str(path), f"sqlite:///{sqlite_path}"],
+        )
+        if args.database_url:
+            fresh_postgres(args.database_url)
+            results["PostgreSQL"] = run_child(["import", str(path), args.database_url])
+    body = report(args.rows, results, duck)
+    print(body)
+    print(json.dumps(results, indent=1))
+    if not args.no_doc:
+        write_doc(body)
+
+
+if __name__ == "__main__":
+    main()
