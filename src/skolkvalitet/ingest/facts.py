@@ -142,7 +142,10 @@ def facts_import_bytes(
     created_by=None,
     progress: Progress | None = None,
     materialise: bool = True,
+    unit_paths: list[str] | None = None,
 ) -> ImportOutcome:
+    """Import `data` (the file's bytes) as a file of `kind`. `unit_paths`: the importing
+    user's managed paths (the web UI); None for the operator's command line."""
     if kind not in FILE_KINDS:
         raise ImportRejected([ImportProblem(file, None, None, _("Unknown kind of file."))])
     digest = file_sha256(data)
@@ -151,7 +154,11 @@ def facts_import_bytes(
     ).first()
     if earlier is not None:
         return ImportOutcome(batch=earlier, rows=earlier.rows, unchanged=True)
-    checked = facts_check(FILE_KINDS[kind], table_read_bytes(data, file))
+    if progress:
+        progress(_("Checking the file"), 0, 0)
+    checked = facts_check(FILE_KINDS[kind], table_read_bytes(data, file), unit_paths=unit_paths)
+    if progress:
+        progress(_("Writing %(rows)d rows") % {"rows": checked.rows}, 0, 0)
     batch, written = _write(checked, digest, created_by)
     outcome = ImportOutcome(batch=batch, rows=checked.rows, notes=checked.notes)
     outcome.notes.extend(written)

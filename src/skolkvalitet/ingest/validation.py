@@ -157,9 +157,10 @@ def _parse_column(
     return result, messages
 
 
-def facts_check(kind: FileKind, table: Table) -> Checked:
+def facts_check(kind: FileKind, table: Table, *, unit_paths: list[str] | None = None) -> Checked:
     """Check every row of `table` as a file of `kind`; raise ImportRejected listing every
-    problem (file:line:column: message) or return the parsed rows."""
+    problem (file:line:column: message) or return the parsed rows. With `unit_paths` (the
+    importing user's managed paths) a row for a unit outside them is a problem too."""
     problems = _Problems(table.file)
     try:
         found, ignored = match_headings(kind, table.header)
@@ -214,7 +215,7 @@ def facts_check(kind: FileKind, table: Table) -> Checked:
     if ignored:
         checked.notes.append(_("Columns not used: %(columns)s.") % {"columns": ", ".join(ignored)})
     _check_pupils(checked, heading_of, problems)
-    _check_units(checked, heading_of, problems)
+    _check_units(checked, heading_of, problems, unit_paths)
     _check_subjects(checked, heading_of, problems)
     _check_kind_rules(checked, heading_of, problems)
     problems.raise_if_any()
@@ -277,21 +278,39 @@ def _known_pseudonyms() -> set[str]:
 
 
 def unit_lookup() -> pl.DataFrame:
-    rows = Node.objects.filter(kind=NodeKind.UNIT).values_list("code", "id", "year_groups", "name")
+    rows = Node.objects.filter(kind=NodeKind.UNIT).values_list(
+        "code", "id", "year_groups", "name", "path"
+    )
     return pl.DataFrame(
-        [(code, pk, list(years or []), name) for code, pk, years, name in rows],
+        [(code, pk, list(years or []), name, path) for code, pk, years, name, path in rows],
         schema={
             "skolenhetskod": pl.String,
             "unit_id": pl.Int64,
             "unit_year_groups": pl.List(pl.Int64),
             "unit_name": pl.String,
+            "unit_path": pl.String,
         },
         orient="row",
     )
 
 
-def _check_units(checked: Checked, heading_of: dict[str, str], problems: _Problems) -> None:
+def _check_units(
+    checked: Checked,
+    heading_of: dict[str, str],
+    problems: _Problems,
+    unit_paths: list[str] | None,
+) -> None:
     frame = checked.frame.join(unit_lookup(), on="skolenhetskod", how="left")
+    if unit_paths is not None:
+        inside = pl.any_horizontal(
+            [pl.col("unit_path").str.starts_with(path) for path in unit_paths] or [pl.lit(False)]
+        )
+        outside = frame.select(pl.col("unit_id").is_not_null() & ~inside).to_series()
+        problems.add_rows(
+            frame["_line"].filter(outside),
+            heading_of["skolenhetskod"],
+            _("You may not import data for this school unit."),
+        )
     unknown = frame["unit_id"].is_null()
     problems.add_rows(
         frame["_line"].filter(unknown),
@@ -319,7 +338,7 @@ def _check_units(checked: Checked, heading_of: dict[str, str], problems: _Proble
             )
         ).to_series()
         problems.add_rows(misfits["_line"], heading_of["årskurs"], messages)
-    checked.frame = frame.drop("unit_year_groups", "unit_name")
+    checked.frame = frame.drop("unit_year_groups", "unit_name", "unit_path")
 
 
 def _check_subjects(checked: Checked, heading_of: dict[str, str], problems: _Problems) -> None:

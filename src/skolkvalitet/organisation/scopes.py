@@ -53,6 +53,17 @@ class Scope:
     def can_see_pupils_in(self, node: Node) -> bool:
         return any(node.path.startswith(g.path) and g.pupil_access for g in self.grants)
 
+    def can_manage(self, node: Node) -> bool:
+        """May change the common model and import data for `node` (organiser admins)."""
+        return any(
+            node.path.startswith(g.path) and ROLE_SPECS[g.role].manages_organisation
+            for g in self.grants
+        )
+
+    def managed_paths(self) -> list[str]:
+        """The paths below which the user may change the model and import data."""
+        return sorted({g.path for g in self.grants if ROLE_SPECS[g.role].manages_organisation})
+
     def must_suppress(self, node: Node) -> bool:
         """Aggregates for `node` must be suppressed: no role here gives pupil access."""
         return not self.can_see_pupils_in(node)
