@@ -305,3 +305,26 @@ def test_absence_longer_than_the_schedule_is_rejected(org):
     ).encode()
     messages = problems_of(lambda: facts_import_bytes("absence", data, "f.csv"))
     assert messages == ["f.csv:2:frånvaro: The absence is longer than the scheduled time."]
+
+
+def test_formats_doc_matches_the_formats_module():
+    from pathlib import Path
+
+    from skolkvalitet.ingest.templates import formats_markdown
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "formats.md"
+    assert doc.read_text(encoding="utf-8") == formats_markdown(), (
+        "docs/formats.md is out of date: uv run skolkvalitet import formats > docs/formats.md"
+    )
+
+
+def test_every_template_imports_once_its_example_unit_exists(org):
+    """The templates' example rows are valid: a user can try a template as it is."""
+    from skolkvalitet.ingest.formats import FILE_KINDS
+    from skolkvalitet.ingest.templates import template_csv, template_xlsx
+
+    Node.objects.filter(pk=org.unit_s2.pk).update(code="52293921", year_groups=[7, 8, 9])
+    for key in FILE_KINDS:
+        facts_import_bytes(key, template_csv(key), f"mall-{key}.csv")
+        again = facts_import_bytes(key, template_xlsx(key), f"mall-{key}.xlsx")
+        assert "0 rows written" in again.notes[0], (key, again.notes)

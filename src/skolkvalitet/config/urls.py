@@ -2,4 +2,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("skolkvalitet.web.urls")),
+    path("import/", include("skolkvalitet.ingest.urls")),
 ]

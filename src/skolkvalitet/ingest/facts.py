@@ -310,8 +310,14 @@ def _with_groups(kind: str, frame: pl.DataFrame, batch: ImportBatch) -> pl.DataF
         frame.filter(pl.col(column).is_not_null() & (pl.col(column) != ""))
         .group_by("unit_id", "academic_year_id", column)
         .agg(
-            pl.col("skolform").first() if "skolform" in frame.columns else pl.lit("FS"),
-            pl.col("årskurs").drop_nulls().first() if "årskurs" in frame.columns else pl.lit(None),
+            (pl.col("skolform").first() if "skolform" in frame.columns else pl.lit("FS")).alias(
+                "skolform"
+            ),
+            (
+                pl.col("årskurs").drop_nulls().first()
+                if "årskurs" in frame.columns
+                else pl.lit(None, dtype=pl.Int64)
+            ).alias("årskurs"),
         )
     )
     existing = {

@@ -76,7 +76,7 @@ PUPIL = Column(
     required=False,
     description="Personnummer or samordningsnummer, 12 digits (10 accepted). Replaced by a "
     "pseudonym at import; never stored.",
-    example="20100315-2380",
+    example="20100315-2384",
     aliases=("personnr", "civic_no", "civicno"),
 )
 PUPIL_ID = Column(

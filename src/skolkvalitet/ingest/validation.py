@@ -502,7 +502,7 @@ def _check_duplicates(checked: Checked, problems: _Problems) -> None:
             pl.format(
                 _("The row conflicts with line {}: the same {} with other values."),
                 pl.col("_first"),
-                pl.lit(", ".join("pupil" if k == "pupil" else k for k in key)),
+                pl.lit(", ".join("personnummer" if k == "pupil" else k for k in key)),
             )
         ).to_series(),
     )

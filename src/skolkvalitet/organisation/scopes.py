@@ -118,3 +118,12 @@ def scope_for(user, *, on: dt.date | None = None) -> Scope:
         .values_list("node_id", "node__path", "role")
     )
     return Scope(user_id=user.pk, grants=tuple(Grant(*row) for row in rows))
+
+
+def scope_for_request(request) -> Scope:
+    """The request user's scope, computed once per request (views and the page header)."""
+    scope = getattr(request, "_skolkvalitet_scope", None)
+    if scope is None:
+        scope = scope_for(request.user)
+        request._skolkvalitet_scope = scope
+    return scope

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from skolkvalitet.organisation.models import Node, NodeKind
 from skolkvalitet.organisation.roles import ROLE_SPECS
-from skolkvalitet.organisation.scopes import scope_for
+from skolkvalitet.organisation.scopes import scope_for_request
 from skolkvalitet.organisation.selectors import (
     academic_year_current,
     groups_with_pupil_counts,
@@ -30,7 +30,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = scope_for_request(request)
     year = academic_year_current()
     granted_nodes = Node.objects.select_related("parent").in_bulk([g.node_id for g in scope.grants])
     grants = [

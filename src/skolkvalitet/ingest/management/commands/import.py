@@ -23,16 +23,25 @@ class Command(BaseCommand):
     help = "Import a file (KIND FILE), list imports (list) or roll one back (rollback ID)."
 
     def add_arguments(self, parser):
-        kinds = [*FILE_KINDS, *OTHER_KINDS, "list", "rollback"]
+        kinds = [*FILE_KINDS, *OTHER_KINDS, "list", "rollback", "template", "formats"]
         parser.add_argument("kind", choices=kinds)
         parser.add_argument("file", nargs="?", help="the file to import, or the import's id")
         parser.add_argument("--municipality", help="units: the municipality code, e.g. 0115")
         parser.add_argument("--organiser", help="units: an organiser's organisationsnummer")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--xlsx", action="store_true", help="template: XLSX, not CSV")
+        parser.add_argument("--output", "-o", help="template: write to this file")
 
     def handle(self, *args, kind: str, file: str | None, **options):
         if kind == "list":
             return self._list()
+        if kind == "formats":
+            from skolkvalitet.ingest.templates import formats_markdown
+
+            self.stdout.write(formats_markdown(), ending="")
+            return
+        if kind == "template":
+            return self._template(file, options)
         if not file:
             raise CommandError("Name the file to import (or the import's id to roll back).")
         if kind == "rollback":
@@ -100,6 +109,19 @@ class Command(BaseCommand):
         )
         for note in outcome.notes:
             self.stdout.write(f"  {note}")
+
+    def _template(self, kind: str | None, options) -> None:
+        from skolkvalitet.ingest.templates import template_csv, template_xlsx
+
+        if kind not in FILE_KINDS:
+            raise CommandError(f"Name a kind of file: {', '.join(FILE_KINDS)}.")
+        data = template_xlsx(kind) if options["xlsx"] else template_csv(kind)
+        if options["output"]:
+            Path(options["output"]).write_bytes(data)
+        elif options["xlsx"]:
+            raise CommandError("An XLSX template needs --output FILE.")
+        else:
+            self.stdout.write(data.decode("utf-8-sig"), ending="")
 
     def _list(self) -> None:
         for batch in ImportBatch.objects.order_by("-created_at")[:50]:

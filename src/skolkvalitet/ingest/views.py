@@ -1,0 +1,121 @@
+"""The Import page: upload a file, follow its import, download templates, roll back.
+
+Only users who manage part of the organisation (organiser admins) reach these views; a file's
+rows must lie within the units they manage (checked by the importer, row by row)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from skolkvalitet.ingest.facts import import_rollback
+from skolkvalitet.ingest.formats import FILE_KINDS
+from skolkvalitet.ingest.forms import UploadForm
+from skolkvalitet.ingest.jobs import import_job_create, import_job_start
+from skolkvalitet.ingest.models import ImportBatch, ImportJob
+from skolkvalitet.ingest.problems import ImportRejected
+from skolkvalitet.ingest.templates import template_csv, template_xlsx
+from skolkvalitet.organisation.models import Node, NodeKind
+from skolkvalitet.organisation.roles import ROLE_SPECS
+from skolkvalitet.organisation.scopes import Scope, scope_for_request
+
+
+def _managing_scope(request: HttpRequest) -> Scope:
+    scope = scope_for_request(request)
+    if not scope.managed_paths():
+        raise PermissionDenied
+    return scope
+
+
+def _manages_organiser(scope: Scope) -> bool:
+    """Rolling back touches the whole organiser's figures: only its admins may."""
+    managing = [g.node_id for g in scope.grants if ROLE_SPECS[g.role].manages_organisation]
+    return Node.objects.filter(kind=NodeKind.ORGANIZER, pk__in=managing).exists()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    scope = _managing_scope(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(
+                kind=form.cleaned_data["kind"],
+                uploaded=form.cleaned_data["file"],
+                user=request.user,
+            )
+        except ImportRejected as rejected:
+            form.add_error("file", str(rejected.problems[0].message))
+        else:
+            import_job_start(job, unit_paths=scope.managed_paths())
+            return redirect("import_job", job_id=job.pk)
+    context = {
+        "form": form,
+        "kinds": FILE_KINDS.values(),
+        "batches": ImportBatch.objects.select_related("created_by")[:25],
+        "jobs": ImportJob.objects.filter(created_by=request.user)[:10],
+        "may_roll_back": _manages_organiser(scope),
+        "file_kinds": set(FILE_KINDS),
+    }
+    return render(request, "ingest/import.html", context)
+
+
+def _job_for(request: HttpRequest, job_id: int) -> ImportJob:
+    _managing_scope(request)
+    return get_object_or_404(ImportJob, pk=job_id, created_by=request.user)
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    return render(request, "ingest/job.html", {"job": _job_for(request, job_id)})
+
+
+@login_required
+@require_GET
+def import_job_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The job's status as a fragment; htmx polls it until the job is finished."""
+    return render(request, "ingest/_job_status.html", {"job": _job_for(request, job_id)})
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    _managing_scope(request)
+    if kind not in FILE_KINDS or fmt not in {"csv", "xlsx"}:
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            template_xlsx(kind),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="mall-{kind}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
+    scope = _managing_scope(request)
+    if not _manages_organiser(scope):
+        raise PermissionDenied
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    if batch.kind not in FILE_KINDS:
+        raise PermissionDenied  # reference data and registers are re-imported, not undone here
+    try:
+        import_rollback(batch, by=request.user)
+    except ImportRejected as rejected:
+        messages.error(request, rejected.problems[0].message)
+    else:
+        messages.success(
+            request, _("The import %(name)s was rolled back.") % {"name": batch.source_name}
+        )
+    return redirect("import_page")
