@@ -106,3 +106,18 @@ def test_the_header_links_to_import_only_for_those_who_may(client, users):
     assert reverse("import_page") in client.get(reverse("start")).content.decode()
     client.force_login(users.unit_head)
     assert reverse("import_page") not in client.get(reverse("start")).content.decode()
+
+
+def test_an_unexpected_failure_is_logged_without_the_cells_text(client, users, monkeypatch, caplog):
+    from skolkvalitet.ingest import jobs
+
+    def broken(*args, **kwargs):
+        raise ValueError(f"cannot handle {NEW_PUPIL}")
+
+    monkeypatch.setattr(jobs, "facts_import_bytes", broken)
+    client.force_login(users.organizer_admin)
+    upload(client, HEADER + f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;C;slutbetyg\n")
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert "ValueError" in caplog.text
+    assert NEW_PUPIL not in caplog.text and NEW_PUPIL not in str(job.problems)

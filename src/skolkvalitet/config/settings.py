@@ -123,8 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # Test database next to the real one, not in memory: the browser tests share it
-    # with a live server thread.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_skolkvalitet.sqlite3")}
+    # with a live server thread. One per process, so that two test runs never share one.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(VAR_DIR / f"test_skolkvalitet_{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

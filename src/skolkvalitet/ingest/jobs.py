@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import traceback
 import uuid
 from pathlib import Path
 
@@ -106,8 +107,15 @@ def import_job_run(job: ImportJob, *, unit_paths: list[str] | None) -> ImportJob
     except ImportRejected as rejected:
         job.status = JobStatus.REJECTED
         job.problems = [str(p) for p in rejected.problems[:MAX_PROBLEMS_SHOWN]]
-    except Exception:
-        logger.exception("import job %s failed", job.pk)  # the file's contents are not logged
+    except Exception as error:
+        # The message of an unexpected error may quote a cell (a personnummer): log where it
+        # happened and its type, never its text.
+        logger.error(
+            "import job %s failed: %s\n%s",
+            job.pk,
+            type(error).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
         job.status = JobStatus.FAILED
         job.problems = [_("The import failed unexpectedly; nothing was written.")]
     else:

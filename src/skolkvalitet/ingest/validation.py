@@ -191,6 +191,9 @@ def facts_check(kind: FileKind, table: Table, *, unit_paths: list[str] | None = 
 
     lines = table.rows["_line"]
     parsed: dict[str, pl.Series] = {"_line": lines}
+    given = pl.Series([False] * table.height)  # rows with a personnummer or pupil id cell
+    for name in pupil_columns & set(found):
+        given = given | table.rows[f"c{found[name]}"].is_not_null()
     people: dict[str, PersonalNumber] = {}
     for column in kind.columns:
         if column.name not in found:
@@ -209,12 +212,13 @@ def facts_check(kind: FileKind, table: Table, *, unit_paths: list[str] | None = 
         problems.add_rows(lines.filter(bad), heading, messages.filter(bad))
         parsed[column.name] = values
     frame = pl.DataFrame(parsed)
-    problems.raise_if_any()  # cell problems first: the rules below need parsed values
+    # The rules below read parsed values; a cell that did not parse is null there and is
+    # already reported, so each rule looks only at the cells it can judge.
 
     checked = Checked(kind=kind, file=table.file, rows=table.height, frame=frame, people=people)
     if ignored:
         checked.notes.append(_("Columns not used: %(columns)s.") % {"columns": ", ".join(ignored)})
-    _check_pupils(checked, heading_of, problems)
+    _check_pupils(checked, heading_of, problems, given)
     _check_units(checked, heading_of, problems, unit_paths)
     _check_subjects(checked, heading_of, problems)
     _check_kind_rules(checked, heading_of, problems)
@@ -236,7 +240,9 @@ def _parse_personal_numbers(
     return _parse_column(raw, parse, pl.String)
 
 
-def _check_pupils(checked: Checked, heading_of: dict[str, str], problems: _Problems) -> None:
+def _check_pupils(
+    checked: Checked, heading_of: dict[str, str], problems: _Problems, given: pl.Series
+) -> None:
     frame = checked.frame
     if "personnummer" not in frame.columns and "elev_id" not in frame.columns:
         return
@@ -252,7 +258,7 @@ def _check_pupils(checked: Checked, heading_of: dict[str, str], problems: _Probl
         pupil = by_number.fill_null(by_id)
     else:
         pupil = by_number if by_number is not None else by_id
-    missing = pupil.is_null()
+    missing = ~given
     problems.add_rows(
         frame["_line"].filter(missing),
         heading_of.get("personnummer") or heading_of.get("elev_id"),
@@ -301,6 +307,7 @@ def _check_units(
     unit_paths: list[str] | None,
 ) -> None:
     frame = checked.frame.join(unit_lookup(), on="skolenhetskod", how="left")
+    parsed = frame["skolenhetskod"].is_not_null()
     if unit_paths is not None:
         inside = pl.any_horizontal(
             [pl.col("unit_path").str.starts_with(path) for path in unit_paths] or [pl.lit(False)]
@@ -311,7 +318,7 @@ def _check_units(
             heading_of["skolenhetskod"],
             _("You may not import data for this school unit."),
         )
-    unknown = frame["unit_id"].is_null()
+    unknown = frame["unit_id"].is_null() & parsed
     problems.add_rows(
         frame["_line"].filter(unknown),
         heading_of["skolenhetskod"],
@@ -350,7 +357,7 @@ def _check_subjects(checked: Checked, heading_of: dict[str, str], problems: _Pro
         orient="row",
     )
     frame = checked.frame.join(subjects, on="ämne", how="left")
-    unknown = frame["subject_id"].is_null()
+    unknown = frame["subject_id"].is_null() & frame["ämne"].is_not_null()
     problems.add_rows(
         frame["_line"].filter(unknown),
         heading_of["ämne"],
@@ -439,7 +446,7 @@ def _check_assessment_values(
         .otherwise(pl.col("skala"))
         .alias("skala")
     )
-    unknown = ~frame["skala"].is_in(list(scales))
+    unknown = ~frame["skala"].is_in(list(scales)) & frame["skala"].is_not_null()
     problems.add_rows(
         frame["_line"].filter(unknown),
         heading_of.get("skala"),
@@ -462,7 +469,7 @@ def _check_assessment_values(
     frame = frame.with_columns(pl.col("bedömning").str.to_lowercase().alias("_v")).join(
         mapping, on=["skala", "_v"], how="left"
     )
-    bad = frame["value"].is_null() & ~unknown
+    bad = frame["value"].is_null() & ~unknown & frame["bedömning"].is_not_null()
     problems.add_rows(
         frame["_line"].filter(bad),
         heading_of["bedömning"],

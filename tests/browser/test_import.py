@@ -1,0 +1,67 @@
+"""An organiser admin imports a grades file in the browser and reads the outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from skolkvalitet.organisation.identity import make_personal_number
+from skolkvalitet.results.models import Grade
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "ett-långt-demolösenord"
+NEW_PUPIL = make_personal_number(dt.date(2010, 4, 2), 246)
+HEADER = "personnummer;skolenhetskod;läsår;termin;årskurs;ämne;betyg;betygstyp\n"
+
+
+@pytest.fixture
+def admin(users, settings, tmp_path):
+    # The live server's test database lives in this process: run the import in the request.
+    settings.SKOLKVALITET_IMPORT_IN_BACKGROUND = False
+    settings.VAR_DIR = tmp_path
+    users.organizer_admin.set_password(PASSWORD)
+    users.organizer_admin.save()
+    return users.organizer_admin
+
+
+def upload(page, live_server, name: str, text: str) -> None:
+    page.goto(f"{live_server.url}/import/")
+    page.get_by_label("Sorts fil").select_option(label="Betyg")
+    page.get_by_label("Fil (CSV eller XLSX)").set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": text.encode("utf-8")}
+    )
+    page.get_by_role("button", name="Importera", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/import/jobb/**")
+
+
+def test_a_grades_file_is_imported_from_the_browser(page, live_server, admin, screenshot):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Användarnamn").fill(admin.username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("link", name="Importera").click()
+    screenshot("import-page")
+
+    upload(
+        page,
+        live_server,
+        "betyg-vt25.csv",
+        HEADER + f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;C;slutbetyg\n",
+    )
+    assert page.get_by_text("Filen importerades.").is_visible()
+    assert Grade.objects.count() == 1
+    screenshot("import-done")
+
+    upload(
+        page,
+        live_server,
+        "betyg-fel.csv",
+        HEADER + f"{NEW_PUPIL};99999999;2024/25;VT;9;MA;G;slutbetyg\n",
+    )
+    problems = page.locator("ol.problems li")
+    assert problems.count() == 2
+    texts = {problems.nth(i).inner_text().split(": ")[0] for i in range(2)}
+    assert texts == {"betyg-fel.csv:2:skolenhetskod", "betyg-fel.csv:2:betyg"}
+    screenshot("import-rejected")
