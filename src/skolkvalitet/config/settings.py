@@ -12,6 +12,9 @@ Environment variables:
     ALLOWED_HOSTS                Comma-separated. Default: 127.0.0.1,localhost.
     CSRF_TRUSTED_ORIGINS         Comma-separated origins, for deployment behind a proxy.
     SECURE_SSL                   "1" behind TLS: secure cookies, HSTS, SSL redirect.
+    SKOLKVALITET_IMPORT_IN_BACKGROUND  "0" runs web uploads within the request. Default on.
+    SKOLKVALITET_IMPORT_MAX_BYTES      Largest file an import reads. Default 256 MiB.
+    SKOLKVALITET_IMPORT_MAX_ROWS       Most rows an import reads. Default 5 000 000.
 """
 
 from __future__ import annotations
@@ -172,6 +175,10 @@ if _env_bool("SECURE_SSL"):
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SKOLKVALITET_IMPORT_IN_BACKGROUND = _env_bool("SKOLKVALITET_IMPORT_IN_BACKGROUND", True)
+SKOLKVALITET_IMPORT_MAX_BYTES = int(os.environ.get("SKOLKVALITET_IMPORT_MAX_BYTES", 256 * 2**20))
+SKOLKVALITET_IMPORT_MAX_ROWS = int(os.environ.get("SKOLKVALITET_IMPORT_MAX_ROWS", 5_000_000))
 
 LOGGING = {
     "version": 1,
