@@ -328,3 +328,11 @@ def test_every_template_imports_once_its_example_unit_exists(org):
         facts_import_bytes(key, template_csv(key), f"mall-{key}.csv")
         again = facts_import_bytes(key, template_xlsx(key), f"mall-{key}.xlsx")
         assert "0 rows written" in again.notes[0], (key, again.notes)
+
+
+@pytest.mark.parametrize("digits", ["٢٠٠٠٠٠٠٢", "２０００００００２"[:8]])
+def test_look_alike_digits_are_not_a_skolenhetskod(digits):
+    from skolkvalitet.ingest.cells import CellError, unit_code
+
+    with pytest.raises(CellError):
+        unit_code(digits)

@@ -39,7 +39,7 @@ def pseudonym(text: str) -> str:
 
 def unit_code(text: str) -> str:
     value = text.strip()
-    if not re.fullmatch(r"\d{8}", value):
+    if not re.fullmatch(r"[0-9]{8}", value):
         raise CellError(_("A skolenhetskod has 8 digits."))
     return value
 
@@ -66,14 +66,14 @@ def year_group(text: str) -> int:
     value = text.strip().upper()
     if value in {"F", "FK", "FKLASS"}:
         return 0
-    if not re.fullmatch(r"\d{1,2}", value) or int(value) > 9:
+    if not re.fullmatch(r"[0-9]{1,2}", value) or int(value) > 9:
         raise CellError(_("The year group is 0 (or F) to 9."))
     return int(value)
 
 
 def ordinal(text: str) -> int:
     value = text.strip()
-    if not re.fullmatch(r"\d{1,2}", value) or not 1 <= int(value) <= 6:
+    if not re.fullmatch(r"[0-9]{1,2}", value) or not 1 <= int(value) <= 6:
         raise CellError(_("The follow-up point is a number 1–6 within the term."))
     return int(value)
 
@@ -140,7 +140,7 @@ def text(value: str) -> str:
 
 def count(text: str) -> int:
     value = text.strip().replace(" ", "").replace("\u00a0", "")
-    if not re.fullmatch(r"\d{1,9}", value):
+    if not re.fullmatch(r"[0-9]{1,9}", value):
         raise CellError(_("Write a whole number, 0 or more."))
     return int(value)
 

@@ -78,14 +78,14 @@ def pupil_get_or_create(*, number: PersonalNumber, **attributes) -> tuple[Pupil,
     return Pupil.objects.get_or_create(pseudonym=pseudonym_for(number), defaults=defaults)
 
 
-ACADEMIC_YEAR_CODE = re.compile(r"^(\d{4})/(\d{2})$")
+ACADEMIC_YEAR_CODE = re.compile(r"^([0-9]{4})/([0-9]{2})$")
 
 
 def academic_year_parse(code: str) -> int | None:
     """The start year of an academic year written "2024/25" (or "2024/2025"); None if the
     text is not one."""
     text = code.strip()
-    if re.fullmatch(r"\d{4}/\d{4}", text):
+    if re.fullmatch(r"[0-9]{4}/[0-9]{4}", text):
         text = f"{text[:4]}/{text[7:]}"
     match = ACADEMIC_YEAR_CODE.match(text)
     if not match:

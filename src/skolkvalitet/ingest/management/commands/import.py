@@ -19,6 +19,17 @@ from skolkvalitet.ingest.problems import ImportOutcome, ImportRejected
 OTHER_KINDS = ("units", "skolverket", "kolada")
 
 
+def _date(text: str | None):
+    import datetime as dt
+
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--snapshot {text}: write the date as 2020-06-01.") from None
+
+
 class Command(BaseCommand):
     help = "Import a file (KIND FILE), list imports (list) or roll one back (rollback ID)."
 
@@ -28,6 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", help="the file to import, or the import's id")
         parser.add_argument("--municipality", help="units: the municipality code, e.g. 0115")
         parser.add_argument("--organiser", help="units: an organiser's organisationsnummer")
+        parser.add_argument(
+            "--snapshot", help="units: the register's date (2020-06-01) if the file name lacks it"
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
         parser.add_argument("--xlsx", action="store_true", help="template: XLSX, not CSV")
         parser.add_argument("--output", "-o", help="template: write to this file")
@@ -77,7 +91,10 @@ class Command(BaseCommand):
             from skolkvalitet.ingest.units import units_import
 
             return units_import(
-                path, municipality=options["municipality"], organiser=options["organiser"]
+                path,
+                municipality=options["municipality"],
+                organiser=options["organiser"],
+                snapshot=_date(options["snapshot"]),
             )
         if kind == "skolverket":
             from skolkvalitet.ingest.reference_imports import skolverket_import
@@ -137,6 +154,11 @@ class Command(BaseCommand):
             batch = ImportBatch.objects.get(pk=int(ident))
         except (ValueError, ImportBatch.DoesNotExist):
             raise CommandError(f"No import with id {ident}.") from None
+        if batch.kind not in FILE_KINDS:
+            raise CommandError(
+                f"Import {batch.pk} is {batch.kind} data: import a corrected file instead; "
+                "only pupil-data imports are rolled back."
+            )
         bar, progress = self._progress(options)
         try:
             import_rollback(batch, progress=progress)
