@@ -16,9 +16,9 @@ class ReferenceValue(models.Model):
     area_code = models.CharField(max_length=16)
     area_name = models.CharField(max_length=200)
     period = models.CharField(max_length=9)
-    organiser_type = models.CharField(max_length=16, blank=True)
+    organiser_type = models.CharField(max_length=32, blank=True)
     breakdown = models.CharField(max_length=64, blank=True)
-    subject = models.CharField(max_length=8, blank=True)
+    subject = models.CharField(max_length=64, blank=True)  # code, else the name as published
     value = models.FloatField(null=True)
     marker = models.CharField(
         max_length=4, blank=True, choices=[(m.value, m.value or "-") for m in Marker]
@@ -49,3 +49,24 @@ class ReferenceValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.area_name} {self.period}"
+
+
+class SimilarMunicipality(models.Model):
+    """A municipality's group of similar municipalities (Kolada/SKR's SEKOM groups, from
+    sekom.json): the municipalities whose values are averaged as "similar municipalities"."""
+
+    grouping = models.CharField(max_length=32)  # "sekom"
+    group = models.CharField(max_length=64)  # "Orange"
+    municipality_code = models.CharField(max_length=4)
+    municipality_name = models.CharField(max_length=200)
+    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grouping", "municipality_code"], name="unique_similar_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_name} ({self.grouping} {self.group})"

@@ -48,7 +48,8 @@ class ReferenceRecord:
     n: int | None = None  # the pupils behind the value, where the source gives it
     organiser_type: str = ""  # "Samtliga", "Kommunal", "Enskild" (typ av huvudman); "" = all
     breakdown: str = ""  # "" for all pupils, else "gender=F" / "gender=M" (registry style)
-    subject: str = ""  # Skolverket subject code ("MA", "SVSVA") where the measure is per subject
+    subject: str = ""  # Skolverket subject code ("MA") where the measure is per subject; the
+    # subject as published where it has no code ("Moderna språk, skolans val")
     indicator_key: str = ""  # the registry indicator it corresponds to, where one does
     kpi: str = ""  # Kolada KPI id ("N15419") where the measure is one
 
@@ -65,3 +66,13 @@ class ReferenceRecord:
             self.breakdown,
             self.subject,
         )
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    """One municipality's membership of a group of similar municipalities."""
+
+    grouping: str  # "sekom": Kolada/SKR's socio-economic groups (sekom.json)
+    group: str  # "Orange"
+    municipality_code: str
+    municipality_name: str
