@@ -101,3 +101,42 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED}
+
+
+class Ss12000SyncState(models.Model):
+    """When a resource of an SS 12000 server was last synced successfully: the server's time
+    at the start of that sync, which the next incremental sync sends as meta.modified.after."""
+
+    source = models.CharField(max_length=255)  # the server's base URL
+    resource = models.CharField(max_length=32)  # "organisations", "persons", "grades", ...
+    synced_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "resource"], name="unique_ss12000_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.resource} {self.synced_at:%Y-%m-%d %H:%M}"
+
+
+class Ss12000Link(models.Model):
+    """An SS 12000 object's id and what it became here, so that a later (incremental) sync
+    finds it again: a node (organisations, groups), a pupil or staff member (persons), a
+    subject code and language (syllabuses). Never a personnummer."""
+
+    source = models.CharField(max_length=255)
+    resource = models.CharField(max_length=32)  # organisations, groups, pupils, staff, syllabuses
+    external_id = models.CharField(max_length=64)  # the object's uuid on the server
+    local_id = models.BigIntegerField(null=True, blank=True)
+    value = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "resource", "external_id"], name="unique_ss12000_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.external_id} → {self.local_id or self.value}"
