@@ -88,4 +88,4 @@ def test_registers_and_reference_data_are_not_rolled_back_by_id(db, tmp_path):
     batch = ImportBatch.objects.create(kind="units", source_name="register.csv", rows=1)
     with pytest.raises(CommandError) as error:
         run("rollback", str(batch.pk))
-    assert "only pupil-data imports are rolled back" in str(error.value)
+    assert "only pupil-data imports and SS 12000 syncs are rolled back" in str(error.value)

@@ -558,6 +558,16 @@ def _journal(batch: ImportBatch, table: str, action: str, columns: list[str], ro
 
 # --- rollback ---------------------------------------------------------------------------
 
+# Tables whose rows an import (file or SS 12000 sync) may create, in an order that deletes
+# each row before the rows it refers to.
+CREATED_TABLES_IN_DELETE_ORDER = (
+    "organisation_enrolment",
+    "organisation_staffemployment",
+    "organisation_staffmember",
+    "organisation_node",
+    "organisation_pupil",
+)
+
 FACT_TABLES = (
     "results_grade",
     "results_assessment",
@@ -616,7 +626,7 @@ def _rollback(batch: ImportBatch, by) -> None:
             cursor.execute(f"DELETE FROM {table} WHERE batch_id = %s", [batch.pk])
     journal = list(batch.journal.all())
     created = [e for e in journal if e.action == JournalAction.CREATED]
-    for table in ("organisation_enrolment", "organisation_node", "organisation_pupil"):
+    for table in CREATED_TABLES_IN_DELETE_ORDER:
         ids = [row[0] for e in created if e.table == table for row in e.rows]
         if ids:
             _delete_ids(table, ids)

@@ -61,7 +61,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "batches": ImportBatch.objects.select_related("created_by")[:25],
         "jobs": ImportJob.objects.filter(created_by=request.user)[:10],
         "may_roll_back": _manages_organiser(scope),
-        "file_kinds": set(FILE_KINDS),
+        "file_kinds": {*FILE_KINDS, "ss12000"},
     }
     return render(request, "ingest/import.html", context)
 
@@ -108,7 +108,7 @@ def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     if not _manages_organiser(scope):
         raise PermissionDenied
     batch = get_object_or_404(ImportBatch, pk=batch_id)
-    if batch.kind not in FILE_KINDS:
+    if batch.kind not in (*FILE_KINDS, "ss12000"):
         raise PermissionDenied  # reference data and registers are re-imported, not undone here
     try:
         import_rollback(batch, by=request.user)

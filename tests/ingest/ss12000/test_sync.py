@@ -375,15 +375,14 @@ def text_columns() -> dict[str, list[str]]:
 
 
 def test_rolling_back_a_sync_removes_what_it_wrote(client, server):
-    """(Without duties: import_rollback does not yet remove the staff employments a sync
-    created, which keep the units it created.)"""
-    server.data.resources["duties"] = []
     outcome = sync(client)
+    assert StaffEmployment.objects.exists()
 
     import_rollback(outcome.batch)
 
     assert Grade.objects.count() == Absence.objects.count() == 0
     assert Pupil.objects.count() == Enrolment.objects.count() == 0
+    assert StaffMember.objects.count() == StaffEmployment.objects.count() == 0
     assert not Node.objects.exists()
 
 

@@ -17,6 +17,8 @@ from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.ingest.problems import ImportOutcome, ImportRejected
 
 OTHER_KINDS = ("units", "skolverket", "kolada")
+# Imports that journal what they replaced and created, so that they can be undone as a whole.
+ROLLBACK_KINDS = (*FILE_KINDS, "ss12000")
 
 
 def _date(text: str | None):
@@ -154,10 +156,10 @@ class Command(BaseCommand):
             batch = ImportBatch.objects.get(pk=int(ident))
         except (ValueError, ImportBatch.DoesNotExist):
             raise CommandError(f"No import with id {ident}.") from None
-        if batch.kind not in FILE_KINDS:
+        if batch.kind not in ROLLBACK_KINDS:
             raise CommandError(
                 f"Import {batch.pk} is {batch.kind} data: import a corrected file instead; "
-                "only pupil-data imports are rolled back."
+                "only pupil-data imports and SS 12000 syncs are rolled back."
             )
         bar, progress = self._progress(options)
         try:

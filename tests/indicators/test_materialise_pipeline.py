@@ -1,0 +1,39 @@
+"""Outside a transaction, indicators_materialise() reads, computes and writes chunks in a
+pipeline on three connections; inside one it works in sequence. Both store the same rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from skolkvalitet.indicators.materialise import indicators_materialise
+from skolkvalitet.indicators.models import IndicatorValue
+
+from .test_materialise import facts  # noqa: F401  (the hand-computed facts, as a fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+COMPARED = ("indicator", "node_id", "period_kind", "period_id", "breakdown", "value", "n",
+            "numerator", "denominator", "suppression", "data_version")  # fmt: skip
+
+
+def stored() -> list[tuple]:
+    return sorted(IndicatorValue.objects.values_list(*COMPARED))
+
+
+def test_the_pipeline_stores_exactly_what_the_sequence_stores(facts):  # noqa: F811
+    points = [facts.p1.pk, facts.p2.pk]
+    with transaction.atomic():  # in sequence, on this connection
+        in_sequence = indicators_materialise(points=points)
+    sequence_rows = stored()
+    IndicatorValue.objects.all().delete()
+
+    in_pipeline = indicators_materialise(points=points)  # no transaction: the pipeline
+
+    assert stored() == sequence_rows
+    assert len(sequence_rows) > 0
+    # The year's chunk writes its follow-up points' values too; the points' chunks replace
+    # them, in order: so both count the same rows written, more than end up stored.
+    assert in_pipeline.rows == in_sequence.rows
+    assert in_pipeline.chunks == in_sequence.chunks == 3  # one year, two follow-up points
+    assert [c[:2] for c in in_pipeline.per_chunk] == [c[:2] for c in in_sequence.per_chunk]
