@@ -114,31 +114,64 @@ def _registry_frame() -> pl.DataFrame:
 
 
 def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
-    """Attach group and the breakdown attributes (as strings) to pupil-level measure rows."""
-    enrolled = org.enrolments.select(
+    """Attach group and the breakdown attributes to pupil-level measure rows.
+
+    The attributes stay compact here (booleans, integers, an enum) because these frames have
+    millions of rows; they become the breakdown labels ("gender=F", "sva=no") only after the
+    rows are summed into cells (BREAKDOWN_LABELS)."""
+    keys = ["pupil_id", "academic_year_id", "unit_id"]
+    enrolled = org.enrolments.select(*keys, pl.col("group_id").alias("enrolled_group_id"), "sva")
+    pupils = org.pupils.select(
         "pupil_id",
-        "academic_year_id",
-        "unit_id",
-        pl.col("group_id").alias("enrolled_group_id"),
-        "sva",
+        pl.col("gender").cast(GENDER_ENUM),
+        "arrival_date",
+        pl.col("parents_education").cast(pl.Int8),
     )
-    pupils = org.pupils.select("pupil_id", "gender", "arrival_date", "parents_education")
-    frame = (
-        measures.join(enrolled, on=["pupil_id", "academic_year_id", "unit_id"], how="left")
-        .join(pupils, on="pupil_id", how="left")
-        .join(org.years, on="academic_year_id", how="left")
-    )
+    # The attributes of each (pupil, year, unit) the measures name: a small frame, so that
+    # the millions of measure rows take part in one join only.
     arrived_recently = pl.col("arrival_date").is_not_null() & (
         pl.col("arrival_date") > pl.col("start_date").dt.offset_by(f"-{NEWLY_ARRIVED_YEARS}y")
     )
-    return frame.with_columns(
-        group_id=pl.coalesce("group_id", "enrolled_group_id"),
-        gender=pl.col("gender").fill_null("unknown"),
-        newly_arrived=pl.when(arrived_recently).then(pl.lit("yes")).otherwise(pl.lit("no")),
-        sva=pl.when(pl.col("sva").fill_null(False)).then(pl.lit("yes")).otherwise(pl.lit("no")),
-        parents_education=pl.col("parents_education").cast(pl.String).fill_null("unknown"),
-        year_group=pl.col("year_group").cast(pl.String).fill_null("unknown"),
-    ).drop("enrolled_group_id", "arrival_date", "start_date")
+    attributes = (
+        measures.select(keys)
+        .unique()
+        .join(enrolled, on=keys, how="left")
+        .join(pupils, on="pupil_id", how="left")
+        .join(org.years, on="academic_year_id", how="left")
+        .with_columns(
+            newly_arrived=arrived_recently.fill_null(False), sva=pl.col("sva").fill_null(False)
+        )
+        .drop("arrival_date", "start_date")
+    )
+    return (
+        measures.join(attributes, on=keys, how="left")
+        .with_columns(
+            group_id=pl.coalesce("group_id", "enrolled_group_id"),
+            year_group=pl.col("year_group").cast(pl.Int8),
+        )
+        .drop("enrolled_group_id")
+    )
+
+
+GENDER_ENUM = pl.Enum(["F", "M"])
+
+
+def _yes_no(column: str) -> pl.Expr:
+    return pl.when(pl.col(column)).then(pl.lit("yes")).otherwise(pl.lit("no"))
+
+
+def _or_unknown(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.String).fill_null("unknown")
+
+
+# A breakdown attribute's category as it is written in the stored `breakdown` ("gender=F").
+BREAKDOWN_LABELS: dict[str, pl.Expr] = {
+    "gender": _or_unknown("gender"),
+    "newly_arrived": _yes_no("newly_arrived"),
+    "sva": _yes_no("sva"),
+    "parents_education": _or_unknown("parents_education"),
+    "year_group": _or_unknown("year_group"),
+}
 
 
 SUMS = (
@@ -155,7 +188,7 @@ def _aggregate(cells: pl.DataFrame, dimension: str | None) -> pl.DataFrame:
     )
     if dimension:
         return out.with_columns(
-            breakdown=pl.lit(f"{dimension}=") + pl.col(dimension).cast(pl.String)
+            breakdown=pl.lit(f"{dimension}=") + BREAKDOWN_LABELS[dimension]
         ).drop(dimension)
     return out.with_columns(breakdown=pl.lit(""))
 
