@@ -273,3 +273,52 @@ def test_every_format_writes_to_the_commands_stdout(materialised, fmt):
         stdout=out,
     )
     assert "passed_MA" in out.getvalue()
+
+
+def test_reference_values_stand_beside_the_years_figures(materialised, capsys):
+    """The organiser is Exempelstad (municipality 0999): the nation's and the municipality's
+    published passed_MA for 2024/25 are printed beside its own figure."""
+    from skolkvalitet.reference.actions import reference_values_store
+    from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
+
+    materialised.organizer.municipality_code = "0999"
+    materialised.organizer.save()
+    batch = ImportBatch.objects.create(kind="skolverket", source_name="ämnesbetyg.csv")
+
+    def published(kind, code, name, value):
+        return ReferenceRecord(
+            source=Source.SKOLVERKET,
+            dataset="Grundskola - Jämförelse av ämnesbetyg över tid",
+            measure="Andel (%) elever som fått godkänt betyg i respektive ämne",
+            area_kind=kind,
+            area_code=code,
+            area_name=name,
+            period="2024/25",
+            value=value,
+            subject="MA",
+            organiser_type="Samtliga",
+            indicator_key="passed_MA",
+        )
+
+    reference_values_store(
+        [
+            published(AreaKind.NATION, "0000", "Riket", 88.1),
+            published(AreaKind.MUNICIPALITY, "0999", "Exempelstad", 84.0),
+        ],
+        batch,
+    )
+    rows = run_json(
+        capsys, "--organizer", "--year", "2024/25", "--indicator", "passed_MA", "--reference"
+    )
+    year_row = only(rows, period="2024/25", breakdown="")
+    assert (year_row["value"], year_row["nation"], year_row["municipality"]) == (
+        50.0,
+        "88.1",
+        "84.0",
+    )
+    assert year_row["similar"] is None  # no group of similar municipalities imported
+
+    call_command("indicators", "--organizer", "--year", "2024/25", "--indicator", "passed_MA",
+                 "--reference", "--format", "csv")  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(",nation,municipality,similar")

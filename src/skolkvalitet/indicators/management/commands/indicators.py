@@ -20,6 +20,19 @@ from skolkvalitet.indicators.selectors import indicator_values, period_label, pe
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 
 FIELDS = ("indicator", "node", "period", "breakdown", "value", "n", "suppressed", "marker")
+REFERENCE_FIELDS = ("nation", "municipality", "similar")
+
+
+def _organiser_municipality(node: Node) -> str:
+    top = Node.objects.filter(pk=int(node.path.strip("/").split("/")[0])).first()
+    return top.municipality_code if top else ""
+
+
+def _shown(point) -> str:
+    """A published value as Skolverket shows it: the number, or its marker."""
+    if point.marker:
+        return point.marker
+    return "" if point.value is None else f"{point.value:.1f}"
 
 
 class Command(BaseCommand):
@@ -39,6 +52,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--indicator", nargs="+", metavar="KEY")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+        parser.add_argument(
+            "--reference",
+            action="store_true",
+            help="beside each academic-year figure: the nation's, the municipality's and "
+            "similar municipalities' published value (imported reference data)",
+        )
         parser.add_argument(
             "--materialise",
             action="store_true",
@@ -92,7 +111,33 @@ class Command(BaseCommand):
                     "marker": v.suppression,
                 }
             )
+        if options["reference"]:
+            self._add_reference(rows, node, year)
         self._write(rows, options["format"])
+
+    def _add_reference(self, rows: list[dict], node: Node, year: AcademicYear) -> None:
+        """Reference values beside the academic year's figures without a breakdown (or with
+        the breakdown the published figure is comparable to, e.g. year_group=9)."""
+        from skolkvalitet.reference.selectors import reference_for_indicator
+
+        municipality = node.municipality_code or _organiser_municipality(node)
+        cache: dict[str, object] = {}
+        for row in rows:
+            if row["period"] != year.code:
+                continue
+            key = row["indicator"]
+            if key not in cache:
+                cache[key] = reference_for_indicator(
+                    indicator_key=key, municipality_code=municipality, period=year.code
+                )
+            reference = cache[key]
+            for area in REFERENCE_FIELDS:
+                points = [
+                    p
+                    for p in getattr(reference, area)
+                    if p.compare_with_breakdown == row["breakdown"]
+                ]
+                row[area] = _shown(points[0]) if points else None
 
     def _year(self, code: str | None) -> AcademicYear | None:
         if code is None:
@@ -118,19 +163,27 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
         elif fmt == "csv":
             buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
+            reference = [a for a in REFERENCE_FIELDS if any(a in r for r in rows)]
+            writer = csv.DictWriter(
+                buffer, fieldnames=[*FIELDS, *reference], restval="", lineterminator="\n"
+            )
             writer.writeheader()
             writer.writerows(rows)
             self.stdout.write(buffer.getvalue(), ending="")
         else:
+            with_reference = any("nation" in r for r in rows)
+            extra = f" {'nation':>8} {'municip.':>8} {'similar':>8}" if with_reference else ""
             self.stdout.write(
-                f"{'indicator':<36} {'period':<22} {'breakdown':<24} {'value':>9} {'n':>6}"
+                f"{'indicator':<36} {'period':<22} {'breakdown':<24} {'value':>9} {'n':>6}" + extra
             )
             for r in rows:
                 shown = "" if r["value"] is None else f"{r['value']:.1f}"
                 if r["marker"]:
                     shown = f"{shown} {r['marker']}"
-                self.stdout.write(
+                line = (
                     f"{r['indicator']:<36} {r['period']:<22} {r['breakdown'] or '-':<24} "
                     f"{shown:>9} {r['n']:>6}"
                 )
+                if with_reference:
+                    line += "".join(f" {r.get(area) or '':>8}" for area in REFERENCE_FIELDS)
+                self.stdout.write(line)
