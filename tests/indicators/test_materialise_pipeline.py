@@ -11,7 +11,31 @@ from skolkvalitet.indicators.models import IndicatorValue
 
 from .test_materialise import facts  # noqa: F401  (the hand-computed facts, as a fixture)
 
+# Transactional: the pipeline's own connections must see the facts.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def seeded_subjects_and_scales(db):
+    """An earlier transactional test's flush removes what the data migration seeded."""
+    from skolkvalitet.results.models import AssessmentScale, Subject
+    from skolkvalitet.results.scales import ASSESSMENT_SCALES
+    from skolkvalitet.results.subjects import SUBJECTS
+
+    for order, subject in enumerate(SUBJECTS):
+        Subject.objects.get_or_create(
+            code=subject.code,
+            defaults={
+                "name_sv": subject.name_sv,
+                "name_en": subject.name_en,
+                "category": subject.category,
+                "sort_order": order,
+            },
+        )
+    for scale in ASSESSMENT_SCALES:
+        AssessmentScale.objects.get_or_create(
+            code=scale["code"], defaults={"name": scale["name"], "values": scale["values"]}
+        )
 
 COMPARED = ("indicator", "node_id", "period_kind", "period_id", "breakdown", "value", "n",
             "numerator", "denominator", "suppression", "data_version")  # fmt: skip
@@ -21,7 +45,7 @@ def stored() -> list[tuple]:
     return sorted(IndicatorValue.objects.values_list(*COMPARED))
 
 
-def test_the_pipeline_stores_exactly_what_the_sequence_stores(facts):  # noqa: F811
+def test_the_pipeline_stores_exactly_what_the_sequence_stores(seeded_subjects_and_scales, facts):  # noqa: F811
     points = [facts.p1.pk, facts.p2.pk]
     with transaction.atomic():  # in sequence, on this connection
         in_sequence = indicators_materialise(points=points)

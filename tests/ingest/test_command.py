@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from tests.public_data import public_data
 
 from skolkvalitet.ingest.models import BatchStatus, ImportBatch
 from skolkvalitet.organisation.identity import make_personal_number
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 NEW_PUPIL = make_personal_number(dt.date(2010, 4, 2), 246)
 HEADER = "personnummer;skolenhetskod;läsår;termin;årskurs;ämne;betyg;betygstyp\n"
-REGISTER = Path("/work/shared/data/public/skolverket/skolenhetsregistret")
+REGISTER = public_data() / "skolverket/skolenhetsregistret"
 
 
 @pytest.fixture(autouse=True)

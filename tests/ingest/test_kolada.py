@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
 import pytest
 from django.utils import translation
+from tests.public_data import public_data
 
 from skolkvalitet.ingest.kolada import (
     KoladaFile,
@@ -20,7 +20,7 @@ from skolkvalitet.ingest.problems import ImportRejected
 from skolkvalitet.reference.mapping import KOLADA_KPIS
 from skolkvalitet.reference.records import AreaKind, Marker, ReferenceRecord
 
-KOLADA = Path(__file__).resolve().parents[3] / "shared/data/public/kolada"
+KOLADA = public_data() / "kolada"
 FILES = sorted(p.name for p in KOLADA.iterdir()) if KOLADA.is_dir() else []
 LONG_CSV = "kolada_school_kpis_2016-2020_long.csv"
 

@@ -4,10 +4,10 @@ again changes nothing."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from django.utils import translation
+from tests.public_data import public_data
 
 from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.ingest.problems import ImportRejected
@@ -16,7 +16,7 @@ from skolkvalitet.reference.models import ReferenceValue, SimilarMunicipality
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = Path(__file__).resolve().parents[3] / "shared/data/public"
+PUBLIC = public_data()
 STATISTIK = PUBLIC / "skolverket/statistik"
 KOLADA = PUBLIC / "kolada"
 KOLADA_FILES = sorted(p.name for p in KOLADA.iterdir()) if KOLADA.is_dir() else []

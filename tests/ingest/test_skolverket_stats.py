@@ -4,12 +4,12 @@ back as the file shows them (each checked by hand against the cited line)."""
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.public_data import public_data
 
 from skolkvalitet.ingest.problems import ImportRejected
 from skolkvalitet.ingest.skolverket_stats import (
@@ -21,7 +21,7 @@ from skolkvalitet.ingest.skolverket_stats import (
 from skolkvalitet.reference.models import ReferenceValue
 from skolkvalitet.reference.records import AreaKind, Marker, ReferenceRecord
 
-STATISTIK = Path(__file__).resolve().parents[3] / "shared/data/public/skolverket/statistik"
+STATISTIK = public_data() / "skolverket/statistik"
 FILES = sorted(p.name for p in STATISTIK.iterdir()) if STATISTIK.is_dir() else []
 NATIONAL_TESTS = (
     "Grundskola - Resultat nationella prov årskurs 9, provbetyg per kön - Engelska, Matematik "

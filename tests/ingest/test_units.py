@@ -12,14 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from tests.public_data import public_data
 
 from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.ingest.problems import ImportRejected
@@ -39,11 +38,7 @@ from skolkvalitet.organisation.actions import node_create
 from skolkvalitet.organisation.models import Node, NodeKind, SchoolForm
 from skolkvalitet.reference.models import ReferenceValue
 
-REGISTER = (
-    Path(os.environ.get("SKOLKVALITET_PUBLIC_DATA", "/work/shared/data/public"))
-    / "skolverket"
-    / "skolenhetsregistret"
-)
+REGISTER = public_data() / "skolverket" / "skolenhetsregistret"
 CUT = "skolenhetsregistret_2020-06-01_{}_0115_0136_0138_1282.csv"
 GRUNDSKOLA = REGISTER / CUT.format("Grundskola")
 GRUNDSARSKOLA = REGISTER / CUT.format("Grundsärskola")

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from tests.public_data import public_data
 
 from skolkvalitet.ingest.reference_imports import kolada_import, skolverket_import
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = Path(__file__).resolve().parents[3] / "shared/data/public"
+PUBLIC = public_data()
 
 
 @pytest.fixture(autouse=True)

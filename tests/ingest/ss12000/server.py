@@ -21,17 +21,17 @@ import json
 import threading
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from tests.ingest.ss12000.data import TOKEN, DataSet
+from tests.public_data import public_data
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-SPEC_PATH = Path("/work/shared/data/public/ss12000/openapi_ss12000_version2_1_0.yaml")
+SPEC_PATH = public_data() / "ss12000" / "openapi_ss12000_version2_1_0.yaml"
 PREFIX = "/v2.0"
 # With a page token only `limit` may be sent, and the parameters the spec makes required.
 ALLOWED_WITH_TOKEN = {"pageToken", "limit", "startDate", "endDate"}
