@@ -37,6 +37,7 @@ def seeded_subjects_and_scales(db):
             code=scale["code"], defaults={"name": scale["name"], "values": scale["values"]}
         )
 
+
 COMPARED = ("indicator", "node_id", "period_kind", "period_id", "breakdown", "value", "n",
             "numerator", "denominator", "suppression", "data_version")  # fmt: skip
 
