@@ -3,4 +3,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("skolkvalitet.web.urls")),
     path("import/", include("skolkvalitet.ingest.urls")),
+    path("resultat/", include("skolkvalitet.dashboards.urls")),
 ]

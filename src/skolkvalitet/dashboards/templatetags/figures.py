@@ -1,0 +1,85 @@
+"""Showing figures as Skolverket does: one decimal with a decimal comma, markers as they are."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+register = template.Library()
+
+MARKER_TITLES = {
+    "..": gettext_noop(
+        "Fewer than 10 pupils, or hidden so that a hidden figure cannot be worked out"
+    ),
+    "~100": gettext_noop("1–4 pupils lack the measure: close to 100 %"),
+    ".": gettext_noop("No figure"),
+}
+
+
+@register.simple_tag
+def figure(value, n=None):
+    """A value or its suppression marker; an empty value as a dash."""
+    if value is None:
+        return format_html('<span class="muted" title="{}">–</span>', _("No figure"))
+    if isinstance(value, str):
+        return format_html(
+            '<abbr class="marker" title="{}">{}</abbr>', _(MARKER_TITLES.get(value, value)), value
+        )
+    return number_format(value, 1)
+
+
+@register.simple_tag
+def change(value):
+    """A change with its sign and an arrow; an empty change as nothing."""
+    if value is None:
+        return ""
+    if abs(value) < 0.05:
+        return format_html('<span class="change">±0,0</span>')
+    arrow = "▲" if value > 0 else "▼"
+    sign = "+" if value > 0 else "−"
+    return format_html(
+        '<span class="change"><span aria-hidden="true">{}</span> {}{}</span>',
+        arrow,
+        sign,
+        number_format(abs(value), 1),
+    )
+
+
+@register.simple_tag
+def sparkline(values, higher_is_better=True):
+    """A small inline SVG of the series (gaps where a value is missing or suppressed), with
+    its values as a text alternative."""
+    numbers = [v if isinstance(v, int | float) else None for v in values]
+    present = [v for v in numbers if v is not None]
+    if len(present) < 2:
+        return ""
+    low, high = min(present), max(present)
+    span = (high - low) or 1.0
+    width, height, step = 60, 18, 60 / max(len(numbers) - 1, 1)
+    segments, current = [], []
+    for i, v in enumerate(numbers):
+        if v is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        current.append(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}")
+    if current:
+        segments.append(current)
+    lines = "".join(
+        f'<polyline points="{" ".join(seg)}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
+        for seg in segments
+        if len(seg) > 1
+    )
+    text = ", ".join("–" if v is None else number_format(v, 1) for v in numbers)
+    return format_html(
+        '<svg class="sparkline" width="{}" height="{}" role="img" aria-label="{}">{}</svg>',
+        width,
+        height,
+        _("Trend: %(values)s") % {"values": text},
+        mark_safe(lines),  # built above from numbers only
+    )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from skolkvalitet.dashboards import views
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("enhet/<int:unit_id>/", views.unit, name="unit"),
+    path("enhet/<int:unit_id>/elever-i-behov/", views.pupils_at_risk, name="pupils_at_risk"),
+]

@@ -1,0 +1,105 @@
+"""The result follow-up pages, on the hand-computed facts of tests/indicators/test_materialise.py:
+
+unit_n1 (Norrskolan), on track in MA:  point 1 HT2024 Alva A, Bella F, Cesar E → 2 of 3
+                                       point 1 VT2025 Alva B, Bella B        → 2 of 2
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from tests.indicators.test_materialise import facts, materialised  # noqa: F401
+
+from skolkvalitet.dashboards.models import Target
+from skolkvalitet.dashboards.selectors import overview_at_point, pupils_at_risk
+from skolkvalitet.organisation.models import AuditEvent
+from skolkvalitet.organisation.scopes import scope_for
+from skolkvalitet.results.models import Assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def cell(overview, unit, key):
+    row = next(r for r in overview.rows if r.node == unit)
+    return next(c for c in row.cells if c.indicator.key == key)
+
+
+def test_a_unit_head_sees_the_value_its_change_and_its_trend(materialised, users):  # noqa: F811
+    org = materialised.org
+    data = overview_at_point(scope_for(users.unit_head), materialised.p2)
+    ma = cell(data, org.unit_n1, "on_track_MA")
+    assert (ma.shown, ma.n) == (100.0, 2)
+    assert ma.change_previous == pytest.approx(100 - 200 / 3)
+    assert ma.trend == [pytest.approx(200 / 3), 100.0]
+    assert [r.node for r in data.rows] == [org.unit_n1]  # only the unit head's own unit
+
+
+def test_the_board_sees_small_groups_suppressed(materialised, users):  # noqa: F811
+    data = overview_at_point(scope_for(users.board), materialised.p2)
+    ma = cell(data, materialised.org.unit_n1, "on_track_MA")
+    assert ma.shown == ".." and ma.change_previous is None
+    assert ma.trend == ["..", ".."]
+    assert [r.node for r in data.rows] == [materialised.org.unit_n1]
+    assert data.without_figures == 3  # units with no assessment at the point are left out
+    assert data.organiser.node == materialised.org.organizer
+
+
+def test_a_target_set_on_the_organiser_reaches_its_units(materialised, users):  # noqa: F811
+    org = materialised.org
+    Target.objects.create(node=org.organizer, indicator="on_track_MA", value=80.0)
+    Target.objects.create(node=org.unit_n1, indicator="on_track_MA", value=100.5)
+    data = overview_at_point(scope_for(users.organizer_admin), materialised.p1)
+    assert cell(data, org.unit_n1, "on_track_MA").meets_target is False  # its own target
+    assert cell(data, org.unit_s1, "on_track_MA").target == 80.0  # the organiser's
+
+
+def test_the_like_for_like_switch_compares_girls_with_girls(materialised, users):  # noqa: F811
+    data = overview_at_point(
+        scope_for(users.organizer_admin), materialised.p1, breakdown="gender=F"
+    )
+    ma = cell(data, materialised.org.unit_n1, "on_track_MA")
+    assert (ma.shown, ma.n) == (50.0, 2)  # Alva A on track, Bella F not
+
+
+def test_the_overview_page_makes_the_same_queries_for_any_number_of_units(
+    materialised,  # noqa: F811
+    users,
+    client,
+    django_assert_max_num_queries,
+):
+    client.force_login(users.organizer_admin)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("overview"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Norrskolan" in text and "Uppföljning 1 VT2025" in text
+    assert "Ekskolan" not in text  # no assessments there at the latest point
+
+
+def test_the_unit_page_shows_the_unit_and_refuses_others(materialised, users, client):  # noqa: F811
+    org = materialised.org
+    client.force_login(users.unit_head)
+    page = client.get(reverse("unit", args=[org.unit_n1.pk]))
+    assert page.status_code == 200
+    assert "Norrskolan" in page.content.decode()
+    assert client.get(reverse("unit", args=[org.unit_s1.pk])).status_code == 404
+
+
+def test_pupils_at_risk_are_listed_for_pupil_access_and_audited(materialised, users, client):  # noqa: F811
+    org = materialised.org
+    Assessment.objects.filter(pupil=org.pupils["Bella"], follow_up_point=materialised.p2).update(
+        value="F"
+    )
+    at_risk = pupils_at_risk(scope_for(users.unit_head), org.unit_n1, materialised.p2)
+    assert [(p.name, p.subjects) for p in at_risk] == [("Bella", ["MA"])]
+
+    client.force_login(users.unit_head)
+    page = client.get(reverse("pupils_at_risk", args=[org.unit_n1.pk]))
+    assert page.status_code == 200 and "Bella" in page.content.decode()
+    event = AuditEvent.objects.get(action="view_pupils_at_risk")
+    assert event.user == users.unit_head and event.pupil_ids == [org.pupils["Bella"].pk]
+
+    for user in (users.board, users.teacher, users.coach):
+        client.force_login(user)
+        assert client.get(reverse("pupils_at_risk", args=[org.unit_n1.pk])).status_code == 404
+    assert AuditEvent.objects.filter(action="view_pupils_at_risk").count() == 1
