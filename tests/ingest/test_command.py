@@ -89,3 +89,11 @@ def test_registers_and_reference_data_are_not_rolled_back_by_id(db, tmp_path):
     with pytest.raises(CommandError) as error:
         run("rollback", str(batch.pk))
     assert "only pupil-data imports and SS 12000 syncs are rolled back" in str(error.value)
+
+
+def test_the_indicator_computation_after_an_import_shows_a_progress_bar(org, tmp_path):
+    path = tmp_path / "betyg.csv"
+    path.write_text(HEADER + f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;C;slutbetyg\n")
+    out, err = StringIO(), StringIO()
+    call_command("import", "grades", str(path), stdout=out, stderr=err)
+    assert "Indikatorer" in err.getvalue() and "1/1" in err.getvalue()  # one academic year

@@ -112,8 +112,10 @@ def ss12000_sync(
     full: bool = False,
     today: dt.date | None = None,
     materialise: bool = True,
+    progress=None,
 ) -> ImportOutcome:
-    """Sync from the server `client` reads. Raises Ss12000Error when the server fails and
+    """Sync from the server `client` reads. `progress(label, done, total)` follows the
+    indicator computation after the write. Raises Ss12000Error when the server fails and
     ImportRejected when its data has problems; in both cases nothing is written."""
     today = today or timezone.localdate()
     source = client.base_url
@@ -140,7 +142,7 @@ def ss12000_sync(
         years, points = periods_touched(batch=writer.batch)
         years |= writer.enrolment_years
         if years or points:
-            indicators_materialise(years=years, points=points)
+            indicators_materialise(years=years, points=points, progress=progress)
     return outcome
 
 

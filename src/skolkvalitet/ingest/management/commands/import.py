@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from skolkvalitet.ingest.formats import FILE_KINDS
 from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.ingest.problems import ImportOutcome, ImportRejected
+from skolkvalitet.ingest.progress import terminal_progress
 
 OTHER_KINDS = ("units", "skolverket", "kolada")
 # Imports that journal what they replaced and created, so that they can be undone as a whole.
@@ -76,18 +76,6 @@ class Command(BaseCommand):
             ) from None
         self._report(path, outcome)
 
-    def _progress(self, options):
-        if options["no_progress"]:
-            return None, None
-        bar = tqdm(total=0, desc="Indikatorer", unit="period", file=self.stderr._out)
-
-        def progress(label: str, done: int, total: int) -> None:
-            bar.total = total
-            bar.set_postfix_str(label)
-            bar.update(done - bar.n)
-
-        return bar, progress
-
     def _import(self, kind: str, path: Path, options) -> ImportOutcome:
         if kind == "units":
             from skolkvalitet.ingest.units import units_import
@@ -108,12 +96,8 @@ class Command(BaseCommand):
             return kolada_import(path)
         from skolkvalitet.ingest.facts import facts_import
 
-        bar, progress = self._progress(options)
-        try:
+        with terminal_progress(self.stderr._out, enabled=not options["no_progress"]) as progress:
             return facts_import(kind, path, progress=progress)
-        finally:
-            if bar is not None:
-                bar.close()
 
     def _report(self, path: Path, outcome: ImportOutcome) -> None:
         if outcome.unchanged:
@@ -161,12 +145,11 @@ class Command(BaseCommand):
                 f"Import {batch.pk} is {batch.kind} data: import a corrected file instead; "
                 "only pupil-data imports and SS 12000 syncs are rolled back."
             )
-        bar, progress = self._progress(options)
         try:
-            import_rollback(batch, progress=progress)
+            with terminal_progress(
+                self.stderr._out, enabled=not options["no_progress"]
+            ) as progress:
+                import_rollback(batch, progress=progress)
         except ImportRejected as rejected:
             raise CommandError(str(rejected)) from None
-        finally:
-            if bar is not None:
-                bar.close()
         self.stdout.write(f"Import {batch.pk} ({batch.source_name}) rolled back.")

@@ -12,6 +12,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from skolkvalitet.ingest.problems import ImportOutcome, ImportRejected
+from skolkvalitet.ingest.progress import terminal_progress
 from skolkvalitet.ingest.ss12000.client import DEFAULT_TIMEOUT, Ss12000Client, Ss12000Error
 from skolkvalitet.ingest.ss12000.sync import ss12000_sync
 
@@ -25,12 +26,16 @@ class Command(BaseCommand):
         parser.add_argument("--token", help="bearer token (default: $SS12000_TOKEN)")
         parser.add_argument("--full", action="store_true", help="read everything, not changes")
         parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, url: str, token: str | None, full: bool, timeout: float, **options):
         token = token or os.environ.get("SS12000_TOKEN") or None
         try:
-            with Ss12000Client(url, token=token, timeout=timeout) as client:
-                outcome = ss12000_sync(client=client, full=full)
+            with (
+                Ss12000Client(url, token=token, timeout=timeout) as client,
+                terminal_progress(self.stderr._out, enabled=not options["no_progress"]) as progress,
+            ):
+                outcome = ss12000_sync(client=client, full=full, progress=progress)
         except Ss12000Error as error:
             raise CommandError(f"{error}\nNothing was synced; the database is unchanged.") from None
         except ImportRejected as rejected:
