@@ -466,6 +466,8 @@ def _target_rows(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
 def _existing(target: Target, period_ids: list[int]) -> pl.DataFrame:
     columns = ["id", *target.key, *target.values]
     schema = {c: target.types.get(c, pl.Int64) for c in columns}
+    if not period_ids:
+        return pl.DataFrame(schema=schema)
     ids = ",".join(str(int(i)) for i in period_ids)
     select = ", ".join(connection.ops.quote_name(c) for c in columns)
     return read_frame(
