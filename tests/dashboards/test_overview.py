@@ -103,3 +103,14 @@ def test_pupils_at_risk_are_listed_for_pupil_access_and_audited(materialised, us
         client.force_login(user)
         assert client.get(reverse("pupils_at_risk", args=[org.unit_n1.pk])).status_code == 404
     assert AuditEvent.objects.filter(action="view_pupils_at_risk").count() == 1
+
+
+def test_figures_are_rounded_to_one_decimal_with_a_decimal_comma():
+    from django.utils import translation
+
+    from skolkvalitet.dashboards.templatetags.figures import change, figure
+
+    with translation.override("sv"):
+        assert figure(200 / 3) == "66,7"
+        assert figure("..").startswith('<abbr class="marker"')
+        assert "+33,3" in change(100 - 200 / 3) and "−0,2" in change(-0.16)

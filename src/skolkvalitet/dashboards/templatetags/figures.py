@@ -29,7 +29,7 @@ def figure(value, n=None):
         return format_html(
             '<abbr class="marker" title="{}">{}</abbr>', _(MARKER_TITLES.get(value, value)), value
         )
-    return number_format(value, 1)
+    return number_format(round(value, 1), 1)
 
 
 @register.simple_tag
@@ -45,7 +45,7 @@ def change(value):
         '<span class="change"><span aria-hidden="true">{}</span> {}{}</span>',
         arrow,
         sign,
-        number_format(abs(value), 1),
+        number_format(round(abs(value), 1), 1),
     )
 
 
@@ -75,7 +75,7 @@ def sparkline(values, higher_is_better=True):
         for seg in segments
         if len(seg) > 1
     )
-    text = ", ".join("–" if v is None else number_format(v, 1) for v in numbers)
+    text = ", ".join("–" if v is None else number_format(round(v, 1), 1) for v in numbers)
     return format_html(
         '<svg class="sparkline" width="{}" height="{}" role="img" aria-label="{}">{}</svg>',
         width,

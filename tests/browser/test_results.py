@@ -1,0 +1,105 @@
+"""Result follow-up in a real browser: each role walks the pages it may see, the pages it may
+not see are refused, and axe-core finds no serious or critical accessibility violation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.indicators.test_materialise import facts  # noqa: F401
+from tests.indicators.test_materialise_pipeline import seeded_subjects_and_scales  # noqa: F401
+
+from skolkvalitet.indicators.materialise import indicators_materialise
+from skolkvalitet.organisation.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "ett-långt-demolösenord"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+@pytest.fixture
+def results(seeded_subjects_and_scales, facts, users):  # noqa: F811
+    indicators_materialise()
+    for role in Role:
+        user = getattr(users, role.value)
+        user.set_password(PASSWORD)
+        user.save()
+    return facts
+
+
+def log_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_the_organiser_admin_walks_overview_unit_and_pupils(
+    page, live_server, results, users, screenshot
+):
+    org = results.org
+    log_in(page, live_server, users.organizer_admin.username)
+    page.get_by_role("link", name="Resultat").click()
+    page.wait_for_url(f"{live_server.url}/resultat/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Resultatuppföljning"
+    assert page.get_by_role("rowheader", name="Norrskolan").is_visible()
+    assert serious_violations(page) == []
+    screenshot("results-overview-organiser-admin")
+
+    page.get_by_role("link", name="Norrskolan").click()
+    page.wait_for_url(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/")
+    assert page.get_by_role("heading", name="Uppföljningstillfällen: bedömningar").is_visible()
+    assert serious_violations(page) == []
+    screenshot("results-unit-organiser-admin")
+
+    page.get_by_role("link", name="Elever i behov av stöd (senaste uppföljningen)").click()
+    assert page.get_by_role("heading", name="Elever i behov av stöd").is_visible()
+    assert serious_violations(page) == []
+
+
+def test_the_board_sees_protected_figures_and_no_pupils(
+    page, live_server, results, users, screenshot
+):
+    org = results.org
+    log_in(page, live_server, users.board.username)
+    page.goto(f"{live_server.url}/resultat/")
+    assert page.locator("abbr.marker", has_text="..").count() > 0
+    screenshot("results-overview-board")
+    page.goto(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/")
+    assert page.get_by_text("Du ser skyddade värden").is_visible()
+    assert (
+        page.get_by_role("link", name="Elever i behov av stöd (senaste uppföljningen)").count() == 0
+    )
+    response = page.goto(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/elever-i-behov/")
+    assert response.status == 404
+
+
+def test_the_unit_head_sees_only_the_own_unit(page, live_server, results, users, screenshot):
+    org = results.org
+    log_in(page, live_server, users.unit_head.username)
+    page.goto(f"{live_server.url}/resultat/")
+    rows = page.locator("#overview-table tbody th[scope=row]")
+    assert rows.all_inner_texts() == ["Norrskolan"]
+    assert serious_violations(page) == []
+    screenshot("results-overview-unit-head")
+    response = page.goto(f"{live_server.url}/resultat/enhet/{org.unit_s1.pk}/")
+    assert response.status == 404
+
+
+def test_the_teacher_reaches_no_unit_page(page, live_server, results, users):
+    org = results.org
+    log_in(page, live_server, users.teacher.username)
+    response = page.goto(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/")
+    assert response.status == 404
