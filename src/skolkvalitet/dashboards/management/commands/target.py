@@ -1,0 +1,45 @@
+"""`skolkvalitet target --unit CODE | --organizer --indicator KEY --value V [--year 2024/25]`:
+set a target (målvärde) that the result pages compare with."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from skolkvalitet.dashboards.actions import target_set
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+
+
+class Command(BaseCommand):
+    help = "Set the target of an indicator for a school unit or the organiser."
+
+    def add_arguments(self, parser):
+        where = parser.add_mutually_exclusive_group(required=True)
+        where.add_argument("--unit", metavar="SKOLENHETSKOD")
+        where.add_argument("--organizer", action="store_true")
+        parser.add_argument("--indicator", required=True)
+        parser.add_argument("--value", type=float, required=True)
+        parser.add_argument("--year", metavar="2024/25", help="only this academic year")
+
+    def handle(self, *args, **options):
+        if options["unit"]:
+            node = Node.objects.filter(kind=NodeKind.UNIT, code=options["unit"]).first()
+        else:
+            node = Node.objects.filter(kind=NodeKind.ORGANIZER).first()
+        if node is None:
+            raise CommandError("No such school unit or organiser.")
+        year = None
+        if options["year"]:
+            year = AcademicYear.objects.filter(code=options["year"]).first()
+            if year is None:
+                raise CommandError(f"No academic year {options['year']!r}.")
+        try:
+            target = target_set(
+                node=node,
+                indicator=options["indicator"],
+                value=options["value"],
+                academic_year=year,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        self.stdout.write(f"{node.name}: target {target.indicator} = {target.value:g}")
