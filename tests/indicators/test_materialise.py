@@ -403,3 +403,27 @@ def test_materialising_without_any_facts_stores_nothing(org):
     assert result.rows == 0
     assert result.chunks == 1
     assert not IndicatorValue.objects.exists()
+
+
+def test_the_periods_with_values_are_recorded_once_each(materialised):
+    from skolkvalitet.indicators.models import MaterialisedPeriod
+
+    def recorded():
+        return set(
+            MaterialisedPeriod.objects.filter(family="assessments").values_list(
+                "period_kind", "period_id", "rows"
+            )
+        )
+
+    first = recorded()
+    kinds = {(kind, period_id) for kind, period_id, _rows in first}
+    assert kinds == {("point", materialised.p1.pk), ("point", materialised.p2.pk)}
+    assert all(
+        rows
+        == IndicatorValue.objects.filter(
+            family="assessments", period_kind=kind, period_id=period_id
+        ).count()
+        for kind, period_id, rows in first
+    )
+    indicators_materialise()  # again: replaced, not doubled
+    assert recorded() == first

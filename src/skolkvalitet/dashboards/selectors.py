@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from skolkvalitet.dashboards.models import Target
-from skolkvalitet.indicators.models import IndicatorValue
+from skolkvalitet.indicators.models import IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import REGISTRY, Indicator
 from skolkvalitet.indicators.suppression import present as shown
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind, Term
@@ -98,11 +98,9 @@ class Overview:
 
 def points_with_values() -> list[FollowUpPoint]:
     """Follow-up points that have materialised assessment values, oldest first."""
-    has_values = IndicatorValue.objects.filter(
-        family="assessments", period_kind="point", period_id=OuterRef("pk")
-    )
+    computed = MaterialisedPeriod.objects.filter(family="assessments", period_kind="point")
     return list(
-        FollowUpPoint.objects.filter(Exists(has_values))
+        FollowUpPoint.objects.filter(pk__in=computed.values("period_id"))
         .select_related("term__academic_year")
         .order_by("assessed_on")
     )
@@ -110,10 +108,10 @@ def points_with_values() -> list[FollowUpPoint]:
 
 def years_with_values() -> list[AcademicYear]:
     """Academic years that have materialised final-grade values, oldest first."""
-    has_values = IndicatorValue.objects.filter(
-        family="final_grades", period_kind="year", period_id=OuterRef("pk")
+    computed = MaterialisedPeriod.objects.filter(family="final_grades", period_kind="year")
+    return list(
+        AcademicYear.objects.filter(pk__in=computed.values("period_id")).order_by("start_date")
     )
-    return list(AcademicYear.objects.filter(Exists(has_values)).order_by("start_date"))
 
 
 def _same_point_last_year(

@@ -19,7 +19,7 @@ from django.db.models import Max
 
 from skolkvalitet.indicators.engine import Facts, Organisation, compute
 from skolkvalitet.indicators.loading import load_facts, load_organisation
-from skolkvalitet.indicators.models import IndicatorValue
+from skolkvalitet.indicators.models import IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import Family
 from skolkvalitet.ingest.bulk import bulk_insert_frame
 from skolkvalitet.ingest.models import BatchStatus, ImportBatch
@@ -131,15 +131,32 @@ def _chunk_compute(org: Organisation, chunk: _Chunk, version: int) -> pl.DataFra
 
 
 def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> int:
-    """Replace the chunk's stored values with `values`, in one transaction."""
+    """Replace the chunk's stored values with `values`, and the record of which periods have
+    values (MaterialisedPeriod), in one transaction."""
+    families = [f.value for f in chunk.families]
     with transaction.atomic():
         for period_kind, ids in chunk.periods.items():
             IndicatorValue.objects.filter(
-                family__in=[f.value for f in chunk.families],
-                period_kind=period_kind,
-                period_id__in=ids,
+                family__in=families, period_kind=period_kind, period_id__in=ids
             ).delete()
-        return bulk_insert_frame(IndicatorValue._meta.db_table, values)
+            MaterialisedPeriod.objects.filter(
+                family__in=families, period_kind=period_kind, period_id__in=ids
+            ).delete()
+        rows = bulk_insert_frame(IndicatorValue._meta.db_table, values)
+        present = values.group_by("family", "period_kind", "period_id").agg(
+            pl.len().alias("rows"), pl.col("data_version").max()
+        )
+        MaterialisedPeriod.objects.bulk_create(
+            MaterialisedPeriod(
+                family=family,
+                period_kind=kind,
+                period_id=period_id,
+                rows=count,
+                data_version=version,
+            )
+            for family, kind, period_id, count, version in present.iter_rows()
+        )
+        return rows
 
 
 def _chunks_in_sequence(org, chunks, version):

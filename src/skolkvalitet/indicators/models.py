@@ -44,3 +44,26 @@ class IndicatorValue(models.Model):
             models.Index(fields=["node", "period_kind", "period_id"]),
             models.Index(fields=["family", "period_kind", "period_id"]),
         ]
+
+
+class MaterialisedPeriod(models.Model):
+    """That a family's values of one period are materialised: written by materialise.py in
+    the same transaction as the values, so pages can ask which follow-up points and years have
+    figures without scanning the values table."""
+
+    family = models.CharField(max_length=16)
+    period_kind = models.CharField(max_length=8)
+    period_id = models.BigIntegerField()
+    rows = models.IntegerField()
+    data_version = models.BigIntegerField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "period_kind", "period_id"], name="unique_materialised_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.period_kind} {self.period_id}"

@@ -1,0 +1,167 @@
+"""Benchmark: server time of the result follow-up pages (overview and unit page).
+
+    uv run python bench/bench_pages.py [--database-url URL] [--requests 60]
+
+For each database given (the embedded demo database by default, and e.g. the 100 000-pupil
+organiser that bench_indicators.py builds in PostgreSQL), the pages are requested in this
+process through Django's test client, logged in as the organiser admin (`forvaltning`) and the
+board member (`namnd`, whose figures are suppressed), and the server time of each request is
+measured: median and p95 over `--requests` requests after a warm-up. The query count of each
+page is reported too. The goal (issue 5): p95 under 200 ms for both pages at 100 000 pupils.
+
+Figures go to the "## Result pages" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Result pages"
+GOAL_MS = 200.0
+USERS = ("forvaltning", "namnd")
+
+
+def child(requests: int) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skolkvalitet.config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from skolkvalitet.organisation.models import Enrolment, Node, NodeKind
+    from skolkvalitet.organisation.selectors import academic_year_current
+
+    settings.ALLOWED_HOSTS = ["*"]
+    year = academic_year_current()
+    pupils = Enrolment.objects.filter(academic_year=year).count() if year else 0
+    unit = Node.objects.filter(kind=NodeKind.UNIT, name="Hamnskolan").first()
+    pages = {"overview": "/resultat/", "unit": f"/resultat/enhet/{unit.pk}/"}
+    results = {"vendor": connection.vendor, "pupils": pupils, "pages": {}}
+    for username in USERS:
+        client = Client()
+        client.force_login(_user(username))
+        for name, url in pages.items():
+            for _ in range(3):  # warm-up
+                assert client.get(url).status_code == 200
+            queries: list[str] = []
+
+            def count(execute, sql, params, many, context, queries=queries):
+                queries.append(sql)
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
+                client.get(url)
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+            times.sort()
+            results["pages"][f"{name} ({username})"] = {
+                "median_ms": statistics.median(times),
+                "p95_ms": times[int(0.95 * (len(times) - 1))],
+                "queries": len(queries),
+                "bytes": len(response.content),
+            }
+    return results
+
+
+def _user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def run_child(database_url: str | None, requests: int) -> dict:
+    env = {**os.environ}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    completed = subprocess.run(
+        [sys.executable, __file__, "--child", str(requests)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=ROOT,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"child failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def report(runs: list[tuple[str, dict]], requests: int) -> str:
+    lines = [
+        SECTION,
+        "",
+        f"`uv run python bench/bench_pages.py` ({dt.date.today()}; nproc {os.cpu_count()}, "
+        f"Python {platform.python_version()}). Server time in the Django process (test client, "
+        f"no network), {requests} requests per page and user after a warm-up; the organiser "
+        "admin sees real values, the board member suppressed ones. Goal: p95 under "
+        f"{GOAL_MS:.0f} ms for both pages at 100 000 pupils.",
+        "",
+        "| database | pupils (this year) | page (user) | median | p95 | queries | goal |",
+        "| --- | ---: | --- | ---: | ---: | ---: | --- |",
+    ]
+    for label, result in runs:
+        for page, figures in result["pages"].items():
+            ok = figures["p95_ms"] < GOAL_MS
+            lines.append(
+                f"| {label} | {result['pupils']:,} | {page} | {figures['median_ms']:.0f} ms | "
+                f"{figures['p95_ms']:.0f} ms | {figures['queries']} | "
+                f"{'met' if ok else '**not met**'} |"
+            )
+    lines += [
+        "",
+        "Not measured yet: a load of 20 concurrent users on loopback through a production WSGI "
+        "server (the issue asks for it; it comes with the server choice in docs/operations.md).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_doc(body: str) -> None:
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    start = text.find(SECTION)
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + body
+    else:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + body + (text[end + 1 :] if end != -1 else "")
+    DOC.write_text(text.rstrip("\n") + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", action="append", default=[])
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument("--child")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(int(args.child))))
+        return
+    runs = [("SQLite (demo)", run_child(None, args.requests))]
+    for url in args.database_url:
+        runs.append((f"PostgreSQL ({url.rsplit('/', 1)[-1]})", run_child(url, args.requests)))
+    body = report(runs, args.requests)
+    print(body)
+    if not args.no_doc:
+        write_doc(body)
+
+
+if __name__ == "__main__":
+    main()
