@@ -114,3 +114,35 @@ def test_figures_are_rounded_to_one_decimal_with_a_decimal_comma():
         assert figure(200 / 3) == "66,7"
         assert figure("..").startswith('<abbr class="marker"')
         assert "+33,3" in change(100 - 200 / 3) and "−0,2" in change(-0.16)
+
+
+def test_the_year_overview_sets_published_figures_beside_the_units(materialised, users):  # noqa: F811
+    from skolkvalitet.dashboards.selectors import overview_for_year
+    from skolkvalitet.ingest.models import ImportBatch
+    from skolkvalitet.reference.actions import reference_values_store
+    from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
+
+    org = materialised.org
+    org.organizer.municipality_code = "0999"
+    org.organizer.save()
+    reference_values_store(
+        [
+            ReferenceRecord(
+                source=Source.SKOLVERKET,
+                dataset="Grundskola - Slutbetyg årskurs 9",
+                measure="Andel (%) elever som uppnått kunskapskraven i alla ämnen",
+                area_kind=AreaKind.NATION,
+                area_code="0000",
+                area_name="Riket",
+                period="2024/25",
+                value=70.0,
+                indicator_key="passed_all_subjects",
+            )
+        ],
+        ImportBatch.objects.create(kind="skolverket", source_name="slutbetyg.csv"),
+    )
+    data = overview_for_year(scope_for(users.organizer_admin), org.year)
+    passed = cell(data, org.unit_n1, "passed_all_subjects")
+    assert (passed.shown, passed.reference) == (60.0, 70.0)  # Alva, Bella, Elsa of five
+    assert passed.above_reference is False
+    assert [(r.area, r.label) for r in data.references] == [("nation", "Riket")]

@@ -60,6 +60,16 @@ class Cell:
     change_last_year: float | None = None
     trend: list[float | str | None] = field(default_factory=list)
     target: float | None = None
+    reference: float | None = None  # the nation's published figure, where imported
+
+    @property
+    def above_reference(self) -> bool | None:
+        """Better than the nation's figure (by the indicator's polarity)."""
+        if self.reference is None or not self.is_number:
+            return None
+        if self.indicator.higher_is_better:
+            return self.shown > self.reference
+        return self.shown < self.reference
 
     @property
     def is_number(self) -> bool:
@@ -91,6 +101,7 @@ class Overview:
     organiser: Row | None  # the organiser's own figures, as the reference line
     breakdown: str
     without_figures: int = 0  # units in the scope with no figure for the period (left out)
+    references: list = field(default_factory=list)  # ReferenceRow: published figures
 
 
 # -- periods --------------------------------------------------------------------------------
@@ -245,7 +256,7 @@ def overview_for_year(
             "trend": [y.pk for y in years],
         }
     }
-    return _overview(
+    overview = _overview(
         scope,
         columns=YEAR_COLUMNS,
         periods=periods,
@@ -257,6 +268,49 @@ def overview_for_year(
         area_id=area_id,
         school_form=school_form,
     )
+    municipality = overview.organiser.node.municipality_code if overview.organiser else ""
+    overview.references = year_references(year, municipality, YEAR_COLUMNS, breakdown)
+    nation = next((r for r in overview.references if r.area == "nation"), None)
+    if nation:
+        for row in overview.rows:
+            for cell, reference in zip(row.cells, nation.values, strict=True):
+                cell.reference = reference if isinstance(reference, float) else None
+    return overview
+
+
+@dataclass
+class ReferenceRow:
+    area: str  # "nation", "municipality", "similar"
+    label: str  # as published: "Riket", "Vallentuna", "sekom Orange"
+    values: list[float | str | None]  # per column: the value, its marker, or None
+
+
+def year_references(
+    year: AcademicYear, municipality_code: str, columns: tuple[str, ...], breakdown: str
+) -> list[ReferenceRow]:
+    """The nation's, the municipality's and similar municipalities' published values of the
+    columns for the academic year (imported reference data), where there are any."""
+    from skolkvalitet.reference.selectors import reference_for_indicator
+
+    found: dict[str, dict[str, tuple[str, float | str | None]]] = defaultdict(dict)
+    for key in columns:
+        reference = reference_for_indicator(
+            indicator_key=key, municipality_code=municipality_code, period=year.code,
+            breakdown=breakdown,
+        )  # fmt: skip
+        for area in ("nation", "municipality", "similar"):
+            points = [p for p in getattr(reference, area) if p.compare_with_breakdown == breakdown]
+            if points:
+                point = points[0]
+                found[area][key] = (point.area_name, point.marker or point.value)
+    rows = []
+    for area in ("nation", "municipality", "similar"):
+        if found[area]:
+            label = next(iter(found[area].values()))[0]
+            rows.append(
+                ReferenceRow(area, label, [found[area].get(k, ("", None))[1] for k in columns])
+            )
+    return rows
 
 
 def _overview(
