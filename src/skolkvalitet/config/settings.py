@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "skolkvalitet.reference",
     "skolkvalitet.quality",
     "skolkvalitet.web",
+    "skolkvalitet.api",
     "skolkvalitet.dashboards",
     "skolkvalitet.demo",
 ]

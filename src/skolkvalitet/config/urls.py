@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("skolkvalitet.web.urls")),
     path("import/", include("skolkvalitet.ingest.urls")),
     path("resultat/", include("skolkvalitet.dashboards.urls")),
+    path("api/", include("skolkvalitet.api.urls")),
 ]
