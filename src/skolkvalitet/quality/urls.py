@@ -1,0 +1,32 @@
+from django.urls import path
+
+from skolkvalitet.quality import views
+
+urlpatterns = [
+    path("", views.board, name="quality_board"),
+    path("kalender/", views.calendar_current, name="quality_calendar_current"),
+    path("kalender/<int:start_year>/", views.calendar, name="quality_calendar"),
+    path(
+        "kalender/<int:start_year>/standard/",
+        views.calendar_defaults,
+        name="quality_calendar_defaults",
+    ),
+    path("kalender/punkt/<int:point_id>/", views.point_edit, name="quality_point_edit"),
+    path("kalender/punkt/<int:point_id>/ta-bort/", views.point_remove, name="quality_point_remove"),
+    path("<int:point_id>/<int:unit_id>/", views.dialogue, name="quality_dialogue"),
+    path(
+        "<int:point_id>/<int:unit_id>/kommentar/",
+        views.dialogue_comment,
+        name="quality_dialogue_comment",
+    ),
+    path(
+        "<int:point_id>/<int:unit_id>/returnera/",
+        views.dialogue_return,
+        name="quality_dialogue_return",
+    ),
+    path(
+        "<int:point_id>/<int:unit_id>/diskuterad/",
+        views.dialogue_discussed,
+        name="quality_dialogue_discussed",
+    ),
+]
