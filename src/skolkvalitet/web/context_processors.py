@@ -11,4 +11,11 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"may_import": bool(scope_for_request(request).managed_paths())}
+    from skolkvalitet.quality import permissions
+
+    scope = scope_for_request(request)
+    return {
+        "may_import": bool(scope.managed_paths()),
+        "may_see_followup_board": permissions.may_see_board(scope),
+        "may_see_results": not scope.is_empty,
+    }

@@ -1,0 +1,150 @@
+/* Draws the charts that {% chart %} (skolkvalitet/publishing/templatetags/charts.py) puts
+ * in the page: each element with data-chart-spec names a <script type="application/json">
+ * holding a Vega-Lite spec, drawn here with the vendored vega-embed (static/vendor/vega/).
+ * Export is limited to SVG and PNG; the menu labels come translated from the template.
+ * Works with htmx: charts in swapped-in fragments are drawn after the swap, and the views of
+ * charts swapped out are finalised. Nothing is loaded from the internet. */
+(function () {
+  "use strict";
+
+  var views = new WeakMap();
+
+  function readJSON(text, fallback) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      return fallback;
+    }
+  }
+
+  function showFallback(element, error) {
+    var data = element.querySelector(".chart-data");
+    if (data) {
+      data.classList.remove("visually-hidden");
+    }
+    var message = element.getAttribute("data-chart-error");
+    var view = element.querySelector(".chart-view");
+    if (message && view) {
+      var note = document.createElement("p");
+      note.className = "notice";
+      note.textContent = message;
+      view.replaceChildren(note);
+    }
+    if (window.console && error) {
+      window.console.error("chart " + element.id + ":", error);
+    }
+  }
+
+  function options(element, inline) {
+    var opts = {
+      mode: "vega-lite",
+      renderer: "svg",
+      actions: inline ? false : { export: true, source: false, compiled: false, editor: false },
+      i18n: readJSON(element.getAttribute("data-chart-i18n") || "{}", {}),
+      downloadFileName: element.getAttribute("data-chart-filename") || element.id || "diagram",
+      scaleFactor: { png: 2 },
+    };
+    if (inline) {
+      opts.tooltip = false;
+    }
+    return opts;
+  }
+
+  // vega-embed's menu button (<summary>) holds only an icon: give it a name.
+  function labelActions(element) {
+    var summary = element.querySelector(".vega-embed details > summary");
+    if (!summary) {
+      return;
+    }
+    var labels = readJSON(element.getAttribute("data-chart-i18n") || "{}", {});
+    summary.setAttribute("aria-label", labels.CLICK_TO_VIEW_ACTIONS || "Export");
+    var icon = summary.querySelector("svg");
+    if (icon) {
+      icon.setAttribute("aria-hidden", "true");
+      icon.setAttribute("focusable", "false");
+    }
+  }
+
+  function render(element) {
+    if (element.getAttribute("data-chart-rendered")) {
+      return;
+    }
+    var view = element.querySelector(".chart-view");
+    var source = document.getElementById(element.getAttribute("data-chart-spec"));
+    if (!view || !source) {
+      return;
+    }
+    element.setAttribute("data-chart-rendered", "pending");
+    if (typeof window.vegaEmbed !== "function") {
+      showFallback(element, new Error("vega-embed is not loaded"));
+      return;
+    }
+    var spec = readJSON(source.textContent, null);
+    if (!spec) {
+      showFallback(element, new Error("the chart spec is not valid JSON"));
+      return;
+    }
+    var inline = element.getAttribute("data-chart-inline") === "true";
+    window
+      .vegaEmbed(view, spec, options(element, inline))
+      .then(function (result) {
+        views.set(element, result);
+        labelActions(element);
+        element.setAttribute("data-chart-rendered", "true");
+      })
+      .catch(function (error) {
+        showFallback(element, error);
+      });
+  }
+
+  function renderAll(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var elements = scope.querySelectorAll("[data-chart-spec]");
+    for (var i = 0; i < elements.length; i++) {
+      render(elements[i]);
+    }
+    if (scope !== document && scope.matches && scope.matches("[data-chart-spec]")) {
+      render(scope);
+    }
+  }
+
+  function finalizeAll(root) {
+    if (!root || !root.querySelectorAll) {
+      return;
+    }
+    var elements = Array.prototype.slice.call(root.querySelectorAll("[data-chart-rendered]"));
+    if (root.matches && root.matches("[data-chart-rendered]")) {
+      elements.push(root);
+    }
+    for (var i = 0; i < elements.length; i++) {
+      var result = views.get(elements[i]);
+      if (result) {
+        result.finalize();
+        views.delete(elements[i]);
+      }
+    }
+  }
+
+  function start() {
+    renderAll(document);
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var target = event.detail && event.detail.target;
+      if (target && event.detail.shouldSwap !== false) {
+        finalizeAll(target);
+      }
+    });
+    document.body.addEventListener("htmx:afterSwap", function () {
+      // The swap may have replaced its target (outerHTML): look through the whole page;
+      // charts already drawn are skipped.
+      renderAll(document);
+    });
+  }
+
+  window.skolkvalitetCharts = { render: renderAll };
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
