@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "skolkvalitet.indicators",
     "skolkvalitet.reference",
     "skolkvalitet.quality",
+    "skolkvalitet.publishing",
     "skolkvalitet.web",
     "skolkvalitet.api",
     "skolkvalitet.dashboards",
