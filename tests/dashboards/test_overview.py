@@ -146,3 +146,20 @@ def test_the_year_overview_sets_published_figures_beside_the_units(materialised,
     assert (passed.shown, passed.reference) == (60.0, 70.0)  # Alva, Bella, Elsa of five
     assert passed.above_reference is False
     assert [(r.area, r.label) for r in data.references] == [("nation", "Riket")]
+
+
+def test_the_overview_downloads_as_csv_and_xlsx_as_the_user_sees_it(materialised, users, client):  # noqa: F811
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(users.board)
+    csv = client.get(reverse("overview"), {"format": "csv"})
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Skolenhet;Område;")
+    norrskolan = next(line for line in lines if line.startswith("Norrskolan"))
+    assert ";..;" in norrskolan  # the board's suppressed figure stays a marker, never 0
+    xlsx = client.get(reverse("overview"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert any(cell.value == "Norrskolan" for row in sheet.iter_rows() for cell in row)
+    assert client.get(reverse("overview"), {"format": "pdf"}).status_code == 404

@@ -83,12 +83,35 @@ def overview(request: HttpRequest) -> HttpResponse:
             "breakdown": breakdown,
         },
     }
-    template = (
-        "dashboards/_overview_table.html"
-        if request.headers.get("HX-Request")
-        else ("dashboards/overview.html")
-    )
+    export = request.GET.get("format")
+    if export and data:
+        from skolkvalitet.publishing.tables import table_download_response
+
+        return table_download_response(overview_table(data), export, "resultatuppfoljning")
+    context["export_query"] = request.GET.urlencode()
+    partial = request.headers.get("HX-Request")
+    template = "dashboards/_overview_table.html" if partial else "dashboards/overview.html"
     return render(request, template, context)
+
+
+def overview_table(data: selectors.Overview):
+    """The overview as a publishing Table: what the CSV and XLSX downloads hold (values as
+    the user sees them, markers as text)."""
+    from skolkvalitet.publishing.tables import Column, Table
+
+    columns = [Column("unit", str(_("School unit"))), Column("area", str(_("Area")))]
+    for indicator in data.indicators:
+        kind = "percent" if indicator.unit.value == "percent" else "number"
+        columns.append(Column(indicator.key, indicator.name_sv, kind=kind, decimals=1))
+        columns.append(Column(f"{indicator.key}_n", f"{indicator.name_sv}, n", kind="number"))
+    rows = []
+    for row in data.rows + ([data.organiser] if data.organiser else []):
+        item = {"unit": row.node.name, "area": row.area.name if row.area else ""}
+        for cell in row.cells:
+            item[cell.indicator.key] = cell.shown
+            item[f"{cell.indicator.key}_n"] = cell.n if cell.is_number else None
+        rows.append(item)
+    return Table(title=str(data.period.label), columns=columns, rows=rows)
 
 
 @login_required
