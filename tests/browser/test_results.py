@@ -51,7 +51,7 @@ def test_the_organiser_admin_walks_overview_unit_and_pupils(
 ):
     org = results.org
     log_in(page, live_server, users.organizer_admin.username)
-    page.get_by_role("link", name="Resultat").click()
+    page.get_by_role("link", name="Resultat", exact=True).click()
     page.wait_for_url(f"{live_server.url}/resultat/")
     assert page.get_by_role("heading", level=1).inner_text() == "Resultatuppföljning"
     assert page.get_by_role("rowheader", name="Norrskolan").is_visible()
@@ -67,6 +67,12 @@ def test_the_organiser_admin_walks_overview_unit_and_pupils(
     page.get_by_role("link", name="Elever i behov av stöd (senaste uppföljningen)").click()
     assert page.get_by_role("heading", name="Elever i behov av stöd").is_visible()
     assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Resultatdialoger").click()
+    page.wait_for_url(f"{live_server.url}/uppfoljning/")
+    assert page.get_by_role("link", name="Norrskolan").is_visible()
+    assert serious_violations(page) == []
+    screenshot("followup-board-organiser-admin")
 
 
 def test_the_board_sees_protected_figures_and_no_pupils(
