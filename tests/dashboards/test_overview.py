@@ -81,7 +81,9 @@ def test_the_unit_page_shows_the_unit_and_refuses_others(materialised, users, cl
     client.force_login(users.unit_head)
     page = client.get(reverse("unit", args=[org.unit_n1.pk]))
     assert page.status_code == 200
-    assert "Norrskolan" in page.content.decode()
+    text = page.content.decode()
+    assert "Norrskolan" in text
+    assert 'id="chart-points"' in text  # the trend of the two follow-up points, as a chart
     assert client.get(reverse("unit", args=[org.unit_s1.pk])).status_code == 404
 
 

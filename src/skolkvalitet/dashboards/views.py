@@ -94,6 +94,25 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _unit_charts(data: selectors.UnitPage) -> dict[str, dict]:
+    """A trend chart of each section's first indicator (totals), keyed by section."""
+    from skolkvalitet.publishing.charts import trend_chart
+
+    charts = {}
+    for section in data.sections:
+        totals = [row for row in section.rows if not row.breakdown]
+        if not totals or len(section.periods) < 2:
+            continue
+        row = totals[0]
+        charts[section.key] = trend_chart(
+            [(p.label, value) for p, value in zip(section.periods, row.shown_values, strict=True)],
+            title=row.indicator.name_sv,
+            unit=row.indicator.unit,
+            target=row.target,
+        )
+    return charts
+
+
 def overview_table(data: selectors.Overview):
     """The overview as a publishing Table: what the CSV and XLSX downloads hold (values as
     the user sees them, markers as text)."""
@@ -128,6 +147,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     context = {
         "unit": node,
         "data": data,
+        "charts": _unit_charts(data),
         "breakdown": breakdown,
         "breakdowns": [
             ("", _("Totals")),
