@@ -268,8 +268,9 @@ def test_assessments_national_tests_absence_and_staff_are_imported(org):
     )
     assessment = Assessment.objects.get()
     assert (assessment.value, assessment.scale.code) == ("F", "forecast_af")
-    point = FollowUpPoint.objects.get()
+    point = assessment.follow_up_point  # the default calendar's first point of HT2024
     assert (point.term.code, point.ordinal) == ("HT2024", 1)
+    assert FollowUpPoint.objects.filter(term=point.term).count() == 2
 
     facts_import_bytes(
         "national_tests",
@@ -336,3 +337,16 @@ def test_look_alike_digits_are_not_a_skolenhetskod(digits):
 
     with pytest.raises(CellError):
         unit_code(digits)
+
+
+def test_a_follow_up_point_the_calendar_lacks_is_a_problem(org):
+    data = (
+        "personnummer;skolenhetskod;läsår;termin;uppföljning;årskurs;ämne;bedömning\n"
+        f"{pnr(org, 'Josef')};20000002;2024/25;HT;3;9;MA;F\n"
+    ).encode()
+    messages = problems_of(lambda: facts_import_bytes("assessments", data, "b.csv"))
+    assert messages == [
+        "b.csv:2:uppföljning: The calendar has no follow-up point 3 in that term; add it on "
+        "the calendar page first."
+    ]
+    assert Assessment.objects.count() == 0

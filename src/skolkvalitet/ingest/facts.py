@@ -31,6 +31,7 @@ from skolkvalitet.ingest.tabular import read_file_bytes, table_read_bytes
 from skolkvalitet.ingest.validation import Checked, facts_check
 from skolkvalitet.organisation.actions import academic_year_ensure, node_create
 from skolkvalitet.organisation.models import FollowUpPoint, Node, NodeKind
+from skolkvalitet.quality.actions import calendar_points_default
 
 Progress = Callable[[str, int, int], None]
 JOURNAL_CHUNK = 10_000
@@ -227,42 +228,41 @@ def _with_periods(checked: Checked) -> pl.DataFrame:
         )
         frame = frame.join(term_frame, on=["läsår", "termin"], how="left")
     if "uppföljning" in frame.columns:
-        points = {
-            (term_id, ordinal): _follow_up_point_ensure(term_id, ordinal)
-            for term_id, ordinal in frame.select("term_id", "uppföljning").unique().iter_rows()
+        # The organiser's calendar (quality app) decides the follow-up points; a year without
+        # one gets the default calendar, and a point the calendar lacks is a problem.
+        for start in years:
+            calendar_points_default(academic_year=start)
+        wanted = frame.select("term_id", "uppföljning").unique()
+        known = {
+            (term_id, ordinal): pk
+            for pk, term_id, ordinal in FollowUpPoint.objects.filter(
+                term_id__in=wanted["term_id"].to_list()
+            ).values_list("pk", "term_id", "ordinal")
         }
         point_frame = pl.DataFrame(
-            [(t, o, pk) for (t, o), pk in points.items()],
+            [(t, o, pk) for (t, o), pk in known.items()],
             schema={"term_id": pl.Int64, "uppföljning": pl.Int64, "follow_up_point_id": pl.Int64},
             orient="row",
         )
+        missing = frame.join(point_frame, on=["term_id", "uppföljning"], how="anti")
+        if missing.height:
+            raise ImportRejected(
+                [
+                    ImportProblem(
+                        checked.file,
+                        line,
+                        "uppföljning",
+                        _(
+                            "The calendar has no follow-up point %(ordinal)d in that term; add it "
+                            "on the calendar page first."
+                        )
+                        % {"ordinal": ordinal},
+                    )
+                    for line, ordinal in missing.select("_line", "uppföljning").head(200).rows()
+                ]
+            )
         frame = frame.join(point_frame, on=["term_id", "uppföljning"], how="left")
     return frame
-
-
-def _follow_up_point_ensure(term_id: int, ordinal: int) -> int:
-    """The term's follow-up point `ordinal`; created with default dates when the organiser's
-    calendar does not have it yet (1 October / 15 February, then six weeks later)."""
-    point = FollowUpPoint.objects.filter(term_id=term_id, ordinal=ordinal).first()
-    if point is not None:
-        return point.pk
-    from skolkvalitet.organisation.models import Term
-
-    term = Term.objects.get(pk=term_id)
-    first = (
-        dt.date(term.start_date.year, 10, 1)
-        if term.kind == "HT"
-        else dt.date(term.start_date.year, 2, 15)
-    )
-    assessed_on = min(first + dt.timedelta(weeks=6 * (ordinal - 1)), term.end_date)
-    point = FollowUpPoint.objects.create(
-        term=term,
-        ordinal=ordinal,
-        name=_("Follow-up %(ordinal)d, %(term)s") % {"ordinal": ordinal, "term": term.code},
-        assessed_on=assessed_on,
-        deadline=min(assessed_on + dt.timedelta(days=14), term.end_date),
-    )
-    return point.pk
 
 
 def _with_pupil_ids(

@@ -251,7 +251,8 @@ _kind(
                 "uppföljning",
                 "follow_up_point",
                 Parse.ORDINAL,
-                description="Which follow-up point of the term: 1, 2, ...",
+                description="Which follow-up point of the term (1, 2, ...), as in the organiser's "
+                "calendar; a year without a calendar gets the default one (two per term).",
                 example="1",
             ),
             YEAR_GROUP,

@@ -20,8 +20,6 @@ from skolkvalitet.ingest.jobs import import_job_create, import_job_start
 from skolkvalitet.ingest.models import ImportBatch, ImportJob
 from skolkvalitet.ingest.problems import ImportRejected
 from skolkvalitet.ingest.templates import template_csv, template_xlsx
-from skolkvalitet.organisation.models import Node, NodeKind
-from skolkvalitet.organisation.roles import ROLE_SPECS
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 
 
@@ -30,12 +28,6 @@ def _managing_scope(request: HttpRequest) -> Scope:
     if not scope.managed_paths():
         raise PermissionDenied
     return scope
-
-
-def _manages_organiser(scope: Scope) -> bool:
-    """Rolling back touches the whole organiser's figures: only its admins may."""
-    managing = [g.node_id for g in scope.grants if ROLE_SPECS[g.role].manages_organisation]
-    return Node.objects.filter(kind=NodeKind.ORGANIZER, pk__in=managing).exists()
 
 
 @login_required
@@ -60,7 +52,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "kinds": FILE_KINDS.values(),
         "batches": ImportBatch.objects.select_related("created_by")[:25],
         "jobs": ImportJob.objects.filter(created_by=request.user)[:10],
-        "may_roll_back": _manages_organiser(scope),
+        "may_roll_back": scope.manages_an_organiser(),
         "file_kinds": {*FILE_KINDS, "ss12000"},
     }
     return render(request, "ingest/import.html", context)
@@ -105,7 +97,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 @require_POST
 def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     scope = _managing_scope(request)
-    if not _manages_organiser(scope):
+    if not scope.manages_an_organiser():
         raise PermissionDenied
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     if batch.kind not in (*FILE_KINDS, "ss12000"):

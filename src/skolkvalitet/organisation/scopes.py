@@ -60,6 +60,13 @@ class Scope:
             for g in self.grants
         )
 
+    def manages_an_organiser(self) -> bool:
+        """Manages the organisation on an organiser node (the tree's roots): may change the
+        calendar and undo imports, which touch the whole organiser's figures."""
+        return any(
+            ROLE_SPECS[g.role].manages_organisation and g.path.count("/") == 2 for g in self.grants
+        )
+
     def managed_paths(self) -> list[str]:
         """The paths below which the user may change the model and import data."""
         return sorted({g.path for g in self.grants if ROLE_SPECS[g.role].manages_organisation})

@@ -13,7 +13,6 @@ organisation/roles.py (ROLE_SPECS); this module says how they apply to the quali
 from __future__ import annotations
 
 from skolkvalitet.organisation.models import Node, Role
-from skolkvalitet.organisation.roles import ROLE_SPECS
 from skolkvalitet.organisation.scopes import Scope
 from skolkvalitet.quality.models import HANDED_IN_STATUSES
 
@@ -57,9 +56,6 @@ def board_paths(scope: Scope) -> list[str]:
     return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
 
 
-def manages_calendar(scope: Scope, organiser_ids: set[int]) -> bool:
-    """May change the calendar: manages the organisation on an organiser node. The caller
-    passes the ids of the organiser nodes (one query: selectors.organiser_ids())."""
-    return any(
-        g.node_id in organiser_ids and ROLE_SPECS[g.role].manages_organisation for g in scope.grants
-    )
+def manages_calendar(scope: Scope) -> bool:
+    """May change the calendar: manages the organisation on an organiser node."""
+    return scope.manages_an_organiser()

@@ -24,10 +24,6 @@ from skolkvalitet.results.models import Assessment
 # -- points and the calendar ---------------------------------------------------------------
 
 
-def organiser_ids() -> set[int]:
-    return set(Node.objects.filter(kind=NodeKind.ORGANIZER).values_list("pk", flat=True))
-
-
 def follow_up_points() -> list[FollowUpPoint]:
     """Every follow-up point, latest first, with its term and year (one query)."""
     return list(

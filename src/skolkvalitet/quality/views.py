@@ -75,7 +75,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": DialogueStatus.choices,
         "today": timezone.localdate(),
-        "may_edit_calendar": permissions.manages_calendar(scope, selectors.organiser_ids()),
+        "may_edit_calendar": permissions.manages_calendar(scope),
     }
     if point is not None:
         context["board"] = selectors.status_board(
@@ -290,7 +290,7 @@ def dialogue_discussed(request: HttpRequest, point_id: int, unit_id: int) -> Htt
 
 def _calendar_scope(request: HttpRequest) -> Scope:
     scope = scope_for_request(request)
-    if not permissions.manages_calendar(scope, selectors.organiser_ids()):
+    if not permissions.manages_calendar(scope):
         raise PermissionDenied
     return scope
 
