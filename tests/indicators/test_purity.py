@@ -11,6 +11,7 @@ PURE_MODULES = (
     "skolkvalitet.indicators.measures",
     "skolkvalitet.indicators.engine",
     "skolkvalitet.indicators.suppression",
+    "skolkvalitet.indicators.distribution",
 )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from skolkvalitet.dashboards.models import Target
+from skolkvalitet.indicators.distribution import Distribution, grade_distributions
 from skolkvalitet.indicators.models import IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import REGISTRY, Indicator
 from skolkvalitet.indicators.suppression import present as shown
@@ -427,6 +428,7 @@ class UnitPage:
     latest_point: PeriodRef | None
     latest_year: PeriodRef | None
     pupil_access: bool
+    distributions: list[Distribution] = field(default_factory=list)  # final grades, latest year
 
 
 UNIT_POINT_KEYS = ("on_track_all_subjects", "on_track_SV", "on_track_SVA", "on_track_EN",
@@ -494,6 +496,64 @@ def _section(
     return Section(key, periods, rows)
 
 
+def _subjects(
+    node: Node, point_id: int | None, year_id: int | None, access: bool
+) -> list[tuple[str, float | str | None, float | str | None]]:
+    """Per subject: on track at the point, and passed (A–E) in the year's final grades."""
+    if point_id is None and year_id is None:
+        return []
+    on_track = _values(
+        [node],
+        [f"on_track_{s}" for s in SUBJECT_CODES],
+        "point",
+        [point_id] if point_id else [],
+        Q(breakdown=""),
+    )
+    passed = _values(
+        [node],
+        [f"passed_{s}" for s in SUBJECT_CODES],
+        "year",
+        [year_id] if year_id else [],
+        Q(breakdown=""),
+    )
+    subjects = []
+    for code in SUBJECT_CODES:
+        a = on_track.get((node.pk, f"on_track_{code}", ""), {})
+        b = passed.get((node.pk, f"passed_{code}", ""), {})
+        a_value = next(iter(a.values()), None)
+        b_value = next(iter(b.values()), None)
+        if a_value is None and b_value is None:
+            continue
+        subjects.append(
+            (
+                code,
+                shown(a_value[0], a_value[2], pupil_access=access) if a_value else None,
+                shown(b_value[0], b_value[2], pupil_access=access) if b_value else None,
+            )
+        )
+    return subjects
+
+
+def grade_distribution(node: Node, year: AcademicYear, *, pupil_access: bool) -> list[Distribution]:
+    """The distribution of the unit's year 9 final grades in `year` per subject, counted from
+    the grades on the fly (one grouped query on the grade table's (term, unit) index) and
+    suppressed for roles without pupil access (indicators/distribution.py)."""
+    from django.db.models import Count
+
+    from skolkvalitet.results.models import Grade, GradeType
+
+    term_ids = list(Term.objects.filter(academic_year=year).values_list("pk", flat=True))
+    rows = (
+        Grade.objects.filter(
+            term_id__in=term_ids, unit=node, grade_type=GradeType.FINAL, year_group=9
+        )
+        .values_list("subject__code", "value")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return grade_distributions(rows, suppress=not pupil_access, subjects=SUBJECT_CODES)
+
+
 def latest_point_of_unit(node: Node) -> FollowUpPoint | None:
     """The latest follow-up point (by date) with assessments at the unit."""
     own = set(
@@ -521,36 +581,9 @@ def unit_page(scope: Scope, node: Node, *, breakdown_dimension: str | None = Non
         _section("terms", node, UNIT_TERM_KEYS, term_refs, breakdown_dimension, access, targets),
         _section("years", node, UNIT_YEAR_KEYS, year_refs, breakdown_dimension, access, targets),
     ]
-    subjects = []
-    if latest_point or years:
-        on_track = _values(
-            [node],
-            [f"on_track_{s}" for s in SUBJECT_CODES],
-            "point",
-            [latest_point.pk] if latest_point else [],
-            Q(breakdown=""),
-        )
-        passed = _values(
-            [node],
-            [f"passed_{s}" for s in SUBJECT_CODES],
-            "year",
-            [years[-1].pk] if years else [],
-            Q(breakdown=""),
-        )
-        for code in SUBJECT_CODES:
-            a = on_track.get((node.pk, f"on_track_{code}", ""), {})
-            b = passed.get((node.pk, f"passed_{code}", ""), {})
-            a_value = next(iter(a.values()), None)
-            b_value = next(iter(b.values()), None)
-            if a_value is None and b_value is None:
-                continue
-            subjects.append(
-                (
-                    code,
-                    shown(a_value[0], a_value[2], pupil_access=access) if a_value else None,
-                    shown(b_value[0], b_value[2], pupil_access=access) if b_value else None,
-                )
-            )
+    subjects = _subjects(
+        node, latest_point.pk if latest_point else None, years[-1].pk if years else None, access
+    )
     tests = []
     if years:
         test_keys = [
@@ -598,6 +631,60 @@ def unit_page(scope: Scope, node: Node, *, breakdown_dimension: str | None = Non
         else None,
         latest_year=year_refs[-1] if year_refs else None,
         pupil_access=access,
+        distributions=grade_distribution(node, years[-1], pupil_access=access) if years else [],
+    )
+
+
+# -- the group page ---------------------------------------------------------------------------
+
+
+@dataclass
+class GroupPage:
+    sections: list[Section]
+    subjects: list[tuple[str, float | str | None, float | str | None]]  # code, on track, passed
+    latest_point: PeriodRef | None
+    latest_year: PeriodRef | None
+    pupil_access: bool
+
+
+def groups_in_scope(scope: Scope) -> list[Node]:
+    """The groups of the latest academic year the user sees, for someone whose grants are all
+    on groups (a teacher): their way into the results."""
+    groups = Node.objects.filter(
+        path_prefix_q("path", scope.paths()), kind=NodeKind.GROUP
+    ).select_related("parent", "academic_year")
+    latest = groups.order_by("-academic_year__start_date").first()
+    if latest is None:
+        return []
+    return list(groups.filter(academic_year=latest.academic_year).order_by("parent__name", "name"))
+
+
+def group_page(scope: Scope, group: Node) -> GroupPage:
+    """A group's (klass, undervisningsgrupp) own figures in its academic year: the follow-up
+    points, the terms and the year, totals only (the engine breaks groups down by nothing),
+    and per subject. Suppressed for roles without pupil access in the group."""
+    access = scope.can_see_pupils_in(group)
+    year_id = group.academic_year_id
+    points = [p for p in points_with_values() if p.term.academic_year_id == year_id]
+    point_refs = [PeriodRef("point", p.pk, p.name) for p in points]
+    terms = list(Term.objects.filter(academic_year_id=year_id).order_by("start_date"))
+    term_refs = [PeriodRef("term", t.pk, t.code) for t in terms]
+    years = [y for y in years_with_values() if y.pk == year_id]
+    year_refs = [PeriodRef("year", y.pk, y.code) for y in years]
+    sections = [
+        _section("points", group, UNIT_POINT_KEYS, point_refs, None, access, {}),
+        _section("terms", group, UNIT_TERM_KEYS, term_refs, None, access, {}),
+        _section("years", group, UNIT_YEAR_KEYS, year_refs, None, access, {}),
+    ]
+    latest_point = point_refs[-1] if point_refs else None
+    return GroupPage(
+        sections=sections,
+        subjects=_subjects(
+            group, latest_point.id if latest_point else None, year_id if years else None, access
+        ),
+        latest_point=latest_point,
+        latest_year=year_refs[-1] if year_refs else None,
+        pupil_access=access,
     )
 
 
@@ -614,18 +701,20 @@ class PupilAtRisk:
     absence: float | None  # the term's absence in percent, where 15 % or more
 
 
-def pupils_at_risk(scope: Scope, node: Node, point: FollowUpPoint) -> list[PupilAtRisk]:
-    """Pupils of the unit the user may see one by one who, at `point`, are assessed not to
-    reach the requirements in one or more subjects, or whose absence in the point's term is
-    15 % or more."""
+def pupils_at_risk(
+    scope: Scope, node: Node, point: FollowUpPoint, *, group: Node | None = None
+) -> list[PupilAtRisk]:
+    """Pupils of the unit (or of one of its groups) the user may see one by one who, at
+    `point`, are assessed not to reach the requirements in one or more subjects, or whose
+    absence in the point's term is 15 % or more."""
     from skolkvalitet.results.models import Absence, Assessment, AssessmentScale
 
-    enrolments = {
-        e.pupil_id: e
-        for e in scope.enrolments(pupil_access_only=True)
-        .filter(unit=node, academic_year_id=point.term.academic_year_id)
-        .select_related("pupil", "group")
-    }
+    enrolled = scope.enrolments(pupil_access_only=True).filter(
+        unit=node, academic_year_id=point.term.academic_year_id
+    )
+    if group is not None:
+        enrolled = enrolled.filter(group=group)
+    enrolments = {e.pupil_id: e for e in enrolled.select_related("pupil", "group")}
     not_on_track = {
         scale.pk: {v["value"] for v in scale.values if not v["on_track"]}
         for scale in AssessmentScale.objects.all()

@@ -10,22 +10,28 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from skolkvalitet.dashboards import selectors
+from skolkvalitet.dashboards.breakdowns import BREAKDOWN_LABELS, UNIT_DIMENSIONS, breakdown_label
+from skolkvalitet.indicators.distribution import GRADE_ORDER
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.models.nodes import SchoolForm
-from skolkvalitet.organisation.scopes import scope_for_request
+from skolkvalitet.organisation.scopes import Scope, scope_for_request
+from skolkvalitet.publishing.charts import (
+    TestVsGrade,
+    comparison_chart,
+    distribution_chart,
+    test_vs_grade_chart,
+    trend_chart,
+)
+from skolkvalitet.publishing.formatting import Value
+from skolkvalitet.publishing.tables import Column, Table, table_download_response
+from skolkvalitet.results.subjects import SUBJECTS
 
-BREAKDOWN_LABELS = {
-    "": _("All pupils"),
-    "gender=F": _("Girls"),
-    "gender=M": _("Boys"),
-    "newly_arrived=yes": _("Newly arrived"),
-    "newly_arrived=no": _("Not newly arrived"),
-    "sva=yes": _("Swedish as a second language"),
-    "parents_education=1": _("Parents: below upper secondary"),
-    "parents_education=2": _("Parents: upper secondary"),
-    "parents_education=3": _("Parents: post-secondary"),
-}
+SUBJECT_NAMES = {s.code: s.name_sv for s in SUBJECTS}
+
+
+def subject_name(code: str) -> str:
+    return SUBJECT_NAMES.get(code, code)
 
 
 def _int(value: str | None) -> int | None:
@@ -41,6 +47,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     scope = scope_for_request(request)
     if scope.is_empty:
         raise Http404
+    if not scope.top_nodes().exclude(kind=NodeKind.GROUP).exists():
+        # Someone whose grants are all on groups (a teacher) starts from their groups.
+        groups = selectors.groups_in_scope(scope)
+        return render(request, "dashboards/my_groups.html", {"groups": groups})
     points = selectors.points_with_values()
     years = selectors.years_with_values()
     breakdown = request.GET.get("grupp", "")
@@ -74,7 +84,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "years": years[::-1],
         "areas": areas,
         "school_forms": [(f.value, f.label) for f in SchoolForm],
-        "breakdowns": list(BREAKDOWN_LABELS.items()),
+        "breakdowns": [(code, BREAKDOWN_LABELS[code]) for code in ("", *selectors.LIKE_FOR_LIKE)],
         "selected": {
             "point": data.period.id if data and data.period.kind == "point" else None,
             "year": year_id,
@@ -83,10 +93,13 @@ def overview(request: HttpRequest) -> HttpResponse:
             "breakdown": breakdown,
         },
     }
+    if data:
+        chart_key = request.GET.get("diagram", "")
+        chosen = next((i for i in data.indicators if i.key == chart_key), data.indicators[0])
+        context["chart_indicator"] = chosen.key
+        context["chart"] = overview_chart(data, chosen.key)
     export = request.GET.get("format")
     if export and data:
-        from skolkvalitet.publishing.tables import table_download_response
-
         return table_download_response(overview_table(data), export, "resultatuppfoljning")
     context["export_query"] = request.GET.urlencode()
     partial = request.headers.get("HX-Request")
@@ -94,30 +107,24 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _unit_charts(data: selectors.UnitPage) -> dict[str, dict]:
-    """A trend chart of each section's first indicator (totals), keyed by section."""
-    from skolkvalitet.publishing.charts import trend_chart
-
-    charts = {}
-    for section in data.sections:
-        totals = [row for row in section.rows if not row.breakdown]
-        if not totals or len(section.periods) < 2:
-            continue
-        row = totals[0]
-        charts[section.key] = trend_chart(
-            [(p.label, value) for p, value in zip(section.periods, row.shown_values, strict=True)],
-            title=row.indicator.name_sv,
-            unit=row.indicator.unit,
-            target=row.target,
-        )
-    return charts
+def overview_chart(data: selectors.Overview, key: str) -> dict:
+    """The units side by side for one of the overview's indicators, in the table's order
+    (by area and name: a comparison, not a ranking), with the organiser's figure as a rule."""
+    column = [i.key for i in data.indicators].index(key)
+    indicator = data.indicators[column]
+    organiser = data.organiser.cells[column].shown if data.organiser else None
+    return comparison_chart(
+        [(row.node.name, row.cells[column].shown) for row in data.rows],
+        title=f"{indicator.name_sv}, {data.period.label}",
+        unit=indicator.unit,
+        organiser=organiser,
+        organiser_label=data.organiser.node.name if data.organiser else "",
+    )
 
 
 def overview_table(data: selectors.Overview):
     """The overview as a publishing Table: what the CSV and XLSX downloads hold (values as
     the user sees them, markers as text)."""
-    from skolkvalitet.publishing.tables import Column, Table
-
     columns = [Column("unit", str(_("School unit"))), Column("area", str(_("Area")))]
     for indicator in data.indicators:
         kind = "percent" if indicator.unit.value == "percent" else "number"
@@ -140,24 +147,240 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     node = get_object_or_404(Node, pk=unit_id, kind=NodeKind.UNIT)
     if not scope.can_see(node):
         raise Http404
-    breakdown = request.GET.get("grupp", "")
-    if breakdown.split("=")[0] not in {"", "gender", "newly_arrived", "sva", "parents_education"}:
-        breakdown = ""
-    data = selectors.unit_page(scope, node, breakdown_dimension=breakdown.split("=")[0] or None)
+    dimension = request.GET.get("grupp", "")
+    if dimension not in dict(UNIT_DIMENSIONS):
+        dimension = ""
+    data = selectors.unit_page(scope, node, breakdown_dimension=dimension or None)
+    tables = unit_tables(data)
+    export = request.GET.get("format")
+    if export:
+        table = tables.get(request.GET.get("tabell", ""))
+        if table is None:
+            raise Http404
+        return table_download_response(table, export, f"{node.name}-{table.title}")
     context = {
         "unit": node,
         "data": data,
-        "charts": _unit_charts(data),
-        "breakdown": breakdown,
-        "breakdowns": [
-            ("", _("Totals")),
-            ("gender", _("By gender")),
-            ("newly_arrived", _("Newly arrived or not")),
-            ("sva", _("Swedish as a second language")),
-            ("parents_education", _("By parents' education")),
-        ],
+        "charts": unit_charts(data),
+        "tables": tables,
+        "downloads": _downloads(request, tables),
+        "breakdown": dimension,
+        "breakdowns": UNIT_DIMENSIONS,
     }
     return render(request, "dashboards/unit.html", context)
+
+
+@login_required
+@require_GET
+def group(request: HttpRequest, group_id: int) -> HttpResponse:
+    """A group's own figures (drill-down from the unit page; a teacher's way in)."""
+    scope = scope_for_request(request)
+    node = get_object_or_404(
+        Node.objects.select_related("parent", "academic_year"), pk=group_id, kind=NodeKind.GROUP
+    )
+    if not scope.can_see(node):
+        raise Http404
+    data = selectors.group_page(scope, node)
+    tables = series_tables(data.sections) | subject_tables(data)
+    export = request.GET.get("format")
+    if export:
+        table = tables.get(request.GET.get("tabell", ""))
+        if table is None:
+            raise Http404
+        return table_download_response(table, export, f"{node.name}-{table.title}")
+    context = {
+        "group": node,
+        "data": data,
+        "charts": unit_charts(data),
+        "tables": tables,
+        "downloads": _downloads(request, tables),
+        "unit_visible": scope.can_see(node.parent),
+    }
+    return render(request, "dashboards/group.html", context)
+
+
+def _downloads(request: HttpRequest, tables: dict[str, Table]) -> dict[str, dict[str, str]]:
+    """Per table key: the URLs of its CSV and XLSX downloads (the page's query kept)."""
+    out = {}
+    for key in tables:
+        query = request.GET.copy()
+        query["tabell"] = key
+        urls = {}
+        for fmt in ("csv", "xlsx"):
+            query["format"] = fmt
+            urls[fmt] = f"?{query.urlencode()}"
+        out[key] = urls
+    return out
+
+
+SECTION_TITLES = {
+    "points": _("Follow-up points: assessments"),
+    "terms": _("Terms: term grades and absence"),
+    "years": _("Academic years: final grades year 9 and absence"),
+}
+
+
+def unit_charts(data: selectors.UnitPage | selectors.GroupPage) -> dict[str, dict]:
+    """The unit page's charts, keyed by section: a trend of each series section's first
+    indicator (totals), the year's grade distribution per subject, and the national tests
+    compared with the final grades."""
+    charts = {}
+    for section in data.sections:
+        totals = [row for row in section.rows if not row.breakdown]
+        if not totals or len(section.periods) < 2:
+            continue
+        row = totals[0]
+        charts[section.key] = trend_chart(
+            [(p.label, value) for p, value in zip(section.periods, row.shown_values, strict=True)],
+            title=row.indicator.name_sv,
+            unit=row.indicator.unit,
+            target=row.target,
+        )
+    distributions = getattr(data, "distributions", [])
+    if distributions:
+        charts["distribution"] = distribution_chart(
+            {subject_name(d.subject): dict(d.shares) for d in distributions},
+            title=str(_("Final grades per subject, %(year)s") % {"year": data.latest_year.label}),
+            stacked=True,
+        )
+    rows = _test_rows(getattr(data, "tests", []))
+    if rows:
+        charts["tests"] = test_vs_grade_chart(
+            [TestVsGrade(subject_name(s), *shares) for s, *shares in rows],
+            title=str(
+                _("Final grade compared with the test grade, %(year)s")
+                % {"year": data.latest_year.label}
+            ),
+        )
+    return charts
+
+
+def _test_rows(tests: list[selectors.SeriesRow]) -> list[tuple[str, Value, Value, Value]]:
+    """(subject, lower, same, higher) from the test_vs_grade_{outcome}_{subject} rows."""
+    found: dict[str, dict[str, Value]] = {}
+    for row in tests:
+        outcome, subject = row.indicator.key.removeprefix("test_vs_grade_").split("_", 1)
+        found.setdefault(subject, {})[outcome] = row.shown_values[0]
+    return [
+        (subject, v.get("lower"), v.get("same"), v.get("higher"))
+        for subject, v in found.items()
+        if any(x is not None for x in v.values())
+    ]
+
+
+def series_tables(sections: list[selectors.Section]) -> dict[str, Table]:
+    """Each series section (points, terms, years) as a downloadable table: one row per
+    indicator and breakdown, a value and an n column per period."""
+    tables = {}
+    for section in sections:
+        if not section.rows:
+            continue
+        columns = [Column("indicator", str(_("Indicator"))), Column("group", str(_("Pupils")))]
+        for i, period in enumerate(section.periods):
+            columns.append(Column(f"v{i}", period.label, kind="number", decimals=1))
+            columns.append(Column(f"n{i}", f"{period.label}, n", kind="number", decimals=0))
+        rows = []
+        for row in section.rows:
+            item = {
+                "indicator": row.indicator.name_sv,
+                "group": breakdown_label(row.breakdown),
+            }
+            for i, (value, n) in enumerate(row.values):
+                item[f"v{i}"] = value
+                item[f"n{i}"] = n if isinstance(value, float | int) else None
+            rows.append(item)
+        tables[section.key] = Table(str(SECTION_TITLES[section.key]), columns, rows)
+    return tables
+
+
+def subject_tables(data: selectors.UnitPage | selectors.GroupPage) -> dict[str, Table]:
+    if not data.subjects:
+        return {}
+    point = data.latest_point.label if data.latest_point else "–"
+    year = data.latest_year.label if data.latest_year else "–"
+    columns = [
+        Column("subject", str(_("Subject"))),
+        Column("on_track", str(_("On track, %(point)s") % {"point": point}), kind="percent"),
+        Column(
+            "passed",
+            str(_("Passed (A–E), final grades %(year)s") % {"year": year}),
+            kind="percent",
+        ),
+    ]
+    rows = [
+        {"subject": subject_name(code), "on_track": on_track, "passed": passed}
+        for code, on_track, passed in data.subjects
+    ]
+    # A column without a single figure (no assessments yet, no final grades) is left out.
+    columns = [c for c in columns if c.key == "subject" or any(r[c.key] is not None for r in rows)]
+    return {"subjects": Table(str(_("Per subject")), columns, rows, id="table-subjects")}
+
+
+GRADE_LABELS = {"-": _("No basis (-)")}  # a bare "-" would read as a formula in a spreadsheet
+
+
+def unit_tables(data: selectors.UnitPage) -> dict[str, Table]:
+    """Every table of the unit page, by key: what its download links give."""
+    tables = series_tables(data.sections) | subject_tables(data)
+    if data.distributions:
+        columns = [
+            Column("subject", str(_("Subject"))),
+            Column("n", str(_("Pupils graded")), kind="number", decimals=0),
+            *(Column(g, str(GRADE_LABELS.get(g, g)), kind="percent") for g in GRADE_ORDER),
+            Column("passed", str(_("A–E")), kind="percent"),
+        ]
+        rows = [
+            {
+                "subject": subject_name(d.subject),
+                "n": d.n,
+                **d.shares,
+                "passed": d.passed,
+            }
+            for d in data.distributions
+        ]
+        tables["distribution"] = Table(
+            str(_("Grade distribution, final grades %(year)s") % {"year": data.latest_year.label}),
+            columns,
+            rows,
+            footnotes=[str(_("Share of the pupils graded in the subject, in percent."))],
+            id="table-distribution",
+        )
+    rows = _test_rows(data.tests)
+    if rows:
+        columns = [
+            Column("subject", str(_("Subject"))),
+            Column("lower", str(_("Grade lower than test grade")), kind="percent"),
+            Column("same", str(_("Grade same as test grade")), kind="percent"),
+            Column("higher", str(_("Grade higher than test grade")), kind="percent"),
+        ]
+        tables["tests"] = Table(
+            str(_("National tests and final grades, %(year)s") % {"year": data.latest_year.label}),
+            columns,
+            [
+                {"subject": subject_name(s), "lower": lo, "same": same, "higher": hi}
+                for s, lo, same, hi in rows
+            ],
+            id="table-tests",
+        )
+    if data.groups:
+        columns = [Column("group", str(_("Group")))]
+        for indicator in data.group_indicators:
+            columns.append(Column(indicator.key, indicator.name_sv, kind="percent"))
+            columns.append(Column(f"{indicator.key}_n", "n", kind="number", decimals=0))
+        rows = []
+        for g in data.groups:
+            item = {"group": g.group.name}
+            for indicator, (value, n) in zip(data.group_indicators, g.cells, strict=True):
+                item[indicator.key] = value
+                item[f"{indicator.key}_n"] = n if isinstance(value, float | int) else None
+            rows.append(item)
+        tables["groups"] = Table(
+            str(_("Groups, %(point)s") % {"point": data.latest_point.label}),
+            columns,
+            rows,
+            id="table-groups",
+        )
+    return tables
 
 
 @login_required
@@ -168,10 +391,28 @@ def pupils_at_risk(request: HttpRequest, unit_id: int) -> HttpResponse:
     and every view of it is written to the audit log."""
     scope = scope_for_request(request)
     node = get_object_or_404(Node, pk=unit_id, kind=NodeKind.UNIT)
+    return _pupils_at_risk(request, scope, unit=node, group=None)
+
+
+@login_required
+@require_GET
+def group_pupils_at_risk(request: HttpRequest, group_id: int) -> HttpResponse:
+    """The same list for one group (a teacher's own class), audit-logged on the group."""
+    scope = scope_for_request(request)
+    node = get_object_or_404(
+        Node.objects.select_related("parent"), pk=group_id, kind=NodeKind.GROUP
+    )
+    return _pupils_at_risk(request, scope, unit=node.parent, group=node)
+
+
+def _pupils_at_risk(
+    request: HttpRequest, scope: Scope, *, unit: Node, group: Node | None
+) -> HttpResponse:
+    node = group or unit
     if not scope.can_see_pupils_in(node):
         raise Http404
     point = selectors.latest_point_of_unit(node)
-    pupils = selectors.pupils_at_risk(scope, node, point) if point else []
+    pupils = selectors.pupils_at_risk(scope, unit, point, group=group) if point else []
     audit_record(
         user=request.user,
         action="view_pupils_at_risk",
@@ -180,6 +421,5 @@ def pupils_at_risk(request: HttpRequest, unit_id: int) -> HttpResponse:
         detail={"follow_up_point": point.pk if point else None},
         request=request,
     )
-    return render(
-        request, "dashboards/pupils_at_risk.html", {"unit": node, "point": point, "pupils": pupils}
-    )
+    context = {"unit": unit, "group": group, "point": point, "pupils": pupils}
+    return render(request, "dashboards/pupils_at_risk.html", context)

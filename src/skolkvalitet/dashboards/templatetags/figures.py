@@ -83,3 +83,17 @@ def sparkline(values, higher_is_better=True):
         _("Trend: %(values)s") % {"values": text},
         mark_safe(lines),  # built above from numbers only
     )
+
+
+@register.filter
+def breakdown_label(code: str) -> str:
+    """A breakdown code ("gender=F", "year_group=7") as the pages name it."""
+    from skolkvalitet.dashboards.breakdowns import breakdown_label as label
+
+    return label(code)
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template, or None."""
+    return mapping.get(key) if mapping else None

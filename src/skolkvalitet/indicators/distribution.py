@@ -1,0 +1,72 @@
+"""Grade distributions (betygsfördelning): the share of each grade A–F and "-" (no basis)
+among the pupils graded in a subject, suppressed as Skolverket publishes. Pure: counts in,
+shares out; the unit page loads the counts (dashboards.selectors.grade_distribution).
+
+A share rests on the subject's graded pupils, so a subject graded for fewer than `min_n` (10)
+pupils is hidden as a whole for roles without pupil access: every grade's share becomes `..`,
+since the shares of a 100 % whole would give a hidden one away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from skolkvalitet.indicators.suppression import HIDDEN
+
+GRADE_ORDER = ("A", "B", "C", "D", "E", "F", "-")
+MIN_N = 10
+
+
+@dataclass(frozen=True)
+class Distribution:
+    subject: str
+    n: int  # pupils graded in the subject
+    shares: dict[str, float | str]  # grade → percent of n, or the marker ".." for every grade
+
+    @property
+    def suppressed(self) -> bool:
+        return any(isinstance(v, str) for v in self.shares.values())
+
+    @property
+    def passed(self) -> float | str:
+        """The share with A–E (the marker when suppressed)."""
+        if self.suppressed:
+            return HIDDEN
+        return sum(float(self.shares[g]) for g in GRADE_ORDER[:5])
+
+
+def grade_distributions(
+    counts: Iterable[tuple[str, str, int]],
+    *,
+    suppress: bool,
+    subjects: Iterable[str] = (),
+    min_n: int = MIN_N,
+) -> list[Distribution]:
+    """One Distribution per subject from (subject, grade, count) rows. `subjects` gives the
+    order (subjects not in it follow, alphabetically); grades outside A–F and "-" are an
+    error, not silently dropped. With `suppress` (a role without pupil access), a subject
+    with fewer than `min_n` graded pupils shows `..` for every grade."""
+    by_subject: dict[str, dict[str, int]] = {}
+    for subject, grade, count in counts:
+        if grade not in GRADE_ORDER:
+            raise ValueError(f"unknown grade {grade!r} in {subject}")
+        if count < 0:
+            raise ValueError(f"negative count for {subject} {grade}")
+        grades = by_subject.setdefault(subject, dict.fromkeys(GRADE_ORDER, 0))
+        grades[grade] += count
+    order = [s for s in subjects if s in by_subject]
+    order += sorted(set(by_subject) - set(order))
+    out = []
+    for subject in order:
+        grades = by_subject[subject]
+        n = sum(grades.values())
+        if n == 0:
+            continue
+        shares: dict[str, float | str]
+        if suppress and n < min_n:
+            shares = dict.fromkeys(GRADE_ORDER, HIDDEN)
+        else:
+            shares = {g: 100.0 * grades[g] / n for g in GRADE_ORDER}
+        out.append(Distribution(subject, n, shares))
+    return out

@@ -1,0 +1,159 @@
+"""The unit page's grade distribution, tables and downloads, and the group page (the drill-down
+to one class, and a teacher's way into the results), on the hand-computed facts of
+tests/indicators/test_materialise.py.
+
+Final grades at unit_n1 (Norrskolan), year 9, VT2025:
+    SV: Alva A, Bella C, Cesar E, David F, Elsa B  → A, B, C, E, F 20 % each
+    MA: Alva C, Bella E, Cesar F, David F, Elsa B  → B 20 %, C 20 %, E 20 %, F 40 %
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from tests.indicators.test_materialise import facts, materialised  # noqa: F401
+
+from skolkvalitet.dashboards.breakdowns import breakdown_label
+from skolkvalitet.dashboards.selectors import grade_distribution, group_page
+from skolkvalitet.organisation.models import AuditEvent
+from skolkvalitet.organisation.scopes import scope_for
+from skolkvalitet.results.models import Assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_lines(response) -> list[str]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return response.content.decode("utf-8-sig").splitlines()
+
+
+def test_the_grade_distribution_counts_the_units_final_grades(materialised):  # noqa: F811
+    org = materialised.org
+    found = {d.subject: d for d in grade_distribution(org.unit_n1, org.year, pupil_access=True)}
+    assert list(found) == ["SV", "EN", "MA", "M1"]  # the registry's subject order
+    assert found["SV"].n == 5
+    assert found["SV"].shares == {
+        "A": 20.0, "B": 20.0, "C": 20.0, "D": 0.0, "E": 20.0, "F": 20.0, "-": 0.0
+    }  # fmt: skip
+    assert found["MA"].shares["F"] == 40.0 and found["MA"].passed == 60.0
+    assert found["M1"].n == 1  # Alva's språkval
+
+
+def test_the_board_sees_a_small_units_distribution_hidden(materialised):  # noqa: F811
+    org = materialised.org
+    hidden = grade_distribution(org.unit_n1, org.year, pupil_access=False)
+    assert all(d.shares == dict.fromkeys("ABCDEF-", "..") for d in hidden)
+
+
+def test_the_unit_page_shows_the_distribution_and_every_table_downloads(
+    materialised,  # noqa: F811
+    users,
+    client,
+):
+    org = materialised.org
+    client.force_login(users.unit_head)
+    url = reverse("unit", args=[org.unit_n1.pk])
+    page = client.get(url)
+    text = page.content.decode()
+    assert 'id="chart-distribution"' in text
+    for key in ("points", "terms", "years", "subjects", "distribution"):
+        assert f"tabell={key}&amp;format=csv" in text, key
+        assert f"tabell={key}&amp;format=xlsx" in text, key
+
+    lines = csv_lines(client.get(url, {"tabell": "distribution", "format": "csv"}))
+    assert lines[0].startswith("Ämne;Elever med betyg;A;B;C;D;E;F;Underlag saknas (-);A–E")
+    svenska = next(line for line in lines if line.startswith("Svenska;"))
+    assert svenska.startswith("Svenska;5;20,0;20,0;20,0;0,0;20,0;20,0;0,0;80,0")
+
+    xlsx = client.get(url, {"tabell": "years", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert "Genomsnittligt meritvärde (17 ämnen)" in cells
+
+    assert client.get(url, {"tabell": "nothing", "format": "csv"}).status_code == 404
+
+
+def test_the_boards_downloads_keep_the_markers(materialised, users, client):  # noqa: F811
+    org = materialised.org
+    client.force_login(users.board)
+    url = reverse("unit", args=[org.unit_n1.pk])
+    lines = csv_lines(client.get(url, {"tabell": "distribution", "format": "csv"}))
+    svenska = next(line for line in lines if line.startswith("Svenska;"))
+    assert svenska == "Svenska;5;..;..;..;..;..;..;..;.."
+    points = csv_lines(client.get(url, {"tabell": "points", "format": "csv"}))
+    assert all("66,7" not in line for line in points)  # 2 of 3 on track: hidden from the board
+
+
+def test_the_unit_page_breaks_down_by_year_group(materialised, users, client):  # noqa: F811
+    org = materialised.org
+    client.force_login(users.organizer_admin)
+    page = client.get(reverse("unit", args=[org.unit_n1.pk]), {"grupp": "year_group"})
+    assert "Årskurs 7" in page.content.decode()  # the term grades of year 7
+    assert breakdown_label("gender=F") == "Flickor"
+    assert breakdown_label("parents_education=unknown") == "Uppgift saknas"
+
+
+def test_the_unit_page_reads_its_figures_in_a_fixed_number_of_queries(
+    materialised,  # noqa: F811
+    users,
+    client,
+    django_assert_max_num_queries,
+):
+    client.force_login(users.organizer_admin)
+    with django_assert_max_num_queries(18):
+        page = client.get(reverse("unit", args=[materialised.org.unit_n1.pk]))
+    assert page.status_code == 200
+    assert "7A" in page.content.decode()  # the group table, linking to the group page
+
+
+def test_the_group_page_shows_the_groups_own_figures(materialised, users):  # noqa: F811
+    org = materialised.org
+    data = group_page(scope_for(users.teacher), org.group_n1a)
+    [points] = [s for s in data.sections if s.key == "points"]
+    ma = next(r for r in points.rows if r.indicator.key == "on_track_MA")
+    # 7A: Alva A, Bella F, Cesar E at point 1 (2 of 3); Alva B, Bella B at point 2.
+    assert ma.values[0] == (pytest.approx(200 / 3), 3)
+    assert ma.values[1] == (100.0, 2)
+    assert data.pupil_access
+
+
+def test_a_teacher_reaches_the_own_group_and_no_other(materialised, users, client):  # noqa: F811
+    org = materialised.org
+    client.force_login(users.teacher)
+    overview = client.get(reverse("overview")).content.decode()
+    assert reverse("group", args=[org.group_n1a.pk]) in overview  # the way in: own groups
+    assert client.get(reverse("group", args=[org.group_n1a.pk])).status_code == 200
+    assert client.get(reverse("group", args=[org.group_n1b.pk])).status_code == 404
+    assert client.get(reverse("unit", args=[org.unit_n1.pk])).status_code == 404
+
+
+def test_the_board_sees_a_groups_figures_suppressed(materialised, users, client):  # noqa: F811
+    org = materialised.org
+    data = group_page(scope_for(users.board), org.group_n1a)
+    [points] = [s for s in data.sections if s.key == "points"]
+    assert {v for row in points.rows for v, _n in row.values} == {".."}
+    client.force_login(users.board)
+    assert client.get(reverse("group", args=[org.group_n1a.pk])).status_code == 200
+    url = reverse("group_pupils_at_risk", args=[org.group_n1a.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_groups_pupils_at_risk_are_listed_for_its_teacher_and_audited(
+    materialised,  # noqa: F811
+    users,
+    client,
+):
+    org = materialised.org
+    Assessment.objects.filter(pupil=org.pupils["Bella"], follow_up_point=materialised.p2).update(
+        value="F"
+    )
+    client.force_login(users.teacher)
+    page = client.get(reverse("group_pupils_at_risk", args=[org.group_n1a.pk]))
+    assert page.status_code == 200 and "Bella" in page.content.decode()
+    event = AuditEvent.objects.get(action="view_pupils_at_risk")
+    assert event.node == org.group_n1a and event.pupil_ids == [org.pupils["Bella"].pk]
+    assert client.get(reverse("group_pupils_at_risk", args=[org.group_n1b.pk])).status_code == 404
