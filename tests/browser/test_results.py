@@ -54,7 +54,11 @@ def test_the_organiser_admin_walks_overview_unit_and_pupils(
     page.get_by_role("link", name="Resultat", exact=True).click()
     page.wait_for_url(f"{live_server.url}/resultat/")
     assert page.get_by_role("heading", level=1).inner_text() == "Resultatuppföljning"
-    assert page.get_by_role("rowheader", name="Norrskolan").is_visible()
+    table = page.locator("table.overview")
+    assert table.get_by_role("rowheader", name="Norrskolan").is_visible()
+    # The comparison chart of the units, drawn, with its figures as a text alternative.
+    page.locator("#overview-chart svg.marks").wait_for()
+    assert page.locator("#overview-chart .chart-data").get_by_text("Norrskolan").count() == 1
     assert serious_violations(page) == []
     screenshot("results-overview-organiser-admin")
 
@@ -96,7 +100,7 @@ def test_the_unit_head_sees_only_the_own_unit(page, live_server, results, users,
     org = results.org
     log_in(page, live_server, users.unit_head.username)
     page.goto(f"{live_server.url}/resultat/")
-    rows = page.locator("#overview-table tbody th[scope=row]")
+    rows = page.locator("table.overview tbody th[scope=row]")
     assert rows.all_inner_texts() == ["Norrskolan"]
     assert serious_violations(page) == []
     screenshot("results-overview-unit-head")
@@ -104,8 +108,49 @@ def test_the_unit_head_sees_only_the_own_unit(page, live_server, results, users,
     assert response.status == 404
 
 
-def test_the_teacher_reaches_no_unit_page(page, live_server, results, users):
+def test_the_teacher_walks_from_the_own_group_to_its_pupils(
+    page, live_server, results, users, screenshot
+):
     org = results.org
     log_in(page, live_server, users.teacher.username)
-    response = page.goto(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/")
-    assert response.status == 404
+    page.get_by_role("link", name="Resultat", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/resultat/")
+    assert page.get_by_role("heading", name="Dina grupper").is_visible()
+    assert page.get_by_role("link", name="7B").count() == 0  # another teacher's group
+    page.get_by_role("link", name="7A").click()
+    page.wait_for_url(f"{live_server.url}/resultat/grupp/{org.group_n1a.pk}/")
+    assert page.get_by_role("heading", name="Uppföljningstillfällen: bedömningar").is_visible()
+    page.locator("#chart-points svg.marks").wait_for()
+    assert serious_violations(page) == []
+    screenshot("results-group-teacher")
+
+    page.get_by_role("link", name="Elever i behov av stöd (senaste uppföljningen)").click()
+    assert page.get_by_role("heading", name="Elever i behov av stöd").is_visible()
+    assert serious_violations(page) == []
+    screenshot("results-group-pupils-teacher")
+
+    for url in (
+        f"/resultat/enhet/{org.unit_n1.pk}/",
+        f"/resultat/grupp/{org.group_n1b.pk}/",
+        f"/resultat/grupp/{org.group_n1b.pk}/elever-i-behov/",
+    ):
+        assert page.goto(f"{live_server.url}{url}").status == 404
+
+
+def test_the_unit_head_reads_the_grade_distribution_and_downloads_it(
+    page, live_server, results, users, screenshot
+):
+    org = results.org
+    log_in(page, live_server, users.unit_head.username)
+    page.goto(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/")
+    section = page.locator("section[aria-labelledby=s-distribution]")
+    assert section.get_by_role("heading", name="Betygsfördelning").is_visible()
+    section.locator("#chart-distribution svg.marks").wait_for()
+    assert section.get_by_role("rowheader", name="Svenska").is_visible()
+    assert serious_violations(page) == []
+    section.scroll_into_view_if_needed()
+    screenshot("results-unit-distribution-unit-head")
+    with page.expect_download() as download:
+        section.get_by_role("link", name="Ladda ned CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("Ämne;Elever med betyg;A;B;C;D;E;F")

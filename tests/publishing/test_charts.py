@@ -84,7 +84,7 @@ def test_swedish_number_format_in_config():
     assert number["grouping"] == [3]
     assert spec["config"]["locale"]["time"]["months"][0] == "januari"
     assert _data(spec)[0]["label"] == "1\u00a0234,5"
-    assert _layers_with(spec, "line")[0]["encoding"]["y"]["axis"]["format"] == ",~f"
+    assert _layers_with(spec, "line")[0]["encoding"]["y"]["axis"]["format"] == ",.1~f"
 
 
 def test_trend_references_and_target():

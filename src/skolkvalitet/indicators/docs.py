@@ -19,7 +19,8 @@ HEADER = """# Indicators: definitions and sources
 
 Generated from `src/skolkvalitet/indicators/registry.py` by
 `uv run skolkvalitet indicators --doc > docs/indicators.md`; a test checks that this file matches
-the registry. Every figure a page, report or analysis shows is one of these indicators.
+the registry. Every figure a page, report or analysis shows is one of these indicators, but for
+the grade distribution described after them.
 
 **How values are computed.** Per-pupil measures (indicators/measures.py) are summed per node:
 each group, school unit, area and the organiser (a pupil counts at the unit that reported the
@@ -45,6 +46,19 @@ att sekretessprickas"). The stored row always keeps value, n, numerator and deno
 **National reference points** (DESIGN.md §4): riket 2017/18: 110 583 pupils in year 9, 75.6 %
 passed all subjects, 84.4 % eligible for a vocational programme, meritvärde (17) 228.7. Kolada
 N15419 (all subjects, municipal schools), riket 2019: 73.4 % (girls 76.6, boys 70.4).
+"""
+
+FOOTER = """
+## Grade distribution (betygsfördelning)
+
+Not a registry indicator: the unit page counts it from the grade facts when it is asked for
+(indicators/distribution.py, dashboards.selectors.grade_distribution). For a unit and an
+academic year, per subject: the share of each final grade A, B, C, D, E, F and "-" (no basis)
+among the year 9 pupils with a final grade in the subject, in percent of those pupils, with n
+and the share A–E. For roles without pupil access a subject graded for fewer than 10 pupils is
+hidden whole (`..` for every grade), since the shares of a 100 % whole would give a hidden one
+away. Source: Skolverket, Betyg och prov i grundskolan, definitioner (skolverket.se, statistik:
+betygsfördelning per ämne).
 """
 
 
@@ -81,4 +95,5 @@ def indicators_markdown() -> str:
                 f"| `{i.key}` | {_cell(i.name_sv)} | {_cell(i.definition)}{_cell(source)} | "
                 f"{i.unit.value} | {i.aggregation.value} | {better} | {i.min_n or '–'} |"
             )
-    return "\n".join(lines) + "\n"
+    lines.append(FOOTER)
+    return "\n".join(lines)

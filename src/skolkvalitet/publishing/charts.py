@@ -190,7 +190,7 @@ def axis_title(unit: Unit | str) -> str:
 
 def axis_format(unit: Unit | str) -> str:
     """A d3 format for axis labels; with config.locale it gives "1 234,5"."""
-    return ",d" if _unit(unit) == Unit.COUNT else ",~f"
+    return ",d" if _unit(unit) == Unit.COUNT else ",.1~f"  # at most one decimal, as the tables
 
 
 def datum(value: Value, unit: Unit | str, **fields: Any) -> dict[str, Any]:
