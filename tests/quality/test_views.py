@@ -236,6 +236,29 @@ def test_a_comment_with_htmx_returns_the_thread_fragment(client_for, org, users,
     assert "This field is required." in empty.content.decode()
 
 
+def test_after_an_htmx_comment_focus_and_outcome_stay_where_the_user_is(client_for, org, point):
+    """htmx swaps the whole thread. The button keeps its id so that htmx gives it the focus
+    back (the focus was lost to <body> before), and the outcome goes out of band into the
+    page's live region #comment-status, which is never replaced and so is announced."""
+    client = client_for("analyst")
+    page = client.get(dialogue_url("quality_dialogue", point, org.unit_n1)).content.decode()
+    assert '<button type="submit" id="comment-submit">' in page
+    assert '<div id="comment-status" role="status"></div>' in page
+    assert page.index('id="comment-status"') > page.index("</section>", page.index('id="comments"'))
+
+    url = dialogue_url("quality_dialogue_comment", point, org.unit_n1)
+    added = client.post(url, {"text": "Bra början!"}, headers={"HX-Request": "true"})
+    html = added.content.decode()
+    assert '<button type="submit" id="comment-submit">' in html
+    status = html[html.index('<div id="comment-status"') :]
+    assert 'role="status" hx-swap-oob="innerHTML"' in status
+    assert "Your comment was added." in status
+
+    blank = client.post(url, {"text": "   "}, headers={"HX-Request": "true"}).content.decode()
+    status = blank[blank.index('<div id="comment-status"') :]
+    assert "This field is required." in status and "Your comment was added." not in status
+
+
 def test_a_comment_without_javascript_redirects_back_to_the_thread(client_for, org, point):
     client = client_for("unit_head")
     url = dialogue_url("quality_dialogue_comment", point, org.unit_n1)

@@ -218,6 +218,7 @@ def dialogue_comment(request: HttpRequest, point_id: int, unit_id: int) -> HttpR
             "comment_form": CommentForm() if added else form,
             "may_comment": True,
             "added": added,
+            "fragment": True,
         }
         return render(request, "quality/_comments.html", context)
     if added:
