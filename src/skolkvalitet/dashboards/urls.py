@@ -1,6 +1,7 @@
 from django.urls import path
 
 from skolkvalitet.dashboards import views
+from skolkvalitet.dashboards.target_views import target_remove, targets
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -12,4 +13,6 @@ urlpatterns = [
         views.group_pupils_at_risk,
         name="group_pupils_at_risk",
     ),
+    path("malvarden/", targets, name="targets"),
+    path("malvarden/<int:target_id>/ta-bort/", target_remove, name="target_remove"),
 ]
