@@ -3,6 +3,8 @@ request, ask the selectors with the user's scope and render; nothing here comput
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from skolkvalitet.dashboards import selectors
 from skolkvalitet.dashboards.breakdowns import BREAKDOWN_LABELS, UNIT_DIMENSIONS, breakdown_label
-from skolkvalitet.indicators.distribution import GRADE_ORDER
+from skolkvalitet.indicators.distribution import GRADE_ORDER, Distribution
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.models.nodes import SchoolForm
@@ -152,16 +154,15 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         dimension = ""
     data = selectors.unit_page(scope, node, breakdown_dimension=dimension or None)
     tables = unit_tables(data)
-    export = request.GET.get("format")
-    if export:
-        table = tables.get(request.GET.get("tabell", ""))
-        if table is None:
-            raise Http404
-        return table_download_response(table, export, f"{node.name}-{table.title}")
+    if download := _download(request, tables, node.name):
+        return download
+    year = data.latest_year.label if data.latest_year else ""
     context = {
         "unit": node,
         "data": data,
-        "charts": unit_charts(data),
+        "charts": page_charts(
+            data.sections, distributions=data.distributions, tests=data.tests, year=year
+        ),
         "tables": tables,
         "downloads": _downloads(request, tables),
         "breakdown": dimension,
@@ -182,21 +183,29 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
         raise Http404
     data = selectors.group_page(scope, node)
     tables = series_tables(data.sections) | subject_tables(data)
-    export = request.GET.get("format")
-    if export:
-        table = tables.get(request.GET.get("tabell", ""))
-        if table is None:
-            raise Http404
-        return table_download_response(table, export, f"{node.name}-{table.title}")
+    if download := _download(request, tables, node.name):
+        return download
     context = {
         "group": node,
         "data": data,
-        "charts": unit_charts(data),
+        "charts": page_charts(data.sections),
         "tables": tables,
         "downloads": _downloads(request, tables),
         "unit_visible": scope.can_see(node.parent),
     }
     return render(request, "dashboards/group.html", context)
+
+
+def _download(request: HttpRequest, tables: dict[str, Table], name: str) -> HttpResponse | None:
+    """The table that `?tabell=KEY&format=csv|xlsx` asks for, as a download; None without a
+    format. An unknown table or format is a 404."""
+    fmt = request.GET.get("format")
+    if not fmt:
+        return None
+    table = tables.get(request.GET.get("tabell", ""))
+    if table is None:
+        raise Http404
+    return table_download_response(table, fmt, f"{name}-{table.title}")
 
 
 def _downloads(request: HttpRequest, tables: dict[str, Table]) -> dict[str, dict[str, str]]:
@@ -220,12 +229,18 @@ SECTION_TITLES = {
 }
 
 
-def unit_charts(data: selectors.UnitPage | selectors.GroupPage) -> dict[str, dict]:
-    """The unit page's charts, keyed by section: a trend of each series section's first
-    indicator (totals), the year's grade distribution per subject, and the national tests
-    compared with the final grades."""
+def page_charts(
+    sections: list[selectors.Section],
+    *,
+    distributions: Sequence[Distribution] = (),
+    tests: Sequence[selectors.SeriesRow] = (),
+    year: str = "",
+) -> dict[str, dict]:
+    """The charts of a unit or group page, keyed by section: a trend of each series section's
+    first indicator (totals), the year's grade distribution per subject, and the national
+    tests compared with the final grades."""
     charts = {}
-    for section in data.sections:
+    for section in sections:
         totals = [row for row in section.rows if not row.breakdown]
         if not totals or len(section.periods) < 2:
             continue
@@ -236,26 +251,21 @@ def unit_charts(data: selectors.UnitPage | selectors.GroupPage) -> dict[str, dic
             unit=row.indicator.unit,
             target=row.target,
         )
-    distributions = getattr(data, "distributions", [])
     if distributions:
         charts["distribution"] = distribution_chart(
             {subject_name(d.subject): dict(d.shares) for d in distributions},
-            title=str(_("Final grades per subject, %(year)s") % {"year": data.latest_year.label}),
+            title=str(_("Final grades per subject, %(year)s") % {"year": year}),
             stacked=True,
         )
-    rows = _test_rows(getattr(data, "tests", []))
-    if rows:
+    if rows := _test_rows(tests):
         charts["tests"] = test_vs_grade_chart(
             [TestVsGrade(subject_name(s), *shares) for s, *shares in rows],
-            title=str(
-                _("Final grade compared with the test grade, %(year)s")
-                % {"year": data.latest_year.label}
-            ),
+            title=str(_("Final grade compared with the test grade, %(year)s") % {"year": year}),
         )
     return charts
 
 
-def _test_rows(tests: list[selectors.SeriesRow]) -> list[tuple[str, Value, Value, Value]]:
+def _test_rows(tests: Sequence[selectors.SeriesRow]) -> list[tuple[str, Value, Value, Value]]:
     """(subject, lower, same, higher) from the test_vs_grade_{outcome}_{subject} rows."""
     found: dict[str, dict[str, Value]] = {}
     for row in tests:
