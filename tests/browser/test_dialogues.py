@@ -524,7 +524,7 @@ def test_the_dialogue_is_written_and_submitted_with_the_keyboard_alone(
     assert focused_name(head) == "Hoppa till innehållet"
     assert focus_ring(head).startswith("solid 3px")
     head.keyboard.press("Enter")  # to the main content, past the header's links
-    tab_to(head, "Tillbaka till översikten")
+    tab_to(head, "Tillbaka till resultatdialogerna")
     assert focus_ring(head).startswith("solid 3px")
 
     order = []
