@@ -191,6 +191,9 @@ def test_draft_submit_return_submit_discussed_through_the_pages(client_for, org,
     assert "Mark as discussed" in admin_page and "Return to the head of unit" in admin_page
     empty = admin.post(dialogue_url("quality_dialogue_return", point, org.unit_n1), {})
     assert empty.status_code == 400
+    # Said at the top of the page, with a link down to the field, not only beside the field.
+    assert "The dialogue was not returned." in text_of(empty)
+    assert 'href="#id_comment"' in empty.content.decode()
     assert FollowUpDialogue.objects.get().status == DialogueStatus.SUBMITTED
     response = admin.post(
         dialogue_url("quality_dialogue_return", point, org.unit_n1),
