@@ -65,6 +65,10 @@ def test_the_organiser_admin_walks_overview_unit_and_pupils(
     page.get_by_role("link", name="Norrskolan").click()
     page.wait_for_url(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/")
     assert page.get_by_role("heading", name="Uppföljningstillfällen: bedömningar").is_visible()
+    # htmx brings the groups in after the page is shown, each linking to its group page.
+    groups = page.locator("#unit-groups table")
+    groups.wait_for()
+    assert groups.get_by_role("link", name=org.group_n1a.name).is_visible()
     assert serious_violations(page) == []
     screenshot("results-unit-organiser-admin")
 

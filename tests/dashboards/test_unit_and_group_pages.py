@@ -60,7 +60,7 @@ def test_the_unit_page_shows_the_distribution_and_every_table_downloads(
     page = client.get(url)
     text = page.content.decode()
     assert 'id="chart-distribution"' in text
-    for key in ("points", "terms", "years", "subjects", "distribution"):
+    for key in ("points", "terms", "years", "subjects", "distribution"):  # groups: own fragment
         assert f"tabell={key}&amp;format=csv" in text, key
         assert f"tabell={key}&amp;format=xlsx" in text, key
 
@@ -104,10 +104,35 @@ def test_the_unit_page_reads_its_figures_in_a_fixed_number_of_queries(
     django_assert_max_num_queries,
 ):
     client.force_login(users.organizer_admin)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(16):
         page = client.get(reverse("unit", args=[materialised.org.unit_n1.pk]))
     assert page.status_code == 200
-    assert "7A" in page.content.decode()  # the group table, linking to the group page
+    # The groups come as their own fragment, loaded with htmx (a link without JavaScript).
+    assert reverse("unit_groups", args=[materialised.org.unit_n1.pk]) in page.content.decode()
+
+
+def test_the_units_groups_fragment_lists_them_with_links_and_downloads(
+    materialised,  # noqa: F811
+    users,
+    client,
+    django_assert_max_num_queries,
+):
+    org = materialised.org
+    client.force_login(users.unit_head)
+    url = reverse("unit_groups", args=[org.unit_n1.pk])
+    with django_assert_max_num_queries(8):
+        fragment = client.get(url, headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert html.lstrip().startswith('<section id="unit-groups"') and "<html" not in html
+    assert f'href="{reverse("group", args=[org.group_n1a.pk])}"' in html
+    assert "tabell=groups&amp;format=csv" in html
+    page = client.get(url)  # without JavaScript: a page of its own
+    assert "<html" in page.content.decode()
+    lines = csv_lines(client.get(url, {"tabell": "groups", "format": "csv"}))
+    [seven_a] = [line for line in lines if line.startswith(org.group_n1a.name)]
+    assert seven_a == f"{org.group_n1a.name};100,0;2;100,0;2"  # Alva B, Bella B at point 2
+    client.force_login(users.teacher)
+    assert client.get(url).status_code == 404
 
 
 def test_the_group_page_shows_the_groups_own_figures(materialised, users):  # noqa: F811

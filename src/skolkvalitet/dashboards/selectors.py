@@ -423,8 +423,6 @@ class UnitPage:
     sections: list[Section]
     subjects: list[tuple[str, float | str | None, float | str | None]]  # code, on track, passed
     tests: list[SeriesRow]  # test vs grade, latest year
-    groups: list[GroupRow]
-    group_indicators: list[Indicator]
     latest_point: PeriodRef | None
     latest_year: PeriodRef | None
     pupil_access: bool
@@ -536,7 +534,7 @@ def _subjects(
 
 def grade_distribution(node: Node, year: AcademicYear, *, pupil_access: bool) -> list[Distribution]:
     """The distribution of the unit's year 9 final grades in `year` per subject, counted from
-    the grades on the fly (one grouped query on the grade table's (term, unit) index) and
+    the grades on the fly (one grouped query on the partial index of final grades) and
     suppressed for roles without pupil access (indicators/distribution.py)."""
     from django.db.models import Count
 
@@ -545,10 +543,10 @@ def grade_distribution(node: Node, year: AcademicYear, *, pupil_access: bool) ->
     term_ids = list(Term.objects.filter(academic_year=year).values_list("pk", flat=True))
     rows = (
         Grade.objects.filter(
-            term_id__in=term_ids, unit=node, grade_type=GradeType.FINAL, year_group=9
+            unit=node, term_id__in=term_ids, grade_type=GradeType.FINAL, year_group=9
         )
         .values_list("subject__code", "value")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("*"))
         .order_by()
     )
     return grade_distributions(rows, suppress=not pupil_access, subjects=SUBJECT_CODES)
@@ -593,39 +591,10 @@ def unit_page(scope: Scope, node: Node, *, breakdown_dimension: str | None = Non
             if f"test_vs_grade_{outcome}_{s}" in REGISTRY
         ]
         tests = _section("tests", node, tuple(test_keys), [year_refs[-1]], None, access, {}).rows
-    group_indicators = [REGISTRY["on_track_all_subjects"], REGISTRY["on_track_MA"]]
-    groups: list[GroupRow] = []
-    if latest_point:
-        group_nodes = list(
-            Node.objects.filter(
-                parent=node,
-                kind=NodeKind.GROUP,
-                academic_year_id=latest_point.term.academic_year_id,
-            ).order_by("name")
-        )
-        stored = _values(
-            group_nodes,
-            [i.key for i in group_indicators],
-            "point",
-            [latest_point.pk],
-            Q(breakdown=""),
-        )
-        group_access = {g.pk: scope.can_see_pupils_in(g) for g in group_nodes}
-        for group in group_nodes:
-            cells = []
-            for indicator in group_indicators:
-                value, n, suppression = stored.get((group.pk, indicator.key, ""), {}).get(
-                    latest_point.pk, (None, None, "")
-                )
-                cells.append((shown(value, suppression, pupil_access=group_access[group.pk]), n))
-            if any(v is not None for v, _n in cells):
-                groups.append(GroupRow(group, cells))
     return UnitPage(
         sections=sections,
         subjects=subjects,
         tests=tests,
-        groups=groups,
-        group_indicators=group_indicators,
         latest_point=PeriodRef("point", latest_point.pk, latest_point.name)
         if latest_point
         else None,
@@ -633,6 +602,45 @@ def unit_page(scope: Scope, node: Node, *, breakdown_dimension: str | None = Non
         pupil_access=access,
         distributions=grade_distribution(node, years[-1], pupil_access=access) if years else [],
     )
+
+
+@dataclass
+class UnitGroups:
+    point: PeriodRef | None
+    indicators: list[Indicator]
+    rows: list[GroupRow]
+
+
+GROUP_KEYS = ("on_track_all_subjects", "on_track_MA")
+
+
+def unit_groups(scope: Scope, node: Node) -> UnitGroups:
+    """The unit's groups at the latest follow-up point with their own figures (totals only),
+    each suppressed for roles without pupil access in that group. Its own fragment of the
+    unit page: a large unit has hundreds of groups."""
+    indicators = [REGISTRY[key] for key in GROUP_KEYS]
+    points = points_with_values()
+    if not points:
+        return UnitGroups(None, indicators, [])
+    point = points[-1]
+    group_nodes = list(
+        Node.objects.filter(
+            parent=node, kind=NodeKind.GROUP, academic_year_id=point.term.academic_year_id
+        ).order_by("name")
+    )
+    stored = _values(group_nodes, list(GROUP_KEYS), "point", [point.pk], Q(breakdown=""))
+    rows = []
+    for group in group_nodes:
+        access = scope.can_see_pupils_in(group)
+        cells = []
+        for key in GROUP_KEYS:
+            value, n, suppression = stored.get((group.pk, key, ""), {}).get(
+                point.pk, (None, None, "")
+            )
+            cells.append((shown(value, suppression, pupil_access=access), n))
+        if any(v is not None for v, _n in cells):
+            rows.append(GroupRow(group, cells))
+    return UnitGroups(PeriodRef("point", point.pk, point.name), indicators, rows)
 
 
 # -- the group page ---------------------------------------------------------------------------

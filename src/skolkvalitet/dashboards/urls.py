@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("enhet/<int:unit_id>/", views.unit, name="unit"),
     path("enhet/<int:unit_id>/elever-i-behov/", views.pupils_at_risk, name="pupils_at_risk"),
+    path("enhet/<int:unit_id>/grupper/", views.unit_groups, name="unit_groups"),
     path("grupp/<int:group_id>/", views.group, name="group"),
     path(
         "grupp/<int:group_id>/elever-i-behov/",

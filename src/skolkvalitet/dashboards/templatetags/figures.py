@@ -9,6 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from skolkvalitet.publishing.formatting import format_number
+
 register = template.Library()
 
 MARKER_TITLES = {
@@ -29,7 +31,7 @@ def figure(value, n=None):
         return format_html(
             '<abbr class="marker" title="{}">{}</abbr>', _(MARKER_TITLES.get(value, value)), value
         )
-    return number_format(round(value, 1), 1)
+    return format_number(value, 1)
 
 
 @register.simple_tag
