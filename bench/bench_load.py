@@ -20,7 +20,8 @@ bench_indicators.py builds in PostgreSQL), the script
      the same server), before and after the pages, pooled;
    - load: all clients at once, each `--requests` requests back to back (no think time),
      alternating the overview (/resultat/) and the unit page (/resultat/enhet/<id>/, the unit
-     bench_pages.py uses);
+     bench_pages.py uses), each unit page followed at once by its groups fragment
+     (/resultat/enhet/<id>/grupper/ with HX-Request), as htmx asks for it;
    - paced load: the same with a think time of about `--think` seconds before each request;
 4. stops the server (SIGTERM to its master, SIGKILL to its process group if it lingers).
 
@@ -77,6 +78,9 @@ PASSWORD = "skolkvalitet-demo"
 USERS = ("forvaltning", "namnd")
 BASELINE = "healthz"
 PAGES = ("overview", "unit")
+# What a browser asks for right after a page: htmx loads the unit page's groups list.
+FOLLOW_UPS = {"unit": "unit groups"}
+REPORTED = (*PAGES, *FOLLOW_UPS.values())
 CONN_MAX_AGE = "60"
 
 
@@ -398,6 +402,20 @@ def login(base_url: str, username: str):
     return client
 
 
+def fetch(client, page: str, path: str, headers: dict | None = None) -> Sample:
+    """One request, timed in the client from sending it to the whole response."""
+    import httpx
+
+    started = time.perf_counter()
+    try:
+        status = client.get(path, headers=headers).status_code
+        ok, error = status == 200, str(status)
+    except httpx.HTTPError as exc:
+        ok, error = False, type(exc).__name__
+    ms = (time.perf_counter() - started) * 1000
+    return Sample(page, ms, ok, "" if ok else error)
+
+
 def run_phase(
     clients: list,
     paths: dict[str, str],
@@ -409,9 +427,8 @@ def run_phase(
     """Every client in its own thread, all started together, each requesting its plan of
     pages until done or until max_s seconds have passed: back to back, or with a think time
     drawn uniformly from 0.5–1.5 × `think` seconds before each request (the first from
-    0–1 ×, to spread the start)."""
-    import httpx
-
+    0–1 ×, to spread the start). A page with a follow-up (the unit page's groups, which
+    htmx loads) is followed at once by that request, as a browser would."""
     samples: list[Sample] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(clients) + 1)
@@ -426,14 +443,10 @@ def run_phase(
                 time.sleep(think * (pauses.random() if number == 0 else 0.5 + pauses.random()))
             if time.monotonic() > deadline[0]:
                 break
-            started = time.perf_counter()
-            try:
-                status = client.get(paths[page]).status_code
-                ok, error = status == 200, str(status)
-            except httpx.HTTPError as exc:
-                ok, error = False, type(exc).__name__
-            ms = (time.perf_counter() - started) * 1000
-            mine.append(Sample(page, ms, ok, "" if ok else error))
+            mine.append(fetch(client, page, paths[page]))
+            if page in FOLLOW_UPS and mine[-1].ok:
+                follow_up = FOLLOW_UPS[page]
+                mine.append(fetch(client, follow_up, paths[follow_up], {"HX-Request": "true"}))
         with lock:
             samples.extend(mine)
 
@@ -456,6 +469,7 @@ def measure(env: dict, info: dict, args, log: Path) -> dict:
             BASELINE: "/healthz",
             "overview": "/resultat/",
             "unit": f"/resultat/enhet/{info['unit_id']}/",
+            "unit groups": f"/resultat/enhet/{info['unit_id']}/grupper/",
         }
         clients = [login(server.base_url, USERS[i % len(USERS)]) for i in range(args.users)]
         try:
@@ -619,9 +633,9 @@ def report(
     for label, run in runs:
         base = run["baseline"]
         rows = [(BASELINE, back_to_back, base)]
-        rows += [(page, "1 user", run["single"][page]) for page in PAGES]
-        rows += [(page, back_to_back, run["load"][page]) for page in PAGES]
-        rows += [(page, paced, run["paced"][page]) for page in PAGES if page in run["paced"]]
+        rows += [(page, "1 user", run["single"][page]) for page in REPORTED]
+        rows += [(page, back_to_back, run["load"][page]) for page in REPORTED]
+        rows += [(page, paced, run["paced"][page]) for page in REPORTED if page in run["paced"]]
         for page, load, f in rows:
             verdict = "met" if f["p95_ms"] < GOAL_MS else "**not met**"
             if page == BASELINE:
