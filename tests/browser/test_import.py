@@ -50,7 +50,8 @@ def test_a_grades_file_is_imported_from_the_browser(page, live_server, admin, sc
         "betyg-vt25.csv",
         HEADER + f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;C;slutbetyg\n",
     )
-    assert page.get_by_text("Filen importerades.").is_visible()
+    # The import runs as a background job that the page polls: wait for its outcome.
+    page.get_by_text("Filen importerades.").wait_for()
     assert Grade.objects.count() == 1
     screenshot("import-done")
 
@@ -61,6 +62,7 @@ def test_a_grades_file_is_imported_from_the_browser(page, live_server, admin, sc
         HEADER + f"{NEW_PUPIL};99999999;2024/25;VT;9;MA;G;slutbetyg\n",
     )
     problems = page.locator("ol.problems li")
+    problems.first.wait_for()
     assert problems.count() == 2
     texts = {problems.nth(i).inner_text().split(": ")[0] for i in range(2)}
     assert texts == {"betyg-fel.csv:2:skolenhetskod", "betyg-fel.csv:2:betyg"}
