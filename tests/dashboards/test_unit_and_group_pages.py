@@ -31,9 +31,10 @@ def csv_lines(response) -> list[str]:
     return response.content.decode("utf-8-sig").splitlines()
 
 
-def test_the_grade_distribution_counts_the_units_final_grades(materialised):  # noqa: F811
+def test_the_grade_distribution_counts_the_units_final_grades(materialised, users):  # noqa: F811
     org = materialised.org
-    found = {d.subject: d for d in grade_distribution(org.unit_n1, org.year, pupil_access=True)}
+    scope = scope_for(users.unit_head)
+    found = {d.subject: d for d in grade_distribution(scope, org.unit_n1, org.year)}
     assert list(found) == ["SV", "EN", "MA", "M1"]  # the registry's subject order
     assert found["SV"].n == 5
     assert found["SV"].shares == {
@@ -43,10 +44,42 @@ def test_the_grade_distribution_counts_the_units_final_grades(materialised):  # 
     assert found["M1"].n == 1  # Alva's språkval
 
 
-def test_the_board_sees_a_small_units_distribution_hidden(materialised):  # noqa: F811
+def test_the_board_sees_a_small_units_distribution_hidden(materialised, users):  # noqa: F811
     org = materialised.org
-    hidden = grade_distribution(org.unit_n1, org.year, pupil_access=False)
+    hidden = grade_distribution(scope_for(users.board), org.unit_n1, org.year)
     assert all(d.shares == dict.fromkeys("ABCDEF-", "..") for d in hidden)
+
+
+def test_the_board_sees_no_distribution_whose_share_passed_is_suppressed(materialised, users):  # noqa: F811
+    """Ten more pupils with E in engelska: 15 graded, so large enough on its own. But where
+    the materialised share passed in engelska is hidden (here `~100`: 1–4 pupils miss it),
+    A–E and F of the distribution would give it away, so the whole subject is hidden."""
+    from skolkvalitet.indicators.models import IndicatorValue
+    from skolkvalitet.results.models import Grade, Subject
+
+    org = materialised.org
+    english = Subject.objects.get(code="EN")
+    Grade.objects.bulk_create(
+        Grade(pupil_id=9000 + i, unit=org.unit_n1, term=materialised.vt, year_group=9,
+              subject=english, value="E", grade_type="final", batch=materialised.batch)
+        for i in range(10)
+    )  # fmt: skip
+    board = scope_for(users.board)
+    passed_en = IndicatorValue.objects.filter(
+        node=org.unit_n1, indicator="passed_EN", period_kind="year", breakdown=""
+    )
+    assert passed_en.update(suppression="") == 1  # as if shown
+    [en] = [d for d in grade_distribution(board, org.unit_n1, org.year) if d.subject == "EN"]
+    assert en.n == 15 and not en.suppressed
+    passed_en.update(suppression="~100")
+    [en] = [d for d in grade_distribution(board, org.unit_n1, org.year) if d.subject == "EN"]
+    assert en.shares == dict.fromkeys("ABCDEF-", "..") and en.passed == ".."
+    [en] = [
+        d
+        for d in grade_distribution(scope_for(users.unit_head), org.unit_n1, org.year)
+        if d.subject == "EN"
+    ]
+    assert en.shares["E"] == pytest.approx(100 * 11 / 15)  # Cesar and the ten: shown
 
 
 def test_the_unit_page_shows_the_distribution_and_every_table_downloads(
@@ -83,7 +116,7 @@ def test_the_boards_downloads_keep_the_markers(materialised, users, client):  # 
     url = reverse("unit", args=[org.unit_n1.pk])
     lines = csv_lines(client.get(url, {"tabell": "distribution", "format": "csv"}))
     svenska = next(line for line in lines if line.startswith("Svenska;"))
-    assert svenska == "Svenska;5;..;..;..;..;..;..;..;.."
+    assert svenska == "Svenska;;..;..;..;..;..;..;..;.."  # nor its n, beside hidden shares
     points = csv_lines(client.get(url, {"tabell": "points", "format": "csv"}))
     assert all("66,7" not in line for line in points)  # 2 of 3 on track: hidden from the board
 

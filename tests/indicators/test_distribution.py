@@ -71,3 +71,11 @@ def test_shown_shares_sum_to_100_and_hidden_ones_are_all_markers(table, suppress
         else:
             assert sum(d.shares.values()) == pytest.approx(100.0)
             assert not suppress or d.n >= 10
+
+
+def test_a_subject_whose_share_passed_is_suppressed_is_hidden_whole_without_pupil_access():
+    counts = [("MA", "E", 28), ("MA", "F", 2)]  # 2 of 30 miss: passed_MA is "~100"
+    [hidden] = grade_distributions(counts, suppress=True, hidden={"MA"})
+    assert hidden.shares == dict.fromkeys(GRADE_ORDER, "..") and hidden.n == 30
+    [shown] = grade_distributions(counts, suppress=False, hidden={"MA"})
+    assert shown.shares["F"] == pytest.approx(100 * 2 / 30)

@@ -264,6 +264,52 @@ def test_groups_that_add_up_to_their_unit_form_a_partition():
     assert run(rows) == {(10, ""): "", (100, ""): HIDDEN, (101, ""): HIDDEN}
 
 
+def year_groups_tree(year_of_100=7, year_of_101=7) -> pl.DataFrame:
+    """Unit 10 of year groups 7 and 8, with groups 100 and 101 (year groups as given)."""
+    return pl.DataFrame(
+        {
+            "node_id": [10, 100, 101],
+            "parent_id": [None, 10, 10],
+            "year_group": [None, year_of_100, year_of_101],
+        },
+        schema={**NODE_SCHEMA, "year_group": pl.Int64},
+    )
+
+
+def test_the_groups_of_a_year_group_form_a_partition_under_the_units_year_group():
+    # Year 7 at unit 10: 28 pupils, 19 passing; 7A 20 pupils (14 passing), 7B 8 (5). Without
+    # this partition 7B's 5 of 8 is 19 − 14 of 28 − 20; so 7A is hidden too. The unit total
+    # (year 7 and 30 pupils of year 8) is no sum of the two groups.
+    rows = [
+        share_row(10, 58, 20),
+        share_row(10, 28, 9, "year_group=7"),
+        share_row(10, 30, 11, "year_group=8"),
+        share_row(100, 20, 6),
+        share_row(101, 8, 3),
+    ]
+    result = suppress(values_frame(rows), year_groups_tree())
+    markers = {
+        (r["node_id"], r["breakdown"]): r["suppression"] for r in result.iter_rows(named=True)
+    }
+    assert markers == {
+        (10, ""): "",
+        (10, "year_group=7"): "",
+        (10, "year_group=8"): "",
+        (100, ""): HIDDEN,
+        (101, ""): HIDDEN,
+    }
+
+
+def test_groups_of_other_year_groups_are_no_partition_of_a_year_group():
+    rows = [
+        share_row(10, 28, 9, "year_group=7"),
+        share_row(100, 20, 6),
+        share_row(101, 8, 3),
+    ]
+    result = suppress(values_frame(rows), year_groups_tree(year_of_101=8))
+    assert result.filter(pl.col("node_id") == 100)["suppression"].to_list() == [""]
+
+
 def test_a_single_child_equal_to_its_parent_hides_the_parent_once_the_child_is_hidden():
     # Unit 10's four girls hide its boys. Unit 10 has the only boys of area 2, so the
     # area's boys equal them and are hidden too (the area's girls, 4 + 30, are not small).

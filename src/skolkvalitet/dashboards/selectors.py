@@ -532,14 +532,16 @@ def _subjects(
     return subjects
 
 
-def grade_distribution(node: Node, year: AcademicYear, *, pupil_access: bool) -> list[Distribution]:
+def grade_distribution(scope: Scope, node: Node, year: AcademicYear) -> list[Distribution]:
     """The distribution of the unit's year 9 final grades in `year` per subject, counted from
     the grades on the fly (one grouped query on the partial index of final grades) and
-    suppressed for roles without pupil access (indicators/distribution.py)."""
+    suppressed for roles without pupil access (indicators/distribution.py): below 10 graded
+    pupils, and wherever the materialised share passed of the subject is suppressed."""
     from django.db.models import Count
 
     from skolkvalitet.results.models import Grade, GradeType
 
+    access = scope.can_see_pupils_in(node)
     term_ids = list(Term.objects.filter(academic_year=year).values_list("pk", flat=True))
     rows = (
         Grade.objects.filter(
@@ -549,7 +551,21 @@ def grade_distribution(node: Node, year: AcademicYear, *, pupil_access: bool) ->
         .annotate(count=Count("*"))
         .order_by()
     )
-    return grade_distributions(rows, suppress=not pupil_access, subjects=SUBJECT_CODES)
+    hidden = set()
+    if not access:
+        hidden = {
+            key.removeprefix("passed_")
+            for key in IndicatorValue.objects.filter(
+                node=node,
+                period_kind="year",
+                period_id=year.pk,
+                indicator__startswith="passed_",
+                breakdown="",
+            )
+            .exclude(suppression="")
+            .values_list("indicator", flat=True)
+        }
+    return grade_distributions(rows, suppress=not access, subjects=SUBJECT_CODES, hidden=hidden)
 
 
 def latest_point_of_unit(node: Node) -> FollowUpPoint | None:
@@ -600,7 +616,7 @@ def unit_page(scope: Scope, node: Node, *, breakdown_dimension: str | None = Non
         else None,
         latest_year=year_refs[-1] if year_refs else None,
         pupil_access=access,
-        distributions=grade_distribution(node, years[-1], pupil_access=access) if years else [],
+        distributions=grade_distribution(scope, node, years[-1]) if years else [],
     )
 
 

@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
@@ -30,6 +29,7 @@ from skolkvalitet.dashboards.models import Target
 from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.organisation.models import Node
 from skolkvalitet.organisation.scopes import Scope, path_prefix_q, scope_for_request
+from skolkvalitet.web.forms import form_attach_error
 
 # -- who may ---------------------------------------------------------------------------------
 
@@ -109,16 +109,6 @@ def targets_in_force(scope: Scope) -> list[TargetRow]:
 # -- pages -----------------------------------------------------------------------------------
 
 
-def _attach(form: Form, error: ValidationError) -> None:
-    """Put an action's ValidationError on the form: on its field when keyed by one that the
-    form has, else on the form as a whole."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _scope_that_may_set_targets(request: HttpRequest) -> Scope:
     scope = scope_for_request(request)
     if not may_set_targets(scope):
@@ -147,7 +137,7 @@ def targets(request: HttpRequest) -> HttpResponse:
                     scope=scope,
                 )
             except ValidationError as error:
-                _attach(form, error)
+                form_attach_error(form, error)
             else:
                 messages.success(
                     request,

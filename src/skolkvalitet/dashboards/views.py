@@ -116,9 +116,10 @@ def overview_chart(data: selectors.Overview, key: str) -> dict:
     column = [i.key for i in data.indicators].index(key)
     indicator = data.indicators[column]
     organiser = data.organiser.cells[column].shown if data.organiser else None
+    pupils = f" – {BREAKDOWN_LABELS[data.breakdown]}" if data.breakdown else ""
     return comparison_chart(
         [(row.node.name, row.cells[column].shown) for row in data.rows],
-        title=f"{indicator.name_sv}, {data.period.label}",
+        title=f"{indicator.name_sv}, {data.period.label}{pupils}",
         unit=indicator.unit,
         organiser=organiser,
         organiser_label=data.organiser.node.name if data.organiser else "",
@@ -393,7 +394,7 @@ def unit_tables(data: selectors.UnitPage) -> dict[str, Table]:
         rows = [
             {
                 "subject": subject_name(d.subject),
-                "n": d.n,
+                "n": None if d.suppressed else d.n,
                 **d.shares,
                 "passed": d.passed,
             }

@@ -55,8 +55,17 @@ class DemoFrames:
                     *["unit"] * len(d.units),
                     *["group"] * len(self.group_ids),
                 ],
+                "year_group": [
+                    *[None] * (1 + len(self.area_ids) + len(d.units)),
+                    *d.groups["year_group"].tolist(),
+                ],
             },
-            schema={"node_id": pl.Int64, "parent_id": pl.Int64, "kind": pl.String},
+            schema={
+                "node_id": pl.Int64,
+                "parent_id": pl.Int64,
+                "kind": pl.String,
+                "year_group": pl.Int64,
+            },
         )
         ancestors = pl.DataFrame(
             {

@@ -4,12 +4,14 @@ shares out; the unit page loads the counts (dashboards.selectors.grade_distribut
 
 A share rests on the subject's graded pupils, so a subject graded for fewer than `min_n` (10)
 pupils is hidden as a whole for roles without pupil access: every grade's share becomes `..`,
-since the shares of a 100 % whole would give a hidden one away.
+since the shares of a 100 % whole would give a hidden one away. So is a subject whose share
+passed (A–E) is hidden by the suppression of the materialised indicators (`~100`, or `..` as
+the complement of another figure): the distribution's A–E and F would show what it hides.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from skolkvalitet.indicators.suppression import HIDDEN
@@ -41,12 +43,14 @@ def grade_distributions(
     *,
     suppress: bool,
     subjects: Iterable[str] = (),
+    hidden: Collection[str] = (),
     min_n: int = MIN_N,
 ) -> list[Distribution]:
     """One Distribution per subject from (subject, grade, count) rows. `subjects` gives the
     order (subjects not in it follow, alphabetically); grades outside A–F and "-" are an
     error, not silently dropped. With `suppress` (a role without pupil access), a subject
-    with fewer than `min_n` graded pupils shows `..` for every grade."""
+    with fewer than `min_n` graded pupils, or one of the `hidden` subjects (whose share
+    passed is suppressed), shows `..` for every grade."""
     by_subject: dict[str, dict[str, int]] = {}
     for subject, grade, count in counts:
         if grade not in GRADE_ORDER:
@@ -64,7 +68,7 @@ def grade_distributions(
         if n == 0:
             continue
         shares: dict[str, float | str]
-        if suppress and n < min_n:
+        if suppress and (n < min_n or subject in hidden):
             shares = dict.fromkeys(GRADE_ORDER, HIDDEN)
         else:
             shares = {g: 100.0 * grades[g] / n for g in GRADE_ORDER}

@@ -37,7 +37,8 @@ roles without pupil access a value resting on fewer pupils than the indicator's 
 shown as `..`; a share where 1–4 pupils miss the measure is shown as `~100`, whatever the share
 itself (Skolverket's footnotes: "Observera att om antalet EJ behöriga är 1-4, så visas andelen
 behöriga som ~100"); and wherever exactly one member of a *partition* — a total and the cells that
-add up to it: the categories of a breakdown, or the child nodes of a node — is hidden (`..` or
+add up to it: the categories of a breakdown, the child nodes of a node, or the groups of a
+year group under their unit's figure for that year group — is hidden (`..` or
 `~100`), the shown cell with the smallest n is hidden too (or the total, if no cell is left),
 until no hidden value can be recomputed from the shown ones (Skolverket: "Om en andelsuppgift
 för antingen pojkar eller flickor redovisas med ~100 kommer andelsuppgiften för det andra könet
@@ -57,8 +58,9 @@ academic year, per subject: the share of each final grade A, B, C, D, E, F and "
 among the year 9 pupils with a final grade in the subject, in percent of those pupils, with n
 and the share A–E. For roles without pupil access a subject graded for fewer than 10 pupils is
 hidden whole (`..` for every grade), since the shares of a 100 % whole would give a hidden one
-away. Source: Skolverket, Betyg och prov i grundskolan, definitioner (skolverket.se, statistik:
-betygsfördelning per ämne).
+away, and so is a subject whose materialised share passed (`passed_<subject>`) is suppressed
+(`~100`, or `..` as a complement), with its n. Source: Skolverket, Betyg och prov i
+grundskolan, definitioner (skolverket.se, statistik: betygsfördelning per ämne).
 """
 
 

@@ -44,7 +44,8 @@ NEWLY_ARRIVED_YEARS = 4
 class Organisation:
     """The organisation the facts are aggregated over.
 
-    nodes: node_id, parent_id, kind ("organizer", "area", "unit", "group")
+    nodes: node_id, parent_id, kind ("organizer", "area", "unit", "group"), and optionally
+        year_group (a group's year group, null for other nodes: for suppression)
     unit_ancestors: unit_id, ancestor_id: every area and organiser above each unit
     enrolments: pupil_id, academic_year_id, unit_id, group_id, sva
     pupils: pupil_id, gender, arrival_date, parents_education (1–3 or null)

@@ -54,18 +54,23 @@ def _ids(values: Iterable[int]) -> str:
 
 
 def load_organisation() -> Organisation:
-    nodes = list(Node.objects.values_list("id", "parent_id", "kind", "path"))
+    nodes = list(Node.objects.values_list("id", "parent_id", "kind", "path", "year_group"))
     unit_ancestors = [
         (node_id, int(ancestor))
-        for node_id, _parent, kind, path in nodes
+        for node_id, _parent, kind, path, _year_group in nodes
         if kind == NodeKind.UNIT
         for ancestor in path.strip("/").split("/")[:-1]
     ]
     years = dict(AcademicYear.objects.values_list("id", "start_date"))
     return Organisation(
         nodes=pl.DataFrame(
-            [(n, p, k) for n, p, k, _path in nodes],
-            schema={"node_id": pl.Int64, "parent_id": pl.Int64, "kind": pl.String},
+            [(n, p, k, y) for n, p, k, _path, y in nodes],
+            schema={
+                "node_id": pl.Int64,
+                "parent_id": pl.Int64,
+                "kind": pl.String,
+                "year_group": pl.Int64,
+            },
             orient="row",
         ),
         unit_ancestors=pl.DataFrame(

@@ -8,8 +8,10 @@ Markers:
 
 Complementary (secondary) suppression: a *partition* is a total with cells that add up to it
 exactly: the breakdown categories of one dimension under the node's total (girls and boys
-under all pupils), or the child nodes under their parent (the units of an area) when their n
-add up to the parent's. Each partition is one equation, total = sum of cells; a single hidden
+under all pupils), the child nodes under their parent (the units of an area) when their n
+add up to the parent's, or the groups of one year group under their unit's figure for that
+year group (7A and 7B under the unit's "year_group=7") when every pupil of the year is in one
+of them. Each partition is one equation, total = sum of cells; a single hidden
 member, cell or total, could be recomputed from the others. So wherever exactly one member of
 a partition is hidden, the shown cell with the smallest n is hidden too (or the total, if no
 cell is left). This repeats until every partition has none or at least two hidden members.
@@ -70,14 +72,21 @@ def _victims(
 def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
     """Add the `suppression` column. `values` needs indicator, node_id, period_kind,
     period_id, breakdown, n, numerator, denominator, min_n, is_share; `nodes` node_id,
-    parent_id."""
+    parent_id, and optionally year_group (a group's year group; null for other nodes)."""
+    group_year = (
+        pl.col("year_group").cast(pl.Int64) if "year_group" in nodes.columns else pl.lit(None)
+    )
     frame = (
         values.with_row_index("rid")
         .with_columns(
             suppression=primary(values),
             dimension=pl.col("breakdown").str.split("=").list.first(),
         )
-        .join(nodes.select("node_id", "parent_id"), on="node_id", how="left")
+        .join(
+            nodes.select("node_id", "parent_id", group_year.cast(pl.Int64).alias("group_year")),
+            on="node_id",
+            how="left",
+        )
     )
     for _ in range(MAX_ROUNDS):
         new: set[int] = set()
@@ -108,6 +117,20 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
         partitions = _single_hidden_partitions(cells, totals, keys, keys)
         cells_hidden, totals_hidden = _victims(cells, partitions, keys)
         new.update(cells_hidden, totals_hidden)
+        # The groups of one year group under their unit's figure for that year group.
+        totals = frame.filter(pl.col("dimension") == "year_group").select(
+            *PERIOD,
+            parent_id="node_id",
+            group_year=pl.col("breakdown").str.split("=").list.last().cast(pl.Int64, strict=False),
+            total_rid="rid",
+            total_n="n",
+            total_suppression="suppression",
+        )
+        cells = frame.filter(pl.col("group_year").is_not_null() & (pl.col("breakdown") == ""))
+        keys = [*PERIOD, "parent_id", "group_year"]
+        partitions = _single_hidden_partitions(cells, totals, keys, keys)
+        cells_hidden, totals_hidden = _victims(cells, partitions, keys)
+        new.update(cells_hidden, totals_hidden)
         if not new:
             break
         frame = frame.with_columns(
@@ -115,7 +138,7 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             .then(pl.lit(HIDDEN))
             .otherwise(pl.col("suppression"))
         )
-    return frame.drop("rid", "dimension", "parent_id")
+    return frame.drop("rid", "dimension", "parent_id", "group_year")
 
 
 def present(value: float | None, suppression: str, *, pupil_access: bool) -> str | float | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from skolkvalitet.quality.forms import (
     ReturnForm,
 )
 from skolkvalitet.quality.models import DialogueStatus, FollowUpDialogue
+from skolkvalitet.web.forms import form_attach_error
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -35,16 +35,6 @@ def _int_or_none(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
-
-
-def _attach(form: Form, error: ValidationError) -> None:
-    """Put an action's ValidationError on the form: on its field when keyed by one that the
-    form has, else on the form as a whole."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # -- the status board ------------------------------------------------------------------------
@@ -172,7 +162,7 @@ def dialogue(request: HttpRequest, point_id: int, unit_id: int) -> HttpResponse:
         try:
             write(unit=unit, point=point, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            form_attach_error(form, error)
         else:
             messages.success(
                 request,
@@ -206,7 +196,7 @@ def dialogue_comment(request: HttpRequest, point_id: int, unit_id: int) -> HttpR
                 unit=unit, point=point, by=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            _attach(form, error)
+            form_attach_error(form, error)
         else:
             added = True
     found = selectors.dialogue_for(unit=unit, point=point)
@@ -257,7 +247,7 @@ def dialogue_return(request: HttpRequest, point_id: int, unit_id: int) -> HttpRe
             if not hasattr(error, "error_dict"):  # not submitted (any more): nothing to fix
                 messages.error(request, " ".join(error.messages))
                 return redirect("quality_dialogue", point_id=point.pk, unit_id=unit.pk)
-            _attach(form, error)
+            form_attach_error(form, error)
         else:
             messages.success(request, _("The dialogue was returned to the head of unit."))
             return redirect("quality_dialogue", point_id=point.pk, unit_id=unit.pk)
@@ -329,7 +319,7 @@ def calendar(request: HttpRequest, start_year: int) -> HttpResponse:
                     deadline=form.cleaned_data["deadline"],
                 )
             except ValidationError as error:
-                _attach(form, error)
+                form_attach_error(form, error)
             else:
                 messages.success(request, _("%(point)s was added.") % {"point": point.name})
                 return redirect("quality_calendar", start_year=start_year)
@@ -370,7 +360,7 @@ def point_edit(request: HttpRequest, point_id: int) -> HttpResponse:
         try:
             actions.follow_up_point_update(point=point, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            form_attach_error(form, error)
         else:
             messages.success(
                 request, _("%(point)s was saved.") % {"point": form.cleaned_data["name"]}
