@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# Autouse: every browser test is transactional, and a transactional test's flush removes the
+# subjects and scales that a data migration seeded; this puts them back before each test.
+from tests.indicators.test_materialise_pipeline import seeded_subjects_and_scales  # noqa: F401
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test itself (fixtures) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
