@@ -215,3 +215,12 @@ def test_a_groups_pupils_at_risk_are_listed_for_its_teacher_and_audited(
     event = AuditEvent.objects.get(action="view_pupils_at_risk")
     assert event.node == org.group_n1a and event.pupil_ids == [org.pupils["Bella"].pk]
     assert client.get(reverse("group_pupils_at_risk", args=[org.group_n1b.pk])).status_code == 404
+
+
+def test_the_board_sees_the_groups_hidden_without_their_n(materialised, users, client):  # noqa: F811
+    org = materialised.org
+    client.force_login(users.board)
+    url = reverse("unit_groups", args=[org.unit_n1.pk])
+    html = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert org.group_n1a.name in html and '<abbr class="marker"' in html
+    assert "n=" not in html  # 7A's two pupils: neither the share nor how many

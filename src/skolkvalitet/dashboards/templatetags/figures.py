@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -99,3 +99,31 @@ def breakdown_label(code: str) -> str:
 def get(mapping, key):
     """mapping[key] in a template, or None."""
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def group_rows(rows, urls):
+    """The rows of the unit's groups table (name linking to the group page, then value and n
+    per indicator), built in Python: a large unit has hundreds of groups, and the template
+    language would spend most of the page's time on them."""
+    return format_html_join(
+        "",
+        '<tr><th scope="row"><a href="{}">{}</a></th>{}</tr>',
+        ((urls[row.group.pk], row.group.name, _figure_cells(row.cells)) for row in rows),
+    )
+
+
+def _figure_cells(cells):
+    return format_html_join(
+        "",
+        '<td class="num">{}{}</td>',
+        (
+            (
+                figure(value),
+                format_html('<span class="n">n={}</span>', n)
+                if n is not None and isinstance(value, int | float)
+                else "",
+            )
+            for value, n in cells
+        ),
+    )
