@@ -1,5 +1,7 @@
-"""The result follow-up pages: the organiser's overview and the unit page. Views read the
-request, ask the selectors with the user's scope and render; nothing here computes figures."""
+"""The result follow-up pages: the organiser's overview, the unit page and its groups
+fragment, the group page and the lists of pupils who need support, with their charts and
+downloadable tables. Views read the request, ask the selectors with the user's scope and
+render; nothing here computes figures."""
 
 from __future__ import annotations
 
