@@ -36,6 +36,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
 from skolkvalitet.organisation import actions
@@ -183,6 +184,18 @@ def users(org, make_user) -> SimpleNamespace:
         )
         setattr(ns, role.value, user)
     return ns
+
+
+@pytest.fixture
+def client_for(users):
+    """client_for("unit_head") → a test client logged in as that role's user."""
+
+    def login(role: str) -> Client:
+        client = Client()
+        client.force_login(getattr(users, role))
+        return client
+
+    return login
 
 
 @pytest.fixture(autouse=True)

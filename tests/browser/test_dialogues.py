@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.browser.axe import serious_violations
 
 from skolkvalitet.organisation.actions import role_grant
 from skolkvalitet.organisation.models import FollowUpPoint, Role
@@ -27,7 +28,6 @@ from skolkvalitet.quality.models import DialogueStatus, FollowUpDialogue
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "ett-långt-demolösenord"
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 # The Swedish labels of the statuses, as the catalogue has them.
@@ -110,16 +110,6 @@ def _texts() -> dict[str, str]:
 def shoot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def serious_violations(page: Page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def dialogue_url(live_server, point, unit, action: str = "") -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.browser.axe import serious_violations
 from tests.indicators.test_materialise import facts  # noqa: F401
 from tests.indicators.test_materialise_pipeline import seeded_subjects_and_scales  # noqa: F401
 
@@ -15,7 +16,6 @@ from skolkvalitet.organisation.models import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "ett-långt-demolösenord"
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
 @pytest.fixture
@@ -34,16 +34,6 @@ def log_in(page, live_server, username: str) -> None:
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(f"{live_server.url}/")
-
-
-def serious_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def test_the_organiser_admin_walks_overview_unit_and_pupils(

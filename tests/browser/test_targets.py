@@ -4,7 +4,8 @@ the overview then colours the unit's cell against it, and the page passes axe-co
 from __future__ import annotations
 
 import pytest
-from tests.browser.test_results import log_in, results, serious_violations  # noqa: F401
+from tests.browser.axe import serious_violations
+from tests.browser.test_results import log_in, results  # noqa: F401
 from tests.indicators.test_materialise import facts  # noqa: F401
 from tests.indicators.test_materialise_pipeline import seeded_subjects_and_scales  # noqa: F401
 

@@ -31,16 +31,6 @@ def english():
 
 
 @pytest.fixture
-def client_for(users):
-    def login(role: str) -> Client:
-        client = Client()
-        client.force_login(getattr(users, role))
-        return client
-
-    return login
-
-
-@pytest.fixture
 def area_admin(org, make_user):
     """An organiser admin granted on the area Norr only."""
     user = make_user("arvid")

@@ -1,10 +1,9 @@
 """Fixtures of the quality tests: the default calendar of `year` (2024/25) on top of the
-shared `org` and `users` (tests/conftest.py), and a client per role."""
+shared `org`, `users` and `client_for` (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from skolkvalitet.organisation.models import FollowUpPoint
 from skolkvalitet.quality.actions import calendar_points_default
@@ -26,13 +25,3 @@ def points(org) -> list[FollowUpPoint]:
 @pytest.fixture
 def point(points) -> FollowUpPoint:
     return points[0]
-
-
-@pytest.fixture
-def client_for(users):
-    def login(role: str) -> Client:
-        client = Client()
-        client.force_login(getattr(users, role))
-        return client
-
-    return login

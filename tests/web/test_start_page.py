@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
 from django.urls import reverse
 
 from skolkvalitet.organisation.models import Role
-
-
-@pytest.fixture
-def client_for(users):
-    def login(role: str) -> Client:
-        client = Client()
-        client.force_login(getattr(users, role))
-        return client
-
-    return login
 
 
 def test_the_start_page_asks_anonymous_visitors_to_log_in(client, db):
