@@ -24,6 +24,7 @@ from skolkvalitet.organisation.models import (
     FollowUpPoint,
     Node,
     NodeKind,
+    OrganiserType,
     Pupil,
     Role,
     StaffMember,
@@ -323,6 +324,7 @@ def _organisation(data: DemoData, years: np.ndarray):
         name=cat.ORGANIZER_NAME,
         code=cat.MUNICIPALITY_CODE,
         municipality_code=cat.MUNICIPALITY_CODE,
+        organiser_type=OrganiserType.MUNICIPAL,
     )
     areas = {
         name: node_create(kind=NodeKind.AREA, name=name, parent=organizer) for name in cat.AREAS

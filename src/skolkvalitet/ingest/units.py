@@ -37,7 +37,13 @@ from skolkvalitet.ingest.tabular import (
     xlsx_sheets,
 )
 from skolkvalitet.organisation.actions import node_create
-from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind, SchoolForm
+from skolkvalitet.organisation.models import (
+    AcademicYear,
+    Node,
+    NodeKind,
+    OrganiserType,
+    SchoolForm,
+)
 from skolkvalitet.reference.actions import reference_values_store
 from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
 
@@ -45,6 +51,13 @@ KIND = "units"
 DATASET = "Skolenhetsregistret"
 MUNICIPAL_TYPE = "Kommunal"
 MUNICIPAL_PREFIX = "212000"  # a municipality's organisationsnummer: 212000-xxxx
+# HUVUDMANNATYP as the register writes it → the organiser node's type.
+REGISTER_ORGANISER_TYPES = {
+    "Kommunal": OrganiserType.MUNICIPAL,
+    "Enskild": OrganiserType.INDEPENDENT,
+    "Region": OrganiserType.REGIONAL,
+    "Statlig": OrganiserType.STATE,
+}
 PLACES_SHOWN = 10  # municipalities named when a file holds several
 
 # The columns every school-form sheet has and the importer reads.
@@ -737,6 +750,7 @@ def organiser_ensure_from_register(huvudman: Huvudman) -> tuple[Node, str]:
             name=huvudman.name,
             code=huvudman.organisationsnummer,
             municipality_code=huvudman.municipality_code,
+            organiser_type=REGISTER_ORGANISER_TYPES.get(huvudman.organiser_type, ""),
         )
         return node, _("Organiser %(name)s created.")
     node = found[0]
@@ -744,6 +758,10 @@ def organiser_ensure_from_register(huvudman: Huvudman) -> tuple[Node, str]:
     if huvudman.municipality_code and not node.municipality_code:
         node.municipality_code = huvudman.municipality_code
         changed.append("municipality_code")
+    organiser_type = REGISTER_ORGANISER_TYPES.get(huvudman.organiser_type, "")
+    if organiser_type and not node.organiser_type:
+        node.organiser_type = organiser_type
+        changed.append("organiser_type")
     if changed:
         node.save(update_fields=changed)
         return node, _("Organiser %(name)s updated.")

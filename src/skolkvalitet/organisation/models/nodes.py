@@ -40,6 +40,17 @@ class SchoolForm(models.TextChoices):
     VUX = "VUX", _("Municipal adult education")
 
 
+class OrganiserType(models.TextChoices):
+    """Typ av huvudman, as Skolverket's statistics split organisers: a comparison is like for
+    like only between figures of the same type (Skolverket publishes "Kommunal", "Enskild" and
+    "Samtliga" separately)."""
+
+    MUNICIPAL = "municipal", _("Municipal")  # Kommunal
+    INDEPENDENT = "independent", _("Independent")  # Enskild
+    REGIONAL = "regional", _("Regional")  # Region
+    STATE = "state", _("State")  # Statlig
+
+
 class Node(models.Model):
     kind = models.CharField(max_length=16, choices=NodeKind.choices)
     parent = models.ForeignKey(
@@ -51,6 +62,11 @@ class Node(models.Model):
     # group: the group's short name ("7A").
     code = models.CharField(_("code"), max_length=32, blank=True)
     municipality_code = models.CharField(_("municipality code"), max_length=4, blank=True)
+    # Organizer: typ av huvudman; "" where not known (treated as municipal when the organiser
+    # has a municipality code, see Node.comparison_organiser_type).
+    organiser_type = models.CharField(
+        _("type of organiser"), max_length=16, choices=OrganiserType.choices, blank=True
+    )
     # Units: the school forms and year groups (0 = förskoleklass) they run.
     school_forms = models.JSONField(default=list, blank=True)
     year_groups = models.JSONField(default=list, blank=True)
