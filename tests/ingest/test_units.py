@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from tests.public_data import public_data
 
+from skolkvalitet.ingest.facts import facts_import_bytes
 from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.ingest.problems import ImportRejected
 from skolkvalitet.ingest.units import (
@@ -35,6 +36,7 @@ from skolkvalitet.ingest.units import (
     units_import_bytes,
 )
 from skolkvalitet.organisation.actions import node_create
+from skolkvalitet.organisation.identity import make_personal_number
 from skolkvalitet.organisation.models import Node, NodeKind, SchoolForm
 from skolkvalitet.reference.models import ReferenceValue
 
@@ -186,6 +188,79 @@ def test_a_grundskola_row_gives_school_forms_year_groups_and_pupils_per_year_gro
     assert units[2].school_forms == (SchoolForm.GR,)
     assert units[2].year_groups == (6, 7, 8, 9)
     assert units[2].is_municipal is False
+
+
+def register_disagreements(path) -> dict[str, tuple[set[int], set[int]]]:
+    """Read with the csv module alone: skolenhetskod → (year groups flagged J, year groups with
+    a pupil count above zero), for the rows where the two differ."""
+    columns = [("FKLASS", 0), *((f"ÅR{year}", year) for year in range(1, 10))]
+    found = {}
+    for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
+        flagged = {year for column, year in columns if row[column] == "J"}
+        counted = {year for column, year in columns if int(row[f"ELEVER {column}"] or 0) > 0}
+        if flagged != counted:
+            found[row["SKOLENHETSKOD"]] = (flagged, counted)
+    return found
+
+
+def test_for_15_of_82_units_the_year_group_flags_and_pupil_counts_disagree_and_both_count():
+    disagreeing = register_disagreements(GRUNDSKOLA)
+    units = {u.skolenhetskod: u for u in parse_register(GRUNDSKOLA.read_bytes(), GRUNDSKOLA.name)}
+
+    assert len(units) == 82
+    assert len(disagreeing) == 15
+    # A year group is the unit's when it is flagged J or has pupils: the union of the two.
+    for code, (flagged, counted) in disagreeing.items():
+        assert units[code].year_groups == tuple(sorted(flagged | counted)), code
+    # 4 of them have pupils in a year group flagged N (the other 11 are flagged J with none):
+    # line 27 Kvarnbäcksskolan ÅR7 N, 1 pupil; line 33 Ribbyskolan ÅR4 N, 17 pupils; line 38
+    # Söderby skola ÅR5 N, 1 pupil; line 75 Möllebackskolan ÅR4 N, 1 pupil.
+    assert {code: u.years_from_counts for code, u in units.items() if u.years_from_counts} == {
+        "76440567": (7,),
+        "59497255": (4,),
+        "55233055": (5,),
+        "29167021": (4,),
+    }
+    assert units["76440567"].year_groups == tuple(range(8))
+    assert units["59497255"].year_groups == (0, 1, 2, 3, 4, 7, 8, 9)
+
+
+def test_year_groups_taken_from_pupil_counts_are_named_in_the_import_summary():
+    outcome = units_import(GRUNDSKOLA, municipality="0136")
+
+    # Haninge kommun's units: Kvarnbäcksskolan (line 27) gains year 7, Ribbyskolan (line 33)
+    # year 4; Söderby skola (line 38) is an independent school's and is not imported.
+    assert unit("76440567").year_groups == list(range(8))
+    assert unit("76440567").year_groups_label == "F–7"
+    assert unit("59497255").year_groups == [0, 1, 2, 3, 4, 7, 8, 9]
+    assert outcome.notes[3] == (
+        "2 school units have pupils in year groups the register flags N; the year groups were "
+        "taken from the pupil counts: 76440567 Kvarnbäcksskolan: 7; 59497255 Ribbyskolan: 4."
+    )
+
+
+def test_a_grades_file_for_a_pupil_in_a_year_group_known_from_the_counts_is_accepted():
+    # Before, Kvarnbäcksskolan had F–6 and this file was refused ("does not teach year 7").
+    units_import(GRUNDSKOLA, municipality="0136")
+    pupil = make_personal_number(dt.date(2006, 5, 4), 123)
+    data = (
+        "personnummer;skolenhetskod;läsår;termin;årskurs;ämne;betyg;betygstyp\n"
+        f"{pupil};76440567;2019/20;VT;7;MA;C;terminsbetyg\n"
+    ).encode()
+
+    outcome = facts_import_bytes("grades", data, "betyg.csv")
+
+    assert outcome.rows == 1
+
+
+def test_vallentuna_gains_no_year_group_from_counts_and_says_nothing_of_it():
+    outcome = units_import(GRUNDSKOLA, municipality="0115")
+
+    # Hjälmstaskolan (line 7) and Olympiaskolan (line 13) are flagged J where no pupil is:
+    # they keep the flagged year groups, and no year group is added.
+    assert unit("16855764").year_groups == F_9
+    assert unit("10299294").year_groups == F_9
+    assert not any("pupil counts:" in note for note in outcome.notes)
 
 
 # Importing a municipality ------------------------------------------------------------------
@@ -654,13 +729,17 @@ def test_any_valid_row_parses_to_what_it_says(row):
     assert parsed.municipality_code == said["KOMMUN"]
     assert parsed.name == " ".join(said["NAMN"].split())
     assert parsed.organiser_type == said["HUVUDMANNATYP"]
-    assert parsed.year_groups == tuple(sorted(year for year, yes in offered.items() if yes))
+    flagged = {year for year, yes in offered.items() if yes}
+    counted = {year for year, n in published.items() if n}
+    assert parsed.year_groups == tuple(sorted(flagged | counted))
+    assert parsed.years_from_counts == tuple(sorted(counted - flagged))
     assert dict(parsed.pupils) == {y: n for y, n in published.items() if n is not None}
     assert parsed.pupils_total == total
     if form.name == "Grundskola":
-        assert (SchoolForm.FKLASS in parsed.school_forms) == offered[0]
-        runs_school = any(yes for year, yes in offered.items() if year > 0)
-        assert (SchoolForm.GR in parsed.school_forms) == (runs_school or not any(offered.values()))
+        years = flagged | counted
+        assert (SchoolForm.FKLASS in parsed.school_forms) == (0 in years)
+        runs_school = any(year > 0 for year in years)
+        assert (SchoolForm.GR in parsed.school_forms) == (runs_school or not years)
     else:
         assert parsed.school_forms == ((form.code,) if form.code else ())
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,9 +131,12 @@ class RegisterUnit:
     organiser_name: str  # HUVUDMANS NAMN as written ("VALLENTUNA KOMMUN")
     organisationsnummer: str
     school_forms: tuple[str, ...]  # SchoolForm codes, in SchoolForm order
-    year_groups: tuple[int, ...]  # 0 = förskoleklass
+    year_groups: tuple[int, ...]  # 0 = förskoleklass; flagged J or with pupils
     pupils: tuple[tuple[int, int], ...] = ()  # (year group, pupils) as published
     pupils_total: int | None = None  # the sheet's published total, where it has one
+    # Year groups flagged N whose published pupil count is above zero: the register's flags
+    # and counts disagree, and the counts win (the unit has pupils there).
+    years_from_counts: tuple[int, ...] = ()
 
     @property
     def is_municipal(self) -> bool:
@@ -289,7 +292,12 @@ def parse_row(
     written: Mapping[str, str] | None = None,
 ) -> RegisterUnit:
     """One row of a `form` sheet, its cells keyed by heading (upper case). Raises
-    ImportRejected with every problem of the row."""
+    ImportRejected with every problem of the row.
+
+    A unit's year groups are those flagged J and those with a published pupil count above zero:
+    the register's flags and counts disagree for some units (Kvarnbäcksskolan in Haninge,
+    2020-06-01, is flagged without year 7 and has a pupil in it), and a unit with pupils in a
+    year group has that year group. A year group flagged J with no pupils is kept."""
     problems: list[ImportProblem] = []
 
     def read(column: str, reader):
@@ -311,7 +319,9 @@ def parse_row(
     total = read(form.total, pupil_count) if form.total else None
     if problems:
         raise ImportRejected(problems)
-    years = tuple(sorted(year for year, offered in flags.items() if offered))
+    flagged = {year for year, offered in flags.items() if offered}
+    counted = {year for year, count in counts.items() if count}
+    years = tuple(sorted(flagged | counted))
     return RegisterUnit(
         file=file,
         line=line,
@@ -327,6 +337,7 @@ def parse_row(
         year_groups=years,
         pupils=tuple((year, count) for year, count in counts.items() if count is not None),
         pupils_total=total,
+        years_from_counts=tuple(sorted(counted - flagged)),
     )
 
 
@@ -449,6 +460,7 @@ class UnitPlan:
     school_forms: set[str] = field(default_factory=set)
     year_groups: set[int] = field(default_factory=set)
     pupils: dict[str, int] = field(default_factory=dict)  # measure → pupils
+    years_from_counts: set[int] = field(default_factory=set)  # see RegisterUnit
 
 
 def organiser_display_name(written: str, municipality_name: str) -> str:
@@ -554,6 +566,7 @@ def unit_plans(rows: list[RegisterUnit]) -> list[UnitPlan]:
     """The organiser's rows merged into one plan per skolenhetskod, in file order; the name is
     the unit's first row's. Rows of forms Skolkvalitet does not keep are left out."""
     plans: dict[str, UnitPlan] = {}
+    flagged: defaultdict[str, set[int]] = defaultdict(set)
     for row in rows:
         if not row.school_forms:
             continue
@@ -564,8 +577,34 @@ def unit_plans(rows: list[RegisterUnit]) -> list[UnitPlan]:
             )
         plan.school_forms.update(row.school_forms)
         plan.year_groups.update(row.year_groups)
+        plan.years_from_counts.update(row.years_from_counts)
         plan.pupils.update(_measures(row))
+        flagged[row.skolenhetskod] |= set(row.year_groups) - set(row.years_from_counts)
+    for code, plan in plans.items():
+        # A year group another sheet flags J (Grundsärskola) is not one taken from counts.
+        plan.years_from_counts -= flagged[code]
     return list(plans.values())
+
+
+def years_from_counts_note(plans: list[UnitPlan]) -> str | None:
+    """The import summary's line naming the units whose year groups were taken from the
+    register's pupil counts though flagged N, or None when there are none."""
+    added = [plan for plan in plans if plan.years_from_counts]
+    if not added:
+        return None
+    units = "; ".join(
+        f"{plan.skolenhetskod} {plan.name}: "
+        + ", ".join(_year_label(year) for year in sorted(plan.years_from_counts))
+        for plan in added
+    )
+    return _(
+        "%(count)d school units have pupils in year groups the register flags N; the year "
+        "groups were taken from the pupil counts: %(units)s."
+    ) % {"count": len(added), "units": units}
+
+
+def _year_label(year: int) -> str:
+    return "F" if year == 0 else str(year)
 
 
 def _measures(row: RegisterUnit) -> dict[str, int]:
@@ -728,6 +767,9 @@ def _write(
         _("%(count)d pupil counts stored as reference values for %(period)s.")
         % {"count": stored, "period": period},
     ]
+    from_counts = years_from_counts_note(plans)
+    if from_counts:
+        notes.append(from_counts)
     return batch, notes
 
 
