@@ -20,15 +20,19 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from tests.public_data import public_data
 
+from skolkvalitet.ingest.cells import CellError
 from skolkvalitet.ingest.facts import facts_import_bytes
 from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.ingest.problems import ImportRejected
 from skolkvalitet.ingest.units import (
+    COUNTY_CODES,
     FORMS,
     FORMS_BY_NAME,
     academic_year_of,
     form_named,
     forms_merged,
+    municipality_code,
+    organisationsnummer,
     organiser_display_name,
     parse_register,
     parse_row,
@@ -36,7 +40,7 @@ from skolkvalitet.ingest.units import (
     units_import_bytes,
 )
 from skolkvalitet.organisation.actions import node_create
-from skolkvalitet.organisation.identity import make_personal_number
+from skolkvalitet.organisation.identity import luhn_check_digit, make_personal_number
 from skolkvalitet.organisation.models import Node, NodeKind, SchoolForm
 from skolkvalitet.reference.models import ReferenceValue
 
@@ -430,7 +434,9 @@ def test_an_independent_organiser_is_imported_by_its_organisationsnummer():
         ({"municipality": "115"}, "A municipality code has 4 digits."),
         ({"organiser": "21200000"}, "An organisationsnummer has 10 digits."),
         ({"municipality": "0180"}, "The file has no school units of the municipality 0180 run "),
-        ({"organiser": "5560000000"}, "The file has no school units of the organiser 5560000000"),
+        ({"organiser": "5560000001"}, "The file has no school units of the organiser 5560000001"),
+        ({"organiser": "5560000000"}, "The check digit of the organisationsnummer is wrong."),
+        ({"municipality": "0015"}, "A municipality code begins with the code of a county "),
     ],
 )
 def test_unclear_options_are_rejected_before_anything_is_written(options, message):
@@ -502,6 +508,23 @@ def test_a_unit_of_another_organiser_is_not_moved_and_the_file_is_rejected():
         (9, "ELEVER FKLASS", "3,5", "A number of pupils is a whole number, 0 or more."),
         (5, "ORGANISATIONSNR", "212000002", "An organisationsnummer has 10 digits."),
         (5, "KOMMUN", "115", "A municipality code has 4 digits."),
+        (5, "KOMMUN", "dolo", "A municipality code has 4 digits."),
+        # 00 and 11 are no county's codes (Skåne's municipalities are 12xx).
+        (
+            5,
+            "KOMMUN",
+            "1115",
+            "A municipality code begins with the code of a county (01, 03–10, 12–14, 17–25); "
+            "1115 does not.",
+        ),
+        # Vallentuna kommun, 212000-0027, with its check digit changed.
+        (
+            5,
+            "ORGANISATIONSNR",
+            "212000-0028",
+            "The check digit of the organisationsnummer is wrong.",
+        ),
+        (5, "SKOLENHETSKOD", "ex", "A skolenhetskod has 8 digits."),
         (60, "NAMN", "", "The cell is empty."),  # Tyresö: a row of another municipality
     ],
 )
@@ -694,13 +717,27 @@ counts = st.none() | st.integers(min_value=0, max_value=99_999)
 
 
 @st.composite
+def organisation_numbers(draw) -> str:
+    """Ten digits whose last is the Luhn check digit of the other nine."""
+    nine = draw(st.from_regex(r"[0-9]{9}", fullmatch=True))
+    return nine + str(luhn_check_digit(nine))
+
+
+municipality_codes = st.builds(
+    lambda county, rest: county + rest,
+    st.sampled_from(sorted(COUNTY_CODES)),
+    st.from_regex(r"[0-9]{2}", fullmatch=True),
+)
+
+
+@st.composite
 def register_rows(draw):
     """(form, cells by heading, what the row says) for a valid row of any school form."""
     form = draw(st.sampled_from(FORMS))
     said = {
         "SKOLENHETSKOD": draw(st.from_regex(r"[0-9]{8}", fullmatch=True)),
-        "ORGANISATIONSNR": draw(st.from_regex(r"[0-9]{10}", fullmatch=True)),
-        "KOMMUN": draw(st.from_regex(r"[0-9]{4}", fullmatch=True)),
+        "ORGANISATIONSNR": draw(organisation_numbers()),
+        "KOMMUN": draw(municipality_codes),
         "KOMMUNNAMN": draw(names),
         "NAMN": draw(names),
         "HUVUDMANS NAMN": draw(names),
@@ -757,3 +794,22 @@ def test_any_valid_row_written_as_a_csv_cut_reads_back_the_same(row):
     (parsed,) = parse_register(out.getvalue().encode("utf-8"), file)
 
     assert parsed == parse_row(form, cells, file=file, line=2)
+
+
+@given(st.from_regex(r"[0-9]{9}", fullmatch=True), st.integers(min_value=1, max_value=9))
+def test_an_organisationsnummer_with_any_other_last_digit_is_refused(nine, off):
+    right = nine + str(luhn_check_digit(nine))
+    wrong = nine + str((luhn_check_digit(nine) + off) % 10)
+
+    assert organisationsnummer(f"{right[:6]}-{right[6:]}") == right
+    with pytest.raises(CellError, match="check digit"):
+        organisationsnummer(wrong)
+
+
+@given(st.from_regex(r"[0-9]{4}", fullmatch=True))
+def test_a_municipality_code_is_four_digits_beginning_with_a_county_code(code):
+    if code[:2] in COUNTY_CODES:
+        assert municipality_code(code) == code
+    else:
+        with pytest.raises(CellError, match="code of a county"):
+            municipality_code(code)

@@ -37,6 +37,7 @@ from skolkvalitet.ingest.tabular import (
     xlsx_sheets,
 )
 from skolkvalitet.organisation.actions import node_create
+from skolkvalitet.organisation.identity import luhn_check_digit
 from skolkvalitet.organisation.models import (
     AcademicYear,
     Node,
@@ -388,19 +389,39 @@ def unit_code(text: str) -> str:
 
 
 def organisationsnummer(text: str) -> str:
-    """ "2120000027" or "212000-0027" → "2120000027"."""
+    """ "2120000027" or "212000-0027" → "2120000027": ten digits, the last the Luhn check
+    digit of the other nine (Skatteverket, SKV 709), as for a personnummer."""
     value = text.strip()
     if re.fullmatch(r"[0-9]{6}-[0-9]{4}", value):
         value = value.replace("-", "")
     if not re.fullmatch(r"[0-9]{10}", value):
         raise CellError(_("An organisationsnummer has 10 digits."))
+    if luhn_check_digit(value[:9]) != int(value[9]):
+        raise CellError(_("The check digit of the organisationsnummer is wrong."))
     return value
 
 
+# The county codes (länskoder) that begin every municipality code (SCB, "Kommuner och län"):
+# 01 Stockholm … 25 Norrbotten; 02, 11, 15 and 16 are no longer in use.
+COUNTY_CODES = frozenset(
+    {"01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14"}
+    | {"17", "18", "19", "20", "21", "22", "23", "24", "25"}
+)
+
+
 def municipality_code(text: str) -> str:
+    """Four digits, the first two a county's code: "0115" (Vallentuna, Stockholms län)."""
     value = text.strip()
     if not re.fullmatch(r"[0-9]{4}", value):
         raise CellError(_("A municipality code has 4 digits."))
+    if value[:2] not in COUNTY_CODES:
+        raise CellError(
+            _(
+                "A municipality code begins with the code of a county (01, 03–10, 12–14, "
+                "17–25); %(code)s does not."
+            )
+            % {"code": value}
+        )
     return value
 
 
