@@ -3,7 +3,8 @@
 organiser 1
 └── area 2
     ├── unit 10 ── group 100: p1 (F), p2 (M), p3 (F, reads SVA)
-    └── unit 11 ── group 101: p4 (M), p5 (F, arrived 2023: newly arrived)
+    └── unit 11 ── group 101: p4 (M), p5 (F, born abroad, parents too, immigrated 2023:
+                                              newly arrived in 2024/25)
 """
 
 from __future__ import annotations
@@ -45,9 +46,16 @@ def org_frames() -> Organisation:
                 "pupil_id": [1, 2, 3, 4, 5],
                 "gender": ["F", "M", "F", "M", "F"],
                 "arrival_date": [None, None, None, None, dt.date(2023, 1, 1)],
+                "born_abroad": [False, False, None, False, True],
+                "parents_born_abroad": [False, False, None, None, True],
                 "parents_education": [3, 2, None, 1, None],
             },
-            schema_overrides={"arrival_date": pl.Date, "parents_education": pl.Int64},
+            schema_overrides={
+                "arrival_date": pl.Date,
+                "born_abroad": pl.Boolean,
+                "parents_born_abroad": pl.Boolean,
+                "parents_education": pl.Int64,
+            },
         ),
         years=years_frame({YEAR: dt.date(2024, 8, 15)}),
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
 
-from skolkvalitet.indicators.engine import Facts, compute
+from skolkvalitet.indicators.engine import Facts, compute, periods_frame, with_breakdown_attributes
 from skolkvalitet.indicators.registry import Family
+
+from .conftest import YEAR
 
 OTHER_13 = ["BI", "FY", "KE", "TK", "GE", "HI", "RE", "SH", "BL", "HKK", "IDH", "MU", "SL"]
 
@@ -126,3 +130,100 @@ def test_term_grades_are_per_term_with_year_group_breakdowns(org_frames, grade_r
 
 def test_no_facts_give_no_values(org_frames):
     assert compute(Facts(), org_frames).is_empty()
+
+
+# -- newly arrived: Skolverket's nyinvandrad (organisation/background.py) -------------------
+# Reference days: the year 2024/25 ends on 14 June 2025 (its spring: 2022–2025 count); the
+# autumn term starts on 15 August 2024 (2021–2024); the spring term on 7 January 2025
+# (2022–2025); a follow-up point is on 15 November 2024 (2021–2024).
+PERIODS = {
+    ("year", YEAR): dt.date(2025, 6, 14),
+    ("term", 1): dt.date(2024, 8, 15),
+    ("term", 2): dt.date(2025, 1, 7),
+    ("point", 7): dt.date(2024, 11, 15),
+}
+# pupil: (immigration date, born abroad, both parents born abroad)
+BACKGROUNDS = {
+    1: (dt.date(2021, 3, 1), True, True),
+    2: (dt.date(2022, 1, 1), True, True),
+    3: (dt.date(2021, 12, 31), True, True),
+    4: (dt.date(2024, 9, 1), True, None),  # parents' birth country not known
+    5: (dt.date(2023, 5, 1), False, True),  # born in Sweden, came back in 2023
+}
+
+
+def with_backgrounds(org_frames, backgrounds=BACKGROUNDS):
+    org_frames.pupils = org_frames.pupils.drop(
+        "arrival_date", "born_abroad", "parents_born_abroad"
+    ).join(
+        pl.DataFrame(
+            [(p, *b) for p, b in backgrounds.items()],
+            schema={
+                "pupil_id": pl.Int64,
+                "arrival_date": pl.Date,
+                "born_abroad": pl.Boolean,
+                "parents_born_abroad": pl.Boolean,
+            },
+            orient="row",
+        ),
+        on="pupil_id",
+    )
+    return org_frames
+
+
+def test_newly_arrived_counts_four_calendar_years_back_from_each_period(org_frames):
+    org = with_backgrounds(org_frames)
+    org.periods = periods_frame(PERIODS)
+    measures = pl.DataFrame(
+        [
+            (pupil, YEAR, 10 if pupil <= 3 else 11, kind, period_id, None, 9)
+            for pupil in BACKGROUNDS
+            for kind, period_id in PERIODS
+        ],
+        schema={
+            "pupil_id": pl.Int64,
+            "academic_year_id": pl.Int64,
+            "unit_id": pl.Int64,
+            "period_kind": pl.String,
+            "period_id": pl.Int64,
+            "group_id": pl.Int64,
+            "year_group": pl.Int64,
+        },
+        orient="row",
+    )
+    rows = with_breakdown_attributes(measures, org)
+    got = {
+        (r["period_kind"], r["period_id"], r["pupil_id"]): r["newly_arrived"]
+        for r in rows.iter_rows(named=True)
+    }
+    spring = {1: False, 2: True, 3: False, 4: None, 5: False}  # 2022–2025
+    autumn = {1: True, 2: True, 3: True, 4: None, 5: False}  # 2021–2024
+    expected = {
+        ("year", YEAR): spring,
+        ("term", 2): spring,
+        ("term", 1): autumn,
+        ("point", 7): autumn,
+    }
+    assert got == {(k, i, p): v for (k, i), by in expected.items() for p, v in by.items()}
+
+
+def test_a_year_not_in_periods_counts_from_its_spring(org_frames, final_grades):
+    # The year starts on 15 August 2024: its spring is 2025, so 2021 no longer counts.
+    org = with_backgrounds(org_frames)
+    values = compute(Facts(grades=final_grades), org, families=(Family.FINAL_GRADES,))
+    yes = value(values, "passed_all_subjects", 1, "newly_arrived=yes")
+    assert yes["n"] == 1  # p2 only (immigrated 1 January 2022)
+
+
+def test_a_recent_immigration_with_unknown_birth_countries_is_uppgift_saknas(
+    org_frames, final_grades
+):
+    org = with_backgrounds(org_frames)
+    values = compute(Facts(grades=final_grades), org, families=(Family.FINAL_GRADES,))
+    cells = {
+        category: value(values, "passed_all_subjects", 1, f"newly_arrived={category}")["n"]
+        for category in ("yes", "no", "unknown")
+    }
+    # p2 yes; p4 (parents not known) unknown; p1, p3 (2021) and p5 (born in Sweden) no.
+    assert cells == {"yes": 1, "no": 3, "unknown": 1}
+    assert sum(cells.values()) == value(values, "passed_all_subjects", 1)["n"]

@@ -94,6 +94,38 @@ def test_sva_replaces_sv():
     assert eligible_vocational(row, SUBJECTS)[0]
 
 
+def test_sv_and_sva_count_once_the_sva_grade_replacing_the_sv_grade():
+    # 15 subjects with C besides Swedish, SV = A and SVA = E (a pupil who moved to SVA): the
+    # 16 best are the 15 C and SVA's E, never SV's A as a 17th subject-grade among them.
+    grades = {**the_16("C"), "SV": "A", "SVA": "E"}
+    row = pupil(**grades, M1="D")
+    assert merit17(row) == 15 * 15 + 10 + 12.5 == 247.5  # would be 257.5 with SV's A
+    assert merit16(row) == 15 * 15 + 12.5 == 237.5  # SV's A would have replaced M1's D
+    assert passed_all_subjects(row, SUBJECTS)[0]
+
+
+def test_a_failed_sva_is_not_made_good_by_a_passed_sv():
+    grades = {**the_16("E"), "SV": "B", "SVA": "F"}
+    row = pupil(**grades)
+    assert not eligible_vocational(row, SUBJECTS)[0]  # svenska som andraspråk is not passed
+    assert not passed_all_subjects(row, SUBJECTS)[0]
+    assert merit17(row) == 15 * 10 + 0
+
+
+def test_sv_is_not_one_of_the_other_subjects_of_eligibility_beside_sva():
+    # SVA, EN, MA and four others passed (7), SV passed too: the old count made it eight.
+    row = passes(("SVA", "EN", "MA"), 4, SV="C")
+    assert not eligible_vocational(row, SUBJECTS)[0]
+    assert eligible_vocational(passes(("SVA", "EN", "MA"), 5, SV="C"), SUBJECTS)[0]
+    twelve_with_sv = passes(("SVA", "EN", "MA"), 8, SV="C")
+    assert not eligible_academic(twelve_with_sv, SUBJECTS, required=())[0]
+
+
+def test_a_pupil_whose_only_pass_is_a_replaced_sv_is_not_counted_in_the_merit_mean():
+    row = pupil(**{**the_16("F", swedish="SVA"), "SV": "C"})
+    assert not has_any_pass(row, SUBJECTS)[0]
+
+
 def test_without_a_language_choice_the_seventeenth_is_zero():
     row = pupil(**the_16("C"))
     assert merit17(row) == merit16(row) == 16 * 15
@@ -175,6 +207,20 @@ rows = st.lists(grade_values, min_size=len(SUBJECTS), max_size=len(SUBJECTS)).ma
 
 
 @given(rows)
+def test_sv_and_sva_never_both_count(row):
+    """Whatever SV holds beside an SVA grade, the measures are those of the row without SV."""
+    if row[0, SUBJECTS.index("SVA")] == "":
+        return
+    without_sv = row.copy()
+    without_sv[0, SUBJECTS.index("SV")] = ""
+    assert merit17(row) == merit17(without_sv)
+    assert merit16(row) == merit16(without_sv)
+    assert passed_all_subjects(row, SUBJECTS)[0] == passed_all_subjects(without_sv, SUBJECTS)[0]
+    assert eligible_vocational(row, SUBJECTS)[0] == eligible_vocational(without_sv, SUBJECTS)[0]
+    assert has_any_pass(row, SUBJECTS)[0] == has_any_pass(without_sv, SUBJECTS)[0]
+
+
+@given(rows)
 def test_merit_values_stay_within_0_and_340(row):
     assert 0 <= merit17(row) <= 340
     assert 0 <= merit16(row) <= 320
@@ -185,6 +231,9 @@ def test_merit_values_stay_within_0_and_340(row):
 def test_adding_a_passing_grade_never_lowers_merit_or_eligibility(row, column, grade):
     if row[0, column] in ("A", "B", "C", "D", "E") and row[0, column] <= grade:
         return  # replacing a pass with a lower pass is not "adding a passing grade"
+    if SUBJECTS[column] == "SVA":
+        row = row.copy()
+        row[0, SUBJECTS.index("SV")] = ""  # an SVA grade replaces SV: see the tests above
     better = row.copy()
     better[0, column] = grade
     assert merit17(better) >= merit17(row)

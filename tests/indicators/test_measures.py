@@ -192,3 +192,107 @@ def test_unit_level_facts_are_summed_before_dividing(org_frames):
     assert value(values, "certified_teachers_share", 11)["suppression"] == ""
     # Five survey respondents are too few.
     assert value(values, "survey_pupil_safety", 11)["suppression"] == ".."
+
+
+# --- Leaving certificates: SV and SVA once, subjects ended before year 9 -----------------
+
+OTHER_13 = ["BI", "FY", "KE", "TK", "GE", "HI", "RE", "SH", "BL", "HKK", "IDH", "MU", "SL"]
+EARLIER_YEAR, EARLIER_SPRING = 99, 99  # an academic year two years before YEAR, its VT
+
+
+def final_rows(pupil, unit, grades, *, year_group=9, year=YEAR, term=2, earlier=False):
+    return [
+        {
+            "pupil_id": pupil,
+            "unit_id": unit,
+            "academic_year_id": year,
+            "term_id": term,
+            "term_kind": "VT",
+            "year_group": year_group,
+            "subject": subject,
+            "value": grade,
+            "grade_type": "final",
+            "earlier": earlier,
+        }
+        for subject, grade in grades.items()
+    ]
+
+
+@pytest.fixture
+def certificates(org_frames):
+    """Unit 10:
+    p1  SV A and SVA C (both final in year 9), EN, MA and the 13 others B, M1 A.
+        SVA counts, SV not: 17 = 15 + 15 × 17.5 + 20 = 297.5; 16 = 20 + 15 × 17.5 = 282.5.
+    p2  15 subjects E in year 9; HKK ended in year 8 (same academic year) with A.
+        17 = 16 = 15 × 10 + 20 = 170; eligible everywhere (SV EN MA + 13 others).
+    p3  SVA F and SV E in year 9, the other 15 E: SVA counts and fails.
+        17 = 16 = 15 × 10 = 150; not eligible, not passed all.
+    Unit 11:
+    p4  15 subjects C in year 9; MU ended in year 7, two academic years earlier, with A.
+        17 = 16 = 15 × 15 + 20 = 245.
+    """
+    rows = []
+    rows += final_rows(1, 10, {"SV": "A", "SVA": "C", "EN": "B", "MA": "B"})
+    rows += final_rows(1, 10, {**dict.fromkeys(OTHER_13, "B"), "M1": "A"})
+    without_hkk = [s for s in OTHER_13 if s != "HKK"]
+    rows += final_rows(2, 10, {"SV": "E", "EN": "E", "MA": "E", **dict.fromkeys(without_hkk, "E")})
+    rows += final_rows(2, 10, {"HKK": "A"}, year_group=8)
+    rows += final_rows(3, 10, {"SVA": "F", "SV": "E", "EN": "E", "MA": "E"})
+    rows += final_rows(3, 10, dict.fromkeys(OTHER_13, "E"))
+    without_mu = [s for s in OTHER_13 if s != "MU"]
+    rows += final_rows(4, 11, {"SV": "C", "EN": "C", "MA": "C", **dict.fromkeys(without_mu, "C")})
+    rows += final_rows(
+        4, 11, {"MU": "A"}, year_group=7, year=EARLIER_YEAR, term=EARLIER_SPRING, earlier=True
+    )
+    grades = pl.DataFrame(rows)
+    return compute(
+        Facts(grades=grades), org_frames, families=(Family.FINAL_GRADES, Family.TERM_GRADES)
+    )
+
+
+def test_merit_values_of_leaving_certificates_by_hand(certificates):
+    merit17 = value(certificates, "merit_value_17", 10)
+    assert merit17["value"] == pytest.approx((297.5 + 170 + 150) / 3)  # 205.83
+    assert (merit17["n"], merit17["numerator"]) == (3, 617.5)
+    assert value(certificates, "merit_value_16", 10)["value"] == pytest.approx(
+        (282.5 + 170 + 150) / 3  # 200.83
+    )
+    assert value(certificates, "merit_value_17", 11)["value"] == 245
+    organiser = value(certificates, "merit_value_17", 1)
+    assert organiser["value"] == pytest.approx((297.5 + 170 + 150 + 245) / 4)  # 215.625
+    assert organiser["n"] == 4
+
+
+def test_eligibility_and_all_subjects_shares_by_hand(certificates):
+    for key in (
+        "eligible_vocational",
+        "eligible_academic_natural_science",
+        "eligible_academic_economics",
+        "eligible_academic_arts",
+        "passed_all_subjects",
+    ):
+        unit = value(certificates, key, 10)
+        assert (unit["numerator"], unit["denominator"]) == (2, 3), key  # p1, p2 of p1–p3
+        assert unit["value"] == pytest.approx(200 / 3), key
+        assert value(certificates, key, 1)["numerator"] == 3, key  # and p4
+
+
+def test_subject_shares_count_the_swedish_that_counts_and_the_ended_subjects(certificates):
+    sv = value(certificates, "passed_SV", 10)
+    assert (sv["numerator"], sv["denominator"]) == (1, 1)  # p2 only: p1's and p3's SV left out
+    sva = value(certificates, "passed_SVA", 10)
+    assert (sva["numerator"], sva["denominator"]) == (1, 2)  # p1 C, p3 F
+    hkk = value(certificates, "passed_HKK", 10)
+    assert hkk["denominator"] == 3  # p2's year-8 grade counts with year 9
+    assert value(certificates, "grade_points_HKK", 10)["value"] == pytest.approx(
+        (17.5 + 20 + 10) / 3
+    )
+    mu = value(certificates, "grade_points_MU", 11)
+    assert (mu["value"], mu["n"]) == (20, 1)  # p4's year-7 grade, two years earlier
+
+
+def test_grades_loaded_only_to_complete_certificates_make_no_term_figures(certificates):
+    earlier = certificates.filter(
+        (pl.col("period_kind") == "term") & (pl.col("period_id") == EARLIER_SPRING)
+    )
+    assert earlier.is_empty()

@@ -24,6 +24,7 @@ from skolkvalitet.indicators.registry import (
 from skolkvalitet.indicators.suppression import suppress
 
 VALUE_SCHEMA = {
+from skolkvalitet.organisation.background import NEWLY_ARRIVED_CALENDAR_YEARS
     "indicator": pl.String,
     "family": pl.String,
     "node_id": pl.Int64,
@@ -37,7 +38,6 @@ VALUE_SCHEMA = {
     "suppression": pl.String,
 }
 GROUP_KEYS = ["indicator", "node_id", "period_kind", "period_id"]
-NEWLY_ARRIVED_YEARS = 4
 
 
 @dataclass
@@ -48,10 +48,14 @@ class Organisation:
         year_group (a group's year group, null for other nodes: for suppression)
     unit_ancestors: unit_id, ancestor_id: every area and organiser above each unit
     enrolments: pupil_id, academic_year_id, unit_id, group_id, sva
-    pupils: pupil_id, gender, arrival_date, parents_education (1–3 or null)
+    pupils: pupil_id, gender, arrival_date (the immigration date), born_abroad,
+        parents_born_abroad (both parents; booleans, null when not known), parents_education
+        (1–3 or null)
     years: academic_year_id, start_date
     """
 
+    periods: period_kind, period_id, reference_year: the calendar year "newly arrived" counts
+        back from (periods_frame); a period not listed counts from its academic year's spring
     nodes: pl.DataFrame
     unit_ancestors: pl.DataFrame
     enrolments: pl.DataFrame
@@ -59,6 +63,7 @@ class Organisation:
     years: pl.DataFrame
 
 
+    periods: pl.DataFrame = field(default_factory=lambda: periods_frame({}))
 @dataclass
 class Facts:
     """Fact frames of the periods to compute (any may be empty); see measures.py."""
@@ -123,29 +128,33 @@ def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.D
     keys = ["pupil_id", "academic_year_id", "unit_id"]
     enrolled = org.enrolments.select(*keys, pl.col("group_id").alias("enrolled_group_id"), "sva")
     pupils = org.pupils.select(
+    period = ["period_kind", "period_id"]
         "pupil_id",
+    background = ["arrival_date", "born_abroad", "parents_born_abroad"]
         pl.col("gender").cast(GENDER_ENUM),
-        "arrival_date",
+        *background,
         pl.col("parents_education").cast(pl.Int8),
     )
-    # The attributes of each (pupil, year, unit) the measures name: a small frame, so that
-    # the millions of measure rows take part in one join only.
-    arrived_recently = pl.col("arrival_date").is_not_null() & (
-        pl.col("arrival_date") > pl.col("start_date").dt.offset_by(f"-{NEWLY_ARRIVED_YEARS}y")
+    # The attributes of each (pupil, year, unit, period) the measures name: a small frame, so
+    # that the millions of measure rows take part in one join only. Newly arrived depends on
+    # the period (a term's calendar year, a follow-up point's), the rest on the year.
+    reference_year = pl.coalesce(
+        pl.col("reference_year"), pl.col("start_date").dt.year().cast(pl.Int32) + 1
     )
     attributes = (
-        measures.select(keys)
+        measures.select(*keys, *period)
         .unique()
         .join(enrolled, on=keys, how="left")
         .join(pupils, on="pupil_id", how="left")
         .join(org.years, on="academic_year_id", how="left")
         .with_columns(
-            newly_arrived=arrived_recently.fill_null(False), sva=pl.col("sva").fill_null(False)
+            newly_arrived=newly_arrived(reference_year), sva=pl.col("sva").fill_null(False)
+        .join(org.periods, on=period, how="left")
         )
-        .drop("arrival_date", "start_date")
+        .drop(*background, "start_date", "reference_year")
     )
     return (
-        measures.join(attributes, on=keys, how="left")
+        measures.join(attributes, on=[*keys, *period], how="left")
         .with_columns(
             group_id=pl.coalesce("group_id", "enrolled_group_id"),
             year_group=pl.col("year_group").cast(pl.Int8),
@@ -159,6 +168,23 @@ GENDER_ENUM = pl.Enum(["F", "M"])
 
 def _yes_no(column: str) -> pl.Expr:
     return pl.when(pl.col(column)).then(pl.lit("yes")).otherwise(pl.lit("no"))
+def newly_arrived(reference_year: pl.Expr) -> pl.Expr:
+    """Skolverket's nyinvandrad, vectorised: organisation/background.py's newly_arrived
+    over the columns arrival_date, born_abroad and parents_born_abroad. True, false, or null
+    when it cannot be told (uppgift saknas: the breakdown's "newly_arrived=unknown")."""
+    year = pl.col("arrival_date").dt.year()
+    recent = (year > reference_year - NEWLY_ARRIVED_CALENDAR_YEARS) & (year <= reference_year)
+    return (
+        pl.when(pl.col("arrival_date").is_null() | ~recent.fill_null(False))
+        .then(False)
+        .when(pl.col("born_abroad").not_() | pl.col("parents_born_abroad").not_())
+        .then(False)
+        .when(pl.col("born_abroad") & pl.col("parents_born_abroad"))
+        .then(True)
+        .otherwise(None)
+    )
+
+
 
 
 def _or_unknown(column: str) -> pl.Expr:
@@ -167,8 +193,12 @@ def _or_unknown(column: str) -> pl.Expr:
 
 # A breakdown attribute's category as it is written in the stored `breakdown` ("gender=F").
 BREAKDOWN_LABELS: dict[str, pl.Expr] = {
+def _yes_no_or_unknown(column: str) -> pl.Expr:
+    return pl.when(pl.col(column).is_null()).then(pl.lit("unknown")).otherwise(_yes_no(column))
+
+
     "gender": _or_unknown("gender"),
-    "newly_arrived": _yes_no("newly_arrived"),
+    "newly_arrived": _yes_no_or_unknown("newly_arrived"),
     "sva": _yes_no("sva"),
     "parents_education": _or_unknown("parents_education"),
     "year_group": _or_unknown("year_group"),
@@ -260,4 +290,18 @@ def years_frame(years: dict[int, dt.date]) -> pl.DataFrame:
     return pl.DataFrame(
         {"academic_year_id": list(years), "start_date": list(years.values())},
         schema={"academic_year_id": pl.Int64, "start_date": pl.Date},
+    )
+
+
+def periods_frame(reference_days: dict[tuple[str, int], dt.date]) -> pl.DataFrame:
+    """Organisation.periods from each period's reference day, {(period_kind, period_id):
+    day}: an academic year's end date, a term's start date, a follow-up point's assessment
+    date. "Newly arrived" counts back from the day's calendar year (organisation/background.py)."""
+    return pl.DataFrame(
+        {
+            "period_kind": [kind for kind, _id in reference_days],
+            "period_id": [period_id for _kind, period_id in reference_days],
+            "reference_year": [day.year for day in reference_days.values()],
+        },
+        schema={"period_kind": pl.String, "period_id": pl.Int64, "reference_year": pl.Int32},
     )

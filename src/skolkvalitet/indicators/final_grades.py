@@ -12,6 +12,12 @@ Sources (docs/indicators.md cites them in full):
 - Skollagen 16 kap. and Skolverket's statistics: behörighet till yrkesprogram = passing
   grades (A–E) in svenska or svenska som andraspråk, engelska, matematik and at least five
   other subjects; till högskoleförberedande program: the same three and nine others.
+- Svenska and svenska som andraspråk are alternatives, never both counted: "undervisning i
+  svenska som andraspråk ersätter undervisning i svenska" (skolförordningen (2011:185)
+  5 kap. 15 §), and Skolverket's definitions ask for "svenska eller svenska som andraspråk".
+  A row with grades in both counts SVA and leaves SV out (swedish_once); measures.py first
+  keeps the one given last, so a matrix reaching here holds both only when they were given
+  at the same time.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from skolkvalitet.results.grades import GRADE_POINTS
 
 MODERN_LANGUAGE_CHOICE = "M1"  # moderna språk, språkval: the only candidate for the 17th grade
 PASS_POINTS = GRADE_POINTS["E"]
+SWEDISH, SWEDISH_SECOND_LANGUAGE = "SV", "SVA"
 
 
 def grade_points(codes: np.ndarray) -> np.ndarray:
@@ -34,13 +41,30 @@ def grade_points(codes: np.ndarray) -> np.ndarray:
     return points
 
 
-def _points(grades: np.ndarray) -> np.ndarray:
-    return grades if grades.dtype.kind == "f" else grade_points(grades)
+def swedish_once(points: np.ndarray, subjects: Sequence[str] | None) -> np.ndarray:
+    """`points` with SV left out (NaN) in the rows that have an SVA grade: svenska som
+    andraspråk replaces svenska (skolförordningen 5 kap. 15 §), so the two never both count
+    among the 16 best, the "other subjects" of eligibility or the subjects passed."""
+    subjects = list(subjects or ())
+    if SWEDISH not in subjects or SWEDISH_SECOND_LANGUAGE not in subjects:
+        return points
+    sv, sva = subjects.index(SWEDISH), subjects.index(SWEDISH_SECOND_LANGUAGE)
+    both = ~np.isnan(points[:, sv]) & ~np.isnan(points[:, sva])
+    if not both.any():
+        return points
+    points = points.copy()
+    points[both, sv] = np.nan
+    return points
 
 
-def _passed(grades: np.ndarray) -> np.ndarray:
+def _points(grades: np.ndarray, subjects: Sequence[str] | None = None) -> np.ndarray:
+    points = grades if grades.dtype.kind == "f" else grade_points(grades)
+    return swedish_once(points, subjects)
+
+
+def _passed(grades: np.ndarray, subjects: Sequence[str] | None = None) -> np.ndarray:
     with np.errstate(invalid="ignore"):
-        return _points(grades) >= PASS_POINTS  # NaN (no grade) compares False
+        return _points(grades, subjects) >= PASS_POINTS  # NaN (no grade) compares False
 
 
 def _column(matrix: np.ndarray, subjects: Sequence[str], code: str) -> np.ndarray:
@@ -56,9 +80,10 @@ def merit_values(
     """Meritvärde per pupil (row).
 
     With include_language_choice (meritvärde 17) the M1 grade is added to the 16 best of the
-    other grades; without it (meritvärde 16) M1 competes among the 16 best.
+    other grades; without it (meritvärde 16) M1 competes among the 16 best. Of SV and SVA
+    only SVA counts when a row has both (swedish_once).
     """
-    points = np.nan_to_num(_points(grades), nan=0.0)
+    points = np.nan_to_num(_points(grades, subjects), nan=0.0)
     subjects = list(subjects)
     if include_language_choice and MODERN_LANGUAGE_CHOICE in subjects:
         m1 = subjects.index(MODERN_LANGUAGE_CHOICE)
@@ -73,14 +98,16 @@ def merit_values(
     return others.sum(axis=1) + language_choice
 
 
-def has_any_pass(grades: np.ndarray) -> np.ndarray:
-    """The pupils counted in the mean merit value: at least one grade A–E."""
-    return _passed(grades).any(axis=1)
+def has_any_pass(grades: np.ndarray, subjects: Sequence[str] | None = None) -> np.ndarray:
+    """The pupils counted in the mean merit value: at least one grade A–E (of SV and SVA
+    only SVA when `subjects` names both and a row has both)."""
+    return _passed(grades, subjects).any(axis=1)
 
 
-def passed_all_subjects(grades: np.ndarray) -> np.ndarray:
-    """A–E in every subject the pupil was graded in (F or "-" anywhere fails)."""
-    points = _points(grades)
+def passed_all_subjects(grades: np.ndarray, subjects: Sequence[str] | None = None) -> np.ndarray:
+    """A–E in every subject the pupil was graded in (F or "-" anywhere fails); of SV and SVA
+    only SVA when `subjects` names both and a row has both."""
+    points = _points(grades, subjects)
     graded = ~np.isnan(points)
     passed = _passed(points)
     return graded.any(axis=1) & (passed | ~graded).all(axis=1)
@@ -94,8 +121,9 @@ def _core(passed: np.ndarray, subjects: Sequence[str]) -> tuple[np.ndarray, np.n
 
 
 def eligible_vocational(grades: np.ndarray, subjects: Sequence[str]) -> np.ndarray:
-    """Behörig till yrkesprogram: A–E in SV or SVA, EN, MA and five other subjects."""
-    passed = _passed(grades)
+    """Behörig till yrkesprogram: A–E in SV or SVA, EN, MA and five other subjects (SV and
+    SVA never both: the second is not one of the five)."""
+    passed = _passed(grades, subjects)
     core, core_count = _core(passed, subjects)
     return core & (passed.sum(axis=1) - core_count >= 5)
 
@@ -105,8 +133,8 @@ def eligible_academic(
 ) -> np.ndarray:
     """Behörig till högskoleförberedande program: A–E in SV or SVA, EN, MA and nine other
     subjects (twelve in all), the nine including every subject in `required`
-    (NA/TE: BI, FY, KE; EK/HU/SA: GE, HI, RE, SH; ES: none)."""
-    passed = _passed(grades)
+    (NA/TE: BI, FY, KE; EK/HU/SA: GE, HI, RE, SH; ES: none); SV and SVA never both."""
+    passed = _passed(grades, subjects)
     core, core_count = _core(passed, subjects)
     ok = core & (passed.sum(axis=1) - core_count >= 9)
     for code in required:

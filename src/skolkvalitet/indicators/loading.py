@@ -159,7 +159,9 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
         grades.join(term_frame, on="term_id", how="left")
         .join(subjects, on="subject_id", how="left")
         .drop("subject_id")
+        .with_columns(earlier=pl.lit(False))
     )
+    grades = pl.concat([grades, _ended_subjects(years, subjects)], how="vertical_relaxed")
     assessments = read_frame(
         "SELECT pupil_id, unit_id, follow_up_point_id, year_group, subject_id, scale_id, value "
         f"FROM results_assessment WHERE follow_up_point_id IN ({point_ids})",
@@ -248,6 +250,63 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
                 "preschool_teacher_fte": pl.Float64,
             },
         ),
+    )
+
+
+# How far back a subject's final grade can have been given before year 9: a subject ended
+# in year 6 at the earliest, plus a repeated year.
+ENDED_SUBJECT_YEARS_BACK = 4
+
+
+def _ended_subjects(years: Iterable[int], subjects: pl.DataFrame) -> pl.DataFrame:
+    """Final grades of subjects ended before year 9 (year group below 9) given in the
+    academic years before `years` (at most ENDED_SUBJECT_YEARS_BACK): they belong to the
+    leaving certificate of a year-9 pupil of `years` (measures.leaving_certificates). Marked
+    `earlier`, so that only the final-grade family reads them."""
+    starts = list(
+        AcademicYear.objects.filter(pk__in=list(years)).values_list("start_date", flat=True)
+    )
+    schema = {
+        "pupil_id": pl.Int64,
+        "unit_id": pl.Int64,
+        "term_id": pl.Int64,
+        "year_group": pl.Int64,
+        "subject_id": pl.Int64,
+        "value": pl.String,
+        "grade_type": pl.String,
+    }
+    terms: list = []
+    if starts:
+        first, last = min(starts), max(starts)
+        terms = list(
+            Term.objects.filter(
+                academic_year__start_date__lt=last,
+                academic_year__start_date__gte=first.replace(
+                    year=first.year - ENDED_SUBJECT_YEARS_BACK
+                ),
+            )
+            .exclude(academic_year_id__in=list(years))
+            .values_list("id", "academic_year_id", "kind")
+        )
+    term_frame = pl.DataFrame(
+        terms,
+        schema={"term_id": pl.Int64, "academic_year_id": pl.Int64, "term_kind": pl.String},
+        orient="row",
+    )
+    if term_frame.is_empty():
+        frame = pl.DataFrame(schema=schema)
+    else:
+        frame = read_frame(
+            "SELECT pupil_id, unit_id, term_id, year_group, subject_id, value, grade_type "
+            f"FROM results_grade WHERE term_id IN ({_ids(term_frame['term_id'].to_list())}) "
+            "AND grade_type = 'final' AND year_group < 9",
+            schema,
+        )
+    return (
+        frame.join(term_frame, on="term_id", how="left")
+        .join(subjects, on="subject_id", how="left")
+        .drop("subject_id")
+        .with_columns(earlier=pl.lit(True))
     )
 
 

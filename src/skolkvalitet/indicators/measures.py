@@ -78,7 +78,7 @@ def grade_matrix(grades: pl.DataFrame, keys: list[str]) -> tuple[pl.DataFrame, n
 MATRIX_FUNCTIONS = {
     "merit_value_17": lambda m, s: fg.merit_values(m, s),
     "merit_value_16": lambda m, s: fg.merit_values(m, s, include_language_choice=False),
-    "passed_all_subjects": lambda m, s: fg.passed_all_subjects(m),
+    "passed_all_subjects": lambda m, s: fg.passed_all_subjects(m, s),
     "eligible_vocational": lambda m, s: fg.eligible_vocational(m, s),
     "eligible_academic_natural_science": lambda m, s: fg.eligible_academic(
         m, s, required=("BI", "FY", "KE")
@@ -100,8 +100,59 @@ def matrix_measures(
         for key, compute in MATRIX_FUNCTIONS.items()
         if only is None or key in only
     }
-    out["counted"] = fg.has_any_pass(matrix)
+    out["counted"] = fg.has_any_pass(matrix, subjects)
     return out
+
+
+def _current(grades: pl.DataFrame) -> pl.DataFrame:
+    """The grades of the periods computed, without the rows loading.py adds only to complete
+    leaving certificates (`earlier`: ended subjects' final grades of earlier years)."""
+    if "earlier" in grades.columns:
+        return grades.filter(~pl.col("earlier").fill_null(False))
+    return grades
+
+
+def leaving_certificates(final: pl.DataFrame) -> pl.DataFrame:
+    """Each year-9 pupil's leaving certificate (slutbetyg) from final grades: the year-9 final
+    grades, plus the final grades of subjects the pupil ended in an earlier year group
+    (avslutade ämnen, year group below 9, from this or an earlier academic year), which are
+    counted with the year-9 unit, academic year and year group. One grade per subject: the
+    one given last (higher year group, then VT after HT) when a subject has two (the import
+    refuses that, so it comes only from older data). Of SV and SVA only one: the one given
+    last, and SVA when both were given at the same time (skolförordningen 5 kap. 15 §:
+    svenska som andraspråk replaces svenska).
+
+    `final`: pupil_id, unit_id, academic_year_id, year_group, subject, value and optionally
+    term_kind; returns the same columns for the year-9 pupils only."""
+    keys = ["pupil_id", "unit_id", "academic_year_id", "year_group"]
+    order = pl.col("year_group") * 2 + (
+        (pl.col("term_kind") == "VT").fill_null(True).cast(pl.Int64)
+        if "term_kind" in final.columns
+        else pl.lit(1)
+    )
+    final = final.with_columns(_given=order)
+    nine = final.filter(pl.col("year_group") == 9)
+    if nine.is_empty():
+        return nine.drop("_given")
+    ended = final.filter(pl.col("year_group") < 9).select("pupil_id", "subject", "value", "_given")
+    holders = nine.select(keys).unique()
+    carried = ended.join(holders, on="pupil_id", how="inner")
+    rows = pl.concat(
+        [
+            nine.select(*keys, "subject", "value", "_given"),
+            carried.select(*keys, "subject", "value", "_given"),
+        ],
+        how="vertical_relaxed",
+    )
+    swedish = pl.col("subject").is_in([fg.SWEDISH, fg.SWEDISH_SECOND_LANGUAGE])
+    rows = rows.with_columns(
+        _slot=pl.when(swedish).then(pl.lit("SV|SVA")).otherwise(pl.col("subject")),
+        _sva=(pl.col("subject") == fg.SWEDISH_SECOND_LANGUAGE).cast(pl.Int64),
+    )
+    kept = rows.sort(["_given", "_sva"], descending=True).unique(
+        [*keys, "_slot"], keep="first", maintain_order=True
+    )
+    return kept.drop("_given", "_slot", "_sva")
 
 
 def _subject_measures(grades: pl.DataFrame, prefix: str, period_id: str, kind: str):
@@ -120,12 +171,13 @@ def _subject_measures(grades: pl.DataFrame, prefix: str, period_id: str, kind: s
 
 
 def final_grade_measures(grades: pl.DataFrame, only: Collection[str] | None = None) -> pl.DataFrame:
-    """Year 9 final grades → merit values, passed all, eligibility, per-subject measures (all,
-    or `only` the indicators named).
+    """Year 9 leaving certificates (leaving_certificates: year 9's final grades and those of
+    subjects ended earlier, SV or SVA once) → merit values, passed all, eligibility,
+    per-subject measures (all, or `only` the indicators named).
 
     `grades`: pupil_id, unit_id, academic_year_id, term_id, year_group, subject, value,
-    grade_type."""
-    final = grades.filter((pl.col("grade_type") == "final") & (pl.col("year_group") == 9))
+    grade_type, and optionally term_kind and earlier (loading.py)."""
+    final = leaving_certificates(grades.filter(pl.col("grade_type") == "final"))
     if final.is_empty():
         return empty()
     keys = ["pupil_id", "unit_id", "academic_year_id", "year_group"]
@@ -151,7 +203,7 @@ def final_grade_measures(grades: pl.DataFrame, only: Collection[str] | None = No
 
 def term_grade_measures(grades: pl.DataFrame) -> pl.DataFrame:
     """Each term's grades in years 6–9 (the year 9 spring term's are the final grades)."""
-    term = grades.filter(pl.col("year_group").is_between(6, 9))
+    term = _current(grades).filter(pl.col("year_group").is_between(6, 9))
     if term.is_empty():
         return empty()
     keys = ["pupil_id", "unit_id", "academic_year_id", "term_id", "year_group"]
@@ -251,8 +303,10 @@ def national_test_measures(tests: pl.DataFrame, grades: pl.DataFrame) -> pl.Data
     parts.append(_finish(requirement.filter(pl.col("indicator").is_in(list(REGISTRY)))))
     if grades.is_empty():
         return pl.concat(parts)
-    spring = grades.filter(pl.col("term_kind") == "VT").select(
-        "pupil_id", "academic_year_id", "subject", pl.col("value").alias("grade")
+    spring = (
+        _current(grades)
+        .filter(pl.col("term_kind") == "VT")
+        .select("pupil_id", "academic_year_id", "subject", pl.col("value").alias("grade"))
     )
     compared = (
         graded.join(spring, on=["pupil_id", "academic_year_id", "subject"], how="inner")

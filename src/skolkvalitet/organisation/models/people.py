@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from skolkvalitet.organisation.background import newly_arrived
 from skolkvalitet.organisation.models.nodes import SchoolForm
 
 
@@ -33,9 +34,13 @@ class Pupil(models.Model):
     family_name = models.CharField(_("family name"), max_length=100, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"))
     legal_gender = models.CharField(_("legal gender"), max_length=1, choices=LegalGender.choices)
-    # Date of arrival in Sweden for pupils born abroad; "newly arrived" (nyanländ) is then
-    # derived per period: arrived less than four years before.
-    arrival_date = models.DateField(_("arrival date in Sweden"), null=True, blank=True)
+    # Background as Skolverket's statistics define it ("utländsk bakgrund", "nyinvandrad"):
+    # the date the pupil immigrated to Sweden (invandringsdatum; null: no immigration known),
+    # whether the pupil was born abroad and whether both parents were (null: not known).
+    # "Newly arrived" is derived from the three per period: is_newly_arrived_on().
+    arrival_date = models.DateField(_("date of immigration to Sweden"), null=True, blank=True)
+    born_abroad = models.BooleanField(_("born abroad"), null=True, blank=True)
+    parents_born_abroad = models.BooleanField(_("both parents born abroad"), null=True, blank=True)
     # Highest education of the parents (1–3) and the parents' mean (1.0–3.0, SALSA's input).
     parents_highest_education = models.PositiveSmallIntegerField(
         _("parents' highest education level"),
@@ -53,12 +58,19 @@ class Pupil(models.Model):
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}".strip() or f"Elev {self.pk}"
 
-    def is_newly_arrived_on(self, day) -> bool:
-        """Nyanländ: came to Sweden less than four years before `day`."""
-        if self.arrival_date is None:
-            return False
-        four_years_after = self.arrival_date.replace(year=self.arrival_date.year + 4)
-        return day < four_years_after
+    def is_newly_arrived_on(self, day) -> bool | None:
+        """Nyinvandrad as Skolverket's statistics define it, reckoned from the calendar year
+        of `day`: immigrated in that year or one of the three before it, born abroad, and both
+        parents born abroad. None when it cannot be told ("uppgift saknas"): a recent
+        immigration with the birth country of the pupil or of the parents unknown.
+
+        The same rule as the engine's (indicators/engine.py, newly_arrived)."""
+        return newly_arrived(
+            immigration_year=None if self.arrival_date is None else self.arrival_date.year,
+            born_abroad=self.born_abroad,
+            parents_born_abroad=self.parents_born_abroad,
+            reference_year=day.year,
+        )
 
 
 class Enrolment(models.Model):
