@@ -393,6 +393,7 @@ def _pupils(data: DemoData) -> np.ndarray:
         number = parse_personal_number(p["personal_number"][i], today=cat.TODAY)
         arrival = p["arrival_date"][i]
         mean = p["parents_mean"][i]
+        abroad = int(p["parents_born_abroad"][i])
         key_rows.append(
             Pupil(
                 pseudonym=pseudonym_for(number),
@@ -401,6 +402,8 @@ def _pupils(data: DemoData) -> np.ndarray:
                 birth_year=number.birth_year,
                 legal_gender=number.legal_gender,
                 arrival_date=None if np.isnat(arrival) else arrival.astype(dt.date),
+                born_abroad=bool(p["born_abroad"][i]),
+                parents_born_abroad=None if abroad < 0 else bool(abroad),
                 parents_highest_education=int(p["parents_highest"][i]) or None,
                 parents_mean_education=None if np.isnan(mean) else float(mean),
             )

@@ -12,7 +12,8 @@ import polars as pl
 
 from skolkvalitet.demo import catalogue as cat
 from skolkvalitet.demo.generator import FS, DemoData
-from skolkvalitet.indicators.engine import Facts, Organisation, years_frame
+from skolkvalitet.indicators.engine import Facts, Organisation, periods_frame, years_frame
+from skolkvalitet.indicators.registry import PeriodKind
 from skolkvalitet.results.grades import GRADE_POINTS
 from skolkvalitet.results.scales import ASSESSMENT_SCALES
 
@@ -94,6 +95,8 @@ class DemoFrames:
                 "pupil_id": p["id"] + 1,
                 "gender": np.where(p["girl"], "F", "M"),
                 "arrival_date": p["arrival_date"],
+                "born_abroad": p["born_abroad"],
+                "parents_born_abroad": p["parents_born_abroad"],
                 "parents_education": np.where(p["parents_highest"] > 0, p["parents_highest"], -1),
             }
         ).with_columns(
@@ -102,9 +105,21 @@ class DemoFrames:
             .otherwise(pl.col("parents_education"))
             .alias("parents_education"),
             pl.col("arrival_date").cast(pl.Date),
+            pl.when(pl.col("parents_born_abroad") >= 0)
+            .then(pl.col("parents_born_abroad") == 1)
+            .otherwise(None)
+            .alias("parents_born_abroad"),
         )
         years = years_frame({int(self.year_ids[y.index]): y.start for y in d.years})
-        return Organisation(nodes, ancestors, enrolments, pupils, years)
+        return Organisation(nodes, ancestors, enrolments, pupils, years, self.periods())
+
+    def periods(self) -> pl.DataFrame:
+        """The reference days of "newly arrived" as the database has them (loading.py)."""
+        d = self.data
+        days = {(PeriodKind.YEAR, int(self.year_ids[y.index])): y.end for y in d.years}
+        days |= {(PeriodKind.TERM, int(self.term_ids[t.index])): t.start for t in d.terms}
+        days |= {(PeriodKind.POINT, int(self.point_ids[p.index])): p.assessed_on for p in d.points}
+        return periods_frame(days)
 
     def facts(self, year_index: int) -> Facts:
         """Every fact of one academic year (with its follow-up points)."""

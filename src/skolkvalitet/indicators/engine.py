@@ -22,9 +22,9 @@ from skolkvalitet.indicators.registry import (
     Unit,
 )
 from skolkvalitet.indicators.suppression import suppress
+from skolkvalitet.organisation.background import NEWLY_ARRIVED_CALENDAR_YEARS
 
 VALUE_SCHEMA = {
-from skolkvalitet.organisation.background import NEWLY_ARRIVED_CALENDAR_YEARS
     "indicator": pl.String,
     "family": pl.String,
     "node_id": pl.Int64,
@@ -52,18 +52,18 @@ class Organisation:
         parents_born_abroad (both parents; booleans, null when not known), parents_education
         (1–3 or null)
     years: academic_year_id, start_date
-    """
-
     periods: period_kind, period_id, reference_year: the calendar year "newly arrived" counts
         back from (periods_frame); a period not listed counts from its academic year's spring
+    """
+
     nodes: pl.DataFrame
     unit_ancestors: pl.DataFrame
     enrolments: pl.DataFrame
     pupils: pl.DataFrame
     years: pl.DataFrame
-
-
     periods: pl.DataFrame = field(default_factory=lambda: periods_frame({}))
+
+
 @dataclass
 class Facts:
     """Fact frames of the periods to compute (any may be empty); see measures.py."""
@@ -126,11 +126,11 @@ def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.D
     millions of rows; they become the breakdown labels ("gender=F", "sva=no") only after the
     rows are summed into cells (BREAKDOWN_LABELS)."""
     keys = ["pupil_id", "academic_year_id", "unit_id"]
-    enrolled = org.enrolments.select(*keys, pl.col("group_id").alias("enrolled_group_id"), "sva")
-    pupils = org.pupils.select(
     period = ["period_kind", "period_id"]
-        "pupil_id",
+    enrolled = org.enrolments.select(*keys, pl.col("group_id").alias("enrolled_group_id"), "sva")
     background = ["arrival_date", "born_abroad", "parents_born_abroad"]
+    pupils = org.pupils.select(
+        "pupil_id",
         pl.col("gender").cast(GENDER_ENUM),
         *background,
         pl.col("parents_education").cast(pl.Int8),
@@ -147,9 +147,9 @@ def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.D
         .join(enrolled, on=keys, how="left")
         .join(pupils, on="pupil_id", how="left")
         .join(org.years, on="academic_year_id", how="left")
+        .join(org.periods, on=period, how="left")
         .with_columns(
             newly_arrived=newly_arrived(reference_year), sva=pl.col("sva").fill_null(False)
-        .join(org.periods, on=period, how="left")
         )
         .drop(*background, "start_date", "reference_year")
     )
@@ -166,8 +166,6 @@ def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.D
 GENDER_ENUM = pl.Enum(["F", "M"])
 
 
-def _yes_no(column: str) -> pl.Expr:
-    return pl.when(pl.col(column)).then(pl.lit("yes")).otherwise(pl.lit("no"))
 def newly_arrived(reference_year: pl.Expr) -> pl.Expr:
     """Skolverket's nyinvandrad, vectorised: organisation/background.py's newly_arrived
     over the columns arrival_date, born_abroad and parents_born_abroad. True, false, or null
@@ -185,18 +183,20 @@ def newly_arrived(reference_year: pl.Expr) -> pl.Expr:
     )
 
 
+def _yes_no(column: str) -> pl.Expr:
+    return pl.when(pl.col(column)).then(pl.lit("yes")).otherwise(pl.lit("no"))
 
 
 def _or_unknown(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.String).fill_null("unknown")
 
 
-# A breakdown attribute's category as it is written in the stored `breakdown` ("gender=F").
-BREAKDOWN_LABELS: dict[str, pl.Expr] = {
 def _yes_no_or_unknown(column: str) -> pl.Expr:
     return pl.when(pl.col(column).is_null()).then(pl.lit("unknown")).otherwise(_yes_no(column))
 
 
+# A breakdown attribute's category as it is written in the stored `breakdown` ("gender=F").
+BREAKDOWN_LABELS: dict[str, pl.Expr] = {
     "gender": _or_unknown("gender"),
     "newly_arrived": _yes_no_or_unknown("newly_arrived"),
     "sva": _yes_no("sva"),

@@ -9,7 +9,8 @@ import polars as pl
 from django.db import connection
 from django.db.models import Q
 
-from skolkvalitet.indicators.engine import Facts, Organisation, years_frame
+from skolkvalitet.indicators.engine import Facts, Organisation, periods_frame, years_frame
+from skolkvalitet.indicators.registry import PeriodKind
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind, Term
 from skolkvalitet.results.grades import GRADE_POINTS
 from skolkvalitet.results.models import AssessmentScale, Subject
@@ -88,17 +89,34 @@ def load_organisation() -> Organisation:
             },
         ),
         pupils=read_frame(
-            "SELECT id, legal_gender, arrival_date, parents_highest_education "
-            "FROM organisation_pupil",
+            "SELECT id, legal_gender, arrival_date, born_abroad, parents_born_abroad, "
+            "parents_highest_education FROM organisation_pupil",
             {
                 "pupil_id": pl.Int64,
                 "gender": pl.String,
                 "arrival_date": pl.Date,
+                "born_abroad": pl.Boolean,
+                "parents_born_abroad": pl.Boolean,
                 "parents_education": pl.Int64,
             },
         ),
         years=years_frame(years),
+        periods=_periods(),
     )
+
+
+def _periods() -> pl.DataFrame:
+    """Each period's reference day for "newly arrived" (organisation/background.py): an
+    academic year's end, a term's start, a follow-up point's assessment date."""
+    days = {
+        (PeriodKind.YEAR, pk): day for pk, day in AcademicYear.objects.values_list("id", "end_date")
+    }
+    days |= {(PeriodKind.TERM, pk): day for pk, day in Term.objects.values_list("id", "start_date")}
+    days |= {
+        (PeriodKind.POINT, pk): day
+        for pk, day in FollowUpPoint.objects.values_list("id", "assessed_on")
+    }
+    return periods_frame(days)
 
 
 def _calendar(years: Iterable[int], points: Iterable[int]):
