@@ -119,35 +119,111 @@ def test_figures_are_rounded_to_one_decimal_with_a_decimal_comma():
 
 
 def test_the_year_overview_sets_published_figures_beside_the_units(materialised, users):  # noqa: F811
+    """A municipal organiser's units stand beside the nation's municipal schools (like for
+    like); the independent schools' higher figure, stored first and sorting first, is never
+    taken for it; all schools are one choice away, and each row says whose schools it is."""
     from skolkvalitet.dashboards.selectors import overview_for_year
     from skolkvalitet.ingest.models import ImportBatch
     from skolkvalitet.reference.actions import reference_values_store
+    from skolkvalitet.reference.comparison import Basis
     from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
 
     org = materialised.org
     org.organizer.municipality_code = "0999"
     org.organizer.save()
+
+    def nation(organiser_type: str, value: float) -> ReferenceRecord:
+        return ReferenceRecord(
+            source=Source.SKOLVERKET,
+            dataset="Grundskola - Slutbetyg årskurs 9, samtliga elever",
+            measure="Andel (%) elever som uppnått kunskapskraven i alla ämnen",
+            area_kind=AreaKind.NATION,
+            area_code="0000",
+            area_name="Riket",
+            period="2024/25",
+            value=value,
+            organiser_type=organiser_type,
+            indicator_key="passed_all_subjects",
+        )
+
     reference_values_store(
-        [
-            ReferenceRecord(
-                source=Source.SKOLVERKET,
-                dataset="Grundskola - Slutbetyg årskurs 9",
-                measure="Andel (%) elever som uppnått kunskapskraven i alla ämnen",
-                area_kind=AreaKind.NATION,
-                area_code="0000",
-                area_name="Riket",
-                period="2024/25",
-                value=70.0,
-                indicator_key="passed_all_subjects",
-            )
-        ],
+        [nation("Enskild", 84.6), nation("Kommunal", 70.0), nation("Samtliga", 75.6)],
         ImportBatch.objects.create(kind="skolverket", source_name="slutbetyg.csv"),
     )
     data = overview_for_year(scope_for(users.organizer_admin), org.year)
     passed = cell(data, org.unit_n1, "passed_all_subjects")
     assert (passed.shown, passed.reference) == (60.0, 70.0)  # Alva, Bella, Elsa of five
     assert passed.above_reference is False
-    assert [(r.area, r.label) for r in data.references] == [("nation", "Riket")]
+    assert data.reference_basis == Basis.MUNICIPAL
+    [row] = data.references
+    assert (row.area, row.label, row.basis, row.period, row.sources) == (
+        "nation",
+        "Riket",
+        Basis.MUNICIPAL,
+        "2024/25",
+        ["Skolverket"],
+    )
+    assert data.reference_missing == ["municipality", "similar"]
+
+    everyone = overview_for_year(scope_for(users.organizer_admin), org.year, basis=Basis.ALL)
+    assert cell(everyone, org.unit_n1, "passed_all_subjects").reference == 75.6
+    independent = overview_for_year(
+        scope_for(users.organizer_admin), org.year, basis=Basis.INDEPENDENT
+    )
+    assert cell(independent, org.unit_n1, "passed_all_subjects").reference == 84.6
+
+
+def test_an_independent_organiser_is_compared_with_independent_schools(materialised, users):  # noqa: F811
+    from skolkvalitet.dashboards.selectors import overview_for_year
+    from skolkvalitet.ingest.models import ImportBatch
+    from skolkvalitet.reference.actions import reference_values_store
+    from skolkvalitet.reference.comparison import Basis
+    from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
+
+    org = materialised.org
+    org.organizer.organiser_type = "independent"
+    org.organizer.save()
+    reference_values_store(
+        [
+            ReferenceRecord(
+                source=Source.SKOLVERKET,
+                dataset="Grundskola - Slutbetyg årskurs 9, samtliga elever",
+                measure="Andel (%) elever som uppnått kunskapskraven i alla ämnen",
+                area_kind=AreaKind.NATION,
+                area_code="0000",
+                area_name="Riket",
+                period="2024/25",
+                value=value,
+                organiser_type=organiser_type,
+                indicator_key="passed_all_subjects",
+            )
+            for organiser_type, value in (("Kommunal", 70.0), ("Enskild", 84.6))
+        ],
+        ImportBatch.objects.create(kind="skolverket", source_name="slutbetyg.csv"),
+    )
+    data = overview_for_year(scope_for(users.organizer_admin), org.year)
+    assert data.reference_basis == Basis.INDEPENDENT
+    assert cell(data, org.unit_n1, "passed_all_subjects").reference == 84.6
+
+
+def test_the_year_overview_page_names_the_compared_schools_and_offers_the_others(
+    materialised,  # noqa: F811
+    users,  # noqa: F811
+    client,
+):
+    materialised.org.organizer.organiser_type = "municipal"
+    materialised.org.organizer.save()
+    client.force_login(users.organizer_admin)
+    page = client.get(reverse("overview"), {"lasar": materialised.org.year.pk})
+    html = page.content.decode()
+    assert 'name="jamfor"' in html
+    assert '<option value="kommunal" selected>' in html
+    assert "Riket" not in html  # nothing imported: no reference row, and it says so
+    assert "kommunala skolor" in html
+    page = client.get(
+        reverse("overview"), {"lasar": materialised.org.year.pk, "jamfor": "samtliga"}
+    )
+    assert '<option value="samtliga" selected>' in page.content.decode()
 
 
 def test_the_overview_downloads_as_csv_and_xlsx_as_the_user_sees_it(materialised, users, client):  # noqa: F811

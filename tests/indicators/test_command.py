@@ -277,7 +277,8 @@ def test_every_format_writes_to_the_commands_stdout(materialised, fmt):
 
 def test_reference_values_stand_beside_the_years_figures(materialised, capsys):
     """The organiser is Exempelstad (municipality 0999): the nation's and the municipality's
-    published passed_MA for 2024/25 are printed beside its own figure."""
+    published passed_MA for 2024/25 of all schools are printed beside its own figure when all
+    schools are asked for; like for like (the default) finds no municipal schools' figure."""
     from skolkvalitet.reference.actions import reference_values_store
     from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
 
@@ -307,18 +308,47 @@ def test_reference_values_stand_beside_the_years_figures(materialised, capsys):
         ],
         batch,
     )
-    rows = run_json(
-        capsys, "--organizer", "--year", "2024/25", "--indicator", "passed_MA", "--reference"
+    like_for_like = only(
+        run_json(
+            capsys, "--organizer", "--year", "2024/25", "--indicator", "passed_MA", "--reference"
+        ),
+        period="2024/25",
+        breakdown="",
     )
+    assert like_for_like["reference_basis"] == "Kommunal"
+    assert (like_for_like["nation"], like_for_like["municipality"]) == (None, None)
+
+    rows = run_json(capsys, "--organizer", "--year", "2024/25", "--indicator", "passed_MA",
+                    "--reference", "--compare-with", "samtliga")  # fmt: skip
     year_row = only(rows, period="2024/25", breakdown="")
     assert (year_row["value"], year_row["nation"], year_row["municipality"]) == (
         50.0,
         "88.1",
         "84.0",
     )
+    assert (year_row["reference_basis"], year_row["nation_source"]) == ("Samtliga", "skolverket")
     assert year_row["similar"] is None  # no group of similar municipalities imported
 
     call_command("indicators", "--organizer", "--year", "2024/25", "--indicator", "passed_MA",
-                 "--reference", "--format", "csv")  # fmt: skip
+                 "--reference", "--compare-with", "samtliga", "--format", "csv")  # fmt: skip
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].endswith(",nation,municipality,similar")
+    assert lines[0].endswith(
+        ",reference_basis,nation,nation_source,municipality,municipality_source,"
+        "similar,similar_source"
+    )
+
+
+def test_with_several_organisers_the_organiser_must_be_named(materialised, capsys):
+    """Never the first of several: the command refuses and lists them; a code chooses."""
+    from skolkvalitet.organisation.actions import node_create
+
+    node_create(kind="organizer", name="Annan huvudman AB", code="5560000000")
+    with pytest.raises(CommandError, match="holds 2 organisers.*Annan huvudman AB"):
+        call_command("indicators", "--organizer", "--year", "2024/25")
+    with pytest.raises(CommandError, match="No single organiser with code '1111111111'"):
+        call_command("indicators", "--organizer", "1111111111", "--year", "2024/25")
+    materialised.organizer.municipality_code = "0999"
+    materialised.organizer.save()
+    rows = run_json(capsys, "--organizer", "0999", "--year", "2024/25", "--indicator", "passed_MA")
+    organiser = materialised.organizer
+    assert {r["node"] for r in rows} == {organiser.code or organiser.name}

@@ -4,6 +4,7 @@ back as the file shows them (each checked by hand against the cited line)."""
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -436,3 +437,40 @@ def test_any_text_is_a_number_a_marker_or_rejected(text):
     except NotANumber:
         return
     assert (value is None) == (marker != Marker.NONE or not text.strip())
+
+
+# Excerpts of two Skolverket exports (tests/ingest/data/README.md says where they are cut from).
+DATA = Path(__file__).resolve().parent / "data"
+NATIONAL_TESTS_2018_EXCERPT = (DATA / "skolverket_np9_2017-18_excerpt.csv").read_text("utf-8")
+COSTS_2024_EXCERPT = (DATA / "skolverket_costs_2024_excerpt.csv").read_text("utf-8")
+
+
+def test_the_2017_18_national_tests_carry_skolverkets_caveat():
+    """Skolverket did not publish 2017/18's mathematics test results (the tests had leaked);
+    every value of that export keeps the export's own words, and mathematics stays a marker."""
+    records = parse_skolverket_export(NATIONAL_TESTS_2018_EXCERPT.encode("utf-8"), "np-2018.csv")
+    maths = next(r for r in records if r.subject == "MA")
+    english = next(r for r in records if r.subject == "EN")
+    assert (maths.value, maths.marker) == (None, Marker.MISSING)
+    assert english.value == 96.5
+    for record in (maths, english):
+        assert record.note.startswith("Under vårterminen 2018 fanns indikationer")
+        assert "närmare 76 procent" in record.note
+        assert "Om data saknas" not in record.note  # the markers' legend is no caveat
+
+
+def test_a_later_export_without_a_caveat_has_none():
+    excerpt = NATIONAL_TESTS_2018_EXCERPT.replace("Valt läsår: 2017/18", "Valt läsår: 2018/19")
+    lines = excerpt.splitlines()
+    plain = "\n".join(lines[:5] + lines[8:])
+    assert {r.note for r in parse_skolverket_export(plain.encode("utf-8"), "np-2019.csv")} == {""}
+
+
+def test_costs_carry_their_unit():
+    """ "Totalt" is in thousands of kronor (526 708 tkr for Ale's 3 827 pupils, i.e. 137 600 kr
+    per pupil, which the export gives as "Totalt per elev")."""
+    records = {r.measure: r for r in parse_skolverket_export(COSTS_2024_EXCERPT.encode(), "k.csv")}
+    assert (records["Totalt"].value, records["Totalt"].unit) == (526708.0, "tkr")
+    assert (records["Totalt per elev"].value, records["Totalt per elev"].unit) == (137600.0, "kr")
+    assert records["Genomsnittligt elevantal"].unit == ""
+    assert round(526708 * 1000 / 3827, -2) == 137600  # the two units agree

@@ -18,6 +18,13 @@ BREAKDOWN_LABELS = {
     "parents_education=3": _("Parents: post-secondary"),
 }
 
+# Whose schools a published comparison figure is of (reference.comparison.Basis values).
+BASIS_LABELS = {
+    "Kommunal": _("municipal schools"),
+    "Samtliga": _("all schools"),
+    "Enskild": _("independent schools"),
+}
+
 # The unit page's choice of dimension to break its figures down by.
 UNIT_DIMENSIONS = (
     ("", _("Totals")),

@@ -12,12 +12,17 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from skolkvalitet.dashboards.models import Target
-from skolkvalitet.indicators.distribution import Distribution, grade_distributions
+from skolkvalitet.indicators.distribution import (
+    Distribution,
+    distribution_min_n,
+    grade_distributions,
+)
 from skolkvalitet.indicators.models import IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import REGISTRY, Indicator
 from skolkvalitet.indicators.suppression import present as shown
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind, Term
 from skolkvalitet.organisation.scopes import Scope, path_prefix_q
+from skolkvalitet.reference.comparison import Basis, like_for_like
 
 TREND_LENGTH = 6
 
@@ -103,6 +108,8 @@ class Overview:
     breakdown: str
     without_figures: int = 0  # units in the scope with no figure for the period (left out)
     references: list = field(default_factory=list)  # ReferenceRow: published figures
+    reference_basis: Basis | None = None  # whose schools the published figures are of
+    reference_missing: list[str] = field(default_factory=list)  # areas with no published value
 
 
 # -- periods --------------------------------------------------------------------------------
@@ -245,8 +252,11 @@ def overview_for_year(
     breakdown: str = "",
     area_id: int | None = None,
     school_form: str | None = None,
+    basis: Basis | None = None,
 ) -> Overview:
-    """Units × the year's final-grade indicators, compared with the previous years."""
+    """Units × the year's final-grade indicators, compared with the previous years, and the
+    published figures of the nation, the municipality and similar municipalities for schools of
+    `basis` (default: like for like with the organiser's type, comparison.like_for_like)."""
     years = [y for y in years_with_values() if y.start_date <= year.start_date][-TREND_LENGTH:]
     previous = years[-2] if len(years) > 1 else None
     periods = {
@@ -269,8 +279,16 @@ def overview_for_year(
         area_id=area_id,
         school_form=school_form,
     )
-    municipality = overview.organiser.node.municipality_code if overview.organiser else ""
-    overview.references = year_references(year, municipality, YEAR_COLUMNS, breakdown)
+    organiser = overview.organiser.node if overview.organiser else None
+    municipality = organiser.municipality_code if organiser else ""
+    overview.reference_basis = basis or like_for_like(
+        organiser.organiser_type if organiser else "", municipality_code=municipality
+    )
+    overview.references = year_references(
+        year, municipality, YEAR_COLUMNS, breakdown, overview.reference_basis
+    )
+    shown_areas = {row.area for row in overview.references}
+    overview.reference_missing = [a for a in REFERENCE_AREAS if a not in shown_areas]
     nation = next((r for r in overview.references if r.area == "nation"), None)
     if nation:
         for row in overview.rows:
@@ -281,37 +299,64 @@ def overview_for_year(
 
 @dataclass
 class ReferenceRow:
+    """One line of published figures under the overview: one area, one academic year and one
+    type of organiser's schools (the basis) for every column, each from the source named."""
+
     area: str  # "nation", "municipality", "similar"
     label: str  # as published: "Riket", "Vallentuna", "sekom Orange"
+    basis: Basis  # whose schools: Kommunal / Samtliga / Enskild
+    period: str  # the academic year the figures are of ("2024/25")
     values: list[float | str | None]  # per column: the value, its marker, or None
+    sources: list[str]  # the sources behind the values ("Skolverket", "Kolada")
+    notes: list[str]  # the sources' caveats or cited publications
 
 
 def year_references(
-    year: AcademicYear, municipality_code: str, columns: tuple[str, ...], breakdown: str
+    year: AcademicYear,
+    municipality_code: str,
+    columns: tuple[str, ...],
+    breakdown: str,
+    basis: Basis,
 ) -> list[ReferenceRow]:
     """The nation's, the municipality's and similar municipalities' published values of the
-    columns for the academic year (imported reference data), where there are any."""
-    from skolkvalitet.reference.selectors import reference_for_indicator
+    columns for the academic year (imported reference data), all of schools of `basis`
+    (comparison.py: like for like by default, never chosen by sort order). An area with no
+    published value for any column is left out (Overview.reference_missing names it)."""
+    from skolkvalitet.reference.selectors import AREAS, comparisons_for_indicator
 
-    found: dict[str, dict[str, tuple[str, float | str | None]]] = defaultdict(dict)
+    found: dict[str, dict[str, object]] = defaultdict(dict)
     for key in columns:
-        reference = reference_for_indicator(
-            indicator_key=key, municipality_code=municipality_code, period=year.code,
-            breakdown=breakdown,
-        )  # fmt: skip
-        for area in ("nation", "municipality", "similar"):
-            points = [p for p in getattr(reference, area) if p.compare_with_breakdown == breakdown]
-            if points:
-                point = points[0]
-                found[area][key] = (point.area_name, point.marker or point.value)
+        comparison = comparisons_for_indicator(
+            indicator_key=key, municipality_code=municipality_code, period=year.code, basis=basis
+        ).get(breakdown)
+        for area in AREAS:
+            point = comparison.point(area) if comparison else None
+            if point is not None:
+                found[area][key] = point
     rows = []
-    for area in ("nation", "municipality", "similar"):
-        if found[area]:
-            label = next(iter(found[area].values()))[0]
-            rows.append(
-                ReferenceRow(area, label, [found[area].get(k, ("", None))[1] for k in columns])
+    for area in AREAS:
+        points = found[area]
+        if not points:
+            continue
+        first = next(iter(points.values()))
+        rows.append(
+            ReferenceRow(
+                area=area,
+                label=first.area_name,
+                basis=basis,
+                period=year.code,
+                values=[
+                    (points[k].marker or points[k].value) if k in points else None for k in columns
+                ],
+                sources=sorted({SOURCE_NAMES.get(p.source, p.source) for p in points.values()}),
+                notes=sorted({p.note for p in points.values() if p.note}),
             )
+        )
     return rows
+
+
+SOURCE_NAMES = {"skolverket": "Skolverket", "kolada": "Kolada"}
+REFERENCE_AREAS = ("nation", "municipality", "similar")
 
 
 def _overview(
@@ -535,8 +580,9 @@ def _subjects(
 def grade_distribution(scope: Scope, node: Node, year: AcademicYear) -> list[Distribution]:
     """The distribution of the unit's year 9 final grades in `year` per subject, counted from
     the grades on the fly (one grouped query on the partial index of final grades) and
-    suppressed for roles without pupil access (indicators/distribution.py): below 10 graded
-    pupils, and wherever the materialised share passed of the subject is suppressed."""
+    suppressed for roles without pupil access (indicators/distribution.py): below the final
+    grades' unit-level limit (10 graded pupils), and wherever the materialised share passed of
+    the subject is suppressed."""
     from django.db.models import Count
 
     from skolkvalitet.results.models import Grade, GradeType
@@ -565,7 +611,13 @@ def grade_distribution(scope: Scope, node: Node, year: AcademicYear) -> list[Dis
             .exclude(suppression="")
             .values_list("indicator", flat=True)
         }
-    return grade_distributions(rows, suppress=not access, subjects=SUBJECT_CODES, hidden=hidden)
+    return grade_distributions(
+        rows,
+        suppress=not access,
+        subjects=SUBJECT_CODES,
+        hidden=hidden,
+        min_n=distribution_min_n(year.start_date.year),
+    )
 
 
 def latest_point_of_unit(node: Node) -> FollowUpPoint | None:

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from skolkvalitet.dashboards import selectors
-from skolkvalitet.dashboards.breakdowns import BREAKDOWN_LABELS, UNIT_DIMENSIONS, breakdown_label
+from skolkvalitet.dashboards.breakdowns import (
+    BASIS_LABELS,
+    BREAKDOWN_LABELS,
+    UNIT_DIMENSIONS,
+    breakdown_label,
+)
 from skolkvalitet.indicators.distribution import GRADE_ORDER, Distribution
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
@@ -30,6 +35,7 @@ from skolkvalitet.publishing.charts import (
 )
 from skolkvalitet.publishing.formatting import Value
 from skolkvalitet.publishing.tables import Column, Table, table_download_response
+from skolkvalitet.reference.comparison import BASIS_BY_SLUG, Basis
 from skolkvalitet.results.subjects import SUBJECTS
 
 SUBJECT_NAMES = {s.code: s.name_sv for s in SUBJECTS}
@@ -66,10 +72,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     if school_form not in SchoolForm.values:
         school_form = None
     year_id = _int(request.GET.get("lasar"))
+    basis = BASIS_BY_SLUG.get(request.GET.get("jamfor", ""))
     filters = {"breakdown": breakdown, "area_id": area_id, "school_form": school_form}
     if year_id:
         year = get_object_or_404(AcademicYear, pk=year_id)
-        data = selectors.overview_for_year(scope, year, **filters)
+        data = selectors.overview_for_year(scope, year, basis=basis, **filters)
     elif points:
         point_id = _int(request.GET.get("punkt"))
         point = next((p for p in points if p.pk == point_id), points[-1])
@@ -90,12 +97,15 @@ def overview(request: HttpRequest) -> HttpResponse:
         "areas": areas,
         "school_forms": [(f.value, f.label) for f in SchoolForm],
         "breakdowns": [(code, BREAKDOWN_LABELS[code]) for code in ("", *selectors.LIKE_FOR_LIKE)],
+        "bases": [(b.slug, BASIS_LABELS[b]) for b in Basis],
+        "basis_label": BASIS_LABELS[data.reference_basis] if data and data.reference_basis else "",
         "selected": {
             "point": data.period.id if data and data.period.kind == "point" else None,
             "year": year_id,
             "area": area_id,
             "school_form": school_form,
             "breakdown": breakdown,
+            "basis": data.reference_basis.slug if data and data.reference_basis else "",
         },
     }
     if data:

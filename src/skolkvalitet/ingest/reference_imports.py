@@ -27,10 +27,16 @@ from skolkvalitet.ingest.problems import ImportOutcome
 from skolkvalitet.ingest.skolverket_stats import SkolverketExport, read_skolverket_export
 from skolkvalitet.ingest.tabular import read_file_bytes
 from skolkvalitet.reference.actions import reference_values_store, similar_municipalities_store
+from skolkvalitet.reference.nation import (
+    KOLADA_NATION_FILE,
+    SKOLVERKET_NATION_FILE,
+    skolverket_nation_records,
+)
 from skolkvalitet.reference.records import GroupMember, Marker, ReferenceRecord
 
 SKOLVERKET = "skolverket"
 KOLADA = "kolada"
+NATION = "nation"
 
 
 def _earlier_import(kind: str, sha256: str) -> ImportBatch | None:
@@ -90,6 +96,29 @@ def kolada_import(path: Path, *, created_by: AbstractBaseUser | None = None) -> 
         rows=rows,
         created_by=created_by,
         notes=_kolada_notes(parsed),
+    )
+
+
+def nation_import(*, created_by: AbstractBaseUser | None = None) -> ImportOutcome:
+    """Store the nation's published values that ship with Skolkvalitet (reference/data/):
+    Kolada's nation rows and Skolverket's national figures, each with its source. Idempotent:
+    the same shipped files again change nothing."""
+    kolada = KOLADA_NATION_FILE.read_bytes()
+    skolverket = SKOLVERKET_NATION_FILE.read_bytes()
+    sha256 = hashlib.sha256(kolada + b"\0" + skolverket).hexdigest()
+    earlier = _earlier_import(NATION, sha256)
+    if earlier is not None:
+        return _unchanged(earlier)
+    records = parse_kolada_file(kolada, KOLADA_NATION_FILE.name).records
+    records += skolverket_nation_records(skolverket)
+    return _store(
+        NATION,
+        "Skolkvalitet: reference/data (Kolada riket, Skolverket riket)",
+        sha256,
+        records=records,
+        rows=len(records),
+        created_by=created_by,
+        notes=_value_notes(records),
     )
 
 

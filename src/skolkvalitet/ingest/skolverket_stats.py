@@ -108,6 +108,13 @@ class Preamble:
     title: str = ""
     period: str = ""
     organiser_type: str = ""
+    caveat: str = ""  # the export's own words above the table about this year's figures
+
+
+# A footnote that says a measure is in thousands of kronor ("Den totala kostnaden i tusentals
+# kronor för valt år", Grundskola - Kostnader per kommun); the per-pupil costs are in kronor.
+THOUSANDS_OF_KRONOR = "tusentals kronor"
+COST_DATASET = "kostnader"
 
 
 @dataclass
@@ -218,11 +225,14 @@ def _parse_table(
     reader = _Reader(file, point_decimals)
     layout = _layout(rows, heading_index, reader)
     records: list[ReferenceRecord] = []
-    for line, cells in rows[heading_index + 1 :]:
+    end = len(rows)
+    for position, (line, cells) in enumerate(rows[heading_index + 1 :], heading_index + 1):
         texts = [_clean(cell) for cell in cells]
         if sum(1 for text in texts if text) <= 2:
+            end = position
             break  # a blank line or a footnote: the table has ended
         records += _row_records(line, texts, layout, preamble, reader)
+    records = _with_units(records, preamble.title, _footnotes(rows[end:]))
     if reader.problems:
         raise ImportRejected(reader.problems)
     if not records:
@@ -236,7 +246,13 @@ def layout_line(rows: list[tuple[int, list]], heading_index: int) -> int:
 
 
 def _preamble(rows: list[tuple[int, list]]) -> Preamble:
+    """Title, period and type of organiser above the table; any other sentences there are the
+    export's caveat about the year (2017/18's national tests: "Under vårterminen 2018 fanns
+    indikationer på att vissa av de nationella delproven ... hade varit åtkomliga på förhand"),
+    kept with every value. Lines explaining the markers ("Om data saknas visas en prick") are
+    the same in every export and are not a caveat."""
     preamble = Preamble()
+    caveat: list[str] = []
     for _line, cells in rows:
         text = _clean(cells[0]) if cells else ""
         if not text or text.startswith("Statistik från Skolverket"):
@@ -250,7 +266,37 @@ def _preamble(rows: list[tuple[int, list]]) -> Preamble:
             preamble.organiser_type = "Kommunal"
         elif not preamble.title:
             preamble.title = text
+        elif preamble.period and not text.startswith("Om "):
+            caveat.append(text)
+    preamble.caveat = " ".join(caveat)
     return preamble
+
+
+def _footnotes(rows: list[tuple[int, list]]) -> dict[str, str]:
+    """The definitions below the table: "Totalt;Den totala kostnaden i tusentals kronor …"."""
+    notes = {}
+    for _line, cells in rows:
+        texts = [_clean(cell) for cell in cells]
+        if len(texts) >= 2 and texts[0] and texts[1]:
+            notes.setdefault(texts[0], texts[1])
+    return notes
+
+
+def _with_units(
+    records: list[ReferenceRecord], dataset: str, footnotes: dict[str, str]
+) -> list[ReferenceRecord]:
+    """Give cost measures their unit: "tkr" where the footnote says thousands of kronor, "kr"
+    for the per-pupil costs of a cost export."""
+
+    def unit(measure: str) -> str:
+        if THOUSANDS_OF_KRONOR in footnotes.get(measure, "").lower():
+            return "tkr"
+        if COST_DATASET in dataset.lower() and measure.lower().endswith("per elev"):
+            return "kr"
+        return ""
+
+    units = {measure: unit(measure) for measure in {r.measure for r in records}}
+    return [replace(r, unit=units[r.measure]) if units[r.measure] else r for r in records]
 
 
 def _layout(rows: list[tuple[int, list]], heading_index: int, reader: _Reader) -> Layout:
@@ -358,6 +404,7 @@ def _row_records(
                 breakdown=column.breakdown or row_breakdown,
                 subject=subject,
                 indicator_key=skolverket_indicator(preamble.title, measure, subject),
+                note=preamble.caveat,
             )
         )
     return _with_pupil_counts(records, preamble.title)

@@ -21,7 +21,7 @@ _IDENTITY = (
     "breakdown",
     "subject",
 )
-_FIELDS = ("area_name", "value", "marker", "n", "indicator_key", "kpi")
+_FIELDS = ("area_name", "value", "marker", "n", "indicator_key", "kpi", "unit", "note")
 
 
 def _attributes(record: ReferenceRecord) -> dict:
@@ -32,6 +32,8 @@ def _attributes(record: ReferenceRecord) -> dict:
         "n": record.n,
         "indicator_key": record.indicator_key,
         "kpi": record.kpi,
+        "unit": record.unit,
+        "note": record.note,
     }
 
 

@@ -101,6 +101,29 @@ SKOLVERKET_MEASURES: dict[tuple[str, str], IndicatorMatch] = {
     ),
 }
 
+# When two Skolverket exports publish the same figure for the same area, type of organiser and
+# year (they should agree; Skolverket revises older years only in its newer exports), the one
+# earlier here is shown: the export of that year's final grades first, then the exports that
+# compare years. Kolada comes after Skolverket whatever its dataset (comparison.SOURCE_PRIORITY).
+DATASET_PRIORITY: tuple[str, ...] = (
+    SLUTBETYG_9,
+    ELIGIBILITY_9,
+    NATIONAL_TESTS_9,
+    TEACHERS,
+    GRADES_6_ALL,
+    GRADES_6_GENDER,
+    BETYG_OVER_TIME_9,
+    SUBJECT_GRADES_OVER_TIME_9,
+)
+
+
+def dataset_rank(point) -> int:
+    """A point's place in DATASET_PRIORITY (a dataset not listed, e.g. a Kolada KPI, comes
+    after every listed one)."""
+    dataset = getattr(point, "dataset", "")
+    return DATASET_PRIORITY.index(dataset) if dataset in DATASET_PRIORITY else len(DATASET_PRIORITY)
+
+
 # Which pupil count of a row is the base (n) of which of its measures, in the same breakdown.
 # Year 9 "Antal elever" also counts pupils graded in other systems, so it is the base of none.
 PUPIL_COUNT_BASES: dict[tuple[str, str], tuple[str, ...]] = {

@@ -26,6 +26,8 @@ class ReferenceValue(models.Model):
     n = models.IntegerField(null=True)
     indicator_key = models.CharField(max_length=64, blank=True, db_index=True)
     kpi = models.CharField(max_length=16, blank=True)
+    unit = models.CharField(max_length=8, blank=True)  # "tkr", "kr" (see ReferenceRecord)
+    note = models.TextField(blank=True)  # the source's caveat or the publication cited
     batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
 
     class Meta:

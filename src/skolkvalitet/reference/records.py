@@ -52,6 +52,9 @@ class ReferenceRecord:
     # subject as published where it has no code ("Moderna språk, skolans val")
     indicator_key: str = ""  # the registry indicator it corresponds to, where one does
     kpi: str = ""  # Kolada KPI id ("N15419") where the measure is one
+    unit: str = ""  # the value's unit where the source states one: "tkr" (thousands of
+    # kronor), "kr"; "" for shares in per cent, means and counts named by the measure itself
+    note: str = ""  # the source's caveat for this value or the publication it comes from
 
     def identity(self) -> tuple:
         """What makes a value the same value in a later file (for idempotent upserts)."""

@@ -18,14 +18,39 @@ from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.indicators.registry import BREAKDOWN_DIMENSIONS, REGISTRY
 from skolkvalitet.indicators.selectors import indicator_values, period_label, periods_of_year
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.reference.comparison import BASIS_BY_SLUG, Basis, like_for_like
 
 FIELDS = ("indicator", "node", "period", "breakdown", "value", "n", "suppressed", "marker")
 REFERENCE_FIELDS = ("nation", "municipality", "similar")
 
 
-def _organiser_municipality(node: Node) -> str:
-    top = Node.objects.filter(pk=int(node.path.strip("/").split("/")[0])).first()
-    return top.municipality_code if top else ""
+def _organiser(node: Node) -> Node | None:
+    """The organiser at the top of `node`'s branch."""
+    return Node.objects.filter(pk=int(node.path.strip("/").split("/")[0])).first()
+
+
+def organiser_chosen(code: str) -> Node:
+    """The organiser with `code` (organisationsnummer or kommunkod); without a code, the one
+    organiser of the database. Several organisers and no code is refused, never guessed."""
+    organisers = Node.objects.filter(kind=NodeKind.ORGANIZER).order_by("name")
+    if code:
+        digits = code.replace("-", "")
+        found = [o for o in organisers if digits in (o.code.replace("-", ""), o.municipality_code)]
+        if len(found) != 1:
+            raise CommandError(f"No single organiser with code {code!r}; {_listed(organisers)}")
+        return found[0]
+    if not organisers:
+        raise CommandError("There is no organiser in the database.")
+    if len(organisers) > 1:
+        raise CommandError(
+            f"The database holds {len(organisers)} organisers; choose one with --organizer "
+            f"CODE. {_listed(organisers)}"
+        )
+    return organisers[0]
+
+
+def _listed(organisers) -> str:
+    return "Organisers: " + ", ".join(f"{o.name} ({o.code})" for o in organisers) + "."
 
 
 def _shown(point) -> str:
@@ -41,7 +66,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         where = parser.add_mutually_exclusive_group()
         where.add_argument("--unit", metavar="SKOLENHETSKOD")
-        where.add_argument("--organizer", action="store_true")
+        where.add_argument(
+            "--organizer",
+            nargs="?",
+            const="",
+            metavar="CODE",
+            help="the organiser (its code: organisationsnummer or kommunkod; needed when the "
+            "database holds several)",
+        )
         parser.add_argument("--year", metavar="2024/25")
         parser.add_argument("--term", choices=["HT", "VT"])
         parser.add_argument(
@@ -56,7 +88,14 @@ class Command(BaseCommand):
             "--reference",
             action="store_true",
             help="beside each academic-year figure: the nation's, the municipality's and "
-            "similar municipalities' published value (imported reference data)",
+            "similar municipalities' published value (imported reference data), of the same "
+            "type of organiser's schools unless --compare-with says otherwise",
+        )
+        parser.add_argument(
+            "--compare-with",
+            choices=sorted(BASIS_BY_SLUG),
+            help="whose schools the published figures are of (default: like for like with the "
+            "organiser: kommunal for a municipality, enskild for an independent organiser)",
         )
         parser.add_argument(
             "--materialise",
@@ -77,16 +116,16 @@ class Command(BaseCommand):
         if options["materialise"]:
             result = indicators_materialise(years=[year.pk] if year else None)
             self.stderr.write(f"{result.rows} values in {result.seconds:.1f} s")
-            if not (options["unit"] or options["organizer"]):
+            if not options["unit"] and options["organizer"] is None:
                 return
-        if not (options["unit"] or options["organizer"]):
+        if not options["unit"] and options["organizer"] is None:
             raise CommandError("Give --unit SKOLENHETSKOD or --organizer.")
         if year is None:
             raise CommandError("Give --year, e.g. --year 2024/25.")
         for key in options["indicator"] or ():
             if key not in REGISTRY:
                 raise CommandError(f"Unknown indicator {key!r}.")
-        node = self._node(options["unit"])
+        node = self._node(options["unit"], options["organizer"])
         values = indicator_values(
             nodes=[node],
             periods=periods_of_year(year, term=options["term"]),
@@ -111,33 +150,49 @@ class Command(BaseCommand):
                     "marker": v.suppression,
                 }
             )
+        basis = None
         if options["reference"]:
-            self._add_reference(rows, node, year)
-        self._write(rows, options["format"])
+            basis = self._basis(node, options["compare_with"])
+            self._add_reference(rows, node, year, basis)
+        self._write(rows, options["format"], basis)
 
-    def _add_reference(self, rows: list[dict], node: Node, year: AcademicYear) -> None:
-        """Reference values beside the academic year's figures without a breakdown (or with
-        the breakdown the published figure is comparable to, e.g. year_group=9)."""
-        from skolkvalitet.reference.selectors import reference_for_indicator
+    def _basis(self, node: Node, chosen: str | None) -> Basis:
+        if chosen:
+            return BASIS_BY_SLUG[chosen]
+        organiser = _organiser(node)
+        return like_for_like(
+            organiser.organiser_type if organiser else "",
+            municipality_code=organiser.municipality_code if organiser else "",
+        )
 
-        municipality = node.municipality_code or _organiser_municipality(node)
-        cache: dict[str, object] = {}
+    def _add_reference(
+        self, rows: list[dict], node: Node, year: AcademicYear, basis: Basis
+    ) -> None:
+        """Reference values of schools of `basis` beside the academic year's figures: those
+        published for the row's breakdown, or the breakdown the published figure is comparable
+        to (e.g. year_group=9). The source of each is named."""
+        from skolkvalitet.reference.selectors import comparisons_for_indicator
+
+        organiser = _organiser(node)
+        municipality = node.municipality_code or (organiser.municipality_code if organiser else "")
+        cache: dict[str, dict] = {}
         for row in rows:
             if row["period"] != year.code:
                 continue
             key = row["indicator"]
             if key not in cache:
-                cache[key] = reference_for_indicator(
-                    indicator_key=key, municipality_code=municipality, period=year.code
+                cache[key] = comparisons_for_indicator(
+                    indicator_key=key,
+                    municipality_code=municipality,
+                    period=year.code,
+                    basis=basis,
                 )
-            reference = cache[key]
+            comparison = cache[key].get(row["breakdown"])
+            row["reference_basis"] = str(basis)
             for area in REFERENCE_FIELDS:
-                points = [
-                    p
-                    for p in getattr(reference, area)
-                    if p.compare_with_breakdown == row["breakdown"]
-                ]
-                row[area] = _shown(points[0]) if points else None
+                point = comparison.point(area) if comparison else None
+                row[area] = _shown(point) if point else None
+                row[f"{area}_source"] = point.source if point else None
 
     def _year(self, code: str | None) -> AcademicYear | None:
         if code is None:
@@ -147,23 +202,27 @@ class Command(BaseCommand):
         except AcademicYear.DoesNotExist:
             raise CommandError(f"No academic year {code!r} (write it as 2024/25).") from None
 
-    def _node(self, unit_code: str | None) -> Node:
+    def _node(self, unit_code: str | None, organiser_code: str | None) -> Node:
         if unit_code:
             node = Node.objects.filter(kind=NodeKind.UNIT, code=unit_code).first()
             if node is None:
                 raise CommandError(f"No school unit with skolenhetskod {unit_code!r}.")
             return node
-        node = Node.objects.filter(kind=NodeKind.ORGANIZER).first()
-        if node is None:
-            raise CommandError("There is no organiser in the database.")
-        return node
+        return organiser_chosen(organiser_code or "")
 
-    def _write(self, rows: list[dict], fmt: str) -> None:
+    def _write(self, rows: list[dict], fmt: str, basis: Basis | None) -> None:
         if fmt == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
         elif fmt == "csv":
             buffer = io.StringIO()
-            reference = [a for a in REFERENCE_FIELDS if any(a in r for r in rows)]
+            reference = [
+                field
+                for area in REFERENCE_FIELDS
+                for field in (area, f"{area}_source")
+                if any(area in r for r in rows)
+            ]
+            if reference:
+                reference.insert(0, "reference_basis")
             writer = csv.DictWriter(
                 buffer, fieldnames=[*FIELDS, *reference], restval="", lineterminator="\n"
             )
@@ -173,6 +232,11 @@ class Command(BaseCommand):
         else:
             with_reference = any("nation" in r for r in rows)
             extra = f" {'nation':>8} {'municip.':>8} {'similar':>8}" if with_reference else ""
+            if with_reference and basis is not None:
+                self.stdout.write(
+                    f"Published figures: schools of type {basis} ({basis.slug}); source per "
+                    "value in --format json or csv."
+                )
             self.stdout.write(
                 f"{'indicator':<36} {'period':<22} {'breakdown':<24} {'value':>9} {'n':>6}" + extra
             )
