@@ -350,3 +350,83 @@ def test_a_follow_up_point_the_calendar_lacks_is_a_problem(org):
         "the calendar page first."
     ]
     assert Assessment.objects.count() == 0
+
+
+# -- the pupils file's background: Skolverket's nyinvandrad (organisation/background.py) ----
+BACKGROUND_HEADER = (
+    "personnummer;skolenhetskod;läsår;årskurs;ankomstdatum;född utomlands;"
+    "båda föräldrarna födda utomlands"
+)
+
+
+def test_a_pupils_file_gives_immigration_birth_country_and_parents_that_decide_the_breakdown(
+    org,
+):
+    data = f"{BACKGROUND_HEADER}\n{NEW_PUPIL};20000002;2024/25;9;2022-01-10;ja;ja\n".encode()
+    facts_import_bytes("pupils", data, "elever.csv")
+    pupil = Pupil.objects.get(pseudonym=pseudonym_for(parse_personal_number(NEW_PUPIL)))
+    assert (pupil.arrival_date, pupil.born_abroad, pupil.parents_born_abroad) == (
+        dt.date(2022, 1, 10),
+        True,
+        True,
+    )
+    # 2024/25's leaving grades count immigration in 2022–2025.
+    assert pupil.is_newly_arrived_on(dt.date(2025, 6, 14)) is True
+
+    facts_import_bytes(
+        "grades", grades_csv(f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;C;slutbetyg"), "b.csv"
+    )
+    newly_arrived = IndicatorValue.objects.get(
+        indicator="grade_points_MA",
+        node_id=org.unit_s2.pk,
+        period_kind="year",
+        breakdown="newly_arrived=yes",
+    )
+    assert (newly_arrived.value, newly_arrived.n) == (15.0, 1)
+
+
+def test_a_known_pupil_keeps_stored_background_where_the_file_is_empty(org):
+    josef = pnr(org, "Josef")
+    facts_import_bytes(
+        "pupils",
+        f"{BACKGROUND_HEADER}\n{josef};20000002;2024/25;9;2023-03-01;ja;ja\n".encode(),
+        "a.csv",
+    )
+    second = facts_import_bytes(
+        "pupils", f"{BACKGROUND_HEADER}\n{josef};20000002;2024/25;9;;;nej\n".encode(), "b.csv"
+    )
+    pupil = Pupil.objects.get(pseudonym=pseudonym_for(parse_personal_number(josef)))
+    assert (pupil.arrival_date, pupil.born_abroad, pupil.parents_born_abroad) == (
+        dt.date(2023, 3, 1),
+        True,
+        False,
+    )
+    assert pupil.is_newly_arrived_on(dt.date(2025, 6, 14)) is False  # a parent born here
+
+    import_rollback(second.batch)
+    pupil.refresh_from_db()
+    assert pupil.parents_born_abroad is True
+
+
+def test_the_background_columns_are_read_under_their_english_and_other_names(org):
+    data = (
+        "personal_number;school_unit_code;academic_year;year_group;immigration_date;"
+        "foreign_born;both_parents_born_abroad\n"
+        f"{NEW_PUPIL};20000002;2024/25;9;2021-12-31;yes;no\n"
+    ).encode()
+    facts_import_bytes("pupils", data, "pupils.csv")
+    pupil = Pupil.objects.get(pseudonym=pseudonym_for(parse_personal_number(NEW_PUPIL)))
+    assert (pupil.arrival_date, pupil.born_abroad, pupil.parents_born_abroad) == (
+        dt.date(2021, 12, 31),
+        True,
+        False,
+    )
+
+
+def test_a_birth_country_answer_other_than_ja_or_nej_is_a_problem(org):
+    data = f"{BACKGROUND_HEADER}\n{NEW_PUPIL};20000002;2024/25;9;2024-02-01;kanske;ja\n".encode()
+    messages = problems_of(lambda: facts_import_bytes("pupils", data, "elever.csv"))
+    assert messages == ["elever.csv:2:född utomlands: Write ja or nej."]
+    assert not Pupil.objects.filter(
+        pseudonym=pseudonym_for(parse_personal_number(NEW_PUPIL))
+    ).exists()

@@ -364,12 +364,15 @@ _PUPIL_ATTRIBUTES = {
     "förnamn": "given_name",
     "efternamn": "family_name",
     "ankomstdatum": "arrival_date",
+    "född utomlands": "born_abroad",
+    "båda föräldrarna födda utomlands": "parents_born_abroad",
     "föräldrars utbildning": "parents_highest_education",
 }
 
 
 def _pupil_attributes_update(frame: pl.DataFrame, batch: ImportBatch) -> None:
-    """Names, arrival date and parents' education from a pupils file, where given."""
+    """Names, background (immigration date, born abroad, parents born abroad) and parents'
+    education from a pupils file, where given: an empty cell keeps what is stored."""
     from skolkvalitet.organisation.models import Pupil
 
     present = [c for c in _PUPIL_ATTRIBUTES if c in frame.columns]

@@ -177,8 +177,34 @@ _kind(
                 "arrival_date",
                 Parse.DATE,
                 required=False,
-                description="Date of arrival in Sweden, for newly arrived pupils.",
+                description="The date the pupil immigrated to Sweden (invandringsdatum), for "
+                "every pupil who did; empty for a pupil who never lived abroad. With the two "
+                "columns below it decides newly arrived (nyinvandrad) as Skolverket does: "
+                "immigrated in the figure's calendar year or one of the three before, born "
+                "abroad, both parents born abroad.",
                 example="",
+                aliases=("invandringsdatum", "immigration_date"),
+            ),
+            Column(
+                "född utomlands",
+                "born_abroad",
+                Parse.YES_NO,
+                required=False,
+                description="ja if the pupil was born outside Sweden, nej if born in Sweden; "
+                "empty when not known (a pupil who immigrated recently then counts as "
+                '"uppgift saknas", neither newly arrived nor not).',
+                example="nej",
+                aliases=("utrikes född", "foreign_born"),
+            ),
+            Column(
+                "båda föräldrarna födda utomlands",
+                "parents_born_abroad",
+                Parse.YES_NO,
+                required=False,
+                description="ja if both parents were born outside Sweden, nej if at least one "
+                "was born in Sweden; empty when not known (as född utomlands).",
+                example="nej",
+                aliases=("föräldrar födda utomlands", "both_parents_born_abroad"),
             ),
             Column(
                 "föräldrars utbildning",
