@@ -276,6 +276,24 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
 ENDED_SUBJECT_YEARS_BACK = 4
 
 
+def years_completing(year_ids: Iterable[int]) -> set[int]:
+    """The academic years whose year-9 leaving certificates may hold an ended subject's final
+    grade given in `year_ids` (the ENDED_SUBJECT_YEARS_BACK years after each): what must be
+    recomputed when such a grade is imported or rolled back."""
+    starts = list(
+        AcademicYear.objects.filter(pk__in=list(year_ids)).values_list("start_date", flat=True)
+    )
+    if not starts:
+        return set()
+    first, last = min(starts), max(starts)
+    return set(
+        AcademicYear.objects.filter(
+            start_date__gt=first,
+            start_date__lte=last.replace(year=last.year + ENDED_SUBJECT_YEARS_BACK),
+        ).values_list("id", flat=True)
+    )
+
+
 def _ended_subjects(years: Iterable[int], subjects: pl.DataFrame) -> pl.DataFrame:
     """Final grades of subjects ended before year 9 (year group below 9) given in the
     academic years before `years` (at most ENDED_SUBJECT_YEARS_BACK): they belong to the

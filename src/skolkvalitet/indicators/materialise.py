@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from skolkvalitet.indicators.engine import Facts, Organisation, compute
-from skolkvalitet.indicators.loading import load_facts, load_organisation
+from skolkvalitet.indicators.loading import load_facts, load_organisation, years_completing
 from skolkvalitet.indicators.models import IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import Family
 from skolkvalitet.ingest.bulk import bulk_insert_frame
@@ -226,6 +226,12 @@ def periods_touched(*, batch: ImportBatch) -> tuple[set[int], set[int]]:
             .values_list("term__academic_year_id", flat=True)
             .distinct()
         )
+    # An ended subject's final grade belongs to the later year-9 leaving certificate.
+    years |= years_completing(
+        Grade.objects.filter(batch=batch, grade_type="final", year_group__lt=9)
+        .values_list("term__academic_year_id", flat=True)
+        .distinct()
+    )
     for model in (SurveyResult, UnitStaffFact, PreschoolGroupFact):
         years.update(
             model.objects.filter(batch=batch).values_list("academic_year_id", flat=True).distinct()

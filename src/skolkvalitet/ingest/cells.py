@@ -82,12 +82,31 @@ def subject_code(text: str) -> str:
     return text.strip().upper()
 
 
+# The codes of Skolverket's grade collection (SCB, "Grundskolan: slutbetyg", instructions):
+# 9 = no grade for want of a basis (the pupil's absence), written "-" (streck) on the grade;
+# 3 = the subject was not read because of anpassad studiegång (skollagen 3 kap. 12 §).
+NO_BASIS_SPELLINGS = frozenset({"-", "–", "—", "9", "STRECK"})
+NOT_READ_CODE = "3"
+NOT_READ = ""  # what grade() returns for code 3: no grade at all (the row is left out)
+
+
 def grade(text: str) -> str:
+    """A–F, "-" for no basis (also written 9, the school systems' and SCB's code, or
+    "streck"), or NOT_READ for code 3 (anpassad studiegång: not a grade; the importer
+    leaves the row out and says so)."""
     value = text.strip().upper()
-    if value in {"–", "—"}:
-        value = "-"
+    if value in NO_BASIS_SPELLINGS:
+        return "-"
+    if value == NOT_READ_CODE:
+        return NOT_READ
     if value not in GRADE_VALUES:
-        raise CellError(_("A grade is A, B, C, D, E, F or - (no basis for a grade)."))
+        raise CellError(
+            _(
+                "A grade is A, B, C, D, E, F or - (no basis for a grade; the code 9 is read as "
+                "-). The code 3 (anpassad studiegång) means the subject was not read: such "
+                "rows are left out."
+            )
+        )
     return value
 
 

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from skolkvalitet.indicators.loading import read_frame
 from skolkvalitet.ingest import cells
 from skolkvalitet.ingest.formats import Column, FileKind, Parse, fold
+from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.ingest.problems import ImportProblem, ImportRejected
 from skolkvalitet.ingest.tabular import Table
 from skolkvalitet.organisation.identity import PersonalNumber, pseudonym_for
-from skolkvalitet.organisation.models import Node, NodeKind
+from skolkvalitet.organisation.models import Node, NodeKind, Term
 from skolkvalitet.results.models import AssessmentScale, Subject
 
 MAX_PROBLEMS_LISTED = 200
@@ -225,6 +226,9 @@ def facts_check(kind: FileKind, table: Table, *, unit_paths: list[str] | None = 
     problems.raise_if_any()
     _check_duplicates(checked, problems)
     problems.raise_if_any()
+    if kind.key == "grades":
+        _check_final_grades(checked, heading_of, problems)
+        problems.raise_if_any()
     return checked
 
 
@@ -421,6 +425,16 @@ def _check_kind_rules(checked: Checked, heading_of: dict[str, str], problems: _P
         frame = _check_assessment_values(frame, heading_of, problems)
     elif key == "grades":
         frame = _fill_text(frame, "språk")
+        not_read = frame["betyg"] == cells.NOT_READ
+        if not_read.any():
+            frame = frame.filter(~not_read)
+            checked.notes.append(
+                _(
+                    "%(count)d rows with the code 3 (anpassad studiegång: the subject was not "
+                    "read) were left out: the pupil has no grade in those subjects."
+                )
+                % {"count": not_read.sum()}
+            )
     elif key == "pupils":
         school_form = pl.col("skolform") if "skolform" in frame.columns else pl.lit(None)
         frame = frame.with_columns(school_form.fill_null("GR").cast(pl.String).alias("skolform"))
@@ -513,3 +527,204 @@ def _check_duplicates(checked: Checked, problems: _Problems) -> None:
             )
         ).to_series(),
     )
+
+
+# --- Final grades: one per pupil and subject; SV and SVA are alternatives ------------------
+
+MAX_WARNINGS_LISTED = 20
+SWEDISH_SUBJECTS = ("SV", "SVA")
+
+
+def _school_year(column: str) -> pl.Expr:
+    """2024 → "2024/25"."""
+    return pl.format(
+        "{}/{}",
+        pl.col(column),
+        ((pl.col(column) + 1) % 100).cast(pl.String).str.zfill(2),
+    )
+
+
+def _stored_final_grades(pupils: list[str]) -> pl.DataFrame:
+    """The stored final grades of the pupils (pseudonyms): pupil, subject_id, läsår (start
+    year), termin, årskurs and the name of the file that imported them."""
+    schema = {
+        "pupil": pl.String,
+        "subject_id": pl.Int64,
+        "läsår": pl.Int64,
+        "termin": pl.String,
+        "årskurs": pl.Int64,
+        "source": pl.String,
+    }
+    known = read_frame(
+        "SELECT id, pseudonym FROM organisation_pupil", {"pupil_id": pl.Int64, "pupil": pl.String}
+    ).filter(pl.col("pupil").is_in(pupils))
+    ids = known["pupil_id"].to_list()
+    if not ids:
+        return pl.DataFrame(schema=schema)
+    parts = []
+    for start in range(0, len(ids), 5000):
+        chunk = ", ".join(str(int(i)) for i in ids[start : start + 5000])
+        parts.append(
+            read_frame(
+                "SELECT pupil_id, term_id, subject_id, year_group, batch_id FROM results_grade "
+                f"WHERE grade_type = 'final' AND pupil_id IN ({chunk})",
+                {
+                    "pupil_id": pl.Int64,
+                    "term_id": pl.Int64,
+                    "subject_id": pl.Int64,
+                    "årskurs": pl.Int64,
+                    "batch_id": pl.Int64,
+                },
+            )
+        )
+    stored = pl.concat(parts)
+    if stored.is_empty():
+        return pl.DataFrame(schema=schema)
+    terms = pl.DataFrame(
+        [
+            (pk, start.year, kind)
+            for pk, start, kind in Term.objects.filter(
+                pk__in=stored["term_id"].unique().to_list()
+            ).values_list("id", "academic_year__start_date", "kind")
+        ],
+        schema={"term_id": pl.Int64, "läsår": pl.Int64, "termin": pl.String},
+        orient="row",
+    )
+    batches = pl.DataFrame(
+        list(
+            ImportBatch.objects.filter(pk__in=stored["batch_id"].unique().to_list()).values_list(
+                "id", "source_name"
+            )
+        ),
+        schema={"batch_id": pl.Int64, "source": pl.String},
+        orient="row",
+    )
+    return (
+        stored.join(known, on="pupil_id")
+        .join(terms, on="term_id", how="left")
+        .join(batches, on="batch_id", how="left")
+        .with_columns(pl.col("source").fill_null("?"))
+        .select(list(schema))
+    )
+
+
+def _check_final_grades(checked: Checked, heading_of: dict[str, str], problems: _Problems) -> None:
+    """A pupil has one final grade per subject (the leaving certificate lists each subject
+    once, those ended before year 9 with the year group they ended in): a second final grade
+    in the file, or beside a stored one of another term or year group, is a conflict; the
+    same term and year group again is a correction, which replaces the stored grade. Final
+    grades in both SV and SVA are accepted with a warning: they are alternatives (a pupil
+    who moved from one to the other can have both), and the indicators count one."""
+    frame = checked.frame
+    if "pupil" not in frame.columns:
+        return
+    final = frame.filter(pl.col("betygstyp") == "final").select(
+        "_line", "pupil", "subject_id", "ämne", "läsår", "termin", "årskurs"
+    )
+    if final.is_empty():
+        return
+    subject_heading = heading_of["ämne"]
+    # In the file: the same pupil and subject in another term (the same term is a duplicate
+    # key, reported by _check_duplicates).
+    ranked = final.sort("_line").with_columns(
+        pl.col("_line").first().over("pupil", "subject_id").alias("_first"),
+        pl.col("läsår").first().over("pupil", "subject_id").alias("_first_year"),
+        pl.col("termin").first().over("pupil", "subject_id").alias("_first_term"),
+        pl.col("årskurs").first().over("pupil", "subject_id").alias("_first_group"),
+    )
+    second = ranked.filter(pl.col("_line") != pl.col("_first"))
+    problems.add_rows(
+        second["_line"],
+        subject_heading,
+        second.select(
+            pl.format(
+                _(
+                    "A second final grade in {} for the pupil (line {}: {} {}, year group {}): "
+                    "a pupil has one final grade per subject, given in the year group the "
+                    "subject ended."
+                ),
+                pl.col("ämne"),
+                pl.col("_first"),
+                _school_year("_first_year"),
+                pl.col("_first_term"),
+                pl.col("_first_group"),
+            )
+        ).to_series(),
+    )
+    # Against the stored final grades.
+    stored = _stored_final_grades(final["pupil"].unique().to_list())
+    matched = final.join(stored, on=["pupil", "subject_id"], how="inner", suffix="_stored")
+    other = matched.filter(
+        (pl.col("läsår") != pl.col("läsår_stored"))
+        | (pl.col("termin") != pl.col("termin_stored"))
+        | (pl.col("årskurs") != pl.col("årskurs_stored"))
+    )
+    problems.add_rows(
+        other["_line"],
+        subject_heading,
+        other.select(
+            pl.format(
+                _(
+                    "The pupil already has a final grade in {} ({} {}, year group {}, imported "
+                    "from {}): a pupil has one final grade per subject. Correct that grade with "
+                    "its own term and year group, or roll its import back first."
+                ),
+                pl.col("ämne"),
+                _school_year("läsår_stored"),
+                pl.col("termin_stored"),
+                pl.col("årskurs_stored"),
+                pl.col("source"),
+            )
+        ).to_series(),
+    )
+    _warn_swedish_twice(checked, final, stored, subject_heading)
+
+
+def _warn_swedish_twice(
+    checked: Checked, final: pl.DataFrame, stored: pl.DataFrame, heading: str
+) -> None:
+    swedish = final.filter(pl.col("ämne").is_in(SWEDISH_SUBJECTS))
+    if swedish.is_empty():
+        return
+    codes = pl.DataFrame(
+        list(Subject.objects.filter(code__in=SWEDISH_SUBJECTS).values_list("id", "code")),
+        schema={"subject_id": pl.Int64, "ämne": pl.String},
+        orient="row",
+    )
+    # Stored grades the file replaces (the same term and subject) no longer count.
+    kept = (
+        stored.join(codes, on="subject_id", how="inner")
+        .join(swedish, on=["pupil", "subject_id", "läsår", "termin"], how="anti")
+        .select("pupil", "ämne", pl.lit(None, dtype=pl.Int64).alias("_line"))
+    )
+    both = (
+        pl.concat([swedish.select("pupil", "ämne", "_line"), kept])
+        .group_by("pupil")
+        .agg(
+            pl.col("ämne").n_unique().alias("_subjects"),
+            pl.col("_line").filter(pl.col("ämne") == "SVA").min().alias("_sva"),
+            pl.col("_line").filter(pl.col("ämne") == "SV").min().alias("_sv"),
+        )
+        .filter(pl.col("_subjects") == 2)
+        .with_columns(pl.coalesce("_sva", "_sv").alias("_at"))
+        .sort("_at")
+    )
+    message_file = _(
+        "The pupil has final grades in both SV and SVA (the other on line %(line)d). They are "
+        "alternatives: the indicators count one, the one given last, and SVA when both were "
+        "given in the same term (skolförordningen 5 kap. 15 §)."
+    )
+    message_stored = _(
+        "The pupil has final grades in both SV and SVA (the other already imported). They are "
+        "alternatives: the indicators count one, the one given last, and SVA when both were "
+        "given in the same term (skolförordningen 5 kap. 15 §)."
+    )
+    for at, sva, sv in both.head(MAX_WARNINGS_LISTED).select("_at", "_sva", "_sv").iter_rows():
+        other = sv if at == sva else sva
+        message = message_file % {"line": other} if other is not None else message_stored
+        checked.notes.append(str(ImportProblem(checked.file, at, heading, message)))
+    if both.height > MAX_WARNINGS_LISTED:
+        checked.notes.append(
+            _("… and %(count)d more pupils with final grades in both SV and SVA.")
+            % {"count": both.height - MAX_WARNINGS_LISTED}
+        )
