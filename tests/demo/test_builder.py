@@ -13,6 +13,7 @@ from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.organisation.models import Node, NodeKind, Pupil, Role, RoleAssignment
 from skolkvalitet.organisation.scopes import scope_for
 from skolkvalitet.quality.models import Intervention
+from skolkvalitet.reference.models import ReferenceValue
 from skolkvalitet.results.models import Assessment, Grade
 
 SCALE = 0.08
@@ -48,6 +49,12 @@ def test_it_writes_the_tree_the_facts_the_logins_and_no_personal_number(built):
     # The indicators are materialised with the demo's data version.
     assert IndicatorValue.objects.count() == built.counts["indicator_values"] > 0
     assert set(IndicatorValue.objects.values_list("data_version", flat=True)) == {built.batch.pk}
+    # The nation's published values that ship with the product stand beside the demo's own.
+    assert (
+        ReferenceValue.objects.filter(area_kind="nation").count()
+        == built.counts["nation_values"]
+        > 0
+    )
     # No personal number is stored: neither the pupils' nor the staff's, in any form.
     data = generate(scale=SCALE)
     numbers = set(data.pupils["personal_number"].tolist()) | set(

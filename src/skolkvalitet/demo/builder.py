@@ -17,6 +17,7 @@ from skolkvalitet.demo.generator import FS, GY, DemoData, generate
 from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.ingest.bulk import bulk_insert
 from skolkvalitet.ingest.models import ImportBatch
+from skolkvalitet.ingest.reference_imports import nation_import
 from skolkvalitet.organisation.actions import node_create, role_grant
 from skolkvalitet.organisation.identity import parse_personal_number, pseudonym_for
 from skolkvalitet.organisation.models import (
@@ -95,6 +96,8 @@ def demo_build(
         batch.save(update_fields=["rows"])
     say("Indikatorer …")
     counts["indicator_values"] = indicators_materialise().rows
+    say("Rikets publicerade värden …")
+    counts["nation_values"] = nation_import().rows
     return BuildResult(True, batch, _logins(), counts)
 
 
