@@ -3,7 +3,8 @@ IndicatorValue, a token per user, and a client that sends it.
 
 Final grades in year 9, spring 2025 (as tests/indicators/test_materialise.py): passed_MA is
 60 % of five pupils at unit_n1 (stored with the marker ".."), 50 % of ten at the organiser
-(shown to everyone); passed_EN is 90 % of ten at the organiser ("~100").
+(shown to everyone); passed_EN is 90 % of ten at the organiser (shown: Skolverket publishes
+subject pass shares as numbers, not "~100").
 """
 
 from __future__ import annotations

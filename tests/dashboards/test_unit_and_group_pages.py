@@ -52,8 +52,9 @@ def test_the_board_sees_a_small_units_distribution_hidden(materialised, users): 
 
 def test_the_board_sees_no_distribution_whose_share_passed_is_suppressed(materialised, users):  # noqa: F811
     """Ten more pupils with E in engelska: 15 graded, so large enough on its own. But where
-    the materialised share passed in engelska is hidden (here `~100`: 1–4 pupils miss it),
-    A–E and F of the distribution would give it away, so the whole subject is hidden."""
+    the materialised share passed in engelska is hidden (`..` as the complement of another
+    figure), A–E and F of the distribution would give it away, so the whole subject is
+    hidden."""
     from skolkvalitet.indicators.models import IndicatorValue
     from skolkvalitet.results.models import Grade, Subject
 
@@ -71,7 +72,7 @@ def test_the_board_sees_no_distribution_whose_share_passed_is_suppressed(materia
     assert passed_en.update(suppression="") == 1  # as if shown
     [en] = [d for d in grade_distribution(board, org.unit_n1, org.year) if d.subject == "EN"]
     assert en.n == 15 and not en.suppressed
-    passed_en.update(suppression="~100")
+    passed_en.update(suppression="..")
     [en] = [d for d in grade_distribution(board, org.unit_n1, org.year) if d.subject == "EN"]
     assert en.shares == dict.fromkeys("ABCDEF-", "..") and en.passed == ".."
     [en] = [
@@ -80,6 +81,38 @@ def test_the_board_sees_no_distribution_whose_share_passed_is_suppressed(materia
         if d.subject == "EN"
     ]
     assert en.shares["E"] == pytest.approx(100 * 11 / 15)  # Cesar and the ten: shown
+
+
+def test_the_board_sees_a_subject_that_one_to_four_pupils_fail_as_skolverket_shows_it(
+    materialised,  # noqa: F811
+    users,
+):
+    """Ten more pupils with E in engelska at each unit: unit_n1 has 15 graded, David's F the
+    only fail (no unit is small, so nothing is hidden as a complement). Skolverket publishes
+    subject pass shares as numbers (no `~100`), so the materialised passed_EN (14 of 15) is
+    shown to the board, and so is the distribution (the unit-level limit of 10 is met)."""
+    from skolkvalitet.indicators.materialise import indicators_materialise
+    from skolkvalitet.indicators.models import IndicatorValue
+    from skolkvalitet.results.models import Grade, Subject
+
+    org = materialised.org
+    english = Subject.objects.get(code="EN")
+    units = (org.unit_n1, org.unit_n2, org.unit_s1, org.unit_s2)
+    Grade.objects.bulk_create(
+        Grade(pupil_id=9000 + 10 * u + i, unit=unit, term=materialised.vt, year_group=9,
+              subject=english, value="E", grade_type="final", batch=materialised.batch)
+        for u, unit in enumerate(units)
+        for i in range(10)
+    )  # fmt: skip
+    indicators_materialise()
+    passed_en = IndicatorValue.objects.get(
+        node=org.unit_n1, indicator="passed_EN", period_kind="year", breakdown=""
+    )
+    assert (passed_en.n, passed_en.numerator, passed_en.suppression) == (15, 14, "")
+    board = scope_for(users.board)
+    [en] = [d for d in grade_distribution(board, org.unit_n1, org.year) if d.subject == "EN"]
+    assert en.n == 15 and en.shares["F"] == pytest.approx(100 / 15)
+    assert en.passed == pytest.approx(100 * 14 / 15)
 
 
 def test_the_unit_page_shows_the_distribution_and_every_table_downloads(

@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skolkvalitet.indicators.distribution import GRADE_ORDER, grade_distributions
+from skolkvalitet.indicators.distribution import (
+    GRADE_ORDER,
+    MIN_N,
+    distribution_min_n,
+    grade_distributions,
+)
+from skolkvalitet.indicators.registry import REGISTRY
 
 
 def test_shares_are_percent_of_the_pupils_graded_in_the_subject():
@@ -74,8 +80,18 @@ def test_shown_shares_sum_to_100_and_hidden_ones_are_all_markers(table, suppress
 
 
 def test_a_subject_whose_share_passed_is_suppressed_is_hidden_whole_without_pupil_access():
-    counts = [("MA", "E", 28), ("MA", "F", 2)]  # 2 of 30 miss: passed_MA is "~100"
+    counts = [("MA", "E", 28), ("MA", "F", 2)]  # passed_MA hidden, e.g. as a complement
     [hidden] = grade_distributions(counts, suppress=True, hidden={"MA"})
     assert hidden.shares == dict.fromkeys(GRADE_ORDER, "..") and hidden.n == 30
     [shown] = grade_distributions(counts, suppress=False, hidden={"MA"})
     assert shown.shares["F"] == pytest.approx(100 * 2 / 30)
+
+
+def test_the_limit_is_the_final_grades_rule_at_unit_level_in_both_regimes():
+    # Skolverket: fewer than 10 at school-unit level, before and from 2023/24.
+    rule = REGISTRY["passed_MA"].small_numbers
+    assert distribution_min_n(2022) == distribution_min_n(2024) == rule.unit == 10
+    assert MIN_N == 10
+    counts = [("MA", "E", 5), ("MA", "F", 4)]  # 9 graded pupils
+    [hidden] = grade_distributions(counts, suppress=True, min_n=distribution_min_n(2024))
+    assert hidden.suppressed

@@ -7,7 +7,13 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from skolkvalitet.indicators.engine import Facts, compute, periods_frame, with_breakdown_attributes
+from skolkvalitet.indicators.engine import (
+    Facts,
+    compute,
+    periods_frame,
+    with_breakdown_attributes,
+    years_frame,
+)
 from skolkvalitet.indicators.registry import Family
 
 from .conftest import YEAR
@@ -105,7 +111,13 @@ def test_final_grade_indicators_do_not_break_down_by_year_group(values):
     assert values.filter(pl.col("breakdown").str.starts_with("year_group")).is_empty()
 
 
-def test_every_figure_of_fewer_than_ten_pupils_is_marked_but_keeps_its_value(values):
+def test_before_2023_24_every_figure_of_fewer_than_ten_pupils_is_marked_but_keeps_its_value(
+    final_grades, org_frames
+):
+    # Up to 2022/23 Skolverket's limit is 10 pupils at every level (suppression rules of
+    # 2023/24 on: tests/indicators/test_suppression.py).
+    org_frames.years = years_frame({YEAR: dt.date(2022, 8, 15)})
+    values = compute(Facts(grades=final_grades), org_frames, families=(Family.FINAL_GRADES,))
     assert set(values["suppression"].to_list()) == {".."}
     assert value(values, "merit_value_17", 1)["value"] == pytest.approx(191.25)
 

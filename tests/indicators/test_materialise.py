@@ -192,10 +192,11 @@ def test_passed_ma_at_a_unit_its_area_and_the_organiser(materialised):
     assert figures(organiser) == (10, 5, 10, "")
 
 
-def test_a_share_with_one_pupil_missing_is_stored_as_near_full(materialised):
+def test_a_subject_pass_share_with_one_pupil_missing_is_stored_as_a_number(materialised):
+    # Skolverket publishes year 9's subject pass shares as numbers, never ~100.
     organiser = get("passed_EN", materialised.org.organizer, "year", materialised.year.pk)
     assert organiser.value == pytest.approx(90.0)
-    assert figures(organiser) == (10, 9, 10, "~100")
+    assert figures(organiser) == (10, 9, 10, "")
 
 
 def test_merit_value_17_is_the_mean_over_pupils_with_a_grade_a_to_e(materialised):
@@ -205,7 +206,7 @@ def test_merit_value_17_is_the_mean_over_pupils_with_a_grade_a_to_e(materialised
     assert figures(unit) == (4, 185, 4, "..")
     organiser = get("merit_value_17", org.organizer, "year", year)
     assert organiser.value == pytest.approx(340 / 9)
-    assert figures(organiser) == (9, 340, 9, "..")
+    assert figures(organiser) == (9, 340, 9, "")  # 2024/25: at least 5 at organiser level
     sixteen = get("merit_value_16", org.unit_n1, "year", year)  # M1 among the best 16
     assert sixteen.value == pytest.approx(46.25)
 
@@ -264,9 +265,48 @@ def test_assessments_are_stored_per_follow_up_point(materialised):
     # "reaches" / "at risk" has no grade points.
     assert not IndicatorValue.objects.filter(indicator="forecast_points_EN")
     # Alva, Cesar and Hanna are on track in everything assessed; Bella and Ida are not.
-    assert figures(get("on_track_all_subjects", org.organizer, "point", p1)) == (5, 3, 5, "..")
+    # Five pupils: enough at organiser level in 2024/25 (from 2023/24 on, fewer than 5).
+    assert figures(get("on_track_all_subjects", org.organizer, "point", p1)) == (5, 3, 5, "")
     p2 = get("on_track_MA", org.unit_n1, "point", materialised.p2.pk)
     assert figures(p2) == (2, 2, 2, "..")
+
+
+def test_before_2023_24_the_organiser_needs_ten_pupils_too(materialised):
+    # The same facts in an academic year that began in 2022: 10 at every level.
+    org, year = materialised.org, materialised.year
+    AcademicYear.objects.filter(pk=year.pk).update(start_date=dt.date(2022, 8, 15))
+    indicators_materialise()
+    assert figures(get("merit_value_17", org.organizer, "year", year.pk)) == (9, 340, 9, "..")
+    p1 = materialised.p1.pk
+    assert figures(get("on_track_all_subjects", org.organizer, "point", p1)) == (5, 3, 5, "..")
+    assert figures(get("passed_MA", org.organizer, "year", year.pk)) == (10, 5, 10, "")
+
+
+def test_the_stored_markers_leave_nothing_hidden_recomputable_from_the_shown(materialised):
+    """In every partition of the stored merit values (a node's total and its children, a
+    total and its breakdown's categories) no single member is hidden."""
+    rows = list(
+        IndicatorValue.objects.filter(indicator="merit_value_17").values(
+            "node_id", "node__parent_id", "breakdown", "n", "suppression"
+        )
+    )
+    by_key = {(r["node_id"], r["breakdown"]): r for r in rows}
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        if r["breakdown"]:
+            key = (r["node_id"], "", r["breakdown"].split("=")[0])
+            groups.setdefault(key, []).append(r)
+        if r["node__parent_id"] is not None:
+            groups.setdefault((r["node__parent_id"], r["breakdown"], "tree"), []).append(r)
+    checked = 0
+    for (node, breakdown, _kind), cells in groups.items():
+        total = by_key.get((node, breakdown))
+        if total is None or sum(c["n"] for c in cells) != total["n"]:
+            continue
+        members = [total, *cells]
+        checked += 1
+        assert sum(m["suppression"] != "" for m in members) != 1, (node, breakdown, members)
+    assert checked > 0
 
 
 def test_every_value_carries_the_latest_applied_batch_as_data_version(materialised):

@@ -6,6 +6,7 @@ random organisations whose figures add up exactly, as the engine's do.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 import numpy as np
@@ -14,6 +15,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from skolkvalitet.indicators.engine import Facts, Organisation, compute, with_min_n, years_frame
+from skolkvalitet.indicators.registry import REGISTRY, Family
 from skolkvalitet.indicators.suppression import HIDDEN, NEAR_FULL, present, primary, suppress
 
 SCHEMA = {
@@ -27,7 +30,7 @@ SCHEMA = {
     "numerator": pl.Float64,
     "denominator": pl.Float64,
     "min_n": pl.Int64,
-    "is_share": pl.Boolean,
+    "near_full": pl.Boolean,
 }
 NODE_SCHEMA = {"node_id": pl.Int64, "parent_id": pl.Int64}
 
@@ -49,12 +52,15 @@ def mean_row(node, n, breakdown="", *, points=12.5, indicator="merit", min_n=10,
         "numerator": points * n,
         "denominator": float(n),
         "min_n": min_n,
-        "is_share": False,
+        "near_full": False,
     }
 
 
-def share_row(node, n, missing, breakdown="", *, indicator="passed", min_n=10, period=1):
-    """A share of n pupils of whom `missing` do not meet the measure."""
+def share_row(
+    node, n, missing, breakdown="", *, indicator="passed", min_n=10, period=1, near_full=True
+):
+    """A share of n pupils of whom `missing` do not meet the measure; `near_full`: the
+    indicator publishes 1–4 missing as ~100."""
     return {
         "indicator": indicator,
         "node_id": node,
@@ -66,7 +72,7 @@ def share_row(node, n, missing, breakdown="", *, indicator="passed", min_n=10, p
         "numerator": float(n - missing),
         "denominator": float(n),
         "min_n": min_n,
-        "is_share": True,
+        "near_full": near_full,
     }
 
 
@@ -119,6 +125,12 @@ def test_a_share_with_no_pupil_or_five_or_more_missing_the_measure_is_shown(miss
     assert run([share_row(10, 40, missing)]) == {(10, ""): ""}
 
 
+@pytest.mark.parametrize("missing", [1, 2, 3, 4])
+def test_a_share_whose_indicator_publishes_numbers_is_shown_with_one_to_four_missing(missing):
+    # Skolverket publishes year 9's all-subjects and subject pass shares as numbers.
+    assert run([share_row(10, 40, missing, near_full=False)]) == {(10, ""): ""}
+
+
 def test_a_share_on_fewer_than_the_minimum_n_is_hidden_rather_than_near_full():
     assert run([share_row(10, 9, 2)]) == {(10, ""): HIDDEN}
 
@@ -130,12 +142,12 @@ def test_a_mean_is_never_shown_as_near_full(short):
     assert run([row]) == {(10, ""): ""}
 
 
-def test_an_indicator_with_minimum_n_zero_is_never_suppressed():
+def test_an_indicator_with_minimum_n_zero_and_no_near_full_rule_is_never_suppressed():
     rows = [
-        share_row(10, 3, 2, min_n=0),
-        share_row(10, 1, 0, "gender=F", min_n=0),
-        share_row(10, 2, 2, "gender=M", min_n=0),
-        share_row(11, 0, 0, min_n=0),
+        share_row(10, 3, 2, min_n=0, near_full=False),
+        share_row(10, 1, 0, "gender=F", min_n=0, near_full=False),
+        share_row(10, 2, 2, "gender=M", min_n=0, near_full=False),
+        share_row(11, 0, 0, min_n=0, near_full=False),
     ]
     assert set(run(rows).values()) == {""}
 
@@ -148,10 +160,19 @@ def test_primary_marks_each_row_on_its_own():
             share_row(10, 30, 3),
             share_row(10, 30, 0),
             share_row(10, 30, 5),
-            share_row(10, 3, 2, min_n=0),
+            share_row(10, 3, 2, min_n=0, near_full=False),
+            share_row(10, 30, 3, near_full=False),
         ]
     )
-    assert frame.select(primary(frame))[:, 0].to_list() == [HIDDEN, "", NEAR_FULL, "", "", ""]
+    assert frame.select(primary(frame))[:, 0].to_list() == [
+        HIDDEN,
+        "",
+        NEAR_FULL,
+        "",
+        "",
+        "",
+        "",
+    ]
 
 
 def test_present_shows_the_value_to_pupil_access_and_the_marker_to_others():
@@ -395,6 +416,46 @@ def test_no_values_give_no_rows():
     assert suppress(values_frame([]), nodes_frame(TREE)).height == 0
 
 
+# --- Linked indicators -----------------------------------------------------------------------
+
+
+def linked_rows(node, n, grades: dict[str, int], breakdown="") -> list[dict]:
+    """The national test in MA at one node: the share of each test grade, and the share A–E
+    (which uses ~100), all linked."""
+    rows = [
+        share_row(node, n, n - count, breakdown, indicator=f"test_grade_{g}", near_full=False)
+        for g, count in grades.items()
+    ]
+    passed = sum(count for g, count in grades.items() if g != "F")
+    rows.append(share_row(node, n, n - passed, breakdown, indicator="test_passed"))
+    return [r | {"linked": "test_grades_MA"} for r in rows]
+
+
+def test_a_near_full_test_pass_share_hides_the_shares_of_each_test_grade():
+    # 40 tested, 2 with F: A–E is ~100; F's 5 % (and A–E's sum) would give the 2 away.
+    rows = linked_rows(10, 40, {"A": 10, "B": 10, "C": 8, "D": 6, "E": 4, "F": 2})
+    rows += linked_rows(11, 40, {"A": 10, "B": 10, "C": 8, "D": 6, "E": 0, "F": 6})
+    result = suppress(pl.DataFrame(rows, schema=SCHEMA | {"linked": pl.String}), nodes_frame(TREE))
+    markers = {
+        (r["node_id"], r["indicator"]): r["suppression"] for r in result.iter_rows(named=True)
+    }
+    assert markers[(10, "test_passed")] == NEAR_FULL
+    assert {markers[(10, f"test_grade_{g}")] for g in "ABCDEF"} == {HIDDEN}
+    # Another node's test, with 6 F, is shown whole.
+    assert {m for (node, _i), m in markers.items() if node == 11} == {""}
+
+
+def test_one_hidden_member_of_a_linked_set_hides_the_others_in_that_cell_only():
+    rows = [
+        share_row(10, 12, 3, "gender=F", indicator="same", near_full=False, min_n=13),
+        share_row(10, 12, 9, "gender=F", indicator="other", near_full=False),
+        share_row(10, 12, 9, "gender=M", indicator="other", near_full=False),
+    ]
+    rows = [r | {"linked": "vs"} for r in rows]
+    result = suppress(pl.DataFrame(rows, schema=SCHEMA | {"linked": pl.String}), nodes_frame(TREE))
+    assert result["suppression"].to_list() == [HIDDEN, HIDDEN, ""]
+
+
 # --- Invariants on random organisations ----------------------------------------------------
 
 
@@ -554,3 +615,287 @@ def test_no_suppressed_value_follows_from_the_shown_values(organisation):
     tree, counts, is_share = organisation
     result = suppress(values_frame(build_rows(tree, counts, is_share)), nodes_frame(tree))
     assert determined_hidden_cells(result, tree) == []
+
+
+# --- The limit per level and academic year, through the engine ------------------------------
+#
+# Skolverket (Rapportbeskrivning): from 2023/24 fewer than 10 pupils at school-unit level,
+# fewer than 5 at municipal, organiser and national level; earlier years 10 at every level.
+# Here: units and groups are unit level, areas and the organiser summary level.
+
+AUTUMN_2022, AUTUMN_2024 = dt.date(2022, 8, 15), dt.date(2024, 8, 15)
+EVERY_SUBJECT = ["SV", "EN", "MA", "BI", "FY", "KE", "TK", "GE", "HI", "RE", "SH", "BL"]
+EVERY_SUBJECT += ["HKK", "IDH", "MU", "SL"]
+
+
+def grades_organisation(
+    units: dict[int, tuple[int, int]], start: dt.date, parent: dict[int, int] | None = None
+) -> tuple[Facts, Organisation]:
+    """Organiser 1 → area 2 → units (or the parents given), each unit {unit: (pupils, of
+    whom failing MA)}: the others get E in all 16 subjects, the failing ones F in MA (not
+    passed all subjects, not eligible, not passed MA). All girls, nothing else known."""
+    parent = parent or dict.fromkeys(units, 2)
+    tree = {1: None, **({2: 1} if 2 in parent.values() else {}), **parent}
+    kinds = {1: "organizer", 2: "area"} | dict.fromkeys(units, "unit")
+    ancestors = []
+    for unit in units:
+        node = tree[unit]
+        while node is not None:
+            ancestors.append((unit, node))
+            node = tree[node]
+    grades, enrolments, pupil = [], [], 0
+    for unit, (n, failing) in units.items():
+        for i in range(n):
+            pupil += 1
+            enrolments.append((pupil, 1, unit, None, False))
+            for subject in EVERY_SUBJECT:
+                value = "F" if subject == "MA" and i < failing else "E"
+                grades.append((pupil, unit, 1, 2, "VT", 9, subject, value, "final"))
+    org = Organisation(
+        nodes=pl.DataFrame(
+            {
+                "node_id": list(tree),
+                "parent_id": list(tree.values()),
+                "kind": [kinds[k] for k in tree],
+            },
+            schema={"node_id": pl.Int64, "parent_id": pl.Int64, "kind": pl.String},
+        ),
+        unit_ancestors=pl.DataFrame(ancestors, schema=["unit_id", "ancestor_id"], orient="row"),
+        enrolments=pl.DataFrame(
+            enrolments,
+            schema={
+                "pupil_id": pl.Int64,
+                "academic_year_id": pl.Int64,
+                "unit_id": pl.Int64,
+                "group_id": pl.Int64,
+                "sva": pl.Boolean,
+            },
+            orient="row",
+        ),
+        pupils=pl.DataFrame(
+            {
+                "pupil_id": list(range(1, pupil + 1)),
+                "gender": ["F"] * pupil,
+                "arrival_date": [None] * pupil,
+                "parents_education": [None] * pupil,
+            },
+            schema={
+                "pupil_id": pl.Int64,
+                "gender": pl.String,
+                "arrival_date": pl.Date,
+                "parents_education": pl.Int64,
+            },
+        ),
+        years=years_frame({1: start}),
+    )
+    for column, dtype in (("born_abroad", pl.Boolean), ("parents_born_abroad", pl.Boolean)):
+        org.pupils = org.pupils.with_columns(pl.lit(None, dtype=dtype).alias(column))
+    facts = Facts(
+        grades=pl.DataFrame(
+            grades,
+            schema=[
+                "pupil_id",
+                "unit_id",
+                "academic_year_id",
+                "term_id",
+                "term_kind",
+                "year_group",
+                "subject",
+                "value",
+                "grade_type",
+            ],
+            orient="row",
+        )
+    )
+    return facts, org
+
+
+def markers_of(units, start, indicator, parent=None) -> dict[int, tuple[float, int, str]]:
+    """{node: (value, n, marker)} of the totals of `indicator`."""
+    facts, org = grades_organisation(units, start, parent)
+    values = compute(facts, org, families=(Family.FINAL_GRADES,))
+    rows = values.filter((pl.col("indicator") == indicator) & (pl.col("breakdown") == ""))
+    return {
+        r["node_id"]: (r["value"], r["n"], r["suppression"]) for r in rows.iter_rows(named=True)
+    }
+
+
+def test_from_2023_24_a_unit_of_six_is_hidden_but_its_area_and_organiser_of_eight_are_shown():
+    # Unit 10: 6 pupils, unit 11: 2, all with E in 16 subjects (merit value 160).
+    markers = markers_of({10: (6, 0), 11: (2, 0)}, AUTUMN_2024, "merit_value_17")
+    assert markers == {
+        10: (160.0, 6, HIDDEN),  # fewer than 10 at unit level
+        11: (160.0, 2, HIDDEN),
+        2: (160.0, 8, ""),  # 8 ≥ 5 at area level; the two hidden units protect each other
+        1: (160.0, 8, ""),
+    }
+
+
+def test_before_2023_24_the_same_area_and_organiser_of_eight_are_hidden():
+    markers = markers_of({10: (6, 0), 11: (2, 0)}, AUTUMN_2022, "merit_value_17")
+    assert {node: marker for node, (_v, _n, marker) in markers.items()} == dict.fromkeys(
+        (1, 2, 10, 11), HIDDEN
+    )
+
+
+def test_an_organiser_whose_only_unit_is_hidden_is_hidden_too():
+    # The organiser's 7 pupils would pass its limit of 5, but its figure is the unit's.
+    markers = markers_of({10: (7, 0)}, AUTUMN_2024, "merit_value_17", parent={10: 1})
+    assert markers == {10: (160.0, 7, HIDDEN), 1: (160.0, 7, HIDDEN)}
+
+
+def test_a_unit_of_ten_is_shown_in_both_regimes():
+    for start in (AUTUMN_2022, AUTUMN_2024):
+        markers = markers_of({10: (10, 0), 11: (12, 0)}, start, "merit_value_17")
+        assert {marker for _v, _n, marker in markers.values()} == {""}
+
+
+def test_year_9_all_subjects_with_two_pupils_missing_is_a_number_eligibility_is_near_full():
+    # Unit 10: 12 pupils, 2 with F in MA; unit 11: 20 pupils, 5 with F in MA.
+    units = {10: (12, 2), 11: (20, 5)}
+    for start in (AUTUMN_2022, AUTUMN_2024):
+        passed_all = markers_of(units, start, "passed_all_subjects")
+        assert passed_all[10] == (pytest.approx(100 * 10 / 12), 12, "")  # 83.3, a number
+        assert passed_all[11] == (pytest.approx(75.0), 20, "")
+        assert passed_all[1] == (pytest.approx(100 * 25 / 32), 32, "")  # 78.1
+        passed_ma = markers_of(units, start, "passed_MA")
+        assert passed_ma[10] == (pytest.approx(100 * 10 / 12), 12, "")
+        eligible = markers_of(units, start, "eligible_vocational")
+        assert eligible[10] == (pytest.approx(100 * 10 / 12), 12, NEAR_FULL)
+        # Unit 11's 15 of 20 and the area's 25 of 32 would give unit 10's 10 of 12 away:
+        # unit 11 is hidden as the complement of unit 10's ~100.
+        assert eligible[11] == (pytest.approx(75.0), 20, HIDDEN)
+        assert eligible[2] == eligible[1] == (pytest.approx(100 * 25 / 32), 32, "")
+
+
+def test_a_near_full_total_already_protects_a_near_full_unit():
+    # Unit 10: 2 of 12 miss eligibility (~100); unit 11: all 20 eligible; the area: 2 of 32
+    # miss it (~100 too). Unit 11's exact 100 tells no more than the two ~100 do.
+    eligible = markers_of({10: (12, 2), 11: (20, 0)}, AUTUMN_2024, "eligible_vocational")
+    assert eligible[10][2] == eligible[2][2] == eligible[1][2] == NEAR_FULL
+    assert eligible[11] == (100.0, 20, "")
+
+
+def test_with_min_n_resolves_the_rule_per_level_and_year():
+    nodes = pl.DataFrame(
+        {
+            "node_id": [1, 2, 10, 100, 7],
+            "parent_id": [None, 1, 2, 10, None],
+            "kind": ["organizer", "area", "unit", "group", None],
+        },
+        schema={"node_id": pl.Int64, "parent_id": pl.Int64, "kind": pl.String},
+    )
+    org = Organisation(
+        nodes, pl.DataFrame(), pl.DataFrame(), pl.DataFrame(),
+        years_frame({22: AUTUMN_2022, 24: AUTUMN_2024}),
+    )  # fmt: skip
+    values = pl.DataFrame(
+        [
+            (key, node, year)
+            for key in ("merit_value_17", "certified_teachers_share")
+            for node in (1, 2, 10, 100, 7)
+            for year in (22, 24, 99)
+        ],
+        schema={"indicator": pl.String, "node_id": pl.Int64, "academic_year_id": pl.Int64},
+        orient="row",
+    )
+    got = {
+        (r["indicator"], r["node_id"], r["academic_year_id"]): r["min_n"]
+        for r in with_min_n(values, org).iter_rows(named=True)
+    }
+    for (key, node, year), min_n in got.items():
+        if key == "certified_teachers_share":  # staff facts: never suppressed
+            assert min_n == 0
+        elif node in (1, 2) and year == 24:
+            assert min_n == 5, (node, year)
+        else:  # units, groups, unknown kinds; every level before 2023/24 or in a year unknown
+            assert min_n == 10, (node, year)
+
+
+# --- Invariants across levels and both regimes ---------------------------------------------
+
+RULE_INDICATORS = ("merit_value_17", "passed_all_subjects", "eligible_vocational")
+
+
+def expected_min_n(kind: str, start: dt.date) -> int:
+    """Skolverket's footnote, written out independently of the registry."""
+    if kind in ("organizer", "area") and start >= dt.date(2023, 7, 1):
+        return 5
+    return 10
+
+
+@st.composite
+def regimes(draw):
+    """A random organisation (as organisations()), one of the three indicators (a mean, a
+    share shown as a number, a share shown as ~100) and an academic year before or from
+    2023/24."""
+    tree, counts, _is_share = draw(organisations())
+    return (
+        tree,
+        counts,
+        draw(st.sampled_from(RULE_INDICATORS)),
+        draw(st.sampled_from((AUTUMN_2022, AUTUMN_2024))),
+    )
+
+
+def suppressed_by_rule(tree, counts, indicator, start) -> pl.DataFrame:
+    """build_rows' rows for `indicator`, their min_n resolved by the engine (with_min_n) and
+    suppressed."""
+    is_share = REGISTRY[indicator].aggregation == "share"
+    rows = [
+        r | {"indicator": indicator, "near_full": REGISTRY[indicator].shows_near_full}
+        for r in build_rows(tree, counts, is_share)
+    ]
+    kinds = {node: kind_of(tree, node) for node in tree}
+    org = Organisation(
+        pl.DataFrame(
+            {"node_id": list(tree), "kind": [kinds[n] for n in tree]},
+            schema={"node_id": pl.Int64, "kind": pl.String},
+        ),
+        pl.DataFrame(), pl.DataFrame(), pl.DataFrame(), years_frame({1: start}),
+    )  # fmt: skip
+    values = values_frame(rows).drop("min_n").with_columns(academic_year_id=pl.lit(1))
+    resolved = with_min_n(values, org).drop("academic_year_id")
+    return suppress(resolved.select(SCHEMA.keys()), nodes_frame(tree))
+
+
+def kind_of(tree, node) -> str:
+    if tree[node] is None:
+        return "organizer"
+    return "area" if any(p == node for p in tree.values()) else "unit"
+
+
+@PROPERTY_SETTINGS
+@given(regimes())
+def test_every_level_and_year_follows_its_limit_and_nothing_hidden_can_be_recomputed(case):
+    tree, counts, indicator, start = case
+    result = suppressed_by_rule(tree, counts, indicator, start)
+    for row in result.iter_rows(named=True):
+        limit = expected_min_n(kind_of(tree, row["node_id"]), start)
+        assert row["min_n"] == limit
+        if row["n"] < limit:
+            assert row["suppression"] == HIDDEN
+    near_full = result.filter(pl.col("suppression") == NEAR_FULL)
+    if not REGISTRY[indicator].shows_near_full:
+        assert near_full.is_empty()
+    missing = near_full["denominator"] - near_full["numerator"]
+    assert ((missing >= 1) & (missing <= 4)).all()
+    assert determined_hidden_cells(result, tree) == []
+    assert single_hidden_partitions(result, tree) == []
+
+
+@PROPERTY_SETTINGS
+@given(organisations())
+def test_from_2023_24_no_summary_figure_is_hidden_that_was_shown_before(organisation):
+    # The lower summary limit shows more, never less, at area and organiser level before
+    # complementary suppression: what is hidden in 2024/25 only is hidden as a complement.
+    tree, counts, _ = organisation
+    before = suppressed_by_rule(tree, counts, "merit_value_17", AUTUMN_2022)
+    after = suppressed_by_rule(tree, counts, "merit_value_17", AUTUMN_2024)
+    primary_after = after.select(primary(after))[:, 0].to_list()
+    pairs = zip(before.iter_rows(named=True), after.iter_rows(named=True), strict=True)
+    rows = [(b, a, p) for (b, a), p in zip(pairs, primary_after, strict=True)]
+    for b, a, p in rows:
+        assert (b["node_id"], b["breakdown"]) == (a["node_id"], a["breakdown"])
+        if b["suppression"] == "":
+            assert p == ""

@@ -2,11 +2,14 @@
 among the pupils graded in a subject, suppressed as Skolverket publishes. Pure: counts in,
 shares out; the unit page loads the counts (dashboards.selectors.grade_distribution).
 
-A share rests on the subject's graded pupils, so a subject graded for fewer than `min_n` (10)
+A share rests on the subject's graded pupils, so a subject graded for fewer than `min_n`
 pupils is hidden as a whole for roles without pupil access: every grade's share becomes `..`,
 since the shares of a 100 % whole would give a hidden one away. So is a subject whose share
-passed (A–E) is hidden by the suppression of the materialised indicators (`~100`, or `..` as
-the complement of another figure): the distribution's A–E and F would show what it hides.
+passed (A–E) is hidden by the suppression of the materialised indicators (`..` as the
+complement of another figure): the distribution's A–E and F would show what it hides.
+
+The distribution is a unit-level figure of the final grades, so `min_n` is their rule's limit
+at unit level (registry.SmallNumbers: 10 in every year): distribution_min_n().
 """
 
 from __future__ import annotations
@@ -14,10 +17,19 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from skolkvalitet.indicators.registry import REGISTRY, Level
 from skolkvalitet.indicators.suppression import HIDDEN
 
 GRADE_ORDER = ("A", "B", "C", "D", "E", "F", "-")
-MIN_N = 10
+
+
+def distribution_min_n(year: int | None) -> int:
+    """The fewest graded pupils a unit's distribution may rest on in the academic year
+    starting in `year`: the final grades' rule (that of `passed_<subject>`) at unit level."""
+    return REGISTRY["passed_MA"].min_n_at(Level.UNIT, year)
+
+
+MIN_N = distribution_min_n(None)
 
 
 @dataclass(frozen=True)

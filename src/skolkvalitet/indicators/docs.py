@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from skolkvalitet.indicators.registry import REGISTRY, Family
+from skolkvalitet.indicators.registry import (
+    LEVEL_OF_KIND,
+    REGISTRY,
+    SKOLVERKET_SMALL_NUMBERS,
+    Aggregation,
+    Family,
+    Indicator,
+    Level,
+)
 
 FAMILY_TITLES = {
     Family.FINAL_GRADES: "Final grades, year 9 (slutbetyg)",
@@ -32,21 +40,56 @@ get totals only. *share*: 100 × pupils meeting the measure / pupils measured. *
 the pupils' values / the pupils counted. *ratio*: the summed numerators / the summed denominators
 of unit facts (× 100 for percentages).
 
-**Suppression** (indicators/suppression.py; Skolverket's publication rules, DESIGN.md §4): for
-roles without pupil access a value resting on fewer pupils than the indicator's minimum n is
-shown as `..`; a share where 1–4 pupils miss the measure is shown as `~100`, whatever the share
-itself (Skolverket's footnotes: "Observera att om antalet EJ behöriga är 1-4, så visas andelen
-behöriga som ~100"); and wherever exactly one member of a *partition* — a total and the cells that
-add up to it: the categories of a breakdown, the child nodes of a node, or the groups of a
-year group under their unit's figure for that year group — is hidden (`..` or
-`~100`), the shown cell with the smallest n is hidden too (or the total, if no cell is left),
-until no hidden value can be recomputed from the shown ones (Skolverket: "Om en andelsuppgift
-för antingen pojkar eller flickor redovisas med ~100 kommer andelsuppgiften för det andra könet
-att sekretessprickas"). The stored row always keeps value, n, numerator and denominator.
+**Suppression**: see [the section below](#suppression-small-numbers-and-100); the
+rule of each indicator is in its table's last two columns.
 
 **National reference points** (DESIGN.md §4): riket 2017/18: 110 583 pupils in year 9, 75.6 %
 passed all subjects, 84.4 % eligible for a vocational programme, meritvärde (17) 228.7. Kolada
 N15419 (all subjects, municipal schools), riket 2019: 73.4 % (girls 76.6, boys 70.4).
+"""
+
+SUPPRESSION = """
+## Suppression: small numbers and `~100`
+
+Roles without pupil access (indicators/suppression.py decides, at materialisation; the pages,
+downloads and the API show the stored marker) see `..` instead of a figure that rests on too few
+pupils, and `~100` instead of a share that 1–4 pupils miss, where the indicator publishes it so.
+The stored row always keeps value, n, numerator and denominator. Each indicator's rule is in
+the registry (`small_numbers`, `near_full`, `linked`), with its source; the tables above give
+it in the columns *`..` below* (unit and group level · area and organiser level) and *1–4
+missing*. Skolverket publishes no value resting on fewer pupils than the rule's limit,
+and neither does this product.
+
+**The limit per level and year.** {small_numbers_source}
+
+So `..` below {unit} pupils at school-unit level in every year; at the summary levels below
+{summary} from {first} on and below {unit} before. The academic year is the figure's own
+(a term's or follow-up point's year). The organiser's own measures (assessments, absence,
+surveys) follow the same rule: they are figures about the same pupils. The levels here:
+
+{levels}
+
+Where an area or organiser rests on a single unit (an organiser with one school), its figure
+*is* that unit's, and it is hidden whenever the unit's is, by the complementary rule below, even
+with 5–9 pupils. Skolverket's national level is not computed here (the nation's values are
+published reference data).
+
+**`~100` only where Skolverket uses it.** A share that 1–4 pupils miss is shown as `~100`
+for these rules, and as its number for the others:
+
+{near_full}
+
+**Complementary suppression.** Wherever exactly one member of a *partition* — a total and the
+cells that add up to it: the categories of a breakdown, the child nodes of a node, or the groups
+of a year group under their unit's figure for that year group — is hidden (`..` or `~100`), the
+shown cell with the smallest n is hidden too (or the total, if no cell is left), until no hidden
+value can be recomputed from the shown ones. Skolverket: "Om enbart en av andelsuppgifterna
+dubbelprickas, prickas även den andelsuppgift som baseras på näst lägst antal elever. Detta för
+att det inte ska vara möjligt att räkna fram ett värde utifrån övriga värden" (Betyg årskurs 6,
+2024/25) and "Om en andelsuppgift för antingen pojkar eller flickor redovisas med ~100 kommer
+andelsuppgiften för det andra könet att sekretessprickas (..)" (nationella prov årskurs 9,
+2023/24). *Linked* indicators (same pupils, values that make one whole: {linked}) are hidden
+together in a cell: a hidden share A–E would otherwise follow from the share with F.
 """
 
 FOOTER = """
@@ -56,16 +99,78 @@ Not a registry indicator: the unit page counts it from the grade facts when it i
 (indicators/distribution.py, dashboards.selectors.grade_distribution). For a unit and an
 academic year, per subject: the share of each final grade A, B, C, D, E, F and "-" (no basis)
 among the year 9 pupils with a final grade in the subject, in percent of those pupils, with n
-and the share A–E. For roles without pupil access a subject graded for fewer than 10 pupils is
-hidden whole (`..` for every grade), since the shares of a 100 % whole would give a hidden one
-away, and so is a subject whose materialised share passed (`passed_<subject>`) is suppressed
-(`~100`, or `..` as a complement), with its n. Source: Skolverket, Betyg och prov i
+and the share A–E. For roles without pupil access a subject graded for fewer than 10 pupils
+(the unit-level limit of the final grades' rule, in every year) is hidden whole (`..` for every
+grade), since the shares of a 100 % whole would give a hidden one away, and so is a subject
+whose materialised share passed (`passed_<subject>`) is suppressed (`..` as the complement of
+another figure), with its n. Source: Skolverket, Betyg och prov i
 grundskolan, definitioner (skolverket.se, statistik: betygsfördelning per ämne).
 """
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
+
+
+def _limits(i: Indicator) -> str:
+    """'10 · 5 from 2023/24' (unit level · summary level), '10' or '–'."""
+    rule = i.small_numbers
+    if not rule.unit and not rule.summary:
+        return "–"
+    if rule.unit == rule.summary:
+        return str(rule.unit)
+    return f"{rule.unit} · {rule.summary} from {_year(rule.summary_from)}"
+
+
+def _year(start: int) -> str:
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def _near_full(i: Indicator) -> str:
+    if i.near_full is None:
+        return "–" if i.aggregation != Aggregation.SHARE else "number"
+    return "`~100`" if i.near_full.applies else "number"
+
+
+def suppression_markdown() -> str:
+    rule = SKOLVERKET_SMALL_NUMBERS
+    kinds = {
+        Level.UNIT: "school units, and groups (a class is part of one unit and smaller than it, "
+        "so it is protected as much as its unit; Skolverket publishes nothing below the unit)",
+        Level.SUMMARY: "areas (förvaltningsområden: sums of units of one organiser, as "
+        "Skolverket's municipal and organiser levels are sums of units) and the organiser",
+    }
+    assert set(kinds) == set(LEVEL_OF_KIND.values())
+    levels = "\n".join(f"- *{level.value} level*: {kinds[level]}." for level in Level)
+    rules: dict[str, tuple[str, list[str]]] = {}
+    for i in REGISTRY.values():
+        if i.near_full is not None:
+            _label, keys = rules.setdefault(i.near_full.source, (i.near_full.label, []))
+            keys.append(i.key)
+    near_full = "\n".join(
+        f"- **{label}** ({_keys(keys)}): {source}" for source, (label, keys) in rules.items()
+    )
+    linked: dict[str, list[str]] = {}
+    for i in REGISTRY.values():
+        if i.linked:
+            linked.setdefault(i.linked, []).append(i.key)
+    examples = ", ".join(f"`{name}`" for name in linked)
+    return SUPPRESSION.format(
+        small_numbers_source=rule.source,
+        unit=rule.unit,
+        summary=rule.summary,
+        first=_year(rule.summary_from),
+        levels=levels,
+        near_full=near_full,
+        linked=f"the shares of each test grade with the share A–E, and the shares of grades "
+        f"the same as, lower and higher than the test grade, per subject: {examples}",
+    )
+
+
+def _keys(keys: list[str]) -> str:
+    if len(keys) <= 3:
+        return ", ".join(f"`{k}`" for k in keys)
+    return f"`{keys[0]}`, `{keys[1]}` and {len(keys) - 2} more"
 
 
 def indicators_markdown() -> str:
@@ -88,14 +193,19 @@ def indicators_markdown() -> str:
             )
             + f"Source: {first.source}.\n"
         )
-        lines.append("| key | name (sv) | definition | unit | aggregation | better | min n |")
-        lines.append("| --- | --- | --- | --- | --- | --- | --- |")
+        lines.append(
+            "| key | name (sv) | definition | unit | aggregation | better | `..` below "
+            "| 1–4 missing |"
+        )
+        lines.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for i in members:
             better = {True: "higher", False: "lower", None: "–"}[i.higher_is_better]
             source = "" if i.source == first.source else f" Source: {i.source}."
             lines.append(
                 f"| `{i.key}` | {_cell(i.name_sv)} | {_cell(i.definition)}{_cell(source)} | "
-                f"{i.unit.value} | {i.aggregation.value} | {better} | {i.min_n or '–'} |"
+                f"{i.unit.value} | {i.aggregation.value} | {better} | {_limits(i)} | "
+                f"{_near_full(i)} |"
             )
+    lines.append(suppression_markdown())
     lines.append(FOOTER)
     return "\n".join(lines)

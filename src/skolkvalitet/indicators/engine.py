@@ -16,9 +16,11 @@ import polars as pl
 from skolkvalitet.indicators import measures as m
 from skolkvalitet.indicators.registry import (
     BREAKDOWN_DIMENSIONS,
+    LEVEL_OF_KIND,
     REGISTRY,
     Aggregation,
     Family,
+    Level,
     Unit,
 )
 from skolkvalitet.indicators.suppression import suppress
@@ -110,8 +112,8 @@ def _registry_frame() -> pl.DataFrame:
             if i.aggregation == Aggregation.SHARE
             or (i.aggregation == Aggregation.RATIO and i.unit == Unit.PERCENT)
             else 1.0,
-            "is_share": i.aggregation == Aggregation.SHARE,
-            "min_n": i.min_n,
+            "near_full": i.shows_near_full,
+            "linked": i.linked,
             "breakdowns": list(i.breakdowns),
         }
         for i in REGISTRY.values()
@@ -213,7 +215,7 @@ SUMS = (
 
 
 def _aggregate(cells: pl.DataFrame, dimension: str | None) -> pl.DataFrame:
-    keys = GROUP_KEYS + ([dimension] if dimension else [])
+    keys = [*GROUP_KEYS, "academic_year_id"] + ([dimension] if dimension else [])
     out = cells.group_by(keys).agg(
         pl.col("numerator").sum(), pl.col("denominator").sum(), pl.col("n").sum()
     )
@@ -235,7 +237,8 @@ def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
     pupil_level = measures["pupil_id"].is_not_null().any()
     frame = with_breakdown_attributes(measures, org) if pupil_level else measures
     dimensions = list(BREAKDOWN_DIMENSIONS) if pupil_level else []
-    period = ["indicator", "period_kind", "period_id"]
+    # The academic year goes along with the period (for the suppression rule of its year).
+    period = ["indicator", "period_kind", "period_id", "academic_year_id"]
     at_group = (
         frame.filter(pl.col("group_id").is_not_null())
         .group_by([*period, "group_id"])
@@ -282,8 +285,47 @@ def compute(
     if not parts:
         return pl.DataFrame(schema=VALUE_SCHEMA)
     values = pl.concat(parts, how="diagonal_relaxed")
-    values = suppress(values, org.nodes)
+    values = suppress(with_min_n(values, org), org.nodes)
     return values.select([pl.col(c).cast(t) for c, t in VALUE_SCHEMA.items()])
+
+
+UNKNOWN_YEAR = 0  # an academic year not in Organisation.years: the stricter limit
+
+
+def with_min_n(values: pl.DataFrame, org: Organisation) -> pl.DataFrame:
+    """Add `min_n`: the fewest pupils each row may rest on, by its indicator's rule
+    (registry.SmallNumbers) at its node's level (LEVEL_OF_KIND; unit level if not known) in
+    its academic year (the year it starts; the stricter limit if not known)."""
+    years = org.years.select("academic_year_id", year=pl.col("start_date").dt.year().cast(pl.Int64))
+    known = sorted(set(years["year"].drop_nulls().to_list()))
+    rules = pl.DataFrame(
+        [
+            (i.key, level.value, year, i.min_n_at(level, year))
+            for i in REGISTRY.values()
+            for level in Level
+            for year in [UNKNOWN_YEAR, *known]
+        ],
+        schema={"indicator": pl.String, "level": pl.String, "year": pl.Int64, "min_n": pl.Int64},
+        orient="row",
+    )
+    kinds = org.nodes.select(
+        "node_id",
+        level=pl.col("kind").replace_strict(
+            {k: v.value for k, v in LEVEL_OF_KIND.items()},
+            default=Level.UNIT.value,
+            return_dtype=pl.String,
+        ),
+    )
+    return (
+        values.join(kinds, on="node_id", how="left")
+        .join(years, on="academic_year_id", how="left")
+        .with_columns(
+            level=pl.col("level").fill_null(Level.UNIT.value),
+            year=pl.col("year").fill_null(UNKNOWN_YEAR),
+        )
+        .join(rules, on=["indicator", "level", "year"], how="left")
+        .drop("level", "year")
+    )
 
 
 def years_frame(years: dict[int, dt.date]) -> pl.DataFrame:

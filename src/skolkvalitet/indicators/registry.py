@@ -72,6 +72,148 @@ SKOLVERKET_PRESCHOOL = "Skolverket, Barn och personal i förskolan (skolverket.s
 ORGANISER_SURVEY = "The organiser's own pupil and guardian surveys (share answering agree)"
 
 
+# --- Suppression: the rules each indicator is published by (suppression.py applies them) ---
+
+
+class Level(StrEnum):
+    """The publication levels of Skolverket's small-number rule."""
+
+    UNIT = "unit"  # a school unit, and the groups (classes) within it: skolenhetsnivå
+    SUMMARY = "summary"  # a sum of units: an area and the organiser (huvudman-, kommunnivå)
+
+
+# Node kinds (organisation.models.NodeKind) → level. A group is part of one unit and smaller
+# than it, so it is protected at least as much as its unit (Skolverket publishes nothing
+# below the unit). An area (förvaltningsområde) sums the units of part of one organiser, as
+# the municipal and organiser levels sum units: Skolverket's summary levels. Where an area's
+# or organiser's figure rests on one unit only, it is that unit's figure, and complementary
+# suppression hides it whenever the unit's is hidden (suppression.py). A kind not listed
+# counts as unit level (the stricter).
+LEVEL_OF_KIND = {
+    "group": Level.UNIT,
+    "unit": Level.UNIT,
+    "area": Level.SUMMARY,
+    "organizer": Level.SUMMARY,
+}
+
+SKOLVERKET_SMALL_NUMBERS_QUOTE = (
+    "Observera att uppgifter från och med läsåret 2023/24 dubbelprickas om de baseras på färre "
+    "än 10 elever på skolenhetsnivå respektive färre än 5 elever på riks-, läns, kommun- eller "
+    "huvudmannanivå. Då visas två prickar (..) i stället för utfall. Tidigare läsår "
+    "dubbelprickas uppgifter på alla summeringsnivåer om de baseras på färre än 10 elever."
+)
+SKOLVERKET_SMALL_NUMBERS_SOURCE = (
+    "Skolverket, Grundskola - Jämförelse av betygsresultat över tid, läsår 2024/25, sheet "
+    "“Rapportbeskrivning och def.” (the same footnote closes the year 6 grade and year 9 "
+    f"national test exports): “{SKOLVERKET_SMALL_NUMBERS_QUOTE}”"
+)
+
+
+@dataclass(frozen=True)
+class SmallNumbers:
+    """The fewest pupils a published figure may rest on (`..` below), per level and year.
+
+    `unit` holds at unit level in every year and at summary level before `summary_from`;
+    from the academic year starting in `summary_from`, summary levels use `summary`."""
+
+    unit: int
+    summary: int
+    summary_from: int  # start year of the first academic year with the summary limit
+    source: str
+
+    def min_n(self, level: Level, year: int | None) -> int:
+        """The limit at `level` in the academic year starting in `year` (None: unknown, the
+        stricter limit)."""
+        if level == Level.SUMMARY and year is not None and year >= self.summary_from:
+            return self.summary
+        return self.unit
+
+    def describe(self) -> str:
+        if not self.unit and not self.summary:
+            return "never `..`"
+        if self.unit == self.summary:
+            return f"`..` below {self.unit} at every level"
+        first = f"{self.summary_from}/{(self.summary_from + 1) % 100:02d}"
+        return (
+            f"`..` below {self.unit} at unit and group level; at area and organiser level "
+            f"below {self.summary} from {first}, below {self.unit} before"
+        )
+
+
+SKOLVERKET_SMALL_NUMBERS = SmallNumbers(
+    unit=10, summary=5, summary_from=2023, source=SKOLVERKET_SMALL_NUMBERS_SOURCE
+)
+NOT_PUPILS = SmallNumbers(
+    unit=0,
+    summary=0,
+    summary_from=0,
+    source="Unit-level facts about staff, groups and full-time equivalents, not figures about "
+    "pupils: shown as they are (Skolverket publishes its staff and preschool statistics per "
+    "unit without a minimum).",
+)
+
+
+@dataclass(frozen=True)
+class NearFull:
+    """Whether a share that 1–4 pupils miss is published as `~100` instead of its value."""
+
+    applies: bool
+    label: str  # a short name for the rule (docs/indicators.md)
+    source: str
+
+
+NEAR_FULL_ELIGIBILITY = NearFull(
+    True,
+    "~100 (eligibility)",
+    "Skolverket, Grundskola - Jämförelse av betygsresultat över tid, läsår 2024/25, sheet "
+    "“Rapportbeskrivning och def.”, Andel (%) behöriga till yrkesprogram: “Observera att om "
+    "antalet EJ behöriga är 1-4, så visas andelen behöriga som ~100.”",
+)
+NEAR_FULL_YEAR_6 = NearFull(
+    True,
+    "~100 (year 6, all subjects)",
+    "Skolverket, Grundskola - Betyg årskurs 6, andel som fått godkänt betyg (A-E), läsår "
+    "2024/25: “Om antalet som ej fått godkänt betyg (A-E) är färre än 5 elever, så visas "
+    "andelen som fått A-E som ~100.” Skolverket publishes term grades for year 6 only; its "
+    "rule is followed for the term figure of every year group.",
+)
+NEAR_FULL_TESTS = NearFull(
+    True,
+    "~100 (national tests, A–E)",
+    "Skolverket, Grundskola - Resultat nationella prov årskurs 9, provbetyg per kön, läsår "
+    "2023/24: “Observera att om antalet elever med provbetyg F är 1-4, så visas andelen med "
+    "A-E som ~100.” Followed for year 3's share meeting the required level, the pass share "
+    "of that test.",
+)
+NUMBER_YEAR_9_ALL_SUBJECTS = NearFull(
+    False,
+    "number (year 9, all subjects)",
+    "Skolverket, Grundskola - Slutbetyg årskurs 9, samtliga elever, läsår 2024/25, per "
+    "school unit: the share that met the grade criteria in all subjects is published as a "
+    "number (165 of its 1 601 units have 1–4 pupils missing it, e.g. 93,5 of 31; no `~100` in "
+    "that column); `~100` only in its eligibility column.",
+)
+NUMBER_SUBJECT = NearFull(
+    False,
+    "number (subject pass share)",
+    "Skolverket, Grundskola - Jämförelse av ämnesbetyg över tid, läsår 2024/25: the share "
+    "with a passing grade per subject is published as a number (no `~100` in the file).",
+)
+NUMBER_OWN = NearFull(
+    False,
+    "number (organiser's own measure)",
+    "Not a Skolverket statistic: the share is shown as a number, as Skolverket shows year "
+    "9's all-subjects and subject pass shares, the shares it is closest to.",
+)
+NUMBER_PART_OF_TESTS = NearFull(
+    False,
+    "number (part of the test results)",
+    "Skolverket uses `~100` for the tests' A–E share only. The shares of each test grade, "
+    "and of grades against test grades, are shown as numbers; being parts of one whole, they "
+    "are hidden together (see “linked” in the suppression rules).",
+)
+
+
 @dataclass(frozen=True)
 class Indicator:
     key: str
@@ -87,12 +229,29 @@ class Indicator:
     year_groups: tuple[int, ...]
     breakdowns: tuple[str, ...]
     higher_is_better: bool | None = True  # None: neither (e.g. a distribution share)
-    min_n: int = 10
+    small_numbers: SmallNumbers = SKOLVERKET_SMALL_NUMBERS
+    near_full: NearFull | None = None  # shares only: is 1–4 pupils missing shown as ~100?
     subject: str = ""  # for per-subject indicators: the Skolverket subject code
+    # Indicators over the same pupils whose values together make one whole (the shares of
+    # each test grade and the share A–E): one of them hidden, all are hidden.
+    linked: str = ""
 
     @property
     def is_percent(self) -> bool:
         return self.unit == Unit.PERCENT
+
+    @property
+    def min_n(self) -> int:
+        """The fewest pupils at unit level (every year): the strictest limit of the rule."""
+        return self.small_numbers.unit
+
+    def min_n_at(self, level: Level, year: int | None) -> int:
+        """The fewest pupils at `level` in the academic year starting in `year`."""
+        return self.small_numbers.min_n(level, year)
+
+    @property
+    def shows_near_full(self) -> bool:
+        return self.near_full is not None and self.near_full.applies
 
 
 REGISTRY: dict[str, Indicator] = {}
@@ -161,6 +320,7 @@ _final(
     "Share of pupils with a final grade A–E in every subject they were graded in.",
     Unit.PERCENT,
     Aggregation.SHARE,
+    near_full=NUMBER_YEAR_9_ALL_SUBJECTS,
 )
 _final(
     "eligible_vocational",
@@ -171,6 +331,7 @@ _final(
     Unit.PERCENT,
     Aggregation.SHARE,
     source=SKOLLAGEN_ELIGIBILITY,
+    near_full=NEAR_FULL_ELIGIBILITY,
 )
 _final(
     "eligible_academic_natural_science",
@@ -181,6 +342,7 @@ _final(
     Unit.PERCENT,
     Aggregation.SHARE,
     source=SKOLLAGEN_ELIGIBILITY,
+    near_full=NEAR_FULL_ELIGIBILITY,
 )
 _final(
     "eligible_academic_economics",
@@ -192,6 +354,7 @@ _final(
     Unit.PERCENT,
     Aggregation.SHARE,
     source=SKOLLAGEN_ELIGIBILITY,
+    near_full=NEAR_FULL_ELIGIBILITY,
 )
 _final(
     "eligible_academic_arts",
@@ -202,6 +365,7 @@ _final(
     Unit.PERCENT,
     Aggregation.SHARE,
     source=SKOLLAGEN_ELIGIBILITY,
+    near_full=NEAR_FULL_ELIGIBILITY,
 )
 for _s in SUBJECTS:
     if _s.code not in GRADED_SUBJECTS:
@@ -224,6 +388,7 @@ for _s in SUBJECTS:
         Unit.PERCENT,
         Aggregation.SHARE,
         subject=_s.code,
+        near_full=NUMBER_SUBJECT,
     )
 
 
@@ -263,6 +428,7 @@ _term(
     "Share of pupils in years 6–9 with A–E in every subject graded that term.",
     Unit.PERCENT,
     Aggregation.SHARE,
+    near_full=NEAR_FULL_YEAR_6,
 )
 for _s in SUBJECTS:
     if _s.code not in GRADED_SUBJECTS:
@@ -284,6 +450,7 @@ for _s in SUBJECTS:
         Unit.PERCENT,
         Aggregation.SHARE,
         subject=_s.code,
+        near_full=NUMBER_SUBJECT,
     )
 
 
@@ -315,6 +482,7 @@ _assess(
     "'reaches') in every subject assessed at the follow-up point.",
     Unit.PERCENT,
     Aggregation.SHARE,
+    near_full=NUMBER_OWN,
 )
 for _s in SUBJECTS:
     if _s.code not in GRADED_SUBJECTS:
@@ -327,6 +495,7 @@ for _s in SUBJECTS:
         Unit.PERCENT,
         Aggregation.SHARE,
         subject=_s.code,
+        near_full=NUMBER_OWN,
     )
     _assess(
         f"forecast_points_{_s.code}",
@@ -368,6 +537,8 @@ for _code in TESTED_SUBJECTS:
             f"Share of the pupils tested in {_code} (years 6 and 9) with test grade {_grade}.",
             subject=_code,
             higher_is_better=None,
+            near_full=NUMBER_PART_OF_TESTS,
+            linked=f"test_grades_{_code}",
         )
     _test(
         f"test_passed_{_code}",
@@ -375,6 +546,8 @@ for _code in TESTED_SUBJECTS:
         f"Test grade A–E, {_code}",
         f"Share of the pupils tested in {_code} (years 6 and 9) with test grade A–E.",
         subject=_code,
+        near_full=NEAR_FULL_TESTS,
+        linked=f"test_grades_{_code}",
     )
     for _cmp, _sv, _en in (
         ("same", "samma", "the same as"),
@@ -392,6 +565,8 @@ for _code in TESTED_SUBJECTS:
             "test grade.",
             subject=_code,
             higher_is_better=None,
+            near_full=NUMBER_PART_OF_TESTS,
+            linked=f"test_vs_grade_{_code}",
         )
 for _code in ("SV", "SVA", "MA"):
     _test(
@@ -400,6 +575,7 @@ for _code in ("SV", "SVA", "MA"):
         f"Met the required level in the year 3 national test, {_code}",
         f"Share of the pupils tested in {_code} in year 3 who met the required level.",
         subject=_code,
+        near_full=NEAR_FULL_TESTS,
     )
 
 
@@ -419,6 +595,7 @@ def _absence(key, sv, en, definition, unit, aggregation, higher_is_better, perio
             tuple(range(0, 10)),
             (*PUPIL_BREAKDOWNS, YEAR_GROUP),
             higher_is_better=higher_is_better,
+            near_full=NUMBER_OWN if aggregation == Aggregation.SHARE else None,
         )
     )
 
@@ -517,7 +694,7 @@ _add(
         ("GR", "GY"),
         (),
         (),
-        min_n=0,
+        small_numbers=NOT_PUPILS,
     )
 )
 _add(
@@ -535,7 +712,7 @@ _add(
         (),
         (),
         higher_is_better=False,
-        min_n=0,
+        small_numbers=NOT_PUPILS,
     )
 )
 _add(
@@ -553,7 +730,7 @@ _add(
         (),
         (),
         higher_is_better=False,
-        min_n=0,
+        small_numbers=NOT_PUPILS,
     )
 )
 _add(
@@ -571,7 +748,7 @@ _add(
         (),
         (),
         higher_is_better=False,
-        min_n=0,
+        small_numbers=NOT_PUPILS,
     )
 )
 _add(
@@ -588,7 +765,7 @@ _add(
         ("FS",),
         (),
         (),
-        min_n=0,
+        small_numbers=NOT_PUPILS,
     )
 )
 

@@ -1,9 +1,14 @@
 """Suppression of small numbers, as Skolverket publishes (DESIGN.md §4). Decided here, once.
 
+The rules belong to each indicator (registry.py: `small_numbers`, `near_full`, `linked`); the
+engine resolves them per row into the columns this module reads: `min_n`, the fewest pupils at
+the row's level (unit and group, or area and organiser) in the row's academic year, and
+`near_full`, whether the indicator publishes a share that 1–4 pupils miss as `~100`.
+
 Markers:
-    ".."    the figure rests on fewer pupils than the indicator's minimum n (10), or is
-            suppressed as the complement of such a figure;
-    "~100"  a share where 1–4 pupils miss the measure: shown as "~100", not exactly;
+    ".."    the figure rests on fewer pupils than its `min_n`, or is suppressed as the
+            complement of a hidden figure;
+    "~100"  a share of an indicator that uses it, where 1–4 pupils miss the measure;
     ""      shown as it is.
 
 Complementary (secondary) suppression: a *partition* is a total with cells that add up to it
@@ -14,7 +19,15 @@ year group (7A and 7B under the unit's "year_group=7") when every pupil of the y
 of them. Each partition is one equation, total = sum of cells; a single hidden
 member, cell or total, could be recomputed from the others. So wherever exactly one member of
 a partition is hidden, the shown cell with the smallest n is hidden too (or the total, if no
-cell is left). This repeats until every partition has none or at least two hidden members.
+cell is left). A `~100` counts as hidden. Since the limit differs by level (from 2023/24 an
+area or organiser figure of 5–9 pupils is shown where a unit's is not), a parent whose only
+child is hidden is itself hidden by the same rule: it would be the child's figure.
+
+Linked indicators (the `linked` column: the same pupils, values that make one whole, such as
+the shares of each test grade and the share A–E) are hidden together: where one of them is
+hidden in a cell (node, period, breakdown), the others are too.
+
+This repeats until every partition has none or at least two hidden members.
 
 The stored row keeps the real value, n, numerator and denominator; the marker decides what a
 role without pupil access is shown (present()).
@@ -31,14 +44,27 @@ PERIOD = ["indicator", "period_kind", "period_id"]
 
 
 def primary(values: pl.DataFrame) -> pl.Expr:
-    """The marker of each row on its own: `..` below min n, `~100` for near-full shares."""
+    """The marker of each row on its own: `..` below its min n, `~100` where the indicator
+    publishes a share that 1–4 pupils miss so."""
     missing = pl.col("denominator") - pl.col("numerator")
     return (
         pl.when((pl.col("min_n") > 0) & (pl.col("n") < pl.col("min_n")))
         .then(pl.lit(HIDDEN))
-        .when((pl.col("min_n") > 0) & pl.col("is_share") & (missing >= 0.5) & (missing < 4.5))
+        .when(pl.col("near_full") & (missing >= 0.5) & (missing < 4.5))
         .then(pl.lit(NEAR_FULL))
         .otherwise(pl.lit(""))
+    )
+
+
+def _linked_victims(frame: pl.DataFrame) -> list[int]:
+    """Shown rows of a linked set of indicators whose cell has a hidden member."""
+    keys = ["linked", "period_kind", "period_id", "node_id", "breakdown"]
+    linked = frame.filter(pl.col("linked") != "")
+    hidden_cells = linked.filter(pl.col("suppression") != "").select(keys).unique()
+    return (
+        linked.filter(pl.col("suppression") == "")
+        .join(hidden_cells, on=keys, how="semi")["rid"]
+        .to_list()
     )
 
 
@@ -71,14 +97,17 @@ def _victims(
 
 def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
     """Add the `suppression` column. `values` needs indicator, node_id, period_kind,
-    period_id, breakdown, n, numerator, denominator, min_n, is_share; `nodes` node_id,
-    parent_id, and optionally year_group (a group's year group; null for other nodes)."""
+    period_id, breakdown, n, numerator, denominator, min_n (the row's own limit), near_full,
+    and optionally linked ("" for none); `nodes` node_id, parent_id, and optionally
+    year_group (a group's year group; null for other nodes)."""
     group_year = (
         pl.col("year_group").cast(pl.Int64) if "year_group" in nodes.columns else pl.lit(None)
     )
+    added = [] if "linked" in values.columns else ["linked"]
     frame = (
         values.with_row_index("rid")
         .with_columns(
+            *([pl.lit("").alias("linked")] if added else []),
             suppression=primary(values),
             dimension=pl.col("breakdown").str.split("=").list.first(),
         )
@@ -131,6 +160,8 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
         partitions = _single_hidden_partitions(cells, totals, keys, keys)
         cells_hidden, totals_hidden = _victims(cells, partitions, keys)
         new.update(cells_hidden, totals_hidden)
+        # Linked indicators: one hidden, all hidden.
+        new.update(_linked_victims(frame))
         if not new:
             break
         frame = frame.with_columns(
@@ -138,7 +169,7 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             .then(pl.lit(HIDDEN))
             .otherwise(pl.col("suppression"))
         )
-    return frame.drop("rid", "dimension", "parent_id", "group_year")
+    return frame.drop("rid", "dimension", "parent_id", "group_year", *added)
 
 
 def present(value: float | None, suppression: str, *, pupil_access: bool) -> str | float | None:
