@@ -57,6 +57,16 @@ def test_it_writes_the_tree_the_facts_the_logins_and_no_personal_number(built):
     )
     # No personal number is stored: neither the pupils' nor the staff's, in any form.
     data = generate(scale=SCALE)
+    # The background behind "newly arrived" is stored as generated: born abroad exactly for
+    # the pupils with an immigration date, the parents' birth country 1 / 0 / -1 → yes / no /
+    # not known.
+    assert Pupil.objects.filter(born_abroad=True).count() == int(data.pupils["born_abroad"].sum())
+    assert not Pupil.objects.filter(born_abroad=True, arrival_date__isnull=True).exists()
+    assert not Pupil.objects.filter(born_abroad=False, arrival_date__isnull=False).exists()
+    parents = data.pupils["parents_born_abroad"].tolist()
+    assert [
+        Pupil.objects.filter(parents_born_abroad=answer).count() for answer in (True, False, None)
+    ] == [parents.count(1), parents.count(0), parents.count(-1)]
     numbers = set(data.pupils["personal_number"].tolist()) | set(
         data.staff["personal_number"].tolist()
     )

@@ -52,3 +52,27 @@ def test_passed_all_subjects_is_calibrated(headline_by_year):
 
 def test_vocational_eligibility_is_calibrated(headline_by_year):
     assert 81 <= pooled(headline_by_year["eligible_vocational"]) <= 88
+
+
+def test_every_year_has_newly_arrived_pupils_as_skolverket_counts_them():
+    """The demo's year 9 cohorts have pupils who immigrated in the spring's calendar year or
+    the three before, born abroad with both parents born abroad (docs/demo-data.md §2), and
+    the breakdown's three categories (yes, no, uppgift saknas) add up to the total."""
+    data = generate()
+    frames = DemoFrames(data)
+    org = frames.organisation()
+    cohorts = 0
+    for year in data.years:
+        values = compute(frames.facts(year.index), org, families=(Family.FINAL_GRADES,))
+        at_organiser = values.filter(
+            (pl.col("node_id") == frames.organizer_id)
+            & (pl.col("indicator") == "passed_all_subjects")
+        )
+        n = dict(at_organiser.select("breakdown", "n").iter_rows())
+        if not n:  # the running year: no final grades yet
+            continue
+        cohorts += 1
+        assert n["newly_arrived=yes"] >= 5, (year.code, n)
+        parts = [n.get(f"newly_arrived={c}", 0) for c in ("yes", "no", "unknown")]
+        assert sum(parts) == n[""], (year.code, n)
+    assert cohorts == 5
