@@ -11,12 +11,13 @@ from skolkvalitet.demo.builder import DEMO_PASSWORD, demo_build
 from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.indicators.selectors import headline_figures
 from skolkvalitet.organisation.models import Node, NodeKind
+from skolkvalitet.reference.comparison import like_for_like
+from skolkvalitet.reference.selectors import comparisons_for_indicator
 
-# Skolverket, riket 2017/18 (DESIGN.md §4).
-NATIONAL_2017_18 = {
-    "merit_value_17": 228.7,
-    "passed_all_subjects": 75.6,
-    "eligible_vocational": 84.4,
+BASIS_WORDS = {
+    "Kommunal": "kommunala skolor",
+    "Samtliga": "samtliga skolor",
+    "Enskild": "fristående skolor",
 }
 
 
@@ -37,18 +38,33 @@ class Command(BaseCommand):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
     def _headline(self) -> None:
+        """The organiser's year-9 headline figures beside the nation's published figure of the
+        same year and the same type of schools (like for like), or a word that there is none."""
         organizer = Node.objects.filter(kind=NodeKind.ORGANIZER).first()
         year, values = headline_figures(node=organizer) if organizer else (None, [])
         if not values:
             return
-        self.stdout.write(f"\n{organizer.name}, årskurs 9 läsåret {year.code} (riket 2017/18):")
+        basis = like_for_like(
+            organizer.organiser_type, municipality_code=organizer.municipality_code
+        )
+        compared = f"riket, {BASIS_WORDS[basis]} {year.code}"
+        self.stdout.write(f"\n{organizer.name}, årskurs 9 läsåret {year.code} ({compared}):")
         for v in values:
             spec = REGISTRY[v.indicator]
             unit = " %" if spec.is_percent else ""
-            national = NATIONAL_2017_18[v.indicator]
-            self.stdout.write(
-                f"  {spec.name_sv:<40} {v.value:6.1f}{unit}  (n = {v.n}; riket {national}{unit})"
+            comparison = comparisons_for_indicator(
+                indicator_key=v.indicator,
+                municipality_code=organizer.municipality_code,
+                period=year.code,
+                basis=basis,
+            ).get("")
+            nation = comparison.nation if comparison else None
+            national = (
+                f"riket {nation.value:.1f}{unit}, {nation.source}"
+                if nation and nation.value is not None
+                else "rikets värde ej publicerat i referensdata"
             )
+            self.stdout.write(f"  {spec.name_sv:<40} {v.value:6.1f}{unit}  (n = {v.n}; {national})")
 
     def handle(self, *args, no_serve: bool, seed: int, addrport: str, **options):
         verbosity = options["verbosity"]
