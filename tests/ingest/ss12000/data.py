@@ -129,7 +129,7 @@ def _organisations() -> list[dict[str, Any]]:
             "meta": meta(),
             "displayName": "Exempelstads kommun",
             "organisationType": "Huvudman",
-            "organisationNumber": "212000-9999",
+            "organisationNumber": "212000-9994",
             "municipalityCode": "0999",
         },
         {

@@ -63,7 +63,7 @@ def test_a_full_sync_creates_the_organisation_from_the_server(client, data):
     organiser = Node.objects.get(kind=NodeKind.ORGANIZER)
     assert (organiser.name, organiser.code, organiser.municipality_code) == (
         "Exempelstads kommun",
-        "2120009999",
+        "2120009994",
         "0999",
     )
     units = {u.code: u for u in Node.objects.filter(kind=NodeKind.UNIT)}
@@ -393,3 +393,179 @@ def test_a_server_without_aggregated_attendance_syncs_the_rest_and_says_so(clien
 
     assert Grade.objects.count() == 28 and not Absence.objects.exists()
     assert "The server does not offer aggregatedAttendance: absence not synced." in outcome.notes
+
+
+# Junk from the server ----------------------------------------------------------------------
+
+ALL_SCHOOL_TYPES = (
+    "FS, FKLASS, FTH, OPPFTH, GR, GRS, TR, SP, SAM, GY, GYS, VUX, VUXSFI, VUXGR, VUXGY, "
+    "VUXSARGR, VUXSARTR, VUXSARGY, SFI, SARVUX, SARVUXGR, SARVUXGY, KU, YH, FHS, STF, KKU, "
+    "HS, ABU, AU"
+)
+
+
+def rejected_problems(client) -> list[str]:
+    with pytest.raises(ImportRejected) as rejected:
+        sync(client)
+    return [str(problem) for problem in rejected.value.problems]
+
+
+def test_junk_codes_that_the_spec_lets_through_create_nothing_and_each_is_reported(
+    client, server, data
+):
+    # What a mock server answers for free-text fields: every one is a string, as the spec
+    # asks, so the spec-validating server lets it through; the file importers refuse each.
+    organiser, angs, asskolan = uid("Exempelstads kommun"), uid("Ängsskolan"), uid("Åsskolan")
+    server.modify("organisations", organiser, organisationNumber="lorem", municipalityCode="dolo")
+    server.modify("organisations", angs, schoolUnitCode="ex", municipalityCode="1115")
+    server.modify("organisations", asskolan, schoolUnitCode="3000000２")  # a full-width 2
+    ida = data.find("persons", "Ida")
+    server.modify("persons", ida["id"], civicNo={"value": "ipsum dolor", "nationality": "SE"})
+    karl = data.find("persons", "Karl")
+    wrong_check = karl["civicNo"]["value"][:-1] + str((int(karl["civicNo"]["value"][-1]) + 1) % 10)
+    server.modify("persons", karl["id"], civicNo={"value": wrong_check})
+
+    problems = rejected_problems(client)
+
+    assert problems == [
+        f"organisations/{organiser}: organisationNumber (lorem): An organisationsnummer has "
+        "10 digits.",
+        f"organisations/{organiser}: municipalityCode (dolo): A municipality code has 4 digits.",
+        f"organisations/{angs}: municipalityCode (1115): A municipality code begins with the "
+        "code of a county (01, 03–10, 12–14, 17–25); 1115 does not.",
+        f"organisations/{angs}: schoolUnitCode (ex): A skolenhetskod has 8 digits.",
+        f"organisations/{asskolan}: schoolUnitCode (3000000２): A skolenhetskod has 8 digits.",
+        f"persons/{ida['id']}: civicNo.value: The personal identity number has the wrong format "
+        "(YYYYMMDD-NNNN).",
+        f"persons/{karl['id']}: civicNo.value: The check digit of the personal identity number "
+        "is wrong.",
+    ]
+    assert not any(karl["civicNo"]["value"][2:] in problem for problem in problems)
+    assert all(rows == [] for rows in snapshot().values())
+    assert not Ss12000SyncState.objects.exists()
+
+
+def test_junk_dates_enumerations_and_numbers_create_nothing_and_each_is_reported(
+    client, server, data
+):
+    alva, cesar, elin = (data.find("persons", name) for name in ("Alva", "Cesar", "Elin"))
+    enrolment = alva["enrolments"][0]
+    server.modify("persons", alva["id"], enrolments=[{**enrolment, "startDate": "dolo"}])
+    server.modify("persons", cesar["id"], enrolments=[{**enrolment, "schoolType": "XX"}])
+    server.modify("persons", elin["id"], enrolments=[{**enrolment, "schoolYear": 12}])
+    klass = data.find("groups", "group 9A")
+    server.modify("groups", klass["id"], groupType="Klassen", endDate="2026-13-40")
+    duty = uid("duty Tove Åsskolan")
+    server.modify("duties", duty, dutyRole="Lärarinna", dutyPercent="åttio")
+    placement = uid("placement Alva fritids")
+    server.modify("placements", placement, schoolType="GR")
+    grade = uid(grade_name("Ida", "MA", "HT", data.year))
+    server.modify("grades", grade, semester="HÖST", year=20255, registeredDate="igår")
+    ma = uid("syllabus MA")
+    server.modify("syllabuses", ma, schoolType="GRUNDSKOLA")
+
+    problems = rejected_problems(client)
+
+    assert problems == [
+        f"syllabuses/{ma}: schoolType (GRUNDSKOLA): Not one of the values SS 12000 allows "
+        f"here ({ALL_SCHOOL_TYPES}).",
+        f"persons/{alva['id']}: enrolments[0].startDate (dolo): Write the date as 2024-10-15.",
+        f"persons/{cesar['id']}: enrolments[0].schoolType (XX): Not one of the values SS 12000 "
+        f"allows here ({ALL_SCHOOL_TYPES}).",
+        f"persons/{elin['id']}: enrolments[0].schoolYear (12): The number should be 0 to 10.",
+        f"groups/{klass['id']}: groupType (Klassen): Not one of the values SS 12000 allows here "
+        "(Undervisning, Klass, Mentor, Provgrupp, Schema, Avdelning, Personalgrupp, Övrigt).",
+        f"groups/{klass['id']}: endDate (2026-13-40): Write the date as 2024-10-15.",
+        f"placements/{placement}: schoolType (GR): Not one of the values SS 12000 allows here "
+        "(FS, FTH, OPPFTH).",
+        f"duties/{duty}: dutyRole (Lärarinna): Not one of the values SS 12000 allows here "
+        "(Rektor, Lärare, Förskollärare, Barnskötare, Bibliotekarie, Lärarassistent, "
+        "Fritidspedagog, Annan personal, Studie- och yrkesvägledare, Förstelärare, Kurator, "
+        "Skolsköterska, Skolläkare, Skolpsykolog, Speciallärare/specialpedagog, "
+        "Skoladministratör, Övrig arbetsledning, Övrig pedagogisk personal, Förskolechef).",
+        f"duties/{duty}: dutyPercent (åttio): The field should be a whole number.",
+        f"grades/{grade}: semester (HÖST): Not one of the values SS 12000 allows here (HT, VT).",
+        f"grades/{grade}: year (20255): The number should be 1950 to 2100.",
+        f"grades/{grade}: registeredDate (igår): Write the date as 2024-10-15.",
+    ]
+    assert all(rows == [] for rows in snapshot().values())
+    # These answers break the spec itself; the test server noted each (and is told to
+    # expect them, so that the fixture does not fail the test for it).
+    assert server.violations
+    server.violations.clear()
+
+
+def test_a_year_group_skolkvalitet_keeps_is_checked_as_in_a_grades_file(client, server, data):
+    ida = data.find("persons", "Ida")
+    server.modify("persons", ida["id"], enrolments=[{**ida["enrolments"][0], "schoolYear": 10}])
+
+    assert rejected_problems(client) == [
+        f"persons/{ida['id']}: enrolments[0].schoolYear (10): The year group is 0 (or F) to 9."
+    ]
+
+
+def test_junk_attendance_sums_reject_the_sync(client, server, data):
+    unit, record = next(
+        (unit, record) for unit, _first, _last, record in data.attendance if unit == uid("Åsskolan")
+    )
+    record["invalidAbsenceSum"] = -30
+    student = record["student"]["id"]
+
+    problems = rejected_problems(client)
+
+    assert (
+        f"aggregatedAttendance/{unit}/{student}: invalidAbsenceSum (-30): The number should be "
+        "0 or more."
+    ) in problems
+    assert all(rows == [] for rows in snapshot().values())
+
+
+def test_a_temporary_number_and_a_foreign_number_are_left_out_not_refused(client, server, data):
+    ida = data.find("persons", "Ida")
+    server.modify("persons", ida["id"], civicNo={"value": "P1234567", "nationality": "NO"})
+
+    notes = sync(client).notes
+
+    # Rami's 20130101TF01-style temporary number and Ida's Norwegian number.
+    assert (
+        "Pupils and staff without a valid personnummer, such as a temporary number (not kept, "
+        "nor their grades and absence): 2."
+    ) in notes
+
+
+# The organiser's type ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "organiser_type"),
+    [
+        ("212000-9994", "municipal"),  # a municipality: 212000-xxxx
+        ("222000-1099", "municipal"),  # a kommunalförbund, Kommunal in Skolverket's figures
+        ("232100-0016", "regional"),  # Region Stockholm
+        ("202100-5505", "state"),  # Specialpedagogiska skolmyndigheten
+        ("556781-2069", "independent"),  # Aktiviaskolan's AB
+        ("802002-8893", "independent"),  # a non-profit association
+        (None, ""),  # no organisationsnummer: the type is not told
+    ],
+)
+def test_a_new_organiser_gets_the_type_its_organisationsnummer_tells(
+    client, data, number, organiser_type
+):
+    organiser = data.find("organisations", "Exempelstads kommun")
+    organiser.pop("organisationNumber")
+    if number:
+        organiser["organisationNumber"] = number
+
+    sync(client)
+
+    assert Node.objects.get(kind=NodeKind.ORGANIZER).organiser_type == organiser_type
+
+
+def test_an_organiser_known_without_a_type_is_given_the_one_its_number_tells(client):
+    known = node_create(kind=NodeKind.ORGANIZER, name="Exempelstad", code="2120009994")
+
+    outcome = sync(client)
+
+    known.refresh_from_db()
+    assert known.organiser_type == "municipal"
+    assert "Updated: organisers 1." in " ".join(outcome.notes)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from skolkvalitet.organisation.models.nodes import SchoolForm
+from skolkvalitet.organisation.models.nodes import OrganiserType, SchoolForm
 from skolkvalitet.organisation.models.people import StaffRole
 from skolkvalitet.results.grades import GRADE_VALUES
 
@@ -28,6 +28,27 @@ STAFF_ROLES: dict[str, str] = {
 
 MAPPED_GROUP_TYPES = frozenset({"Klass", "Undervisning", "Avdelning"})
 LANGUAGE_SUBJECTS = ("ML", "M1", "M2")
+
+
+# The type of organiser an organisationsnummer tells (Skatteverket, SKV 709: the first digit
+# is the group of legal form; 2 is the state, regions, municipalities and parishes, whose
+# numbers begin 202100 for state agencies, 212000 for municipalities, 222000 for
+# kommunalförbund and 232100 for regions; 5–9 are companies, economic and non-profit
+# associations, foundations and partnerships). A kommunalförbund is a municipal organiser in
+# Skolverket's statistics (HUVUDMANNATYP Kommunal in Skolenhetsregistret).
+ORGANISER_TYPE_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("212000", OrganiserType.MUNICIPAL),
+    ("222000", OrganiserType.MUNICIPAL),
+    ("232100", OrganiserType.REGIONAL),
+    ("202100", OrganiserType.STATE),
+    *((digit, OrganiserType.INDEPENDENT) for digit in "56789"),
+)
+
+
+def organiser_type(number: str) -> str:
+    """The OrganiserType an organisationsnummer (ten digits) tells, or "" when it tells none
+    (the other numbers of group 2, such as parishes, and foreign or unknown forms)."""
+    return next((kind for prefix, kind in ORGANISER_TYPE_PREFIXES if number.startswith(prefix)), "")
 
 
 def school_form(code: str | None) -> str | None:

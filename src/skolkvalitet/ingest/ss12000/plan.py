@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from skolkvalitet.ingest.models import Ss12000Link
 from skolkvalitet.ingest.problems import ImportProblem
-from skolkvalitet.ingest.ss12000 import mapping
+from skolkvalitet.ingest.ss12000 import checks, mapping
 from skolkvalitet.ingest.ss12000.client import Collection
 from skolkvalitet.organisation.identity import (
     InvalidPersonalNumber,
@@ -130,6 +130,7 @@ class Planner:
         self.node_id: dict[str, int] = {}
         self.new_nodes: list[NodePlan] = []
         self.node_updates: dict[int, dict[str, Any]] = {}
+        self.organiser_updates: dict[int, dict[str, Any]] = {}
         self.units: set[str] = set()
         self.syllabuses: dict[str, str] = {}  # id → "SUBJECT|LANGUAGE" ("" not followed)
         self.pupils: dict[str, PersonPlan] = {}
@@ -191,14 +192,20 @@ class Planner:
                 self.skipped["organisations_other"] += 1
 
     def _plan_organiser(self, item: dict[str, Any]) -> None:
+        """An organiser (checks.py has validated its organisationNumber and
+        municipalityCode). Its type comes from its organisationsnummer, where that tells it
+        (mapping.organiser_type); an existing organiser without a type is given it."""
         self._organisers.add(item["id"])
-        if item["id"] in self.node_id:
-            return
         number = re.sub(r"\D", "", str(item.get("organisationNumber") or ""))
+        kind = mapping.organiser_type(number)
+        if item["id"] in self.node_id:
+            self._organiser_type_fill(self.node_id[item["id"]], kind)
+            return
         code = number or str(item.get("municipalityCode") or "")
         existing = Node.objects.filter(kind=NodeKind.ORGANIZER, code=code).first() if code else None
         if existing is not None:
             self.node_id[item["id"]] = existing.pk
+            self._organiser_type_fill(existing.pk, kind)
             return
         self.new_nodes.append(
             NodePlan(
@@ -208,9 +215,14 @@ class Planner:
                 fields={
                     "code": code[:32],
                     "municipality_code": str(item.get("municipalityCode") or "")[:4],
+                    "organiser_type": kind,
                 },
             )
         )
+
+    def _organiser_type_fill(self, pk: int, kind: str) -> None:
+        if kind and Node.objects.filter(pk=pk, organiser_type="").exists():
+            self.organiser_updates[pk] = {"organiser_type": kind}
 
     def _plan_unit(self, item: dict[str, Any], organisations: dict[str, dict]) -> None:
         code = str(item.get("schoolUnitCode") or "").strip()
@@ -580,6 +592,10 @@ class Planner:
     def plan_attendance(self, unit: str, term: str, records: list[dict[str, Any]]) -> None:
         sums: dict[str, list[int]] = {}
         for record in records:
+            problems = checks.attendance_problems(unit, record)
+            if problems:
+                self.problems.extend(problems)
+                continue
             person = mapping.reference_id(record["student"])
             if not self.is_pupil(person):
                 self.skipped["attendance_unknown_pupils"] += 1

@@ -2,9 +2,12 @@
 
 A sync reads every resource it needs first (organisations, syllabuses, persons, groups,
 placements, duties, grades, reported absences, then each unit's aggregated attendance per
-term), plans what that means for the database without writing (plan.py), and rejects the
-sync with every problem found if there are any. Only then does it write, in one transaction,
-as one ImportBatch (kind "ss12000"): nodes, pupils, enrolments, staff, grades and absence.
+term), checks every field it reads as the file importers check cells (checks.py: codes,
+organisationsnummer, municipality codes, personnummer, dates, enumerations; any problem
+rejects the sync before it is planned), plans what that means for the database without
+writing (plan.py), and rejects the sync with every problem found if there are any. Only
+then does it write, in one transaction, as one ImportBatch (kind "ss12000"): nodes, pupils,
+enrolments, staff, grades and absence.
 A row identical to what is stored is not written again, so a sync that finds no change
 writes nothing and records no batch; a changed grade or absence replaces the stored one
 (kept in the batch's journal, so `import_rollback` can undo the sync). After the commit the
@@ -40,6 +43,7 @@ from skolkvalitet.ingest.models import (
     Ss12000SyncState,
 )
 from skolkvalitet.ingest.problems import ImportOutcome, ImportRejected
+from skolkvalitet.ingest.ss12000.checks import objects_checked
 from skolkvalitet.ingest.ss12000.client import Collection, Ss12000Client, Ss12000Error
 from skolkvalitet.ingest.ss12000.plan import UNSET, Planner
 from skolkvalitet.organisation.actions import academic_year_ensure, node_create, pupil_get_or_create
@@ -120,6 +124,9 @@ def ss12000_sync(
     today = today or timezone.localdate()
     source = client.base_url
     fetched = _fetch(client, source, full=full)
+    problems = objects_checked(fetched)
+    if problems:
+        raise ImportRejected(problems)
     planner = Planner(source=source, fetched=fetched, today=today)
     planner.plan_organisations()
     planner.plan_syllabuses()
@@ -266,6 +273,10 @@ class _Writer:
             self._batch()
             Node.objects.filter(pk=pk).update(**changes)
             self.counts["updated_nodes"] += 1
+        for pk, changes in self.planner.organiser_updates.items():
+            self._batch()
+            Node.objects.filter(pk=pk).update(**changes)
+            self.counts["updated_organisers"] += 1
 
     # people -------------------------------------------------------------------------------
 
@@ -650,6 +661,7 @@ def _created_note(counts: Counter[str]) -> str:
         (counts["created_employments"], _("employments")),
     ]
     updated = [
+        (counts["updated_organisers"], _("organisers")),
         (counts["updated_nodes"], _("units and groups")),
         (counts["updated_pupils"], _("pupils")),
         (counts["updated_enrolments"], _("enrolments")),
