@@ -62,3 +62,74 @@ def test_a_unit_head_sees_only_their_unit_and_its_real_value(values, users):
 
 def test_a_coach_sees_their_area_suppressed(values, users):
     assert shown(values, users.coach) == {"Söderskolan": "~100"}
+
+
+# --- What the board sees of materialised grades (issue 10, defects 5 and 6) -----------------
+
+SIXTEEN = ["SV", "EN", "MA", "BI", "FY", "KE", "TK", "GE", "HI", "RE", "SH", "BL", "HKK"]
+SIXTEEN += ["IDH", "MU", "SL"]
+
+
+@pytest.fixture
+def final_grades(org):
+    """Year 9 final grades, VT2025: twelve pupils at Norrskolan (E in 16 subjects, two of
+    them F in MA: not passed all, not eligible), seven at Söderskolan and twelve at Ekskolan
+    (all E in 16 subjects)."""
+    import datetime as dt
+
+    from skolkvalitet.indicators.materialise import indicators_materialise
+    from skolkvalitet.ingest.models import ImportBatch
+    from skolkvalitet.organisation.models import Term
+    from skolkvalitet.results.models import Grade, Subject
+
+    spring = Term.objects.create(
+        academic_year=org.year,
+        kind="VT",
+        start_date=dt.date(2025, 1, 13),
+        end_date=dt.date(2025, 6, 13),
+    )
+    batch = ImportBatch.objects.create(kind="grades", source_name="betyg.csv")
+    subjects = {s.code: s for s in Subject.objects.all()}
+    pupils = [(9100 + i, org.unit_n1, "F" if i < 2 else "E") for i in range(12)]
+    pupils += [(9200 + i, org.unit_s1, "E") for i in range(7)]
+    pupils += [(9300 + i, org.unit_s2, "E") for i in range(12)]
+    Grade.objects.bulk_create(
+        Grade(pupil_id=pupil, unit=unit, term=spring, year_group=9, subject=subjects[code],
+              value=ma if code == "MA" else "E", grade_type="final", batch=batch)
+        for pupil, unit, ma in pupils
+        for code in SIXTEEN
+    )  # fmt: skip
+    indicators_materialise()
+    return org
+
+
+def board_sees(org, users, indicator) -> dict[str, float | str | None]:
+    values = IndicatorValue.objects.filter(indicator=indicator, breakdown="", period_kind="year")
+    return {
+        v.value.node.name: v.shown
+        for v in values_as_shown(list(values.select_related("node")), scope=scope_for(users.board))
+    }
+
+
+def test_the_board_sees_year_9_all_subjects_with_two_missing_as_a_number(final_grades, users):
+    shown_ = board_sees(final_grades, users, "passed_all_subjects")
+    assert shown_["Norrskolan"] == pytest.approx(100 * 10 / 12)  # 83.3, not ~100
+    assert board_sees(final_grades, users, "passed_MA")["Norrskolan"] == pytest.approx(
+        100 * 10 / 12
+    )
+
+
+def test_the_board_sees_eligibility_with_two_missing_as_near_full(final_grades, users):
+    assert board_sees(final_grades, users, "eligible_vocational")["Norrskolan"] == "~100"
+
+
+def test_the_board_sees_a_unit_of_seven_hidden_its_neighbour_as_complement_their_area(
+    final_grades, users
+):
+    # Söderskolan's 7 pupils: below 10 at unit level. Ekskolan (12) would give them away
+    # (Söder − Ekskolan): hidden as the complement. The area Söder (19) is shown.
+    merit = board_sees(final_grades, users, "merit_value_17")
+    assert merit["Söderskolan"] == merit["Ekskolan"] == ".."
+    assert merit["Söder"] == pytest.approx(160.0)
+    assert merit["Norrskolan"] == pytest.approx((10 * 160 + 2 * 150) / 12)
+    assert merit["Exempelstads kommun"] == pytest.approx((29 * 160 + 2 * 150) / 31)
