@@ -86,7 +86,10 @@ class IndicatorOut(Schema):
     year_groups: list[int]
     breakdowns: list[str]
     higher_is_better: bool | None
-    min_n: int = Field(description="Fewer pupils than this: suppressed ('..').")
+    min_n: int = Field(
+        description="Fewer pupils than this at school-unit level: suppressed ('..'). From "
+        "2023/24 area and organiser figures need fewer (5); docs/indicators.md."
+    )
     subject: str
 
 
