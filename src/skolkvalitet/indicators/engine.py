@@ -308,9 +308,10 @@ def with_min_n(values: pl.DataFrame, org: Organisation) -> pl.DataFrame:
         schema={"indicator": pl.String, "level": pl.String, "year": pl.Int64, "min_n": pl.Int64},
         orient="row",
     )
+    kind = pl.col("kind") if "kind" in org.nodes.columns else pl.lit(None, dtype=pl.String)
     kinds = org.nodes.select(
         "node_id",
-        level=pl.col("kind").replace_strict(
+        level=kind.replace_strict(
             {k: v.value for k, v in LEVEL_OF_KIND.items()},
             default=Level.UNIT.value,
             return_dtype=pl.String,
