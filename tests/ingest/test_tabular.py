@@ -141,3 +141,20 @@ def test_xlsx_numbers_and_dates_read_as_a_person_would_write_them():
     book.save(buffer)
     table = table_read_bytes(buffer.getvalue(), "f.xlsx")
     assert rows_of(table) == [["9", "2024-10-15", "12.5", None]]
+
+
+@pytest.mark.parametrize(
+    ("text", "separator"),
+    [("a;b;c\n1;2;3\n", ";"), ("a,b,c\n1,2,3\n", ","), ('a\tb\t"c"\n1\t2\t3\n', "\t")],
+)
+def test_a_csv_table_records_the_separator_it_was_read_with(text, separator):
+    assert table_read_bytes(text.encode(), "f.csv").delimiter == separator
+
+
+def test_an_xlsx_table_has_no_separator():
+    book = Workbook()
+    book.active.append(["a", "b"])
+    book.active.append(["1", "2"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert table_read_bytes(buffer.getvalue(), "f.xlsx").delimiter is None

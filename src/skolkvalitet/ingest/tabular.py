@@ -50,6 +50,7 @@ class Table:
     header: list[str]
     header_line: int
     rows: pl.DataFrame
+    delimiter: str | None = None  # the separator a CSV file was read with; None for XLSX
 
     @property
     def height(self) -> int:
@@ -91,6 +92,11 @@ def _decode_or_reject(data: bytes, encoding: str, file: str) -> str:
     except UnicodeDecodeError:
         _reject(file, _("The file is not a text (CSV) file in UTF-8 or Windows-1252."))
         raise AssertionError("unreachable") from None
+
+
+# Separators a header may have been written with, to name the likely cause when no column
+# is recognised (only DELIMITERS are read).
+SEPARATOR_CANDIDATES = (";", ",", "\t", "|", ":")
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -290,6 +296,7 @@ def table_read_bytes(data: bytes, file: str) -> Table:
         table = _csv_table_fast(file, text, delimiter) or table_from_rows(
             file, csv_rows(text, delimiter)
         )
+        table.delimiter = delimiter
     if table.height > max_rows:
         _reject(file, _("The file has more than %(max)d rows.") % {"max": max_rows})
     return table

@@ -20,7 +20,7 @@ from skolkvalitet.ingest import cells
 from skolkvalitet.ingest.formats import Column, FileKind, Parse, fold
 from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.ingest.problems import ImportProblem, ImportRejected
-from skolkvalitet.ingest.tabular import Table
+from skolkvalitet.ingest.tabular import SEPARATOR_CANDIDATES, Table
 from skolkvalitet.organisation.identity import PersonalNumber, pseudonym_for
 from skolkvalitet.organisation.models import Node, NodeKind, Term
 from skolkvalitet.results.models import AssessmentScale, Subject
@@ -138,6 +138,54 @@ def match_headings(kind: FileKind, header: list[str]) -> tuple[dict[str, int], l
     return found, ignored
 
 
+def _separator_name(separator: str) -> str:
+    return {
+        ";": _("semicolon (;)"),
+        ",": _("comma (,)"),
+        "\t": _("tab"),
+        "|": _("vertical bar (|)"),
+        ":": _("colon (:)"),
+    }[separator]
+
+
+def separator_hint(kind: FileKind, table: Table) -> str | None:
+    """When no column of `kind` is recognised: the likely cause, a separator other than the
+    one the file was read with (or, in XLSX, the CSV text of the header in one cell)."""
+    cells_ = [heading for heading in table.header if heading]
+    if table.delimiter is not None:
+        raw = table.delimiter.join(table.header)
+    elif len(cells_) == 1:
+        raw = cells_[0]
+    else:
+        return None
+    for separator in SEPARATOR_CANDIDATES:
+        if separator == table.delimiter or separator not in raw:
+            continue
+        try:
+            found, _ignored = match_headings(kind, [part.strip() for part in raw.split(separator)])
+        except ImportRejected:
+            continue
+        if len(found) >= 2:
+            if table.delimiter is None:
+                return _(
+                    "No column was recognised: the headings are all in one cell, separated by "
+                    "%(found)s. Split the text into columns (Data → Text to Columns) or save "
+                    "the file as CSV."
+                ) % {"found": _separator_name(separator)}
+            return _(
+                "No column was recognised: the file was read with %(used)s between the "
+                "columns, but its headings are separated by %(found)s. Save the file with "
+                "semicolons, commas or tabs between the columns."
+            ) % {"used": _separator_name(table.delimiter), "found": _separator_name(separator)}
+    if table.delimiter is not None and len(cells_) == 1:
+        return _(
+            "No column was recognised, and the header reads as a single column: the columns "
+            "are not separated by semicolons, commas or tabs. Save the file with one of them "
+            "between the columns."
+        )
+    return None
+
+
 def _parse_column(
     values: pl.Series, parse: Callable[[str], Any], dtype
 ) -> tuple[pl.Series, pl.Series]:
@@ -172,6 +220,10 @@ def facts_check(kind: FileKind, table: Table, *, unit_paths: list[str] | None = 
         ) from None
     heading_of = {name: table.header[index] for name, index in found.items()}
     pupil_columns = {"personnummer", "elev_id"}
+    if not found:
+        hint = separator_hint(kind, table)
+        if hint:
+            problems.add(table.header_line, None, hint)
     for column in kind.columns:
         if column.required and column.name not in found:
             problems.add(
