@@ -271,13 +271,24 @@ YEARS_6_9 = (6, 7, 8, 9)
 GR = ("GR",)
 
 
+# What every final-grade indicator counts (measures.leaving_certificates).
+LEAVING_CERTIFICATE = (
+    "The final grades are the pupil's leaving certificate (slutbetyg): the year-9 final "
+    "grades and those of subjects ended in an earlier year group (avslutade ämnen), counted "
+    "with the year-9 unit and year. Svenska and svenska som andraspråk are alternatives and "
+    "count once: the one given last, and SVA when both were given in the same term "
+    "(skolförordningen (2011:185) 5 kap. 15 §: svenska som andraspråk replaces svenska; "
+    "Skolverket: 'svenska eller svenska som andraspråk')."
+)
+
+
 def _final(key, sv, en, definition, unit, aggregation, source=SKOLVERKET_GRADES, **kw):
     _add(
         Indicator(
             key,
             sv,
             en,
-            definition,
+            f"{definition} {LEAVING_CERTIFICATE}",
             source,
             unit,
             aggregation,

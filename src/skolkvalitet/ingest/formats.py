@@ -241,7 +241,15 @@ _kind(
             TERM,
             YEAR_GROUP,
             SUBJECT,
-            Column("betyg", "grade", Parse.GRADE, description="A–F, or - (no basis).", example="C"),
+            Column(
+                "betyg",
+                "grade",
+                Parse.GRADE,
+                description="A–F, or - (no basis for a grade; also written 9, Skolverket's code, "
+                "or streck). A row with 3 (anpassad studiegång: the subject was not read) is "
+                "left out.",
+                example="C",
+            ),
             Column(
                 "betygstyp",
                 "grade_type",
@@ -258,7 +266,12 @@ _kind(
                 example="",
             ),
         ),
-        "One row per grade. A pupil not yet known is created from the personnummer.",
+        "One row per grade. A pupil not yet known is created from the personnummer. A pupil "
+        "has one final grade (slutbetyg) per subject: a subject ended before year 9 is written "
+        "once, with the term and year group it ended in, and counts on the year-9 leaving "
+        "certificate; a second final grade in a subject is refused (the same term and year "
+        "group again is a correction). Final grades in both SV and SVA are imported with a "
+        "warning: they are alternatives and the indicators count one.",
         ("pupil", "läsår", "termin", "ämne", "betygstyp"),
     )
 )
