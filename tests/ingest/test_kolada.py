@@ -8,11 +8,14 @@ from functools import cache
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.public_data import public_data
 
 from skolkvalitet.ingest.kolada import (
     KoladaFile,
     KoladaKind,
+    json_offset,
     parse_kolada_file,
     parse_kpi_titles,
 )
@@ -201,3 +204,103 @@ def test_broken_json_is_rejected_with_line_and_column():
         parse_kolada_file(b'{"values": [\n  {"kpi": }]}', "api.json")
     problem = rejected.value.problems[0]
     assert (problem.line, problem.column) == (2, "11")
+
+
+# Where a wrong value is: file:line:column and its JSON path --------------------------------
+
+
+def problems_of(data: bytes, file: str, **options) -> list[str]:
+    with pytest.raises(ImportRejected) as rejected:
+        parse_kolada_file(data, file, **options)
+    return [str(problem) for problem in rejected.value.problems]
+
+
+def test_a_wrong_value_in_valid_json_is_named_by_line_column_and_path():
+    data = b'{\n  "N15419": {\n    "2019": {"T": 73.4, "K": "76,6"}\n  }\n}\n'
+
+    # Line 3, column 30: where "76,6" begins (4 spaces, "2019": {"T": 73.4, "K": ).
+    assert problems_of(data, "riket.txt") == [
+        'riket.txt:3:30: N15419["2019"].K: “76,6” is not a number.'
+    ]
+
+
+def test_a_wrong_gender_is_named_by_where_its_key_is():
+    data = b'{"N15419": {"2019": {"T": 73.4,\n                     "X": 1.0}}}'
+
+    assert problems_of(data, "riket.txt") == [
+        'riket.txt:2:22: N15419["2019"].X: “X” is not a Kolada gender (T, K or M).'
+    ]
+
+
+API_WITH_A_WRONG_CODE = b"""{"values": [
+  {"kpi": "N15419", "municipality": "0115", "period": 2019,
+   "values": [{"gender": "T", "value": 81.3}]},
+  {"kpi": "N15505", "municipality": "115", "period": 2020,
+   "values": [{"gender": "T", "value": 219.7}]}
+]}"""
+
+
+def test_a_wrong_municipality_in_the_api_json_is_named_by_line_column_and_path():
+    # Line 4, column 37: the "115" after   {"kpi": "N15505", "municipality": .
+    assert problems_of(API_WITH_A_WRONG_CODE, "api.json") == [
+        "api.json:4:37: values[1].municipality: “115” is not 4 digits."
+    ]
+
+
+def test_a_missing_member_is_named_by_where_its_object_is():
+    data = b'{"values": [{"kpi": "N15419", "municipality": "0115", "period": 2019,\n' + (
+        b'  "values": [{"value": 81.3}]}]}'
+    )
+
+    # Line 2, column 14: the object that lacks "gender".
+    assert problems_of(data, "api.json") == [
+        "api.json:2:14: values[0].values[0].gender: “None” is not a Kolada gender (T, K or M)."
+    ]
+
+
+def test_every_unknown_name_in_named_files_has_its_line():
+    municipalities = {"Kommuner.txt": companions()["Kommuner.txt"]}
+    sekom = '{"Vallentuna": "Lila",\n "Valentuna": "Lila",\n "Upplands Wäsby": "Gul"}'
+
+    assert problems_of(sekom.encode(), "sekom.json", companions=municipalities) == [
+        "sekom.json:2:2: Valentuna: “Valentuna” is not a municipality in Kommuner.txt.",
+        'sekom.json:3:2: ["Upplands Wäsby"]: “Upplands Wäsby” is not a municipality in '
+        "Kommuner.txt.",
+    ]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def paths_of(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from paths_of(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from paths_of(child, (*path, index))
+
+
+def at(value, path):
+    for step in path:
+        value = value[step]
+    return value
+
+
+@given(json_values, st.sampled_from([None, 0, 2]), st.booleans())
+def test_every_path_of_any_json_is_found_where_its_value_begins(value, indent, ascii_only):
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+
+    for path in paths_of(value):
+        offset = json_offset(text, path)
+        assert json.JSONDecoder().raw_decode(text, offset)[0] == at(value, path)
+        if path and isinstance(path[-1], str):
+            key = json_offset(text, path, key=True)
+            assert json.JSONDecoder().raw_decode(text, key)[0] == path[-1]

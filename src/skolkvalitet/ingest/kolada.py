@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,94 @@ class KoladaFile:
 
 def _reject(file: str, message: str, line: int | None = None, column: str | None = None):
     raise ImportRejected([ImportProblem(file, line, column, message)])
+
+
+# --- where a value is in a JSON file ------------------------------------------------------
+
+JsonPath = tuple[str | int, ...]
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def json_path_text(path: JsonPath) -> str:
+    """A path as one writes it: values[3].values[0].value, ["Upplands Väsby"].N15419["2019"]."""
+    text = ""
+    for step in path:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        elif _NAME.fullmatch(step):
+            text += f".{step}" if text else step
+        else:
+            text += f"[{json.dumps(step, ensure_ascii=False)}]"
+    return text or "$"
+
+
+def json_offset(text: str, path: JsonPath, *, key: bool = False) -> int | None:
+    """Where in the JSON `text` (already known to be valid) the value at `path` begins, or,
+    with `key`, the key naming it in its object; None if the path is not there. The members
+    before it are skipped with the standard decoder, so a lookup reads the text once."""
+
+    def space(i: int) -> int:
+        return _WHITESPACE.match(text, i).end()
+
+    i = space(0)
+    for depth, step in enumerate(path):
+        if isinstance(step, int):
+            if text[i : i + 1] != "[":
+                return None
+            i = space(i + 1)
+            for _n in range(step):
+                if text[i : i + 1] == "]":
+                    return None
+                i = space(_DECODER.raw_decode(text, i)[1])
+                if text[i : i + 1] != ",":
+                    return None
+                i = space(i + 1)
+            if text[i : i + 1] == "]":
+                return None
+            continue
+        if text[i : i + 1] != "{":
+            return None
+        i = space(i + 1)
+        while True:
+            if text[i : i + 1] != '"':
+                return None
+            start = i
+            name, i = json.decoder.scanstring(text, i + 1)
+            i = space(space(i) + 1)  # past the colon
+            if name == step:
+                if key and depth == len(path) - 1:
+                    return start
+                break
+            i = space(_DECODER.raw_decode(text, i)[1])
+            if text[i : i + 1] != ",":
+                return None
+            i = space(i + 1)
+    return i
+
+
+class _Json:
+    """A JSON file's text, to name where a wrong value is: file:line:column and its path."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file, self.text = file, text
+
+    def problem(self, path: JsonPath, message: str, *, key: bool = False) -> ImportProblem:
+        where = _("%(field)s: %(problem)s") % {"field": json_path_text(path), "problem": message}
+        offset = json_offset(self.text, path, key=key)
+        shorter = path
+        while offset is None and shorter:  # a missing member: where its object is
+            shorter = shorter[:-1]
+            offset = json_offset(self.text, shorter)
+        if offset is None:
+            return ImportProblem(self.file, None, None, where)
+        line = self.text.count("\n", 0, offset) + 1
+        column = offset - self.text.rfind("\n", 0, offset)
+        return ImportProblem(self.file, line, str(column), where)
+
+    def reject(self, path: JsonPath, message: str, *, key: bool = False) -> NoReturn:
+        raise ImportRejected([self.problem(path, message, key=key)])
 
 
 # --- master data -----------------------------------------------------------------------
@@ -138,19 +226,20 @@ def parse_kolada_file(
             return KoladaFile(KoladaKind.KPIS, master_rows=len(parse_kpi_titles(data, file)))
         return KoladaFile(KoladaKind.LONG_CSV, _long_csv(text, file, titles))
     content = _json(data, file)
+    where = _Json(file, text)
     if isinstance(content, dict) and isinstance(content.get("values"), list):
         names = _names(companions)
-        return KoladaFile(KoladaKind.API, _api(content["values"], file, titles, names))
+        return KoladaFile(KoladaKind.API, _api(content["values"], where, titles, names))
     if _is_code_names(content):
         return KoladaFile(KoladaKind.MUNICIPALITIES, master_rows=len(content))
     if isinstance(content, dict) and content and all(KPI_ID.fullmatch(k) for k in content):
-        return KoladaFile(KoladaKind.NATION, list(_nation(content, file, titles)))
+        return KoladaFile(KoladaKind.NATION, list(_nation(content, where, titles)))
     if isinstance(content, dict) and content and all(isinstance(v, str) for v in content.values()):
         codes = _codes_by_name(companions, file)
-        return KoladaFile(KoladaKind.SIMILAR_GROUPS, groups=_groups(content, codes, file))
+        return KoladaFile(KoladaKind.SIMILAR_GROUPS, groups=_groups(content, codes, where))
     if isinstance(content, dict) and content and all(isinstance(v, dict) for v in content.values()):
         codes = _codes_by_name(companions, file)
-        return KoladaFile(KoladaKind.MASTER_DATA, _master_data(content, codes, file, titles))
+        return KoladaFile(KoladaKind.MASTER_DATA, _master_data(content, codes, where, titles))
     _reject(file, _("The file is none of Kolada's formats (API JSON, long CSV, Kolada files)."))
     raise AssertionError("unreachable")
 
@@ -238,26 +327,26 @@ def _number(raw: Any) -> float | None:
     return float(raw)
 
 
-def _nation(content: dict, file: str, titles: Mapping[str, str]) -> Iterator[ReferenceRecord]:
+def _nation(content: dict, where: _Json, titles: Mapping[str, str]) -> Iterator[ReferenceRecord]:
     for kpi, years in content.items():
-        yield from _years(kpi, NATION_CODE, "Riket", years, file, titles, where=kpi)
+        yield from _years(kpi, NATION_CODE, "Riket", years, where, titles, path=())
 
 
 def _master_data(
-    content: dict, codes: Mapping[str, str], file: str, titles: Mapping[str, str]
+    content: dict, codes: Mapping[str, str], where: _Json, titles: Mapping[str, str]
 ) -> list[ReferenceRecord]:
     problems: list[ImportProblem] = []
     records: list[ReferenceRecord] = []
     for name, kpis in content.items():
         if name not in codes:
-            problems.append(ImportProblem(file, None, name, _unknown_municipality(name)))
+            problems.append(where.problem((name,), _unknown_municipality(name), key=True))
             continue
         if not isinstance(kpis, dict):
-            problems.append(ImportProblem(file, None, name, _("Expected {KPI: {year: …}}.")))
+            problems.append(where.problem((name,), _("Expected {KPI: {year: …}}.")))
             continue
         for kpi, years in kpis.items():
             try:
-                records += _years(kpi, codes[name], name, years, file, titles, where=name)
+                records += _years(kpi, codes[name], name, years, where, titles, path=(name,))
             except ImportRejected as rejected:
                 problems += rejected.problems
     if problems:
@@ -277,26 +366,30 @@ def _years(
     code: str,
     name: str,
     years: Any,
-    file: str,
+    where: _Json,
     titles: Mapping[str, str],
     *,
-    where: str,
+    path: JsonPath,
 ) -> list[ReferenceRecord]:
-    """{year: {gender: value}} of one KPI and area. `where` names the place in the file."""
-    place = f"{where} {kpi}"
-    if not KPI_ID.fullmatch(kpi) or not isinstance(years, dict):
-        _reject(file, _("Expected a KPI id with {year: {gender: value}}."), None, place)
+    """{year: {gender: value}} of one KPI and area; `path` leads to the KPI's object."""
+    place = (*path, kpi)
+    if not KPI_ID.fullmatch(kpi):
+        where.reject(place, _("Expected a KPI id with {year: {gender: value}}."), key=True)
+    if not isinstance(years, dict):
+        where.reject(place, _("Expected a KPI id with {year: {gender: value}}."))
     records = []
     for year, genders in years.items():
-        if not YEAR.fullmatch(year) or not isinstance(genders, dict):
-            _reject(file, _("Expected a year with {gender: value}."), None, f"{place} {year}")
+        if not YEAR.fullmatch(year):
+            where.reject((*place, year), _("Expected a year with {gender: value}."), key=True)
+        if not isinstance(genders, dict):
+            where.reject((*place, year), _("Expected a year with {gender: value}."))
         for gender, raw in genders.items():
             if gender not in GENDERS:
-                _reject(file, _gender_message(gender), None, f"{place} {year}")
+                where.reject((*place, year, gender), _gender_message(gender), key=True)
             try:
                 value = _number(raw)
             except ValueError:
-                _reject(file, _not_a_number(raw), None, f"{place} {year} {gender}")
+                where.reject((*place, year, gender), _not_a_number(raw))
             records.append(_record(kpi, code, name, year, gender, value, titles))
     return records
 
@@ -309,9 +402,9 @@ def _not_a_number(raw: Any) -> str:
     return _("“%(value)s” is not a number.") % {"value": raw}
 
 
-def _groups(content: dict, codes: Mapping[str, str], file: str) -> list[GroupMember]:
+def _groups(content: dict, codes: Mapping[str, str], where: _Json) -> list[GroupMember]:
     problems = [
-        ImportProblem(file, None, name, _unknown_municipality(name))
+        where.problem((name,), _unknown_municipality(name), key=True)
         for name in content
         if name not in codes
     ]
@@ -323,28 +416,34 @@ def _groups(content: dict, codes: Mapping[str, str], file: str) -> list[GroupMem
 
 
 def _api(
-    values: list, file: str, titles: Mapping[str, str], names: Mapping[str, str]
+    values: list, where: _Json, titles: Mapping[str, str], names: Mapping[str, str]
 ) -> list[ReferenceRecord]:
     """Kolada API v2 ``values``: one object per KPI, municipality and period."""
     records: list[ReferenceRecord] = []
     for index, item in enumerate(values):
-        place = f"values[{index}]"
+        place = ("values", index)
         if not isinstance(item, dict) or not isinstance(item.get("values"), list):
-            _reject(file, _("Expected {kpi, municipality, period, values: […]}."), None, place)
+            where.reject(place, _("Expected {kpi, municipality, period, values: […]}."))
         kpi, code = str(item.get("kpi", "")), str(item.get("municipality", ""))
         period = str(item.get("period", ""))
-        if not KPI_ID.fullmatch(kpi) or not MUNICIPALITY_ID.fullmatch(code):
-            _reject(file, _("Expected a KPI id and a four-digit municipality id."), None, place)
+        if not KPI_ID.fullmatch(kpi):
+            where.reject((*place, "kpi"), _("“%(text)s” is not a KPI id (N15419).") % {"text": kpi})
+        if not MUNICIPALITY_ID.fullmatch(code):
+            where.reject(
+                (*place, "municipality"), _("“%(text)s” is not 4 digits.") % {"text": code}
+            )
         if not YEAR.fullmatch(period):
-            _reject(file, _("Expected a year as the period."), None, place)
-        for entry in item["values"]:
+            where.reject((*place, "period"), _("Expected a year as the period."))
+        for number, entry in enumerate(item["values"]):
+            entry_place = (*place, "values", number)
             gender = entry.get("gender") if isinstance(entry, dict) else None
             if gender not in GENDERS:
-                _reject(file, _gender_message(gender), None, place)
+                gender_place = (*entry_place, "gender") if isinstance(entry, dict) else entry_place
+                where.reject(gender_place, _gender_message(gender))
             try:
                 value = _number(entry.get("value"))
             except ValueError:
-                _reject(file, _not_a_number(entry.get("value")), None, f"{place} {gender}")
+                where.reject((*entry_place, "value"), _not_a_number(entry.get("value")))
             status = str(entry.get("status") or "").strip()
             marker = STATUS_MARKERS.get(status)
             name = names.get(code, "")
