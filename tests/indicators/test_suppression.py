@@ -688,8 +688,8 @@ def grades_organisation(
         ),
         years=years_frame({1: start}),
     )
-    for column, dtype in (("born_abroad", pl.Boolean), ("parents_born_abroad", pl.Boolean)):
-        org.pupils = org.pupils.with_columns(pl.lit(None, dtype=dtype).alias(column))
+    for column in ("born_abroad", "parents_born_abroad", "coordination_number"):
+        org.pupils = org.pupils.with_columns(pl.lit(None, dtype=pl.Boolean).alias(column))
     facts = Facts(
         grades=pl.DataFrame(
             grades,
