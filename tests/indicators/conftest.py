@@ -48,6 +48,7 @@ def org_frames() -> Organisation:
                 "arrival_date": [None, None, None, None, dt.date(2023, 1, 1)],
                 "born_abroad": [False, False, None, False, True],
                 "parents_born_abroad": [False, False, None, None, True],
+                "coordination_number": [False] * 5,
                 "parents_education": [3, 2, None, 1, None],
             },
             schema_overrides={

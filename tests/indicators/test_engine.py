@@ -239,3 +239,13 @@ def test_a_recent_immigration_with_unknown_birth_countries_is_uppgift_saknas(
     # p2 yes; p4 (parents not known) unknown; p1, p3 (2021) and p5 (born in Sweden) no.
     assert cells == {"yes": 1, "no": 3, "unknown": 1}
     assert sum(cells.values()) == value(values, "passed_all_subjects", 1)["n"]
+
+
+def test_a_pupil_known_by_a_samordningsnummer_is_uppgift_saknas(org_frames, final_grades):
+    # p2 would be newly arrived, but is not folkbokförd: Skolverket's "okänd bakgrund".
+    org = with_backgrounds(org_frames)
+    org.pupils = org.pupils.with_columns(coordination_number=pl.col("pupil_id") == 2)
+    values = compute(Facts(grades=final_grades), org, families=(Family.FINAL_GRADES,))
+    unknown = value(values, "passed_all_subjects", 1, "newly_arrived=unknown")
+    assert unknown["n"] == 2  # p2 and p4
+    assert values.filter(pl.col("breakdown") == "newly_arrived=yes").is_empty()

@@ -430,3 +430,12 @@ def test_a_birth_country_answer_other_than_ja_or_nej_is_a_problem(org):
     assert not Pupil.objects.filter(
         pseudonym=pseudonym_for(parse_personal_number(NEW_PUPIL))
     ).exists()
+
+
+def test_a_pupil_created_from_a_samordningsnummer_is_never_newly_arrived(org):
+    number = make_personal_number(dt.date(2010, 5, 6), 244, coordination=True)
+    data = f"{BACKGROUND_HEADER}\n{number};20000002;2024/25;9;2024-02-01;ja;ja\n".encode()
+    facts_import_bytes("pupils", data, "elever.csv")
+    pupil = Pupil.objects.get(pseudonym=pseudonym_for(parse_personal_number(number)))
+    assert pupil.coordination_number is True
+    assert pupil.is_newly_arrived_on(dt.date(2025, 6, 14)) is None  # okänd bakgrund

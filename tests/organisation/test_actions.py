@@ -143,6 +143,16 @@ def test_no_column_of_the_pupil_row_holds_the_number(settings):
         assert form not in stored, form
 
 
+def test_a_pupil_known_by_a_samordningsnummer_is_marked_so():
+    # Not folkbokförd: "okänd bakgrund" in Skolverket's statistics (organisation/background.py).
+    coordination = parse_personal_number(
+        make_personal_number(dt.date(2011, 3, 14), 242, coordination=True)
+    )
+    ordinary = parse_personal_number("20110314-2426")
+    assert actions.pupil_get_or_create(number=coordination)[0].coordination_number is True
+    assert actions.pupil_get_or_create(number=ordinary)[0].coordination_number is False
+
+
 def test_second_call_returns_the_same_pupil():
     first, created_first = actions.pupil_get_or_create(
         number=parse_personal_number("20110314-2426"), given_name="Alva"

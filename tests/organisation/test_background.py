@@ -19,13 +19,14 @@ from skolkvalitet.organisation.models import Pupil
 LEAVING_DAY_2025 = dt.date(2025, 6, 14)  # the end of 2024/25: its spring's leaving grades
 
 
-def pupil(arrival, born_abroad=True, parents_born_abroad=True) -> Pupil:
+def pupil(arrival, born_abroad=True, parents_born_abroad=True, coordination=False) -> Pupil:
     return Pupil(
         birth_year=2009,
         legal_gender="F",
         arrival_date=arrival,
         born_abroad=born_abroad,
         parents_born_abroad=parents_born_abroad,
+        coordination_number=coordination,
     )
 
 
@@ -95,17 +96,28 @@ def test_what_is_known_to_rule_it_out_rules_it_out_even_when_the_rest_is_unknown
     assert pupil(dt.date(2019, 8, 1), None, None).is_newly_arrived_on(LEAVING_DAY_2025) is False
 
 
+def test_a_pupil_known_by_a_samordningsnummer_is_okand_bakgrund_whatever_else_is_known():
+    # Skolverket: "I kategorin nyinvandrade ingår endast folkbokförda elever" – the others
+    # are "okänd bakgrund". A samordningsnummer is given to people not registered here.
+    for arrival in (dt.date(2024, 8, 1), dt.date(2015, 8, 1), None):
+        assert pupil(arrival, coordination=True).is_newly_arrived_on(LEAVING_DAY_2025) is None
+
+
 knowns = st.sampled_from([True, False, None])
 
 
-@given(st.integers(1990, 2040), st.integers(1990, 2040), knowns, knowns)
-def test_newly_arrived_only_with_all_three_facts(immigration, reference, born, parents):
+@given(st.integers(1990, 2040), st.integers(1990, 2040), knowns, knowns, st.booleans())
+def test_newly_arrived_only_with_all_four_facts(
+    immigration, reference, born, parents, coordination
+):
     answer = newly_arrived(
         immigration_year=immigration,
         born_abroad=born,
         parents_born_abroad=parents,
+        coordination_number=coordination,
         reference_year=reference,
     )
     recent = reference - NEWLY_ARRIVED_CALENDAR_YEARS < immigration <= reference
-    assert (answer is True) == (recent and born is True and parents is True)
-    assert (answer is None) == (recent and None in (born, parents) and False not in (born, parents))
+    assert (answer is True) == (not coordination and recent and born is True and parents is True)
+    unknown_background = recent and None in (born, parents) and False not in (born, parents)
+    assert (answer is None) == (coordination or unknown_background)

@@ -404,6 +404,7 @@ def _pupils(data: DemoData) -> np.ndarray:
                 family_name=str(p["family_name"][i]),
                 birth_year=number.birth_year,
                 legal_gender=number.legal_gender,
+                coordination_number=number.is_coordination_number,
                 arrival_date=None if np.isnat(arrival) else arrival.astype(dt.date),
                 born_abroad=bool(p["born_abroad"][i]),
                 parents_born_abroad=None if abroad < 0 else bool(abroad),

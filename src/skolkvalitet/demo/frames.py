@@ -97,6 +97,8 @@ class DemoFrames:
                 "arrival_date": p["arrival_date"],
                 "born_abroad": p["born_abroad"],
                 "parents_born_abroad": p["parents_born_abroad"],
+                # A samordningsnummer: the day of birth plus 60 (YYYYMMDD at 6:8).
+                "coordination_number": [int(n[6:8]) > 60 for n in p["personal_number"].tolist()],
                 "parents_education": np.where(p["parents_highest"] > 0, p["parents_highest"], -1),
             }
         ).with_columns(

@@ -51,8 +51,8 @@ class Organisation:
     unit_ancestors: unit_id, ancestor_id: every area and organiser above each unit
     enrolments: pupil_id, academic_year_id, unit_id, group_id, sva
     pupils: pupil_id, gender, arrival_date (the immigration date), born_abroad,
-        parents_born_abroad (both parents; booleans, null when not known), parents_education
-        (1–3 or null)
+        parents_born_abroad (both parents; booleans, null when not known), coordination_number
+        (known by a samordningsnummer: not folkbokförd), parents_education (1–3 or null)
     years: academic_year_id, start_date
     periods: period_kind, period_id, reference_year: the calendar year "newly arrived" counts
         back from (periods_frame); a period not listed counts from its academic year's spring
@@ -130,7 +130,7 @@ def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.D
     keys = ["pupil_id", "academic_year_id", "unit_id"]
     period = ["period_kind", "period_id"]
     enrolled = org.enrolments.select(*keys, pl.col("group_id").alias("enrolled_group_id"), "sva")
-    background = ["arrival_date", "born_abroad", "parents_born_abroad"]
+    background = ["arrival_date", "born_abroad", "parents_born_abroad", "coordination_number"]
     pupils = org.pupils.select(
         "pupil_id",
         pl.col("gender").cast(GENDER_ENUM),
@@ -170,12 +170,15 @@ GENDER_ENUM = pl.Enum(["F", "M"])
 
 def newly_arrived(reference_year: pl.Expr) -> pl.Expr:
     """Skolverket's nyinvandrad, vectorised: organisation/background.py's newly_arrived
-    over the columns arrival_date, born_abroad and parents_born_abroad. True, false, or null
-    when it cannot be told (uppgift saknas: the breakdown's "newly_arrived=unknown")."""
+    over the columns arrival_date, born_abroad, parents_born_abroad and coordination_number.
+    True, false, or null when it cannot be told (uppgift saknas: the breakdown's
+    "newly_arrived=unknown")."""
     year = pl.col("arrival_date").dt.year()
     recent = (year > reference_year - NEWLY_ARRIVED_CALENDAR_YEARS) & (year <= reference_year)
     return (
-        pl.when(pl.col("arrival_date").is_null() | ~recent.fill_null(False))
+        pl.when(pl.col("coordination_number").fill_null(False))
+        .then(None)
+        .when(pl.col("arrival_date").is_null() | ~recent.fill_null(False))
         .then(False)
         .when(pl.col("born_abroad").not_() | pl.col("parents_born_abroad").not_())
         .then(False)

@@ -90,13 +90,14 @@ def load_organisation() -> Organisation:
         ),
         pupils=read_frame(
             "SELECT id, legal_gender, arrival_date, born_abroad, parents_born_abroad, "
-            "parents_highest_education FROM organisation_pupil",
+            "coordination_number, parents_highest_education FROM organisation_pupil",
             {
                 "pupil_id": pl.Int64,
                 "gender": pl.String,
                 "arrival_date": pl.Date,
                 "born_abroad": pl.Boolean,
                 "parents_born_abroad": pl.Boolean,
+                "coordination_number": pl.Boolean,
                 "parents_education": pl.Int64,
             },
         ),

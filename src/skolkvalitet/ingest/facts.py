@@ -286,6 +286,7 @@ def _with_pupil_ids(
                 "family_name": [""] * new.height,
                 "birth_year": [n.birth_year for n in people],
                 "legal_gender": [n.legal_gender for n in people],
+                "coordination_number": [n.is_coordination_number for n in people],
             },
             schema_overrides={"birth_year": pl.Int64},
         )

@@ -73,6 +73,7 @@ def pupil_get_or_create(*, number: PersonalNumber, **attributes) -> tuple[Pupil,
     defaults = {
         "birth_year": number.birth_year,
         "legal_gender": number.legal_gender,
+        "coordination_number": number.is_coordination_number,
         **attributes,
     }
     return Pupil.objects.get_or_create(pseudonym=pseudonym_for(number), defaults=defaults)

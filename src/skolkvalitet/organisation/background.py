@@ -6,12 +6,16 @@ senaste fyra åren, är födda utomlands och vars båda föräldrar är födda u
 nyinvandrade. I kategorin nyinvandrade ingår endast folkbokförda elever. [...] Dessa elever
 ingår istället i kategorin okänd bakgrund."
 
-So three facts about a pupil are needed: the date of immigration (invandringsdatum, stored
-as Pupil.arrival_date), born abroad, and both parents born abroad. "The last four years"
-are calendar years, counted back from the calendar year of the figure (its *reference
-year*, below) and including it: for the spring's leaving grades of 2024/25 (reference year
-2025) a pupil who immigrated in 2022, 2023, 2024 or 2025 is newly arrived, one who
-immigrated on 31 December 2021 is not.
+So four facts about a pupil are needed: the date of immigration (invandringsdatum, stored
+as Pupil.arrival_date), born abroad, both parents born abroad, and whether the pupil is
+folkbokförd. A pupil known by a samordningsnummer (coordination number) is not: Skatteverket
+gives those numbers to people who are not and have not been registered in Sweden. Such a
+pupil is "okänd bakgrund" in Skolverket's statistics whatever else is known (None below).
+
+"The last four years" are calendar years, counted back from the calendar year of the figure
+(its *reference year*, below) and including it: for the spring's leaving grades of 2024/25
+(reference year 2025) a pupil who immigrated in 2022, 2023, 2024 or 2025 is newly arrived,
+one who immigrated on 31 December 2021 is not.
 
 The reference year of a figure (the engine's `periods` frame, indicators/loading.py):
 - an academic year's figure (leaving grades, national tests, surveys): the calendar year of
@@ -44,14 +48,18 @@ def newly_arrived(
     immigration_year: int | None,
     born_abroad: bool | None,
     parents_born_abroad: bool | None,
+    coordination_number: bool,
     reference_year: int,
 ) -> bool | None:
     """True, False, or None when it cannot be told (uppgift saknas).
 
-    Not newly arrived: no immigration known, an immigration outside the four calendar years
-    up to `reference_year`, born in Sweden, or a parent born in Sweden. Newly arrived: a
+    A pupil known by a samordningsnummer (not folkbokförd): None. Not newly arrived: no
+    immigration known, an immigration outside the four calendar years up to
+    `reference_year`, born in Sweden, or a parent born in Sweden. Newly arrived: a
     recent immigration, born abroad and both parents born abroad. Otherwise (a recent
     immigration and the birth country of the pupil or the parents unknown): None."""
+    if coordination_number:
+        return None
     if immigration_year is None:
         return False
     if not reference_year - NEWLY_ARRIVED_CALENDAR_YEARS < immigration_year <= reference_year:

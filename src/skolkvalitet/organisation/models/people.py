@@ -41,6 +41,9 @@ class Pupil(models.Model):
     arrival_date = models.DateField(_("date of immigration to Sweden"), null=True, blank=True)
     born_abroad = models.BooleanField(_("born abroad"), null=True, blank=True)
     parents_born_abroad = models.BooleanField(_("both parents born abroad"), null=True, blank=True)
+    # Known by a samordningsnummer: not folkbokförd, so "okänd bakgrund" in Skolverket's
+    # statistics. Set when the pupil is created from the number (a new number is a new pupil).
+    coordination_number = models.BooleanField(_("known by a coordination number"), default=False)
     # Highest education of the parents (1–3) and the parents' mean (1.0–3.0, SALSA's input).
     parents_highest_education = models.PositiveSmallIntegerField(
         _("parents' highest education level"),
@@ -62,13 +65,15 @@ class Pupil(models.Model):
         """Nyinvandrad as Skolverket's statistics define it, reckoned from the calendar year
         of `day`: immigrated in that year or one of the three before it, born abroad, and both
         parents born abroad. None when it cannot be told ("uppgift saknas"): a recent
-        immigration with the birth country of the pupil or of the parents unknown.
+        immigration with the birth country of the pupil or of the parents unknown, or a
+        pupil known by a samordningsnummer (not folkbokförd).
 
         The same rule as the engine's (indicators/engine.py, newly_arrived)."""
         return newly_arrived(
             immigration_year=None if self.arrival_date is None else self.arrival_date.year,
             born_abroad=self.born_abroad,
             parents_born_abroad=self.parents_born_abroad,
+            coordination_number=self.coordination_number,
             reference_year=day.year,
         )
 
