@@ -33,8 +33,10 @@ the grade distribution described after them.
 **How values are computed.** Per-pupil measures (indicators/measures.py) are summed per node:
 each group, school unit, area and the organiser (a pupil counts at the unit that reported the
 fact, and in that unit's group of the year), per period (academic year, term or follow-up point),
-for all pupils and broken down by legal gender, newly arrived (came to Sweden less than four
-years before the academic year began), svenska som andraspråk, parents' highest education
+for all pupils and broken down by legal gender, newly arrived (Skolverket's nyinvandrad:
+immigrated in one of the last four calendar years, born abroad with both parents born abroad,
+folkbokförd; unknown where that cannot be told: organisation/background.py), svenska som
+andraspråk, parents' highest education
 (1 förgymnasial, 2 gymnasial, 3 eftergymnasial, unknown) and, where listed, year group. Groups
 get totals only. *share*: 100 × pupils meeting the measure / pupils measured. *mean*: the sum of
 the pupils' values / the pupils counted. *ratio*: the summed numerators / the summed denominators
