@@ -44,6 +44,51 @@ def test_the_grade_distribution_counts_the_units_final_grades(materialised, user
     assert found["M1"].n == 1  # Alva's språkval
 
 
+def test_the_distribution_counts_the_leaving_certificate_as_the_indicators_do(
+    materialised,  # noqa: F811
+    users,
+):
+    """Two pupils more, graded at unit_n1 in year 9: one with SV E and SVA C in the same
+    term (SVA counts: skolförordningen 5 kap. 15 §), one who ended hem- och
+    konsumentkunskap with A in year 8 the year before. SV keeps its five pupils, SVA gets one,
+    HKK one: the distribution counts the pupils the share passed of each subject counts."""
+    import datetime as dt
+
+    from skolkvalitet.organisation.models import AcademicYear, Term
+    from skolkvalitet.results.models import Grade, Subject
+
+    org = materialised.org
+    subject = {s.code: s for s in Subject.objects.filter(code__in=["SV", "SVA", "HKK", "MA"])}
+    earlier = AcademicYear.objects.create(
+        code="2023/24", start_date=dt.date(2023, 7, 1), end_date=dt.date(2024, 6, 30)
+    )
+    last_spring = Term.objects.create(
+        academic_year=earlier, kind="VT", start_date=dt.date(2024, 1, 8),
+        end_date=dt.date(2024, 6, 14),
+    )  # fmt: skip
+
+    def final(pupil, code, value, *, term=materialised.vt, year_group=9):
+        return Grade(pupil_id=pupil, unit=org.unit_n1, term=term, year_group=year_group,
+                     subject=subject[code], value=value, grade_type="final",
+                     batch=materialised.batch)  # fmt: skip
+
+    Grade.objects.bulk_create(
+        [
+            final(9101, "SV", "E"),
+            final(9101, "SVA", "C"),
+            final(9102, "MA", "B"),
+            final(9102, "HKK", "A", term=last_spring, year_group=8),
+        ]
+    )
+    found = {
+        d.subject: d for d in grade_distribution(scope_for(users.unit_head), org.unit_n1, org.year)
+    }
+    assert found["SV"].n == 5  # not six: pupil 9101's SV gave way to SVA
+    assert (found["SVA"].n, found["SVA"].shares["C"]) == (1, 100.0)
+    assert (found["HKK"].n, found["HKK"].shares["A"]) == (1, 100.0)
+    assert found["MA"].n == 6
+
+
 def test_the_board_sees_a_small_units_distribution_hidden(materialised, users):  # noqa: F811
     org = materialised.org
     hidden = grade_distribution(scope_for(users.board), org.unit_n1, org.year)
@@ -170,7 +215,9 @@ def test_the_unit_page_reads_its_figures_in_a_fixed_number_of_queries(
     django_assert_max_num_queries,
 ):
     client.force_login(users.organizer_admin)
-    with django_assert_max_num_queries(16):
+    # 17: the grade distribution asks once whether a leaving certificate holds an ended
+    # subject or both SV and SVA (then it counts them as the indicators do).
+    with django_assert_max_num_queries(17):
         page = client.get(reverse("unit", args=[materialised.org.unit_n1.pk]))
     assert page.status_code == 200
     # The groups come as their own fragment, loaded with htmx (a link without JavaScript).
