@@ -218,7 +218,8 @@ def test_the_year_overview_page_names_the_compared_schools_and_offers_the_others
     html = page.content.decode()
     assert 'name="jamfor"' in html
     assert '<option value="kommunal" selected>' in html
-    assert "Riket" not in html  # nothing imported: no reference row, and it says so
+    assert 'class="reference-row"' not in html  # nothing imported: no reference row ...
+    assert "Rikets publicerade värde för detta år och dessa skolor finns inte" in html  # ... said
     assert "kommunala skolor" in html
     page = client.get(
         reverse("overview"), {"lasar": materialised.org.year.pk, "jamfor": "samtliga"}
