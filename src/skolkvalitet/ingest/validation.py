@@ -660,13 +660,86 @@ def _stored_final_grades(pupils: list[str]) -> pl.DataFrame:
     )
 
 
+@dataclass
+class FinalGradeFindings:
+    """What the one-final-grade-per-subject rule finds among new final grades (the rows of
+    the frame given to final_grades_checked, with their columns)."""
+
+    # Rows naming a pupil and subject that an earlier row (lower `_line`) names in another
+    # term: _first (that row's _line), _first_year, _first_term, _first_group.
+    second: pl.DataFrame
+    # Rows beside a stored final grade of the pupil in the subject of another term or year
+    # group: läsår_stored, termin_stored, årskurs_stored, source (the import's name).
+    stored: pl.DataFrame
+    # Pupils with final grades in both SV and SVA: _at (the row to warn on: the SVA one, else
+    # the SV one), _sva and _sv (their rows; null where only a stored grade has it).
+    swedish: pl.DataFrame
+
+
+def final_grades_checked(final: pl.DataFrame) -> FinalGradeFindings:
+    """The rule for new final grades, wherever they come from (a grades file, an SS 12000
+    sync): a pupil has one final grade per subject (the leaving certificate lists each
+    subject once, those ended before year 9 with the year group they ended in), so a second
+    final grade among the new ones, or beside a stored one of another term or year group, is
+    a conflict; the same term and year group again is a correction, which replaces the stored
+    grade. Final grades in both SV and SVA are not a conflict but a warning: they are
+    alternatives (a pupil who moved from one to the other can have both), and the indicators
+    count one.
+
+    `final`: one row per new final grade with `_line` (the order they were read in: a file's
+    line, or a running number), pupil (pseudonym), subject_id, ämne (the subject's code),
+    läsår (start year), termin and årskurs. Reads the pupils' stored final grades."""
+    ranked = final.sort("_line").with_columns(
+        pl.col("_line").first().over("pupil", "subject_id").alias("_first"),
+        pl.col("läsår").first().over("pupil", "subject_id").alias("_first_year"),
+        pl.col("termin").first().over("pupil", "subject_id").alias("_first_term"),
+        pl.col("årskurs").first().over("pupil", "subject_id").alias("_first_group"),
+    )
+    second = ranked.filter(pl.col("_line") != pl.col("_first"))
+    stored = _stored_final_grades(final["pupil"].unique().to_list())
+    matched = final.join(stored, on=["pupil", "subject_id"], how="inner", suffix="_stored")
+    other = matched.filter(
+        (pl.col("läsår") != pl.col("läsår_stored"))
+        | (pl.col("termin") != pl.col("termin_stored"))
+        | (pl.col("årskurs") != pl.col("årskurs_stored"))
+    )
+    return FinalGradeFindings(second=second, stored=other, swedish=_swedish_twice(final, stored))
+
+
+def stored_final_grade_messages(stored: pl.DataFrame) -> pl.Series:
+    """The message for each row of FinalGradeFindings.stored."""
+    return stored.select(
+        pl.format(
+            _(
+                "The pupil already has a final grade in {} ({} {}, year group {}, imported "
+                "from {}): a pupil has one final grade per subject. Correct that grade with "
+                "its own term and year group, or roll its import back first."
+            ),
+            pl.col("ämne"),
+            _school_year("läsår_stored"),
+            pl.col("termin_stored"),
+            pl.col("årskurs_stored"),
+            pl.col("source"),
+        )
+    ).to_series()
+
+
+def swedish_twice_message_stored() -> str:
+    """The warning for a pupil whose other Swedish final grade was imported before."""
+    return _(
+        "The pupil has final grades in both SV and SVA (the other already imported). They are "
+        "alternatives: the indicators count one, the one given last, and SVA when both were "
+        "given in the same term (skolförordningen 5 kap. 15 §)."
+    )
+
+
+def swedish_twice_more_message(count: int) -> str:
+    return _("… and %(count)d more pupils with final grades in both SV and SVA.") % {"count": count}
+
+
 def _check_final_grades(checked: Checked, heading_of: dict[str, str], problems: _Problems) -> None:
-    """A pupil has one final grade per subject (the leaving certificate lists each subject
-    once, those ended before year 9 with the year group they ended in): a second final grade
-    in the file, or beside a stored one of another term or year group, is a conflict; the
-    same term and year group again is a correction, which replaces the stored grade. Final
-    grades in both SV and SVA are accepted with a warning: they are alternatives (a pupil
-    who moved from one to the other can have both), and the indicators count one."""
+    """final_grades_checked on the file's final grades: conflicts are problems at the
+    subject cell, SV and SVA together a warning (a note with file:line:ämne)."""
     frame = checked.frame
     if "pupil" not in frame.columns:
         return
@@ -676,15 +749,10 @@ def _check_final_grades(checked: Checked, heading_of: dict[str, str], problems: 
     if final.is_empty():
         return
     subject_heading = heading_of["ämne"]
+    findings = final_grades_checked(final)
     # In the file: the same pupil and subject in another term (the same term is a duplicate
     # key, reported by _check_duplicates).
-    ranked = final.sort("_line").with_columns(
-        pl.col("_line").first().over("pupil", "subject_id").alias("_first"),
-        pl.col("läsår").first().over("pupil", "subject_id").alias("_first_year"),
-        pl.col("termin").first().over("pupil", "subject_id").alias("_first_term"),
-        pl.col("årskurs").first().over("pupil", "subject_id").alias("_first_group"),
-    )
-    second = ranked.filter(pl.col("_line") != pl.col("_first"))
+    second = findings.second
     problems.add_rows(
         second["_line"],
         subject_heading,
@@ -704,53 +772,30 @@ def _check_final_grades(checked: Checked, heading_of: dict[str, str], problems: 
         ).to_series(),
     )
     # Against the stored final grades.
-    stored = _stored_final_grades(final["pupil"].unique().to_list())
-    matched = final.join(stored, on=["pupil", "subject_id"], how="inner", suffix="_stored")
-    other = matched.filter(
-        (pl.col("läsår") != pl.col("läsår_stored"))
-        | (pl.col("termin") != pl.col("termin_stored"))
-        | (pl.col("årskurs") != pl.col("årskurs_stored"))
-    )
     problems.add_rows(
-        other["_line"],
-        subject_heading,
-        other.select(
-            pl.format(
-                _(
-                    "The pupil already has a final grade in {} ({} {}, year group {}, imported "
-                    "from {}): a pupil has one final grade per subject. Correct that grade with "
-                    "its own term and year group, or roll its import back first."
-                ),
-                pl.col("ämne"),
-                _school_year("läsår_stored"),
-                pl.col("termin_stored"),
-                pl.col("årskurs_stored"),
-                pl.col("source"),
-            )
-        ).to_series(),
+        findings.stored["_line"], subject_heading, stored_final_grade_messages(findings.stored)
     )
-    _warn_swedish_twice(checked, final, stored, subject_heading)
+    _warn_swedish_twice(checked, findings.swedish, subject_heading)
 
 
-def _warn_swedish_twice(
-    checked: Checked, final: pl.DataFrame, stored: pl.DataFrame, heading: str
-) -> None:
+def _swedish_twice(final: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    schema = {"_at": pl.Int64, "_sva": pl.Int64, "_sv": pl.Int64, "pupil": pl.String}
     swedish = final.filter(pl.col("ämne").is_in(SWEDISH_SUBJECTS))
     if swedish.is_empty():
-        return
+        return pl.DataFrame(schema=schema)
     codes = pl.DataFrame(
         list(Subject.objects.filter(code__in=SWEDISH_SUBJECTS).values_list("id", "code")),
         schema={"subject_id": pl.Int64, "ämne": pl.String},
         orient="row",
     )
-    # Stored grades the file replaces (the same term and subject) no longer count.
+    # Stored grades the new ones replace (the same term and subject) no longer count.
     kept = (
         stored.join(codes, on="subject_id", how="inner")
         .join(swedish, on=["pupil", "subject_id", "läsår", "termin"], how="anti")
         .select("pupil", "ämne", pl.lit(None, dtype=pl.Int64).alias("_line"))
     )
-    both = (
-        pl.concat([swedish.select("pupil", "ämne", "_line"), kept])
+    return (
+        pl.concat([swedish.select("pupil", "ämne", pl.col("_line").cast(pl.Int64)), kept])
         .group_by("pupil")
         .agg(
             pl.col("ämne").n_unique().alias("_subjects"),
@@ -760,23 +805,20 @@ def _warn_swedish_twice(
         .filter(pl.col("_subjects") == 2)
         .with_columns(pl.coalesce("_sva", "_sv").alias("_at"))
         .sort("_at")
+        .select(list(schema))
     )
+
+
+def _warn_swedish_twice(checked: Checked, both: pl.DataFrame, heading: str) -> None:
     message_file = _(
         "The pupil has final grades in both SV and SVA (the other on line %(line)d). They are "
         "alternatives: the indicators count one, the one given last, and SVA when both were "
         "given in the same term (skolförordningen 5 kap. 15 §)."
     )
-    message_stored = _(
-        "The pupil has final grades in both SV and SVA (the other already imported). They are "
-        "alternatives: the indicators count one, the one given last, and SVA when both were "
-        "given in the same term (skolförordningen 5 kap. 15 §)."
-    )
+    message_stored = swedish_twice_message_stored()
     for at, sva, sv in both.head(MAX_WARNINGS_LISTED).select("_at", "_sva", "_sv").iter_rows():
         other = sv if at == sva else sva
         message = message_file % {"line": other} if other is not None else message_stored
         checked.notes.append(str(ImportProblem(checked.file, at, heading, message)))
     if both.height > MAX_WARNINGS_LISTED:
-        checked.notes.append(
-            _("… and %(count)d more pupils with final grades in both SV and SVA.")
-            % {"count": both.height - MAX_WARNINGS_LISTED}
-        )
+        checked.notes.append(swedish_twice_more_message(both.height - MAX_WARNINGS_LISTED))
