@@ -85,7 +85,10 @@ for these rules, and as its number for the others:
 cells that add up to it: the categories of a breakdown, the child nodes of a node, or the groups
 of a year group under their unit's figure for that year group — is hidden (`..` or `~100`), the
 shown cell with the smallest n is hidden too (or the total, if no cell is left), until no hidden
-value can be recomputed from the shown ones. Skolverket: "Om enbart en av andelsuppgifterna
+value can be recomputed from the shown ones. The child nodes are settled from the top of the
+tree down, so that a complement chosen higher up (an area hidden beside another hidden area
+under the organiser) protects the units below it before any unit is hidden for them.
+Skolverket: "Om enbart en av andelsuppgifterna
 dubbelprickas, prickas även den andelsuppgift som baseras på näst lägst antal elever. Detta för
 att det inte ska vara möjligt att räkna fram ett värde utifrån övriga värden" (Betyg årskurs 6,
 2024/25) and "Om en andelsuppgift för antingen pojkar eller flickor redovisas med ~100 kommer

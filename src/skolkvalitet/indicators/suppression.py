@@ -27,7 +27,13 @@ Linked indicators (the `linked` column: the same pupils, values that make one wh
 the shares of each test grade and the share A–E) are hidden together: where one of them is
 hidden in a cell (node, period, breakdown), the others are too.
 
-This repeats until every partition has none or at least two hidden members.
+This repeats until every partition has none or at least two hidden members. The child-node
+partitions are settled from the top down: in each academic-year family (indicator, period,
+breakdown) only the partitions of the highest level that needs a complement get one in a
+round, and the levels below are looked at again after it. A complement chosen higher up
+often already protects the level below (the organiser's areas: hiding the area Söder as
+Norr's complement also protects Söder's small unit), so no unit is hidden that did not need
+to be.
 
 The stored row keeps the real value, n, numerator and denominator; the marker decides what a
 role without pupil access is shown (present()).
@@ -39,6 +45,8 @@ import polars as pl
 
 HIDDEN = ".."
 NEAR_FULL = "~100"
+# The levels of the tree, top first (nested areas share a level).
+LEVELS = {"organizer": 0, "area": 1, "unit": 2, "group": 3}
 MAX_ROUNDS = 50
 PERIOD = ["indicator", "period_kind", "period_id"]
 
@@ -117,6 +125,16 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             how="left",
         )
     )
+    levels = nodes.select(
+        "node_id",
+        (
+            pl.col("kind").replace_strict(LEVELS, default=len(LEVELS))
+            if "kind" in nodes.columns
+            else pl.lit(len(LEVELS))
+        )
+        .cast(pl.Int64)
+        .alias("level"),
+    )
     for _ in range(MAX_ROUNDS):
         new: set[int] = set()
         # Breakdown categories under the node's total.
@@ -132,18 +150,22 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
         partitions = _single_hidden_partitions(cells, totals, keys, [*PERIOD, "node_id"])
         cells_hidden, totals_hidden = _victims(cells, partitions, keys)
         new.update(cells_hidden, totals_hidden)
-        # Child nodes under their parent, breakdown by breakdown.
-        totals = frame.select(
+        # Child nodes under their parent, breakdown by breakdown, the highest level first.
+        totals = frame.join(levels, on="node_id", how="left").select(
             *PERIOD,
             "breakdown",
             parent_id="node_id",
             total_rid="rid",
             total_n="n",
             total_suppression="suppression",
+            total_level="level",
         )
         cells = frame.filter(pl.col("parent_id").is_not_null())
         keys = [*PERIOD, "breakdown", "parent_id"]
         partitions = _single_hidden_partitions(cells, totals, keys, keys)
+        partitions = partitions.filter(
+            pl.col("total_level") == pl.col("total_level").min().over([*PERIOD, "breakdown"])
+        )
         cells_hidden, totals_hidden = _victims(cells, partitions, keys)
         new.update(cells_hidden, totals_hidden)
         # The groups of one year group under their unit's figure for that year group.
