@@ -208,7 +208,7 @@ def test_an_independent_organiser_is_compared_with_independent_schools(materiali
 
 def test_the_year_overview_page_names_the_compared_schools_and_offers_the_others(
     materialised,  # noqa: F811
-    users,  # noqa: F811
+    users,
     client,
 ):
     materialised.org.organizer.organiser_type = "municipal"
