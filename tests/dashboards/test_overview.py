@@ -165,6 +165,11 @@ def test_the_year_overview_sets_published_figures_beside_the_units(materialised,
     )
     assert data.reference_missing == ["municipality", "similar"]
 
+    # A unit head, who does not see the organiser's row, is compared with the same figures.
+    head = overview_for_year(scope_for(users.unit_head), org.year)
+    assert head.reference_basis == Basis.MUNICIPAL
+    assert cell(head, org.unit_n1, "passed_all_subjects").reference == 70.0
+
     everyone = overview_for_year(scope_for(users.organizer_admin), org.year, basis=Basis.ALL)
     assert cell(everyone, org.unit_n1, "passed_all_subjects").reference == 75.6
     independent = overview_for_year(

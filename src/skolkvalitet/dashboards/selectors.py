@@ -106,6 +106,9 @@ class Overview:
     rows: list[Row]
     organiser: Row | None  # the organiser's own figures, as the reference line
     breakdown: str
+    # The organiser whose type and municipality the published comparisons are chosen by (also
+    # for users who do not see the organiser's own row).
+    comparison_organiser: Node | None = None
     without_figures: int = 0  # units in the scope with no figure for the period (left out)
     references: list = field(default_factory=list)  # ReferenceRow: published figures
     reference_basis: Basis | None = None  # whose schools the published figures are of
@@ -279,10 +282,12 @@ def overview_for_year(
         area_id=area_id,
         school_form=school_form,
     )
-    organiser = overview.organiser.node if overview.organiser else None
-    municipality = organiser.municipality_code if organiser else ""
+    organiser = overview.comparison_organiser
+    if organiser is None:
+        return overview  # units of several organisers: no one comparison is right for all
+    municipality = organiser.municipality_code
     overview.reference_basis = basis or like_for_like(
-        organiser.organiser_type if organiser else "", municipality_code=municipality
+        organiser.organiser_type, municipality_code=municipality
     )
     overview.references = year_references(
         year, municipality, YEAR_COLUMNS, breakdown, overview.reference_basis
@@ -426,7 +431,16 @@ def _overview(
         without_figures=len(rows) - len(shown_rows),
         organiser=row(organiser) if organiser else None,
         breakdown=breakdown,
+        comparison_organiser=_organiser_of(units),
     )
+
+
+def _organiser_of(units: list[Node]) -> Node | None:
+    """The one organiser the units belong to (the root of their paths), whoever looks at
+    them: a unit head's overview compares with the same published figures as the
+    förvaltning's. None when the units belong to several organisers (or none is shown)."""
+    roots = {unit.ancestor_ids()[0] for unit in units}
+    return Node.objects.filter(pk=roots.pop()).first() if len(roots) == 1 else None
 
 
 def _change(now, before) -> float | None:
