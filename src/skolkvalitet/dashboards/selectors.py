@@ -715,7 +715,16 @@ def unit_page(scope: Scope, node: Node, *, breakdown_dimension: str | None = Non
             for outcome in ("lower", "same", "higher")
             if f"test_vs_grade_{outcome}_{s}" in REGISTRY
         ]
-        tests = _section("tests", node, tuple(test_keys), [year_refs[-1]], None, access, {}).rows
+        # Year 9 only: the indicators cover year 6 (term grade) and year 9 (final grade)
+        # together, but this section compares final grades with the test (as Kolada's N15569-
+        # N15574 do), so it reads the year_group=9 figures.
+        tests = [
+            row
+            for row in _section(
+                "tests", node, tuple(test_keys), [year_refs[-1]], "year_group", access, {}
+            ).rows
+            if row.breakdown == "year_group=9"
+        ]
     return UnitPage(
         sections=sections,
         subjects=subjects,
