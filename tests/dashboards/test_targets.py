@@ -44,6 +44,23 @@ def test_the_command_sets_a_target_for_a_unit(org):
         call_command("target", "--unit", "99999999", "--indicator", "on_track_MA", "--value", "1")
 
 
+def test_the_command_never_takes_the_first_of_several_organisers(org):
+    from skolkvalitet.organisation.actions import node_create
+
+    out = StringIO()
+    call_command(
+        "target", "--organizer", "--indicator", "on_track_MA", "--value", "70", stdout=out
+    )  # fmt: skip  (one organiser: it is the one)
+    assert out.getvalue().strip() == "Exempelstads kommun: target on_track_MA = 70"
+    node_create(kind="organizer", name="Annan huvudman AB", code="5560000000")
+    with pytest.raises(CommandError, match="holds 2 organisers"):
+        call_command("target", "--organizer", "--indicator", "on_track_MA", "--value", "75")
+    out = StringIO()
+    call_command("target", "--organizer", "556000-0000", "--indicator", "on_track_MA",
+                 "--value", "75", stdout=out)  # fmt: skip
+    assert out.getvalue().strip() == "Annan huvudman AB: target on_track_MA = 75"
+
+
 # -- ranges per unit, where a target may be set, scope, removal -----------------------------
 
 

@@ -107,3 +107,25 @@ def pupil_count_in_scope(*, scope: Scope, academic_year: AcademicYear) -> int:
         .distinct()
         .count()
     )
+
+
+def organiser_chosen(code: str) -> Node:
+    """The organiser with `code` (organisationsnummer, with or without its hyphen, or
+    kommunkod), for operators' commands; without a code, the one organiser in the database.
+    Several organisers and no code is refused, never guessed (ValueError naming them)."""
+    organisers = list(Node.objects.filter(kind=NodeKind.ORGANIZER).order_by("name"))
+    listed = "Organisers: " + ", ".join(f"{o.name} ({o.code})" for o in organisers) + "."
+    if code:
+        digits = code.replace("-", "")
+        found = [o for o in organisers if digits in (o.code.replace("-", ""), o.municipality_code)]
+        if len(found) != 1:
+            raise ValueError(f"No single organiser with code {code!r}; {listed}")
+        return found[0]
+    if not organisers:
+        raise ValueError("There is no organiser in the database.")
+    if len(organisers) > 1:
+        raise ValueError(
+            f"The database holds {len(organisers)} organisers; choose one with --organizer "
+            f"CODE. {listed}"
+        )
+    return organisers[0]

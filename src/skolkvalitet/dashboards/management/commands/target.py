@@ -1,5 +1,5 @@
-"""`skolkvalitet target --unit CODE | --organizer --indicator KEY --value V [--year 2024/25]`:
-set a target (målvärde) that the result pages compare with."""
+"""`skolkvalitet target --unit CODE | --organizer [CODE] --indicator KEY --value V
+[--year 2024/25]`: set a target (målvärde) that the result pages compare with."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from skolkvalitet.dashboards.actions import target_set
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.organisation.selectors import organiser_chosen
 
 
 class Command(BaseCommand):
@@ -16,7 +17,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         where = parser.add_mutually_exclusive_group(required=True)
         where.add_argument("--unit", metavar="SKOLENHETSKOD")
-        where.add_argument("--organizer", action="store_true")
+        where.add_argument(
+            "--organizer",
+            nargs="?",
+            const="",
+            metavar="CODE",
+            help="the organiser (its organisationsnummer or kommunkod; needed when the "
+            "database holds several)",
+        )
         parser.add_argument("--indicator", required=True)
         parser.add_argument("--value", type=float, required=True)
         parser.add_argument("--year", metavar="2024/25", help="only this academic year")
@@ -24,10 +32,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["unit"]:
             node = Node.objects.filter(kind=NodeKind.UNIT, code=options["unit"]).first()
+            if node is None:
+                raise CommandError(f"No school unit with skolenhetskod {options['unit']!r}.")
         else:
-            node = Node.objects.filter(kind=NodeKind.ORGANIZER).first()
-        if node is None:
-            raise CommandError("No such school unit or organiser.")
+            try:
+                node = organiser_chosen(options["organizer"])
+            except ValueError as error:
+                raise CommandError(str(error)) from None
         year = None
         if options["year"]:
             year = AcademicYear.objects.filter(code=options["year"]).first()

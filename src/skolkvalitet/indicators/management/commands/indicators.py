@@ -18,6 +18,7 @@ from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.indicators.registry import BREAKDOWN_DIMENSIONS, REGISTRY
 from skolkvalitet.indicators.selectors import indicator_values, period_label, periods_of_year
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.organisation.selectors import organiser_chosen
 from skolkvalitet.reference.comparison import BASIS_BY_SLUG, Basis, like_for_like
 
 FIELDS = ("indicator", "node", "period", "breakdown", "value", "n", "suppressed", "marker")
@@ -27,30 +28,6 @@ REFERENCE_FIELDS = ("nation", "municipality", "similar")
 def _organiser(node: Node) -> Node | None:
     """The organiser at the top of `node`'s branch."""
     return Node.objects.filter(pk=int(node.path.strip("/").split("/")[0])).first()
-
-
-def organiser_chosen(code: str) -> Node:
-    """The organiser with `code` (organisationsnummer or kommunkod); without a code, the one
-    organiser of the database. Several organisers and no code is refused, never guessed."""
-    organisers = Node.objects.filter(kind=NodeKind.ORGANIZER).order_by("name")
-    if code:
-        digits = code.replace("-", "")
-        found = [o for o in organisers if digits in (o.code.replace("-", ""), o.municipality_code)]
-        if len(found) != 1:
-            raise CommandError(f"No single organiser with code {code!r}; {_listed(organisers)}")
-        return found[0]
-    if not organisers:
-        raise CommandError("There is no organiser in the database.")
-    if len(organisers) > 1:
-        raise CommandError(
-            f"The database holds {len(organisers)} organisers; choose one with --organizer "
-            f"CODE. {_listed(organisers)}"
-        )
-    return organisers[0]
-
-
-def _listed(organisers) -> str:
-    return "Organisers: " + ", ".join(f"{o.name} ({o.code})" for o in organisers) + "."
 
 
 def _shown(point) -> str:
@@ -208,7 +185,10 @@ class Command(BaseCommand):
             if node is None:
                 raise CommandError(f"No school unit with skolenhetskod {unit_code!r}.")
             return node
-        return organiser_chosen(organiser_code or "")
+        try:
+            return organiser_chosen(organiser_code or "")
+        except ValueError as error:
+            raise CommandError(str(error)) from None
 
     def _write(self, rows: list[dict], fmt: str, basis: Basis | None) -> None:
         if fmt == "json":
