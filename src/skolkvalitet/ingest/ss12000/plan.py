@@ -15,12 +15,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import polars as pl
 from django.utils.translation import gettext as _
 
 from skolkvalitet.ingest.models import Ss12000Link
 from skolkvalitet.ingest.problems import ImportProblem
 from skolkvalitet.ingest.ss12000 import checks, mapping
 from skolkvalitet.ingest.ss12000.client import Collection
+from skolkvalitet.ingest.validation import (
+    MAX_WARNINGS_LISTED,
+    final_grades_checked,
+    stored_final_grade_messages,
+    swedish_twice_message_stored,
+    swedish_twice_more_message,
+)
 from skolkvalitet.organisation.identity import (
     InvalidPersonalNumber,
     PersonalNumber,
@@ -80,6 +88,7 @@ class GradePlan:
     value: str
     language: str
     order: tuple[str, str] = ("", "")  # registration date, modified: the latest wins
+    item: str = ""  # the server's id of the grade
 
 
 @dataclass
@@ -125,6 +134,7 @@ class Planner:
         self.year_first, self.year_last = terms["HT"][0], terms["VT"][1]
         self.problems: list[ImportProblem] = []
         self.skipped: Counter[str] = Counter()
+        self.warnings: list[str] = []  # accepted, but the user should know (SV and SVA)
         self.links = self._load_links()
         # nodes: the server's id → existing node id; new nodes in creation order
         self.node_id: dict[str, int] = {}
@@ -570,11 +580,107 @@ class Planner:
             str((item.get("meta") or {}).get("modified")),
         )
         plan = GradePlan(
-            person, unit, term[0], term[1], code, grade_type, year_group, value, language, order
+            person,
+            unit,
+            term[0],
+            term[1],
+            code,
+            grade_type,
+            year_group,
+            value,
+            language,
+            order,
+            item["id"],
         )
         key = (person, term[0], term[1], code, grade_type)
         if key not in self.grades or self.grades[key].order <= order:
             self.grades[key] = plan
+
+    def check_final_grades(self) -> None:
+        """The final grades the sync would write, under the file import's rule
+        (validation.final_grades_checked): one final grade per pupil and subject, so a second
+        one among them or beside a stored one of another term or year group is a problem of
+        that grade (the same term and year group again is a correction); SV and SVA both is
+        a warning."""
+        finals = [plan for plan in self.grades.values() if plan.grade_type == "final"]
+        if not finals:
+            return
+        pseudonyms = {
+            ext: pseudonym_for(plan.number)
+            for ext, plan in self.pupils.items()
+            if ext in {p.person for p in finals}
+        }
+        known = {self.pupil_id[p.person]: p.person for p in finals if p.person not in pseudonyms}
+        for pk, pseudonym in Pupil.objects.filter(pk__in=known).values_list("pk", "pseudonym"):
+            pseudonyms[known[pk]] = pseudonym
+        subjects = dict(
+            Subject.objects.filter(code__in={p.subject for p in finals}).values_list("code", "pk")
+        )
+        frame = pl.DataFrame(
+            [
+                (
+                    index,
+                    pseudonyms[p.person],
+                    subjects[p.subject],
+                    p.subject,
+                    p.year,
+                    p.term,
+                    p.year_group,
+                )
+                for index, p in enumerate(finals)
+            ],
+            schema={
+                "_line": pl.Int64,
+                "pupil": pl.String,
+                "subject_id": pl.Int64,
+                "ämne": pl.String,
+                "läsår": pl.Int64,
+                "termin": pl.String,
+                "årskurs": pl.Int64,
+            },
+            orient="row",
+        )
+        findings = final_grades_checked(frame)
+        for index, first in findings.second.select("_line", "_first").iter_rows():
+            plan, other = finals[index], finals[first]
+            self._grade_problem(
+                plan,
+                _(
+                    "A second final grade in %(subject)s for the pupil (grades/%(other)s: "
+                    "%(year)s %(term)s, year group %(group)d): a pupil has one final grade per "
+                    "subject, given in the year group the subject ended."
+                )
+                % {
+                    "subject": other.subject,
+                    "other": other.item,
+                    "year": AcademicYear.code_for(other.year),
+                    "term": other.term,
+                    "group": other.year_group,
+                },
+            )
+        messages = stored_final_grade_messages(findings.stored)
+        for index, message in zip(findings.stored["_line"], messages, strict=True):
+            self._grade_problem(finals[index], message)
+        both = findings.swedish
+        for at, sva, sv in both.head(MAX_WARNINGS_LISTED).select("_at", "_sva", "_sv").iter_rows():
+            other = sv if at == sva else sva
+            if other is None:
+                message = swedish_twice_message_stored()
+            else:
+                message = _(
+                    "The pupil has final grades in both SV and SVA (the other is "
+                    "grades/%(other)s). They are alternatives: the indicators count one, the "
+                    "one given last, and SVA when both were given in the same term "
+                    "(skolförordningen 5 kap. 15 §)."
+                ) % {"other": finals[other].item}
+            self.warnings.append(
+                str(ImportProblem(f"grades/{finals[at].item}", None, None, message))
+            )
+        if both.height > MAX_WARNINGS_LISTED:
+            self.warnings.append(swedish_twice_more_message(both.height - MAX_WARNINGS_LISTED))
+
+    def _grade_problem(self, plan: GradePlan, message: str) -> None:
+        self.problems.append(ImportProblem(f"grades/{plan.item}", None, None, message))
 
     # --- absence -------------------------------------------------------------------------
 

@@ -5,9 +5,10 @@ placements, duties, grades, reported absences, then each unit's aggregated atten
 term), checks every field it reads as the file importers check cells (checks.py: codes,
 organisationsnummer, municipality codes, personnummer, dates, enumerations; any problem
 rejects the sync before it is planned), plans what that means for the database without
-writing (plan.py), and rejects the sync with every problem found if there are any. Only
-then does it write, in one transaction, as one ImportBatch (kind "ss12000"): nodes, pupils,
-enrolments, staff, grades and absence.
+writing (plan.py; final grades under the file import's rule, one per pupil and subject,
+validation.final_grades_checked), and rejects the sync with every problem found if there
+are any. Only then does it write, in one transaction, as one ImportBatch (kind "ss12000"):
+nodes, pupils, enrolments, staff, grades and absence.
 A row identical to what is stored is not written again, so a sync that finds no change
 writes nothing and records no batch; a changed grade or absence replaces the stored one
 (kept in the batch's journal, so `import_rollback` can undo the sync). After the commit the
@@ -135,6 +136,7 @@ def ss12000_sync(
     planner.plan_groups()
     planner.finish_groups()
     planner.plan_grades()
+    planner.check_final_grades()
     attendance_note = _fetch_attendance(client, planner)
     planner.plan_duties()
     if planner.problems:
@@ -634,6 +636,7 @@ def _outcome(
         )
     if attendance_note:
         notes.append(attendance_note)
+    notes.extend(planner.warnings)
     batch = writer.batch
     if batch is None:
         batch = (
