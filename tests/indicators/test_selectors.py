@@ -133,3 +133,25 @@ def test_the_board_sees_a_unit_of_seven_hidden_its_neighbour_as_complement_their
     assert merit["Söder"] == pytest.approx(160.0)
     assert merit["Norrskolan"] == pytest.approx((10 * 160 + 2 * 150) / 12)
     assert merit["Exempelstads kommun"] == pytest.approx((29 * 160 + 2 * 150) / 31)
+
+
+def test_the_headline_year_is_the_latest_by_date_not_by_import_order(org):
+    """2024/25 was stored first; 2022/23 imported later gets the higher id. The headline is
+    still 2024/25's."""
+    import datetime as dt
+
+    from skolkvalitet.indicators.selectors import headline_figures
+    from skolkvalitet.organisation.models import AcademicYear
+
+    older = AcademicYear.objects.create(
+        code="2022/23", start_date=dt.date(2022, 8, 15), end_date=dt.date(2023, 6, 15)
+    )
+    assert older.pk > org.year.pk
+    for year, value in ((org.year, 230.0), (older, 210.0)):
+        IndicatorValue.objects.create(
+            indicator="merit_value_17", family="final_grades", node=org.organizer,
+            period_kind="year", period_id=year.pk, breakdown="", value=value, n=40,
+            numerator=value * 40, denominator=40, data_version=1,
+        )  # fmt: skip
+    year, values = headline_figures(node=org.organizer)
+    assert (year.code, [v.value for v in values]) == ("2024/25", [230.0])

@@ -100,24 +100,22 @@ HEADLINE = ("merit_value_17", "passed_all_subjects", "eligible_vocational")
 
 
 def headline_figures(*, node: Node) -> tuple[AcademicYear | None, list[IndicatorValue]]:
-    """The node's year 9 headline figures in the latest academic year that has them."""
-    latest = (
-        IndicatorValue.objects.filter(
-            node=node, indicator=HEADLINE[0], period_kind="year", breakdown=""
-        )
-        .order_by("-period_id")
-        .first()
-    )
-    if latest is None:
+    """The node's year 9 headline figures in the latest academic year (by its start date, not
+    by when it was imported) that has them."""
+    with_values = IndicatorValue.objects.filter(
+        node=node, indicator=HEADLINE[0], period_kind="year", breakdown=""
+    ).values("period_id")
+    year = AcademicYear.objects.filter(pk__in=with_values).order_by("-start_date").first()
+    if year is None:
         return None, []
     values = IndicatorValue.objects.filter(
         node=node,
         indicator__in=HEADLINE,
         period_kind="year",
-        period_id=latest.period_id,
+        period_id=year.pk,
         breakdown="",
     )
     by_key = {v.indicator: v for v in values}
-    return AcademicYear.objects.get(pk=latest.period_id), [
+    return year, [
         by_key[k] for k in HEADLINE if k in by_key
     ]
