@@ -44,7 +44,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d"
 
 MARKER_TITLES = {
     "..": gettext_noop(
-        "Fewer than 10 pupils, or hidden so that a hidden figure cannot be worked out"
+        "Too few pupils (fewer than 10 at a school unit; from 2023/24 fewer than 5 for an area "
+        "or the organiser), or hidden so that a hidden figure cannot be worked out"
     ),
     "~100": gettext_noop("1–4 pupils lack the measure: close to 100 %"),
     ".": gettext_noop("No figure"),

@@ -7,19 +7,14 @@ from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from skolkvalitet.publishing.formatting import format_number
+from skolkvalitet.publishing.tables import MARKER_TITLES as TABLE_MARKER_TITLES
 
 register = template.Library()
 
-MARKER_TITLES = {
-    "..": gettext_noop(
-        "Fewer than 10 pupils, or hidden so that a hidden figure cannot be worked out"
-    ),
-    "~100": gettext_noop("1–4 pupils lack the measure: close to 100 %"),
-    ".": gettext_noop("No figure"),
-}
+# The markers explained, as the exports explain them.
+MARKER_TITLES = TABLE_MARKER_TITLES
 
 
 @register.simple_tag
