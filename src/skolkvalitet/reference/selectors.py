@@ -15,6 +15,9 @@ from skolkvalitet.reference.models import ReferenceValue, SimilarMunicipality
 from skolkvalitet.reference.records import AreaKind, Marker, Source
 
 ACADEMIC_YEAR_LENGTH = len("2024/25")
+# The grouping whose members are "similar municipalities": SKR's socio-economic groups
+# (Kolada's sekom.json). The groups are today's, applied to every year shown.
+SIMILAR_GROUPING = "sekom"
 
 
 def reference_values(
@@ -140,7 +143,9 @@ def _point(value: ReferenceValue) -> ReferencePoint:
 
 
 def _similar(values: QuerySet[ReferenceValue], municipality_code: str) -> list[ReferencePoint]:
-    own = SimilarMunicipality.objects.filter(municipality_code=municipality_code).first()
+    own = SimilarMunicipality.objects.filter(
+        grouping=SIMILAR_GROUPING, municipality_code=municipality_code
+    ).first()  # unique per grouping and municipality
     if own is None:
         return []
     members = SimilarMunicipality.objects.filter(
