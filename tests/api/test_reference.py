@@ -88,6 +88,8 @@ def test_any_token_reads_a_municipalitys_values(stored, make_user, api_client):
         "n": None,
         "marker": "",
         "indicator": "merit_value_17",
+        "unit": "",
+        "note": "",
     }
 
 

@@ -134,6 +134,8 @@ class ReferenceOut(Schema):
     n: int | None
     marker: str
     indicator: str | None = Field(description="The registry indicator it compares with.")
+    unit: str = Field(description="The value's unit where the source states one: tkr, kr.")
+    note: str = Field(description="The source's caveat, or the publication a value cites.")
 
 
 class ReferencePage(PageMeta):
@@ -142,6 +144,7 @@ class ReferencePage(PageMeta):
 
 class ReferencePointOut(Schema):
     source: str
+    dataset: str
     measure: str
     area: AreaOut
     period: str
@@ -153,6 +156,8 @@ class ReferencePointOut(Schema):
     value: float | None
     n: int | None = Field(description="Pupils; for similar municipalities: members averaged.")
     marker: str
+    unit: str = Field(description="The value's unit where the source states one: tkr, kr.")
+    note: str = Field(description="The source's caveat, or the publication a value cites.")
 
 
 class IndicatorReferenceOut(Schema):

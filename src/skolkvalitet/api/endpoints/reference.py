@@ -61,12 +61,15 @@ def _stored(v: ReferenceValue) -> dict:
         "n": v.n,
         "marker": v.marker,
         "indicator": v.indicator_key or None,
+        "unit": v.unit,
+        "note": v.note,
     }
 
 
 def _point(p: ReferencePoint) -> dict:
     return {
         "source": p.source,
+        "dataset": p.dataset,
         "measure": p.measure,
         "area": {"kind": p.area_kind, "code": p.area_code, "name": p.area_name},
         "period": p.period,
@@ -76,6 +79,8 @@ def _point(p: ReferencePoint) -> dict:
         "value": p.value,
         "n": p.n,
         "marker": p.marker,
+        "unit": p.unit,
+        "note": p.note,
     }
 
 
