@@ -240,8 +240,10 @@ def test_the_overview_downloads_as_csv_and_xlsx_as_the_user_sees_it(materialised
     client.force_login(users.board)
     csv = client.get(reverse("overview"), {"format": "csv"})
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Skolenhet;Område;")
-    norrskolan = next(line for line in lines if line.startswith("Norrskolan"))
+    # Every row says which period and which pupils it is about.
+    assert lines[0].startswith("Period;Elever som jämförs;Skolenhet;Område;")
+    assert csv["Content-Disposition"].endswith("resultatuppfoljning-Uppf%C3%B6ljning-1-VT2025.csv")
+    norrskolan = next(line for line in lines if ";Norrskolan;" in line)
     assert ";..;" in norrskolan  # the board's suppressed figure stays a marker, never 0
     xlsx = client.get(reverse("overview"), {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active

@@ -115,7 +115,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         context["chart"] = overview_chart(data, chosen.key)
     export = request.GET.get("format")
     if export and data:
-        return table_download_response(overview_table(data), export, "resultatuppfoljning")
+        return table_download_response(
+            overview_table(data),
+            export,
+            f"resultatuppfoljning {data.period.label}".replace("/", "-"),  # 2024/25 whole
+        )
     context["export_query"] = request.GET.urlencode()
     partial = request.headers.get("HX-Request")
     template = "dashboards/_overview_table.html" if partial else "dashboards/overview.html"
@@ -141,19 +145,30 @@ def overview_chart(data: selectors.Overview, key: str) -> dict:
 def overview_table(data: selectors.Overview):
     """The overview as a publishing Table: what the CSV and XLSX downloads hold (values as
     the user sees them, markers as text)."""
-    columns = [Column("unit", str(_("School unit"))), Column("area", str(_("Area")))]
+    columns = [
+        Column("period", str(_("Period"))),
+        Column("pupils", str(_("Pupils compared"))),
+        Column("unit", str(_("School unit"))),
+        Column("area", str(_("Area"))),
+    ]
+    pupils = str(BREAKDOWN_LABELS[data.breakdown])
     for indicator in data.indicators:
         kind = "percent" if indicator.unit.value == "percent" else "number"
         columns.append(Column(indicator.key, indicator.name_sv, kind=kind, decimals=1))
         columns.append(Column(f"{indicator.key}_n", f"{indicator.name_sv}, n", kind="number"))
     rows = []
     for row in data.rows + ([data.organiser] if data.organiser else []):
-        item = {"unit": row.node.name, "area": row.area.name if row.area else ""}
+        item = {
+            "period": str(data.period.label),
+            "pupils": pupils,
+            "unit": row.node.name,
+            "area": row.area.name if row.area else "",
+        }
         for cell in row.cells:
             item[cell.indicator.key] = cell.shown
             item[f"{cell.indicator.key}_n"] = cell.n if cell.is_number else None
         rows.append(item)
-    return Table(title=str(data.period.label), columns=columns, rows=rows)
+    return Table(title=f"{data.period.label} – {pupils}", columns=columns, rows=rows)
 
 
 @login_required

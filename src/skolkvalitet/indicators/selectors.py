@@ -116,6 +116,4 @@ def headline_figures(*, node: Node) -> tuple[AcademicYear | None, list[Indicator
         breakdown="",
     )
     by_key = {v.indicator: v for v in values}
-    return year, [
-        by_key[k] for k in HEADLINE if k in by_key
-    ]
+    return year, [by_key[k] for k in HEADLINE if k in by_key]
