@@ -467,3 +467,105 @@ def test_the_periods_with_values_are_recorded_once_each(materialised):
     )
     indicators_materialise()  # again: replaced, not doubled
     assert recorded() == first
+
+
+# --- School forms: the final-grade indicators are grundskola's (GR) only -----------------
+# Västerskolan (area Söder) runs grundskola and anpassad grundskola. Ten GR pupils: eight with
+# C in SV, EN and MA (merit 45), two with F in MA (30). Three GRS pupils with A in all three
+# (60) would raise every figure if counted: merit (8·45 + 2·30 + 3·60) / 13 = 46.2 instead of
+# (8·45 + 2·30) / 10 = 42.0.
+
+
+@pytest.fixture
+def mixed_unit(org):
+    from skolkvalitet.organisation import actions
+    from skolkvalitet.organisation.identity import make_personal_number, parse_personal_number
+    from skolkvalitet.organisation.models import Enrolment, SchoolForm
+
+    year = org.year
+    unit = actions.node_create(
+        kind=NodeKind.UNIT,
+        name="Västerskolan",
+        parent=org.area_south,
+        code="20000003",
+        school_forms=[SchoolForm.GR, SchoolForm.GRS],
+        year_groups=[7, 8, 9],
+    )
+    groups = {
+        form: actions.node_create(
+            kind=NodeKind.GROUP,
+            name=name,
+            parent=unit,
+            code=name,
+            academic_year=year,
+            school_form=form,
+            year_group=9,
+        )
+        for form, name in ((SchoolForm.GR, "9A"), (SchoolForm.GRS, "Anpassad 7–9"))
+    }
+    vt = Term.objects.create(
+        academic_year=year,
+        kind="VT",
+        start_date=dt.date(2025, 1, 13),
+        end_date=dt.date(2025, 6, 13),
+    )
+    batch = ImportBatch.objects.create(kind="grades", source_name="betyg.csv")
+    subjects = {s.code: s for s in Subject.objects.all()}
+    forms = [SchoolForm.GR] * 10 + [SchoolForm.GRS] * 3 + [None]  # the 14th: no enrolment
+    pupils, grades = [], []
+    for i, form in enumerate(forms):
+        number = parse_personal_number(make_personal_number(dt.date(2010, 1, 1 + i), 200 + i))
+        pupil, _created = actions.pupil_get_or_create(number=number)
+        pupils.append(pupil)
+        if form is not None:
+            Enrolment.objects.create(
+                pupil=pupil,
+                academic_year=year,
+                unit=unit,
+                group=groups[form],
+                school_form=form,
+                year_group=9,
+            )
+        by_subject = {"SV": "C", "EN": "C", "MA": "F" if i in (8, 9) else "C"}
+        if form == SchoolForm.GRS:
+            by_subject = dict.fromkeys(by_subject, "A")
+        grades += [
+            Grade(
+                pupil=pupil,
+                unit=unit,
+                term=vt,
+                year_group=9,
+                subject=subjects[code],
+                value=value,
+                grade_type="final",
+                batch=batch,
+            )
+            for code, value in by_subject.items()
+        ]
+    ns = SimpleNamespace(org=org, unit=unit, groups=groups, year=year, vt=vt, batch=batch)
+    ns.unenrolled_grades = grades[-3:]
+    Grade.objects.bulk_create(grades[:-3])
+    return ns
+
+
+def test_grades_of_anpassad_grundskola_do_not_count_in_grundskola_figures(mixed_unit):
+    indicators_materialise()
+    year = mixed_unit.year.pk
+    for node in (mixed_unit.unit, mixed_unit.org.area_south, mixed_unit.org.organizer):
+        merit = get("merit_value_17", node, "year", year)
+        assert (merit.n, merit.value) == (10, pytest.approx(42.0)), node
+        passed_all = get("passed_all_subjects", node, "year", year)
+        assert figures(passed_all) == (10, 8, 10, "")
+        assert passed_all.value == pytest.approx(80.0)
+        assert get("passed_MA", node, "year", year).value == pytest.approx(80.0)
+    grs_group = mixed_unit.groups["GRS"]
+    assert not IndicatorValue.objects.filter(node=grs_group).exists()
+    assert get("merit_value_17", mixed_unit.groups["GR"], "year", year).n == 10
+
+
+def test_a_pupil_with_grades_but_no_enrolment_counts_as_grundskola(mixed_unit):
+    # Grades imported without a pupils file: the unit runs two school forms, so GR.
+    Grade.objects.bulk_create(mixed_unit.unenrolled_grades)  # C, C, C: merit 45
+    indicators_materialise()
+    merit = get("merit_value_17", mixed_unit.unit, "year", mixed_unit.year.pk)
+    assert (merit.n, merit.value) == (11, pytest.approx((9 * 45 + 2 * 30) / 11))

@@ -47,9 +47,12 @@ class Organisation:
     """The organisation the facts are aggregated over.
 
     nodes: node_id, parent_id, kind ("organizer", "area", "unit", "group"), and optionally
-        year_group (a group's year group, null for other nodes: for suppression)
+        year_group (a group's year group, null for other nodes: for suppression) and
+        school_forms (a unit's school forms, a list of SS 12000 codes: for assumed_school_form)
     unit_ancestors: unit_id, ancestor_id: every area and organiser above each unit
-    enrolments: pupil_id, academic_year_id, unit_id, group_id, sva
+    enrolments: pupil_id, academic_year_id, unit_id, group_id, sva, and optionally
+        school_form (GR, GRS, FKLASS, ...: an indicator counts only the pupils of its
+        school forms, counted_in_school_forms)
     pupils: pupil_id, gender, arrival_date (the immigration date), born_abroad,
         parents_born_abroad (both parents; booleans, null when not known), coordination_number
         (known by a samordningsnummer: not folkbokförd), parents_education (1–3 or null)
@@ -122,14 +125,24 @@ def _registry_frame() -> pl.DataFrame:
 
 
 def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
-    """Attach group and the breakdown attributes to pupil-level measure rows.
+    """Attach group, the breakdown attributes and the pupil's school form (for
+    counted_in_school_forms) to pupil-level measure rows.
 
     The attributes stay compact here (booleans, integers, an enum) because these frames have
     millions of rows; they become the breakdown labels ("gender=F", "sva=no") only after the
     rows are summed into cells (BREAKDOWN_LABELS)."""
     keys = ["pupil_id", "academic_year_id", "unit_id"]
     period = ["period_kind", "period_id"]
-    enrolled = org.enrolments.select(*keys, pl.col("group_id").alias("enrolled_group_id"), "sva")
+    enrolled = org.enrolments.select(
+        *keys,
+        pl.col("group_id").alias("enrolled_group_id"),
+        "sva",
+        _column_or_null(org.enrolments, "school_form", pl.String),
+    )
+    units = org.nodes.select(
+        pl.col("node_id").alias("unit_id"),
+        _column_or_null(org.nodes, "school_forms", pl.List(pl.String)).alias("unit_forms"),
+    )
     background = ["arrival_date", "born_abroad", "parents_born_abroad", "coordination_number"]
     pupils = org.pupils.select(
         "pupil_id",
@@ -147,13 +160,20 @@ def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.D
         measures.select(*keys, *period)
         .unique()
         .join(enrolled, on=keys, how="left")
+        .join(units, on="unit_id", how="left")
         .join(pupils, on="pupil_id", how="left")
         .join(org.years, on="academic_year_id", how="left")
         .join(org.periods, on=period, how="left")
         .with_columns(
-            newly_arrived=newly_arrived(reference_year), sva=pl.col("sva").fill_null(False)
+            newly_arrived=newly_arrived(reference_year),
+            sva=pl.col("sva").fill_null(False),
+            # An enrolment's empty or unknown school form counts as none.
+            school_form=pl.coalesce(
+                pl.col("school_form").cast(SCHOOL_FORM_ENUM, strict=False),
+                assumed_school_form(pl.col("unit_forms")).cast(SCHOOL_FORM_ENUM, strict=False),
+            ),
         )
-        .drop(*background, "start_date", "reference_year")
+        .drop(*background, "start_date", "reference_year", "unit_forms")
     )
     return (
         measures.join(attributes, on=[*keys, *period], how="left")
@@ -166,6 +186,56 @@ def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.D
 
 
 GENDER_ENUM = pl.Enum(["F", "M"])
+
+
+def _column_or_null(frame: pl.DataFrame, column: str, dtype: pl.DataType) -> pl.Expr:
+    """`column` of `frame`, or a null column of `dtype` where the frame has none."""
+    if column in frame.columns:
+        return pl.col(column).cast(dtype)
+    return pl.lit(None, dtype=dtype).alias(column)
+
+
+# SS 12000's SchoolTypesEnum codes that Skolkvalitet keeps (organisation's SchoolForm; a
+# test checks they agree), compact in the engine's frames.
+SCHOOL_FORM_ENUM = pl.Enum(["FS", "FKLASS", "FTH", "GR", "GRS", "GY", "GYS", "VUX"])
+
+# The school form a pupil fact without an enrolment counts as when its unit runs several
+# school forms (or none is known): grundskola, as the pupils file reads an empty skolform.
+DEFAULT_SCHOOL_FORM = "GR"
+
+
+def assumed_school_form(unit_forms: pl.Expr) -> pl.Expr:
+    """The school form of a pupil fact (grade, test, assessment, absence) whose pupil has no
+    enrolment at the fact's unit in its academic year, e.g. grades imported without a pupils
+    file: the unit's school form if the unit runs exactly one (`unit_forms`, the unit's
+    school forms from Skolenhetsregistret or SS 12000: a unit of anpassad grundskola only
+    gives GRS), otherwise DEFAULT_SCHOOL_FORM (GR), as an empty skolform in the pupils file.
+    Vectorised over a List(String) column; a null list (forms not known) gives GR."""
+    return (
+        pl.when(unit_forms.list.len() == 1)
+        .then(unit_forms.list.first())
+        .otherwise(pl.lit(DEFAULT_SCHOOL_FORM))
+    )
+
+
+def counted_in_school_forms(frame: pl.DataFrame) -> pl.DataFrame:
+    """The measure rows whose pupil's school form (`school_form`: the enrolment's at the row's
+    unit and academic year, or assumed_school_form) is one of the indicator's school forms
+    (registry `school_forms`): the year-9 final-grade indicators count grundskola's pupils
+    only, as Skolverket, which publishes anpassad grundskola apart."""
+    present = frame.get_column("indicator").unique().to_list()
+    by_forms: dict[tuple[str, ...], list[str]] = {}
+    for key in present:
+        by_forms.setdefault(REGISTRY[key].school_forms, []).append(key)
+    if len(by_forms) == 1:  # the usual case: one family, one set of school forms
+        (forms,) = by_forms
+        return frame.filter(pl.col("school_form").is_in(list(forms)))
+    allowed = pl.DataFrame(
+        [(key, form) for forms, keys in by_forms.items() for key in keys for form in forms],
+        schema={"indicator": pl.String, "school_form": SCHOOL_FORM_ENUM},
+        orient="row",
+    )
+    return frame.join(allowed, on=["indicator", "school_form"], how="semi")
 
 
 def newly_arrived(reference_year: pl.Expr) -> pl.Expr:
@@ -238,7 +308,11 @@ def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
     if measures.is_empty():
         return pl.DataFrame(schema=VALUE_SCHEMA)
     pupil_level = measures["pupil_id"].is_not_null().any()
-    frame = with_breakdown_attributes(measures, org) if pupil_level else measures
+    frame = measures
+    if pupil_level:
+        frame = counted_in_school_forms(with_breakdown_attributes(measures, org)).drop(
+            "school_form"
+        )
     dimensions = list(BREAKDOWN_DIMENSIONS) if pupil_level else []
     # The academic year goes along with the period (for the suppression rule of its year).
     period = ["indicator", "period_kind", "period_id", "academic_year_id"]

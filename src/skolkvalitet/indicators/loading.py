@@ -55,22 +55,28 @@ def _ids(values: Iterable[int]) -> str:
 
 
 def load_organisation() -> Organisation:
-    nodes = list(Node.objects.values_list("id", "parent_id", "kind", "path", "year_group"))
+    nodes = list(
+        Node.objects.values_list("id", "parent_id", "kind", "path", "year_group", "school_forms")
+    )
     unit_ancestors = [
         (node_id, int(ancestor))
-        for node_id, _parent, kind, path, _year_group in nodes
+        for node_id, _parent, kind, path, _year_group, _forms in nodes
         if kind == NodeKind.UNIT
         for ancestor in path.strip("/").split("/")[:-1]
     ]
     years = dict(AcademicYear.objects.values_list("id", "start_date"))
     return Organisation(
         nodes=pl.DataFrame(
-            [(n, p, k, y) for n, p, k, _path, y in nodes],
+            [
+                (n, p, k, y, (forms or None) if k == NodeKind.UNIT else None)
+                for n, p, k, _path, y, forms in nodes
+            ],
             schema={
                 "node_id": pl.Int64,
                 "parent_id": pl.Int64,
                 "kind": pl.String,
                 "year_group": pl.Int64,
+                "school_forms": pl.List(pl.String),
             },
             orient="row",
         ),
@@ -78,7 +84,7 @@ def load_organisation() -> Organisation:
             unit_ancestors, schema={"unit_id": pl.Int64, "ancestor_id": pl.Int64}, orient="row"
         ),
         enrolments=read_frame(
-            "SELECT pupil_id, academic_year_id, unit_id, group_id, reads_sva "
+            "SELECT pupil_id, academic_year_id, unit_id, group_id, reads_sva, school_form "
             "FROM organisation_enrolment",
             {
                 "pupil_id": pl.Int64,
@@ -86,6 +92,7 @@ def load_organisation() -> Organisation:
                 "unit_id": pl.Int64,
                 "group_id": pl.Int64,
                 "sva": pl.Boolean,
+                "school_form": pl.String,
             },
         ),
         pupils=read_frame(
