@@ -1,25 +1,14 @@
-"""Where the shared public data (Skolverket, Kolada, SS 12000 spec) are: read-only test
-material beside the project (../shared/data/public), as the project's README describes.
-
-SKOLKVALITET_PUBLIC_DATA overrides the place; otherwise the folder beside this checkout, or
-the workplace's /work/shared/data/public."""
+"""Where the public data the tests read are: tests/data/public/, copies in the repository of
+the few published files (Skolverket, Kolada, the SS 12000 spec) the tests need, most of them
+cut to the rows the tests read. tests/data/public/README.md names each file's source and
+licence; cut.py there says how they were cut."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+PUBLIC = Path(__file__).resolve().parent / "data" / "public"
 
 
 def public_data() -> Path:
-    candidates = [
-        os.environ.get("SKOLKVALITET_PUBLIC_DATA", ""),
-        str(Path(__file__).resolve().parents[2] / "shared" / "data" / "public"),
-        "/work/shared/data/public",
-    ]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return Path(candidates[1])
-
-
-PUBLIC = public_data()
+    return PUBLIC

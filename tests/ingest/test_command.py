@@ -72,7 +72,6 @@ def test_a_template_is_printed_or_written(tmp_path):
     assert target.read_bytes()[:2] == b"PK"
 
 
-@pytest.mark.skipif(not REGISTER.exists(), reason="the shared public data are not here")
 def test_the_units_of_vallentuna_come_from_skolenhetsregistret(db):
     path = REGISTER / "skolenhetsregistret_2020-06-01_Grundskola_0115_0136_0138_1282.csv"
     out, _err = run("units", str(path), "--municipality", "0115")

@@ -24,7 +24,7 @@ from skolkvalitet.reference.mapping import KOLADA_KPIS
 from skolkvalitet.reference.records import AreaKind, Marker, ReferenceRecord
 
 KOLADA = public_data() / "kolada"
-FILES = sorted(p.name for p in KOLADA.iterdir()) if KOLADA.is_dir() else []
+FILES = sorted(p.name for p in KOLADA.iterdir())
 LONG_CSV = "kolada_school_kpis_2016-2020_long.csv"
 
 
@@ -58,7 +58,7 @@ def test_every_published_kolada_file_reads(name):
 
 
 def test_the_nation_2019_share_passing_all_subjects_by_gender():
-    # riket.txt: "N15419": {… "2019": {"K": 76.6, "M": 70.4, "T": 73.4} …} (DESIGN.md §4)
+    # riket.txt: "N15419": {… "2019": {"K": 76.6, "M": 70.4, "T": 73.4} …}
     values = {
         r.breakdown: r.value
         for r in read("riket.txt").records
@@ -95,7 +95,8 @@ def test_the_long_csv_by_hand():
     # line 279: N15505,1440,Ale,2019,T,219.7 (= Skolverket's 2018/19 for Ale's municipal schools)
     merit = one(LONG_CSV, kpi="N15505", area_code="1440", period="2019", breakdown="")
     assert (merit.value, merit.indicator_key, merit.area_name) == (219.7, "merit_value_17", "Ale")
-    # lines 43841–43843: N15419,0115,Vallentuna,2019,K,80.6 / M,81.8 / T,81.3
+    # lines 1104–1106 (43841–43843 of the published file): N15419,0115,Vallentuna,2019,K,80.6 /
+    # M,81.8 / T,81.3
     girls = one(LONG_CSV, kpi="N15419", area_code="0115", period="2019", breakdown="gender=F")
     boys = one(LONG_CSV, kpi="N15419", area_code="0115", period="2019", breakdown="gender=M")
     assert (girls.value, boys.value) == (80.6, 81.8)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = public_data()
 STATISTIK = PUBLIC / "skolverket/statistik"
 KOLADA = PUBLIC / "kolada"
-KOLADA_FILES = sorted(p.name for p in KOLADA.iterdir()) if KOLADA.is_dir() else []
+KOLADA_FILES = sorted(p.name for p in KOLADA.iterdir())
 # One export of each layout (the parser tests read every file; these go to the database).
 SKOLVERKET_FILES = (
     "skolverket_slutbetyg_ak9_2024-25_skolenhet.csv",
@@ -54,7 +54,7 @@ def test_a_skolverket_export_is_stored_once(name):
 
 def test_stored_values_keep_markers_and_pupil_counts():
     skolverket_import(STATISTIK / "skolverket_slutbetyg_ak9_2024-25_skolenhet.csv")
-    # line 1718: Aktiviaskolan Enhet Eken;28145722;…;11;..;..;98
+    # line 65 (1718 of the published file): Aktiviaskolan Enhet Eken;28145722;…;11;..;..;98
     values = ReferenceValue.objects.filter(area_code="28145722")
     merit = values.get(measure="Genomsnittligt meritvärde (17 ämnen)")
     passed = values.get(indicator_key="passed_all_subjects")

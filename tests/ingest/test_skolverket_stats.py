@@ -23,7 +23,7 @@ from skolkvalitet.reference.models import ReferenceValue
 from skolkvalitet.reference.records import AreaKind, Marker, ReferenceRecord
 
 STATISTIK = public_data() / "skolverket/statistik"
-FILES = sorted(p.name for p in STATISTIK.iterdir()) if STATISTIK.is_dir() else []
+FILES = sorted(p.name for p in STATISTIK.iterdir())
 NATIONAL_TESTS = (
     "Grundskola - Resultat nationella prov årskurs 9, provbetyg per kön - Engelska, Matematik "
     "och Svenska_svenska som andraspråk {year} Kommun.csv"
@@ -166,7 +166,8 @@ def test_the_xlsx_over_time_reads_each_sheet_with_its_type_of_organiser():
         period="2023/24",
     )
     assert (foreign.value, foreign.marker) == (None, Marker.SUPPRESSED)
-    # sheet Samtliga, row 2617: Övertorneå, Andel (%) behöriga till yrkesprogram 2022/23 ~100
+    # sheet Samtliga, row 89 (2617 of the published workbook): Övertorneå, Andel (%) behöriga
+    # till yrkesprogram 2022/23 ~100
     eligible = one(
         name,
         area_code="2518",
@@ -278,7 +279,8 @@ def test_eligibility_rows_per_gender():
 
 def test_final_grades_per_school_unit_with_the_new_wording():
     name = "skolverket_slutbetyg_ak9_2024-25_skolenhet.csv"
-    # line 1718: Aktiviaskolan Enhet Eken;28145722;Vallentuna;0115;Enskild;…;11;..;..;98
+    # line 65 (1718 of the published file): Aktiviaskolan Enhet Eken;28145722;Vallentuna;0115;
+    # Enskild;…;11;..;..;98
     merit = one(name, area_code="28145722", measure="Genomsnittligt meritvärde (17 ämnen)")
     assert (merit.area_kind, merit.area_name, merit.value) == (
         AreaKind.UNIT,
