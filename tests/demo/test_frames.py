@@ -1,6 +1,6 @@
 """The demo organiser's headline figures, computed by the real indicator engine, fall in the
-calibrated ranges (DESIGN.md §4: riket 2017/18 meritvärde 228.7, 75.6 % all subjects, 84.4 %
-eligible for a vocational programme)."""
+calibrated ranges (docs/demo-data.md, Calibration: riket 2017/18 meritvärde 228.7, 75.6 % all
+subjects, 84.4 % eligible for a vocational programme)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Per-pupil measures of final grades: hand-computed cases for every rule of DESIGN.md §4."""
+"""Per-pupil measures of final grades: hand-computed cases for every rule of docs/indicators.md."""
 
 from __future__ import annotations
 

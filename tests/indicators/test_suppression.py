@@ -1,4 +1,4 @@
-"""Skolverket's suppression rules (DESIGN.md §4) on small hand-built value frames.
+"""Skolverket's suppression rules (docs/indicators.md) on small hand-built value frames.
 
 Every hand case is one sentence of the rules; the property tests check the invariants on
 random organisations whose figures add up exactly, as the engine's do.

@@ -93,7 +93,7 @@ MATRIX_FUNCTIONS = {
 def matrix_measures(
     matrix: np.ndarray, subjects: list[str], only: Collection[str] | None = None
 ) -> dict[str, np.ndarray]:
-    """The per-pupil measures of a pupil × subject grade matrix (DESIGN.md §4), all or `only`
+    """The per-pupil measures of a pupil × subject grade matrix (docs/indicators.md), all or `only`
     those named; "counted" (at least one pass: in the merit mean) always."""
     out = {
         key: compute(matrix, subjects)

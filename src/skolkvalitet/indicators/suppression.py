@@ -1,4 +1,4 @@
-"""Suppression of small numbers, as Skolverket publishes (DESIGN.md §4). Decided here, once.
+"""Suppression of small numbers, as Skolverket publishes (docs/indicators.md). Decided here, once.
 
 The rules belong to each indicator (registry.py: `small_numbers`, `near_full`, `linked`); the
 engine resolves them per row into the columns this module reads: `min_n`, the fewest pupils at
