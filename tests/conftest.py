@@ -32,9 +32,11 @@ Users, one per role (`users.<role>`), granted on a representative node:
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
@@ -42,6 +44,13 @@ from django.utils import timezone
 from skolkvalitet.organisation import actions
 from skolkvalitet.organisation.identity import make_personal_number, parse_personal_number
 from skolkvalitet.organisation.models import AcademicYear, Enrolment, NodeKind, Role, SchoolForm
+
+
+def pytest_sessionstart(session):
+    # The SQLite test database is a file in the var directory (settings.py), and WhiteNoise
+    # looks for STATIC_ROOT in it; a fresh checkout has neither: the settings create nothing.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
 
 NODE_NAMES = (
     "organizer",

@@ -22,10 +22,21 @@ def test_check_runs_and_passes(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_the_embedded_default_creates_its_keys_under_the_var_directory(tmp_path):
-    run("check", env_dir=tmp_path)
-    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
-    assert (tmp_path / "pseudonym_key").read_text()
+def test_the_settings_write_nothing_and_keys_create_writes_the_keys(tmp_path):
+    var = tmp_path / "var"
+    assert run("check", env_dir=var).returncode == 0
+    assert not var.exists()  # no key, no folder: importing the settings writes nothing
+
+    result = run("keys", "create", env_dir=var)
+    assert result.returncode == 0, result.stderr
+    assert (var / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert (var / "pseudonym_key").stat().st_mode & 0o777 == 0o600
+    keys = {name: (var / name).read_text() for name in ("secret_key", "pseudonym_key")}
+    assert len(set(keys.values())) == 2 and all(len(key) >= 64 for key in keys.values())
+
+    again = run("keys", "create", env_dir=var)
+    assert "kept (a key is never replaced)" in again.stdout
+    assert {name: (var / name).read_text() for name in keys} == keys
 
 
 def test_an_unknown_command_fails(tmp_path):

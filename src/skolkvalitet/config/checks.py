@@ -18,6 +18,17 @@ def keys_from_environment(app_configs, **kwargs):
                 id="skolkvalitet.W001",
             )
         )
+    if not settings.PSEUDONYM_KEY:
+        problems.append(
+            Warning(
+                "There is no pseudonym key: no personnummer can be imported.",
+                hint=(
+                    "Set SKOLKVALITET_PSEUDONYM_KEY in the environment from the secret store "
+                    "(or run `skolkvalitet keys create` for the embedded default)."
+                ),
+                id="skolkvalitet.W004",
+            )
+        )
     if settings.PSEUDONYM_KEY_FROM_FILE:
         problems.append(
             Warning(

@@ -3,10 +3,12 @@
 Environment variables:
     DATABASE_URL                 PostgreSQL in production, e.g. postgres://user@host/db.
                                  Default: SQLite file ./var/skolkvalitet.sqlite3.
-    SECRET_KEY                   Django's signing key. Default: a random key kept in
-                                 ./var/secret_key (fine for the embedded default only).
+    SECRET_KEY                   Django's signing key. Default: the key in ./var/secret_key
+                                 (fine for the embedded default only).
     SKOLKVALITET_PSEUDONYM_KEY   Key of the keyed hash that replaces personnummer.
-                                 Default: a random key kept in ./var/pseudonym_key.
+                                 Default: the key in ./var/pseudonym_key.
+                                 `skolkvalitet keys create` (and `demo`) write the two files,
+                                 once; importing the settings writes nothing (config/keys.py).
     SKOLKVALITET_VAR_DIR         Where the embedded default keeps its files (./var).
     DEBUG                        "1"/"true" for development. Default off.
     ALLOWED_HOSTS                Comma-separated. Default: 127.0.0.1,localhost.
@@ -20,10 +22,13 @@ Environment variables:
 from __future__ import annotations
 
 import os
-import secrets
+import re
+import warnings
 from pathlib import Path
 
 import dj_database_url
+
+from skolkvalitet.config import keys as _keys
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -37,26 +42,15 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _key_from_env_or_file(name: str, path: Path) -> tuple[str, bool]:
-    """Return (key, came_from_file). The file is created with a random key if missing."""
-    value = os.environ.get(name)
-    if value:
-        return value, False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip(), True
-
-
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/skolkvalitet
 VAR_DIR = Path(os.environ.get("SKOLKVALITET_VAR_DIR", Path.cwd() / "var")).resolve()
 
 DEBUG = _env_bool("DEBUG")
-SECRET_KEY, SECRET_KEY_FROM_FILE = _key_from_env_or_file("SECRET_KEY", VAR_DIR / "secret_key")
-PSEUDONYM_KEY, PSEUDONYM_KEY_FROM_FILE = _key_from_env_or_file(
-    "SKOLKVALITET_PSEUDONYM_KEY", VAR_DIR / "pseudonym_key"
-)
+# Empty when neither the environment nor a key file has one (run `skolkvalitet keys create`).
+SECRET_KEY, _origin = _keys.key_read(_keys.SECRET_KEY, VAR_DIR)
+SECRET_KEY_FROM_FILE = _origin == _keys.Origin.FILE
+PSEUDONYM_KEY, _origin = _keys.key_read(_keys.PSEUDONYM_KEY, VAR_DIR)
+PSEUDONYM_KEY_FROM_FILE = _origin == _keys.Origin.FILE
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -157,8 +151,9 @@ USE_THOUSAND_SEPARATOR = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # `demo` and `collectstatic` fill it
+STATIC_ROOT = VAR_DIR / "static"  # `collectstatic` (and `demo`) create and fill it
+# Until then WhiteNoise serves through the finders; it need not warn that the folder is missing.
+warnings.filterwarnings("ignore", message=re.escape(f"No directory at: {STATIC_ROOT}"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

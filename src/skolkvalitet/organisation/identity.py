@@ -133,6 +133,13 @@ def pseudonym_for(number: PersonalNumber, *, key: str | None = None) -> str:
         from django.conf import settings
 
         key = settings.PSEUDONYM_KEY
+    if not key:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "No pseudonym key: set SKOLKVALITET_PSEUDONYM_KEY, or run `skolkvalitet keys create` "
+            "to keep it in a file under the var directory (docs/operations.md)."
+        )
     return hmac.new(key.encode(), number.canonical.encode(), hashlib.sha256).hexdigest()
 
 

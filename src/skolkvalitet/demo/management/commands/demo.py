@@ -7,6 +7,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from skolkvalitet.config.keys import keys_ensure
 from skolkvalitet.demo.builder import DEMO_PASSWORD, demo_build
 from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.indicators.selectors import headline_figures
@@ -68,6 +69,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve: bool, seed: int, addrport: str, **options):
         verbosity = options["verbosity"]
+        for path in keys_ensure():  # the embedded default's keys, on the first run
+            self.stdout.write(f"Nyckel skapad: {path}")
         call_command("migrate", interactive=False, verbosity=0)
         started = time.perf_counter()
         try:
