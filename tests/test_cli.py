@@ -22,10 +22,33 @@ def test_check_runs_and_passes(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_the_settings_write_nothing_and_keys_create_writes_the_keys(tmp_path):
+def test_importing_the_settings_writes_nothing(tmp_path):
     var = tmp_path / "var"
-    assert run("check", env_dir=var).returncode == 0
-    assert not var.exists()  # no key, no folder: importing the settings writes nothing
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'skolkvalitet.config.settings'; "
+        "import django; django.setup(); from django.conf import settings; settings.VAR_DIR"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"SKOLKVALITET_VAR_DIR": str(var), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not var.exists()  # no key, no folder
+
+
+def test_migrate_works_on_a_fresh_checkout_and_the_folder_is_the_owners(tmp_path):
+    var = tmp_path / "var"
+    result = run("migrate", "--verbosity", "0", env_dir=var)
+    assert result.returncode == 0, result.stderr
+    assert (var / "skolkvalitet.sqlite3").is_file()
+    assert var.stat().st_mode & 0o777 == 0o700
+
+
+def test_keys_create_writes_the_keys_once(tmp_path):
+    var = tmp_path / "var"
 
     result = run("keys", "create", env_dir=var)
     assert result.returncode == 0, result.stderr
