@@ -42,6 +42,20 @@ get totals only. *share*: 100 × pupils meeting the measure / pupils measured. *
 the pupils' values / the pupils counted. *ratio*: the summed numerators / the summed denominators
 of unit facts (× 100 for percentages).
 
+**Which pupils count: school forms.** Each indicator counts only the pupils of its school
+forms (given per family below). A pupil's school form is the one of their enrolment at the
+fact's unit in its academic year (the pupils file's `skolform`, SS 12000's `schoolType`). So the
+final-grade indicators count grundskola (GR) only, as Skolverket's grundskola statistics do,
+and leave out pupils in anpassad grundskola (GRS), which Skolverket publishes separately, also
+at a unit that runs both school forms; absence counts förskoleklass, grundskola and
+gymnasieskola. A fact whose pupil has no enrolment at its unit in its academic year (grades
+imported without a pupils file) counts as the unit's school form if the unit runs exactly one
+(its school forms from Skolenhetsregistret, SS 12000 or the organiser: a unit of anpassad
+grundskola only gives GRS), and as grundskola (GR) otherwise, as an empty `skolform` in the
+pupils file does (indicators/engine.py, `assumed_school_form`). An enrolment without a school
+form counts the same way. Indicators over unit facts (surveys, staff, preschool groups) take
+the unit's figures whole: those facts name no pupils.
+
 **Suppression**: see [the section below](#suppression-small-numbers-and-100); the
 rule of each indicator is in its table's last two columns.
 
@@ -178,6 +192,16 @@ def _keys(keys: list[str]) -> str:
     return f"`{keys[0]}`, `{keys[1]}` and {len(keys) - 2} more"
 
 
+def _school_forms(members: list[Indicator]) -> str:
+    """The family's school forms: 'GR', or per indicator where they differ."""
+    by_forms: dict[tuple[str, ...], list[str]] = {}
+    for i in members:
+        by_forms.setdefault(i.school_forms, []).append(i.key)
+    if len(by_forms) == 1:
+        return ", ".join(members[0].school_forms)
+    return "; ".join(f"{', '.join(forms)} ({_keys(keys)})" for forms, keys in by_forms.items())
+
+
 def indicators_markdown() -> str:
     lines = [HEADER]
     for family in Family:
@@ -185,7 +209,7 @@ def indicators_markdown() -> str:
         lines.append(f"\n## {FAMILY_TITLES[family]}\n")
         first = members[0]
         lines.append(
-            f"Period: {first.period.value}. School forms: {', '.join(first.school_forms)}. "
+            f"Period: {first.period.value}. School forms: {_school_forms(members)}. "
             + (
                 f"Year groups: {', '.join(map(str, first.year_groups))}. "
                 if first.year_groups

@@ -8,6 +8,7 @@ suppression marker. materialise.py loads the frames from the database and stores
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -124,9 +125,13 @@ def _registry_frame() -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
-    """Attach group, the breakdown attributes and the pupil's school form (for
-    counted_in_school_forms) to pupil-level measure rows.
+def with_breakdown_attributes(
+    measures: pl.DataFrame, org: Organisation, *, school_forms: Collection[str] | None = None
+) -> pl.DataFrame:
+    """Attach group, the breakdown attributes and the pupil's school form (`school_form`: the
+    enrolment's at the row's unit and academic year, else assumed_school_form) to
+    pupil-level measure rows; with `school_forms`, keep only the rows of pupils of those
+    school forms (filtered on the small frame of attributes, so the large join does it).
 
     The attributes stay compact here (booleans, integers, an enum) because these frames have
     millions of rows; they become the breakdown labels ("gender=F", "sva=no") only after the
@@ -175,8 +180,12 @@ def with_breakdown_attributes(measures: pl.DataFrame, org: Organisation) -> pl.D
         )
         .drop(*background, "start_date", "reference_year", "unit_forms")
     )
+    if school_forms is not None:
+        attributes = attributes.filter(pl.col("school_form").is_in(list(school_forms)))
     return (
-        measures.join(attributes, on=[*keys, *period], how="left")
+        measures.join(
+            attributes, on=[*keys, *period], how="left" if school_forms is None else "inner"
+        )
         .with_columns(
             group_id=pl.coalesce("group_id", "enrolled_group_id"),
             year_group=pl.col("year_group").cast(pl.Int8),
@@ -218,16 +227,21 @@ def assumed_school_form(unit_forms: pl.Expr) -> pl.Expr:
     )
 
 
+def indicators_by_school_forms(measures: pl.DataFrame) -> dict[tuple[str, ...], list[str]]:
+    """The indicators of the measure rows grouped by their school forms (registry)."""
+    by_forms: dict[tuple[str, ...], list[str]] = {}
+    for key in measures.get_column("indicator").unique().sort().to_list():
+        by_forms.setdefault(REGISTRY[key].school_forms, []).append(key)
+    return by_forms
+
+
 def counted_in_school_forms(frame: pl.DataFrame) -> pl.DataFrame:
     """The measure rows whose pupil's school form (`school_form`: the enrolment's at the row's
     unit and academic year, or assumed_school_form) is one of the indicator's school forms
     (registry `school_forms`): the year-9 final-grade indicators count grundskola's pupils
     only, as Skolverket, which publishes anpassad grundskola apart."""
-    present = frame.get_column("indicator").unique().to_list()
-    by_forms: dict[tuple[str, ...], list[str]] = {}
-    for key in present:
-        by_forms.setdefault(REGISTRY[key].school_forms, []).append(key)
-    if len(by_forms) == 1:  # the usual case: one family, one set of school forms
+    by_forms = indicators_by_school_forms(frame)
+    if len(by_forms) == 1:
         (forms,) = by_forms
         return frame.filter(pl.col("school_form").is_in(list(forms)))
     allowed = pl.DataFrame(
@@ -310,9 +324,14 @@ def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
     pupil_level = measures["pupil_id"].is_not_null().any()
     frame = measures
     if pupil_level:
-        frame = counted_in_school_forms(with_breakdown_attributes(measures, org)).drop(
-            "school_form"
-        )
+        # Only the pupils of each indicator's school forms count.
+        by_forms = indicators_by_school_forms(measures)
+        if len(by_forms) == 1:  # the usual case: one family, one set of school forms
+            (forms,) = by_forms
+            frame = with_breakdown_attributes(measures, org, school_forms=forms)
+        else:
+            frame = counted_in_school_forms(with_breakdown_attributes(measures, org))
+        frame = frame.drop("school_form")
     dimensions = list(BREAKDOWN_DIMENSIONS) if pupil_level else []
     # The academic year goes along with the period (for the suppression rule of its year).
     period = ["indicator", "period_kind", "period_id", "academic_year_id"]
