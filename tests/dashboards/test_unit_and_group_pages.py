@@ -331,3 +331,25 @@ def test_final_grades_against_tests_are_year_9s_not_mixed_with_year_6(materialis
     assert shown["test_vs_grade_higher_MA"] == 100.0
     assert shown["test_vs_grade_lower_MA"] == 0.0
     assert {row.breakdown for row in page.tests} == {"year_group=9"}
+
+
+def test_the_distribution_counts_grundskolas_pupils_only(materialised, users):  # noqa: F811
+    """Two pupils more at Norrskolan with MA A in year 9, enrolled in anpassad grundskola
+    (GRS): grundskola's distribution leaves them out, as the final-grade indicators do."""
+    from skolkvalitet.organisation.models import Enrolment, Pupil
+    from skolkvalitet.results.models import Grade, Subject
+
+    org = materialised.org
+    maths = Subject.objects.get(code="MA")
+    for i in range(2):
+        pupil = Pupil.objects.create(pseudonym=f"grs-{i}", birth_year=2010, legal_gender="F")
+        Enrolment.objects.create(pupil=pupil, academic_year=org.year, unit=org.unit_n1,
+                                 school_form="GRS", year_group=9)  # fmt: skip
+        Grade.objects.create(pupil_id=pupil.pk, unit=org.unit_n1, term=materialised.vt,
+                             year_group=9, subject=maths, value="A", grade_type="final",
+                             batch=materialised.batch)  # fmt: skip
+    found = {
+        d.subject: d for d in grade_distribution(scope_for(users.unit_head), org.unit_n1, org.year)
+    }
+    assert found["MA"].n == 5  # not 7
+    assert found["MA"].shares["F"] == 40.0  # 2 of 5, as before

@@ -630,14 +630,28 @@ def leaving_certificate_counts(node: Node, year: AcademicYear) -> list[tuple[str
     import polars as pl
     from django.db.models import Count
 
+    from skolkvalitet.indicators.engine import DEFAULT_SCHOOL_FORM
     from skolkvalitet.indicators.loading import ENDED_SUBJECT_YEARS_BACK
     from skolkvalitet.indicators.measures import leaving_certificates
+    from skolkvalitet.organisation.models import Enrolment
     from skolkvalitet.results.models import Grade, GradeType
 
     term_ids = list(Term.objects.filter(academic_year=year).values_list("pk", flat=True))
     nine = Grade.objects.filter(
         unit=node, term_id__in=term_ids, grade_type=GradeType.FINAL, year_group=9
     )
+    # Only the pupils of the final grades' school forms (grundskola), as the engine counts
+    # them: the enrolment's school form at the unit in the year, or, without one, the unit's
+    # only school form, else GR (engine.assumed_school_form).
+    counted = REGISTRY["merit_value_17"].school_forms
+    unit_forms = node.school_forms or []
+    assumed = unit_forms[0] if len(unit_forms) == 1 else DEFAULT_SCHOOL_FORM
+    enrolled = Enrolment.objects.filter(unit=node, academic_year=year)
+    if assumed in counted:
+        other = enrolled.exclude(school_form__in=[*counted, ""])
+        nine = nine.exclude(pupil_id__in=other.values("pupil_id"))
+    else:
+        nine = nine.filter(pupil_id__in=enrolled.filter(school_form__in=counted).values("pupil_id"))
     earlier_terms = Term.objects.filter(
         academic_year__start_date__lte=year.start_date,
         academic_year__start_date__gte=year.start_date.replace(

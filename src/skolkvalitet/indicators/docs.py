@@ -59,9 +59,15 @@ the unit's figures whole: those facts name no pupils.
 **Suppression**: see [the section below](#suppression-small-numbers-and-100); the
 rule of each indicator is in its table's last two columns.
 
-**National reference points** (DESIGN.md §4): riket 2017/18: 110 583 pupils in year 9, 75.6 %
-passed all subjects, 84.4 % eligible for a vocational programme, meritvärde (17) 228.7. Kolada
-N15419 (all subjects, municipal schools), riket 2019: 73.4 % (girls 76.6, boys 70.4).
+**Published figures beside the organiser's** are compared like for like: of the same type of
+organiser's schools (Skolverket's typ av huvudman: Kommunal, Enskild, Samtliga), the same
+academic year and the same pupils, each named with its source; a year or type that is not
+published shows no figure rather than another's (docs/reference-data.md). The nation's published
+values ship with Skolkvalitet, each row citing its source (src/skolkvalitet/reference/data/),
+e.g. Skolverket, SIRIS, riket 2017/18, year 9: all schools (samtliga huvudmän) 110 583 pupils,
+75.6 % passed all subjects, 84.4 % eligible for a vocational programme, meritvärde (17) 228.7;
+municipal schools (kommunal huvudman) 89 604 pupils, 73.5 %, 82.7 %, 223.3. Kolada N15419 (all
+subjects, municipal schools), riket 2019: 73.4 % (girls 76.6, boys 70.4).
 """
 
 SUPPRESSION = """
@@ -118,9 +124,12 @@ Not a registry indicator: the unit page counts it from the grade facts when it i
 (indicators/distribution.py, dashboards.selectors.grade_distribution). For a unit and an
 academic year, per subject: the share of each final grade A, B, C, D, E, F and "-" (no basis)
 among the year 9 pupils with a final grade in the subject, in percent of those pupils, with n
-and the share A–E. For roles without pupil access a subject graded for fewer than 10 pupils
-(the unit-level limit of the final grades' rule, in every year) is hidden whole (`..` for every
-grade), since the shares of a 100 % whole would give a hidden one away, and so is a subject
+and the share A–E. The grades counted are those the final-grade indicators count: the pupils'
+leaving certificates (subjects ended before year 9 included, SV or SVA once) and grundskola's
+pupils only (the enrolment's school form, or the rule without one above), so its n is the n of
+`passed_<subject>` beside it. For roles without pupil access a subject graded for fewer than
+10 pupils (the unit-level limit of the final grades' rule, in every year) is hidden whole
+(`..` for every grade), since the shares of a 100 % whole would give a hidden one away, and so is a subject
 whose materialised share passed (`passed_<subject>`) is suppressed (`..` as the complement of
 another figure), with its n. Source: Skolverket, Betyg och prov i
 grundskolan, definitioner (skolverket.se, statistik: betygsfördelning per ämne).
