@@ -127,12 +127,12 @@ among the year 9 pupils with a final grade in the subject, in percent of those p
 and the share A–E. The grades counted are those the final-grade indicators count: the pupils'
 leaving certificates (subjects ended before year 9 included, SV or SVA once) and grundskola's
 pupils only (the enrolment's school form, or the rule without one above), so its n is the n of
-`passed_<subject>` beside it. For roles without pupil access a subject graded for fewer than
-10 pupils (the unit-level limit of the final grades' rule, in every year) is hidden whole
-(`..` for every grade), since the shares of a 100 % whole would give a hidden one away, and so is a subject
-whose materialised share passed (`passed_<subject>`) is suppressed (`..` as the complement of
-another figure), with its n. Source: Skolverket, Betyg och prov i
-grundskolan, definitioner (skolverket.se, statistik: betygsfördelning per ämne).
+`passed_<subject>` beside it. For roles without pupil access a subject graded for fewer than 10
+pupils (the unit-level limit of the final grades' rule, in every year) is hidden whole (`..` for
+every grade), since the shares of a 100 % whole would give a hidden one away, and so is a
+subject whose materialised share passed (`passed_<subject>`) is suppressed (`..` as the
+complement of another figure), with its n. Source: Skolverket, Betyg och prov i grundskolan,
+definitioner (skolverket.se, statistik: betygsfördelning per ämne).
 """
 
 
