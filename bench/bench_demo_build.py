@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import resource
+import secrets
 import sqlite3
 import statistics
 import subprocess
@@ -41,6 +42,12 @@ import numpy as np
 Figures = dict[str, Any]  # one measurement, as the child process prints it
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Throwaway keys for the benchmark's throwaway databases: the settings read keys from the
+# environment (or files that `skolkvalitet keys create` writes); the child processes inherit
+# these. Nothing is written.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
+os.environ.setdefault("SKOLKVALITET_PSEUDONYM_KEY", secrets.token_urlsafe(48))
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Demo build"
 BACKENDS = ("SQLite", "PostgreSQL")

@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Throwaway keys for the benchmark's throwaway databases: the settings read keys from the
+# environment (or files that `skolkvalitet keys create` writes); the child processes inherit
+# these. Nothing is written.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
+os.environ.setdefault("SKOLKVALITET_PSEUDONYM_KEY", secrets.token_urlsafe(48))
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Grades import"
 GOAL_SECONDS = 30.0

@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Throwaway keys for the benchmark's throwaway databases: the settings read keys from the
+# environment (or files that `skolkvalitet keys create` writes); the child processes inherit
+# these. Nothing is written.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
+os.environ.setdefault("SKOLKVALITET_PSEUDONYM_KEY", secrets.token_urlsafe(48))
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Indicator engine"
 GOALS = {"full": 60.0, "incremental": 10.0, "ratio": 3.0, "memory_mib": 4096}

@@ -56,6 +56,7 @@ import platform
 import random
 import re
 import resource
+import secrets
 import signal
 import socket
 import statistics
@@ -70,6 +71,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Load"
 AFTER_SECTION = "## Result pages"
@@ -735,6 +737,11 @@ def write_doc(body: str) -> None:
 
 
 def main() -> None:
+    # Throwaway keys for the benchmark's throwaway databases: the settings read keys from the
+    # environment (or files that `skolkvalitet keys create` writes); the servers and builders
+    # it starts inherit them. Nothing is written. (In main: the tests import this module.)
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
+    os.environ.setdefault("SKOLKVALITET_PSEUDONYM_KEY", secrets.token_urlsafe(48))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", action="append", default=[])
     parser.add_argument("--no-sqlite", action="store_true", help="skip the demo database")
