@@ -23,6 +23,7 @@ from skolkvalitet.indicators.suppression import present as shown
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind, Term
 from skolkvalitet.organisation.scopes import Scope, path_prefix_q
 from skolkvalitet.reference.comparison import Basis, like_for_like
+from skolkvalitet.reference.selectors import AREAS
 
 TREND_LENGTH = 6
 
@@ -293,7 +294,7 @@ def overview_for_year(
         year, municipality, YEAR_COLUMNS, breakdown, overview.reference_basis
     )
     shown_areas = {row.area for row in overview.references}
-    overview.reference_missing = [a for a in REFERENCE_AREAS if a not in shown_areas]
+    overview.reference_missing = [a for a in AREAS if a not in shown_areas]
     nation = next((r for r in overview.references if r.area == "nation"), None)
     if nation:
         for row in overview.rows:
@@ -327,7 +328,7 @@ def year_references(
     columns for the academic year (imported reference data), all of schools of `basis`
     (comparison.py: like for like by default, never chosen by sort order). An area with no
     published value for any column is left out (Overview.reference_missing names it)."""
-    from skolkvalitet.reference.selectors import AREAS, comparisons_for_indicator
+    from skolkvalitet.reference.selectors import comparisons_for_indicator
 
     found: dict[str, dict[str, object]] = defaultdict(dict)
     for key in columns:
@@ -361,7 +362,6 @@ def year_references(
 
 
 SOURCE_NAMES = {"skolverket": "Skolverket", "kolada": "Kolada"}
-REFERENCE_AREAS = ("nation", "municipality", "similar")
 
 
 def _overview(

@@ -15,6 +15,17 @@ from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, 
 from skolkvalitet.results.grades import GRADE_POINTS
 from skolkvalitet.results.models import AssessmentScale, Subject
 
+# The columns of results_grade that the engine reads, as they are read.
+GRADE_SCHEMA = {
+    "pupil_id": pl.Int64,
+    "unit_id": pl.Int64,
+    "term_id": pl.Int64,
+    "year_group": pl.Int64,
+    "subject_id": pl.Int64,
+    "value": pl.String,
+    "grade_type": pl.String,
+}
+
 
 def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Run `sql` (no parameters: callers inline integer ids only) into a Polars frame:
@@ -171,15 +182,7 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
     grades = read_frame(
         "SELECT pupil_id, unit_id, term_id, year_group, subject_id, value, grade_type "
         f"FROM results_grade WHERE term_id IN ({term_ids})",
-        {
-            "pupil_id": pl.Int64,
-            "unit_id": pl.Int64,
-            "term_id": pl.Int64,
-            "year_group": pl.Int64,
-            "subject_id": pl.Int64,
-            "value": pl.String,
-            "grade_type": pl.String,
-        },
+        GRADE_SCHEMA,
     )
     grades = (
         grades.join(term_frame, on="term_id", how="left")
@@ -310,15 +313,6 @@ def _ended_subjects(years: Iterable[int], subjects: pl.DataFrame) -> pl.DataFram
     starts = list(
         AcademicYear.objects.filter(pk__in=list(years)).values_list("start_date", flat=True)
     )
-    schema = {
-        "pupil_id": pl.Int64,
-        "unit_id": pl.Int64,
-        "term_id": pl.Int64,
-        "year_group": pl.Int64,
-        "subject_id": pl.Int64,
-        "value": pl.String,
-        "grade_type": pl.String,
-    }
     terms: list = []
     if starts:
         first, last = min(starts), max(starts)
@@ -338,13 +332,13 @@ def _ended_subjects(years: Iterable[int], subjects: pl.DataFrame) -> pl.DataFram
         orient="row",
     )
     if term_frame.is_empty():
-        frame = pl.DataFrame(schema=schema)
+        frame = pl.DataFrame(schema=GRADE_SCHEMA)
     else:
         frame = read_frame(
             "SELECT pupil_id, unit_id, term_id, year_group, subject_id, value, grade_type "
             f"FROM results_grade WHERE term_id IN ({_ids(term_frame['term_id'].to_list())}) "
             "AND grade_type = 'final' AND year_group < 9",
-            schema,
+            GRADE_SCHEMA,
         )
     return (
         frame.join(term_frame, on="term_id", how="left")

@@ -9,12 +9,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from skolkvalitet.publishing.formatting import format_number
-from skolkvalitet.publishing.tables import MARKER_TITLES as TABLE_MARKER_TITLES
+from skolkvalitet.publishing.tables import MARKER_TITLES
 
 register = template.Library()
-
-# The markers explained, as the exports explain them.
-MARKER_TITLES = TABLE_MARKER_TITLES
 
 
 @register.simple_tag

@@ -8,18 +8,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from skolkvalitet.config.keys import keys_ensure
+from skolkvalitet.dashboards.breakdowns import BASIS_LABELS
 from skolkvalitet.demo.builder import DEMO_PASSWORD, demo_build
 from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.indicators.selectors import headline_figures
 from skolkvalitet.organisation.models import Node, NodeKind
 from skolkvalitet.reference.comparison import like_for_like
 from skolkvalitet.reference.selectors import comparisons_for_indicator
-
-BASIS_WORDS = {
-    "Kommunal": "kommunala skolor",
-    "Samtliga": "samtliga skolor",
-    "Enskild": "fristående skolor",
-}
 
 
 def _n(number: int) -> str:
@@ -48,7 +43,7 @@ class Command(BaseCommand):
         basis = like_for_like(
             organizer.organiser_type, municipality_code=organizer.municipality_code
         )
-        compared = f"riket, {BASIS_WORDS[basis]} {year.code}"
+        compared = f"riket, {BASIS_LABELS[basis]} {year.code}"
         self.stdout.write(f"\n{organizer.name}, årskurs 9 läsåret {year.code} ({compared}):")
         for v in values:
             spec = REGISTRY[v.indicator]

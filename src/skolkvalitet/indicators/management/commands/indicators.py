@@ -129,28 +129,32 @@ class Command(BaseCommand):
             )
         basis = None
         if options["reference"]:
-            basis = self._basis(node, options["compare_with"])
-            self._add_reference(rows, node, year, basis)
+            organiser = _organiser(node)
+            basis = self._basis(organiser, options["compare_with"])
+            self._add_reference(rows, node, organiser, year, basis)
         self._write(rows, options["format"], basis)
 
-    def _basis(self, node: Node, chosen: str | None) -> Basis:
+    def _basis(self, organiser: Node | None, chosen: str | None) -> Basis:
         if chosen:
             return BASIS_BY_SLUG[chosen]
-        organiser = _organiser(node)
         return like_for_like(
             organiser.organiser_type if organiser else "",
             municipality_code=organiser.municipality_code if organiser else "",
         )
 
     def _add_reference(
-        self, rows: list[dict], node: Node, year: AcademicYear, basis: Basis
+        self,
+        rows: list[dict],
+        node: Node,
+        organiser: Node | None,
+        year: AcademicYear,
+        basis: Basis,
     ) -> None:
         """Reference values of schools of `basis` beside the academic year's figures: those
         published for the row's breakdown, or the breakdown the published figure is comparable
         to (e.g. year_group=9). The source of each is named."""
         from skolkvalitet.reference.selectors import comparisons_for_indicator
 
-        organiser = _organiser(node)
         municipality = node.municipality_code or (organiser.municipality_code if organiser else "")
         cache: dict[str, dict] = {}
         for row in rows:
