@@ -16,8 +16,8 @@ import pytest
 from django.test import Client
 
 from skolkvalitet.api.actions import api_token_create
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.indicators.materialise import indicators_materialise
-from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.organisation.models import FollowUpPoint, Term
 from skolkvalitet.results.models import Grade, Subject
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skolkvalitet.ingest.models import ImportBatch
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.reference.actions import reference_values_store, similar_municipalities_store
 from skolkvalitet.reference.records import AreaKind, GroupMember, Marker, ReferenceRecord, Source
 

@@ -122,8 +122,8 @@ def test_the_year_overview_sets_published_figures_beside_the_units(materialised,
     """A municipal organiser's units stand beside the nation's municipal schools (like for
     like); the independent schools' higher figure, stored first and sorting first, is never
     taken for it; all schools are one choice away, and each row says whose schools it is."""
+    from skolkvalitet.batches.models import ImportBatch
     from skolkvalitet.dashboards.selectors import overview_for_year
-    from skolkvalitet.ingest.models import ImportBatch
     from skolkvalitet.reference.actions import reference_values_store
     from skolkvalitet.reference.comparison import Basis
     from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
@@ -179,8 +179,8 @@ def test_the_year_overview_sets_published_figures_beside_the_units(materialised,
 
 
 def test_an_independent_organiser_is_compared_with_independent_schools(materialised, users):  # noqa: F811
+    from skolkvalitet.batches.models import ImportBatch
     from skolkvalitet.dashboards.selectors import overview_for_year
-    from skolkvalitet.ingest.models import ImportBatch
     from skolkvalitet.reference.actions import reference_values_store
     from skolkvalitet.reference.comparison import Basis
     from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source

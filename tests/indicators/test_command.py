@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.indicators.docs import indicators_markdown
 from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.indicators.models import IndicatorValue
-from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.organisation.models import FollowUpPoint, Term
 from skolkvalitet.results.models import Assessment, AssessmentScale, Grade, Subject
 

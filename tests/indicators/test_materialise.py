@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.indicators.materialise import data_version_current, indicators_materialise
 from skolkvalitet.indicators.models import IndicatorValue
-from skolkvalitet.ingest.models import BatchStatus, ImportBatch
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, NodeKind, Term
 from skolkvalitet.results.models import Assessment, AssessmentScale, Grade, Subject
 

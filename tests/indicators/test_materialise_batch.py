@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.indicators.materialise import (
     indicators_materialise,
     indicators_materialise_batch,
     periods_touched,
 )
 from skolkvalitet.indicators.models import IndicatorValue
-from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Term
 from skolkvalitet.results.models import Assessment, AssessmentScale, Grade, Subject
 

@@ -77,8 +77,8 @@ def final_grades(org):
     (all E in 16 subjects)."""
     import datetime as dt
 
+    from skolkvalitet.batches.models import ImportBatch
     from skolkvalitet.indicators.materialise import indicators_materialise
-    from skolkvalitet.ingest.models import ImportBatch
     from skolkvalitet.organisation.models import Term
     from skolkvalitet.results.models import Grade, Subject
 

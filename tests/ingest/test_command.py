@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from tests.public_data import public_data
 
-from skolkvalitet.ingest.models import BatchStatus, ImportBatch
+from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.organisation.identity import make_personal_number
 from skolkvalitet.organisation.models import Node, NodeKind
 from skolkvalitet.results.models import Grade

@@ -9,10 +9,10 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
+from skolkvalitet.batches.models import BatchStatus, ImportBatch
+from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.ingest.facts import facts_import_bytes, import_rollback
-from skolkvalitet.ingest.models import BatchStatus, ImportBatch
-from skolkvalitet.ingest.problems import ImportRejected
 from skolkvalitet.organisation.identity import (
     make_personal_number,
     parse_personal_number,

@@ -11,10 +11,10 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
+from skolkvalitet.batches.models import ImportBatch
+from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.ingest.facts import facts_import_bytes, import_rollback
-from skolkvalitet.ingest.models import ImportBatch
-from skolkvalitet.ingest.problems import ImportRejected
 from skolkvalitet.organisation.identity import make_personal_number
 from skolkvalitet.results.models import Grade
 

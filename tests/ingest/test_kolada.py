@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.public_data import public_data
 
+from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.ingest.kolada import (
     KoladaFile,
     KoladaKind,
@@ -19,7 +20,6 @@ from skolkvalitet.ingest.kolada import (
     parse_kolada_file,
     parse_kpi_titles,
 )
-from skolkvalitet.ingest.problems import ImportRejected
 from skolkvalitet.reference.mapping import KOLADA_KPIS
 from skolkvalitet.reference.records import AreaKind, Marker, ReferenceRecord
 

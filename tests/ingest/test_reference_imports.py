@@ -9,8 +9,8 @@ import pytest
 from django.utils import translation
 from tests.public_data import public_data
 
-from skolkvalitet.ingest.models import ImportBatch
-from skolkvalitet.ingest.problems import ImportRejected
+from skolkvalitet.batches.models import ImportBatch
+from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.ingest.reference_imports import kolada_import, skolverket_import
 from skolkvalitet.reference.models import ReferenceValue, SimilarMunicipality
 

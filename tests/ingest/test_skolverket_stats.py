@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.public_data import public_data
 
-from skolkvalitet.ingest.problems import ImportRejected
+from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.ingest.skolverket_stats import (
     NotANumber,
     parse_cell,

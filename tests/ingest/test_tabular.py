@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from skolkvalitet.ingest.problems import ImportRejected
-from skolkvalitet.ingest.tabular import (
+from skolkvalitet.batches.problems import ImportRejected
+from skolkvalitet.batches.tabular import (
     read_file_bytes,
     sniff_delimiter,
     table_read_bytes,

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from tests.public_data import public_data
 
+from skolkvalitet.batches.models import ImportBatch
+from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.ingest.cells import CellError
 from skolkvalitet.ingest.facts import facts_import_bytes
-from skolkvalitet.ingest.models import ImportBatch
-from skolkvalitet.ingest.problems import ImportRejected
 from skolkvalitet.ingest.units import (
     COUNTY_CODES,
     FORMS,

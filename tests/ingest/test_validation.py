@@ -8,9 +8,9 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
+from skolkvalitet.batches.problems import ImportRejected
+from skolkvalitet.batches.tabular import table_read_bytes
 from skolkvalitet.ingest.formats import FILE_KINDS
-from skolkvalitet.ingest.problems import ImportRejected
-from skolkvalitet.ingest.tabular import table_read_bytes
 from skolkvalitet.ingest.validation import facts_check
 
 pytestmark = pytest.mark.django_db

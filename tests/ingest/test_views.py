@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from skolkvalitet.ingest.models import BatchStatus, ImportBatch, ImportJob
+from skolkvalitet.batches.models import BatchStatus, ImportBatch
+from skolkvalitet.ingest.models import ImportJob
 from skolkvalitet.organisation import actions
 from skolkvalitet.organisation.identity import make_personal_number
 from skolkvalitet.organisation.models import Role

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from skolkvalitet.ingest.models import ImportBatch
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Term
 from skolkvalitet.quality import actions
 from skolkvalitet.results.models import Assessment, AssessmentScale, Subject

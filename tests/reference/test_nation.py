@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from skolkvalitet.ingest.models import ImportBatch
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.ingest.reference_imports import nation_import
 from skolkvalitet.reference.comparison import Basis
 from skolkvalitet.reference.models import ReferenceValue

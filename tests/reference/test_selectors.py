@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from skolkvalitet.ingest.models import ImportBatch
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.reference.actions import reference_values_store, similar_municipalities_store
 from skolkvalitet.reference.mapping import NATIONAL_TESTS_9
 from skolkvalitet.reference.records import (

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "skolkvalitet.config",
     "skolkvalitet.organisation",
+    "skolkvalitet.batches",
     "skolkvalitet.results",
     "skolkvalitet.ingest",
     "skolkvalitet.indicators",

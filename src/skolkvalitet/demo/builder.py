@@ -12,11 +12,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from skolkvalitet.batches.bulk import bulk_insert
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.demo import catalogue as cat
 from skolkvalitet.demo.generator import FS, GY, DemoData, generate
 from skolkvalitet.indicators.materialise import indicators_materialise
-from skolkvalitet.ingest.bulk import bulk_insert
-from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.ingest.reference_imports import nation_import
 from skolkvalitet.organisation.actions import node_create, role_grant
 from skolkvalitet.organisation.identity import parse_personal_number, pseudonym_for

@@ -17,12 +17,12 @@ import polars as pl
 from django.db import connection, transaction
 from django.db.models import Max
 
+from skolkvalitet.batches.bulk import bulk_insert_frame
+from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.indicators.engine import Facts, Organisation, compute
 from skolkvalitet.indicators.loading import load_facts, load_organisation, years_completing
 from skolkvalitet.indicators.models import IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import Family
-from skolkvalitet.ingest.bulk import bulk_insert_frame
-from skolkvalitet.ingest.models import BatchStatus, ImportBatch
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Term
 
 YEAR_FAMILIES = tuple(Family)

@@ -21,13 +21,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from skolkvalitet.batches.bulk import bulk_insert_frame
+from skolkvalitet.batches.models import BatchStatus, ImportBatch, ImportJournal, JournalAction
+from skolkvalitet.batches.problems import ImportOutcome, ImportProblem, ImportRejected
+from skolkvalitet.batches.tabular import read_file_bytes, table_read_bytes
 from skolkvalitet.indicators.loading import read_frame
 from skolkvalitet.indicators.materialise import indicators_materialise, periods_touched
-from skolkvalitet.ingest.bulk import bulk_insert_frame
 from skolkvalitet.ingest.formats import FILE_KINDS
-from skolkvalitet.ingest.models import BatchStatus, ImportBatch, ImportJournal, JournalAction
-from skolkvalitet.ingest.problems import ImportOutcome, ImportProblem, ImportRejected
-from skolkvalitet.ingest.tabular import read_file_bytes, table_read_bytes
 from skolkvalitet.ingest.validation import Checked, facts_check
 from skolkvalitet.organisation.actions import academic_year_ensure, node_create
 from skolkvalitet.organisation.models import FollowUpPoint, Node, NodeKind

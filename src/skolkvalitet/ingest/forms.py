@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from skolkvalitet.batches.tabular import MAX_FILE_BYTES
 from skolkvalitet.ingest.formats import FILE_KINDS
-from skolkvalitet.ingest.tabular import MAX_FILE_BYTES
 
 
 class UploadForm(forms.Form):

@@ -21,10 +21,10 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from skolkvalitet.batches.problems import ImportProblem, ImportRejected
+from skolkvalitet.batches.tabular import MAX_FILE_BYTES
 from skolkvalitet.ingest.facts import facts_import_bytes
 from skolkvalitet.ingest.models import ImportJob, JobStatus
-from skolkvalitet.ingest.problems import ImportProblem, ImportRejected
-from skolkvalitet.ingest.tabular import MAX_FILE_BYTES
 
 logger = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 200

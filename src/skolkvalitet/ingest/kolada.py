@@ -35,8 +35,8 @@ from typing import Any, NoReturn
 
 from django.utils.translation import gettext as _
 
-from skolkvalitet.ingest.problems import ImportProblem, ImportRejected
-from skolkvalitet.ingest.tabular import decode_text
+from skolkvalitet.batches.problems import ImportProblem, ImportRejected
+from skolkvalitet.batches.tabular import decode_text
 from skolkvalitet.reference.mapping import KOLADA_KPIS, kolada_indicator
 from skolkvalitet.reference.records import (
     AreaKind,

@@ -15,6 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from skolkvalitet.batches.models import BatchStatus, ImportBatch
+from skolkvalitet.batches.problems import ImportOutcome
+from skolkvalitet.batches.tabular import read_file_bytes
 from skolkvalitet.ingest.kolada import (
     KPIS_FILE,
     MUNICIPALITIES_FILE,
@@ -22,10 +25,7 @@ from skolkvalitet.ingest.kolada import (
     KoladaKind,
     parse_kolada_file,
 )
-from skolkvalitet.ingest.models import BatchStatus, ImportBatch
-from skolkvalitet.ingest.problems import ImportOutcome
 from skolkvalitet.ingest.skolverket_stats import SkolverketExport, read_skolverket_export
-from skolkvalitet.ingest.tabular import read_file_bytes
 from skolkvalitet.reference.actions import reference_values_store, similar_municipalities_store
 from skolkvalitet.reference.nation import (
     KOLADA_NATION_FILE,

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
-from skolkvalitet.ingest.problems import ImportProblem, ImportRejected
-from skolkvalitet.ingest.tabular import csv_rows, decode_text, is_xlsx, xlsx_sheets
+from skolkvalitet.batches.problems import ImportProblem, ImportRejected
+from skolkvalitet.batches.tabular import csv_rows, decode_text, is_xlsx, xlsx_sheets
 from skolkvalitet.reference.mapping import PUPIL_COUNT_BASES, skolverket_indicator, subject_code
 from skolkvalitet.reference.records import AreaKind, Marker, ReferenceRecord, Source
 

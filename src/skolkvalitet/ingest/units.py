@@ -25,10 +25,9 @@ from typing import NoReturn
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from skolkvalitet.ingest.cells import CellError
-from skolkvalitet.ingest.models import BatchStatus, ImportBatch
-from skolkvalitet.ingest.problems import ImportOutcome, ImportProblem, ImportRejected
-from skolkvalitet.ingest.tabular import (
+from skolkvalitet.batches.models import BatchStatus, ImportBatch
+from skolkvalitet.batches.problems import ImportOutcome, ImportProblem, ImportRejected
+from skolkvalitet.batches.tabular import (
     Table,
     is_xlsx,
     read_file_bytes,
@@ -36,6 +35,7 @@ from skolkvalitet.ingest.tabular import (
     table_read_bytes,
     xlsx_sheets,
 )
+from skolkvalitet.ingest.cells import CellError
 from skolkvalitet.organisation.actions import node_create
 from skolkvalitet.organisation.identity import luhn_check_digit
 from skolkvalitet.organisation.models import (

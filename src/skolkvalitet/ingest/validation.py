@@ -15,12 +15,12 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
+from skolkvalitet.batches.models import ImportBatch
+from skolkvalitet.batches.problems import ImportProblem, ImportRejected
+from skolkvalitet.batches.tabular import SEPARATOR_CANDIDATES, Table
 from skolkvalitet.indicators.loading import read_frame
 from skolkvalitet.ingest import cells
 from skolkvalitet.ingest.formats import Column, FileKind, Parse, fold
-from skolkvalitet.ingest.models import ImportBatch
-from skolkvalitet.ingest.problems import ImportProblem, ImportRejected
-from skolkvalitet.ingest.tabular import SEPARATOR_CANDIDATES, Table
 from skolkvalitet.organisation.identity import PersonalNumber, pseudonym_for
 from skolkvalitet.organisation.models import Node, NodeKind, Term
 from skolkvalitet.results.models import AssessmentScale, Subject

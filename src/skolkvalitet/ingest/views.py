@@ -13,12 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from skolkvalitet.batches.models import ImportBatch
+from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.ingest.facts import import_rollback
 from skolkvalitet.ingest.formats import FILE_KINDS
 from skolkvalitet.ingest.forms import UploadForm
 from skolkvalitet.ingest.jobs import import_job_create, import_job_start
-from skolkvalitet.ingest.models import ImportBatch, ImportJob
-from skolkvalitet.ingest.problems import ImportRejected
+from skolkvalitet.ingest.models import ImportJob
 from skolkvalitet.ingest.templates import template_csv, template_xlsx
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from skolkvalitet.ingest.models import ImportBatch
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.reference.models import ReferenceValue, SimilarMunicipality
 from skolkvalitet.reference.records import GroupMember, ReferenceRecord
 

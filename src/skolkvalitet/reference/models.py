@@ -28,7 +28,7 @@ class ReferenceValue(models.Model):
     kpi = models.CharField(max_length=16, blank=True)
     unit = models.CharField(max_length=8, blank=True)  # "tkr", "kr" (see ReferenceRecord)
     note = models.TextField(blank=True)  # the source's caveat or the publication cited
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+    batch = models.ForeignKey("batches.ImportBatch", on_delete=models.CASCADE)
 
     class Meta:
         indexes = [models.Index(fields=["area_kind", "area_code", "period"])]
@@ -61,7 +61,7 @@ class SimilarMunicipality(models.Model):
     group = models.CharField(max_length=64)  # "Orange"
     municipality_code = models.CharField(max_length=4)
     municipality_name = models.CharField(max_length=200)
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+    batch = models.ForeignKey("batches.ImportBatch", on_delete=models.CASCADE)
 
     class Meta:
         constraints = [

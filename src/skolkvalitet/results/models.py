@@ -10,7 +10,7 @@ loading, millions of rows at a time:
   write path instead: the importers and the demo builder validate every reference before
   writing, and deletes go through the ORM, which cascades in Python.
 
-Every fact row belongs to the import batch that wrote it (ingest.ImportBatch), so that an
+Every fact row belongs to the import batch that wrote it (batches.ImportBatch), so that an
 import can be rolled back as a whole and every indicator knows its data version.
 """
 
@@ -55,7 +55,7 @@ class Grade(models.Model):
     grade_type = models.CharField(max_length=8, choices=GradeType.choices)
     # The language of M1/M2/ML (ISO 639-2, e.g. SPA, TYS, ARA); blank otherwise.
     language = models.CharField(max_length=3, blank=True)
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
+    batch = models.ForeignKey("batches.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
 
     class Meta:
         constraints = [
@@ -111,7 +111,7 @@ class Assessment(models.Model):
         AssessmentScale, on_delete=models.PROTECT, db_index=False, db_constraint=False
     )
     value = models.CharField(max_length=16)
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
+    batch = models.ForeignKey("batches.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
 
     class Meta:
         constraints = [
@@ -140,7 +140,7 @@ class NationalTest(models.Model):
     scale = models.CharField(max_length=16, choices=NationalTestScale.choices)
     # A–F on the grade scale; "met" / "not_met" on the requirement scale.
     value = models.CharField(max_length=8)
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
+    batch = models.ForeignKey("batches.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
 
     class Meta:
         constraints = [
@@ -162,7 +162,7 @@ class Absence(models.Model):
     scheduled_minutes = models.PositiveIntegerField()
     absent_minutes = models.PositiveIntegerField()  # all absence, valid and invalid
     unexcused_minutes = models.PositiveIntegerField(default=0)  # ogiltig frånvaro
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
+    batch = models.ForeignKey("batches.ImportBatch", on_delete=models.CASCADE, db_constraint=False)
 
     class Meta:
         constraints = [
@@ -186,7 +186,7 @@ class SurveyResult(models.Model):
     invited = models.PositiveIntegerField()
     respondents = models.PositiveIntegerField()
     agreeing = models.PositiveIntegerField()
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+    batch = models.ForeignKey("batches.ImportBatch", on_delete=models.CASCADE)
 
     class Meta:
         constraints = [
@@ -210,7 +210,7 @@ class UnitStaffFact(models.Model):
         _("certified teachers, full-time equivalents"), max_digits=7, decimal_places=2
     )
     pupils = models.PositiveIntegerField(_("pupils"))
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+    batch = models.ForeignKey("batches.ImportBatch", on_delete=models.CASCADE)
 
     class Meta:
         constraints = [
@@ -234,7 +234,7 @@ class PreschoolGroupFact(models.Model):
     preschool_teacher_fte = models.DecimalField(
         _("preschool teachers, full-time equivalents"), max_digits=6, decimal_places=2
     )
-    batch = models.ForeignKey("ingest.ImportBatch", on_delete=models.CASCADE)
+    batch = models.ForeignKey("batches.ImportBatch", on_delete=models.CASCADE)
 
     class Meta:
         constraints = [

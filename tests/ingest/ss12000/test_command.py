@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from tests.ingest.ss12000.data import TOKEN, DataSet, grade_name, make_data_set, uid
 
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.cli import main
-from skolkvalitet.ingest.models import ImportBatch
 from skolkvalitet.organisation.models import Pupil
 from skolkvalitet.results.models import Grade
 

@@ -26,9 +26,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from skolkvalitet.batches.problems import ImportProblem
 from skolkvalitet.ingest import cells
 from skolkvalitet.ingest.cells import CellError
-from skolkvalitet.ingest.problems import ImportProblem
 from skolkvalitet.ingest.ss12000 import mapping
 from skolkvalitet.ingest.units import municipality_code, organisationsnummer, unit_code
 

@@ -18,8 +18,8 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
+from skolkvalitet.batches.problems import ImportProblem
 from skolkvalitet.ingest.models import Ss12000Link
-from skolkvalitet.ingest.problems import ImportProblem
 from skolkvalitet.ingest.ss12000 import checks, mapping
 from skolkvalitet.ingest.ss12000.client import Collection
 from skolkvalitet.ingest.validation import (

@@ -34,16 +34,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from skolkvalitet.batches.models import BatchStatus, ImportBatch, ImportJournal, JournalAction
+from skolkvalitet.batches.problems import ImportOutcome, ImportRejected
 from skolkvalitet.indicators.materialise import indicators_materialise, periods_touched
-from skolkvalitet.ingest.models import (
-    BatchStatus,
-    ImportBatch,
-    ImportJournal,
-    JournalAction,
-    Ss12000Link,
-    Ss12000SyncState,
-)
-from skolkvalitet.ingest.problems import ImportOutcome, ImportRejected
+from skolkvalitet.ingest.models import Ss12000Link, Ss12000SyncState
 from skolkvalitet.ingest.ss12000.checks import objects_checked
 from skolkvalitet.ingest.ss12000.client import Collection, Ss12000Client, Ss12000Error
 from skolkvalitet.ingest.ss12000.plan import UNSET, Planner

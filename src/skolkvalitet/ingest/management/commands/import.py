@@ -11,10 +11,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from skolkvalitet.batches.models import ImportBatch
+from skolkvalitet.batches.problems import ImportOutcome, ImportRejected
+from skolkvalitet.batches.progress import terminal_progress
 from skolkvalitet.ingest.formats import FILE_KINDS
-from skolkvalitet.ingest.models import ImportBatch
-from skolkvalitet.ingest.problems import ImportOutcome, ImportRejected
-from skolkvalitet.ingest.progress import terminal_progress
 
 OTHER_KINDS = ("units", "skolverket", "kolada")
 # Imports that journal what they replaced and created, so that they can be undone as a whole.

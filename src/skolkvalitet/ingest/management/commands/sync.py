@@ -11,8 +11,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from skolkvalitet.ingest.problems import ImportOutcome, ImportRejected
-from skolkvalitet.ingest.progress import terminal_progress
+from skolkvalitet.batches.problems import ImportOutcome, ImportRejected
+from skolkvalitet.batches.progress import terminal_progress
 from skolkvalitet.ingest.ss12000.client import DEFAULT_TIMEOUT, Ss12000Client, Ss12000Error
 from skolkvalitet.ingest.ss12000.sync import ss12000_sync
 

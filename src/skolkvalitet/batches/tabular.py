@@ -18,7 +18,7 @@ import polars as pl
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from skolkvalitet.ingest.problems import ImportProblem, ImportRejected
+from skolkvalitet.batches.problems import ImportProblem, ImportRejected
 
 # Defaults; each can be set in settings (SKOLKVALITET_IMPORT_MAX_BYTES, ...).
 MAX_FILE_BYTES = 256 * 1024 * 1024

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from skolkvalitet.ingest.models import ImportBatch
+from skolkvalitet.batches.models import ImportBatch
 
 
 @dataclass(frozen=True)
