@@ -108,7 +108,7 @@ def child_import(path: Path, database_url: str | None) -> dict:
     from django.db import connection
 
     from skolkvalitet.indicators.materialise import indicators_materialise_batch
-    from skolkvalitet.ingest.facts import facts_import
+    from skolkvalitet.ingest.files.importer import facts_import
     from skolkvalitet.results.models import Grade
 
     started = time.perf_counter()

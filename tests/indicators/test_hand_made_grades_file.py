@@ -29,7 +29,7 @@ from django.utils import translation
 
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.selectors import values_as_shown
-from skolkvalitet.ingest.facts import facts_import_bytes
+from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.organisation.scopes import scope_for
 
 pytestmark = pytest.mark.django_db

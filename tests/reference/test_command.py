@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from tests.public_data import public_data
 
-from skolkvalitet.ingest.reference_imports import kolada_import, skolverket_import
+from skolkvalitet.reference.imports import kolada_import, skolverket_import
 
 pytestmark = pytest.mark.django_db
 

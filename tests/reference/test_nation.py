@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from skolkvalitet.batches.models import ImportBatch
-from skolkvalitet.ingest.reference_imports import nation_import
 from skolkvalitet.reference.comparison import Basis
+from skolkvalitet.reference.imports import nation_import
 from skolkvalitet.reference.models import ReferenceValue
 from skolkvalitet.reference.nation import SKOLVERKET_NATION_FILE, skolverket_nation_records
 from skolkvalitet.reference.selectors import comparisons_for_indicator

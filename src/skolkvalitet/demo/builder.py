@@ -17,7 +17,6 @@ from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.demo import catalogue as cat
 from skolkvalitet.demo.generator import FS, GY, DemoData, generate
 from skolkvalitet.indicators.materialise import indicators_materialise
-from skolkvalitet.ingest.reference_imports import nation_import
 from skolkvalitet.organisation.actions import node_create, role_grant
 from skolkvalitet.organisation.identity import parse_personal_number, pseudonym_for
 from skolkvalitet.organisation.models import (
@@ -32,6 +31,7 @@ from skolkvalitet.organisation.models import (
     Term,
 )
 from skolkvalitet.quality.models import Intervention
+from skolkvalitet.reference.imports import nation_import
 from skolkvalitet.results.models import AssessmentScale, Subject
 
 DEMO_VERSION = 1

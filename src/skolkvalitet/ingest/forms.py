@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from skolkvalitet.batches.tabular import MAX_FILE_BYTES
-from skolkvalitet.ingest.formats import FILE_KINDS
+from skolkvalitet.ingest.files.kinds import FILE_KINDS
 
 
 class UploadForm(forms.Form):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
 from skolkvalitet.batches.tabular import MAX_FILE_BYTES
-from skolkvalitet.ingest.facts import facts_import_bytes
+from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.ingest.models import ImportJob, JobStatus
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from tests.ingest.ss12000.data import CREATED, grade, grade_name, uid
 from tests.ingest.ss12000.test_sync import pupil, snapshot
 
 from skolkvalitet.batches.problems import ImportRejected
-from skolkvalitet.ingest.facts import facts_import_bytes
+from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.ingest.models import Ss12000SyncState
 from skolkvalitet.ingest.ss12000.sync import ss12000_sync
 from skolkvalitet.results.models import Grade

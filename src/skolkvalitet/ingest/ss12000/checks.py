@@ -2,8 +2,8 @@
 
 A server that sends junk ("ex" as a skolenhetskod, "dolo" as a municipality code, a date that
 is no date, a school type the spec does not list) must not create organisers and units: every
-field the sync reads is parsed with the same functions the file importers use (ingest/cells.py
-for dates, year groups, grades and languages; ingest/units.py for skolenhetskod,
+field the sync reads is parsed with the same functions the file importers use (ingest/files/cells.py
+for dates, year groups, grades and languages; ingest/register.py for skolenhetskod,
 organisationsnummer and municipality code; organisation/identity.py, through cells, for the
 personnummer) or checked against the spec's enumeration, and every problem is reported per
 object: `resource/id: field (value): what is wrong`. The sync is rejected, all or nothing, if
@@ -27,10 +27,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.problems import ImportProblem
-from skolkvalitet.ingest import cells
-from skolkvalitet.ingest.cells import CellError
+from skolkvalitet.ingest.files import cells
+from skolkvalitet.ingest.files.cells import CellError
+from skolkvalitet.ingest.register import municipality_code, organisationsnummer, unit_code
 from skolkvalitet.ingest.ss12000 import mapping
-from skolkvalitet.ingest.units import municipality_code, organisationsnummer, unit_code
 
 ORGANISATION_TYPES = (
     "Huvudman",

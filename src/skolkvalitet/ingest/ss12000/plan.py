@@ -19,16 +19,16 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.problems import ImportProblem
-from skolkvalitet.ingest.models import Ss12000Link
-from skolkvalitet.ingest.ss12000 import checks, mapping
-from skolkvalitet.ingest.ss12000.client import Collection
-from skolkvalitet.ingest.validation import (
+from skolkvalitet.ingest.files.validation import (
     MAX_WARNINGS_LISTED,
     final_grades_checked,
     stored_final_grade_messages,
     swedish_twice_message_stored,
     swedish_twice_more_message,
 )
+from skolkvalitet.ingest.models import Ss12000Link
+from skolkvalitet.ingest.ss12000 import checks, mapping
+from skolkvalitet.ingest.ss12000.client import Collection
 from skolkvalitet.organisation.identity import (
     InvalidPersonalNumber,
     PersonalNumber,

@@ -1,6 +1,6 @@
 """`skolkvalitet import KIND FILE`: import a file; `import list` and `import rollback ID`.
 
-Kinds: the pupil-data files of ingest/formats.py (pupils, grades, assessments, ...),
+Kinds: the pupil-data files of ingest/files/kinds.py (pupils, grades, assessments, ...),
 `units` (Skolenhetsregistret), `skolverket` and `kolada` (reference data). A rejected file
 prints every problem as file:line:column: message and exits with status 1; nothing is written.
 """
@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.batches.problems import ImportOutcome, ImportRejected
 from skolkvalitet.batches.progress import terminal_progress
-from skolkvalitet.ingest.formats import FILE_KINDS
+from skolkvalitet.ingest.files.kinds import FILE_KINDS
 
 OTHER_KINDS = ("units", "skolverket", "kolada")
 # Imports that journal what they replaced and created, so that they can be undone as a whole.
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         if kind == "list":
             return self._list()
         if kind == "formats":
-            from skolkvalitet.ingest.templates import formats_markdown
+            from skolkvalitet.ingest.files.templates import formats_markdown
 
             self.stdout.write(formats_markdown(), ending="")
             return
@@ -78,7 +78,7 @@ class Command(BaseCommand):
 
     def _import(self, kind: str, path: Path, options) -> ImportOutcome:
         if kind == "units":
-            from skolkvalitet.ingest.units import units_import
+            from skolkvalitet.ingest.register import units_import
 
             return units_import(
                 path,
@@ -87,14 +87,14 @@ class Command(BaseCommand):
                 snapshot=_date(options["snapshot"]),
             )
         if kind == "skolverket":
-            from skolkvalitet.ingest.reference_imports import skolverket_import
+            from skolkvalitet.reference.imports import skolverket_import
 
             return skolverket_import(path)
         if kind == "kolada":
-            from skolkvalitet.ingest.reference_imports import kolada_import
+            from skolkvalitet.reference.imports import kolada_import
 
             return kolada_import(path)
-        from skolkvalitet.ingest.facts import facts_import
+        from skolkvalitet.ingest.files.importer import facts_import
 
         with terminal_progress(self.stderr._out, enabled=not options["no_progress"]) as progress:
             return facts_import(kind, path, progress=progress)
@@ -114,7 +114,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {note}")
 
     def _template(self, kind: str | None, options) -> None:
-        from skolkvalitet.ingest.templates import template_csv, template_xlsx
+        from skolkvalitet.ingest.files.templates import template_csv, template_xlsx
 
         if kind not in FILE_KINDS:
             raise CommandError(f"Name a kind of file: {', '.join(FILE_KINDS)}.")
@@ -134,7 +134,7 @@ class Command(BaseCommand):
             )
 
     def _rollback(self, ident: str, options) -> None:
-        from skolkvalitet.ingest.facts import import_rollback
+        from skolkvalitet.ingest.files.importer import import_rollback
 
         try:
             batch = ImportBatch.objects.get(pk=int(ident))

@@ -58,7 +58,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, unit, municipality, nation, load_nation, year, format, **options):
         if load_nation:
-            from skolkvalitet.ingest.reference_imports import nation_import
+            from skolkvalitet.reference.imports import nation_import
 
             outcome = nation_import()
             for note in outcome.notes:

@@ -1,5 +1,5 @@
 """Skolverket's "Sök statistik" exports (CSV and XLSX) → reference records. Pure: bytes in,
-records out; nothing is stored here (see ingest/reference_imports.py).
+records out; nothing is stored here (see reference/imports.py).
 
 An export looks like this (`;`-separated, UTF-8 with BOM)::
 

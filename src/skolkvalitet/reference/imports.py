@@ -18,14 +18,6 @@ from django.utils.translation import gettext as _
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.batches.problems import ImportOutcome
 from skolkvalitet.batches.tabular import read_file_bytes
-from skolkvalitet.ingest.kolada import (
-    KPIS_FILE,
-    MUNICIPALITIES_FILE,
-    KoladaFile,
-    KoladaKind,
-    parse_kolada_file,
-)
-from skolkvalitet.ingest.skolverket_stats import SkolverketExport, read_skolverket_export
 from skolkvalitet.reference.actions import reference_values_store, similar_municipalities_store
 from skolkvalitet.reference.nation import (
     KOLADA_NATION_FILE,
@@ -33,6 +25,14 @@ from skolkvalitet.reference.nation import (
     skolverket_nation_records,
 )
 from skolkvalitet.reference.records import GroupMember, Marker, ReferenceRecord
+from skolkvalitet.reference.sources.kolada import (
+    KPIS_FILE,
+    MUNICIPALITIES_FILE,
+    KoladaFile,
+    KoladaKind,
+    parse_kolada_file,
+)
+from skolkvalitet.reference.sources.skolverket import SkolverketExport, read_skolverket_export
 
 SKOLVERKET = "skolverket"
 KOLADA = "kolada"

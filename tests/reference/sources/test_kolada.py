@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 from tests.public_data import public_data
 
 from skolkvalitet.batches.problems import ImportRejected
-from skolkvalitet.ingest.kolada import (
+from skolkvalitet.reference.mapping import KOLADA_KPIS
+from skolkvalitet.reference.records import AreaKind, Marker, ReferenceRecord
+from skolkvalitet.reference.sources.kolada import (
     KoladaFile,
     KoladaKind,
     json_offset,
     parse_kolada_file,
     parse_kpi_titles,
 )
-from skolkvalitet.reference.mapping import KOLADA_KPIS
-from skolkvalitet.reference.records import AreaKind, Marker, ReferenceRecord
 
 KOLADA = public_data() / "kolada"
 FILES = sorted(p.name for p in KOLADA.iterdir())

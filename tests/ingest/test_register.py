@@ -22,9 +22,9 @@ from tests.public_data import public_data
 
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.batches.problems import ImportRejected
-from skolkvalitet.ingest.cells import CellError
-from skolkvalitet.ingest.facts import facts_import_bytes
-from skolkvalitet.ingest.units import (
+from skolkvalitet.ingest.files.cells import CellError
+from skolkvalitet.ingest.files.importer import facts_import_bytes
+from skolkvalitet.ingest.register import (
     COUNTY_CODES,
     FORMS,
     FORMS_BY_NAME,

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.indicators.models import IndicatorValue
-from skolkvalitet.ingest.facts import facts_import_bytes, import_rollback
+from skolkvalitet.ingest.files.importer import facts_import_bytes, import_rollback
 from skolkvalitet.organisation.identity import (
     make_personal_number,
     parse_personal_number,
@@ -311,9 +311,9 @@ def test_absence_longer_than_the_schedule_is_rejected(org):
 def test_formats_doc_matches_the_formats_module():
     from pathlib import Path
 
-    from skolkvalitet.ingest.templates import formats_markdown
+    from skolkvalitet.ingest.files.templates import formats_markdown
 
-    doc = Path(__file__).resolve().parents[2] / "docs" / "formats.md"
+    doc = Path(__file__).resolve().parents[3] / "docs" / "formats.md"
     assert doc.read_text(encoding="utf-8") == formats_markdown(), (
         "docs/formats.md is out of date: uv run skolkvalitet import formats > docs/formats.md"
     )
@@ -321,8 +321,8 @@ def test_formats_doc_matches_the_formats_module():
 
 def test_every_template_imports_once_its_example_unit_exists(org):
     """The templates' example rows are valid: a user can try a template as it is."""
-    from skolkvalitet.ingest.formats import FILE_KINDS
-    from skolkvalitet.ingest.templates import template_csv, template_xlsx
+    from skolkvalitet.ingest.files.kinds import FILE_KINDS
+    from skolkvalitet.ingest.files.templates import template_csv, template_xlsx
 
     Node.objects.filter(pk=org.unit_s2.pk).update(code="52293921", year_groups=[7, 8, 9])
     for key in FILE_KINDS:
@@ -333,7 +333,7 @@ def test_every_template_imports_once_its_example_unit_exists(org):
 
 @pytest.mark.parametrize("digits", ["٢٠٠٠٠٠٠٢", "２０００００００２"[:8]])
 def test_look_alike_digits_are_not_a_skolenhetskod(digits):
-    from skolkvalitet.ingest.cells import CellError, unit_code
+    from skolkvalitet.ingest.files.cells import CellError, unit_code
 
     with pytest.raises(CellError):
         unit_code(digits)

@@ -2,7 +2,7 @@
 rules between cells and rows (known unit, year group taught at the unit, duplicates,
 conflicts). The result is a frame of parsed values, or ImportRejected with every problem.
 
-Each column is parsed once per distinct text (see ingest/cells.py) and mapped back onto the
+Each column is parsed once per distinct text (see ingest/files/cells.py) and mapped back onto the
 rows with Polars, so the cost grows with the number of distinct values, not of rows.
 """
 
@@ -19,8 +19,8 @@ from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
 from skolkvalitet.batches.tabular import SEPARATOR_CANDIDATES, Table
 from skolkvalitet.indicators.loading import read_frame
-from skolkvalitet.ingest import cells
-from skolkvalitet.ingest.formats import Column, FileKind, Parse, fold
+from skolkvalitet.ingest.files import cells
+from skolkvalitet.ingest.files.kinds import Column, FileKind, Parse, fold
 from skolkvalitet.organisation.identity import PersonalNumber, pseudonym_for
 from skolkvalitet.organisation.models import Node, NodeKind, Term
 from skolkvalitet.results.models import AssessmentScale, Subject

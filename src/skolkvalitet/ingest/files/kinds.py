@@ -1,7 +1,7 @@
 """The file formats of the pupil-data imports: which columns each kind of file has.
 
-One table per kind, read by the importer (ingest/facts.py), the templates (ingest/templates.py)
-and docs/formats.md (generated from here and checked by a test). A column is found by its
+One table per kind, read by the importer (ingest/files/importer.py), the templates
+(ingest/files/templates.py) and docs/formats.md (generated from here and checked by a test). A column is found by its
 heading, Swedish or English, in any case, with or without å/ä/ö, spaces or underscores.
 """
 
@@ -13,7 +13,7 @@ from enum import StrEnum
 
 
 class Parse(StrEnum):
-    """How a column's text is read (see ingest/facts.py for each parser)."""
+    """How a column's text is read (see ingest/files/importer.py for each parser)."""
 
     PERSONAL_NUMBER = "personal_number"  # personnummer or samordningsnummer, Luhn-checked
     PSEUDONYM = "pseudonym"  # a pupil id this system gave (64 hex digits)

@@ -1,11 +1,11 @@
 """Downloadable templates for the import files (CSV and XLSX) and docs/formats.md, both
-made from ingest/formats.py so they cannot drift from what the importer reads."""
+made from ingest/files/kinds.py so they cannot drift from what the importer reads."""
 
 from __future__ import annotations
 
 import io
 
-from skolkvalitet.ingest.formats import FILE_KINDS, FileKind
+from skolkvalitet.ingest.files.kinds import FILE_KINDS, FileKind
 
 
 def _example_row(kind: FileKind) -> list[str]:
@@ -51,7 +51,7 @@ def formats_markdown() -> str:
     lines = [
         "# Import file formats",
         "",
-        "<!-- Generated from src/skolkvalitet/ingest/formats.py by "
+        "<!-- Generated from src/skolkvalitet/ingest/files/kinds.py by "
         "`skolkvalitet import formats`; a test checks that this file matches. -->",
         "",
         "Every pupil-data file is imported with `skolkvalitet import KIND FILE` or on the "

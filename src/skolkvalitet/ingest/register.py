@@ -35,7 +35,7 @@ from skolkvalitet.batches.tabular import (
     table_read_bytes,
     xlsx_sheets,
 )
-from skolkvalitet.ingest.cells import CellError
+from skolkvalitet.ingest.files.cells import CellError
 from skolkvalitet.organisation.actions import node_create
 from skolkvalitet.organisation.identity import luhn_check_digit
 from skolkvalitet.organisation.models import (

@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from tests.public_data import public_data
 
 from skolkvalitet.batches.problems import ImportRejected
-from skolkvalitet.ingest.skolverket_stats import (
+from skolkvalitet.reference.models import ReferenceValue
+from skolkvalitet.reference.records import AreaKind, Marker, ReferenceRecord
+from skolkvalitet.reference.sources.skolverket import (
     NotANumber,
     parse_cell,
     parse_skolverket_export,
     read_skolverket_export,
 )
-from skolkvalitet.reference.models import ReferenceValue
-from skolkvalitet.reference.records import AreaKind, Marker, ReferenceRecord
 
 STATISTIK = public_data() / "skolverket/statistik"
 FILES = sorted(p.name for p in STATISTIK.iterdir())

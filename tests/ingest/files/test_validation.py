@@ -10,8 +10,8 @@ from openpyxl import Workbook
 
 from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.batches.tabular import table_read_bytes
-from skolkvalitet.ingest.formats import FILE_KINDS
-from skolkvalitet.ingest.validation import facts_check
+from skolkvalitet.ingest.files.kinds import FILE_KINDS
+from skolkvalitet.ingest.files.validation import facts_check
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Importing pupil-data files (pupils, grades, assessments, national tests, absence, surveys,
 staff and preschool facts): the write functions `facts_import` and `import_rollback`.
 
-A file is checked completely first (ingest/validation.py); only a file without problems is
+A file is checked completely first (ingest/files/validation.py); only a file without problems is
 written, in one transaction, as one ImportBatch. A stored fact with the same key as a row of
 the file is replaced by it (and kept in the batch's journal, so a rollback restores it); a row
 identical to what is stored is not written again, so importing the same data twice changes
@@ -27,8 +27,8 @@ from skolkvalitet.batches.problems import ImportOutcome, ImportProblem, ImportRe
 from skolkvalitet.batches.tabular import read_file_bytes, table_read_bytes
 from skolkvalitet.indicators.loading import read_frame
 from skolkvalitet.indicators.materialise import indicators_materialise, periods_touched
-from skolkvalitet.ingest.formats import FILE_KINDS
-from skolkvalitet.ingest.validation import Checked, facts_check
+from skolkvalitet.ingest.files.kinds import FILE_KINDS
+from skolkvalitet.ingest.files.validation import Checked, facts_check
 from skolkvalitet.organisation.actions import academic_year_ensure, node_create
 from skolkvalitet.organisation.models import FollowUpPoint, Node, NodeKind
 from skolkvalitet.quality.actions import calendar_points_default

@@ -11,7 +11,7 @@ from tests.public_data import public_data
 
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.batches.problems import ImportRejected
-from skolkvalitet.ingest.reference_imports import kolada_import, skolverket_import
+from skolkvalitet.reference.imports import kolada_import, skolverket_import
 from skolkvalitet.reference.models import ReferenceValue, SimilarMunicipality
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Reading one cell of an import file: each function takes the cell's text (never empty) and
 returns its value or raises CellError with a message for the user.
 
-The importer applies them once per distinct text of a column (ingest/facts.py), so a
+The importer applies them once per distinct text of a column (ingest/files/importer.py), so a
 million-row file with a hundred thousand pupils parses a hundred thousand personnummer.
 """
 

@@ -1,5 +1,5 @@
 """Kolada's files → reference records (and similar-municipality groups). Pure: bytes in,
-records out; nothing is stored here (see ingest/reference_imports.py).
+records out; nothing is stored here (see reference/imports.py).
 
 What each file is, told by its content (not its name):
 
