@@ -10,7 +10,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from skolkvalitet.publishing import charts
+from skolkvalitet.publishing.charts import comparison, trend
 from skolkvalitet.publishing.tables import Column, Table
 
 
@@ -25,7 +25,7 @@ def _render(source: str, **context) -> str:
 
 
 def _trend():
-    return charts.trend_chart(
+    return trend.trend_chart(
         [("HT2024", 70.0), ("VT2025", "..")], title="Behöriga", unit="percent", name="Ekskolan"
     )
 
@@ -55,7 +55,9 @@ def test_chart_caption_defaults_to_the_spec_description_and_the_id_to_a_stable_o
 
 
 def test_chart_escapes_script_breaking_text():
-    spec = charts.comparison_chart([("</script><b>x</b>", 1.0)], title="<i>t</i>", unit="points")
+    spec = comparison.comparison_chart(
+        [("</script><b>x</b>", 1.0)], title="<i>t</i>", unit="points"
+    )
     html = _render('{% chart spec id="c" %}', spec=spec)
     assert "</script><b>" not in html
     assert "<b>x</b>" not in html and "<i>t</i>" not in html
@@ -67,7 +69,7 @@ def test_chart_rejects_a_bad_id():
 
 
 def test_sparkline_renders_inline_with_its_values_as_text():
-    html = _render('{% chart spec id="s1" %}', spec=charts.sparkline([1.0, "..", 2.0]))
+    html = _render('{% chart spec id="s1" %}', spec=trend.sparkline([1.0, "..", 2.0]))
     assert html.startswith('<span class="chart chart-inline" id="s1"')
     assert 'data-chart-inline="true"' in html
     assert '<span class="visually-hidden">Trend: 1,0; ..; 2,0</span>' in html

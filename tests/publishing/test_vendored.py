@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from skolkvalitet.publishing import charts
+from skolkvalitet.publishing.charts import base, comparison, distribution, national_tests, trend
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src/skolkvalitet"
@@ -46,7 +46,7 @@ def test_source_names_the_versions_the_files_carry():
     assert f'version="{versions["vega"]}"' in (VENDOR / "vega.min.js").read_text()
     assert f'"{versions["vega-lite"]}"' in (VENDOR / "vega-lite.min.js").read_text()
     assert f'"{versions["vega-embed"]}"' in (VENDOR / "vega-embed.min.js").read_text()
-    assert charts.SCHEMA.endswith(f"/v{versions['vega-lite'].split('.')[0]}.json")
+    assert base.SCHEMA.endswith(f"/v{versions['vega-lite'].split('.')[0]}.json")
 
 
 def test_vendored_files_match_the_checksums_in_source():
@@ -85,31 +85,31 @@ def test_our_scripts_parse(name):
 def _specs():
     with translation.override("sv"):
         return [
-            charts.trend_chart(
+            trend.trend_chart(
                 [("HT2024", 70.0), ("VT2025", ".."), ("Uppföljning 1 HT2025", "~100")],
                 title="Behöriga",
                 unit="percent",
                 target=80,
                 references={"Riket": [("HT2024", 73.0), ("VT2025", 74.0)], "Kommunen": 71.0},
             ),
-            charts.sparkline([1.0, "..", 2.0]),
-            charts.distribution_chart({"A": 2, "B": 3, "F": 1}, title="Betyg"),
-            charts.distribution_chart(
+            trend.sparkline([1.0, "..", 2.0]),
+            distribution.distribution_chart({"A": 2, "B": 3, "F": 1}, title="Betyg"),
+            distribution.distribution_chart(
                 {"Flickor": {"A": 2, "F": 1}, "Pojkar": {"A": "..", "F": 3}}, title="Betyg"
             ),
-            charts.distribution_chart(
+            distribution.distribution_chart(
                 {"Flickor": {"A": 2, "F": 1}, "Pojkar": {"A": 4, "F": 3}},
                 title="Betyg",
                 stacked=True,
             ),
-            charts.comparison_chart(
+            comparison.comparison_chart(
                 [("Ekskolan", 80.0), ("Aspskolan", "..")],
                 title="Jämförelse",
                 unit="percent",
                 organiser=72.0,
                 highlight="Ekskolan",
             ),
-            charts.test_vs_grade_chart(
+            national_tests.test_vs_grade_chart(
                 [("Matematik", 10, 80, 10), ("Engelska", "..", 70, 20)], title="Prov"
             ),
         ]

@@ -26,13 +26,10 @@ from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.models.nodes import SchoolForm
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
-from skolkvalitet.publishing.charts import (
-    TestVsGrade,
-    comparison_chart,
-    distribution_chart,
-    test_vs_grade_chart,
-    trend_chart,
-)
+from skolkvalitet.publishing.charts.comparison import comparison_chart
+from skolkvalitet.publishing.charts.distribution import distribution_chart
+from skolkvalitet.publishing.charts.national_tests import TestVsGrade, test_vs_grade_chart
+from skolkvalitet.publishing.charts.trend import trend_chart
 from skolkvalitet.publishing.formatting import Value
 from skolkvalitet.publishing.tables import Column, Table, table_download_response
 from skolkvalitet.reference.comparison import BASIS_BY_SLUG, Basis

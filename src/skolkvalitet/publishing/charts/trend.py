@@ -1,0 +1,293 @@
+"""Trends over periods: a line per series with target and reference rules
+(`trend_chart`), and the small sparkline of a table cell (`sparkline`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from skolkvalitet.publishing.charts.base import (
+    DASHES,
+    INK,
+    MUTED,
+    SCHEMA,
+    SERIES_COLOURS,
+    SHAPES,
+    Series,
+    Spec,
+    base_spec,
+    chart_config,
+    data_table,
+    datum,
+    is_series,
+    js_literal,
+    marked_filter,
+    rule_layers,
+    series_pairs,
+    tooltip_fields,
+    value_axis,
+    value_filter,
+)
+from skolkvalitet.publishing.formatting import (
+    Unit,
+    Value,
+    as_number,
+    format_value,
+)
+
+
+def trend_chart(
+    points: Series,
+    *,
+    title: str,
+    unit: Unit | str,
+    target: Value = None,
+    references: Mapping[str, Value | Series] | None = None,
+    name: str = "",
+    description: str = "",
+    height: int = 260,
+) -> Spec:
+    """A line over periods ("HT2024", "VT2025", "Uppföljning 1 HT2025", ...) in the given
+    order. `references` maps a name ("Riket", "Kommunen") either to a series over the same
+    periods (drawn as another line, dashed) or to one value (a horizontal rule); `target` is
+    drawn as a dashed rule. Suppressed points leave a gap and show their marker."""
+    name = name or _("Result")
+    main = series_pairs(points)
+    series = {name: main}
+    rules: dict[str, Value] = {}
+    for ref_name, reference in (references or {}).items():
+        if is_series(reference):
+            series[ref_name] = series_pairs(reference)  # type: ignore[arg-type]
+        else:
+            rules[ref_name] = reference  # type: ignore[assignment]
+    periods = _period_order(series)
+    values = [
+        datum(value, unit, series=s, period=period)
+        for s, pairs in series.items()
+        for period, value in pairs
+    ]
+    names = list(series)
+    layers = [
+        _trend_lines(names, periods, unit),
+        _trend_points(names, periods, unit),
+        _trend_value_labels(name, periods),
+        _trend_markers(name, periods),
+    ]
+    notes = []
+    for i, (ref_name, value) in enumerate(rules.items()):
+        colour = SERIES_COLOURS[(len(names) + i) % len(SERIES_COLOURS)]
+        dash = DASHES[(len(names) + i) % len(DASHES)]
+        label = f"{ref_name}: {format_value(value, unit)}"
+        notes.append(label)
+        layers += rule_layers(value, label, colour=colour, dash=dash, unit=unit)
+    if target is not None:
+        label = _("Target: %(value)s") % {"value": format_value(target, unit)}
+        notes.append(label)
+        layers += rule_layers(target, label, colour=INK, dash=(4, 4), unit=unit)
+    spec = base_spec(
+        title=title,
+        description=description or _trend_description(title, main, unit, notes),
+        height=height,
+        table=_trend_table(series, periods, unit, notes),
+    )
+    spec["data"] = {"values": values}
+    spec["layer"] = layers
+    return spec
+
+
+def _period_order(series: Mapping[str, list[tuple[str, Value]]]) -> list[str]:
+    order: dict[str, None] = {}
+    for pairs in series.values():
+        for period, _value in pairs:
+            order.setdefault(period, None)
+    return list(order)
+
+
+def _period_axis(periods: list[str]) -> dict[str, Any]:
+    long_labels = any(len(p) > 8 for p in periods) and len(periods) > 4
+    return {
+        "field": "period",
+        "type": "ordinal",
+        "sort": periods,
+        "title": None,
+        "axis": {"labelAngle": -30 if long_labels else 0, "labelLimit": 240},
+    }
+
+
+def _series_scale(names: list[str], channel: str) -> dict[str, Any]:
+    ranges = {
+        "color": [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(names))],
+        "strokeDash": [list(DASHES[i % len(DASHES)]) for i in range(len(names))],
+        "shape": [SHAPES[i % len(SHAPES)] for i in range(len(names))],
+    }
+    legend = {"title": None} if len(names) > 1 else None
+    return {
+        "field": "series",
+        "type": "nominal",
+        "scale": {"domain": names, "range": ranges[channel]},
+        "legend": legend,
+    }
+
+
+def _trend_tooltip() -> list[dict[str, str]]:
+    return tooltip_fields(("series", _("Series")), ("period", _("Period")), ("label", _("Value")))
+
+
+def _trend_lines(names: list[str], periods: list[str], unit: Unit | str) -> dict[str, Any]:
+    return {
+        "mark": {"type": "line", "strokeWidth": 2.5, "invalid": "break-paths-filter-domains"},
+        "encoding": {
+            "x": _period_axis(periods),
+            "y": value_axis(unit, zero=False, nice=True),
+            "color": _series_scale(names, "color"),
+            "strokeDash": _series_scale(names, "strokeDash"),
+        },
+    }
+
+
+def _trend_points(names: list[str], periods: list[str], unit: Unit | str) -> dict[str, Any]:
+    return {
+        "transform": [value_filter()],
+        "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
+        "encoding": {
+            "x": _period_axis(periods),
+            "y": {"field": "value", "type": "quantitative"},
+            "color": _series_scale(names, "color"),
+            "shape": _series_scale(names, "shape"),
+            "tooltip": _trend_tooltip(),
+        },
+    }
+
+
+def _trend_value_labels(name: str, periods: list[str]) -> dict[str, Any]:
+    return {
+        "transform": [{"filter": f"datum.series == {js_literal(name)}"}, value_filter()],
+        "mark": {"type": "text", "dy": -12, "fontSize": 11, "color": INK},
+        "encoding": {
+            "x": _period_axis(periods),
+            "y": {"field": "value", "type": "quantitative"},
+            "text": {"field": "label", "type": "nominal"},
+        },
+    }
+
+
+def _trend_markers(name: str, periods: list[str]) -> dict[str, Any]:
+    """The marker of each suppressed point of the main series, at the foot of the plot."""
+    return {
+        "transform": [{"filter": f"datum.series == {js_literal(name)}"}, marked_filter()],
+        "mark": {"type": "text", "baseline": "bottom", "dy": -4, "fontSize": 13, "color": MUTED},
+        "encoding": {
+            "x": _period_axis(periods),
+            "y": {"value": "height"},
+            "text": {"field": "marker", "type": "nominal"},
+            "tooltip": _trend_tooltip(),
+        },
+    }
+
+
+def _trend_description(
+    title: str, main: list[tuple[str, Value]], unit: Unit | str, notes: list[str]
+) -> str:
+    parts = [title] if title else []
+    shown = [(p, v) for p, v in main if as_number(v) is not None]
+    if len(shown) > 1:
+        period, value = shown[0]
+        parts.append(
+            _("Earliest (%(period)s): %(value)s")
+            % {"period": period, "value": format_value(value, unit)}
+        )
+    if shown:
+        period, value = shown[-1]
+        parts.append(
+            _("Latest (%(period)s): %(value)s")
+            % {"period": period, "value": format_value(value, unit)}
+        )
+    parts += notes
+    return ". ".join(parts) + "." if parts else ""
+
+
+def _trend_table(
+    series: Mapping[str, list[tuple[str, Value]]],
+    periods: list[str],
+    unit: Unit | str,
+    notes: list[str],
+) -> dict[str, Any]:
+    lookup = {s: dict(pairs) for s, pairs in series.items()}
+    rows = [[period, *(_cell(lookup[s], period, unit) for s in series)] for period in periods]
+    return data_table([_("Period"), *series], rows, notes)
+
+
+def _cell(values: Mapping[str, Value], key: str, unit: Unit | str) -> str:
+    return format_value(values[key], unit) if key in values else ""
+
+
+def sparkline(
+    values: Sequence[Value] | Series,
+    *,
+    unit: Unit | str = Unit.POINTS,
+    width: int = 80,
+    height: int = 20,
+) -> Spec:
+    """A tiny line for a table cell: no axes, no title, gaps at suppressed values, the last
+    shown value as a dot. Its text alternative lists the values."""
+    pairs = _spark_pairs(values)
+    data = [datum(v, unit, period=p, i=i) for i, (p, v) in enumerate(pairs)]
+    labels = [d["label"] for d in data]
+    spec: Spec = {
+        "$schema": SCHEMA,
+        "description": _("Trend: %(values)s") % {"values": "; ".join(labels)},
+        "width": width,
+        "height": height,
+        "padding": 2,
+        "autosize": {"type": "pad"},
+        "config": {**chart_config(), "background": None},
+        "data": {"values": data},
+        "encoding": {
+            "x": {"field": "i", "type": "quantitative", "axis": None},
+            "y": {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}},
+            "tooltip": tooltip_fields(("period", _("Period")), ("label", _("Value"))),
+        },
+        "layer": [
+            {
+                "mark": {
+                    "type": "line",
+                    "color": SERIES_COLOURS[0],
+                    "strokeWidth": 1.5,
+                    "invalid": "break-paths-filter-domains",
+                }
+            },
+            {
+                "transform": [
+                    value_filter(),
+                    {
+                        "window": [{"op": "row_number", "as": "rank"}],
+                        "sort": [{"field": "i", "order": "descending"}],
+                    },
+                    {"filter": "datum.rank == 1"},
+                ],
+                "mark": {"type": "point", "filled": True, "size": 16, "color": SERIES_COLOURS[0]},
+            },
+        ],
+        "usermeta": {
+            "kind": "sparkline",
+            "table": data_table(
+                [_("Period"), _("Value")],
+                [[p, lab] for (p, _v), lab in zip(pairs, labels, strict=True)],
+            ),
+        },
+    }
+    return spec
+
+
+def _spark_pairs(values: Sequence[Value] | Series) -> list[tuple[str, Value]]:
+    if isinstance(values, Mapping):
+        return series_pairs(values)
+    pairs: list[tuple[str, Value]] = []
+    for i, item in enumerate(values):
+        if isinstance(item, tuple):
+            pairs.append((str(item[0]), item[1]))
+        else:
+            pairs.append((str(i + 1), item))
+    return pairs
