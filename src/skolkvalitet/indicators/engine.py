@@ -27,6 +27,10 @@ from skolkvalitet.indicators.registry import (
 from skolkvalitet.indicators.suppression import suppress
 from skolkvalitet.organisation.background import NEWLY_ARRIVED_CALENDAR_YEARS
 
+# A Polars data type as schemas and casts take it: a class (pl.Int64) or an instance
+# (pl.List(pl.String)).
+DataTypeLike = pl.DataType | type[pl.DataType]
+
 VALUE_SCHEMA = {
     "indicator": pl.String,
     "family": pl.String,
@@ -197,7 +201,7 @@ def with_breakdown_attributes(
 GENDER_ENUM = pl.Enum(["F", "M"])
 
 
-def _column_or_null(frame: pl.DataFrame, column: str, dtype: pl.DataType) -> pl.Expr:
+def _column_or_null(frame: pl.DataFrame, column: str, dtype: DataTypeLike) -> pl.Expr:
     """`column` of `frame`, or a null column of `dtype` where the frame has none."""
     if column in frame.columns:
         return pl.col(column).cast(dtype)

@@ -101,7 +101,7 @@ def merit_values(
 def has_any_pass(grades: np.ndarray, subjects: Sequence[str] | None = None) -> np.ndarray:
     """The pupils counted in the mean merit value: at least one grade A–E (of SV and SVA
     only SVA when `subjects` names both and a row has both)."""
-    return _passed(grades, subjects).any(axis=1)
+    return np.asarray(_passed(grades, subjects).any(axis=1))
 
 
 def passed_all_subjects(grades: np.ndarray, subjects: Sequence[str] | None = None) -> np.ndarray:

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 from django.db import connection
 from django.db.models import Q
 
-from skolkvalitet.indicators.engine import Facts, Organisation, periods_frame, years_frame
+from skolkvalitet.indicators.engine import (
+    DataTypeLike,
+    Facts,
+    Organisation,
+    periods_frame,
+    years_frame,
+)
 from skolkvalitet.indicators.registry import PeriodKind
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind, Term
 from skolkvalitet.results.grades import GRADE_POINTS
 from skolkvalitet.results.models import AssessmentScale, Subject
 
 # The columns of results_grade that the engine reads, as they are read.
-GRADE_SCHEMA = {
+GRADE_SCHEMA: dict[str, DataTypeLike] = {
     "pupil_id": pl.Int64,
     "unit_id": pl.Int64,
     "term_id": pl.Int64,
@@ -27,7 +34,7 @@ GRADE_SCHEMA = {
 }
 
 
-def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def read_frame(sql: str, schema: Mapping[str, DataTypeLike]) -> pl.DataFrame:
     """Run `sql` (no parameters: callers inline integer ids only) into a Polars frame:
     COPY … TO STDOUT on PostgreSQL, a cursor on SQLite."""
     with connection.cursor() as cursor:
@@ -51,7 +58,7 @@ def read_frame(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _from_text(column: str, dtype: pl.DataType) -> pl.Expr:
+def _from_text(column: str, dtype: DataTypeLike) -> pl.Expr:
     """A column of PostgreSQL's CSV text as `dtype` (booleans come as t/f)."""
     if dtype == pl.Boolean:
         return (pl.col(column) == "t").alias(column)
@@ -127,7 +134,7 @@ def load_organisation() -> Organisation:
 def _periods() -> pl.DataFrame:
     """Each period's reference day for "newly arrived" (organisation/background.py): an
     academic year's end, a term's start, a follow-up point's assessment date."""
-    days = {
+    days: dict[tuple[str, int], dt.date] = {
         (PeriodKind.YEAR, pk): day for pk, day in AcademicYear.objects.values_list("id", "end_date")
     }
     days |= {(PeriodKind.TERM, pk): day for pk, day in Term.objects.values_list("id", "start_date")}

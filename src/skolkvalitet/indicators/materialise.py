@@ -198,6 +198,7 @@ def _chunks_in_pipeline(org, chunks, version):
             if writing is not None:
                 yield writing.result()
             writing = writer.submit(_timed_replace, replace, chunk, values, started)
+        assert writing is not None  # chunks is never empty
         yield writing.result()
 
 
@@ -232,9 +233,11 @@ def periods_touched(*, batch: ImportBatch) -> tuple[set[int], set[int]]:
         .values_list("term__academic_year_id", flat=True)
         .distinct()
     )
-    for model in (SurveyResult, UnitStaffFact, PreschoolGroupFact):
+    for yearly_model in (SurveyResult, UnitStaffFact, PreschoolGroupFact):
         years.update(
-            model.objects.filter(batch=batch).values_list("academic_year_id", flat=True).distinct()
+            yearly_model.objects.filter(batch=batch)
+            .values_list("academic_year_id", flat=True)
+            .distinct()
         )
     points = set(
         Assessment.objects.filter(batch=batch)
