@@ -783,3 +783,98 @@ _add(
 
 def indicators_of(family: Family) -> list[Indicator]:
     return [i for i in REGISTRY.values() if i.family == family]
+
+
+# -- What the result pages show -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageIndicators:
+    """The indicators each result page shows, in the order it shows them
+    (dashboards/selectors/): the pages name no keys of their own, so an indicator reaches a
+    page by an entry here. Every key is checked against the registry."""
+
+    overview_at_point: tuple[str, ...]  # the overview at a follow-up point
+    overview_for_year: tuple[str, ...]  # the overview for an academic year
+    unit_points: tuple[str, ...]  # the unit and group pages: follow-up points (assessments)
+    unit_terms: tuple[str, ...]  # ... terms (term grades and absence)
+    unit_years: tuple[str, ...]  # ... academic years (final grades and absence)
+    unit_groups: tuple[str, ...]  # the unit's groups at the latest follow-up point
+    unit_tests: tuple[str, ...]  # the national tests compared with the final grades
+    # The subjects the unit and group pages list (on_track_{code} at the point, passed_{code}
+    # in the year) and whose grade distribution the unit page draws, in that order.
+    subjects: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        per_subject = [
+            f"{family}_{code}" for code in self.subjects for family in ("on_track", "passed")
+        ]
+        unknown = [
+            key
+            for key in (*self.shown, *self.unit_groups, *self.unit_tests, *per_subject)
+            if key not in REGISTRY
+        ]
+        if unknown:
+            raise ValueError(f"pages show indicators not in the registry: {unknown}")
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The indicators of the pages' series and overviews, each once, in page order (the
+        indicators a target may be set for)."""
+        return tuple(
+            dict.fromkeys(
+                (
+                    *self.unit_points,
+                    *self.overview_at_point,
+                    *self.unit_terms,
+                    *self.unit_years,
+                    *self.overview_for_year,
+                )
+            )
+        )
+
+
+PAGES = PageIndicators(
+    overview_at_point=(
+        "on_track_all_subjects",
+        "on_track_SV",
+        "on_track_EN",
+        "on_track_MA",
+        "absence_15_percent_or_more",
+    ),
+    overview_for_year=(
+        "merit_value_17",
+        "passed_all_subjects",
+        "eligible_vocational",
+        "absence_mean_year",
+    ),
+    unit_points=(
+        "on_track_all_subjects",
+        "on_track_SV",
+        "on_track_SVA",
+        "on_track_EN",
+        "on_track_MA",
+    ),
+    unit_terms=(
+        "term_passed_all_subjects",
+        "absence_mean",
+        "absence_15_percent_or_more",
+        "unexcused_absence_mean",
+    ),
+    unit_years=(
+        "merit_value_17",
+        "merit_value_16",
+        "passed_all_subjects",
+        "eligible_vocational",
+        "absence_mean_year",
+    ),
+    unit_groups=("on_track_all_subjects", "on_track_MA"),
+    unit_tests=tuple(
+        f"test_vs_grade_{outcome}_{code}"
+        for code in TESTED_SUBJECTS
+        for outcome in ("lower", "same", "higher")
+        if f"test_vs_grade_{outcome}_{code}" in REGISTRY
+    ),
+    # The subjects of the merit value, without modersmål (ML).
+    subjects=tuple(code for code in GRADED_SUBJECTS if code != "ML"),
+)
