@@ -36,7 +36,7 @@ from skolkvalitet.batches.tabular import (
     xlsx_sheets,
 )
 from skolkvalitet.ingest.files.cells import CellError
-from skolkvalitet.organisation.actions import node_create
+from skolkvalitet.ingest.writing.writer import BatchWriter
 from skolkvalitet.organisation.identity import luhn_check_digit
 from skolkvalitet.organisation.models import (
     AcademicYear,
@@ -767,20 +767,22 @@ def _write(
     covered: frozenset[str],
     period: str,
 ) -> tuple[ImportBatch, list[str]]:
-    batch = ImportBatch.objects.create(
-        kind=KIND, source_name=file[:255], file_sha256=digest, rows=rows, created_by=created_by
+    writer = BatchWriter(
+        kind=KIND, source_name=file, file_sha256=digest, rows=rows, created_by=created_by
     )
-    organiser, state = organiser_ensure_from_register(huvudman)
+    batch = writer.batch
+    organiser, state = _organiser_ensure(writer, huvudman)
     existing = _existing_units(organiser, plans)
     created = updated = 0
     for plan in plans:
         unit = existing.get(plan.skolenhetskod)
         if unit is None:
-            _unit_create(organiser, plan)
+            _unit_create(writer, organiser, plan)
             created += 1
-        elif unit_update_from_register(unit, plan, covered):
+        elif _unit_update(writer, unit, plan, covered):
             updated += 1
     stored = reference_values_store(_records(plans, period), batch)
+    writer.finish()
     notes = [
         state % {"name": organiser.name},
         _("%(created)d school units created, %(updated)d updated, %(same)d unchanged.")
@@ -794,8 +796,7 @@ def _write(
     return batch, notes
 
 
-@transaction.atomic
-def organiser_ensure_from_register(huvudman: Huvudman) -> tuple[Node, str]:
+def _organiser_ensure(writer: BatchWriter, huvudman: Huvudman) -> tuple[Node, str]:
     """The organiser node of `huvudman`, found by its organisationsnummer (or, for a
     municipality, by its municipality code as the node's code) or created. An existing
     organiser keeps its name (organisers often name their administration); an empty code or
@@ -808,7 +809,7 @@ def organiser_ensure_from_register(huvudman: Huvudman) -> tuple[Node, str]:
         key=lambda node: codes.index(node.code),
     )
     if not found:
-        node = node_create(
+        node = writer.node_create(
             kind=NodeKind.ORGANIZER,
             name=huvudman.name,
             code=huvudman.organisationsnummer,
@@ -817,16 +818,13 @@ def organiser_ensure_from_register(huvudman: Huvudman) -> tuple[Node, str]:
         )
         return node, _("Organiser %(name)s created.")
     node = found[0]
-    changed = []
+    changes = {}
     if huvudman.municipality_code and not node.municipality_code:
-        node.municipality_code = huvudman.municipality_code
-        changed.append("municipality_code")
+        changes["municipality_code"] = huvudman.municipality_code
     organiser_type = REGISTER_ORGANISER_TYPES.get(huvudman.organiser_type, "")
     if organiser_type and not node.organiser_type:
-        node.organiser_type = organiser_type
-        changed.append("organiser_type")
-    if changed:
-        node.save(update_fields=changed)
+        changes["organiser_type"] = organiser_type
+    if writer.node_update(node, changes):
         return node, _("Organiser %(name)s updated.")
     return node, _("Organiser %(name)s was up to date.")
 
@@ -862,8 +860,8 @@ def _existing_units(organiser: Node, plans: list[UnitPlan]) -> dict[str, Node]:
     return existing
 
 
-def _unit_create(organiser: Node, plan: UnitPlan) -> Node:
-    return node_create(
+def _unit_create(writer: BatchWriter, organiser: Node, plan: UnitPlan) -> Node:
+    return writer.node_create(
         kind=NodeKind.UNIT,
         name=plan.name,
         parent=organiser,
@@ -874,8 +872,7 @@ def _unit_create(organiser: Node, plan: UnitPlan) -> Node:
     )
 
 
-@transaction.atomic
-def unit_update_from_register(unit: Node, plan: UnitPlan, covered: frozenset[str]) -> bool:
+def _unit_update(writer: BatchWriter, unit: Node, plan: UnitPlan, covered: frozenset[str]) -> bool:
     """Bring a stored unit in line with the register: name, municipality, school forms and
     year groups (see forms_merged). Where it hangs in the tree is left alone. Returns whether
     anything changed."""
@@ -888,12 +885,7 @@ def unit_update_from_register(unit: Node, plan: UnitPlan, covered: frozenset[str
         "school_forms": forms,
         "year_groups": years,
     }
-    changed = [name for name, value in wanted.items() if getattr(unit, name) != value]
-    for name in changed:
-        setattr(unit, name, wanted[name])
-    if changed:
-        unit.save(update_fields=changed)
-    return bool(changed)
+    return writer.node_update(unit, wanted)
 
 
 def _records(plans: list[UnitPlan], period: str) -> list[ReferenceRecord]:

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.batches.problems import ImportRejected
-from skolkvalitet.ingest.files.importer import import_rollback
 from skolkvalitet.ingest.files.kinds import FILE_KINDS
 from skolkvalitet.ingest.files.templates import template_csv, template_xlsx
 from skolkvalitet.ingest.forms import UploadForm
 from skolkvalitet.ingest.jobs import import_job_create, import_job_start
 from skolkvalitet.ingest.models import ImportJob
+from skolkvalitet.ingest.writing.rollback import import_rollback
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 
 

@@ -14,7 +14,8 @@ from django.utils import translation
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.indicators.models import IndicatorValue
-from skolkvalitet.ingest.files.importer import facts_import_bytes, import_rollback
+from skolkvalitet.ingest.files.importer import facts_import_bytes
+from skolkvalitet.ingest.writing.rollback import import_rollback
 from skolkvalitet.organisation.identity import make_personal_number
 from skolkvalitet.results.models import Grade
 

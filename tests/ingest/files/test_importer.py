@@ -12,7 +12,8 @@ from openpyxl import Workbook
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.indicators.models import IndicatorValue
-from skolkvalitet.ingest.files.importer import facts_import_bytes, import_rollback
+from skolkvalitet.ingest.files.importer import facts_import_bytes
+from skolkvalitet.ingest.writing.rollback import import_rollback
 from skolkvalitet.organisation.identity import (
     make_personal_number,
     parse_personal_number,

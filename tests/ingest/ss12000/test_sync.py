@@ -15,10 +15,10 @@ from tests.ingest.ss12000.data import attendance_minutes, grade_name, uid
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.indicators.models import IndicatorValue
-from skolkvalitet.ingest.files.importer import import_rollback
 from skolkvalitet.ingest.models import Ss12000Link, Ss12000SyncState
 from skolkvalitet.ingest.ss12000.client import Ss12000Error
 from skolkvalitet.ingest.ss12000.sync import ss12000_sync
+from skolkvalitet.ingest.writing.rollback import import_rollback
 from skolkvalitet.organisation.actions import node_create
 from skolkvalitet.organisation.identity import parse_personal_number, pseudonym_for
 from skolkvalitet.organisation.models import (

@@ -1,15 +1,28 @@
-"""The file formats of the pupil-data imports: which columns each kind of file has.
+"""The kinds of pupil-data file, each declared once: its columns (heading, how a cell is read,
+the database field it fills), the table its rows are stored in (ingest/writing/tables.py), its
+rules beyond single cells (ingest/files/rules.py) and the group column it creates groups from.
 
-One table per kind, read by the importer (ingest/files/importer.py), the templates
-(ingest/files/templates.py) and docs/formats.md (generated from here and checked by a test). A column is found by its
-heading, Swedish or English, in any case, with or without å/ä/ö, spaces or underscores.
+Read by the checks (validation.py), the importer (importer.py), the templates and
+docs/formats.md (templates.py; the doc is generated from here and checked by a test), the
+import command and the Import page. Adding a kind is one entry here plus its tests. A column is
+found by its heading, Swedish or English, in any case, with or without å/ä/ö, spaces or
+underscores.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from skolkvalitet.ingest.files import final_grades, rules
+from skolkvalitet.ingest.files.checked import Checked, Problems
+from skolkvalitet.ingest.writing import tables
+from skolkvalitet.ingest.writing.tables import StoredTable
+
+# A rule of a kind: reads the checked rows, adds problems, may complete the frame.
+Rule = Callable[[Checked, dict[str, str], Problems], None]
 
 
 class Parse(StrEnum):
@@ -46,6 +59,8 @@ class Column:
     description: str = ""
     example: str = ""
     aliases: tuple[str, ...] = ()
+    field: str = ""  # the column of the kind's stored table this column fills
+    pupil_field: str = ""  # or the attribute of the pupil it sets (pupils file)
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,10 @@ class FileKind:
     # Columns that together identify one fact: a second row with the same key is a conflict
     # within the file, and a stored fact with the same key is replaced by the file's.
     key_columns: tuple[str, ...]
+    stored: StoredTable  # where the rows go
+    rules: tuple[Rule, ...] = ()  # run after the cells are parsed
+    rules_after_duplicates: tuple[Rule, ...] = ()  # run on rows without conflicts
+    group_column: str = ""  # the column whose groups (class, avdelning) are created if new
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
@@ -103,6 +122,7 @@ YEAR_GROUP = Column(
     "årskurs",
     "year_group",
     Parse.YEAR_GROUP,
+    field="year_group",
     description="Year group, 0 (förskoleklass, also F) to 9.",
     example="9",
 )
@@ -142,6 +162,7 @@ _kind(
                 "skolform",
                 "school_form",
                 Parse.SCHOOL_FORM,
+                field="school_form",
                 required=False,
                 description="SS 12000 school form code; GR when empty.",
                 example="GR",
@@ -150,6 +171,7 @@ _kind(
                 "årskurs",
                 "year_group",
                 Parse.YEAR_GROUP,
+                field="year_group",
                 required=False,
                 description=YEAR_GROUP.description + " Empty in förskola.",
                 example="7",
@@ -162,12 +184,27 @@ _kind(
                 description="The pupil's class or group at the unit; created if new.",
                 example="7A",
             ),
-            Column("förnamn", "given_name", Parse.TEXT, required=False, example="Alva"),
-            Column("efternamn", "family_name", Parse.TEXT, required=False, example="Berg"),
+            Column(
+                "förnamn",
+                "given_name",
+                Parse.TEXT,
+                pupil_field="given_name",
+                required=False,
+                example="Alva",
+            ),
+            Column(
+                "efternamn",
+                "family_name",
+                Parse.TEXT,
+                pupil_field="family_name",
+                required=False,
+                example="Berg",
+            ),
             Column(
                 "svenska som andraspråk",
                 "reads_sva",
                 Parse.YES_NO,
+                field="reads_sva",
                 required=False,
                 description="ja if the pupil reads svenska som andraspråk.",
                 example="nej",
@@ -176,6 +213,7 @@ _kind(
                 "ankomstdatum",
                 "arrival_date",
                 Parse.DATE,
+                pupil_field="arrival_date",
                 required=False,
                 description="The date the pupil immigrated to Sweden (invandringsdatum), for "
                 "every pupil who did; empty for a pupil who never lived abroad. With the two "
@@ -189,6 +227,7 @@ _kind(
                 "född utomlands",
                 "born_abroad",
                 Parse.YES_NO,
+                pupil_field="born_abroad",
                 required=False,
                 description="ja if the pupil was born outside Sweden, nej if born in Sweden; "
                 "empty when not known (a pupil who immigrated recently then counts as "
@@ -200,6 +239,7 @@ _kind(
                 "båda föräldrarna födda utomlands",
                 "parents_born_abroad",
                 Parse.YES_NO,
+                pupil_field="parents_born_abroad",
                 required=False,
                 description="ja if both parents were born outside Sweden, nej if at least one "
                 "was born in Sweden; empty when not known (as född utomlands).",
@@ -210,6 +250,7 @@ _kind(
                 "föräldrars utbildning",
                 "parents_education",
                 Parse.EDUCATION,
+                pupil_field="parents_highest_education",
                 required=False,
                 description="Parents' highest education: 1 below upper secondary, "
                 "2 upper secondary, 3 post-secondary.",
@@ -219,6 +260,7 @@ _kind(
                 "särskilt stöd",
                 "special_support",
                 Parse.YES_NO,
+                field="special_support",
                 required=False,
                 description="ja if the pupil has an åtgärdsprogram.",
                 example="nej",
@@ -226,6 +268,9 @@ _kind(
         ),
         "One row per pupil and unit for an academic year: creates pupils and their placements.",
         ("personnummer", "läsår", "skolenhetskod"),
+        stored=tables.ENROLMENTS,
+        rules=(rules.pupils,),
+        group_column="klass",
     )
 )
 
@@ -245,6 +290,7 @@ _kind(
                 "betyg",
                 "grade",
                 Parse.GRADE,
+                field="value",
                 description="A–F, or - (no basis for a grade; also written 9, Skolverket's code, "
                 "or streck). A row with 3 (anpassad studiegång: the subject was not read) is "
                 "left out.",
@@ -254,6 +300,7 @@ _kind(
                 "betygstyp",
                 "grade_type",
                 Parse.GRADE_TYPE,
+                field="grade_type",
                 description="terminsbetyg or slutbetyg.",
                 example="slutbetyg",
             ),
@@ -261,6 +308,7 @@ _kind(
                 "språk",
                 "language",
                 Parse.LANGUAGE,
+                field="language",
                 required=False,
                 description="For M1, M2 and ML: the language, ISO 639-2 (SPA, TYS, FRA, ARA).",
                 example="",
@@ -273,6 +321,9 @@ _kind(
         "group again is a correction). Final grades in both SV and SVA are imported with a "
         "warning: they are alternatives and the indicators count one.",
         ("pupil", "läsår", "termin", "ämne", "betygstyp"),
+        stored=tables.GRADES,
+        rules=(rules.grades,),
+        rules_after_duplicates=(final_grades.grades_final,),
     )
 )
 
@@ -316,6 +367,8 @@ _kind(
         ),
         "Teachers' assessments of each pupil and subject at a follow-up point.",
         ("pupil", "läsår", "termin", "uppföljning", "ämne"),
+        stored=tables.ASSESSMENTS,
+        rules=(rules.assessments,),
     )
 )
 
@@ -341,6 +394,8 @@ _kind(
         ),
         "One row per pupil and test (the test's total result).",
         ("pupil", "läsår", "termin", "ämne"),
+        stored=tables.NATIONAL_TESTS,
+        rules=(rules.national_tests,),
     )
 )
 
@@ -359,6 +414,7 @@ _kind(
                 "schemalagd tid",
                 "scheduled_minutes",
                 Parse.COUNT,
+                field="scheduled_minutes",
                 description="Scheduled teaching in the term, minutes.",
                 example="21600",
                 aliases=("schemalagd tid minuter", "schemalagda minuter"),
@@ -367,6 +423,7 @@ _kind(
                 "frånvaro",
                 "absent_minutes",
                 Parse.COUNT,
+                field="absent_minutes",
                 description="All absence, valid and invalid, minutes.",
                 example="1290",
                 aliases=("frånvaro minuter", "total frånvaro"),
@@ -375,6 +432,7 @@ _kind(
                 "ogiltig frånvaro",
                 "unexcused_minutes",
                 Parse.COUNT,
+                field="unexcused_minutes",
                 required=False,
                 description="Of which invalid (ogiltig) absence, minutes; 0 when empty.",
                 example="120",
@@ -383,6 +441,8 @@ _kind(
         ),
         "One row per pupil, unit and term.",
         ("pupil", "läsår", "termin", "skolenhetskod"),
+        stored=tables.ABSENCE,
+        rules=(rules.absence,),
     )
 )
 
@@ -397,6 +457,7 @@ _kind(
                 "enkät",
                 "survey",
                 Parse.TEXT,
+                field="survey",
                 description="The survey: pupil, guardian_preschool, ...",
                 example="pupil",
             ),
@@ -404,6 +465,7 @@ _kind(
                 "index",
                 "index",
                 Parse.TEXT,
+                field="index",
                 description="The index: safety (trygghet), study_calm (studiero), ...",
                 example="safety",
             ),
@@ -411,22 +473,26 @@ _kind(
                 "respondentgrupp",
                 "respondent_group",
                 Parse.TEXT,
+                field="respondent_group",
                 required=False,
                 description="Who answered, e.g. åk 5.",
                 example="åk 5",
             ),
-            Column("inbjudna", "invited", Parse.COUNT, example="48"),
-            Column("svarande", "respondents", Parse.COUNT, example="41"),
+            Column("inbjudna", "invited", Parse.COUNT, field="invited", example="48"),
+            Column("svarande", "respondents", Parse.COUNT, field="respondents", example="41"),
             Column(
                 "instämmer",
                 "agreeing",
                 Parse.COUNT,
+                field="agreeing",
                 description="Respondents who agreed (stämmer helt / ganska bra).",
                 example="35",
             ),
         ),
         "One row per unit, survey, index and respondent group.",
         ("skolenhetskod", "läsår", "enkät", "index", "respondentgrupp"),
+        stored=tables.SURVEYS,
+        rules=(rules.surveys,),
     )
 )
 
@@ -437,11 +503,19 @@ _kind(
         (
             UNIT,
             YEAR,
-            Column("lärare", "teachers", Parse.COUNT, description="Headcount.", example="24"),
+            Column(
+                "lärare",
+                "teachers",
+                Parse.COUNT,
+                field="teachers",
+                description="Headcount.",
+                example="24",
+            ),
             Column(
                 "lärare heltidstjänster",
                 "teacher_fte",
                 Parse.DECIMAL,
+                field="teacher_fte",
                 description="Teachers in full-time equivalents.",
                 example="21,5",
             ),
@@ -449,13 +523,16 @@ _kind(
                 "legitimerade lärare heltidstjänster",
                 "certified_teacher_fte",
                 Parse.DECIMAL,
+                field="certified_teacher_fte",
                 description="Of which teachers with legitimation (full-time equivalents).",
                 example="18,2",
             ),
-            Column("elever", "pupils", Parse.COUNT, example="310"),
+            Column("elever", "pupils", Parse.COUNT, field="pupils", example="310"),
         ),
         "One row per unit and academic year (as in Skolverket's personalstatistik).",
         ("skolenhetskod", "läsår"),
+        stored=tables.STAFF,
+        rules=(rules.staff,),
     )
 )
 
@@ -478,24 +555,30 @@ _kind(
                 "räknedatum",
                 "counted_on",
                 Parse.DATE,
+                field="counted_on",
                 description="Day of the count (Skolverket counts on 15 October).",
                 example="2024-10-15",
             ),
-            Column("barn", "children", Parse.COUNT, example="16"),
+            Column("barn", "children", Parse.COUNT, field="children", example="16"),
             Column(
                 "personal heltidstjänster",
                 "staff_fte",
                 Parse.DECIMAL,
+                field="staff_fte",
                 example="3,0",
             ),
             Column(
                 "förskollärare heltidstjänster",
                 "preschool_teacher_fte",
                 Parse.DECIMAL,
+                field="preschool_teacher_fte",
                 example="1,5",
             ),
         ),
         "One row per preschool group (or unit) and academic year.",
         ("skolenhetskod", "avdelning", "läsår"),
+        stored=tables.PRESCHOOL,
+        rules=(rules.preschool,),
+        group_column="avdelning",
     )
 )

@@ -19,7 +19,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.problems import ImportProblem
-from skolkvalitet.ingest.files.validation import (
+from skolkvalitet.ingest.files.final_grades import (
     MAX_WARNINGS_LISTED,
     final_grades_checked,
     stored_final_grade_messages,
@@ -598,7 +598,7 @@ class Planner:
 
     def check_final_grades(self) -> None:
         """The final grades the sync would write, under the file import's rule
-        (validation.final_grades_checked): one final grade per pupil and subject, so a second
+        (ingest/files/final_grades.py): one final grade per pupil and subject, so a second
         one among them or beside a stored one of another term or year group is a problem of
         that grade (the same term and year group again is a correction); SV and SVA both is
         a warning."""

@@ -6,7 +6,7 @@ term), checks every field it reads as the file importers check cells (checks.py:
 organisationsnummer, municipality codes, personnummer, dates, enumerations; any problem
 rejects the sync before it is planned), plans what that means for the database without
 writing (plan.py; final grades under the file import's rule, one per pupil and subject,
-validation.final_grades_checked), and rejects the sync with every problem found if there
+final_grades.final_grades_checked), and rejects the sync with every problem found if there
 are any. Only then does it write, in one transaction, as one ImportBatch (kind "ss12000"):
 nodes, pupils, enrolments, staff, grades and absence.
 A row identical to what is stored is not written again, so a sync that finds no change
@@ -27,21 +27,22 @@ import datetime as dt
 import logging
 from collections import Counter
 from decimal import Decimal
-from typing import Any
 
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from skolkvalitet.batches.models import BatchStatus, ImportBatch, ImportJournal, JournalAction
+from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.batches.problems import ImportOutcome, ImportRejected
-from skolkvalitet.indicators.materialise import indicators_materialise, periods_touched
-from skolkvalitet.ingest.models import Ss12000Link, Ss12000SyncState
 from skolkvalitet.ingest.ss12000.checks import objects_checked
 from skolkvalitet.ingest.ss12000.client import Collection, Ss12000Client, Ss12000Error
 from skolkvalitet.ingest.ss12000.plan import UNSET, Planner
-from skolkvalitet.organisation.actions import academic_year_ensure, node_create, pupil_get_or_create
+from skolkvalitet.ingest.ss12000.state import links_save, sync_states, sync_states_save
+from skolkvalitet.ingest.writing.tables import ABSENCE, ENROLMENTS, GRADES
+from skolkvalitet.ingest.writing.writer import BatchWriter, Replaced, indicators_refresh
+from skolkvalitet.organisation.actions import academic_year_ensure
 from skolkvalitet.organisation.identity import pseudonym_for
 from skolkvalitet.organisation.models import (
     AcademicYear,
@@ -52,7 +53,7 @@ from skolkvalitet.organisation.models import (
     StaffMember,
     Term,
 )
-from skolkvalitet.results.models import Absence, Grade, Subject
+from skolkvalitet.results.models import Subject
 
 logger = logging.getLogger(__name__)
 
@@ -67,40 +68,6 @@ RESOURCES = (
     "duties",
     "grades",
     "absences",
-)
-ENROLMENT_COLUMNS = (
-    "id",
-    "pupil_id",
-    "academic_year_id",
-    "unit_id",
-    "group_id",
-    "school_form",
-    "year_group",
-    "reads_sva",
-    "special_support",
-)
-GRADE_COLUMNS = (
-    "id",
-    "pupil_id",
-    "term_id",
-    "subject_id",
-    "grade_type",
-    "unit_id",
-    "year_group",
-    "value",
-    "language",
-    "batch_id",
-)
-ABSENCE_COLUMNS = (
-    "id",
-    "pupil_id",
-    "term_id",
-    "unit_id",
-    "year_group",
-    "scheduled_minutes",
-    "absent_minutes",
-    "unexcused_minutes",
-    "batch_id",
 )
 
 
@@ -139,13 +106,10 @@ def ss12000_sync(
     writer = _Writer(planner, source=source, created_by=created_by, rows=rows)
     with transaction.atomic():
         writer.write()
-        _states_save(source, fetched)
+        sync_states_save(source, fetched)
     outcome = _outcome(writer, fetched, attendance_note)
-    if materialise and writer.batch is not None:
-        years, points = periods_touched(batch=writer.batch)
-        years |= writer.enrolment_years
-        if years or points:
-            indicators_materialise(years=years, points=points, progress=progress)
+    if materialise:
+        indicators_refresh(writer.batch, progress=progress)
     return outcome
 
 
@@ -153,7 +117,7 @@ def ss12000_sync(
 
 
 def _fetch(client: Ss12000Client, source: str, *, full: bool) -> dict[str, Collection]:
-    since = {} if full else _states(source)
+    since = {} if full else sync_states(source)
     return {
         resource: client.collect(resource, modified_after=since.get(resource))
         for resource in RESOURCES
@@ -175,37 +139,28 @@ def _fetch_attendance(client: Ss12000Client, planner: Planner) -> str:
     return ""
 
 
-def _states(source: str) -> dict[str, dt.datetime]:
-    return dict(Ss12000SyncState.objects.filter(source=source).values_list("resource", "synced_at"))
-
-
-def _states_save(source: str, fetched: dict[str, Collection]) -> None:
-    for resource, collection in fetched.items():
-        Ss12000SyncState.objects.update_or_create(
-            source=source, resource=resource, defaults={"synced_at": collection.server_time}
-        )
-
-
 # --- writing ------------------------------------------------------------------------------
 
 
 class _Writer:
-    """Writes a checked plan (inside the caller's transaction). The batch is created with
-    the first change, so a sync that changes nothing leaves no batch behind."""
+    """Writes a checked plan through the one write path (ingest/writing/writer.py), inside the
+    caller's transaction. The batch is created with the first change, so a sync that changes
+    nothing leaves no batch behind."""
 
     def __init__(self, planner: Planner, *, source: str, created_by, rows: int) -> None:
         self.planner = planner
         self.source = source
-        self.created_by = created_by
         self.rows = rows
-        self.batch: ImportBatch | None = None
+        self.writer = BatchWriter(kind=KIND, source_name=source, rows=rows, created_by=created_by)
         self.counts: Counter[str] = Counter()
         self.node_ids: dict[str, int] = dict(planner.node_id)
         self.pupil_ids: dict[str, int] = dict(planner.pupil_id)
         self.staff_ids: dict[str, int] = dict(planner.staff_id)
-        self.enrolment_years: set[int] = set()
         self._years: dict[int, tuple[AcademicYear, dict[str, Term]]] = {}
-        self._journal: list[tuple[str, str, tuple[str, ...], list[list[Any]]]] = []
+
+    @property
+    def batch(self) -> ImportBatch | None:
+        return self.writer.finish()
 
     def write(self) -> None:
         self._nodes()
@@ -215,106 +170,97 @@ class _Writer:
         self._grades()
         self._absences()
         self._employments()
-        self._links()
-        if self._journal:
-            self._journal_flush()
-
-    def _batch(self) -> ImportBatch:
-        if self.batch is None:
-            self.batch = ImportBatch.objects.create(
-                kind=KIND, source_name=self.source[:255], rows=self.rows, created_by=self.created_by
-            )
-        return self.batch
+        self.writer.finish()
+        links_save(source=self.source, wanted=self._links_wanted(), stored=self.planner.links)
 
     def _year(self, start: int) -> tuple[AcademicYear, dict[str, Term]]:
         if start not in self._years:
             self._years[start] = academic_year_ensure(start)
         return self._years[start]
 
-    def _journal_add(
-        self, table: str, action: str, columns: tuple[str, ...], rows: list[list[Any]]
-    ) -> None:
-        if rows:
-            self._batch()
-            self._journal.append((table, action, columns, rows))
-
-    def _journal_flush(self) -> None:
-        ImportJournal.objects.bulk_create(
-            ImportJournal(
-                batch=self._batch(),
-                table=table,
-                action=action,
-                columns=list(columns),
-                rows=[[_json(v) for v in row] for row in rows],
-            )
-            for table, action, columns, rows in self._journal
-        )
-
     # nodes --------------------------------------------------------------------------------
 
     def _nodes(self) -> None:
-        created: list[list[int]] = []
         for plan in self.planner.new_nodes:
             parent_id = self.node_ids[plan.parent_key] if plan.parent_key else plan.parent_id
             parent = Node.objects.get(pk=parent_id) if parent_id else None
             fields = dict(plan.fields)
             if plan.kind == NodeKind.GROUP:
                 fields["academic_year"] = self._year(fields["academic_year"])[0]
-            node = node_create(kind=plan.kind, name=plan.name, parent=parent, **fields)
+            node = self.writer.node_create(kind=plan.kind, name=plan.name, parent=parent, **fields)
             self.node_ids[plan.key] = node.pk
-            created.append([node.pk])
             self.counts[f"created_{plan.kind}"] += 1
-        self._journal_add("organisation_node", JournalAction.CREATED, ("id",), created)
-        for pk, changes in self.planner.node_updates.items():
-            self._batch()
-            Node.objects.filter(pk=pk).update(**changes)
-            self.counts["updated_nodes"] += 1
-        for pk, changes in self.planner.organiser_updates.items():
-            self._batch()
-            Node.objects.filter(pk=pk).update(**changes)
-            self.counts["updated_organisers"] += 1
+        updates = [
+            *((pk, changes, "updated_nodes") for pk, changes in self.planner.node_updates.items()),
+            *(
+                (pk, changes, "updated_organisers")
+                for pk, changes in self.planner.organiser_updates.items()
+            ),
+        ]
+        nodes = Node.objects.in_bulk([pk for pk, _changes, _count in updates])
+        for pk, changes, count in updates:
+            self.writer.node_update(nodes[pk], changes)
+            self.counts[count] += 1
 
     # people -------------------------------------------------------------------------------
 
     def _pupils(self) -> None:
-        created, before = [], []
-        for ext, plan in self.planner.pupils.items():
-            pupil, is_new = pupil_get_or_create(
-                number=plan.number, given_name=plan.given_name, family_name=plan.family_name
-            )
-            self.pupil_ids[ext] = pupil.pk
-            if is_new:
-                created.append([pupil.pk])
-                self.counts["created_pupils"] += 1
-            elif (pupil.given_name, pupil.family_name) != (plan.given_name, plan.family_name):
-                before.append([pupil.pk, pupil.given_name, pupil.family_name])
-                pupil.given_name, pupil.family_name = plan.given_name, plan.family_name
-                pupil.save(update_fields=["given_name", "family_name"])
-                self.counts["updated_pupils"] += 1
-        self._journal_add("organisation_pupil", JournalAction.CREATED, ("id",), created)
-        self._journal_add(
-            "organisation_pupil",
-            JournalAction.UPDATED,
-            ("id", "given_name", "family_name"),
-            before,
+        plans = self.planner.pupils
+        if not plans:
+            return
+        exts_of: dict[str, list[str]] = {}
+        for ext, plan in plans.items():
+            exts_of.setdefault(pseudonym_for(plan.number), []).append(ext)
+        by_pseudonym = {pseudonym: exts[-1] for pseudonym, exts in exts_of.items()}
+        wanted = pl.DataFrame(
+            [
+                (
+                    pseudonym,
+                    plans[ext].given_name,
+                    plans[ext].family_name,
+                    plans[ext].number.birth_year,
+                    plans[ext].number.legal_gender,
+                    plans[ext].number.is_coordination_number,
+                )
+                for pseudonym, ext in by_pseudonym.items()
+            ],
+            schema={
+                "pupil": pl.String,
+                "given_name": pl.String,
+                "family_name": pl.String,
+                "birth_year": pl.Int64,
+                "legal_gender": pl.String,
+                "coordination_number": pl.Boolean,
+            },
+            orient="row",
         )
+        ids, created = self.writer.pupils_ensure(wanted)
+        self.counts["created_pupils"] += created
+        ids = ids.join(wanted.select("pupil", "given_name", "family_name"), on="pupil")
+        for pseudonym, pupil_id, *_names in ids.iter_rows():
+            for ext in exts_of[pseudonym]:
+                self.pupil_ids[ext] = pupil_id
+        updated = self.writer.pupils_update(ids.drop("pupil"), ["given_name", "family_name"])
+        self.counts["updated_pupils"] += updated
 
     def _staff(self) -> None:
-        created = []
+        stored = {
+            member.pseudonym: member
+            for member in StaffMember.objects.filter(
+                pseudonym__in=[pseudonym_for(p.number) for p in self.planner.staff.values()]
+            )
+        }
         for ext, plan in self.planner.staff.items():
             names = {"given_name": plan.given_name, "family_name": plan.family_name}
-            member, is_new = StaffMember.objects.get_or_create(
-                pseudonym=pseudonym_for(plan.number), defaults=names
-            )
-            self.staff_ids[ext] = member.pk
-            if is_new:
-                created.append([member.pk])
+            pseudonym = pseudonym_for(plan.number)
+            member = stored.get(pseudonym)
+            if member is None:
+                member = self.writer.row_create(StaffMember, pseudonym=pseudonym, **names)
+                stored[pseudonym] = member
                 self.counts["created_staff"] += 1
-            elif (member.given_name, member.family_name) != (plan.given_name, plan.family_name):
-                self._batch()
-                StaffMember.objects.filter(pk=member.pk).update(**names)
+            elif self.writer.row_update(member, names):
                 self.counts["updated_staff"] += 1
-        self._journal_add("organisation_staffmember", JournalAction.CREATED, ("id",), created)
+            self.staff_ids[ext] = member.pk
 
     def _enrolments(self) -> None:
         plans = self.planner.enrolments.values()
@@ -326,7 +272,7 @@ class _Writer:
             (row.pupil_id, row.unit_id): row
             for row in Enrolment.objects.filter(academic_year=year, pupil_id__in=pupils)
         }
-        replaced, created = [], []
+        rows = []
         for plan in plans:
             pupil = self.pupil_ids.get(plan.person)
             unit = self.node_ids.get(plan.unit)
@@ -335,32 +281,24 @@ class _Writer:
             if pupil is None or unit is None or values is None:
                 self.counts["skipped_enrolments"] += 1
                 continue
-            if row is not None and (row.group_id, row.school_form, row.year_group) == values:
-                continue
-            if row is not None:
-                replaced.append([getattr(row, c) for c in ENROLMENT_COLUMNS])
-                row.delete()
             group_id, school_form, year_group = values
-            enrolment = Enrolment.objects.create(
-                pupil_id=pupil,
-                academic_year=year,
-                unit_id=unit,
-                group_id=group_id,
-                school_form=school_form,
-                year_group=year_group,
-                reads_sva=row.reads_sva if row else False,
-                special_support=row.special_support if row else False,
+            reads_sva = row.reads_sva if row else False
+            special_support = row.special_support if row else False
+            rows.append(
+                (
+                    pupil,
+                    year.pk,
+                    unit,
+                    group_id,
+                    school_form,
+                    year_group,
+                    reads_sva,
+                    special_support,
+                )
             )
-            created.append([enrolment.pk, year.pk])
-            self.counts["updated_enrolments" if row else "created_enrolments"] += 1
-        if created:
-            self.enrolment_years.add(year.pk)
-        self._journal_add(
-            "organisation_enrolment", JournalAction.SUPERSEDED, ENROLMENT_COLUMNS, replaced
-        )
-        self._journal_add(
-            "organisation_enrolment", JournalAction.CREATED, ("id", "academic_year_id"), created
-        )
+        done = self.writer.rows_replace(ENROLMENTS, ENROLMENTS.frame(rows))
+        self.counts["updated_enrolments"] += done.replaced
+        self.counts["created_enrolments"] += done.created
 
     def _enrolment_values(self, plan, row: Enrolment | None) -> tuple | None:
         """(group, school form, year group): the plan's, completed from the stored row."""
@@ -387,107 +325,50 @@ class _Writer:
             if pupil is None:
                 continue
             term = self._year(plan.year)[1][plan.term]
-            key = (pupil, term.pk, subjects[plan.subject], plan.grade_type)
-            values = (self.node_ids[plan.unit], plan.year_group, plan.value, plan.language)
-            rows.append((key, values))
-        stored = {
-            (g.pupil_id, g.term_id, g.subject_id, g.grade_type): g
-            for g in Grade.objects.filter(
-                pupil_id__in={k[0] for k, _v in rows}, term_id__in={k[1] for k, _v in rows}
-            )
-        }
-        fresh, replaced = [], []
-        for key, values in rows:
-            row = stored.get(key)
-            if row is not None and (row.unit_id, row.year_group, row.value, row.language) == values:
-                self.counts["grades_same"] += 1
-                continue
-            if row is not None:
-                replaced.append(row)
-            pupil, term, subject, grade_type = key
-            unit, year_group, value, language = values
-            fresh.append(
-                Grade(
-                    pupil_id=pupil,
-                    term_id=term,
-                    subject_id=subject,
-                    grade_type=grade_type,
-                    unit_id=unit,
-                    year_group=year_group,
-                    value=value,
-                    language=language,
-                    batch=self._batch(),
+            rows.append(
+                (
+                    pupil,
+                    term.pk,
+                    subjects[plan.subject],
+                    plan.grade_type,
+                    self.node_ids[plan.unit],
+                    plan.year_group,
+                    plan.value,
+                    plan.language,
                 )
             )
-        self._replace(Grade, GRADE_COLUMNS, replaced, fresh, "grades")
+        self._count("grades", self.writer.rows_replace(GRADES, GRADES.frame(rows)))
 
     def _absences(self) -> None:
         plans = list(self.planner.absences.values())
         if not plans:
             return
         _year, terms = self._year(self.planner.year)
-        rows = []
-        for plan in plans:
-            pupil = self.pupil_ids.get(plan.person)
-            if pupil is None:
-                continue
-            key = (pupil, terms[plan.term].pk, self.node_ids[plan.unit])
-            rows.append((key, (plan.year_group, plan.scheduled, plan.absent, plan.unexcused)))
-        stored = {
-            (a.pupil_id, a.term_id, a.unit_id): a
-            for a in Absence.objects.filter(
-                pupil_id__in={k[0] for k, _v in rows}, term_id__in={k[1] for k, _v in rows}
+        rows = [
+            (
+                self.pupil_ids[plan.person],
+                terms[plan.term].pk,
+                self.node_ids[plan.unit],
+                plan.year_group,
+                plan.scheduled,
+                plan.absent,
+                plan.unexcused,
             )
-        }
-        fresh, replaced = [], []
-        for key, values in rows:
-            row = stored.get(key)
-            current = (
-                (row.year_group, row.scheduled_minutes, row.absent_minutes, row.unexcused_minutes)
-                if row
-                else None
-            )
-            if current == values:
-                self.counts["absence_same"] += 1
-                continue
-            if row is not None:
-                replaced.append(row)
-            pupil, term, unit = key
-            year_group, scheduled, absent, unexcused = values
-            fresh.append(
-                Absence(
-                    pupil_id=pupil,
-                    term_id=term,
-                    unit_id=unit,
-                    year_group=year_group,
-                    scheduled_minutes=scheduled,
-                    absent_minutes=absent,
-                    unexcused_minutes=unexcused,
-                    batch=self._batch(),
-                )
-            )
-        self._replace(Absence, ABSENCE_COLUMNS, replaced, fresh, "absence")
+            for plan in plans
+            if plan.person in self.pupil_ids
+        ]
+        self._count("absence", self.writer.rows_replace(ABSENCE, ABSENCE.frame(rows)))
 
-    def _replace(self, model, columns, replaced: list, fresh: list, name: str) -> None:
-        """Delete the stored rows `fresh` replaces (journaled) and insert `fresh`."""
-        if replaced:
-            self._journal_add(
-                model._meta.db_table,
-                JournalAction.SUPERSEDED,
-                columns,
-                [[getattr(row, c) for c in columns] for row in replaced],
-            )
-            model.objects.filter(pk__in=[row.pk for row in replaced]).delete()
-        model.objects.bulk_create(fresh, batch_size=2000)
-        self.counts[f"{name}_written"] += len(fresh)
-        self.counts[f"{name}_replaced"] += len(replaced)
+    def _count(self, name: str, done: Replaced) -> None:
+        self.counts[f"{name}_written"] += done.inserted
+        self.counts[f"{name}_replaced"] += done.replaced
+        self.counts[f"{name}_same"] += done.same
 
     def _employments(self) -> None:
         plans = list(self.planner.employments.values())
         if not plans:
             return
         year, _terms = self._year(self.planner.year)
-        created = []
         for plan in plans:
             staff, unit = self.staff_ids.get(plan.person), self.node_ids.get(plan.unit)
             if staff is None or unit is None:
@@ -496,23 +377,22 @@ class _Writer:
             row = StaffEmployment.objects.filter(
                 staff_id=staff, unit_id=unit, academic_year=year, role=plan.role
             ).first()
-            if row is not None and row.fte == fte:
-                continue
-            self._batch()
             if row is None:
-                employment = StaffEmployment.objects.create(
-                    staff_id=staff, unit_id=unit, academic_year=year, role=plan.role, fte=fte
+                self.writer.row_create(
+                    StaffEmployment,
+                    staff_id=staff,
+                    unit_id=unit,
+                    academic_year=year,
+                    role=plan.role,
+                    fte=fte,
                 )
-                created.append([employment.pk])
                 self.counts["created_employments"] += 1
-            else:
-                StaffEmployment.objects.filter(pk=row.pk).update(fte=fte)
+            elif self.writer.row_update(row, {"fte": fte}):
                 self.counts["updated_employments"] += 1
-        self._journal_add("organisation_staffemployment", JournalAction.CREATED, ("id",), created)
 
     # links --------------------------------------------------------------------------------
 
-    def _links(self) -> None:
+    def _links_wanted(self) -> dict[tuple[str, str], tuple[int | None, str]]:
         wanted: dict[tuple[str, str], tuple[int | None, str]] = {}
         for key, pk in self.node_ids.items():
             resource = "groups" if "/" in key else "organisations"
@@ -523,26 +403,7 @@ class _Writer:
             wanted[("staff", ext)] = (pk, "")
         for ext, value in self.planner.syllabuses.items():
             wanted[("syllabuses", ext)] = (None, value)
-        stored = self.planner.links
-        new, changed = [], []
-        for (resource, ext), (local_id, value) in wanted.items():
-            link = stored.get((resource, ext))
-            if link is None:
-                new.append(Ss12000Link(source=self.source, resource=resource, external_id=ext))
-                link = new[-1]
-            elif (link.local_id, link.value) != (local_id, value):
-                changed.append(link)
-            link.local_id, link.value = local_id, value
-        Ss12000Link.objects.bulk_create(new, batch_size=2000)
-        Ss12000Link.objects.bulk_update(changed, ["local_id", "value"], batch_size=2000)
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+        return wanted
 
 
 # --- the outcome --------------------------------------------------------------------------

@@ -134,7 +134,7 @@ class Command(BaseCommand):
             )
 
     def _rollback(self, ident: str, options) -> None:
-        from skolkvalitet.ingest.files.importer import import_rollback
+        from skolkvalitet.ingest.writing.rollback import import_rollback
 
         try:
             batch = ImportBatch.objects.get(pk=int(ident))

@@ -1,0 +1,171 @@
+"""The rules of each kind of pupil-data file beyond its cells: each kind names its rules in
+ingest/files/kinds.py (FileKind.rules), and validation.py runs them after every cell has been
+parsed. A rule reads the parsed columns (named as the kind's Swedish headings), adds what it
+finds to `problems` (at the row's line and the column's heading as written in the file), and
+may complete the frame: defaults for optional columns, derived columns for the stored table."""
+
+from __future__ import annotations
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from skolkvalitet.ingest.files import cells
+from skolkvalitet.ingest.files.checked import Checked, Problems
+from skolkvalitet.results.models import AssessmentScale
+
+
+def pupils(checked: Checked, heading_of: dict[str, str], problems: Problems) -> None:
+    """School form GR when not given; the two flags false when not given."""
+    frame = checked.frame
+    school_form = pl.col("skolform") if "skolform" in frame.columns else pl.lit(None)
+    flags = [
+        (pl.col(c).fill_null(False) if c in frame.columns else pl.lit(False)).alias(c)
+        for c in ("svenska som andraspråk", "särskilt stöd")
+    ]
+    checked.frame = frame.with_columns(
+        school_form.fill_null("GR").cast(pl.String).alias("skolform"), *flags
+    )
+
+
+def grades(checked: Checked, heading_of: dict[str, str], problems: Problems) -> None:
+    """Rows with the code 3 (the subject was not read) are left out, with a note."""
+    frame = _fill_text(checked.frame, "språk")
+    not_read = frame["betyg"] == cells.NOT_READ
+    if not_read.any():
+        frame = frame.filter(~not_read)
+        checked.notes.append(
+            _(
+                "%(count)d rows with the code 3 (anpassad studiegång: the subject was not "
+                "read) were left out: the pupil has no grade in those subjects."
+            )
+            % {"count": not_read.sum()}
+        )
+    checked.frame = frame
+
+
+def national_tests(checked: Checked, heading_of: dict[str, str], problems: Problems) -> None:
+    """The test result (scale|value, as cells.test_result reads it) as its two columns."""
+    parts = pl.col("provbetyg").str.split("|")
+    checked.frame = checked.frame.with_columns(
+        parts.list.get(0).alias("scale"), parts.list.get(1).alias("value")
+    )
+
+
+def absence(checked: Checked, heading_of: dict[str, str], problems: Problems) -> None:
+    """Absence within the scheduled time, invalid absence within all absence."""
+    frame = checked.frame
+    unexcused = (
+        pl.col("ogiltig frånvaro").fill_null(0)
+        if "ogiltig frånvaro" in frame.columns
+        else pl.lit(0)
+    )
+    frame = frame.with_columns(unexcused.alias("ogiltig frånvaro"))
+    over = frame["frånvaro"] > frame["schemalagd tid"]
+    problems.add_rows(
+        frame["_line"].filter(over),
+        heading_of["frånvaro"],
+        _("The absence is longer than the scheduled time."),
+    )
+    over = frame["ogiltig frånvaro"] > frame["frånvaro"]
+    problems.add_rows(
+        frame["_line"].filter(over),
+        heading_of.get("ogiltig frånvaro"),
+        _("The invalid absence is longer than all absence."),
+    )
+    checked.frame = frame
+
+
+def surveys(checked: Checked, heading_of: dict[str, str], problems: Problems) -> None:
+    """Respondents within the invited, agreeing within the respondents."""
+    frame = checked.frame
+    over = frame["svarande"] > frame["inbjudna"]
+    problems.add_rows(
+        frame["_line"].filter(over), heading_of["svarande"], _("More respondents than invited.")
+    )
+    over = frame["instämmer"] > frame["svarande"]
+    problems.add_rows(
+        frame["_line"].filter(over),
+        heading_of["instämmer"],
+        _("More agreeing than respondents."),
+    )
+    checked.frame = _fill_text(frame, "respondentgrupp")
+
+
+def staff(checked: Checked, heading_of: dict[str, str], problems: Problems) -> None:
+    """Certified teachers within the teachers."""
+    frame = checked.frame
+    over = frame["legitimerade lärare heltidstjänster"] > frame["lärare heltidstjänster"]
+    problems.add_rows(
+        frame["_line"].filter(over),
+        heading_of["legitimerade lärare heltidstjänster"],
+        _("More certified teachers than teachers."),
+    )
+
+
+def preschool(checked: Checked, heading_of: dict[str, str], problems: Problems) -> None:
+    """Preschool teachers within the staff."""
+    frame = checked.frame
+    over = frame["förskollärare heltidstjänster"] > frame["personal heltidstjänster"]
+    problems.add_rows(
+        frame["_line"].filter(over),
+        heading_of["förskollärare heltidstjänster"],
+        _("More preschool teachers than staff."),
+    )
+    checked.frame = _fill_text(frame, "avdelning")
+
+
+def _fill_text(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    if column in frame.columns:
+        return frame.with_columns(pl.col(column).fill_null(""))
+    return frame.with_columns(pl.lit("").alias(column))
+
+
+_ASSESSMENT_WORDS = {"når": "reaches", "nar": "reaches", "riskerar": "at_risk"}
+
+
+def assessments(checked: Checked, heading_of: dict[str, str], problems: Problems) -> None:
+    """The value is on the scale the row names (the forecast A–F scale when empty); the
+    scale's id and the value's code are added."""
+    frame = checked.frame
+    scales = {scale.code: scale for scale in AssessmentScale.objects.all()}
+    frame = _fill_text(frame, "skala").with_columns(
+        pl.when(pl.col("skala") == "")
+        .then(pl.lit("forecast_af"))
+        .otherwise(pl.col("skala"))
+        .alias("skala")
+    )
+    unknown = ~frame["skala"].is_in(list(scales)) & frame["skala"].is_not_null()
+    problems.add_rows(
+        frame["_line"].filter(unknown),
+        heading_of.get("skala"),
+        _("Unknown assessment scale; the scales are %(scales)s.")
+        % {"scales": ", ".join(sorted(scales))},
+    )
+    mapping_rows = []
+    for code, scale in scales.items():
+        for entry in scale.values:
+            for spelling in (entry["value"], entry["label"]):
+                mapping_rows.append((code, spelling.lower(), entry["value"]))
+        if code == "on_track":
+            for word, value in _ASSESSMENT_WORDS.items():
+                mapping_rows.append((code, word, value))
+    mapping = pl.DataFrame(
+        mapping_rows,
+        schema={"skala": pl.String, "_v": pl.String, "value": pl.String},
+        orient="row",
+    ).unique(["skala", "_v"])
+    frame = frame.with_columns(pl.col("bedömning").str.to_lowercase().alias("_v")).join(
+        mapping, on=["skala", "_v"], how="left"
+    )
+    bad = frame["value"].is_null() & ~unknown & frame["bedömning"].is_not_null()
+    problems.add_rows(
+        frame["_line"].filter(bad),
+        heading_of["bedömning"],
+        _("The value is not on the assessment scale."),
+    )
+    scale_ids = pl.DataFrame(
+        [(code, scale.pk) for code, scale in scales.items()],
+        schema={"skala": pl.String, "scale_id": pl.Int64},
+        orient="row",
+    )
+    checked.frame = frame.drop("_v").join(scale_ids, on="skala", how="left")

@@ -1,0 +1,132 @@
+"""Rolling an import back as a whole: `import_rollback` deletes the batch's fact rows, removes
+what it created, restores what it replaced or changed in place (from its journal, written by
+ingest/writing/writer.py) and recomputes the indicators of the periods it touched."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from skolkvalitet.batches.bulk import bulk_insert_frame
+from skolkvalitet.batches.models import BatchStatus, ImportBatch, ImportJournal, JournalAction
+from skolkvalitet.batches.problems import ImportProblem, ImportRejected
+from skolkvalitet.ingest.writing.tables import (
+    CREATED_TABLES_IN_DELETE_ORDER,
+    FACT_TABLES,
+    stored_table,
+)
+from skolkvalitet.ingest.writing.writer import (
+    Progress,
+    batch_periods,
+    delete_ids,
+)
+
+
+def import_rollback(batch: ImportBatch, *, by=None, progress: Progress | None = None) -> None:
+    """Undo `batch` as a whole: delete its rows, restore what it replaced or changed, remove
+    what it created, and recompute the indicators of the periods it touched. Refused while a
+    later import has replaced rows of this one (roll that back first)."""
+    from skolkvalitet.indicators.materialise import indicators_materialise
+
+    years, points = batch_periods(batch)
+    _rollback(batch, by)
+    if years or points:
+        indicators_materialise(years=years, points=points, progress=progress)
+
+
+@transaction.atomic
+def _rollback(batch: ImportBatch, by) -> None:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.APPLIED:
+        raise ImportRejected(
+            [ImportProblem(batch.source_name, None, None, _("The import is already rolled back."))]
+        )
+    _refuse_if_replaced_later(batch)
+    with connection.cursor() as cursor:
+        for table in FACT_TABLES:
+            cursor.execute(f"DELETE FROM {table} WHERE batch_id = %s", [batch.pk])
+    journal = list(batch.journal.all())
+    created = [e for e in journal if e.action == JournalAction.CREATED]
+    for table in CREATED_TABLES_IN_DELETE_ORDER:
+        ids = [row[0] for e in created if e.table == table for row in e.rows]
+        if ids:
+            delete_ids(table, ids)
+    for entry in journal:
+        if entry.action == JournalAction.SUPERSEDED:
+            frame = pl.DataFrame(entry.rows, schema=entry.columns, orient="row")
+            bulk_insert_frame(entry.table, _restore_types(entry.table, frame))
+        elif entry.action == JournalAction.UPDATED:
+            _restore_updates(entry)
+    batch.status = BatchStatus.ROLLED_BACK
+    batch.rolled_back_at = timezone.now()
+    batch.rolled_back_by = by
+    batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
+
+
+def _refuse_if_replaced_later(batch: ImportBatch) -> None:
+    for later in ImportJournal.objects.filter(
+        action=JournalAction.SUPERSEDED,
+        batch__status=BatchStatus.APPLIED,
+        batch__id__gt=batch.pk,
+    ).select_related("batch"):
+        if "batch_id" not in later.columns:
+            continue
+        index = later.columns.index("batch_id")
+        if any(row[index] == batch.pk for row in later.rows):
+            raise ImportRejected(
+                [
+                    ImportProblem(
+                        batch.source_name,
+                        None,
+                        None,
+                        _(
+                            "A later import (%(name)s, %(when)s) replaced rows of this "
+                            "one; roll that back first."
+                        )
+                        % {
+                            "name": later.batch.source_name,
+                            "when": f"{later.batch.created_at:%Y-%m-%d %H:%M}",
+                        },
+                    )
+                ]
+            )
+
+
+def _restore_types(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Journal rows hold dates as ISO text; give them back their date type."""
+    stored = stored_table(table)
+    if stored is None:
+        return frame
+    return frame.with_columns(
+        [
+            pl.col(c).cast(pl.Date)
+            for c, t in stored.types.items()
+            if t == pl.Date and c in frame.columns
+        ]
+    )
+
+
+def _model_of(table: str) -> type[models.Model]:
+    return next(m for m in apps.get_models() if m._meta.db_table == table)
+
+
+def _restore_updates(entry: ImportJournal) -> None:
+    """Put back the values a row had before the import changed it in place."""
+    model = _model_of(entry.table)
+    fields = [model._meta.get_field(name) for name in entry.columns[1:]]
+    rows = model.objects.in_bulk([row[0] for row in entry.rows])
+    for values in entry.rows:
+        row = rows.get(values[0])
+        if row is None:
+            continue
+        for field, value in zip(fields, values[1:], strict=True):
+            is_date = isinstance(field, models.DateField)
+            if is_date and not isinstance(field, models.DateTimeField) and value:
+                value = dt.date.fromisoformat(value)
+            setattr(row, field.attname, value)
+    model.objects.bulk_update(list(rows.values()), [f.name for f in fields], batch_size=2000)
