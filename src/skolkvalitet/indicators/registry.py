@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from skolkvalitet.results.subjects import SUBJECTS
 
@@ -214,7 +215,7 @@ NUMBER_PART_OF_TESTS = NearFull(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
     key: str
     name_sv: str
@@ -281,100 +282,115 @@ LEAVING_CERTIFICATE = (
     "Skolverket: 'svenska eller svenska som andraspråk')."
 )
 
+# Each family's helper below fixes what its indicators share and takes the rest as
+# keywords: the Indicator fields that differ, and optionally higher_is_better,
+# small_numbers, near_full, subject and linked (**options).
 
-def _final(key, sv, en, definition, unit, aggregation, source=SKOLVERKET_GRADES, **kw):
+
+def _final(
+    *,
+    key: str,
+    name_sv: str,
+    name_en: str,
+    definition: str,
+    unit: Unit,
+    aggregation: Aggregation,
+    source: str = SKOLVERKET_GRADES,
+    **options: Any,
+) -> None:
     _add(
         Indicator(
-            key,
-            sv,
-            en,
-            f"{definition} {LEAVING_CERTIFICATE}",
-            source,
-            unit,
-            aggregation,
-            Family.FINAL_GRADES,
-            PeriodKind.YEAR,
-            GR,
-            YEAR9,
-            PUPIL_BREAKDOWNS,
-            **kw,
+            key=key,
+            name_sv=name_sv,
+            name_en=name_en,
+            definition=f"{definition} {LEAVING_CERTIFICATE}",
+            source=source,
+            unit=unit,
+            aggregation=aggregation,
+            family=Family.FINAL_GRADES,
+            period=PeriodKind.YEAR,
+            school_forms=GR,
+            year_groups=YEAR9,
+            breakdowns=PUPIL_BREAKDOWNS,
+            **options,
         )
     )
 
 
 _final(
-    "merit_value_17",
-    "Genomsnittligt meritvärde (17 ämnen)",
-    "Mean merit value (17 subjects)",
-    "The grade in moderna språk as språkval (M1) plus the 16 best of the pupil's other final "
-    "grades, A=20, B=17.5, C=15, D=12.5, E=10, F and '-'=0 (max 340); mean over pupils with at "
-    "least one grade A–E. M2 (elevens val) and ML (modersmål) compete among the 16 best but are "
-    "never the 17th.",
-    Unit.POINTS,
-    Aggregation.MEAN,
+    key="merit_value_17",
+    name_sv="Genomsnittligt meritvärde (17 ämnen)",
+    name_en="Mean merit value (17 subjects)",
+    definition="The grade in moderna språk as språkval (M1) plus the 16 best of the pupil's "
+    "other final grades, A=20, B=17.5, C=15, D=12.5, E=10, F and '-'=0 (max 340); mean over "
+    "pupils with at least one grade A–E. M2 (elevens val) and ML (modersmål) compete among "
+    "the 16 best but are never the 17th.",
+    unit=Unit.POINTS,
+    aggregation=Aggregation.MEAN,
     source=SKOLVERKET_MERIT,
 )
 _final(
-    "merit_value_16",
-    "Genomsnittligt meritvärde (16 ämnen)",
-    "Mean merit value (16 subjects)",
-    "The 16 best final grades, M1 among the candidates (max 320); mean over pupils with at "
-    "least one grade A–E.",
-    Unit.POINTS,
-    Aggregation.MEAN,
+    key="merit_value_16",
+    name_sv="Genomsnittligt meritvärde (16 ämnen)",
+    name_en="Mean merit value (16 subjects)",
+    definition="The 16 best final grades, M1 among the candidates (max 320); mean over pupils "
+    "with at least one grade A–E.",
+    unit=Unit.POINTS,
+    aggregation=Aggregation.MEAN,
     source=SKOLVERKET_MERIT,
 )
 _final(
-    "passed_all_subjects",
-    "Uppnått kunskapskraven i alla ämnen",
-    "Passed all subjects",
-    "Share of pupils with a final grade A–E in every subject they were graded in.",
-    Unit.PERCENT,
-    Aggregation.SHARE,
+    key="passed_all_subjects",
+    name_sv="Uppnått kunskapskraven i alla ämnen",
+    name_en="Passed all subjects",
+    definition="Share of pupils with a final grade A–E in every subject they were graded in.",
+    unit=Unit.PERCENT,
+    aggregation=Aggregation.SHARE,
     near_full=NUMBER_YEAR_9_ALL_SUBJECTS,
 )
 _final(
-    "eligible_vocational",
-    "Behöriga till yrkesprogram",
-    "Eligible for a vocational programme",
-    "Share of pupils with A–E in svenska or svenska som andraspråk, engelska, matematik and at "
-    "least five other subjects (eight in all).",
-    Unit.PERCENT,
-    Aggregation.SHARE,
+    key="eligible_vocational",
+    name_sv="Behöriga till yrkesprogram",
+    name_en="Eligible for a vocational programme",
+    definition="Share of pupils with A–E in svenska or svenska som andraspråk, engelska, "
+    "matematik and at least five other subjects (eight in all).",
+    unit=Unit.PERCENT,
+    aggregation=Aggregation.SHARE,
     source=SKOLLAGEN_ELIGIBILITY,
     near_full=NEAR_FULL_ELIGIBILITY,
 )
 _final(
-    "eligible_academic_natural_science",
-    "Behöriga till naturvetenskaps- och teknikprogrammet",
-    "Eligible for the natural science and technology programmes (NA, TE)",
-    "Share of pupils with A–E in svenska or svenska som andraspråk, engelska, matematik and at "
-    "least nine other subjects among which biologi, fysik and kemi (twelve in all).",
-    Unit.PERCENT,
-    Aggregation.SHARE,
+    key="eligible_academic_natural_science",
+    name_sv="Behöriga till naturvetenskaps- och teknikprogrammet",
+    name_en="Eligible for the natural science and technology programmes (NA, TE)",
+    definition="Share of pupils with A–E in svenska or svenska som andraspråk, engelska, "
+    "matematik and at least nine other subjects among which biologi, fysik and kemi (twelve "
+    "in all).",
+    unit=Unit.PERCENT,
+    aggregation=Aggregation.SHARE,
     source=SKOLLAGEN_ELIGIBILITY,
     near_full=NEAR_FULL_ELIGIBILITY,
 )
 _final(
-    "eligible_academic_economics",
-    "Behöriga till ekonomi-, humanistiska och samhällsvetenskapsprogrammet",
-    "Eligible for the economics, humanities and social science programmes (EK, HU, SA)",
-    "Share of pupils with A–E in svenska or svenska som andraspråk, engelska, matematik and at "
-    "least nine other subjects among which geografi, historia, religionskunskap and "
-    "samhällskunskap (twelve in all).",
-    Unit.PERCENT,
-    Aggregation.SHARE,
+    key="eligible_academic_economics",
+    name_sv="Behöriga till ekonomi-, humanistiska och samhällsvetenskapsprogrammet",
+    name_en="Eligible for the economics, humanities and social science programmes (EK, HU, SA)",
+    definition="Share of pupils with A–E in svenska or svenska som andraspråk, engelska, "
+    "matematik and at least nine other subjects among which geografi, historia, "
+    "religionskunskap and samhällskunskap (twelve in all).",
+    unit=Unit.PERCENT,
+    aggregation=Aggregation.SHARE,
     source=SKOLLAGEN_ELIGIBILITY,
     near_full=NEAR_FULL_ELIGIBILITY,
 )
 _final(
-    "eligible_academic_arts",
-    "Behöriga till estetiska programmet",
-    "Eligible for the arts programme (ES)",
-    "Share of pupils with A–E in svenska or svenska som andraspråk, engelska, matematik and at "
-    "least nine other subjects (twelve in all).",
-    Unit.PERCENT,
-    Aggregation.SHARE,
+    key="eligible_academic_arts",
+    name_sv="Behöriga till estetiska programmet",
+    name_en="Eligible for the arts programme (ES)",
+    definition="Share of pupils with A–E in svenska or svenska som andraspråk, engelska, "
+    "matematik and at least nine other subjects (twelve in all).",
+    unit=Unit.PERCENT,
+    aggregation=Aggregation.SHARE,
     source=SKOLLAGEN_ELIGIBILITY,
     near_full=NEAR_FULL_ELIGIBILITY,
 )
@@ -382,159 +398,177 @@ for _s in SUBJECTS:
     if _s.code not in GRADED_SUBJECTS:
         continue
     _final(
-        f"grade_points_{_s.code}",
-        f"Genomsnittlig betygspoäng, {_s.name_sv.lower()}",
-        f"Mean grade points, {_s.name_en.lower()}",
-        f"Mean grade points (A=20 … E=10, F and '-'=0) of the final grades in {_s.code}, over "
-        "the pupils graded in it.",
-        Unit.POINTS,
-        Aggregation.MEAN,
+        key=f"grade_points_{_s.code}",
+        name_sv=f"Genomsnittlig betygspoäng, {_s.name_sv.lower()}",
+        name_en=f"Mean grade points, {_s.name_en.lower()}",
+        definition=f"Mean grade points (A=20 … E=10, F and '-'=0) of the final grades in "
+        f"{_s.code}, over the pupils graded in it.",
+        unit=Unit.POINTS,
+        aggregation=Aggregation.MEAN,
         subject=_s.code,
     )
     _final(
-        f"passed_{_s.code}",
-        f"Andel med lägst E, {_s.name_sv.lower()}",
-        f"Passed (A–E), {_s.name_en.lower()}",
-        f"Share of the pupils with a final grade in {_s.code} who got A–E.",
-        Unit.PERCENT,
-        Aggregation.SHARE,
+        key=f"passed_{_s.code}",
+        name_sv=f"Andel med lägst E, {_s.name_sv.lower()}",
+        name_en=f"Passed (A–E), {_s.name_en.lower()}",
+        definition=f"Share of the pupils with a final grade in {_s.code} who got A–E.",
+        unit=Unit.PERCENT,
+        aggregation=Aggregation.SHARE,
         subject=_s.code,
         near_full=NUMBER_SUBJECT,
     )
 
 
-def _term(key, sv, en, definition, unit, aggregation, **kw):
+def _term(
+    *,
+    key: str,
+    name_sv: str,
+    name_en: str,
+    definition: str,
+    unit: Unit,
+    aggregation: Aggregation,
+    **options: Any,
+) -> None:
     _add(
         Indicator(
-            key,
-            sv,
-            en,
-            definition,
-            SKOLVERKET_GRADES,
-            unit,
-            aggregation,
-            Family.TERM_GRADES,
-            PeriodKind.TERM,
-            GR,
-            YEARS_6_9,
-            (*PUPIL_BREAKDOWNS, YEAR_GROUP),
-            **kw,
+            key=key,
+            name_sv=name_sv,
+            name_en=name_en,
+            definition=definition,
+            source=SKOLVERKET_GRADES,
+            unit=unit,
+            aggregation=aggregation,
+            family=Family.TERM_GRADES,
+            period=PeriodKind.TERM,
+            school_forms=GR,
+            year_groups=YEARS_6_9,
+            breakdowns=(*PUPIL_BREAKDOWNS, YEAR_GROUP),
+            **options,
         )
     )
 
 
 _term(
-    "term_merit_value",
-    "Genomsnittligt meritvärde, terminsbetyg",
-    "Mean merit value, term grades",
-    "The merit value (17) computed on the term's grades in years 6–9 (the year 9 spring term "
-    "uses the final grades); mean over pupils with at least one grade A–E.",
-    Unit.POINTS,
-    Aggregation.MEAN,
+    key="term_merit_value",
+    name_sv="Genomsnittligt meritvärde, terminsbetyg",
+    name_en="Mean merit value, term grades",
+    definition="The merit value (17) computed on the term's grades in years 6–9 (the year 9 "
+    "spring term uses the final grades); mean over pupils with at least one grade A–E.",
+    unit=Unit.POINTS,
+    aggregation=Aggregation.MEAN,
 )
 _term(
-    "term_passed_all_subjects",
-    "Lägst E i alla ämnen, terminsbetyg",
-    "Passed all subjects, term grades",
-    "Share of pupils in years 6–9 with A–E in every subject graded that term.",
-    Unit.PERCENT,
-    Aggregation.SHARE,
+    key="term_passed_all_subjects",
+    name_sv="Lägst E i alla ämnen, terminsbetyg",
+    name_en="Passed all subjects, term grades",
+    definition="Share of pupils in years 6–9 with A–E in every subject graded that term.",
+    unit=Unit.PERCENT,
+    aggregation=Aggregation.SHARE,
     near_full=NEAR_FULL_YEAR_6,
 )
 for _s in SUBJECTS:
     if _s.code not in GRADED_SUBJECTS:
         continue
     _term(
-        f"term_grade_points_{_s.code}",
-        f"Genomsnittlig betygspoäng, {_s.name_sv.lower()}, terminsbetyg",
-        f"Mean grade points, {_s.name_en.lower()}, term grades",
-        f"Mean grade points of the term's grades in {_s.code}, years 6–9.",
-        Unit.POINTS,
-        Aggregation.MEAN,
+        key=f"term_grade_points_{_s.code}",
+        name_sv=f"Genomsnittlig betygspoäng, {_s.name_sv.lower()}, terminsbetyg",
+        name_en=f"Mean grade points, {_s.name_en.lower()}, term grades",
+        definition=f"Mean grade points of the term's grades in {_s.code}, years 6–9.",
+        unit=Unit.POINTS,
+        aggregation=Aggregation.MEAN,
         subject=_s.code,
     )
     _term(
-        f"term_passed_{_s.code}",
-        f"Andel med lägst E, {_s.name_sv.lower()}, terminsbetyg",
-        f"Passed (A–E), {_s.name_en.lower()}, term grades",
-        f"Share of the pupils with a term grade in {_s.code} who got A–E.",
-        Unit.PERCENT,
-        Aggregation.SHARE,
+        key=f"term_passed_{_s.code}",
+        name_sv=f"Andel med lägst E, {_s.name_sv.lower()}, terminsbetyg",
+        name_en=f"Passed (A–E), {_s.name_en.lower()}, term grades",
+        definition=f"Share of the pupils with a term grade in {_s.code} who got A–E.",
+        unit=Unit.PERCENT,
+        aggregation=Aggregation.SHARE,
         subject=_s.code,
         near_full=NUMBER_SUBJECT,
     )
 
 
-def _assess(key, sv, en, definition, unit, aggregation, **kw):
+def _assess(
+    *,
+    key: str,
+    name_sv: str,
+    name_en: str,
+    definition: str,
+    unit: Unit,
+    aggregation: Aggregation,
+    **options: Any,
+) -> None:
     _add(
         Indicator(
-            key,
-            sv,
-            en,
-            definition,
-            "The organiser's assessments at its follow-up points",
-            unit,
-            aggregation,
-            Family.ASSESSMENTS,
-            PeriodKind.POINT,
-            GR,
-            tuple(range(1, 10)),
-            (*PUPIL_BREAKDOWNS, YEAR_GROUP),
-            **kw,
+            key=key,
+            name_sv=name_sv,
+            name_en=name_en,
+            definition=definition,
+            source="The organiser's assessments at its follow-up points",
+            unit=unit,
+            aggregation=aggregation,
+            family=Family.ASSESSMENTS,
+            period=PeriodKind.POINT,
+            school_forms=GR,
+            year_groups=tuple(range(1, 10)),
+            breakdowns=(*PUPIL_BREAKDOWNS, YEAR_GROUP),
+            **options,
         )
     )
 
 
 _assess(
-    "on_track_all_subjects",
-    "Bedöms nå kunskapskraven i alla ämnen",
-    "On track to pass all subjects",
-    "Share of the assessed pupils whose assessment is on track (a passing forecast A–E, or "
-    "'reaches') in every subject assessed at the follow-up point.",
-    Unit.PERCENT,
-    Aggregation.SHARE,
+    key="on_track_all_subjects",
+    name_sv="Bedöms nå kunskapskraven i alla ämnen",
+    name_en="On track to pass all subjects",
+    definition="Share of the assessed pupils whose assessment is on track (a passing forecast "
+    "A–E, or 'reaches') in every subject assessed at the follow-up point.",
+    unit=Unit.PERCENT,
+    aggregation=Aggregation.SHARE,
     near_full=NUMBER_OWN,
 )
 for _s in SUBJECTS:
     if _s.code not in GRADED_SUBJECTS:
         continue
     _assess(
-        f"on_track_{_s.code}",
-        f"Bedöms nå kunskapskraven, {_s.name_sv.lower()}",
-        f"On track to pass, {_s.name_en.lower()}",
-        f"Share of the pupils assessed in {_s.code} whose assessment is on track.",
-        Unit.PERCENT,
-        Aggregation.SHARE,
+        key=f"on_track_{_s.code}",
+        name_sv=f"Bedöms nå kunskapskraven, {_s.name_sv.lower()}",
+        name_en=f"On track to pass, {_s.name_en.lower()}",
+        definition=f"Share of the pupils assessed in {_s.code} whose assessment is on track.",
+        unit=Unit.PERCENT,
+        aggregation=Aggregation.SHARE,
         subject=_s.code,
         near_full=NUMBER_OWN,
     )
     _assess(
-        f"forecast_points_{_s.code}",
-        f"Prognos, genomsnittlig betygspoäng, {_s.name_sv.lower()}",
-        f"Forecast mean grade points, {_s.name_en.lower()}",
-        f"Mean grade points of the A–F forecasts in {_s.code}.",
-        Unit.POINTS,
-        Aggregation.MEAN,
+        key=f"forecast_points_{_s.code}",
+        name_sv=f"Prognos, genomsnittlig betygspoäng, {_s.name_sv.lower()}",
+        name_en=f"Forecast mean grade points, {_s.name_en.lower()}",
+        definition=f"Mean grade points of the A–F forecasts in {_s.code}.",
+        unit=Unit.POINTS,
+        aggregation=Aggregation.MEAN,
         subject=_s.code,
     )
 
 
-def _test(key, sv, en, definition, **kw):
+def _test(*, key: str, name_sv: str, name_en: str, definition: str, **options: Any) -> None:
     _add(
         Indicator(
-            key,
-            sv,
-            en,
-            definition,
-            SKOLVERKET_TESTS,
-            Unit.PERCENT,
-            Aggregation.SHARE,
-            Family.NATIONAL_TESTS,
-            PeriodKind.YEAR,
-            GR,
-            (3, 6, 9),
-            (*PUPIL_BREAKDOWNS, YEAR_GROUP),
-            **kw,
+            key=key,
+            name_sv=name_sv,
+            name_en=name_en,
+            definition=definition,
+            source=SKOLVERKET_TESTS,
+            unit=Unit.PERCENT,
+            aggregation=Aggregation.SHARE,
+            family=Family.NATIONAL_TESTS,
+            period=PeriodKind.YEAR,
+            school_forms=GR,
+            year_groups=(3, 6, 9),
+            breakdowns=(*PUPIL_BREAKDOWNS, YEAR_GROUP),
+            **options,
         )
     )
 
@@ -542,20 +576,21 @@ def _test(key, sv, en, definition, **kw):
 for _code in TESTED_SUBJECTS:
     for _grade in TEST_GRADES:
         _test(
-            f"test_grade_{_grade}_{_code}",
-            f"Provbetyg {_grade}, {_code}",
-            f"Test grade {_grade}, {_code}",
-            f"Share of the pupils tested in {_code} (years 6 and 9) with test grade {_grade}.",
+            key=f"test_grade_{_grade}_{_code}",
+            name_sv=f"Provbetyg {_grade}, {_code}",
+            name_en=f"Test grade {_grade}, {_code}",
+            definition=f"Share of the pupils tested in {_code} (years 6 and 9) with test grade "
+            f"{_grade}.",
             subject=_code,
             higher_is_better=None,
             near_full=NUMBER_PART_OF_TESTS,
             linked=f"test_grades_{_code}",
         )
     _test(
-        f"test_passed_{_code}",
-        f"Provbetyg A–E, {_code}",
-        f"Test grade A–E, {_code}",
-        f"Share of the pupils tested in {_code} (years 6 and 9) with test grade A–E.",
+        key=f"test_passed_{_code}",
+        name_sv=f"Provbetyg A–E, {_code}",
+        name_en=f"Test grade A–E, {_code}",
+        definition=f"Share of the pupils tested in {_code} (years 6 and 9) with test grade A–E.",
         subject=_code,
         near_full=NEAR_FULL_TESTS,
         linked=f"test_grades_{_code}",
@@ -566,14 +601,14 @@ for _code in TESTED_SUBJECTS:
         ("higher", "högre", "higher than"),
     ):
         _test(
-            f"test_vs_grade_{_cmp}_{_code}",
-            f"Betyg {_sv} än provbetyg, {_code}"
+            key=f"test_vs_grade_{_cmp}_{_code}",
+            name_sv=f"Betyg {_sv} än provbetyg, {_code}"
             if _cmp != "same"
             else f"Betyg samma som provbetyg, {_code}",
-            f"Grade {_en} the test grade, {_code}",
-            f"Share of the pupils with both a test grade and a grade in {_code} in the spring "
-            f"term (term grade in year 6, final grade in year 9) whose grade is {_en} the "
-            "test grade.",
+            name_en=f"Grade {_en} the test grade, {_code}",
+            definition=f"Share of the pupils with both a test grade and a grade in {_code} in "
+            "the spring term (term grade in year 6, final grade in year 9) whose grade is "
+            f"{_en} the test grade.",
             subject=_code,
             higher_is_better=None,
             near_full=NUMBER_PART_OF_TESTS,
@@ -581,31 +616,40 @@ for _code in TESTED_SUBJECTS:
         )
 for _code in ("SV", "SVA", "MA"):
     _test(
-        f"test_requirement_met_{_code}",
-        f"Klarat kravnivån på nationella prov i åk 3, {_code}",
-        f"Met the required level in the year 3 national test, {_code}",
-        f"Share of the pupils tested in {_code} in year 3 who met the required level.",
+        key=f"test_requirement_met_{_code}",
+        name_sv=f"Klarat kravnivån på nationella prov i åk 3, {_code}",
+        name_en=f"Met the required level in the year 3 national test, {_code}",
+        definition=f"Share of the pupils tested in {_code} in year 3 who met the required level.",
         subject=_code,
         near_full=NEAR_FULL_TESTS,
     )
 
 
-def _absence(key, sv, en, definition, unit, aggregation, higher_is_better, period):
+def _absence(
+    *,
+    key: str,
+    name_sv: str,
+    name_en: str,
+    definition: str,
+    aggregation: Aggregation,
+    period: PeriodKind,
+) -> None:
+    """Absence is lower-is-better, in percent of scheduled time."""
     _add(
         Indicator(
-            key,
-            sv,
-            en,
-            definition,
-            SKOLVERKET_ABSENCE,
-            unit,
-            aggregation,
-            Family.ABSENCE,
-            period,
-            ("FKLASS", "GR", "GY"),
-            tuple(range(0, 10)),
-            (*PUPIL_BREAKDOWNS, YEAR_GROUP),
-            higher_is_better=higher_is_better,
+            key=key,
+            name_sv=name_sv,
+            name_en=name_en,
+            definition=definition,
+            source=SKOLVERKET_ABSENCE,
+            unit=Unit.PERCENT,
+            aggregation=aggregation,
+            family=Family.ABSENCE,
+            period=period,
+            school_forms=("FKLASS", "GR", "GY"),
+            year_groups=tuple(range(0, 10)),
+            breakdowns=(*PUPIL_BREAKDOWNS, YEAR_GROUP),
+            higher_is_better=False,
             near_full=NUMBER_OWN if aggregation == Aggregation.SHARE else None,
         )
     )
@@ -616,35 +660,30 @@ for _period, _suffix, _sv_suffix in (
     (PeriodKind.YEAR, "_year", ", läsår"),
 ):
     _absence(
-        f"absence_mean{_suffix}",
-        f"Genomsnittlig frånvaro{_sv_suffix}",
-        "Mean absence",
-        "Mean over pupils of their absent minutes (valid and invalid) as a percentage of their "
-        "scheduled minutes.",
-        Unit.PERCENT,
-        Aggregation.MEAN,
-        False,
-        _period,
+        key=f"absence_mean{_suffix}",
+        name_sv=f"Genomsnittlig frånvaro{_sv_suffix}",
+        name_en="Mean absence",
+        definition="Mean over pupils of their absent minutes (valid and invalid) as a "
+        "percentage of their scheduled minutes.",
+        aggregation=Aggregation.MEAN,
+        period=_period,
     )
     _absence(
-        f"absence_15_percent_or_more{_suffix}",
-        f"Frånvaro 15 % eller mer{_sv_suffix}",
-        "Absence of 15 % or more",
-        "Share of pupils absent 15 % or more of their scheduled time.",
-        Unit.PERCENT,
-        Aggregation.SHARE,
-        False,
-        _period,
+        key=f"absence_15_percent_or_more{_suffix}",
+        name_sv=f"Frånvaro 15 % eller mer{_sv_suffix}",
+        name_en="Absence of 15 % or more",
+        definition="Share of pupils absent 15 % or more of their scheduled time.",
+        aggregation=Aggregation.SHARE,
+        period=_period,
     )
     _absence(
-        f"unexcused_absence_mean{_suffix}",
-        f"Genomsnittlig ogiltig frånvaro{_sv_suffix}",
-        "Mean unexcused absence",
-        "Mean over pupils of their unexcused minutes as a percentage of scheduled minutes.",
-        Unit.PERCENT,
-        Aggregation.MEAN,
-        False,
-        _period,
+        key=f"unexcused_absence_mean{_suffix}",
+        name_sv=f"Genomsnittlig ogiltig frånvaro{_sv_suffix}",
+        name_en="Mean unexcused absence",
+        definition="Mean over pupils of their unexcused minutes as a percentage of scheduled "
+        "minutes.",
+        aggregation=Aggregation.MEAN,
+        period=_period,
     )
 
 SURVEY_INDICES = (
@@ -674,110 +713,110 @@ SURVEY_INDICES = (
 for _survey, _index, _sv, _en in SURVEY_INDICES:
     _add(
         Indicator(
-            f"survey_{_survey}_{_index}",
-            _sv,
-            _en,
-            "Share of the respondents who agree (stämmer helt och hållet / ganska bra), "
-            "summed over the unit's respondent groups.",
-            ORGANISER_SURVEY,
-            Unit.PERCENT,
-            Aggregation.RATIO,
-            Family.SURVEYS,
-            PeriodKind.YEAR,
-            ("FS",) if _survey.startswith("guardian_preschool") else ("GR", "GY"),
-            (),
-            (),
+            key=f"survey_{_survey}_{_index}",
+            name_sv=_sv,
+            name_en=_en,
+            definition="Share of the respondents who agree (stämmer helt och hållet / ganska "
+            "bra), summed over the unit's respondent groups.",
+            source=ORGANISER_SURVEY,
+            unit=Unit.PERCENT,
+            aggregation=Aggregation.RATIO,
+            family=Family.SURVEYS,
+            period=PeriodKind.YEAR,
+            school_forms=("FS",) if _survey.startswith("guardian_preschool") else ("GR", "GY"),
+            year_groups=(),
+            breakdowns=(),
         )
     )
 
-_add(
-    Indicator(
-        "certified_teachers_share",
-        "Andel lärare med legitimation och behörighet",
-        "Share of teachers certified for the subject",
-        "Teacher full-time equivalents with legitimation and behörighet in at least one subject, "
-        "as a share of all teacher full-time equivalents.",
-        SKOLVERKET_STAFF,
-        Unit.PERCENT,
-        Aggregation.RATIO,
-        Family.STAFF,
-        PeriodKind.YEAR,
-        ("GR", "GY"),
-        (),
-        (),
-        small_numbers=NOT_PUPILS,
+
+def _unit_fact(
+    *,
+    key: str,
+    name_sv: str,
+    name_en: str,
+    definition: str,
+    source: str,
+    unit: Unit,
+    family: Family,
+    school_forms: tuple[str, ...],
+    higher_is_better: bool | None = True,
+) -> None:
+    """A yearly ratio of summed unit-level facts about staff and groups (not pupils)."""
+    _add(
+        Indicator(
+            key=key,
+            name_sv=name_sv,
+            name_en=name_en,
+            definition=definition,
+            source=source,
+            unit=unit,
+            aggregation=Aggregation.RATIO,
+            family=family,
+            period=PeriodKind.YEAR,
+            school_forms=school_forms,
+            year_groups=(),
+            breakdowns=(),
+            higher_is_better=higher_is_better,
+            small_numbers=NOT_PUPILS,
+        )
     )
+
+
+_unit_fact(
+    key="certified_teachers_share",
+    name_sv="Andel lärare med legitimation och behörighet",
+    name_en="Share of teachers certified for the subject",
+    definition="Teacher full-time equivalents with legitimation and behörighet in at least "
+    "one subject, as a share of all teacher full-time equivalents.",
+    source=SKOLVERKET_STAFF,
+    unit=Unit.PERCENT,
+    family=Family.STAFF,
+    school_forms=("GR", "GY"),
 )
-_add(
-    Indicator(
-        "pupils_per_teacher_fte",
-        "Antal elever per lärare (heltidstjänst)",
-        "Pupils per teacher full-time equivalent",
-        "Pupils divided by teacher full-time equivalents.",
-        SKOLVERKET_STAFF,
-        Unit.RATIO,
-        Aggregation.RATIO,
-        Family.STAFF,
-        PeriodKind.YEAR,
-        ("GR", "GY"),
-        (),
-        (),
-        higher_is_better=False,
-        small_numbers=NOT_PUPILS,
-    )
+_unit_fact(
+    key="pupils_per_teacher_fte",
+    name_sv="Antal elever per lärare (heltidstjänst)",
+    name_en="Pupils per teacher full-time equivalent",
+    definition="Pupils divided by teacher full-time equivalents.",
+    source=SKOLVERKET_STAFF,
+    unit=Unit.RATIO,
+    family=Family.STAFF,
+    school_forms=("GR", "GY"),
+    higher_is_better=False,
 )
-_add(
-    Indicator(
-        "children_per_group",
-        "Antal barn per barngrupp",
-        "Children per group",
-        "Children enrolled on the count date divided by the number of barngrupper.",
-        SKOLVERKET_PRESCHOOL,
-        Unit.RATIO,
-        Aggregation.RATIO,
-        Family.PRESCHOOL,
-        PeriodKind.YEAR,
-        ("FS",),
-        (),
-        (),
-        higher_is_better=False,
-        small_numbers=NOT_PUPILS,
-    )
+_unit_fact(
+    key="children_per_group",
+    name_sv="Antal barn per barngrupp",
+    name_en="Children per group",
+    definition="Children enrolled on the count date divided by the number of barngrupper.",
+    source=SKOLVERKET_PRESCHOOL,
+    unit=Unit.RATIO,
+    family=Family.PRESCHOOL,
+    school_forms=("FS",),
+    higher_is_better=False,
 )
-_add(
-    Indicator(
-        "children_per_staff_fte",
-        "Antal barn per årsarbetare",
-        "Children per staff FTE",
-        "Children divided by staff full-time equivalents.",
-        SKOLVERKET_PRESCHOOL,
-        Unit.RATIO,
-        Aggregation.RATIO,
-        Family.PRESCHOOL,
-        PeriodKind.YEAR,
-        ("FS",),
-        (),
-        (),
-        higher_is_better=False,
-        small_numbers=NOT_PUPILS,
-    )
+_unit_fact(
+    key="children_per_staff_fte",
+    name_sv="Antal barn per årsarbetare",
+    name_en="Children per staff FTE",
+    definition="Children divided by staff full-time equivalents.",
+    source=SKOLVERKET_PRESCHOOL,
+    unit=Unit.RATIO,
+    family=Family.PRESCHOOL,
+    school_forms=("FS",),
+    higher_is_better=False,
 )
-_add(
-    Indicator(
-        "preschool_teacher_share",
-        "Andel förskollärare",
-        "Share of preschool teachers",
-        "Preschool teacher full-time equivalents as a share of all staff full-time equivalents.",
-        SKOLVERKET_PRESCHOOL,
-        Unit.PERCENT,
-        Aggregation.RATIO,
-        Family.PRESCHOOL,
-        PeriodKind.YEAR,
-        ("FS",),
-        (),
-        (),
-        small_numbers=NOT_PUPILS,
-    )
+_unit_fact(
+    key="preschool_teacher_share",
+    name_sv="Andel förskollärare",
+    name_en="Share of preschool teachers",
+    definition="Preschool teacher full-time equivalents as a share of all staff full-time "
+    "equivalents.",
+    source=SKOLVERKET_PRESCHOOL,
+    unit=Unit.PERCENT,
+    family=Family.PRESCHOOL,
+    school_forms=("FS",),
 )
 
 
