@@ -10,19 +10,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from skolkvalitet.dashboards.actions import target_range
-from skolkvalitet.dashboards.selectors import (
-    POINT_COLUMNS,
-    UNIT_POINT_KEYS,
-    UNIT_TERM_KEYS,
-    UNIT_YEAR_KEYS,
-    YEAR_COLUMNS,
-)
-from skolkvalitet.indicators.registry import REGISTRY, Indicator, PeriodKind, Unit
+from skolkvalitet.indicators.registry import PAGES, REGISTRY, Indicator, PeriodKind, Unit
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 
 # The indicators the result pages show, in the order they show them: the choices of the form.
-_SHOWN = (*UNIT_POINT_KEYS, *POINT_COLUMNS, *UNIT_TERM_KEYS, *UNIT_YEAR_KEYS, *YEAR_COLUMNS)
-TARGET_INDICATORS: tuple[str, ...] = tuple(dict.fromkeys(_SHOWN))
+TARGET_INDICATORS: tuple[str, ...] = PAGES.shown
 
 PERIOD_LABELS = {
     PeriodKind.POINT: _("Assessments at follow-up points"),

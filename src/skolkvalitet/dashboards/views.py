@@ -14,13 +14,27 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from skolkvalitet.dashboards import selectors
 from skolkvalitet.dashboards.breakdowns import (
     BASIS_LABELS,
     BREAKDOWN_LABELS,
     UNIT_DIMENSIONS,
     breakdown_label,
 )
+from skolkvalitet.dashboards.selectors.group import GroupPage, group_page, groups_in_scope
+from skolkvalitet.dashboards.selectors.overview import (
+    LIKE_FOR_LIKE,
+    Overview,
+    overview_at_point,
+    overview_for_year,
+)
+from skolkvalitet.dashboards.selectors.periods import (
+    latest_point_of_unit,
+    points_with_values,
+    years_with_values,
+)
+from skolkvalitet.dashboards.selectors.series import Section, SeriesRow
+from skolkvalitet.dashboards.selectors.unit import UnitGroups, UnitPage, unit_page
+from skolkvalitet.dashboards.selectors.unit import unit_groups as unit_groups_of
 from skolkvalitet.indicators.distribution import GRADE_ORDER, Distribution
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
@@ -33,6 +47,7 @@ from skolkvalitet.publishing.charts.trend import trend_chart
 from skolkvalitet.publishing.formatting import Value
 from skolkvalitet.publishing.tables import Column, Table, table_download_response
 from skolkvalitet.reference.comparison import BASIS_BY_SLUG, Basis
+from skolkvalitet.results.selectors import pupils_at_risk as pupils_at_risk_of
 from skolkvalitet.results.subjects import SUBJECTS
 
 SUBJECT_NAMES = {s.code: s.name_sv for s in SUBJECTS}
@@ -57,12 +72,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise Http404
     if not scope.top_nodes().exclude(kind=NodeKind.GROUP).exists():
         # Someone whose grants are all on groups (a teacher) starts from their groups.
-        groups = selectors.groups_in_scope(scope)
+        groups = groups_in_scope(scope)
         return render(request, "dashboards/my_groups.html", {"groups": groups})
-    points = selectors.points_with_values()
-    years = selectors.years_with_values()
+    points = points_with_values()
+    years = years_with_values()
     breakdown = request.GET.get("grupp", "")
-    if breakdown not in selectors.LIKE_FOR_LIKE:
+    if breakdown not in LIKE_FOR_LIKE:
         breakdown = ""
     area_id = _int(request.GET.get("omrade"))
     school_form = request.GET.get("skolform") or None
@@ -73,11 +88,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     filters = {"breakdown": breakdown, "area_id": area_id, "school_form": school_form}
     if year_id:
         year = get_object_or_404(AcademicYear, pk=year_id)
-        data = selectors.overview_for_year(scope, year, basis=basis, **filters)
+        data = overview_for_year(scope, year, basis=basis, **filters)
     elif points:
         point_id = _int(request.GET.get("punkt"))
         point = next((p for p in points if p.pk == point_id), points[-1])
-        data = selectors.overview_at_point(scope, point, **filters)
+        data = overview_at_point(scope, point, **filters)
     else:
         data = None
     areas = (
@@ -93,7 +108,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "years": years[::-1],
         "areas": areas,
         "school_forms": [(f.value, f.label) for f in SchoolForm],
-        "breakdowns": [(code, BREAKDOWN_LABELS[code]) for code in ("", *selectors.LIKE_FOR_LIKE)],
+        "breakdowns": [(code, BREAKDOWN_LABELS[code]) for code in ("", *LIKE_FOR_LIKE)],
         "bases": [(b.slug, BASIS_LABELS[b]) for b in Basis],
         "basis_label": BASIS_LABELS[data.reference_basis] if data and data.reference_basis else "",
         "selected": {
@@ -123,7 +138,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def overview_chart(data: selectors.Overview, key: str) -> dict:
+def overview_chart(data: Overview, key: str) -> dict:
     """The units side by side for one of the overview's indicators, in the table's order
     (by area and name: a comparison, not a ranking), with the organiser's figure as a rule."""
     column = [i.key for i in data.indicators].index(key)
@@ -139,7 +154,7 @@ def overview_chart(data: selectors.Overview, key: str) -> dict:
     )
 
 
-def overview_table(data: selectors.Overview):
+def overview_table(data: Overview):
     """The overview as a publishing Table: what the CSV and XLSX downloads hold (values as
     the user sees them, markers as text)."""
     columns = [
@@ -178,7 +193,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     dimension = request.GET.get("grupp", "")
     if dimension not in dict(UNIT_DIMENSIONS):
         dimension = ""
-    data = selectors.unit_page(scope, node, breakdown_dimension=dimension or None)
+    data = unit_page(scope, node, breakdown_dimension=dimension or None)
     tables = unit_tables(data)
     if download := _download(request, tables, node.name):
         return download
@@ -207,7 +222,7 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     )
     if not scope.can_see(node):
         raise Http404
-    data = selectors.group_page(scope, node)
+    data = group_page(scope, node)
     tables = series_tables(data.sections) | subject_tables(data)
     if download := _download(request, tables, node.name):
         return download
@@ -232,7 +247,7 @@ def unit_groups(request: HttpRequest, unit_id: int) -> HttpResponse:
     node = get_object_or_404(Node, pk=unit_id, kind=NodeKind.UNIT)
     if not scope.can_see(node):
         raise Http404
-    data = selectors.unit_groups(scope, node)
+    data = unit_groups_of(scope, node)
     tables = {"groups": groups_table(data)} if data.rows else {}
     if download := _download(request, tables, node.name):
         return download
@@ -248,7 +263,7 @@ def unit_groups(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def groups_table(data: selectors.UnitGroups) -> Table:
+def groups_table(data: UnitGroups) -> Table:
     columns = [Column("group", str(_("Group")))]
     for indicator in data.indicators:
         columns.append(Column(indicator.key, indicator.name_sv, kind="percent"))
@@ -306,10 +321,10 @@ SECTION_TITLES = {
 
 
 def page_charts(
-    sections: list[selectors.Section],
+    sections: list[Section],
     *,
     distributions: Sequence[Distribution] = (),
-    tests: Sequence[selectors.SeriesRow] = (),
+    tests: Sequence[SeriesRow] = (),
     year: str = "",
 ) -> dict[str, dict]:
     """The charts of a unit or group page, keyed by section: a trend of each series section's
@@ -341,7 +356,7 @@ def page_charts(
     return charts
 
 
-def _test_rows(tests: Sequence[selectors.SeriesRow]) -> list[tuple[str, Value, Value, Value]]:
+def _test_rows(tests: Sequence[SeriesRow]) -> list[tuple[str, Value, Value, Value]]:
     """(subject, lower, same, higher) from the test_vs_grade_{outcome}_{subject} rows."""
     found: dict[str, dict[str, Value]] = {}
     for row in tests:
@@ -354,7 +369,7 @@ def _test_rows(tests: Sequence[selectors.SeriesRow]) -> list[tuple[str, Value, V
     ]
 
 
-def series_tables(sections: list[selectors.Section]) -> dict[str, Table]:
+def series_tables(sections: list[Section]) -> dict[str, Table]:
     """Each series section (points, terms, years) as a downloadable table: one row per
     indicator and breakdown, a value and an n column per period."""
     tables = {}
@@ -379,7 +394,7 @@ def series_tables(sections: list[selectors.Section]) -> dict[str, Table]:
     return tables
 
 
-def subject_tables(data: selectors.UnitPage | selectors.GroupPage) -> dict[str, Table]:
+def subject_tables(data: UnitPage | GroupPage) -> dict[str, Table]:
     if not data.subjects:
         return {}
     point = data.latest_point.label if data.latest_point else "–"
@@ -405,7 +420,7 @@ def subject_tables(data: selectors.UnitPage | selectors.GroupPage) -> dict[str, 
 GRADE_LABELS = {"-": _("No basis (-)")}  # a bare "-" would read as a formula in a spreadsheet
 
 
-def unit_tables(data: selectors.UnitPage) -> dict[str, Table]:
+def unit_tables(data: UnitPage) -> dict[str, Table]:
     """Every table of the unit page, by key: what its download links give."""
     tables = series_tables(data.sections) | subject_tables(data)
     if data.distributions:
@@ -479,8 +494,8 @@ def _pupils_at_risk(
     node = group or unit
     if not scope.can_see_pupils_in(node):
         raise Http404
-    point = selectors.latest_point_of_unit(node)
-    pupils = selectors.pupils_at_risk(scope, unit, point, group=group) if point else []
+    point = latest_point_of_unit(node)
+    pupils = pupils_at_risk_of(scope, unit, point, group=group) if point else []
     audit_record(
         user=request.user,
         action="view_pupils_at_risk",

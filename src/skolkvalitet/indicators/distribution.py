@@ -1,6 +1,6 @@
 """Grade distributions (betygsfördelning): the share of each grade A–F and "-" (no basis)
 among the pupils graded in a subject, suppressed as Skolverket publishes. Pure: counts in,
-shares out; the unit page loads the counts (dashboards.selectors.grade_distribution).
+shares out; the unit page loads the counts (dashboards/selectors/distribution.py).
 
 A share rests on the subject's graded pupils, so a subject graded for fewer than `min_n`
 pupils is hidden as a whole for roles without pupil access: every grade's share becomes `..`,

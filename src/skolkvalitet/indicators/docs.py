@@ -121,7 +121,7 @@ FOOTER = """
 ## Grade distribution (betygsfördelning)
 
 Not a registry indicator: the unit page counts it from the grade facts when it is asked for
-(indicators/distribution.py, dashboards.selectors.grade_distribution). For a unit and an
+(indicators/distribution.py, dashboards/selectors/distribution.py). For a unit and an
 academic year, per subject: the share of each final grade A, B, C, D, E, F and "-" (no basis)
 among the year 9 pupils with a final grade in the subject, in percent of those pupils, with n
 and the share A–E. The grades counted are those the final-grade indicators count: the pupils'

@@ -66,7 +66,7 @@ class Grade(models.Model):
         indexes = [
             models.Index(fields=["term", "unit"]),
             # Final grades are about one in eight grade rows: the unit page's grade
-            # distribution (dashboards.selectors.grade_distribution) counts them from this
+            # distribution (dashboards.selectors.distribution) counts them from this
             # index alone (an index-only scan on PostgreSQL).
             models.Index(
                 fields=["unit", "term", "year_group", "subject", "value"],

@@ -1,0 +1,371 @@
+"""The overview (/resultat/): units × indicators at a follow-up point or for an academic
+year, compared with the previous period, last year and the trend, with targets and, for a
+year, the published figures of the nation, the municipality and similar municipalities."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from skolkvalitet.dashboards.selectors.periods import (
+    TREND_LENGTH,
+    PeriodRef,
+    points_with_values,
+    term_sequence,
+    years_with_values,
+)
+from skolkvalitet.dashboards.selectors.targets import nearest_targets
+from skolkvalitet.indicators.models import IndicatorValue
+from skolkvalitet.indicators.registry import PAGES, REGISTRY, Indicator
+from skolkvalitet.indicators.suppression import present as shown
+from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind, Term
+from skolkvalitet.organisation.scopes import Scope, path_prefix_q
+from skolkvalitet.reference.comparison import Basis, like_for_like
+from skolkvalitet.reference.selectors import AREAS
+
+LIKE_FOR_LIKE = (
+    "gender=F",
+    "gender=M",
+    "newly_arrived=yes",
+    "newly_arrived=no",
+    "sva=yes",
+    "parents_education=1",
+    "parents_education=2",
+    "parents_education=3",
+)
+
+
+@dataclass
+class Cell:
+    indicator: Indicator
+    shown: float | str | None  # the value, a suppression marker, or None (no value)
+    n: int | None
+    change_previous: float | None = None
+    change_last_year: float | None = None
+    trend: list[float | str | None] = field(default_factory=list)
+    target: float | None = None
+    reference: float | None = None  # the nation's published figure, where imported
+
+    @property
+    def above_reference(self) -> bool | None:
+        """Better than the nation's figure (by the indicator's polarity)."""
+        if self.reference is None or not self.is_number:
+            return None
+        if self.indicator.higher_is_better:
+            return self.shown > self.reference
+        return self.shown < self.reference
+
+    @property
+    def is_number(self) -> bool:
+        return isinstance(self.shown, float | int)
+
+    @property
+    def meets_target(self) -> bool | None:
+        if self.target is None or not self.is_number:
+            return None
+        if self.indicator.higher_is_better:
+            return self.shown >= self.target
+        return self.shown <= self.target
+
+
+@dataclass
+class Row:
+    node: Node
+    area: Node | None
+    cells: list[Cell]
+
+
+@dataclass
+class Overview:
+    period: PeriodRef
+    previous: PeriodRef | None
+    last_year: PeriodRef | None
+    indicators: list[Indicator]
+    rows: list[Row]
+    organiser: Row | None  # the organiser's own figures, as the reference line
+    breakdown: str
+    # The organiser whose type and municipality the published comparisons are chosen by (also
+    # for users who do not see the organiser's own row).
+    comparison_organiser: Node | None = None
+    without_figures: int = 0  # units in the scope with no figure for the period (left out)
+    references: list = field(default_factory=list)  # ReferenceRow: published figures
+    reference_basis: Basis | None = None  # whose schools the published figures are of
+    reference_missing: list[str] = field(default_factory=list)  # areas with no published value
+
+
+def _same_point_last_year(
+    point: FollowUpPoint, points: list[FollowUpPoint]
+) -> FollowUpPoint | None:
+    year = point.term.academic_year.start_year - 1
+    for other in points:
+        if (
+            other.term.academic_year.start_year == year
+            and other.term.kind == point.term.kind
+            and other.ordinal == point.ordinal
+        ):
+            return other
+    return None
+
+
+def units_in_scope(
+    scope: Scope, *, area_id: int | None = None, school_form: str | None = None
+) -> list[Node]:
+    units = Node.objects.filter(
+        path_prefix_q("path", scope.paths()), kind=NodeKind.UNIT, is_active=True
+    ).select_related("parent")
+    if area_id:
+        area = Node.objects.filter(pk=area_id, kind=NodeKind.AREA).first()
+        units = units.filter(path__startswith=area.path) if area else units.none()
+    units = list(units.order_by("parent__name", "name"))
+    if school_form:
+        units = [u for u in units if school_form in (u.school_forms or [])]
+    return units
+
+
+def overview_at_point(
+    scope: Scope,
+    point: FollowUpPoint,
+    *,
+    breakdown: str = "",
+    area_id: int | None = None,
+    school_form: str | None = None,
+) -> Overview:
+    """Units × the follow-up indicators at `point`: value, change since the previous point and
+    since the same point last year, the trend over the last points, and the unit's target.
+    Absence is the point's term's, compared with the previous term and last year's."""
+    points = points_with_values()
+    upto = [p for p in points if p.assessed_on <= point.assessed_on][-TREND_LENGTH:]
+    previous = upto[-2] if len(upto) > 1 else None
+    last_year = _same_point_last_year(point, points)
+    terms = term_sequence(point.term)
+    previous_term = terms[-2] if len(terms) > 1 else None
+    last_year_term = Term.objects.filter(
+        academic_year__start_date__year=point.term.academic_year.start_date.year - 1,
+        kind=point.term.kind,
+    ).first()
+    periods = {
+        "point": {
+            "now": point.pk,
+            "previous": previous.pk if previous else None,
+            "last_year": last_year.pk if last_year else None,
+            "trend": [p.pk for p in upto],
+        },
+        "term": {
+            "now": point.term_id,
+            "previous": previous_term.pk if previous_term else None,
+            "last_year": last_year_term.pk if last_year_term else None,
+            "trend": [t.pk for t in terms],
+        },
+    }
+    return _overview(
+        scope,
+        columns=PAGES.overview_at_point,
+        periods=periods,
+        year_id=point.term.academic_year_id,
+        period=PeriodRef("point", point.pk, point.name),
+        previous=PeriodRef("point", previous.pk, previous.name) if previous else None,
+        last_year=PeriodRef("point", last_year.pk, last_year.name) if last_year else None,
+        breakdown=breakdown,
+        area_id=area_id,
+        school_form=school_form,
+    )
+
+
+def overview_for_year(
+    scope: Scope,
+    year: AcademicYear,
+    *,
+    breakdown: str = "",
+    area_id: int | None = None,
+    school_form: str | None = None,
+    basis: Basis | None = None,
+) -> Overview:
+    """Units × the year's final-grade indicators, compared with the previous years, and the
+    published figures of the nation, the municipality and similar municipalities for schools of
+    `basis` (default: like for like with the organiser's type, comparison.like_for_like)."""
+    years = [y for y in years_with_values() if y.start_date <= year.start_date][-TREND_LENGTH:]
+    previous = years[-2] if len(years) > 1 else None
+    periods = {
+        "year": {
+            "now": year.pk,
+            "previous": previous.pk if previous else None,
+            "last_year": previous.pk if previous else None,
+            "trend": [y.pk for y in years],
+        }
+    }
+    overview = _overview(
+        scope,
+        columns=PAGES.overview_for_year,
+        periods=periods,
+        year_id=year.pk,
+        period=PeriodRef("year", year.pk, year.code),
+        previous=PeriodRef("year", previous.pk, previous.code) if previous else None,
+        last_year=None,
+        breakdown=breakdown,
+        area_id=area_id,
+        school_form=school_form,
+    )
+    organiser = overview.comparison_organiser
+    if organiser is None:
+        return overview  # units of several organisers: no one comparison is right for all
+    municipality = organiser.municipality_code
+    overview.reference_basis = basis or like_for_like(
+        organiser.organiser_type, municipality_code=municipality
+    )
+    overview.references = year_references(
+        year, municipality, PAGES.overview_for_year, breakdown, overview.reference_basis
+    )
+    shown_areas = {row.area for row in overview.references}
+    overview.reference_missing = [a for a in AREAS if a not in shown_areas]
+    nation = next((r for r in overview.references if r.area == "nation"), None)
+    if nation:
+        for row in overview.rows:
+            for cell, reference in zip(row.cells, nation.values, strict=True):
+                cell.reference = reference if isinstance(reference, float) else None
+    return overview
+
+
+@dataclass
+class ReferenceRow:
+    """One line of published figures under the overview: one area, one academic year and one
+    type of organiser's schools (the basis) for every column, each from the source named."""
+
+    area: str  # "nation", "municipality", "similar"
+    label: str  # as published: "Riket", "Vallentuna", "sekom Orange"
+    basis: Basis  # whose schools: Kommunal / Samtliga / Enskild
+    period: str  # the academic year the figures are of ("2024/25")
+    values: list[float | str | None]  # per column: the value, its marker, or None
+    sources: list[str]  # the sources behind the values ("Skolverket", "Kolada")
+    notes: list[str]  # the sources' caveats or cited publications
+
+
+def year_references(
+    year: AcademicYear,
+    municipality_code: str,
+    columns: tuple[str, ...],
+    breakdown: str,
+    basis: Basis,
+) -> list[ReferenceRow]:
+    """The nation's, the municipality's and similar municipalities' published values of the
+    columns for the academic year (imported reference data), all of schools of `basis`
+    (comparison.py: like for like by default, never chosen by sort order). An area with no
+    published value for any column is left out (Overview.reference_missing names it)."""
+    from skolkvalitet.reference.selectors import comparisons_for_indicator
+
+    found: dict[str, dict[str, object]] = defaultdict(dict)
+    for key in columns:
+        comparison = comparisons_for_indicator(
+            indicator_key=key, municipality_code=municipality_code, period=year.code, basis=basis
+        ).get(breakdown)
+        for area in AREAS:
+            point = comparison.point(area) if comparison else None
+            if point is not None:
+                found[area][key] = point
+    rows = []
+    for area in AREAS:
+        points = found[area]
+        if not points:
+            continue
+        first = next(iter(points.values()))
+        rows.append(
+            ReferenceRow(
+                area=area,
+                label=first.area_name,
+                basis=basis,
+                period=year.code,
+                values=[
+                    (points[k].marker or points[k].value) if k in points else None for k in columns
+                ],
+                sources=sorted({SOURCE_NAMES.get(p.source, p.source) for p in points.values()}),
+                notes=sorted({p.note for p in points.values() if p.note}),
+            )
+        )
+    return rows
+
+
+SOURCE_NAMES = {"skolverket": "Skolverket", "kolada": "Kolada"}
+
+
+def _overview(
+    scope: Scope,
+    *,
+    columns: tuple[str, ...],
+    periods: dict[str, dict],
+    year_id: int,
+    period: PeriodRef,
+    previous: PeriodRef | None,
+    last_year: PeriodRef | None,
+    breakdown: str,
+    area_id: int | None,
+    school_form: str | None,
+) -> Overview:
+    indicators = [REGISTRY[key] for key in columns]
+    units = units_in_scope(scope, area_id=area_id, school_form=school_form)
+    organiser = scope.top_nodes().filter(kind=NodeKind.ORGANIZER).first()
+    nodes = units + ([organiser] if organiser else [])
+    stored = defaultdict(dict)
+    # One query per kind of period: each is a lookup on the (node, period_kind, period_id)
+    # index (an OR of kinds would make SQLite read every value of the nodes).
+    for kind, ids in periods.items():
+        wanted = {ids["now"], ids["previous"], ids["last_year"], *ids["trend"]} - {None}
+        keys = [i.key for i in indicators if i.period.value == kind]
+        rows = IndicatorValue.objects.filter(
+            node_id__in=[n.pk for n in nodes],
+            period_kind=kind,
+            period_id__in=wanted,
+            indicator__in=keys,
+            breakdown=breakdown,
+        ).values_list("indicator", "node_id", "period_id", "value", "n", "suppression")
+        for indicator, node_id, period_id, value, n, suppression in rows:
+            stored[(node_id, indicator)][period_id] = (value, n, suppression)
+    targets = nearest_targets(units, list(columns), year_id)
+    access = {node.pk: scope.can_see_pupils_in(node) for node in nodes}
+
+    def row(node: Node) -> Row:
+        cells = []
+        for indicator in indicators:
+            ids = periods[indicator.period.value]
+            series = stored.get((node.pk, indicator.key), {})
+
+            def value_at(period_id, series=series, node=node):
+                if period_id is None or period_id not in series:
+                    return None, None
+                value, n, suppression = series[period_id]
+                return shown(value, suppression, pupil_access=access[node.pk]), n
+
+            now, n = value_at(ids["now"])
+            cell = Cell(indicator=indicator, shown=now, n=n)
+            cell.change_previous = _change(now, value_at(ids["previous"])[0])
+            cell.change_last_year = _change(now, value_at(ids["last_year"])[0])
+            cell.trend = [value_at(p)[0] for p in ids["trend"]]
+            cell.target = targets.get((node.pk, indicator.key))
+            cells.append(cell)
+        return Row(node=node, area=node.parent if node.parent_id else None, cells=cells)
+
+    rows = [row(u) for u in units]
+    shown_rows = [r for r in rows if any(c.shown is not None for c in r.cells)]
+    return Overview(
+        period=period,
+        previous=previous,
+        last_year=last_year,
+        indicators=indicators,
+        rows=shown_rows,
+        without_figures=len(rows) - len(shown_rows),
+        organiser=row(organiser) if organiser else None,
+        breakdown=breakdown,
+        comparison_organiser=_organiser_of(units),
+    )
+
+
+def _organiser_of(units: list[Node]) -> Node | None:
+    """The one organiser the units belong to (the root of their paths), whoever looks at
+    them: a unit head's overview compares with the same published figures as the
+    förvaltning's. None when the units belong to several organisers (or none is shown)."""
+    roots = {unit.ancestor_ids()[0] for unit in units}
+    return Node.objects.filter(pk=roots.pop()).first() if len(roots) == 1 else None
+
+
+def _change(now, before) -> float | None:
+    if isinstance(now, float | int) and isinstance(before, float | int):
+        return now - before
+    return None
