@@ -7,6 +7,8 @@ The proxy models Organizer, Area, SchoolUnit and Group give each kind its own ma
 
 from __future__ import annotations
 
+from typing import ClassVar, TypeVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -117,7 +119,7 @@ class Node(models.Model):
     @property
     def display_name(self) -> str:
         """A group's name with its unit ("9A, Hamnskolan"); other nodes' own name."""
-        if self.kind == NodeKind.GROUP and self.parent_id:
+        if self.kind == NodeKind.GROUP and self.parent is not None:
             return f"{self.name}, {self.parent.name}"
         return self.name
 
@@ -125,7 +127,10 @@ class Node(models.Model):
         return [int(part) for part in self.path.strip("/").split("/")]
 
 
-class _KindManager(models.Manager):
+_N = TypeVar("_N", bound=Node)
+
+
+class _KindManager(models.Manager[_N]):
     def __init__(self, kind: str) -> None:
         super().__init__()
         self.kind = kind
@@ -135,28 +140,28 @@ class _KindManager(models.Manager):
 
 
 class Organizer(Node):
-    objects = _KindManager(NodeKind.ORGANIZER)
+    objects: ClassVar = _KindManager(NodeKind.ORGANIZER)
 
     class Meta:
         proxy = True
 
 
 class Area(Node):
-    objects = _KindManager(NodeKind.AREA)
+    objects: ClassVar = _KindManager(NodeKind.AREA)
 
     class Meta:
         proxy = True
 
 
 class SchoolUnit(Node):
-    objects = _KindManager(NodeKind.UNIT)
+    objects: ClassVar = _KindManager(NodeKind.UNIT)
 
     class Meta:
         proxy = True
 
 
 class Group(Node):
-    objects = _KindManager(NodeKind.GROUP)
+    objects: ClassVar = _KindManager(NodeKind.GROUP)
 
     class Meta:
         proxy = True
