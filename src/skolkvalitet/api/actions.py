@@ -24,7 +24,8 @@ def api_token_create(*, user, name: str, days: int | None = None) -> tuple[ApiTo
     name = name.strip()
     if not name:
         raise ValidationError(_("Give the token a name."))
-    if len(name) > ApiToken._meta.get_field("name").max_length:
+    max_length = ApiToken._meta.get_field("name").max_length
+    if max_length is not None and len(name) > max_length:
         raise ValidationError(_("The token's name is too long."))
     if days is not None and days < 1:
         raise ValidationError(_("A token must be valid for at least one day."))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, include, path
 
 from skolkvalitet.api.api import api
@@ -15,9 +16,9 @@ from skolkvalitet.api.docs import docs_asset
 app_name = "api"
 
 
-def no_store(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def no_store(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
         return response

@@ -24,7 +24,11 @@ from skolkvalitet.indicators.selectors import ShownValue
 
 router = Router(tags=["indicators"])
 
-BreakdownParam = StrEnum("BreakdownParam", {d.upper(): d for d in BREAKDOWN_DIMENSIONS})
+# Built from the registry's dimensions so that the two cannot drift; mypy cannot see the
+# members of an enum made from a computed dict, hence the ignores here and where it is used.
+BreakdownParam = StrEnum(  # type: ignore[misc]
+    "BreakdownParam", {d.upper(): d for d in BREAKDOWN_DIMENSIONS}
+)
 INDICATOR_KEY = r"^[A-Za-z0-9_]{1,64}$"
 
 
