@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 
 class Basis(StrEnum):
@@ -77,12 +77,15 @@ class _Point(Protocol):
     marker: str
 
 
+_P = TypeVar("_P", bound=_Point)
+
+
 def choose(
-    points: Iterable[_Point],
+    points: Iterable[_P],
     basis: Basis,
     *,
-    dataset_priority: Callable[[_Point], int] | None = None,
-) -> _Point | None:
+    dataset_priority: Callable[[_P], int] | None = None,
+) -> _P | None:
     """The point of `basis` to show, or None when no source publishes one for that basis.
 
     Among points of the basis: the first source in SOURCE_PRIORITY; within a source, the
@@ -94,7 +97,7 @@ def choose(
     if not candidates:
         return None
 
-    def rank(point: _Point) -> tuple[int, int]:
+    def rank(point: _P) -> tuple[int, int]:
         source = (
             SOURCE_PRIORITY.index(point.source)
             if point.source in SOURCE_PRIORITY

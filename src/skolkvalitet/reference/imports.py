@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -51,7 +51,7 @@ def _unchanged(batch: ImportBatch) -> ImportOutcome:
     return ImportOutcome(batch=batch, rows=batch.rows, unchanged=True)
 
 
-def skolverket_import(path: Path, *, created_by: AbstractBaseUser | None = None) -> ImportOutcome:
+def skolverket_import(path: Path, *, created_by: User | None = None) -> ImportOutcome:
     """Import one "Sök statistik" export (CSV or XLSX) as reference values."""
     data = read_file_bytes(path)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -71,7 +71,7 @@ def skolverket_import(path: Path, *, created_by: AbstractBaseUser | None = None)
     )
 
 
-def kolada_import(path: Path, *, created_by: AbstractBaseUser | None = None) -> ImportOutcome:
+def kolada_import(path: Path, *, created_by: User | None = None) -> ImportOutcome:
     """Import one of Kolada's files. Kommuner.txt and Nyckeltal.txt are taken from the same
     folder when there (MasterData.txt and sekom.json need Kommuner.txt). Importing one of those
     two master-data files itself checks it and records the import; it stores no values."""
@@ -99,7 +99,7 @@ def kolada_import(path: Path, *, created_by: AbstractBaseUser | None = None) -> 
     )
 
 
-def nation_import(*, created_by: AbstractBaseUser | None = None) -> ImportOutcome:
+def nation_import(*, created_by: User | None = None) -> ImportOutcome:
     """Store the nation's published values that ship with Skolkvalitet (reference/data/):
     Kolada's nation rows and Skolverket's national figures, each with its source. Idempotent:
     the same shipped files again change nothing."""
@@ -130,7 +130,7 @@ def _store(
     *,
     records: list[ReferenceRecord],
     rows: int,
-    created_by: AbstractBaseUser | None,
+    created_by: User | None,
     notes: list[str],
     groups: list[GroupMember] | None = None,
 ) -> ImportOutcome:

@@ -107,7 +107,9 @@ def json_offset(text: str, path: JsonPath, *, key: bool = False) -> int | None:
     before it are skipped with the standard decoder, so a lookup reads the text once."""
 
     def space(i: int) -> int:
-        return _WHITESPACE.match(text, i).end()
+        match = _WHITESPACE.match(text, i)
+        assert match is not None  # the pattern matches the empty string
+        return match.end()
 
     i = space(0)
     for depth, step in enumerate(path):
@@ -132,7 +134,8 @@ def json_offset(text: str, path: JsonPath, *, key: bool = False) -> int | None:
             if text[i : i + 1] != '"':
                 return None
             start = i
-            name, i = json.decoder.scanstring(text, i + 1)
+            # scanstring is json.decoder's public string scanner; typeshed omits it.
+            name, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
             i = space(space(i) + 1)  # past the colon
             if name == step:
                 if key and depth == len(path) - 1:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import NoReturn
 
 from django.utils.translation import gettext as _
 
@@ -188,7 +189,7 @@ def read_skolverket_export(data: bytes, file: str) -> SkolverketExport:
     return export
 
 
-def _reject_not_export(file: str, line: int | None = None) -> None:
+def _reject_not_export(file: str, line: int | None = None) -> NoReturn:
     raise ImportRejected(
         [
             ImportProblem(
@@ -274,7 +275,7 @@ def _preamble(rows: list[tuple[int, list]]) -> Preamble:
 
 def _footnotes(rows: list[tuple[int, list]]) -> dict[str, str]:
     """The definitions below the table: "Totalt;Den totala kostnaden i tusentals kronor …"."""
-    notes = {}
+    notes: dict[str, str] = {}
     for _line, cells in rows:
         texts = [_clean(cell) for cell in cells]
         if len(texts) >= 2 and texts[0] and texts[1]:
