@@ -59,7 +59,7 @@ def test_the_board_shows_every_unit_by_area_with_status_in_words(client_for, org
     actions.dialogue_save_draft(unit=org.unit_n1, point=point, by=users.unit_head, analysis="x")
     actions.dialogue_comment(unit=org.unit_s2, point=point, by=users.analyst, text="Hej")
 
-    response = client_for("organizer_admin").get(reverse("quality_board"), {"point": point.pk})
+    response = client_for("organizer_admin").get(reverse("quality_board"), {"punkt": point.pk})
 
     assert response.status_code == 200
     rows = rows_of(response)
@@ -79,16 +79,27 @@ def test_the_board_filters_by_status_and_area(client_for, org, users, point):
     actions.dialogue_submit(unit=org.unit_n1, point=point, by=users.unit_head, **DIALOGUE_TEXT)
     client = client_for("analyst")
 
-    submitted = client.get(reverse("quality_board"), {"point": point.pk, "status": "submitted"})
+    submitted = client.get(reverse("quality_board"), {"punkt": point.pk, "status": "submitted"})
     assert set(rows_of(submitted)) == {"Norrskolan"}
     assert "Deadline passed" not in rows_of(submitted)["Norrskolan"]
     assert "Submitted 1" in text_of(submitted)  # counts cover every unit
 
-    south = client.get(reverse("quality_board"), {"point": point.pk, "area": org.area_south.pk})
+    south = client.get(reverse("quality_board"), {"punkt": point.pk, "omrade": org.area_south.pk})
     assert set(rows_of(south)) == {"Söderskolan", "Ekskolan"}
 
-    nonsense = client.get(reverse("quality_board"), {"point": "x", "status": "y", "area": "z"})
+    nonsense = client.get(reverse("quality_board"), {"punkt": "x", "status": "y", "omrade": "z"})
     assert nonsense.status_code == 200 and len(rows_of(nonsense)) == 4
+
+
+def test_the_board_still_reads_its_former_english_parameters(client_for, org, users, points):
+    # ?point= and ?area= were the board's first names for ?punkt= and ?omrade=: old bookmarks
+    # and links keep their choice.
+    client = client_for("analyst")
+    old = client.get(reverse("quality_board"), {"point": points[0].pk, "area": org.area_south.pk})
+    assert old.context["point"] == points[0]
+    assert set(rows_of(old)) == {"Söderskolan", "Ekskolan"}
+    new = client.get(reverse("quality_board"), {"punkt": points[0].pk, "point": points[1].pk})
+    assert new.context["point"] == points[0]  # the Swedish name wins
 
 
 def test_the_board_defaults_to_the_latest_point_that_has_begun(client_for, org, users, points):
@@ -108,7 +119,7 @@ def test_the_board_is_scoped(client_for, org, users, point):
 def test_board_and_coach_get_links_only_to_handed_in_dialogues(client_for, org, users, point):
     actions.dialogue_save_draft(unit=org.unit_n2, point=point, by=users.unit_head, analysis="x")
     actions.dialogue_submit(unit=org.unit_n1, point=point, by=users.unit_head, **DIALOGUE_TEXT)
-    html = client_for("board").get(reverse("quality_board"), {"point": point.pk}).content.decode()
+    html = client_for("board").get(reverse("quality_board"), {"punkt": point.pk}).content.decode()
     assert dialogue_url("quality_dialogue", point, org.unit_n1) in html
     assert dialogue_url("quality_dialogue", point, org.unit_n2) not in html
 
@@ -121,7 +132,7 @@ def test_the_board_without_points_says_so(client_for, org, users):
 def test_a_closed_unit_without_a_dialogue_is_left_out(client_for, org, users, point):
     org.unit_n2.is_active = False
     org.unit_n2.save()
-    response = client_for("organizer_admin").get(reverse("quality_board"), {"point": point.pk})
+    response = client_for("organizer_admin").get(reverse("quality_board"), {"punkt": point.pk})
     assert "Björkskolan" not in rows_of(response)
 
 
@@ -136,7 +147,7 @@ def test_the_board_needs_the_same_queries_for_many_units(
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(url, {"point": point.pk}).status_code == 200
+            assert client.get(url, {"punkt": point.pk}).status_code == 200
         return len(captured.captured_queries)
 
     few = count_queries()
@@ -148,7 +159,7 @@ def test_the_board_needs_the_same_queries_for_many_units(
     many = count_queries()
     assert many == few
     with django_assert_max_num_queries(10):
-        client.get(url, {"point": point.pk})
+        client.get(url, {"punkt": point.pk})
 
 
 # -- the dialogue flow -----------------------------------------------------------------------

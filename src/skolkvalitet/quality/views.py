@@ -40,6 +40,13 @@ def _int_or_none(value: str | None) -> int | None:
 # -- the status board ------------------------------------------------------------------------
 
 
+def _query(request: HttpRequest, name: str, *, formerly: str) -> str | None:
+    """A query parameter by its Swedish name, as every page's (?punkt=, ?omrade=, ?status=;
+    docs/results-pages.md); the English name the board first had is still read, so that old
+    bookmarks and links keep their choice."""
+    return request.GET.get(name) or request.GET.get(formerly)
+
+
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
@@ -47,12 +54,12 @@ def board(request: HttpRequest) -> HttpResponse:
     if not permissions.may_see_board(scope):
         raise PermissionDenied
     points = selectors.follow_up_points()
-    chosen = _int_or_none(request.GET.get("point"))
+    chosen = _int_or_none(_query(request, "punkt", formerly="point"))
     point = next((p for p in points if p.pk == chosen), None) or (
         selectors.follow_up_point_current(points)
     )
     areas = selectors.board_areas(scope)
-    area_id = _int_or_none(request.GET.get("area"))
+    area_id = _int_or_none(_query(request, "omrade", formerly="area"))
     within = next((a for a in areas if a.pk == area_id), None)
     status = request.GET.get("status") or ""
     if status not in DialogueStatus.values:
