@@ -45,7 +45,7 @@ from skolkvalitet.publishing.charts.distribution import distribution_chart
 from skolkvalitet.publishing.charts.national_tests import TestVsGrade, test_vs_grade_chart
 from skolkvalitet.publishing.charts.trend import trend_chart
 from skolkvalitet.publishing.formatting import Value
-from skolkvalitet.publishing.tables import Column, Table, table_download_response
+from skolkvalitet.publishing.tables import Cell, Column, Kind, Table, table_download_response
 from skolkvalitet.reference.comparison import BASIS_BY_SLUG, Basis
 from skolkvalitet.results.selectors import pupils_at_risk as pupils_at_risk_of
 from skolkvalitet.results.subjects import SUBJECTS
@@ -85,14 +85,23 @@ def overview(request: HttpRequest) -> HttpResponse:
         school_form = None
     year_id = _int(request.GET.get("lasar"))
     basis = BASIS_BY_SLUG.get(request.GET.get("jamfor", ""))
-    filters = {"breakdown": breakdown, "area_id": area_id, "school_form": school_form}
+    data: Overview | None
     if year_id:
         year = get_object_or_404(AcademicYear, pk=year_id)
-        data = overview_for_year(scope, year, basis=basis, **filters)
+        data = overview_for_year(
+            scope,
+            year,
+            basis=basis,
+            breakdown=breakdown,
+            area_id=area_id,
+            school_form=school_form,
+        )
     elif points:
         point_id = _int(request.GET.get("punkt"))
         point = next((p for p in points if p.pk == point_id), points[-1])
-        data = overview_at_point(scope, point, **filters)
+        data = overview_at_point(
+            scope, point, breakdown=breakdown, area_id=area_id, school_form=school_form
+        )
     else:
         data = None
     areas = (
@@ -165,12 +174,12 @@ def overview_table(data: Overview):
     ]
     pupils = str(BREAKDOWN_LABELS[data.breakdown])
     for indicator in data.indicators:
-        kind = "percent" if indicator.unit.value == "percent" else "number"
+        kind: Kind = "percent" if indicator.unit.value == "percent" else "number"
         columns.append(Column(indicator.key, indicator.name_sv, kind=kind, decimals=1))
         columns.append(Column(f"{indicator.key}_n", f"{indicator.name_sv}, n", kind="number"))
     rows = []
     for row in data.rows + ([data.organiser] if data.organiser else []):
-        item = {
+        item: dict[str, Cell] = {
             "period": str(data.period.label),
             "pupils": pupils,
             "unit": row.node.name,
@@ -232,7 +241,7 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
         "charts": page_charts(data.sections),
         "tables": tables,
         "downloads": _downloads(request, tables),
-        "unit_visible": scope.can_see(node.parent),
+        "unit_visible": node.parent is not None and scope.can_see(node.parent),
     }
     return render(request, "dashboards/group.html", context)
 
@@ -270,7 +279,7 @@ def groups_table(data: UnitGroups) -> Table:
         columns.append(Column(f"{indicator.key}_n", "n", kind="number", decimals=0))
     rows = []
     for row in data.rows:
-        item = {"group": row.group.name}
+        item: dict[str, Cell] = {"group": row.group.name}
         for indicator, (value, n) in zip(data.indicators, row.cells, strict=True):
             item[indicator.key] = value
             item[f"{indicator.key}_n"] = n if isinstance(value, float | int) else None
@@ -350,7 +359,7 @@ def page_charts(
         )
     if rows := _test_rows(tests):
         charts["tests"] = test_vs_grade_chart(
-            [TestVsGrade(subject_name(s), *shares) for s, *shares in rows],
+            [TestVsGrade(subject_name(s), lo, same, hi) for s, lo, same, hi in rows],
             title=str(_("Final grade compared with the test grade, %(year)s") % {"year": year}),
         )
     return charts
@@ -382,7 +391,7 @@ def series_tables(sections: list[Section]) -> dict[str, Table]:
             columns.append(Column(f"n{i}", f"{period.label}, n", kind="number", decimals=0))
         rows = []
         for row in section.rows:
-            item = {
+            item: dict[str, Cell] = {
                 "indicator": row.indicator.name_sv,
                 "group": breakdown_label(row.breakdown),
             }
@@ -423,6 +432,7 @@ GRADE_LABELS = {"-": _("No basis (-)")}  # a bare "-" would read as a formula in
 def unit_tables(data: UnitPage) -> dict[str, Table]:
     """Every table of the unit page, by key: what its download links give."""
     tables = series_tables(data.sections) | subject_tables(data)
+    year = data.latest_year.label if data.latest_year else "–"
     if data.distributions:
         columns = [
             Column("subject", str(_("Subject"))),
@@ -440,14 +450,14 @@ def unit_tables(data: UnitPage) -> dict[str, Table]:
             for d in data.distributions
         ]
         tables["distribution"] = Table(
-            str(_("Grade distribution, final grades %(year)s") % {"year": data.latest_year.label}),
+            str(_("Grade distribution, final grades %(year)s") % {"year": year}),
             columns,
             rows,
             footnotes=[str(_("Share of the pupils graded in the subject, in percent."))],
             id="table-distribution",
         )
-    rows = _test_rows(data.tests)
-    if rows:
+    test_rows = _test_rows(data.tests)
+    if test_rows:
         columns = [
             Column("subject", str(_("Subject"))),
             Column("lower", str(_("Grade lower than test grade")), kind="percent"),
@@ -455,11 +465,11 @@ def unit_tables(data: UnitPage) -> dict[str, Table]:
             Column("higher", str(_("Grade higher than test grade")), kind="percent"),
         ]
         tables["tests"] = Table(
-            str(_("National tests and final grades, %(year)s") % {"year": data.latest_year.label}),
+            str(_("National tests and final grades, %(year)s") % {"year": year}),
             columns,
             [
                 {"subject": subject_name(s), "lower": lo, "same": same, "higher": hi}
-                for s, lo, same, hi in rows
+                for s, lo, same, hi in test_rows
             ],
             id="table-tests",
         )
@@ -485,6 +495,8 @@ def group_pupils_at_risk(request: HttpRequest, group_id: int) -> HttpResponse:
     node = get_object_or_404(
         Node.objects.select_related("parent"), pk=group_id, kind=NodeKind.GROUP
     )
+    if node.parent is None:  # a group always belongs to a unit
+        raise Http404
     return _pupils_at_risk(request, scope, unit=node.parent, group=node)
 
 

@@ -113,5 +113,5 @@ def leaving_certificate_counts(node: Node, year: AcademicYear) -> list[tuple[str
         },
         orient="row",
     ).with_columns(unit_id=pl.lit(node.pk), academic_year_id=pl.lit(year.pk))
-    counted = leaving_certificates(final).group_by("subject", "value").len()
-    return [(r["subject"], r["value"], r["len"]) for r in counted.iter_rows(named=True)]
+    grouped = leaving_certificates(final).group_by("subject", "value").len()
+    return [(r["subject"], r["value"], r["len"]) for r in grouped.iter_rows(named=True)]

@@ -21,7 +21,7 @@ from skolkvalitet.indicators.suppression import present as shown
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind, Term
 from skolkvalitet.organisation.scopes import Scope, path_prefix_q
 from skolkvalitet.reference.comparison import Basis, like_for_like
-from skolkvalitet.reference.selectors import AREAS
+from skolkvalitet.reference.selectors import AREAS, ReferencePoint
 
 LIKE_FOR_LIKE = (
     "gender=F",
@@ -49,11 +49,12 @@ class Cell:
     @property
     def above_reference(self) -> bool | None:
         """Better than the nation's figure (by the indicator's polarity)."""
-        if self.reference is None or not self.is_number:
+        value = self.shown
+        if self.reference is None or not isinstance(value, float | int):
             return None
         if self.indicator.higher_is_better:
-            return self.shown > self.reference
-        return self.shown < self.reference
+            return value > self.reference
+        return value < self.reference
 
     @property
     def is_number(self) -> bool:
@@ -61,11 +62,12 @@ class Cell:
 
     @property
     def meets_target(self) -> bool | None:
-        if self.target is None or not self.is_number:
+        value = self.shown
+        if self.target is None or not isinstance(value, float | int):
             return None
         if self.indicator.higher_is_better:
-            return self.shown >= self.target
-        return self.shown <= self.target
+            return value >= self.target
+        return value <= self.target
 
 
 @dataclass
@@ -110,13 +112,13 @@ def _same_point_last_year(
 def units_in_scope(
     scope: Scope, *, area_id: int | None = None, school_form: str | None = None
 ) -> list[Node]:
-    units = Node.objects.filter(
+    query = Node.objects.filter(
         path_prefix_q("path", scope.paths()), kind=NodeKind.UNIT, is_active=True
     ).select_related("parent")
     if area_id:
         area = Node.objects.filter(pk=area_id, kind=NodeKind.AREA).first()
-        units = units.filter(path__startswith=area.path) if area else units.none()
-    units = list(units.order_by("parent__name", "name"))
+        query = query.filter(path__startswith=area.path) if area else query.none()
+    units = list(query.order_by("parent__name", "name"))
     if school_form:
         units = [u for u in units if school_form in (u.school_forms or [])]
     return units
@@ -252,7 +254,7 @@ def year_references(
     published value for any column is left out (Overview.reference_missing names it)."""
     from skolkvalitet.reference.selectors import comparisons_for_indicator
 
-    found: dict[str, dict[str, object]] = defaultdict(dict)
+    found: dict[str, dict[str, ReferencePoint]] = defaultdict(dict)
     for key in columns:
         comparison = comparisons_for_indicator(
             indicator_key=key, municipality_code=municipality_code, period=year.code, basis=basis
@@ -303,20 +305,20 @@ def _overview(
     units = units_in_scope(scope, area_id=area_id, school_form=school_form)
     organiser = scope.top_nodes().filter(kind=NodeKind.ORGANIZER).first()
     nodes = units + ([organiser] if organiser else [])
-    stored = defaultdict(dict)
+    stored: dict[tuple[int, str], dict[int, tuple[float | None, int, str]]] = defaultdict(dict)
     # One query per kind of period: each is a lookup on the (node, period_kind, period_id)
     # index (an OR of kinds would make SQLite read every value of the nodes).
     for kind, ids in periods.items():
         wanted = {ids["now"], ids["previous"], ids["last_year"], *ids["trend"]} - {None}
         keys = [i.key for i in indicators if i.period.value == kind]
-        rows = IndicatorValue.objects.filter(
+        found = IndicatorValue.objects.filter(
             node_id__in=[n.pk for n in nodes],
             period_kind=kind,
             period_id__in=wanted,
             indicator__in=keys,
             breakdown=breakdown,
         ).values_list("indicator", "node_id", "period_id", "value", "n", "suppression")
-        for indicator, node_id, period_id, value, n, suppression in rows:
+        for indicator, node_id, period_id, value, n, suppression in found:
             stored[(node_id, indicator)][period_id] = (value, n, suppression)
     targets = nearest_targets(units, list(columns), year_id)
     access = {node.pk: scope.can_see_pupils_in(node) for node in nodes}

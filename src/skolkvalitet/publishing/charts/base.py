@@ -236,11 +236,15 @@ def rule_layers(
         "mark": {"type": "rule", "color": colour, "strokeDash": list(dash), "size": 1.5},
         "encoding": {channel: position, "tooltip": tooltip},
     }
+    text_mark: dict[str, Any]
+    text_position: dict[str, Any]
     if channel == "y":
         text_mark = {"align": "right", "baseline": "bottom", "dy": -3}
         text_position = {"y": position, "x": {"value": "width"}}
     else:
-        side = {"align": "right", "dx": -4} if label_before else {"align": "left", "dx": 4}
+        side: dict[str, Any] = (
+            {"align": "right", "dx": -4} if label_before else {"align": "left", "dx": 4}
+        )
         text_mark = {**side, "baseline": "bottom", "dy": -4}
         text_position = {"x": position, "y": {"value": 0}}
     text = {

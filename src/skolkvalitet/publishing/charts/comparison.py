@@ -59,7 +59,7 @@ def comparison_chart(
         "title": None,
         "axis": {"labelLimit": 220, **_bold_label(highlight)},
     }
-    x_scale = (
+    x_scale: dict[str, Any] = (
         {"domain": [0, 100]} if as_unit(unit) == Unit.PERCENT else {"zero": True, "nice": True}
     )
     tooltip = tooltip_fields(("name", _("Unit")), ("label", _("Value")))

@@ -34,12 +34,13 @@ class TestVsGrade(NamedTuple):
     """One subject's shares (percent) of pupils whose grade is lower than, the same as or
     higher than their national-test grade."""
 
-    __test__ = False  # not a pytest test class, whatever its name
-
     subject: str
     lower: Value
     same: Value
     higher: Value
+
+
+TestVsGrade.__test__ = False  # type: ignore[attr-defined]  # not a pytest test class
 
 
 def test_vs_grade_chart(
