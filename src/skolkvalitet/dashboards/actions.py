@@ -1,9 +1,10 @@
 """Writes of the dashboards app: targets.
 
 A target is set on the organiser, an area or a school unit. Who may set it is the common
-model's business: roles that manage the organisation (organizer_admin), within the subtree
-they are granted (`Scope.can_manage`). The views pass the user's scope; the `skolkvalitet
-target` command is the operator's tool on the server and passes none.
+model's business: roles with `Capability.SET_TARGETS` (organizer_admin, organisation/roles.py),
+within the subtree they are granted (`Scope.can(Capability.SET_TARGETS, node)`). The views
+pass the user's scope; the `skolkvalitet target` command is the operator's tool on the server
+and passes none.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from skolkvalitet.dashboards.models import Target
 from skolkvalitet.indicators.registry import REGISTRY, Indicator, Unit
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope
 
 # The nodes a target may be set on: groups change every year and are never compared.
@@ -56,7 +58,7 @@ def _check_value(indicator: Indicator, value: float) -> None:
 
 
 def _check_node(node: Node, scope: Scope | None) -> None:
-    if scope is not None and not scope.can_manage(node):
+    if scope is not None and not scope.can(Capability.SET_TARGETS, node):
         raise PermissionDenied
     if node.kind not in TARGET_NODE_KINDS:
         raise ValidationError(
@@ -103,6 +105,6 @@ def target_remove(*, target: Target, scope: Scope | None = None) -> None:
     )
     if locked is None:
         return  # already removed
-    if scope is not None and not scope.can_manage(locked.node):
+    if scope is not None and not scope.can(Capability.SET_TARGETS, locked.node):
         raise PermissionDenied
     locked.delete()

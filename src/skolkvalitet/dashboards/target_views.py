@@ -2,10 +2,10 @@
 form to add, change and remove them.
 
 Targets are part of the common model, which the organiser sets: only roles that manage the
-organisation (organizer_admin, `RoleSpec.manages_organisation`) may set them, on the
-organiser, an area or a school unit within the subtree they are granted
-(`Scope.can_manage`). Others get 403 and see no link; a target outside the user's managed
-subtree is 404. Views validate and dispatch to dashboards/actions.py, which checks the
+organisation (organizer_admin: `Capability.SET_TARGETS` in organisation/roles.py) may set
+them, on the organiser, an area or a school unit within the subtree they are granted
+(`Scope.can(Capability.SET_TARGETS, node)`). Others get 403 and see no link; a target outside
+that subtree is 404. Views validate and dispatch to dashboards/actions.py, which checks the
 scope again.
 """
 
@@ -28,6 +28,7 @@ from skolkvalitet.dashboards.forms import TARGET_INDICATORS, TargetForm, node_la
 from skolkvalitet.dashboards.models import Target
 from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.organisation.models import Node
+from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope, path_prefix_q, scope_for_request
 from skolkvalitet.web.forms import form_attach_error
 
@@ -35,14 +36,14 @@ from skolkvalitet.web.forms import form_attach_error
 
 
 def may_set_targets(scope: Scope) -> bool:
-    """The user manages some part of the organisation, where they may set targets."""
-    return bool(scope.managed_paths())
+    """Some grant lets the user set targets (SET_TARGETS, organisation/roles.py)."""
+    return scope.can_somewhere(Capability.SET_TARGETS)
 
 
 def target_nodes(scope: Scope) -> list[Node]:
     """The active organiser, area and unit nodes the user may set targets on."""
     return list(
-        Node.objects.filter(path_prefix_q("path", scope.managed_paths()))
+        Node.objects.filter(path_prefix_q("path", scope.paths_with(Capability.SET_TARGETS)))
         .filter(kind__in=actions.TARGET_NODE_KINDS, is_active=True)
         .select_related("parent")
     )
@@ -92,7 +93,7 @@ def targets_in_force(scope: Scope) -> list[TargetRow]:
                 indicator_name=indicator.name_sv if indicator else t.indicator,
                 unit=range_label(indicator) if indicator else "",
                 value=_value_text(t.value),
-                editable=scope.can_manage(t.node),
+                editable=scope.can(Capability.SET_TARGETS, t.node),
             )
         )
     rows.sort(
@@ -181,7 +182,7 @@ def target_remove(request: HttpRequest, target_id: int) -> HttpResponse:
     target = get_object_or_404(
         Target.objects.select_related("node__parent", "academic_year"), pk=target_id
     )
-    if not scope.can_manage(target.node):
+    if not scope.can(Capability.SET_TARGETS, target.node):
         raise Http404
     actions.target_remove(target=target, scope=scope)
     indicator = REGISTRY.get(target.indicator)

@@ -1,8 +1,9 @@
-"""The one place that decides what a user may see.
+"""The one place that decides what a user may see and do.
 
 A role is granted on a node and reaches that node's whole subtree, never its parent or its
 siblings. `scope_for(user)` collects a user's valid grants; every query of nodes, pupils or
-facts in views and selectors goes through the Scope it returns.
+facts in views and selectors goes through the Scope it returns. What a grant allows is read
+from the capability table in organisation/roles.py (`Scope.can(Capability.X, node)`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from skolkvalitet.organisation.models import Enrolment, Node, Pupil, RoleAssignment
-from skolkvalitet.organisation.roles import ROLE_SPECS
+from skolkvalitet.organisation.roles import Capability, role_can
 
 
 def path_prefix_q(field: str, paths: list[str]) -> Q:
@@ -24,6 +25,12 @@ def path_prefix_q(field: str, paths: list[str]) -> Q:
     if not paths:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+
+
+def _folded(paths: set[str]) -> list[str]:
+    """`paths` sorted, without those inside another: the outer one already covers them."""
+    ordered = sorted(paths)
+    return [p for p in ordered if not any(p != q and p.startswith(q) for q in ordered)]
 
 
 @dataclass(frozen=True)
@@ -34,13 +41,38 @@ class Grant:
 
     @property
     def pupil_access(self) -> bool:
-        return ROLE_SPECS[self.role].pupil_access
+        return role_can(self.role, Capability.SEE_PUPILS)
+
+    @property
+    def on_organiser(self) -> bool:
+        """Granted on an organiser node (a root of the tree: `/<id>/`)."""
+        return self.path.count("/") == 2
+
+    def allows(self, capability: Capability) -> bool:
+        """This grant gives `capability` (in its subtree)."""
+        if capability.organiser_only and not self.on_organiser:
+            return False
+        return role_can(self.role, capability)
 
 
 @dataclass(frozen=True)
 class Scope:
     user_id: int | None
     grants: tuple[Grant, ...]
+
+    # -- capabilities (organisation/roles.py) ---------------------------------------------
+    def can(self, capability: Capability, node: Node) -> bool:
+        """A grant that reaches `node` gives `capability`."""
+        return any(node.path.startswith(g.path) and g.allows(capability) for g in self.grants)
+
+    def can_somewhere(self, capability: Capability) -> bool:
+        """Some grant gives `capability` (pages that list what the user may act on)."""
+        return any(g.allows(capability) for g in self.grants)
+
+    def paths_with(self, capability: Capability) -> list[str]:
+        """The granted paths below which the user has `capability`, nested paths folded into
+        the outer one."""
+        return _folded({g.path for g in self.grants if g.allows(capability)})
 
     # -- questions about one node ------------------------------------------------------
     def roles_on(self, node: Node) -> set[str]:
@@ -51,25 +83,17 @@ class Scope:
         return any(node.path.startswith(g.path) for g in self.grants)
 
     def can_see_pupils_in(self, node: Node) -> bool:
-        return any(node.path.startswith(g.path) and g.pupil_access for g in self.grants)
-
-    def can_manage(self, node: Node) -> bool:
-        """May change the common model and import data for `node` (organiser admins)."""
-        return any(
-            node.path.startswith(g.path) and ROLE_SPECS[g.role].manages_organisation
-            for g in self.grants
-        )
-
-    def manages_an_organiser(self) -> bool:
-        """Manages the organisation on an organiser node (the tree's roots): may change the
-        calendar and undo imports, which touch the whole organiser's figures."""
-        return any(
-            ROLE_SPECS[g.role].manages_organisation and g.path.count("/") == 2 for g in self.grants
-        )
+        return self.can(Capability.SEE_PUPILS, node)
 
     def managed_paths(self) -> list[str]:
-        """The paths below which the user may change the model and import data."""
-        return sorted({g.path for g in self.grants if ROLE_SPECS[g.role].manages_organisation})
+        """The paths below which the user may import data (IMPORT_DATA); the Import page
+        (ingest/views.py) still asks this name."""
+        return self.paths_with(Capability.IMPORT_DATA)
+
+    def manages_an_organiser(self) -> bool:
+        """May roll imports back (ROLL_BACK_IMPORTS, on an organiser node); the Import page
+        (ingest/views.py) still asks this name."""
+        return self.can_somewhere(Capability.ROLL_BACK_IMPORTS)
 
     def must_suppress(self, node: Node) -> bool:
         """Aggregates for `node` must be suppressed: no role here gives pupil access."""
@@ -82,9 +106,7 @@ class Scope:
 
     def paths(self, *, pupil_access_only: bool = False) -> list[str]:
         """The granted paths, with paths inside another granted path folded into it."""
-        paths = sorted({g.path for g in self.grants if g.pupil_access or not pupil_access_only})
-        # Drop paths inside another granted path: the outer one already covers them.
-        return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+        return _folded({g.path for g in self.grants if g.pupil_access or not pupil_access_only})
 
     def nodes(self) -> QuerySet[Node]:
         """Every node the user may see aggregates for."""

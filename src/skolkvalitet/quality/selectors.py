@@ -217,7 +217,7 @@ class MyDialogue:
 def my_dialogues(*, scope: Scope, on: dt.date | None = None) -> list[MyDialogue]:
     """The dialogues the user writes (as unit head) at the current follow-up point."""
     today = on or timezone.localdate()
-    paths = sorted({g.path for g in scope.grants if g.role in permissions.WRITER_ROLES})
+    paths = permissions.writer_paths(scope)
     if not paths:
         return []
     point = follow_up_point_current(follow_up_points(), on=today)

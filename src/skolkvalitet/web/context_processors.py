@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import scope_for_request
 
 
@@ -15,7 +16,7 @@ def navigation(request: HttpRequest) -> dict:
 
     scope = scope_for_request(request)
     return {
-        "may_import": bool(scope.managed_paths()),
+        "may_import": scope.can_somewhere(Capability.IMPORT_DATA),
         "may_see_followup_board": permissions.may_see_board(scope),
         "may_see_results": not scope.is_empty,
     }
