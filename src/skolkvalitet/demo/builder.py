@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -17,7 +18,10 @@ from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.demo import catalogue as cat
 from skolkvalitet.demo.generator import FS, GY, DemoData, generate
 from skolkvalitet.indicators.materialise import indicators_materialise
-from skolkvalitet.organisation.actions import node_create, role_grant
+from skolkvalitet.ingest.writing import tables
+from skolkvalitet.ingest.writing.tables import StoredTable
+from skolkvalitet.ingest.writing.writer import BatchWriter
+from skolkvalitet.organisation.actions import role_grant
 from skolkvalitet.organisation.identity import parse_personal_number, pseudonym_for
 from skolkvalitet.organisation.models import (
     AcademicYear,
@@ -25,7 +29,6 @@ from skolkvalitet.organisation.models import (
     Node,
     NodeKind,
     OrganiserType,
-    Pupil,
     Role,
     StaffMember,
     Term,
@@ -90,10 +93,11 @@ def demo_build(
     say("Genererar data …")
     data = generate(seed=seed, scale=scale)
     with transaction.atomic():
-        batch = ImportBatch.objects.create(kind="demo", source_name=source)
-        counts = _write(data, batch, say)
-        batch.rows = sum(counts.values())
-        batch.save(update_fields=["rows"])
+        writer = BatchWriter(kind="demo", source_name=source)
+        batch = writer.batch
+        counts = _write(data, writer, say)
+        writer.batch_rows_set(sum(counts.values()))
+        writer.finish()
     say("Indikatorer …")
     counts["indicator_values"] = indicators_materialise().rows
     say("Rikets publicerade värden …")
@@ -116,185 +120,113 @@ def _logins() -> list[DemoLogin]:
     return out
 
 
-def _write(data: DemoData, batch: ImportBatch, say) -> dict[str, int]:
+def _write(data: DemoData, writer: BatchWriter, say) -> dict[str, int]:
+    """The demo's organisation, pupils and facts, through the import's write path."""
     counts: dict[str, int] = {}
     say("Läsår, terminer och uppföljningstillfällen …")
     years, terms, points = _calendar(data)
     say("Organisation …")
-    unit_ids, group_ids, organizer, areas = _organisation(data, years)
+    unit_ids, group_ids, organizer, areas = _organisation(data, years, writer)
     say("Elever …")
-    pupil_ids = _pupils(data)
+    pupil_ids = _pupils(data, writer)
     counts["pupils"] = len(pupil_ids)
-    counts["enrolments"] = _enrolments(data, pupil_ids, unit_ids, group_ids, years)
+    counts["enrolments"] = _enrolments(data, pupil_ids, unit_ids, group_ids, years, writer)
     subject = dict(Subject.objects.values_list("code", "pk"))
     scale = dict(AssessmentScale.objects.values_list("code", "pk"))
-    b = batch.pk
 
     say("Betyg …")
     g = data.grades
-    counts["grades"] = bulk_insert(
-        "results_grade",
-        (
-            "pupil_id",
-            "unit_id",
-            "term_id",
-            "year_group",
-            "subject_id",
-            "value",
-            "grade_type",
-            "language",
-            "batch_id",
-        ),
-        zip(
-            pupil_ids[g["pupil"]].tolist(),
-            unit_ids[g["unit"]].tolist(),
-            terms[g["term"]].tolist(),
-            g["year_group"].tolist(),
-            [subject[s] for s in g["subject"].tolist()],
-            g["value"].tolist(),
-            g["grade_type"].tolist(),
-            g["language"].tolist(),
-            _same(b, g),
-            strict=True,
-        ),
+    counts["grades"] = _facts(
+        writer,
+        tables.GRADES,
+        pupil_id=pupil_ids[g["pupil"]],
+        unit_id=unit_ids[g["unit"]],
+        term_id=terms[g["term"]],
+        year_group=g["year_group"],
+        subject_id=[subject[s] for s in g["subject"].tolist()],
+        value=g["value"],
+        grade_type=g["grade_type"],
+        language=g["language"],
     )
     say("Bedömningar …")
     a = data.assessments
-    counts["assessments"] = bulk_insert(
-        "results_assessment",
-        (
-            "pupil_id",
-            "unit_id",
-            "follow_up_point_id",
-            "year_group",
-            "subject_id",
-            "scale_id",
-            "value",
-            "batch_id",
-        ),
-        zip(
-            pupil_ids[a["pupil"]].tolist(),
-            unit_ids[a["unit"]].tolist(),
-            points[a["point"]].tolist(),
-            a["year_group"].tolist(),
-            [subject[s] for s in a["subject"].tolist()],
-            [scale[s] for s in a["scale"].tolist()],
-            a["value"].tolist(),
-            _same(b, a),
-            strict=True,
-        ),
+    counts["assessments"] = _facts(
+        writer,
+        tables.ASSESSMENTS,
+        pupil_id=pupil_ids[a["pupil"]],
+        unit_id=unit_ids[a["unit"]],
+        follow_up_point_id=points[a["point"]],
+        year_group=a["year_group"],
+        subject_id=[subject[s] for s in a["subject"].tolist()],
+        scale_id=[scale[s] for s in a["scale"].tolist()],
+        value=a["value"],
     )
     say("Nationella prov, frånvaro, enkäter, personal …")
     t = data.national_tests
-    counts["national_tests"] = bulk_insert(
-        "results_nationaltest",
-        (
-            "pupil_id",
-            "unit_id",
-            "term_id",
-            "year_group",
-            "subject_id",
-            "scale",
-            "value",
-            "batch_id",
-        ),
-        zip(
-            pupil_ids[t["pupil"]].tolist(),
-            unit_ids[t["unit"]].tolist(),
-            terms[t["term"]].tolist(),
-            t["year_group"].tolist(),
-            [subject[s] for s in t["subject"].tolist()],
-            t["scale"].tolist(),
-            t["value"].tolist(),
-            _same(b, t),
-            strict=True,
-        ),
+    counts["national_tests"] = _facts(
+        writer,
+        tables.NATIONAL_TESTS,
+        pupil_id=pupil_ids[t["pupil"]],
+        unit_id=unit_ids[t["unit"]],
+        term_id=terms[t["term"]],
+        year_group=t["year_group"],
+        subject_id=[subject[s] for s in t["subject"].tolist()],
+        scale=t["scale"],
+        value=t["value"],
     )
     ab = data.absences
-    counts["absences"] = bulk_insert(
-        "results_absence",
-        (
-            "pupil_id",
-            "unit_id",
-            "term_id",
-            "year_group",
-            "scheduled_minutes",
-            "absent_minutes",
-            "unexcused_minutes",
-            "batch_id",
-        ),
-        zip(
-            pupil_ids[ab["pupil"]].tolist(),
-            unit_ids[ab["unit"]].tolist(),
-            terms[ab["term"]].tolist(),
-            ab["year_group"].tolist(),
-            ab["scheduled"].tolist(),
-            ab["absent"].tolist(),
-            ab["unexcused"].tolist(),
-            _same(b, ab),
-            strict=True,
-        ),
+    counts["absences"] = _facts(
+        writer,
+        tables.ABSENCE,
+        pupil_id=pupil_ids[ab["pupil"]],
+        unit_id=unit_ids[ab["unit"]],
+        term_id=terms[ab["term"]],
+        year_group=ab["year_group"],
+        scheduled_minutes=ab["scheduled"],
+        absent_minutes=ab["absent"],
+        unexcused_minutes=ab["unexcused"],
     )
     s = data.surveys
-    counts["surveys"] = bulk_insert(
-        "results_surveyresult",
-        (
-            "unit_id",
-            "academic_year_id",
-            "survey",
-            "index",
-            "respondent_group",
-            "invited",
-            "respondents",
-            "agreeing",
-            "batch_id",
-        ),
-        zip(
-            unit_ids[s["unit"]].tolist(),
-            years[s["year"]].tolist(),
-            s["survey"].tolist(),
-            s["index"].tolist(),
-            s["respondent_group"].tolist(),
-            s["invited"].tolist(),
-            s["respondents"].tolist(),
-            s["agreeing"].tolist(),
-            _same(b, s),
-            strict=True,
-        ),
+    counts["surveys"] = _facts(
+        writer,
+        tables.SURVEYS,
+        unit_id=unit_ids[s["unit"]],
+        academic_year_id=years[s["year"]],
+        survey=s["survey"],
+        index=s["index"],
+        respondent_group=s["respondent_group"],
+        invited=s["invited"],
+        respondents=s["respondents"],
+        agreeing=s["agreeing"],
     )
-    counts.update(_staff(data, unit_ids, years, subject, b))
+    counts.update(_staff(data, unit_ids, years, subject, writer))
     pf = data.preschool_facts
-    counts["preschool_facts"] = bulk_insert(
-        "results_preschoolgroupfact",
-        (
-            "unit_id",
-            "group_id",
-            "academic_year_id",
-            "counted_on",
-            "children",
-            "staff_fte",
-            "preschool_teacher_fte",
-            "batch_id",
-        ),
-        zip(
-            unit_ids[pf["unit"]].tolist(),
-            group_ids[pf["group"]].tolist(),
-            years[pf["year"]].tolist(),
-            pf["counted_on"].tolist(),
-            pf["children"].tolist(),
-            pf["staff_fte"].tolist(),
-            pf["preschool_teacher_fte"].tolist(),
-            _same(b, pf),
-            strict=True,
-        ),
+    counts["preschool_facts"] = _facts(
+        writer,
+        tables.PRESCHOOL,
+        unit_id=unit_ids[pf["unit"]],
+        group_id=group_ids[pf["group"]],
+        academic_year_id=years[pf["year"]],
+        counted_on=pf["counted_on"],
+        children=pf["children"],
+        staff_fte=pf["staff_fte"],
+        preschool_teacher_fte=pf["preschool_teacher_fte"],
     )
     _interventions(data, unit_ids, terms, subject)
     _users(data, organizer, areas, unit_ids, group_ids)
     return counts
 
 
-def _same(value, table) -> list:
-    return [value] * len(next(iter(table.values())))
+def _facts(writer: BatchWriter, table: StoredTable, **columns) -> int:
+    """Columns (numpy arrays or lists, one per field of `table`) written as its rows."""
+    frame = pl.DataFrame(
+        {name: pl.Series(name, _listed(values)) for name, values in columns.items()}
+    )
+    return writer.rows_replace(table, frame).inserted
+
+
+def _listed(values) -> list:
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)
 
 
 def _calendar(data: DemoData):
@@ -321,8 +253,8 @@ def _calendar(data: DemoData):
     return np.array(year_ids), np.array(term_ids), np.array(point_ids)
 
 
-def _organisation(data: DemoData, years: np.ndarray):
-    organizer = node_create(
+def _organisation(data: DemoData, years: np.ndarray, writer: BatchWriter):
+    organizer = writer.node_create(
         kind=NodeKind.ORGANIZER,
         name=cat.ORGANIZER_NAME,
         code=cat.MUNICIPALITY_CODE,
@@ -330,7 +262,8 @@ def _organisation(data: DemoData, years: np.ndarray):
         organiser_type=OrganiserType.MUNICIPAL,
     )
     areas = {
-        name: node_create(kind=NodeKind.AREA, name=name, parent=organizer) for name in cat.AREAS
+        name: writer.node_create(kind=NodeKind.AREA, name=name, parent=organizer)
+        for name in cat.AREAS
     }
     forms = {
         "preschool": ["FS"],
@@ -347,7 +280,7 @@ def _organisation(data: DemoData, years: np.ndarray):
         "gy": [1, 2, 3],
     }
     units = [
-        node_create(
+        writer.node_create(
             kind=NodeKind.UNIT,
             name=u.name,
             parent=areas[u.area],
@@ -360,63 +293,63 @@ def _organisation(data: DemoData, years: np.ndarray):
     ]
     unit_ids = np.array([u.pk for u in units])
     g = data.groups
-    new_groups = Node.objects.bulk_create(
-        [
-            Node(
-                kind=NodeKind.GROUP,
-                parent=units[u],
-                path="",
-                name=name,
-                code=name,
-                academic_year_id=int(years[y]),
-                school_form=form,
-                year_group=None if yg < 0 else int(yg),
-            )
-            for u, y, name, form, yg in zip(
-                g["unit"].tolist(),
-                g["year"].tolist(),
-                g["name"].tolist(),
-                g["school_form"].tolist(),
-                g["year_group"].tolist(),
-                strict=True,
-            )
-        ]
-    )
-    for node in new_groups:
-        node.path = f"{units[list(unit_ids).index(node.parent_id)].path}{node.pk}/"
-    Node.objects.bulk_update(new_groups, ["path"], batch_size=2000)
+    new_groups = [
+        writer.node_create(
+            kind=NodeKind.GROUP,
+            parent=units[u],
+            name=name,
+            code=name,
+            academic_year_id=int(years[y]),
+            school_form=form,
+            year_group=None if yg < 0 else int(yg),
+        )
+        for u, y, name, form, yg in zip(
+            g["unit"].tolist(),
+            g["year"].tolist(),
+            g["name"].tolist(),
+            g["school_form"].tolist(),
+            g["year_group"].tolist(),
+            strict=True,
+        )
+    ]
     group_ids = np.array([n.pk for n in new_groups] + [0])  # index -1 → 0 (no group)
     return unit_ids, group_ids, organizer, areas
 
 
-def _pupils(data: DemoData) -> np.ndarray:
+def _pupils(data: DemoData, writer: BatchWriter) -> np.ndarray:
     p = data.pupils
-    key_rows = []
-    for i in range(len(p["id"])):
-        number = parse_personal_number(p["personal_number"][i], today=cat.TODAY)
-        arrival = p["arrival_date"][i]
-        mean = p["parents_mean"][i]
-        abroad = int(p["parents_born_abroad"][i])
-        key_rows.append(
-            Pupil(
-                pseudonym=pseudonym_for(number),
-                given_name=str(p["given_name"][i]),
-                family_name=str(p["family_name"][i]),
-                birth_year=number.birth_year,
-                legal_gender=number.legal_gender,
-                coordination_number=number.is_coordination_number,
-                arrival_date=None if np.isnat(arrival) else arrival.astype(dt.date),
-                born_abroad=bool(p["born_abroad"][i]),
-                parents_born_abroad=None if abroad < 0 else bool(abroad),
-                parents_highest_education=int(p["parents_highest"][i]) or None,
-                parents_mean_education=None if np.isnan(mean) else float(mean),
-            )
-        )
-    created = Pupil.objects.bulk_create(key_rows, batch_size=5000)
-    return np.array([row.pk for row in created])
+    numbers = [parse_personal_number(n, today=cat.TODAY) for n in p["personal_number"].tolist()]
+    arrival = p["arrival_date"]
+    abroad = p["parents_born_abroad"].astype(int)
+    mean = p["parents_mean"]
+    frame = pl.DataFrame(
+        {
+            "pupil": [pseudonym_for(n) for n in numbers],
+            "given_name": [str(v) for v in p["given_name"].tolist()],
+            "family_name": [str(v) for v in p["family_name"].tolist()],
+            "birth_year": [n.birth_year for n in numbers],
+            "legal_gender": [n.legal_gender for n in numbers],
+            "coordination_number": [n.is_coordination_number for n in numbers],
+            "arrival_date": pl.Series(
+                [None if np.isnat(d) else d.astype(dt.date) for d in arrival], dtype=pl.Date
+            ),
+            "born_abroad": p["born_abroad"].astype(bool).tolist(),
+            "parents_born_abroad": pl.Series(
+                [None if a < 0 else bool(a) for a in abroad.tolist()], dtype=pl.Boolean
+            ),
+            "parents_highest_education": pl.Series(
+                [int(v) or None for v in p["parents_highest"].tolist()], dtype=pl.Int64
+            ),
+            "parents_mean_education": pl.Series(
+                [None if np.isnan(v) else float(v) for v in mean.tolist()], dtype=pl.Float64
+            ),
+        }
+    )
+    ids, _created = writer.pupils_ensure(frame)
+    return ids["pupil_id"].to_numpy()
 
 
-def _enrolments(data, pupil_ids, unit_ids, group_ids, years) -> int:
+def _enrolments(data, pupil_ids, unit_ids, group_ids, years, writer: BatchWriter) -> int:
     e, p = data.enrolments, data.pupils
     pid = e["pupil"]
     form = np.where(
@@ -427,33 +360,21 @@ def _enrolments(data, pupil_ids, unit_ids, group_ids, years) -> int:
     year_group = np.where(e["stage"] == FS, -1, e["step"])
     # Special support: the weakest pupils, most of them, in years 1–9.
     support = (p["ability"][pid] < -1.3) & (e["stage"] != FS)
-    return bulk_insert(
-        "organisation_enrolment",
-        (
-            "pupil_id",
-            "academic_year_id",
-            "unit_id",
-            "group_id",
-            "school_form",
-            "year_group",
-            "reads_sva",
-            "special_support",
-        ),
-        zip(
-            pupil_ids[pid].tolist(),
-            years[e["year"]].tolist(),
-            unit_ids[e["unit"]].tolist(),
-            [g or None for g in group_ids[e["group"]].tolist()],
-            form.tolist(),
-            [None if yg < 0 else yg for yg in year_group.tolist()],
-            (p["sva"][pid] & (e["stage"] != FS)).tolist(),
-            support.tolist(),
-            strict=True,
-        ),
+    return _facts(
+        writer,
+        tables.ENROLMENTS,
+        pupil_id=pupil_ids[pid],
+        academic_year_id=years[e["year"]],
+        unit_id=unit_ids[e["unit"]],
+        group_id=[g or None for g in group_ids[e["group"]].tolist()],
+        school_form=form,
+        year_group=[None if yg < 0 else yg for yg in year_group.tolist()],
+        reads_sva=p["sva"][pid] & (e["stage"] != FS),
+        special_support=support,
     )
 
 
-def _staff(data, unit_ids, years, subject, batch_id) -> dict[str, int]:
+def _staff(data, unit_ids, years, subject, writer: BatchWriter) -> dict[str, int]:
     st = data.staff
     members = StaffMember.objects.bulk_create(
         [
@@ -500,27 +421,15 @@ def _staff(data, unit_ids, years, subject, batch_id) -> dict[str, int]:
             strict=True,
         ),
     )
-    counts["staff_facts"] = bulk_insert(
-        "results_unitstafffact",
-        (
-            "unit_id",
-            "academic_year_id",
-            "teachers",
-            "teacher_fte",
-            "certified_teacher_fte",
-            "pupils",
-            "batch_id",
-        ),
-        zip(
-            unit_ids[f["unit"]].tolist(),
-            years[f["year"]].tolist(),
-            f["teachers"].tolist(),
-            np.round(f["teacher_fte"], 2).tolist(),
-            np.round(f["certified_fte"], 2).tolist(),
-            f["pupils"].tolist(),
-            [batch_id] * len(f["unit"]),
-            strict=True,
-        ),
+    counts["staff_facts"] = _facts(
+        writer,
+        tables.STAFF,
+        unit_id=unit_ids[f["unit"]],
+        academic_year_id=years[f["year"]],
+        teachers=f["teachers"],
+        teacher_fte=np.round(f["teacher_fte"], 2),
+        certified_teacher_fte=np.round(f["certified_fte"], 2),
+        pupils=f["pupils"],
     )
     return counts
 

@@ -169,8 +169,8 @@ class BatchWriter:
 
     def pupils_ensure(self, pupils: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         """The ids of the pupils in `pupils` (a `pupil` column of pseudonyms, unique, and any
-        of PUPIL_FIELDS for pupils not yet stored). Returns a frame (pupil, pupil_id) and the
-        number of pupils created."""
+        of PUPIL_FIELDS for pupils not yet stored). Returns a frame (pupil, pupil_id) in the
+        order of `pupils` and the number of pupils created."""
         known = _pupil_ids()
         new = pupils.join(known, on="pupil", how="anti")
         if new.height:
@@ -185,7 +185,7 @@ class BatchWriter:
             self.journal(
                 "organisation_pupil", JournalAction.CREATED, ["id"], [[i] for i in created]
             )
-        ids = pupils.select("pupil").join(known, on="pupil", how="left")
+        ids = pupils.select("pupil").join(known, on="pupil", how="left", maintain_order="left")
         return ids, new.height
 
     def pupils_update(self, updates: pl.DataFrame, fields: Sequence[str]) -> int:
