@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from skolkvalitet.batches.actions import batch_create
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.batches.problems import ImportOutcome
 from skolkvalitet.batches.tabular import read_file_bytes
@@ -134,7 +135,7 @@ def _store(
     notes: list[str],
     groups: list[GroupMember] | None = None,
 ) -> ImportOutcome:
-    batch = ImportBatch.objects.create(
+    batch = batch_create(
         kind=kind,
         source_name=source_name,
         file_sha256=sha256,

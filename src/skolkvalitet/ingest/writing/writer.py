@@ -29,6 +29,7 @@ from typing import Any
 import polars as pl
 from django.db import connection, models
 
+from skolkvalitet.batches.actions import batch_create
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import ImportBatch, ImportJournal, JournalAction
 from skolkvalitet.indicators.loading import read_frame
@@ -84,7 +85,7 @@ class BatchWriter:
     ) -> None:
         self._fields = {
             "kind": kind,
-            "source_name": source_name[:255],
+            "source_name": source_name,
             "rows": rows,
             "created_by": created_by,
             "file_sha256": file_sha256,
@@ -98,7 +99,7 @@ class BatchWriter:
     def batch(self) -> ImportBatch:
         """The batch, created at the first call."""
         if self._batch is None:
-            self._batch = ImportBatch.objects.create(**self._fields)
+            self._batch = batch_create(**self._fields)
         return self._batch
 
     @property
