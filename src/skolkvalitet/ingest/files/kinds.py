@@ -134,7 +134,8 @@ SUBJECT = Column(
     example="MA",
 )
 
-PUPIL_COLUMNS = (PUPIL, PUPIL_ID)
+# A kind whose pupil columns are optional needs one of the two on each row.
+PUPIL_PARSES = frozenset({Parse.PERSONAL_NUMBER, Parse.PSEUDONYM})
 
 FILE_KINDS: dict[str, FileKind] = {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from skolkvalitet.ingest.files.kinds import FILE_KINDS, FileKind
+from skolkvalitet.ingest.files.kinds import FILE_KINDS, PUPIL_PARSES, FileKind
 
 
 def _example_row(kind: FileKind) -> list[str]:
@@ -100,7 +100,7 @@ def formats_markdown() -> str:
         ]
         for column in kind.columns:
             required = "yes" if column.required else "no"
-            if column.name in {"personnummer", "elev_id"} and kind.key != "pupils":
+            if column.parse in PUPIL_PARSES and not column.required:
                 required = "one of the two"
             lines.append(
                 f"| `{column.name}` | `{column.english}` | {required} | "
