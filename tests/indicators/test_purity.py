@@ -12,6 +12,9 @@ PURE_MODULES = (
     "skolkvalitet.indicators.engine",
     "skolkvalitet.indicators.suppression",
     "skolkvalitet.indicators.distribution",
+    "skolkvalitet.indicators.markers",
+    "skolkvalitet.organisation.calendar",
+    "skolkvalitet.organisation.unit_codes",
 )
 
 

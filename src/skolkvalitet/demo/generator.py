@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from skolkvalitet.demo import catalogue as cat
+from skolkvalitet.organisation.calendar import default_term_dates, default_year_dates
 from skolkvalitet.organisation.identity import make_personal_number
 from skolkvalitet.results.subjects import COMPULSORY_BESIDES_SWEDISH
 
@@ -106,15 +107,12 @@ def build_calendar(first_year: int = cat.FIRST_YEAR, last_year: int = cat.LAST_Y
     term_index = point_index = 0
     for y_index, y in enumerate(range(first_year, last_year + 1)):
         terms = []
-        for kind, start, end, point_dates in (
-            ("HT", dt.date(y, 8, 15), dt.date(y, 12, 22), (dt.date(y, 10, 1), dt.date(y, 11, 15))),
-            (
-                "VT",
-                dt.date(y + 1, 1, 8),
-                dt.date(y + 1, 6, 14),
-                (dt.date(y + 1, 2, 15), dt.date(y + 1, 4, 20)),
-            ),
+        term_dates = default_term_dates(y)
+        for kind, point_dates in (
+            ("HT", (dt.date(y, 10, 1), dt.date(y, 11, 15))),
+            ("VT", (dt.date(y + 1, 2, 15), dt.date(y + 1, 4, 20))),
         ):
+            start, end = term_dates[kind]
             points = []
             for ordinal, day in enumerate(point_dates, start=1):
                 name = f"Uppföljning {ordinal} {kind}{start.year}"
@@ -122,7 +120,8 @@ def build_calendar(first_year: int = cat.FIRST_YEAR, last_year: int = cat.LAST_Y
                 point_index += 1
             terms.append(TermDef(term_index, kind, start, end, tuple(points)))
             term_index += 1
-        years.append(YearDef(y_index, y, dt.date(y, 8, 15), dt.date(y + 1, 6, 14), tuple(terms)))
+        year_start, year_end = default_year_dates(y)
+        years.append(YearDef(y_index, y, year_start, year_end, tuple(terms)))
     return years
 
 

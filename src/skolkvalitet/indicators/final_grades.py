@@ -27,10 +27,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from skolkvalitet.results.grades import GRADE_POINTS
+from skolkvalitet.results.subjects import SWEDISH, SWEDISH_SECOND_LANGUAGE
 
 MODERN_LANGUAGE_CHOICE = "M1"  # moderna språk, språkval: the only candidate for the 17th grade
 PASS_POINTS = GRADE_POINTS["E"]
-SWEDISH, SWEDISH_SECOND_LANGUAGE = "SV", "SVA"
 
 
 def grade_points(codes: np.ndarray) -> np.ndarray:
@@ -115,7 +115,9 @@ def passed_all_subjects(grades: np.ndarray, subjects: Sequence[str] | None = Non
 
 def _core(passed: np.ndarray, subjects: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(SV or SVA, EN and MA all passed; how many of them passed)."""
-    swedish = _column(passed, subjects, "SV") | _column(passed, subjects, "SVA")
+    swedish = _column(passed, subjects, SWEDISH) | _column(
+        passed, subjects, SWEDISH_SECOND_LANGUAGE
+    )
     english, maths = _column(passed, subjects, "EN"), _column(passed, subjects, "MA")
     return swedish & english & maths, swedish.astype(int) + english + maths
 

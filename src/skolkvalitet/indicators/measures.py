@@ -20,6 +20,7 @@ import polars as pl
 
 from skolkvalitet.indicators import final_grades as fg
 from skolkvalitet.indicators.registry import (
+    ABSENCE_THRESHOLD,
     GRADED_SUBJECTS,
     REGISTRY,
     TEST_GRADES,
@@ -370,7 +371,7 @@ def absence_measures(absences: pl.DataFrame) -> pl.DataFrame:
             _finish(
                 frame.with_columns(
                     indicator=pl.lit(f"absence_15_percent_or_more{suffix}"),
-                    num=(pl.col("share") >= 0.15).cast(pl.Float64),
+                    num=(pl.col("share") >= ABSENCE_THRESHOLD).cast(pl.Float64),
                 )
             ),
             _finish(

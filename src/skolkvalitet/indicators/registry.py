@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from skolkvalitet.results.subjects import SUBJECTS
+from skolkvalitet.results.subjects import NATIONAL_TEST_SUBJECTS, SUBJECTS
 
 
 class Unit(StrEnum):
@@ -68,6 +68,9 @@ SKOLVERKET_ABSENCE = (
     "Skolverket, Frånvaro i grundskolan (what counts as absence); the 15 % limit is the "
     "organisers' own follow-up threshold, not a national statistic"
 )
+# The share of scheduled time absent at which a pupil counts as having high absence: the
+# indicators absence_15_percent_or_more* and the list of pupils who need support.
+ABSENCE_THRESHOLD = 0.15
 SKOLVERKET_STAFF = "Skolverket, Personalstatistik (skolverket.se, statistik)"
 SKOLVERKET_PRESCHOOL = "Skolverket, Barn och personal i förskolan (skolverket.se, statistik)"
 ORGANISER_SURVEY = "The organiser's own pupil and guardian surveys (share answering agree)"
@@ -265,7 +268,7 @@ def _add(indicator: Indicator) -> None:
 
 
 GRADED_SUBJECTS = tuple(s.code for s in SUBJECTS if s.code != "TN")
-TESTED_SUBJECTS = ("SV", "SVA", "EN", "MA")
+TESTED_SUBJECTS = NATIONAL_TEST_SUBJECTS
 TEST_GRADES = ("A", "B", "C", "D", "E", "F")
 YEAR9 = (9,)
 YEARS_6_9 = (6, 7, 8, 9)

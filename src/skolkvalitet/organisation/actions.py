@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from skolkvalitet.organisation.calendar import default_term_dates, default_year_dates
 from skolkvalitet.organisation.identity import PersonalNumber, pseudonym_for
 from skolkvalitet.organisation.models import (
     AcademicYear,
@@ -100,20 +101,14 @@ def academic_year_parse(code: str) -> int | None:
 @transaction.atomic
 def academic_year_ensure(start_year: int) -> tuple[AcademicYear, dict[str, Term]]:
     """The academic year starting in `start_year` and its two terms, created with the
-    usual Swedish dates (HT 15 Aug–22 Dec, VT 8 Jan–14 Jun) when not yet known."""
+    default dates (organisation/calendar.py) when not yet known."""
+    year_start, year_end = default_year_dates(start_year)
     year, _created = AcademicYear.objects.get_or_create(
         code=AcademicYear.code_for(start_year),
-        defaults={
-            "start_date": dt.date(start_year, 8, 15),
-            "end_date": dt.date(start_year + 1, 6, 14),
-        },
+        defaults={"start_date": year_start, "end_date": year_end},
     )
-    defaults = {
-        "HT": (dt.date(start_year, 8, 15), dt.date(start_year, 12, 22)),
-        "VT": (dt.date(start_year + 1, 1, 8), dt.date(start_year + 1, 6, 14)),
-    }
     terms = {}
-    for kind, (start, end) in defaults.items():
+    for kind, (start, end) in default_term_dates(start_year).items():
         terms[kind], _created = Term.objects.get_or_create(
             academic_year=year, kind=kind, defaults={"start_date": start, "end_date": end}
         )

@@ -10,15 +10,14 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from skolkvalitet.indicators.markers import HIDDEN, MARKERS, MISSING, NEAR_FULL
 from skolkvalitet.indicators.registry import Unit
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
 
-HIDDEN = ".."  # fewer than 10 pupils, or the complement of such a figure
-NEAR_FULL = "~100"  # 1–4 pupils miss the measure
-MISSING = "."  # no figure
-MARKERS = (HIDDEN, NEAR_FULL, MISSING)
+# The markers (HIDDEN "..", NEAR_FULL "~100", MISSING ".") are spelled in indicators/markers.py.
+__all__ = ["HIDDEN", "MARKERS", "MISSING", "NEAR_FULL"]
 
 # A value as pages receive it: a number, a suppression marker, or None (nothing to show).
 Value = float | int | Decimal | str | None

@@ -33,6 +33,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from skolkvalitet.indicators.markers import HIDDEN, MISSING, NEAR_FULL
 from skolkvalitet.publishing.formatting import NBSP, format_number, round_half_up
 
 Kind = Literal["text", "number", "percent"]
@@ -43,12 +44,12 @@ Cell = str | int | float | None
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 MARKER_TITLES = {
-    "..": gettext_noop(
+    HIDDEN: gettext_noop(
         "Too few pupils (fewer than 10 at a school unit; from 2023/24 fewer than 5 for an area "
         "or the organiser), or hidden so that a hidden figure cannot be worked out"
     ),
-    "~100": gettext_noop("1–4 pupils lack the measure: close to 100 %"),
-    ".": gettext_noop("No figure"),
+    NEAR_FULL: gettext_noop("1–4 pupils lack the measure: close to 100 %"),
+    MISSING: gettext_noop("No figure"),
 }
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"

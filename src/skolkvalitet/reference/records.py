@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from skolkvalitet.indicators import markers
+
 
 class Source(StrEnum):
     SKOLVERKET = "skolverket"
@@ -29,9 +31,9 @@ class Marker(StrEnum):
     """Skolverket's markers for a figure that is not shown; never stored as zero."""
 
     NONE = ""  # the value is shown
-    MISSING = "."  # missing or does not occur
-    SUPPRESSED = ".."  # fewer than 10 pupils (or complementary suppression)
-    NEAR_ALL = "~100"  # 1–4 pupils lack the measure: "about 100 %"
+    MISSING = markers.MISSING  # "." missing or does not occur
+    SUPPRESSED = markers.HIDDEN  # ".." fewer than 10 pupils (or complementary suppression)
+    NEAR_ALL = markers.NEAR_FULL  # "~100" 1–4 pupils lack the measure: "about 100 %"
 
 
 @dataclass(frozen=True)

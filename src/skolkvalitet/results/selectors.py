@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from skolkvalitet.indicators.registry import ABSENCE_THRESHOLD
 from skolkvalitet.organisation.models import FollowUpPoint, Node
 from skolkvalitet.organisation.scopes import Scope
 from skolkvalitet.results.models import Absence, Assessment, AssessmentScale
@@ -47,7 +48,7 @@ def pupils_at_risk(
     for pupil_id, scheduled, absent in Absence.objects.filter(
         term_id=point.term_id, unit=node, pupil_id__in=list(enrolments)
     ).values_list("pupil_id", "scheduled_minutes", "absent_minutes"):
-        if scheduled and absent / scheduled >= 0.15:
+        if scheduled and absent / scheduled >= ABSENCE_THRESHOLD:
             absence[pupil_id] = 100 * absent / scheduled
     out = []
     for pupil_id in sorted(set(subjects) | set(absence)):

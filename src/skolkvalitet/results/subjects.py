@@ -37,6 +37,15 @@ SUBJECTS: tuple[SubjectDef, ...] = (
     SubjectDef("TN", "Teckenspråk för hörande", "Sign language for hearing pupils", "language"),
 )
 
+# Svenska and svenska som andraspråk: a pupil is graded in one of the two, and where both are
+# graded only one counts (skolförordningen 5 kap. 15 §).
+SWEDISH = "SV"
+SWEDISH_SECOND_LANGUAGE = "SVA"
+SWEDISH_SUBJECTS = (SWEDISH, SWEDISH_SECOND_LANGUAGE)
+
+# The subjects of the national tests in years 6 and 9 that the indicators follow.
+NATIONAL_TEST_SUBJECTS = (SWEDISH, SWEDISH_SECOND_LANGUAGE, "EN", "MA")
+
 # Besides svenska or svenska som andraspråk, the 15 subjects every pupil in grundskolan is
 # graded in (16 in all).
 COMPULSORY_BESIDES_SWEDISH = (

@@ -16,6 +16,7 @@ from skolkvalitet.api.schemas import (
     ReferencePage,
 )
 from skolkvalitet.indicators.registry import REGISTRY
+from skolkvalitet.organisation.unit_codes import UNIT_CODE_PATTERN
 from skolkvalitet.reference.models import ReferenceValue
 from skolkvalitet.reference.selectors import (
     ReferencePoint,
@@ -26,7 +27,7 @@ from skolkvalitet.reference.selectors import (
 router = Router(tags=["reference"])
 
 MUNICIPALITY = r"^[0-9]{4}$"
-UNIT = r"^[0-9]{8}$"
+UNIT = f"^{UNIT_CODE_PATTERN}$"
 YEAR = r"^[0-9]{4}(/[0-9]{2})?$"
 INDICATOR_KEY = r"^[A-Za-z0-9_]{1,64}$"
 

@@ -13,6 +13,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from skolkvalitet.organisation.unit_codes import UNIT_CODE
 from skolkvalitet.reference.models import ReferenceValue
 from skolkvalitet.reference.selectors import reference_values
 
@@ -68,7 +69,7 @@ class Command(BaseCommand):
             return
         if year and not PERIOD.fullmatch(year):
             raise CommandError(_("Write the year as 2024/25 (or 2024)."))
-        if unit and not re.fullmatch(r"\d{8}", unit):
+        if unit and not UNIT_CODE.fullmatch(unit):
             raise CommandError(_("A skolenhetskod has 8 digits."))
         if municipality and not re.fullmatch(r"\d{4}", municipality):
             raise CommandError(_("A kommunkod has 4 digits, e.g. 0115."))
