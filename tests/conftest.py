@@ -32,18 +32,29 @@ Users, one per role (`users.<role>`), granted on a representative node:
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from skolkvalitet.organisation import actions
 from skolkvalitet.organisation.identity import make_personal_number, parse_personal_number
-from skolkvalitet.organisation.models import AcademicYear, Enrolment, NodeKind, Role, SchoolForm
+from skolkvalitet.organisation.models import (
+    AcademicYear,
+    Enrolment,
+    Node,
+    NodeKind,
+    Role,
+    SchoolForm,
+)
 
 
 def pytest_sessionstart(session):
@@ -207,7 +218,49 @@ def client_for(users):
     return login
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness only slows the suite down."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture(scope="module")
+def demo(request, django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
+    """The demo organiser, built ONCE for the module that asks for it, the way a user builds
+    it: `skolkvalitet demo --no-serve`, at the module's `DEMO_SCALE` (a small copy).
+
+    `demo.result` is what demo_build returned, `demo.output` what the command printed,
+    `demo.scale` the scale. The build runs inside a transaction that stays open while the
+    module's tests run and is rolled back after its last one, so nothing outlives the module.
+    A test that reads the demo also asks for `db`: its own transaction is then a savepoint
+    inside the build's, and whatever the test writes is rolled back after it, leaving the
+    demo as built for the next test. (A test that needs an empty database uses `db` alone,
+    in another module.) Mark the module `pytest.mark.xdist_group("demo")` so that parallel
+    runs build it on one worker only.
+    """
+    import skolkvalitet.demo.management.commands.demo as command
+    from skolkvalitet.demo.builder import demo_build
+
+    scale: float = request.module.DEMO_SCALE
+    results = []
+
+    def build(**options):
+        results.append(demo_build(**{**options, "scale": scale}))
+        return results[-1]
+
+    output = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        with (
+            pytest.MonkeyPatch.context() as patch,
+            override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        ):
+            patch.setattr(command, "demo_build", build)
+            call_command("demo", "--no-serve", stdout=output)
+        (result,) = results
+        yield SimpleNamespace(result=result, output=output.getvalue(), scale=scale)
+        transaction.set_rollback(True)
+    with django_db_blocker.unblock():  # rolled back: the next module starts empty
+        assert not Node.objects.exists()

@@ -1,4 +1,8 @@
-"""Building the demo organiser into the database (a small-scale copy keeps this fast)."""
+"""Building the demo organiser into the database (a small-scale copy keeps this fast).
+
+The module builds the demo once (conftest's `demo` fixture: the command, then every test
+in a savepoint inside the build's transaction); the slow part is the build, not the checks.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +20,16 @@ from skolkvalitet.quality.models import Intervention
 from skolkvalitet.reference.models import ReferenceValue
 from skolkvalitet.results.models import Assessment, Grade
 
-SCALE = 0.08
+DEMO_SCALE = 0.08  # read by the `demo` fixture
+
+# Parallel runs (pytest-xdist, --dist loadgroup) keep this module on one worker: one build.
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 @pytest.fixture
-def built(db):
-    return demo_build(scale=SCALE)
+def built(demo, db):
+    """What the one build of this module returned; the test's writes roll back after it."""
+    return demo.result
 
 
 def table_counts() -> dict[str, int]:
@@ -56,7 +64,7 @@ def test_it_writes_the_tree_the_facts_the_logins_and_no_personal_number(built):
         > 0
     )
     # No personal number is stored: neither the pupils' nor the staff's, in any form.
-    data = generate(scale=SCALE)
+    data = generate(scale=DEMO_SCALE)
     # The background behind "newly arrived" is stored as generated: born abroad exactly for
     # the pupils with an immigration date, the parents' birth country 1 / 0 / -1 → yes / no /
     # not known.
@@ -87,21 +95,19 @@ def test_it_writes_the_tree_the_facts_the_logins_and_no_personal_number(built):
 
 def test_building_again_changes_nothing_and_another_seed_is_refused(built):
     before = table_counts()
-    again = demo_build(scale=SCALE)
+    again = demo_build(scale=DEMO_SCALE)
     assert not again.built
     assert again.batch == built.batch
     assert table_counts() == before
     with pytest.raises(ValueError, match="empty database"):
-        demo_build(scale=SCALE, seed=1)
+        demo_build(scale=DEMO_SCALE, seed=1)
     assert table_counts() == before
 
 
-def test_the_command_without_serving_builds_and_prints_the_logins(db, capsys, monkeypatch):
-    import skolkvalitet.demo.management.commands.demo as command
-
-    monkeypatch.setattr(command, "demo_build", lambda **kw: demo_build(**{**kw, "scale": SCALE}))
-    call_command("demo", "--no-serve")
-    out = capsys.readouterr().out
+def test_the_command_without_serving_builds_and_prints_the_logins(demo, db):
+    # The module's one build ran `demo --no-serve` on the empty test database.
+    assert demo.result.built
+    out = demo.output
     assert "Demo byggd" in out
     for username, *_rest in DEMO_USERS:
         assert username in out
@@ -111,7 +117,7 @@ def test_the_command_reports_a_foreign_organiser_as_an_error(built, monkeypatch)
     import skolkvalitet.demo.management.commands.demo as command
 
     monkeypatch.setattr(
-        command, "demo_build", lambda **kw: demo_build(**{**kw, "scale": SCALE, "seed": 2})
+        command, "demo_build", lambda **kw: demo_build(**{**kw, "scale": DEMO_SCALE, "seed": 2})
     )
     with pytest.raises(CommandError, match="empty database"):
         call_command("demo", "--no-serve")
