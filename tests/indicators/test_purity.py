@@ -15,6 +15,7 @@ PURE_MODULES = (
     "skolkvalitet.indicators.markers",
     "skolkvalitet.organisation.calendar",
     "skolkvalitet.organisation.unit_codes",
+    "skolkvalitet.results.absence",
 )
 
 

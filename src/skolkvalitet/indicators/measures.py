@@ -20,13 +20,13 @@ import polars as pl
 
 from skolkvalitet.indicators import final_grades as fg
 from skolkvalitet.indicators.registry import (
-    ABSENCE_THRESHOLD,
     GRADED_SUBJECTS,
     REGISTRY,
     TEST_GRADES,
     TESTED_SUBJECTS,
     PeriodKind,
 )
+from skolkvalitet.results.absence import ABSENCE_THRESHOLD
 from skolkvalitet.results.grades import GRADE_POINTS, PASSING_GRADES
 
 MEASURE_SCHEMA = {

@@ -68,9 +68,6 @@ SKOLVERKET_ABSENCE = (
     "Skolverket, Frånvaro i grundskolan (what counts as absence); the 15 % limit is the "
     "organisers' own follow-up threshold, not a national statistic"
 )
-# The share of scheduled time absent at which a pupil counts as having high absence: the
-# indicators absence_15_percent_or_more* and the list of pupils who need support.
-ABSENCE_THRESHOLD = 0.15
 SKOLVERKET_STAFF = "Skolverket, Personalstatistik (skolverket.se, statistik)"
 SKOLVERKET_PRESCHOOL = "Skolverket, Barn och personal i förskolan (skolverket.se, statistik)"
 ORGANISER_SURVEY = "The organiser's own pupil and guardian surveys (share answering agree)"

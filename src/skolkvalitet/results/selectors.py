@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from skolkvalitet.indicators.registry import ABSENCE_THRESHOLD
 from skolkvalitet.organisation.models import FollowUpPoint, Node
 from skolkvalitet.organisation.scopes import Scope
+from skolkvalitet.results.absence import ABSENCE_THRESHOLD
 from skolkvalitet.results.models import Absence, Assessment, AssessmentScale
 
 

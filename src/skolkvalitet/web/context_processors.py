@@ -12,11 +12,9 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from skolkvalitet.quality import permissions
-
     scope = scope_for_request(request)
     return {
         "may_import": scope.can_somewhere(Capability.IMPORT_DATA),
-        "may_see_followup_board": permissions.may_see_board(scope),
+        "may_see_followup_board": scope.can_somewhere(Capability.SEE_FOLLOW_UP),
         "may_see_results": not scope.is_empty,
     }
