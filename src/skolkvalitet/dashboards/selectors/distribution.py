@@ -15,6 +15,7 @@ from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import PAGES, REGISTRY
 from skolkvalitet.organisation.models import AcademicYear, Node, Term
 from skolkvalitet.organisation.scopes import Scope
+from skolkvalitet.results.subjects import SWEDISH, SWEDISH_SECOND_LANGUAGE
 
 
 def grade_distribution(scope: Scope, node: Node, year: AcademicYear) -> list[Distribution]:
@@ -92,7 +93,8 @@ def leaving_certificate_counts(node: Node, year: AcademicYear) -> list[tuple[str
     )
     both_swedish = Q(
         pk__in=nine.filter(
-            subject__code="SVA", pupil_id__in=nine.filter(subject__code="SV").values("pupil_id")
+            subject__code=SWEDISH_SECOND_LANGUAGE,
+            pupil_id__in=nine.filter(subject__code=SWEDISH).values("pupil_id"),
         ).values("pk")
     )
     if not Grade.objects.filter(ended | both_swedish).exists():
