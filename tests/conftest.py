@@ -33,10 +33,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -55,6 +57,27 @@ from skolkvalitet.organisation.models import (
     Role,
     SchoolForm,
 )
+
+
+@pytest.hookimpl(optionalhook=True)  # known only while pytest-xdist is loaded
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (pyproject's addopts) runs the suite on one worker per CPU, but a run of
+    single files or tests stays in one process: starting workers (each builds its own test
+    database) costs more than it saves there. PYTEST_XDIST_AUTO_NUM_WORKERS, or `-n N`,
+    decides otherwise."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist reads it
+    named = [arg for arg in config.args if not arg.startswith("-")]
+    chosen = config.args_source == pytest.Config.ArgsSource.ARGS and named
+    if chosen and all("::" in arg or not Path(arg).is_dir() for arg in named):
+        return 0
+    return None  # xdist's default: one worker per CPU
+
+
+# No Hypothesis deadline: a parallel run shares the CPUs, and an example that takes longer
+# than the default 200 ms there is no failure of the code under test.
+hypothesis.settings.register_profile("suite", deadline=None)
+hypothesis.settings.load_profile("suite")
 
 
 def pytest_sessionstart(session):
