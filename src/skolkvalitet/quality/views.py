@@ -64,7 +64,7 @@ def board(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or ""
     if status not in DialogueStatus.values:
         status = ""
-    context = {
+    context: dict[str, object] = {
         "points": points,
         "point": point,
         "areas": areas,

@@ -24,7 +24,7 @@ def add_described_by(field: BoundField) -> SafeString:
     ids = []
     if field.help_text:
         ids.append(f"{field.auto_id}-help")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if field.errors:
         ids.append(f"{field.auto_id}-errors")
         attrs["aria-invalid"] = "true"
