@@ -44,7 +44,7 @@ def _check_value(indicator: Indicator, value: float) -> None:
     if not isinstance(value, int | float) or not math.isfinite(value):
         raise ValidationError({"value": _("A target must be a number.")})
     low, high = target_range(indicator)
-    if indicator.unit == Unit.PERCENT and not low <= value <= high:
+    if indicator.unit == Unit.PERCENT and high is not None and not low <= value <= high:
         raise ValidationError({"value": _("A target in percent is between 0 and 100.")})
     if high is not None and not low <= value <= high:
         raise ValidationError(

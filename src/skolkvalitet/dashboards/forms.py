@@ -5,6 +5,8 @@ dashboards/actions.py, whose errors the view attaches to the form."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +38,7 @@ def range_label(indicator: Indicator) -> str:
 def indicator_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The form's indicators grouped by the kind of period they are measured over, each
     labelled with its Swedish name, its unit and its range."""
-    groups: dict[str, list[tuple[str, str]]] = {kind: [] for kind in PERIOD_LABELS}
+    groups: dict[PeriodKind, list[tuple[str, str]]] = {kind: [] for kind in PERIOD_LABELS}
     for key in TARGET_INDICATORS:
         indicator = REGISTRY[key]
         label = f"{indicator.name_sv} ({range_label(indicator)})"
@@ -115,8 +117,12 @@ class TargetForm(forms.Form):
     def __init__(self, *args, nodes: list[Node], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.nodes = {n.pk: n for n in nodes}
-        self.fields["node"].choices = [("", "–"), *node_choices(nodes)]
-        self.fields["indicator"].choices = [("", "–"), *indicator_choices()]
+        # Form.fields is typed as plain Fields; these two are the choice fields declared above.
+        cast(forms.ChoiceField, self.fields["node"]).choices = [("", "–"), *node_choices(nodes)]
+        cast(forms.ChoiceField, self.fields["indicator"]).choices = [
+            ("", "–"),
+            *indicator_choices(),
+        ]
 
     def clean_node(self) -> Node:
         node = self.nodes.get(self.cleaned_data["node"])

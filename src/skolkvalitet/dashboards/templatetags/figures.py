@@ -54,7 +54,8 @@ def sparkline(values, higher_is_better=True):
     low, high = min(present), max(present)
     span = (high - low) or 1.0
     width, height, step = 60, 18, 60 / max(len(numbers) - 1, 1)
-    segments, current = [], []
+    segments: list[list[str]] = []
+    current: list[str] = []
     for i, v in enumerate(numbers):
         if v is None:
             if current:
