@@ -294,8 +294,9 @@ def table_download_response(table: Table, fmt: str, filename: str) -> HttpRespon
     else:
         raise Http404(f"unknown export format {fmt!r}")
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        True, download_filename(filename, fmt)
-    )
+    disposition = content_disposition_header(True, download_filename(filename, fmt))
+    if disposition is None:  # never: an attachment always has a header
+        raise ValueError("no Content-Disposition for an attachment")
+    response["Content-Disposition"] = disposition
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from django import template
+from django.template import loader
 from django.templatetags.static import static
 from django.utils.html import format_html_join, json_script
 from django.utils.safestring import SafeString
@@ -94,7 +95,7 @@ def chart(
         "filename": filename or element_id,
     }
     name = "_sparkline.html" if meta.get("kind") == "sparkline" else "_chart.html"
-    return template.loader.render_to_string(f"publishing/{name}", context)
+    return loader.render_to_string(f"publishing/{name}", context)
 
 
 @register.simple_tag
