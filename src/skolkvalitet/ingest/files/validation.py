@@ -57,23 +57,23 @@ def match_headings(kind: FileKind, header: list[str]) -> tuple[dict[str, int], l
     found: dict[str, int] = {}
     ignored: list[str] = []
     for index, heading in enumerate(header):
-        matched = names.get(fold(heading))
-        if matched is None:
+        column = names.get(fold(heading))
+        if column is None:
             if heading:
                 ignored.append(heading)
             continue
-        if matched.name in found:
+        if column.name in found:
             raise ImportRejected(
                 [
                     ImportProblem(
                         "",
                         None,
                         heading,
-                        _("The column %(column)s appears twice.") % {"column": matched.name},
+                        _("The column %(column)s appears twice.") % {"column": column.name},
                     )
                 ]
             )
-        found[matched.name] = index
+        found[column.name] = index
     return found, ignored
 
 
@@ -253,11 +253,8 @@ def _check_pupils(
             _("The pupil id does not belong to the personnummer on the same row."),
         )
         pupil = by_number.fill_null(by_id)
-    elif by_number is not None:
-        pupil = by_number
     else:
-        assert by_id is not None  # the return above: one of the two columns is present
-        pupil = by_id
+        pupil = by_number if by_number is not None else by_id
     missing = ~given
     problems.add_rows(
         frame["_line"].filter(missing),

@@ -50,7 +50,6 @@ class Command(BaseCommand):
         if outcome.unchanged:
             self.stdout.write(f"{url}: no changes; nothing written.")
         else:
-            assert outcome.batch is not None, "a sync that changed something has its batch"
             self.stdout.write(f"{url}: synced as import {outcome.batch.pk}.")
         for note in outcome.notes:
             self.stdout.write(f"  {note}")

@@ -1,0 +1,250 @@
+"""Writing quality reports and the common model's templates. Every function is one atomic,
+named change, audit-logged:
+
+- `report_template_current` / `report_template_save`: the template of a school form in use
+  (version 1 is the shipped common model) and an edited new version;
+- `report_start`: a unit's report for a year, a draft on the current template;
+- `report_section_save`: a section's text, refused when another save came first
+  (`SectionConflict`, with both texts), every version kept;
+- `report_submit` (freezes the figures), `report_return` (with a comment), `report_approve`,
+  `report_comment`.
+
+Who may do what is the capability table's (organisation/roles.py): the unit head writes and
+submits (WRITE_DIALOGUE), the organiser reviews (REVIEW_DIALOGUE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from skolkvalitet.organisation.audit import audit_record
+from skolkvalitet.organisation.models import AcademicYear, Node
+from skolkvalitet.organisation.roles import Capability
+from skolkvalitet.organisation.scopes import Scope
+from skolkvalitet.quality.common_model import ModelError, default_model, template_checked
+from skolkvalitet.quality.models import (
+    QualityReport,
+    ReportComment,
+    ReportFigure,
+    ReportSection,
+    ReportSectionRevision,
+    ReportStatus,
+    ReportTemplate,
+)
+from skolkvalitet.quality.reports.figures import figures_live
+
+MAX_SECTION_TEXT = 20_000
+MAX_COMMENT = 4_000
+
+
+@dataclass
+class SectionConflict(Exception):
+    """Another save of the section came first: the text stored now and the one refused."""
+
+    section: ReportSection
+    stored_text: str
+    refused_text: str
+
+
+@transaction.atomic
+def report_template_current(*, school_form: str) -> ReportTemplate:
+    """The latest version of the school form's template; version 1, the common model that
+    ships, is stored on first use."""
+    latest = ReportTemplate.objects.filter(school_form=school_form).order_by("-version").first()
+    if latest is not None:
+        return latest
+    shipped = default_model()[school_form]
+    return ReportTemplate.objects.create(
+        school_form=school_form,
+        version=1,
+        name=shipped.name,
+        sections=[s.as_data() for s in shipped.sections],
+    )
+
+
+@transaction.atomic
+def report_template_save(
+    *, school_form: str, name: str, sections: list[dict[str, Any]], by
+) -> ReportTemplate:
+    """A new version of the school form's template (ValidationError naming every problem of
+    the model); reports written on earlier versions keep theirs."""
+    try:
+        template = template_checked(school_form, name, sections)
+    except ModelError as error:
+        raise ValidationError(error.problems) from None
+    current = report_template_current(school_form=school_form)
+    version = (
+        ReportTemplate.objects.filter(school_form=school_form).aggregate(v=Max("version"))["v"]
+        or current.version
+    ) + 1
+    saved = ReportTemplate.objects.create(
+        school_form=school_form,
+        version=version,
+        name=template.name,
+        sections=[s.as_data() for s in template.sections],
+        created_by=by,
+    )
+    audit_record(
+        user=by,
+        action="report_template_save",
+        detail={"school_form": school_form, "version": version},
+    )
+    return saved
+
+
+def _require(scope: Scope, capability: Capability, node: Node) -> None:
+    if not scope.can(capability, node):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def report_start(
+    *, node: Node, year: AcademicYear, school_form: str, scope: Scope, by
+) -> QualityReport:
+    """The node's report for the year and school form: the stored one, or a new draft on the
+    current template with an empty text for each of its sections."""
+    existing = QualityReport.objects.filter(
+        node=node, academic_year=year, template__school_form=school_form
+    ).first()
+    if existing is not None:
+        return existing
+    _require(scope, Capability.WRITE_DIALOGUE, node)
+    template = report_template_current(school_form=school_form)
+    report = QualityReport.objects.create(
+        node=node, academic_year=year, template=template, created_by=by
+    )
+    ReportSection.objects.bulk_create(
+        ReportSection(report=report, key=section["key"]) for section in template.sections
+    )
+    audit_record(user=by, action="report_start", node=report.node, detail={"report": report.pk})
+    return report
+
+
+@transaction.atomic
+def report_section_save(
+    *, report: QualityReport, key: str, text: str, version: int, scope: Scope, by
+) -> ReportSection:
+    """Save the section's text as written on `version`; SectionConflict when the stored text
+    is of a later version (nothing is written), ValidationError when the report is with the
+    organiser or the text is too long."""
+    _require(scope, Capability.WRITE_DIALOGUE, report.node)
+    report = QualityReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_editable:
+        raise ValidationError(_("The report is handed in; it can be changed when returned."))
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > MAX_SECTION_TEXT:
+        raise ValidationError(
+            _("At most %(count)d characters per section.") % {"count": MAX_SECTION_TEXT}
+        )
+    section = ReportSection.objects.select_for_update().get(report=report, key=key)
+    if section.version != version:
+        raise SectionConflict(section=section, stored_text=section.text, refused_text=text)
+    if text == section.text:
+        return section
+    now = timezone.now()
+    section.text = text
+    section.version += 1
+    section.updated_at = now
+    section.updated_by = by
+    section.save(update_fields=["text", "version", "updated_at", "updated_by"])
+    ReportSectionRevision.objects.create(
+        section=section, version=section.version, text=text, saved_at=now, saved_by=by
+    )
+    return section
+
+
+@transaction.atomic
+def report_submit(*, report: QualityReport, scope: Scope, by) -> QualityReport:
+    """Hand the report in: its figures are frozen (value, n, marker and data version as
+    computed now), so a later import does not change what was submitted."""
+    _require(scope, Capability.WRITE_DIALOGUE, report.node)
+    report = QualityReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_editable:
+        raise ValidationError(_("The report is already handed in."))
+    template = template_checked(
+        report.template.school_form, report.template.name, report.template.sections
+    )
+    figures = figures_live(node=report.node, year=report.academic_year, template=template)
+    report.figures.all().delete()
+    ReportFigure.objects.bulk_create(
+        ReportFigure(
+            report=report,
+            section_key=f.section_key,
+            indicator=f.indicator,
+            period_kind=f.period_kind,
+            period_id=f.period_id,
+            period_label=f.period_label,
+            value=f.value,
+            n=f.n,
+            suppression=f.suppression,
+            data_version=f.data_version,
+        )
+        for f in figures
+    )
+    report.frozen_data_version = max((f.data_version or 0 for f in figures), default=None)
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = by
+    report.save(update_fields=["status", "submitted_at", "submitted_by", "frozen_data_version"])
+    audit_record(user=by, action="report_submit", node=report.node, detail={"report": report.pk})
+    return report
+
+
+def _reviewable(report: QualityReport, scope: Scope) -> QualityReport:
+    _require(scope, Capability.REVIEW_DIALOGUE, report.node)
+    report = QualityReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be returned or approved."))
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: QualityReport, comment: str, scope: Scope, by) -> QualityReport:
+    """Return the report to the unit with a comment (required); its figures are live again
+    until it is submitted anew."""
+    report = _reviewable(report, scope)
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(_("Say why the report is returned."))
+    ReportComment.objects.create(
+        report=report, author=by, text=comment[:MAX_COMMENT], kind="return"
+    )
+    report.status = ReportStatus.RETURNED
+    report.returned_at = timezone.now()
+    report.returned_by = by
+    report.save(update_fields=["status", "returned_at", "returned_by"])
+    audit_record(user=by, action="report_return", node=report.node, detail={"report": report.pk})
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: QualityReport, scope: Scope, by) -> QualityReport:
+    """Approve a submitted report; its frozen figures stay as they are."""
+    report = _reviewable(report, scope)
+    report.status = ReportStatus.APPROVED
+    report.approved_at = timezone.now()
+    report.approved_by = by
+    report.save(update_fields=["status", "approved_at", "approved_by"])
+    audit_record(user=by, action="report_approve", node=report.node, detail={"report": report.pk})
+    return report
+
+
+@transaction.atomic
+def report_comment(*, report: QualityReport, text: str, scope: Scope, by) -> ReportComment:
+    """A comment in the report's thread, by its writers or its reviewers."""
+    if not (
+        scope.can(Capability.WRITE_DIALOGUE, report.node)
+        or scope.can(Capability.REVIEW_DIALOGUE, report.node)
+    ):
+        raise PermissionDenied
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write a comment."))
+    return ReportComment.objects.create(report=report, author=by, text=text[:MAX_COMMENT])

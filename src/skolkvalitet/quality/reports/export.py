@@ -1,0 +1,112 @@
+"""A quality report as structured data (the `report unit --format json` command, later the API
+and the documents): its status, template version and sections, each with its text and its
+figures (indicator, value, n, marker, data version). A unit without a report gives the draft
+it would start from: the current template's sections with empty texts and live figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skolkvalitet.indicators.materialise import data_version_current
+from skolkvalitet.organisation.models import AcademicYear, Node
+from skolkvalitet.quality.common_model import SCHOOL_FORMS, Template, template_checked
+from skolkvalitet.quality.models import QualityReport, ReportTemplate
+from skolkvalitet.quality.reports.figures import Figure, figures_live
+
+NOT_STARTED = "not_started"
+
+
+def school_form_of(node: Node) -> str | None:
+    """The template school form a unit's report is written on: grundskola for a unit with
+    compulsory school forms, else gymnasieskola, else förskola."""
+    forms = set(node.school_forms or ())
+    for school_form in ("grundskola", "gymnasieskola", "forskola"):
+        if forms & SCHOOL_FORMS[school_form]:
+            return school_form
+    return None
+
+
+def report_find(*, node: Node, year: AcademicYear, school_form: str) -> QualityReport | None:
+    return (
+        QualityReport.objects.filter(
+            node=node, academic_year=year, template__school_form=school_form
+        )
+        .select_related("template")
+        .first()
+    )
+
+
+def report_figures(report: QualityReport, template: Template) -> list[Figure]:
+    """The figures the report shows: frozen once handed in, else live."""
+    if report.is_handed_in:
+        return [
+            Figure(
+                section_key=f.section_key,
+                indicator=f.indicator,
+                period_kind=f.period_kind,
+                period_id=f.period_id,
+                period_label=f.period_label,
+                value=f.value,
+                n=f.n,
+                suppression=f.suppression,
+                data_version=f.data_version,
+            )
+            for f in report.figures.all()
+        ]
+    return figures_live(node=report.node, year=report.academic_year, template=template)
+
+
+def template_of(stored: ReportTemplate) -> Template:
+    return template_checked(stored.school_form, stored.name, stored.sections)
+
+
+def report_data(*, node: Node, year: AcademicYear, school_form: str) -> dict[str, Any]:
+    """The report as data, unsuppressed (the operator's command line); the stored report,
+    or the draft a unit without one starts from."""
+    from skolkvalitet.quality.reports.actions import report_template_current
+
+    report = report_find(node=node, year=year, school_form=school_form)
+    stored = report.template if report else report_template_current(school_form=school_form)
+    template = template_of(stored)
+    if report is not None:
+        figures = report_figures(report, template)
+        texts = {s.key: s.text for s in report.sections.all()}
+        status = report.status
+    else:
+        figures = figures_live(node=node, year=year, template=template)
+        texts = {}
+        status = NOT_STARTED
+    frozen = report is not None and report.is_handed_in
+    current = data_version_current()
+    return {
+        "unit": {"code": node.code, "name": node.name},
+        "academic_year": year.code,
+        "school_form": school_form,
+        "status": status,
+        "template": {"name": stored.name, "version": stored.version},
+        "figures_frozen": frozen,
+        "data_version": report.frozen_data_version if frozen and report else current,
+        "newer_data": bool(frozen and report and (report.frozen_data_version or 0) < current),
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "questions": {k: list(v) for k, v in section.questions.items()},
+                "text": texts.get(section.key, ""),
+                "figures": [
+                    {
+                        "indicator": f.indicator,
+                        "name": f.name,
+                        "period": f.period_label,
+                        "value": f.value,
+                        "n": f.n,
+                        "marker": f.suppression,
+                        "data_version": f.data_version,
+                    }
+                    for f in figures
+                    if f.section_key == section.key
+                ],
+            }
+            for section in template.sections
+        ],
+    }
