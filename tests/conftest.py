@@ -32,6 +32,7 @@ Users, one per role (`users.<role>`), granted on a representative node:
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import os
 from collections.abc import Iterator
@@ -40,6 +41,7 @@ from types import SimpleNamespace
 
 import hypothesis
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -241,6 +243,42 @@ def client_for(users):
     return login
 
 
+# What a data migration writes, which a flush empties: (module, function(apps, schema_editor)).
+MIGRATION_SEEDS = (("skolkvalitet.results.migrations.0002_seed_subjects_and_scales", "seed"),)
+FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _flushed_after(item: pytest.Item) -> bool:
+    """Whether pytest-django runs this test as a TransactionTestCase (flushed afterwards)."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transaction_, reset_sequences, *_rest = validate_django_db(marker)
+        if transaction_ or reset_sequences:
+            return True
+    return bool(FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """A transactional test (live_server, transaction=True) ends with a flush, which also
+    empties what the data migrations seeded (the subjects and the assessment scales). Alone,
+    pytest-django runs such tests last; in parallel, a worker runs other modules after them.
+    So, once the test's fixtures are torn down, the seeds are written again as the
+    migrations write them."""
+    result = yield
+    if _flushed_after(item):
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        if Path(connection.settings_dict["NAME"]).name.startswith("test_"):  # never the real one
+            with item.config.stash[blocking_manager_key].unblock():
+                for module, function in MIGRATION_SEEDS:
+                    getattr(importlib.import_module(module), function)(django_apps, None)
+    return result
+
+
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -261,8 +299,8 @@ def demo(request, django_db_setup, django_db_blocker) -> Iterator[SimpleNamespac
     A test that reads the demo also asks for `db`: its own transaction is then a savepoint
     inside the build's, and whatever the test writes is rolled back after it, leaving the
     demo as built for the next test. (A test that needs an empty database uses `db` alone,
-    in another module.) Mark the module `pytest.mark.xdist_group("demo")` so that parallel
-    runs build it on one worker only.
+    in another module.) In a parallel run, a worker that runs any of the module's tests
+    builds it once for them.
     """
     import skolkvalitet.demo.management.commands.demo as command
     from skolkvalitet.demo.builder import demo_build

@@ -22,9 +22,6 @@ from skolkvalitet.results.models import Assessment, Grade
 
 DEMO_SCALE = 0.08  # read by the `demo` fixture
 
-# Parallel runs (pytest-xdist, --dist loadgroup) keep this module on one worker: one build.
-pytestmark = pytest.mark.xdist_group("demo")
-
 
 @pytest.fixture
 def built(demo, db):
