@@ -114,8 +114,9 @@ def _logins() -> list[DemoLogin]:
         if user is None:
             continue
         assignment = user.role_assignments.select_related("node").first()
+        assert assignment is not None, "the builder gives every demo user a role"
         out.append(
-            DemoLogin(username, user.get_full_name(), Role(role).label, assignment.node.name)
+            DemoLogin(username, user.get_full_name(), str(Role(role).label), assignment.node.name)
         )
     return out
 

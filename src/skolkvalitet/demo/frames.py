@@ -7,6 +7,8 @@ organiser, areas follow, then units, then groups.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 
@@ -118,7 +120,9 @@ class DemoFrames:
     def periods(self) -> pl.DataFrame:
         """The reference days of "newly arrived" as the database has them (loading.py)."""
         d = self.data
-        days = {(PeriodKind.YEAR, int(self.year_ids[y.index])): y.end for y in d.years}
+        days: dict[tuple[str, int], dt.date] = {
+            (PeriodKind.YEAR, int(self.year_ids[y.index])): y.end for y in d.years
+        }
         days |= {(PeriodKind.TERM, int(self.term_ids[t.index])): t.start for t in d.terms}
         days |= {(PeriodKind.POINT, int(self.point_ids[p.index])): p.assessed_on for p in d.points}
         return periods_frame(days)

@@ -406,13 +406,13 @@ class _Generator:
         )
         n = rng.poisson(70 * self.scale)  # newly arrived pupils per year
         chosen = rng.choice(schools, n, p=weights / weights.sum())
-        yg = np.where(
+        arrived_year_groups = np.where(
             self.kind[chosen] == "s79",
             rng.integers(7, 10, n),
             np.where(self.kind[chosen] == "f6", rng.integers(1, 7, n), rng.integers(1, 10, n)),
         )
         arrival = self.arrival_dates(n, dt.date(y - 1, 9, 1), dt.date(y, 8, 10))
-        parts.append(self.create(chosen, GR, yg, y, arrival))
+        parts.append(self.create(chosen, GR, arrived_year_groups, y, arrival))
         return _concat(parts)
 
     # -- groups --------------------------------------------------------------------------

@@ -3,6 +3,8 @@ attainment model in generator.py."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from skolkvalitet.demo import catalogue as cat
@@ -36,8 +38,9 @@ def grade_codes(latent: np.ndarray) -> np.ndarray:
     return GRADE_CODES[np.searchsorted(GRADE_CUTS, latent)]
 
 
-def _years_since(dates: np.ndarray, day) -> np.ndarray:
-    return (np.datetime64(day) - dates).astype("timedelta64[D]").astype(float) / 365.25
+def _years_since(dates: np.ndarray, day: dt.date) -> np.ndarray:
+    elapsed = np.asarray(np.datetime64(day) - dates)  # numpy's stubs type it as a timedelta
+    return elapsed.astype("timedelta64[D]").astype(float) / 365.25
 
 
 class _TermContext:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 
@@ -56,10 +57,21 @@ def _enrolled(data: DemoData, year: int, unit: int) -> np.ndarray:
 
 
 def _staff(data: DemoData, rng) -> None:
-    staff = {"personal_number": [], "given_name": [], "family_name": [], "certified": []}
-    cert = {"staff": [], "subject": [], "school_form": [], "year_from": [], "year_to": []}
-    emp = {"staff": [], "unit": [], "year": [], "role": [], "fte": []}
-    facts = {
+    staff: dict[str, list[Any]] = {
+        "personal_number": [],
+        "given_name": [],
+        "family_name": [],
+        "certified": [],
+    }
+    cert: dict[str, list[Any]] = {
+        "staff": [],
+        "subject": [],
+        "school_form": [],
+        "year_from": [],
+        "year_to": [],
+    }
+    emp: dict[str, list[Any]] = {"staff": [], "unit": [], "year": [], "role": [], "fte": []}
+    facts: dict[str, list[Any]] = {
         "unit": [],
         "year": [],
         "teachers": [],
@@ -159,7 +171,7 @@ def _staff(data: DemoData, rng) -> None:
 
 def _preschool_facts(data: DemoData, rng) -> None:
     g, e = data.groups, data.enrolments
-    out = {
+    out: dict[str, list[Any]] = {
         "unit": [],
         "group": [],
         "year": [],
@@ -191,7 +203,7 @@ def _preschool_facts(data: DemoData, rng) -> None:
 
 def _surveys(data: DemoData, rng) -> None:
     e = data.enrolments
-    out = {
+    out: dict[str, list[Any]] = {
         "unit": [],
         "year": [],
         "survey": [],

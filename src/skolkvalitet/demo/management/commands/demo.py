@@ -37,8 +37,10 @@ class Command(BaseCommand):
         """The organiser's year-9 headline figures beside the nation's published figure of the
         same year and the same type of schools (like for like), or a word that there is none."""
         organizer = Node.objects.filter(kind=NodeKind.ORGANIZER).first()
-        year, values = headline_figures(node=organizer) if organizer else (None, [])
-        if not values:
+        if organizer is None:
+            return
+        year, values = headline_figures(node=organizer)
+        if year is None or not values:
             return
         basis = like_for_like(
             organizer.organiser_type, municipality_code=organizer.municipality_code
