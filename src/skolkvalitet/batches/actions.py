@@ -4,7 +4,7 @@ imports)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from skolkvalitet.batches.models import ImportBatch
 
@@ -14,7 +14,7 @@ def batch_create(
     kind: str,
     source_name: str,
     rows: int = 0,
-    created_by: AbstractBaseUser | None = None,
+    created_by: User | None = None,
     file_sha256: str = "",
 ) -> ImportBatch:
     """A new applied batch; the source's name is cut to the column's 255 characters."""

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,7 +196,7 @@ def xlsx_sheets(data: bytes, file: str) -> dict[str, list[tuple[int, list[str | 
 
 
 def table_from_rows(
-    file: str, rows: list[tuple[int, list[str | None]]], *, header_index: int = 0
+    file: str, rows: Sequence[tuple[int, Sequence[str | None]]], *, header_index: int = 0
 ) -> Table:
     """A Table from (line, cells) rows whose `header_index`-th row is the header."""
     if len(rows) <= header_index:

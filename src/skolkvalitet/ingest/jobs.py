@@ -17,6 +17,8 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,18 +39,20 @@ def upload_dir() -> Path:
 
 
 @transaction.atomic
-def import_job_create(*, kind: str, uploaded, user) -> ImportJob:
-    """Save an uploaded file (a Django UploadedFile) and record the job that imports it."""
+def import_job_create(*, kind: str, uploaded: UploadedFile, user: User | None) -> ImportJob:
+    """Save an uploaded file and record the job that imports it."""
+    size, name = uploaded.size, uploaded.name
+    assert size is not None and name is not None, "an upload has a size and a name"
     limit = int(getattr(settings, "SKOLKVALITET_IMPORT_MAX_BYTES", MAX_FILE_BYTES))
-    if uploaded.size > limit:
+    if size > limit:
         raise ImportRejected(
             [
                 ImportProblem(
-                    uploaded.name,
+                    name,
                     None,
                     None,
                     _("The file is %(size)d MB; the limit is %(limit)d MB.")
-                    % {"size": uploaded.size // 2**20, "limit": limit // 2**20},
+                    % {"size": size // 2**20, "limit": limit // 2**20},
                 )
             ]
         )
@@ -58,7 +62,7 @@ def import_job_create(*, kind: str, uploaded, user) -> ImportJob:
             out.write(chunk)
     return ImportJob.objects.create(
         kind=kind,
-        file_name=Path(uploaded.name).name[:255],
+        file_name=Path(name).name[:255],
         stored_path=str(path),
         created_by=user,
     )

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -507,14 +508,14 @@ def organiser_select(
     """The organiser one run imports: by organisationsnummer, the municipality itself, or the
     one municipal organiser of the file. Raises ImportRejected when the choice is unclear."""
     if organiser:
-        huvudman = _huvudman([u for u in units if u.organisationsnummer == organiser])
-        if huvudman is None:
+        rows = [u for u in units if u.organisationsnummer == organiser]
+        if not rows:
             _reject(
                 file,
                 _("The file has no school units of the organiser %(number)s.")
                 % {"number": organiser},
             )
-        return huvudman
+        return _huvudman(rows)
     if municipality:
         return _municipality_organiser(units, file, municipality)
     municipal = {u.organisationsnummer for u in units if u.is_municipal}
@@ -567,10 +568,9 @@ def _municipality_organiser(units: list[RegisterUnit], file: str, code: str) -> 
     return Huvudman(number, huvudman.name, huvudman.organiser_type, code)
 
 
-def _huvudman(rows: list[RegisterUnit]) -> Huvudman | None:
-    """The organiser of `rows` (all of one organisationsnummer), named after its first row."""
-    if not rows:
-        return None
+def _huvudman(rows: list[RegisterUnit]) -> Huvudman:
+    """The organiser of `rows` (at least one, all of one organisationsnummer), named after
+    its first row."""
     first = rows[0]
     is_municipal = first.is_municipal
     home = Counter(u.municipality_code for u in rows).most_common(1)[0][0]
@@ -674,7 +674,7 @@ def units_import(
     *,
     municipality: str | None = None,
     organiser: str | None = None,
-    created_by=None,
+    created_by: User | None = None,
     snapshot: dt.date | None = None,
 ) -> ImportOutcome:
     """Import the organiser and its school units from the register file at `path`.
@@ -695,7 +695,7 @@ def units_import_bytes(
     *,
     municipality: str | None = None,
     organiser: str | None = None,
-    created_by=None,
+    created_by: User | None = None,
     snapshot: dt.date | None = None,
 ) -> ImportOutcome:
     municipality, organiser = _options_checked(file, municipality, organiser)
@@ -761,7 +761,7 @@ def _write(
     file: str,
     digest: str,
     rows: int,
-    created_by,
+    created_by: User | None,
     huvudman: Huvudman,
     plans: list[UnitPlan],
     covered: frozenset[str],

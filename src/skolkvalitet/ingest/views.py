@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,13 @@ from skolkvalitet.ingest.jobs import import_job_create, import_job_start
 from skolkvalitet.ingest.models import ImportJob
 from skolkvalitet.ingest.writing.rollback import import_rollback
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
+
+
+def _signed_in_user(request: HttpRequest) -> User:
+    """The user of a request to a login_required view."""
+    user = request.user
+    assert isinstance(user, User), "login_required lets no anonymous user in"
+    return user
 
 
 def _managing_scope(request: HttpRequest) -> Scope:
@@ -41,7 +49,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             job = import_job_create(
                 kind=form.cleaned_data["kind"],
                 uploaded=form.cleaned_data["file"],
-                user=request.user,
+                user=_signed_in_user(request),
             )
         except ImportRejected as rejected:
             form.add_error("file", str(rejected.problems[0].message))
@@ -52,7 +60,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "kinds": FILE_KINDS.values(),
         "batches": ImportBatch.objects.select_related("created_by")[:25],
-        "jobs": ImportJob.objects.filter(created_by=request.user)[:10],
+        "jobs": ImportJob.objects.filter(created_by=_signed_in_user(request))[:10],
         "may_roll_back": scope.manages_an_organiser(),
         "file_kinds": {*FILE_KINDS, "ss12000"},
     }
@@ -61,7 +69,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 def _job_for(request: HttpRequest, job_id: int) -> ImportJob:
     _managing_scope(request)
-    return get_object_or_404(ImportJob, pk=job_id, created_by=request.user)
+    return get_object_or_404(ImportJob, pk=job_id, created_by=_signed_in_user(request))
 
 
 @login_required
@@ -104,7 +112,7 @@ def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     if batch.kind not in (*FILE_KINDS, "ss12000"):
         raise PermissionDenied  # reference data and registers are re-imported, not undone here
     try:
-        import_rollback(batch, by=request.user)
+        import_rollback(batch, by=_signed_in_user(request))
     except ImportRejected as rejected:
         messages.error(request, rejected.problems[0].message)
     else:

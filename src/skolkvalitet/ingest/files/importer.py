@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ def facts_import(
     kind: str,
     path: Path,
     *,
-    created_by=None,
+    created_by: User | None = None,
     progress: Progress | None = None,
     file: str | None = None,
     materialise: bool = True,
@@ -66,7 +67,7 @@ def facts_import_bytes(
     data: bytes,
     file: str,
     *,
-    created_by=None,
+    created_by: User | None = None,
     progress: Progress | None = None,
     materialise: bool = True,
     unit_paths: list[str] | None = None,
@@ -95,7 +96,7 @@ def facts_import_bytes(
 
 
 @transaction.atomic
-def _write(checked: Checked, digest: str, created_by) -> tuple[ImportBatch, list[str]]:
+def _write(checked: Checked, digest: str, created_by: User | None) -> tuple[ImportBatch, list[str]]:
     kind = checked.kind
     writer = BatchWriter(
         kind=kind.key,

@@ -57,23 +57,23 @@ def match_headings(kind: FileKind, header: list[str]) -> tuple[dict[str, int], l
     found: dict[str, int] = {}
     ignored: list[str] = []
     for index, heading in enumerate(header):
-        column = names.get(fold(heading))
-        if column is None:
+        matched = names.get(fold(heading))
+        if matched is None:
             if heading:
                 ignored.append(heading)
             continue
-        if column.name in found:
+        if matched.name in found:
             raise ImportRejected(
                 [
                     ImportProblem(
                         "",
                         None,
                         heading,
-                        _("The column %(column)s appears twice.") % {"column": column.name},
+                        _("The column %(column)s appears twice.") % {"column": matched.name},
                     )
                 ]
             )
-        found[column.name] = index
+        found[matched.name] = index
     return found, ignored
 
 
@@ -253,8 +253,11 @@ def _check_pupils(
             _("The pupil id does not belong to the personnummer on the same row."),
         )
         pupil = by_number.fill_null(by_id)
+    elif by_number is not None:
+        pupil = by_number
     else:
-        pupil = by_number if by_number is not None else by_id
+        assert by_id is not None  # the return above: one of the two columns is present
+        pupil = by_id
     missing = ~given
     problems.add_rows(
         frame["_line"].filter(missing),

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 import polars as pl
 from django.utils.translation import gettext as _
@@ -180,7 +180,7 @@ class Planner:
         existing = set(model.objects.filter(pk__in=linked.values()).values_list("pk", flat=True))
         return {ext: pk for ext, pk in linked.items() if pk in existing}
 
-    def is_pupil(self, person: str | None) -> bool:
+    def is_pupil(self, person: str | None) -> TypeGuard[str]:
         return person is not None and (person in self.pupils or person in self.pupil_id)
 
     # --- organisations -------------------------------------------------------------------
@@ -424,6 +424,8 @@ class Planner:
             if key is None or item["groupType"] not in {"Klass", "Avdelning"}:
                 continue
             unit = mapping.reference_id(item["organisation"])
+            if unit is None:
+                continue  # not reached: _plan_group gives no key to a group without a unit
             for membership in item.get("groupMemberships") or []:
                 person = mapping.reference_id(membership.get("person"))
                 if person and self._active(membership):

@@ -29,6 +29,7 @@ from collections import Counter
 from decimal import Decimal
 
 import polars as pl
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,7 +75,7 @@ RESOURCES = (
 def ss12000_sync(
     *,
     client: Ss12000Client,
-    created_by=None,
+    created_by: User | None = None,
     full: bool = False,
     today: dt.date | None = None,
     materialise: bool = True,
@@ -147,7 +148,9 @@ class _Writer:
     caller's transaction. The batch is created with the first change, so a sync that changes
     nothing leaves no batch behind."""
 
-    def __init__(self, planner: Planner, *, source: str, created_by, rows: int) -> None:
+    def __init__(
+        self, planner: Planner, *, source: str, created_by: User | None, rows: int
+    ) -> None:
         self.planner = planner
         self.source = source
         self.rows = rows
@@ -276,7 +279,7 @@ class _Writer:
         for plan in plans:
             pupil = self.pupil_ids.get(plan.person)
             unit = self.node_ids.get(plan.unit)
-            row = stored.get((pupil, unit))
+            row = stored.get((pupil, unit)) if pupil is not None and unit is not None else None
             values = self._enrolment_values(plan, row)
             if pupil is None or unit is None or values is None:
                 self.counts["skipped_enrolments"] += 1

@@ -8,6 +8,7 @@ import datetime as dt
 
 import polars as pl
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,9 @@ from skolkvalitet.ingest.writing.writer import (
 )
 
 
-def import_rollback(batch: ImportBatch, *, by=None, progress: Progress | None = None) -> None:
+def import_rollback(
+    batch: ImportBatch, *, by: User | None = None, progress: Progress | None = None
+) -> None:
     """Undo `batch` as a whole: delete its rows, restore what it replaced or changed, remove
     what it created, and recompute the indicators of the periods it touched. Refused while a
     later import has replaced rows of this one (roll that back first)."""
@@ -40,7 +43,7 @@ def import_rollback(batch: ImportBatch, *, by=None, progress: Progress | None = 
 
 
 @transaction.atomic
-def _rollback(batch: ImportBatch, by) -> None:
+def _rollback(batch: ImportBatch, by: User | None) -> None:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.APPLIED:
         raise ImportRejected(
@@ -118,8 +121,8 @@ def _model_of(table: str) -> type[models.Model]:
 def _restore_updates(entry: ImportJournal) -> None:
     """Put back the values a row had before the import changed it in place."""
     model = _model_of(entry.table)
-    fields = [model._meta.get_field(name) for name in entry.columns[1:]]
-    rows = model.objects.in_bulk([row[0] for row in entry.rows])
+    fields = [_concrete_field(model, name) for name in entry.columns[1:]]
+    rows = model._default_manager.in_bulk([row[0] for row in entry.rows])
     for values in entry.rows:
         row = rows.get(values[0])
         if row is None:
@@ -129,4 +132,13 @@ def _restore_updates(entry: ImportJournal) -> None:
             if is_date and not isinstance(field, models.DateTimeField) and value:
                 value = dt.date.fromisoformat(value)
             setattr(row, field.attname, value)
-    model.objects.bulk_update(list(rows.values()), [f.name for f in fields], batch_size=2000)
+    model._default_manager.bulk_update(
+        list(rows.values()), [f.name for f in fields], batch_size=2000
+    )
+
+
+def _concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """The field `name` of `model`: a journal's columns are the row's own fields."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{model._meta.db_table}.{name} is not a column"
+    return field

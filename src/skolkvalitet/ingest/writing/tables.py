@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from skolkvalitet.indicators.engine import DataTypeLike
+
 
 @dataclass(frozen=True)
 class StoredTable:
@@ -19,7 +21,7 @@ class StoredTable:
     key: tuple[str, ...]
     values: tuple[str, ...]
     period: str  # the column that scopes the stored rows compared: term_id, ...
-    types: Mapping[str, pl.DataType] = field(default_factory=dict)  # others are Int64
+    types: Mapping[str, DataTypeLike] = field(default_factory=dict)  # others are Int64
     # Fact tables carry the batch that wrote each row; enrolments do not, so the journal
     # records the enrolments an import created.
     has_batch: bool = True
@@ -28,10 +30,10 @@ class StoredTable:
     def columns(self) -> tuple[str, ...]:
         return (*self.key, *self.values)
 
-    def dtype(self, column: str) -> pl.DataType:
+    def dtype(self, column: str) -> DataTypeLike:
         return self.types.get(column, pl.Int64)
 
-    def schema(self, columns: tuple[str, ...] | None = None) -> dict[str, pl.DataType]:
+    def schema(self, columns: tuple[str, ...] | None = None) -> dict[str, DataTypeLike]:
         return {c: self.dtype(c) for c in (columns or self.columns)}
 
     def frame(self, rows: list[tuple]) -> pl.DataFrame:

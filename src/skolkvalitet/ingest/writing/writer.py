@@ -21,12 +21,14 @@ takes them after validation:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
+from django.contrib.auth.models import User
 from django.db import connection, models
 
 from skolkvalitet.batches.actions import batch_create
@@ -39,6 +41,7 @@ from skolkvalitet.organisation.actions import node_create
 from skolkvalitet.organisation.models import Node, Pupil
 
 Progress = Callable[[str, int, int], None]
+M = TypeVar("M", bound=models.Model)
 JOURNAL_CHUNK = 10_000
 DELETE_CHUNK = 5_000
 
@@ -80,16 +83,17 @@ class BatchWriter:
         kind: str,
         source_name: str,
         rows: int = 0,
-        created_by=None,
+        created_by: User | None = None,
         file_sha256: str = "",
     ) -> None:
-        self._fields = {
-            "kind": kind,
-            "source_name": source_name,
-            "rows": rows,
-            "created_by": created_by,
-            "file_sha256": file_sha256,
-        }
+        self._create_batch = functools.partial(
+            batch_create,
+            kind=kind,
+            source_name=source_name,
+            rows=rows,
+            created_by=created_by,
+            file_sha256=file_sha256,
+        )
         self._batch: ImportBatch | None = None
         self._journal: list[ImportJournal] = []
 
@@ -99,7 +103,7 @@ class BatchWriter:
     def batch(self) -> ImportBatch:
         """The batch, created at the first call."""
         if self._batch is None:
-            self._batch = batch_create(**self._fields)
+            self._batch = self._create_batch()
         return self._batch
 
     @property
@@ -148,9 +152,9 @@ class BatchWriter:
         """Change `node`'s fields to `changes` where they differ; returns whether any did."""
         return self.row_update(node, changes)
 
-    def row_create(self, model: type[models.Model], **fields) -> models.Model:
+    def row_create(self, model: type[M], **fields: Any) -> M:
         """A row of a table without a batch column (staff, employments), journaled."""
-        row = model.objects.create(**fields)
+        row = model._default_manager.create(**fields)
         self.journal(model._meta.db_table, JournalAction.CREATED, ["id"], [[row.pk]])
         return row
 

@@ -100,16 +100,15 @@ class Command(BaseCommand):
             return facts_import(kind, path, progress=progress)
 
     def _report(self, path: Path, outcome: ImportOutcome) -> None:
+        batch = outcome.batch
+        assert batch is not None, "a file import has its batch, or the earlier one's"
         if outcome.unchanged:
-            when = f"{outcome.batch.created_at:%Y-%m-%d %H:%M}" if outcome.batch else ""
             self.stdout.write(
-                f"{path.name}: already imported {when} (import {outcome.batch.pk}); "
-                "nothing changed."
+                f"{path.name}: already imported {batch.created_at:%Y-%m-%d %H:%M} "
+                f"(import {batch.pk}); nothing changed."
             )
             return
-        self.stdout.write(
-            f"{path.name}: imported {outcome.rows} rows as import {outcome.batch.pk}."
-        )
+        self.stdout.write(f"{path.name}: imported {outcome.rows} rows as import {batch.pk}.")
         for note in outcome.notes:
             self.stdout.write(f"  {note}")
 

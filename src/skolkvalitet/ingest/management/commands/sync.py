@@ -50,6 +50,7 @@ class Command(BaseCommand):
         if outcome.unchanged:
             self.stdout.write(f"{url}: no changes; nothing written.")
         else:
+            assert outcome.batch is not None, "a sync that changed something has its batch"
             self.stdout.write(f"{url}: synced as import {outcome.batch.pk}.")
         for note in outcome.notes:
             self.stdout.write(f"  {note}")
