@@ -90,12 +90,12 @@ def _units() -> None:
     from skolkvalitet.organisation.actions import node_create
     from skolkvalitet.organisation.models import NodeKind
 
-    organizer = node_create(kind=NodeKind.ORGANIZER, name="Benchkommun", code="2120009999")
+    organiser = node_create(kind=NodeKind.ORGANISER, name="Benchkommun", code="2120009999")
     for index in range(UNITS):
         node_create(
             kind=NodeKind.UNIT,
             name=f"Skola {index}",
-            parent=organizer,
+            parent=organiser,
             code=str(30000000 + index),
             school_forms=["GR"],
             year_groups=[7, 8, 9],

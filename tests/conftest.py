@@ -2,7 +2,7 @@
 
 The tree (every node built through actions.node_create)::
 
-    organizer  Exempelstads kommun
+    organiser  Exempelstads kommun
     ├── area_north  Norr
     │   ├── unit_n1  Norrskolan        group_n1a 7A, group_n1b 7B
     │   └── unit_n2  Björkskolan       group_n2a 8A, group_n2b 8B
@@ -21,9 +21,9 @@ Pupils enrolled in `year` (2024/25), named so expected sets read as names:
 
 Users, one per role (`users.<role>`), granted on a representative node:
 
-    organizer_admin  agnes     on organizer
-    analyst          anders    on organizer
-    board            birgitta  on organizer
+    organiser_admin  agnes     on organiser
+    analyst          anders    on organiser
+    board            birgitta  on organiser
     unit_head        rut       on unit_n1
     teacher          lars      on group_n1a
     coach            maja      on area_south, until 90 days from today
@@ -89,7 +89,7 @@ def pytest_sessionstart(session):
 
 
 NODE_NAMES = (
-    "organizer",
+    "organiser",
     "area_north",
     "unit_n1",
     "group_n1a",
@@ -122,16 +122,16 @@ PUPILS = (
 
 # The node each user's role is granted on.
 GRANTED_ON = {
-    Role.ORGANIZER_ADMIN: "organizer",
-    Role.ANALYST: "organizer",
-    Role.BOARD: "organizer",
+    Role.ORGANISER_ADMIN: "organiser",
+    Role.ANALYST: "organiser",
+    Role.BOARD: "organiser",
     Role.UNIT_HEAD: "unit_n1",
     Role.TEACHER: "group_n1a",
     Role.COACH: "area_south",
 }
 
 USERNAMES = {
-    Role.ORGANIZER_ADMIN: "agnes",
+    Role.ORGANISER_ADMIN: "agnes",
     Role.ANALYST: "anders",
     Role.BOARD: "birgitta",
     Role.UNIT_HEAD: "rut",
@@ -152,11 +152,11 @@ def org(db, year) -> SimpleNamespace:
     """The tree above with its pupils; `org.pupils` maps given name → Pupil,
     `org.enrolments` given name → Enrolment, `org.nodes` attribute name → Node."""
     ns = SimpleNamespace(year=year)
-    ns.organizer = actions.node_create(
-        kind=NodeKind.ORGANIZER, name="Exempelstads kommun", code="2120000001"
+    ns.organiser = actions.node_create(
+        kind=NodeKind.ORGANISER, name="Exempelstads kommun", code="2120000001"
     )
-    ns.area_north = actions.node_create(kind=NodeKind.AREA, name="Norr", parent=ns.organizer)
-    ns.area_south = actions.node_create(kind=NodeKind.AREA, name="Söder", parent=ns.organizer)
+    ns.area_north = actions.node_create(kind=NodeKind.AREA, name="Norr", parent=ns.organiser)
+    ns.area_south = actions.node_create(kind=NodeKind.AREA, name="Söder", parent=ns.organiser)
     units = {
         "unit_n1": ("Norrskolan", ns.area_north, "10000001", ("7A", "7B"), 7),
         "unit_n2": ("Björkskolan", ns.area_north, "10000002", ("8A", "8B"), 8),

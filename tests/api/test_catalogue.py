@@ -19,8 +19,8 @@ def test_nodes_are_the_scope_of_each_role(org, users, api_client):
     def names(user, **params) -> set[str]:
         return {n["name"] for n in get(api_client(user), "/api/v1/nodes", **params)["items"]}
 
-    assert len(names(users.organizer_admin)) == 15
-    assert names(users.board) == names(users.organizer_admin)
+    assert len(names(users.organiser_admin)) == 15
+    assert names(users.board) == names(users.organiser_admin)
     assert names(users.unit_head) == {"Norrskolan", "Norrskolan 7A", "Norrskolan 7B"}
     assert names(users.teacher) == {"Norrskolan 7A"}
     assert names(users.coach) == {
@@ -32,7 +32,7 @@ def test_nodes_are_the_scope_of_each_role(org, users, api_client):
         "Ekskolan 9A",
         "Ekskolan 9B",
     }
-    assert names(users.organizer_admin, kind="unit") == {
+    assert names(users.organiser_admin, kind="unit") == {
         "Norrskolan",
         "Björkskolan",
         "Söderskolan",
@@ -54,12 +54,12 @@ def test_a_node_answer_hides_parents_outside_the_scope(org, users, api_client):
     }
     group = next(n for n in nodes if n["id"] == org.group_n1a.pk)
     assert (group["parent"], group["depth"]) == (org.unit_n1.pk, 4)
-    admin = get(api_client(users.organizer_admin), "/api/v1/nodes", kind="unit")["items"]
+    admin = get(api_client(users.organiser_admin), "/api/v1/nodes", kind="unit")["items"]
     assert next(n for n in admin if n["id"] == org.unit_n1.pk)["parent"] == org.area_north.pk
 
 
 def test_nodes_are_paged(org, users, api_client):
-    client = api_client(users.organizer_admin)
+    client = api_client(users.organiser_admin)
     first = get(client, "/api/v1/nodes", limit=4)
     rest = get(client, "/api/v1/nodes", limit=100, offset=4)
     assert first["count"] == rest["count"] == 15

@@ -48,7 +48,7 @@ def requests_in_the_test_transaction(db):
 
 @pytest.fixture
 def admin_token(materialised, users, token_for) -> str:
-    return token_for(users.organizer_admin)
+    return token_for(users.organiser_admin)
 
 
 @schema.parametrize()

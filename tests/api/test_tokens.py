@@ -136,7 +136,7 @@ def test_no_authorization_header_is_refused(users):
 
 
 def test_a_session_login_is_not_an_api_token(users, client):
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     assert client.get(NODES).status_code == 401
 
 

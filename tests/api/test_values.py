@@ -35,11 +35,11 @@ def test_the_board_gets_markers_where_the_unit_head_gets_the_real_value(
 
 
 def test_the_board_sees_figures_that_need_no_suppression(materialised, users, api_client):
-    rows = items(api_client(users.board), node=materialised.organizer.pk, indicator="passed_MA")
+    rows = items(api_client(users.board), node=materialised.organiser.pk, indicator="passed_MA")
     assert by_node(rows) == {"Exempelstads kommun": (pytest.approx(50.0), 10, "", False)}
     # 9 of 10 passed EN: Skolverket publishes subject pass shares as numbers, never ~100.
     one_missing = items(
-        api_client(users.board), node=materialised.organizer.pk, indicator="passed_EN"
+        api_client(users.board), node=materialised.organiser.pk, indicator="passed_EN"
     )
     assert by_node(one_missing) == {"Exempelstads kommun": (pytest.approx(90.0), 10, "", False)}
 
@@ -90,12 +90,12 @@ def test_a_node_outside_the_scope_is_not_found_like_a_missing_one(materialised, 
 def test_a_user_without_roles_sees_nothing(materialised, make_user, api_client):
     client = api_client(make_user("nobody"))
     assert items(client) == []
-    assert client.get(VALUES, {"node": materialised.organizer.pk}).status_code == 404
+    assert client.get(VALUES, {"node": materialised.organiser.pk}).status_code == 404
 
 
 def test_breakdown_adds_the_categories(materialised, users, api_client):
-    client = api_client(users.organizer_admin)
-    node = materialised.organizer.pk
+    client = api_client(users.organiser_admin)
+    node = materialised.organiser.pk
     totals = items(client, node=node, indicator="passed_MA")
     split = items(client, node=node, indicator="passed_MA", breakdown="gender")
     assert [r["breakdown"] for r in totals] == [""]
@@ -105,8 +105,8 @@ def test_breakdown_adds_the_categories(materialised, users, api_client):
 
 
 def test_period_filters(materialised, users, api_client):
-    client = api_client(users.organizer_admin)
-    node = materialised.organizer.pk
+    client = api_client(users.organiser_admin)
+    node = materialised.organiser.pk
     year = items(client, node=node, period_kind="year", period=materialised.year.pk)
     assert year and {r["period_kind"] for r in year} == {"year"}
     assert items(client, node=node, period_kind="year", period=materialised.year.pk + 1) == []
@@ -116,7 +116,7 @@ def test_period_filters(materialised, users, api_client):
 
 
 def test_an_unknown_indicator_is_an_invalid_request(materialised, users, api_client):
-    response = api_client(users.organizer_admin).get(VALUES, {"indicator": "no_such"})
+    response = api_client(users.organiser_admin).get(VALUES, {"indicator": "no_such"})
     assert response.status_code == 422
     assert set(response.json()) == {"detail", "errors"}
 
@@ -126,13 +126,13 @@ def test_an_unknown_indicator_is_an_invalid_request(materialised, users, api_cli
     [{"limit": 0}, {"limit": MAX_LIMIT + 1}, {"offset": -1}, {"node": "x"}, {"breakdown": "pupil"}],
 )
 def test_invalid_parameters(materialised, users, api_client, params):
-    response = api_client(users.organizer_admin).get(VALUES, params)
+    response = api_client(users.organiser_admin).get(VALUES, params)
     assert response.status_code == 422
     assert response["Cache-Control"] == "no-store"
 
 
 def test_pages_cover_every_value_once(materialised, users, api_client):
-    client = api_client(users.organizer_admin)
+    client = api_client(users.organiser_admin)
     whole = client.get(VALUES, {"limit": MAX_LIMIT}).json()
     assert whole["count"] == len(whole["items"]) > 20
     seen = []
@@ -144,7 +144,7 @@ def test_pages_cover_every_value_once(materialised, users, api_client):
 
 
 def test_no_pupil_identity_in_any_answer(materialised, users, api_client):
-    client = api_client(users.organizer_admin)
+    client = api_client(users.organiser_admin)
     text = "".join(
         client.get(path, {"limit": MAX_LIMIT}).content.decode()
         for path in (VALUES, "/api/v1/nodes", "/api/v1/periods", "/api/v1/indicators")

@@ -240,7 +240,7 @@ def test_the_unit_head_finds_writes_saves_and_submits_the_dialogue(
 def test_the_organiser_returns_the_dialogue_and_marks_it_discussed_after_resubmission(
     log_in, live_server, org, people, point
 ):
-    admin = log_in(people.organizer_admin)
+    admin = log_in(people.organiser_admin)
     open_board(admin)
     expect(admin.get_by_role("heading", level=2, name=point.name)).to_be_visible()
     assert set(admin.locator("tbody th[scope=row]").all_inner_texts()) == {
@@ -344,7 +344,7 @@ def test_a_comment_is_added_without_leaving_the_page_and_the_keyboard_keeps_its_
     log_in, live_server, org, people, point
 ):
     actions.dialogue_submit(unit=org.unit_n1, point=point, by=people.unit_head, **_texts())
-    admin = log_in(people.organizer_admin)
+    admin = log_in(people.organiser_admin)
     admin.goto(dialogue_url(live_server, point, org.unit_n1))
     admin.get_by_label(COMMENT).focus()
     admin.keyboard.type("Bra analys, vi tar den på mötet.")
@@ -467,7 +467,7 @@ def test_the_form_and_the_board_have_no_serious_accessibility_violation(
     assert serious_violations(head) == []
 
     actions.dialogue_submit(unit=org.unit_n1, point=point, by=people.unit_head, **_texts())
-    admin = log_in(people.organizer_admin)
+    admin = log_in(people.organiser_admin)
     open_board(admin)
     assert serious_violations(admin) == []
     admin.get_by_role("link", name="Norrskolan").click()

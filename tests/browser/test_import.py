@@ -21,9 +21,9 @@ def admin(users, settings, tmp_path):
     # The live server's test database lives in this process: run the import in the request.
     settings.SKOLKVALITET_IMPORT_IN_BACKGROUND = False
     settings.VAR_DIR = tmp_path
-    users.organizer_admin.set_password(PASSWORD)
-    users.organizer_admin.save()
-    return users.organizer_admin
+    users.organiser_admin.set_password(PASSWORD)
+    users.organiser_admin.save()
+    return users.organiser_admin
 
 
 def upload(page, live_server, name: str, text: str) -> None:

@@ -32,12 +32,12 @@ def log_in(page, live_server, username: str) -> None:
 def test_the_organiser_admin_logs_in_and_sees_every_unit(
     page, live_server, org, with_passwords, screenshot
 ):
-    log_in(page, live_server, with_passwords.organizer_admin.username)
+    log_in(page, live_server, with_passwords.organiser_admin.username)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
     assert page.locator("tbody th[scope=row]").count() == 4  # the units
     assert page.locator("tbody th[scope=rowgroup]").count() == 2  # the areas
     assert page.get_by_role("rowheader", name="Ekskolan").is_visible()
-    screenshot("start-organizer-admin")
+    screenshot("start-organiser-admin")
 
 
 def test_a_teacher_logs_in_and_sees_one_group(page, live_server, org, with_passwords, screenshot):

@@ -40,7 +40,7 @@ def test_the_organiser_admin_walks_overview_unit_and_pupils(
     page, live_server, results, users, screenshot
 ):
     org = results.org
-    log_in(page, live_server, users.organizer_admin.username)
+    log_in(page, live_server, users.organiser_admin.username)
     page.get_by_role("link", name="Resultat", exact=True).click()
     page.wait_for_url(f"{live_server.url}/resultat/")
     assert page.get_by_role("heading", level=1).inner_text() == "Resultatuppföljning"

@@ -22,7 +22,7 @@ def test_the_organiser_admin_sets_a_target_and_the_overview_shows_it(
     screenshot,
 ):
     org = results.org
-    log_in(page, live_server, users.organizer_admin.username)
+    log_in(page, live_server, users.organiser_admin.username)
     page.goto(f"{live_server.url}/resultat/")
     page.get_by_role("link", name="Sätt målvärden").click()
     page.wait_for_url(f"{live_server.url}/resultat/malvarden/")

@@ -34,7 +34,7 @@ def english():
 def area_admin(org, make_user):
     """An organiser admin granted on the area Norr only."""
     user = make_user("arvid")
-    role_grant(user=user, node=org.area_north, role=Role.ORGANIZER_ADMIN)
+    role_grant(user=user, node=org.area_north, role=Role.ORGANISER_ADMIN)
     client = Client()
     client.force_login(user)
     return client
@@ -71,7 +71,7 @@ def options_of(response, field: str) -> set[str]:
 
 
 def test_the_organiser_admin_opens_the_page_with_a_labelled_form(client_for):
-    response = client_for("organizer_admin").get(URL)
+    response = client_for("organiser_admin").get(URL)
     assert response.status_code == 200
     html = response.content.decode()
     assert reverse("targets") == URL
@@ -99,7 +99,7 @@ def test_anonymous_users_are_sent_to_log_in(client, org):
 
 
 def test_only_users_who_may_set_targets_see_the_link_on_the_overview(client_for):
-    assert URL in client_for("organizer_admin").get(reverse("overview")).content.decode()
+    assert URL in client_for("organiser_admin").get(reverse("overview")).content.decode()
     for role in NOT_ALLOWED:
         page = client_for(role).get(reverse("overview"))
         assert page.status_code == 200 and URL not in page.content.decode(), role
@@ -107,7 +107,7 @@ def test_only_users_who_may_set_targets_see_the_link_on_the_overview(client_for)
 
 def test_a_post_without_the_csrf_token_is_refused(users, org):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     assert post(client, org.unit_n1).status_code == 403
     assert not Target.objects.exists()
 
@@ -116,8 +116,8 @@ def test_a_post_without_the_csrf_token_is_refused(users, org):
 
 
 def test_the_form_offers_the_managed_organiser_areas_and_units_only(client_for, area_admin, org):
-    everything = options_of(client_for("organizer_admin").get(URL), "node")
-    names = ("organizer", "area_north", "area_south", "unit_n1", "unit_n2", "unit_s1", "unit_s2")
+    everything = options_of(client_for("organiser_admin").get(URL), "node")
+    names = ("organiser", "area_north", "area_south", "unit_n1", "unit_n2", "unit_s1", "unit_s2")
     assert everything == {str(org.nodes[name].pk) for name in names}  # no groups
     north = options_of(area_admin.get(URL), "node")
     assert north == {str(org.area_north.pk), str(org.unit_n1.pk), str(org.unit_n2.pk)}
@@ -125,7 +125,7 @@ def test_the_form_offers_the_managed_organiser_areas_and_units_only(client_for, 
 
 def test_a_node_outside_the_scope_is_refused_and_nothing_changes(area_admin, org):
     target_set(node=org.unit_s1, indicator="on_track_MA", value=70)
-    for node in (org.unit_s1, org.organizer, org.area_south, org.group_n1a):
+    for node in (org.unit_s1, org.organiser, org.area_south, org.group_n1a):
         response = post(area_admin, node, value="99")
         assert response.status_code == 400
         assert errors_of(response) == {"node": ["Choose a part of the organisation from the list."]}
@@ -134,7 +134,7 @@ def test_a_node_outside_the_scope_is_refused_and_nothing_changes(area_admin, org
 
 def test_a_target_outside_the_scope_cannot_be_removed_or_changed(area_admin, org):
     south = target_set(node=org.unit_s1, indicator="on_track_MA", value=70)
-    above = target_set(node=org.organizer, indicator="on_track_MA", value=60)
+    above = target_set(node=org.organiser, indicator="on_track_MA", value=60)
     for target in (south, above):
         assert area_admin.post(reverse("target_remove", args=[target.pk])).status_code == 404
         # the change link is ignored: the form starts empty
@@ -144,13 +144,13 @@ def test_a_target_outside_the_scope_cannot_be_removed_or_changed(area_admin, org
 
 
 def test_targets_in_force_include_those_set_above_read_only(area_admin, org):
-    target_set(node=org.organizer, indicator="on_track_MA", value=60)
+    target_set(node=org.organiser, indicator="on_track_MA", value=60)
     target_set(node=org.unit_n1, indicator="on_track_MA", value=80)
     target_set(node=org.unit_s1, indicator="on_track_MA", value=70)  # not in the area's scope
     response = area_admin.get(URL)
     rows = response.context["rows"]
     assert [(r.target.node, r.target.value, r.editable) for r in rows] == [
-        (org.organizer, 60, False),
+        (org.organiser, 60, False),
         (org.unit_n1, 80, True),
     ]
     page = text_of(response)
@@ -183,7 +183,7 @@ def test_targets_in_force_include_those_set_above_read_only(area_admin, org):
 def test_invalid_input_is_refused_with_a_message_on_its_field(
     client_for, org, indicator, value, field, message
 ):
-    response = post(client_for("organizer_admin"), org.unit_n1, indicator=indicator, value=value)
+    response = post(client_for("organiser_admin"), org.unit_n1, indicator=indicator, value=value)
     assert response.status_code == 400
     assert errors_of(response) == {field: [message]}
     html = response.content.decode()
@@ -197,14 +197,14 @@ def test_invalid_input_is_refused_with_a_message_on_its_field(
 
 @pytest.mark.parametrize("bad_year", ["9999", "abc", "-1"])
 def test_an_unknown_academic_year_is_refused(client_for, org, bad_year):
-    response = post(client_for("organizer_admin"), org.unit_n1, year=bad_year)
+    response = post(client_for("organiser_admin"), org.unit_n1, year=bad_year)
     assert response.status_code == 400
     assert errors_of(response) == {"academic_year": ["Choose an academic year from the list."]}
     assert not Target.objects.exists()
 
 
 def test_a_missing_node_is_refused(client_for, org):
-    response = post(client_for("organizer_admin"), None)
+    response = post(client_for("organiser_admin"), None)
     assert errors_of(response) == {"node": ["This field is required."]}
     assert not Target.objects.exists()
 
@@ -213,7 +213,7 @@ def test_a_missing_node_is_refused(client_for, org):
 
 
 def test_add_change_and_remove_a_target(client_for, org, users):
-    client = client_for("organizer_admin")
+    client = client_for("organiser_admin")
 
     response = post(client, org.unit_n1, value="82,5")  # a decimal comma, as Swedes write
     assert response.status_code == 302 and response["Location"] == URL
@@ -224,7 +224,7 @@ def test_add_change_and_remove_a_target(client_for, org, users):
         None,
         82.5,
     )
-    assert target.set_by == users.organizer_admin
+    assert target.set_by == users.organiser_admin
     page = client.get(URL)
     text = text_of(page)
     indicator = "Bedöms nå kunskapskraven, matematik"
@@ -272,7 +272,7 @@ def test_an_area_admin_sets_targets_in_the_area(area_admin, org):
 def test_the_overview_shows_a_target_set_on_the_page(materialised, users):  # noqa: F811
     org = materialised.org
     client = Client()
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     assert post(client, org.area_north, value="90").status_code == 302
 
     page = client.get(reverse("overview"))

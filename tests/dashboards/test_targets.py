@@ -49,14 +49,14 @@ def test_the_command_never_takes_the_first_of_several_organisers(org):
 
     out = StringIO()
     call_command(
-        "target", "--organizer", "--indicator", "on_track_MA", "--value", "70", stdout=out
+        "target", "--organiser", "--indicator", "on_track_MA", "--value", "70", stdout=out
     )  # fmt: skip  (one organiser: it is the one)
     assert out.getvalue().strip() == "Exempelstads kommun: target on_track_MA = 70"
-    node_create(kind="organizer", name="Annan huvudman AB", code="5560000000")
+    node_create(kind="organiser", name="Annan huvudman AB", code="5560000000")
     with pytest.raises(CommandError, match="holds 2 organisers"):
-        call_command("target", "--organizer", "--indicator", "on_track_MA", "--value", "75")
+        call_command("target", "--organiser", "--indicator", "on_track_MA", "--value", "75")
     out = StringIO()
-    call_command("target", "--organizer", "556000-0000", "--indicator", "on_track_MA",
+    call_command("target", "--organiser", "556000-0000", "--indicator", "on_track_MA",
                  "--value", "75", stdout=out)  # fmt: skip
     assert out.getvalue().strip() == "Annan huvudman AB: target on_track_MA = 75"
 
@@ -95,7 +95,7 @@ def test_every_points_indicator_has_an_upper_bound():
 
 
 def test_a_target_is_set_on_the_organiser_an_area_or_a_unit_never_a_group(org):
-    for node in (org.organizer, org.area_north, org.unit_n1):
+    for node in (org.organiser, org.area_north, org.unit_n1):
         target_set(node=node, indicator="on_track_MA", value=80)
     with translation.override("en"), pytest.raises(ValidationError, match="school unit"):
         target_set(node=org.group_n1a, indicator="on_track_MA", value=80)
@@ -111,11 +111,11 @@ def test_a_year_target_is_kept_apart_from_the_every_year_target(org):
 
 def test_with_a_scope_only_the_managed_subtree_may_be_set(org, users, make_user):
     area_admin = make_user("arvid")
-    role_grant(user=area_admin, node=org.area_north, role=Role.ORGANIZER_ADMIN)
+    role_grant(user=area_admin, node=org.area_north, role=Role.ORGANISER_ADMIN)
     scope = scope_for(area_admin)
     target_set(node=org.unit_n1, indicator="on_track_MA", value=80, scope=scope)
     target_set(node=org.area_north, indicator="on_track_MA", value=75, scope=scope)
-    for node in (org.unit_s1, org.organizer, org.area_south):
+    for node in (org.unit_s1, org.organiser, org.area_south):
         with pytest.raises(PermissionDenied):
             target_set(node=node, indicator="on_track_MA", value=80, scope=scope)
     for role in ("analyst", "board", "unit_head", "teacher", "coach"):
@@ -134,7 +134,7 @@ def test_a_target_is_removed_within_the_scope_only(org, users, make_user):
     north = target_set(node=org.unit_n1, indicator="on_track_MA", value=80)
     south = target_set(node=org.unit_s1, indicator="on_track_MA", value=80)
     area_admin = make_user("arvid")
-    role_grant(user=area_admin, node=org.area_north, role=Role.ORGANIZER_ADMIN)
+    role_grant(user=area_admin, node=org.area_north, role=Role.ORGANISER_ADMIN)
     with pytest.raises(PermissionDenied):
         target_remove(target=south, scope=scope_for(area_admin))
     with pytest.raises(PermissionDenied):

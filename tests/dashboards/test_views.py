@@ -36,7 +36,7 @@ def test_the_overview_page_makes_the_same_queries_for_any_number_of_units(
     client,
     django_assert_max_num_queries,
 ):
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     with django_assert_max_num_queries(16):
         page = client.get(reverse("overview"))
     assert page.status_code == 200
@@ -81,9 +81,9 @@ def test_the_year_overview_page_names_the_compared_schools_and_offers_the_others
     users,
     client,
 ):
-    materialised.org.organizer.organiser_type = "municipal"
-    materialised.org.organizer.save()
-    client.force_login(users.organizer_admin)
+    materialised.org.organiser.organiser_type = "municipal"
+    materialised.org.organiser.save()
+    client.force_login(users.organiser_admin)
     page = client.get(reverse("overview"), {"lasar": materialised.org.year.pk})
     html = page.content.decode()
     assert 'name="jamfor"' in html
@@ -163,7 +163,7 @@ def test_the_boards_downloads_keep_the_markers(materialised, users, client):  # 
 
 def test_the_unit_page_breaks_down_by_year_group(materialised, users, client):  # noqa: F811
     org = materialised.org
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     page = client.get(reverse("unit", args=[org.unit_n1.pk]), {"grupp": "year_group"})
     assert "Årskurs 7" in page.content.decode()  # the term grades of year 7
     assert breakdown_label("gender=F") == "Flickor"
@@ -176,7 +176,7 @@ def test_the_unit_page_reads_its_figures_in_a_fixed_number_of_queries(
     client,
     django_assert_max_num_queries,
 ):
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     # 17: the grade distribution asks once whether a leaving certificate holds an ended
     # subject or both SV and SVA (then it counts them as the indicators do).
     with django_assert_max_num_queries(17):

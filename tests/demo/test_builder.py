@@ -40,7 +40,7 @@ def test_it_writes_the_tree_the_facts_the_logins_and_no_personal_number(built):
     """One build, checked from every side (building is the slow part of this module)."""
     # The tree and the facts.
     assert built.built
-    assert Node.objects.filter(kind=NodeKind.ORGANIZER).count() == 1
+    assert Node.objects.filter(kind=NodeKind.ORGANISER).count() == 1
     assert Node.objects.filter(kind=NodeKind.AREA).count() == 3
     assert Node.objects.filter(kind=NodeKind.UNIT).count() == 25
     assert Grade.objects.count() == built.counts["grades"] > 0

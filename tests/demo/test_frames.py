@@ -24,7 +24,7 @@ def headline_by_year() -> dict[str, list[tuple[float, int]]]:
     for year in data.years:
         values = compute(frames.facts(year.index), org, families=(Family.FINAL_GRADES,))
         rows = values.filter(
-            (pl.col("node_id") == frames.organizer_id)
+            (pl.col("node_id") == frames.organiser_id)
             & (pl.col("breakdown") == "")
             & pl.col("indicator").is_in(HEADLINE)
         )
@@ -65,7 +65,7 @@ def test_every_year_has_newly_arrived_pupils_as_skolverket_counts_them():
     for year in data.years:
         values = compute(frames.facts(year.index), org, families=(Family.FINAL_GRADES,))
         at_organiser = values.filter(
-            (pl.col("node_id") == frames.organizer_id)
+            (pl.col("node_id") == frames.organiser_id)
             & (pl.col("indicator") == "passed_all_subjects")
         )
         n = dict(at_organiser.select("breakdown", "n").iter_rows())

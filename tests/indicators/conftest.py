@@ -27,7 +27,7 @@ def org_frames() -> Organisation:
             {
                 "node_id": [1, 2, 10, 11, 100, 101],
                 "parent_id": [None, 1, 2, 2, 10, 11],
-                "kind": ["organizer", "area", "unit", "unit", "group", "group"],
+                "kind": ["organiser", "area", "unit", "unit", "group", "group"],
             },
             schema={"node_id": pl.Int64, "parent_id": pl.Int64, "kind": pl.String},
         ),

@@ -109,7 +109,7 @@ def test_doc_prints_the_markdown_generated_from_the_registry(capsys, db):
 
 
 def test_the_organiser_as_json(materialised, capsys):
-    rows = run_json(capsys, "--organizer", "--year", "2024/25")
+    rows = run_json(capsys, "--organiser", "--year", "2024/25")
     assert rows
     assert all(set(r) == KEYS for r in rows)
     assert {r["node"] for r in rows} == {"2120000001"}
@@ -154,7 +154,7 @@ def test_a_unit_by_its_skolenhetskod(materialised, capsys):
 
 def test_by_gender_adds_the_breakdown_rows(materialised, capsys):
     rows = run_json(
-        capsys, "--organizer", "--year", "2024/25", "--by", "gender", "--indicator", "passed_MA"
+        capsys, "--organiser", "--year", "2024/25", "--by", "gender", "--indicator", "passed_MA"
     )
     year = [r for r in rows if r["period"] == "2024/25"]
     assert [(r["breakdown"], r["n"]) for r in year] == [("", 10), ("gender=F", 6), ("gender=M", 4)]
@@ -164,22 +164,22 @@ def test_by_gender_adds_the_breakdown_rows(materialised, capsys):
 
 def test_indicator_filters_to_the_keys_given(materialised, capsys):
     rows = run_json(
-        capsys, "--organizer", "--year", "2024/25", "--indicator", "passed_MA", "merit_value_17"
+        capsys, "--organiser", "--year", "2024/25", "--indicator", "passed_MA", "merit_value_17"
     )
     assert {r["indicator"] for r in rows} == {"passed_MA", "merit_value_17"}
 
 
 def test_term_keeps_that_term_and_its_points(materialised, capsys):
-    rows = run_json(capsys, "--organizer", "--year", "2024/25", "--term", "HT")
+    rows = run_json(capsys, "--organiser", "--year", "2024/25", "--term", "HT")
     assert {r["period"] for r in rows} == {"Uppföljning 1 HT2024"}
-    rows = run_json(capsys, "--organizer", "--year", "2024/25", "--term", "VT")
+    rows = run_json(capsys, "--organiser", "--year", "2024/25", "--term", "VT")
     assert {r["period"] for r in rows} == {"VT2025"}
 
 
 def test_csv_has_a_header_row(materialised, capsys):
     call_command(
         "indicators",
-        "--organizer",
+        "--organiser",
         "--year",
         "2024/25",
         "--format",
@@ -211,7 +211,7 @@ def test_the_table_shows_values_with_their_marker(materialised, capsys):
 
 
 def test_a_year_without_values_prints_an_empty_list(org, capsys):
-    assert run_json(capsys, "--organizer", "--year", "2024/25") == []
+    assert run_json(capsys, "--organiser", "--year", "2024/25") == []
 
 
 def test_materialise_recomputes_and_reports(materialised, capsys):
@@ -227,22 +227,22 @@ def test_materialise_recomputes_and_reports(materialised, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--organizer", "--year", "1999/00"], "No academic year '1999/00' (write it as 2024/25)."),
-        (["--organizer", "--year", "2024-25"], "No academic year '2024-25'"),
+        (["--organiser", "--year", "1999/00"], "No academic year '1999/00' (write it as 2024/25)."),
+        (["--organiser", "--year", "2024-25"], "No academic year '2024-25'"),
         (
             ["--unit", "99999999", "--year", "2024/25"],
             "No school unit with skolenhetskod '99999999'.",
         ),
         (["--unit", "7A", "--year", "2024/25"], "No school unit with skolenhetskod '7A'."),
         (
-            ["--organizer", "--year", "2024/25", "--indicator", "passed_MA", "no_such"],
+            ["--organiser", "--year", "2024/25", "--indicator", "passed_MA", "no_such"],
             "Unknown indicator 'no_such'.",
         ),
-        (["--year", "2024/25"], "Give --unit SKOLENHETSKOD or --organizer."),
-        ([], "Give --unit SKOLENHETSKOD or --organizer."),
-        (["--organizer"], "Give --year, e.g. --year 2024/25."),
-        (["--organizer", "--year", "2024/25", "--by", "colour"], "invalid choice: 'colour'"),
-        (["--organizer", "--unit", "10000001", "--year", "2024/25"], "not allowed with"),
+        (["--year", "2024/25"], "Give --unit SKOLENHETSKOD or --organiser."),
+        ([], "Give --unit SKOLENHETSKOD or --organiser."),
+        (["--organiser"], "Give --year, e.g. --year 2024/25."),
+        (["--organiser", "--year", "2024/25", "--by", "colour"], "invalid choice: 'colour'"),
+        (["--organiser", "--unit", "10000001", "--year", "2024/25"], "not allowed with"),
     ],
 )
 def test_bad_arguments_raise_a_clear_command_error(org, args, message):
@@ -263,7 +263,7 @@ def test_every_format_writes_to_the_commands_stdout(materialised, fmt):
     out = io.StringIO()
     call_command(
         "indicators",
-        "--organizer",
+        "--organiser",
         "--year",
         "2024/25",
         "--indicator",
@@ -282,8 +282,8 @@ def test_reference_values_stand_beside_the_years_figures(materialised, capsys):
     from skolkvalitet.reference.actions import reference_values_store
     from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
 
-    materialised.organizer.municipality_code = "0999"
-    materialised.organizer.save()
+    materialised.organiser.municipality_code = "0999"
+    materialised.organiser.save()
     batch = ImportBatch.objects.create(kind="skolverket", source_name="ämnesbetyg.csv")
 
     def published(kind, code, name, value):
@@ -310,7 +310,7 @@ def test_reference_values_stand_beside_the_years_figures(materialised, capsys):
     )
     like_for_like = only(
         run_json(
-            capsys, "--organizer", "--year", "2024/25", "--indicator", "passed_MA", "--reference"
+            capsys, "--organiser", "--year", "2024/25", "--indicator", "passed_MA", "--reference"
         ),
         period="2024/25",
         breakdown="",
@@ -318,7 +318,7 @@ def test_reference_values_stand_beside_the_years_figures(materialised, capsys):
     assert like_for_like["reference_basis"] == "Kommunal"
     assert (like_for_like["nation"], like_for_like["municipality"]) == (None, None)
 
-    rows = run_json(capsys, "--organizer", "--year", "2024/25", "--indicator", "passed_MA",
+    rows = run_json(capsys, "--organiser", "--year", "2024/25", "--indicator", "passed_MA",
                     "--reference", "--compare-with", "samtliga")  # fmt: skip
     year_row = only(rows, period="2024/25", breakdown="")
     assert (year_row["value"], year_row["nation"], year_row["municipality"]) == (
@@ -329,7 +329,7 @@ def test_reference_values_stand_beside_the_years_figures(materialised, capsys):
     assert (year_row["reference_basis"], year_row["nation_source"]) == ("Samtliga", "skolverket")
     assert year_row["similar"] is None  # no group of similar municipalities imported
 
-    call_command("indicators", "--organizer", "--year", "2024/25", "--indicator", "passed_MA",
+    call_command("indicators", "--organiser", "--year", "2024/25", "--indicator", "passed_MA",
                  "--reference", "--compare-with", "samtliga", "--format", "csv")  # fmt: skip
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith(
@@ -342,13 +342,13 @@ def test_with_several_organisers_the_organiser_must_be_named(materialised, capsy
     """Never the first of several: the command refuses and lists them; a code chooses."""
     from skolkvalitet.organisation.actions import node_create
 
-    node_create(kind="organizer", name="Annan huvudman AB", code="5560000000")
+    node_create(kind="organiser", name="Annan huvudman AB", code="5560000000")
     with pytest.raises(CommandError, match=r"holds 2 organisers.*Annan huvudman AB"):
-        call_command("indicators", "--organizer", "--year", "2024/25")
+        call_command("indicators", "--organiser", "--year", "2024/25")
     with pytest.raises(CommandError, match="No single organiser with code '1111111111'"):
-        call_command("indicators", "--organizer", "1111111111", "--year", "2024/25")
-    materialised.organizer.municipality_code = "0999"
-    materialised.organizer.save()
-    rows = run_json(capsys, "--organizer", "0999", "--year", "2024/25", "--indicator", "passed_MA")
-    organiser = materialised.organizer
+        call_command("indicators", "--organiser", "1111111111", "--year", "2024/25")
+    materialised.organiser.municipality_code = "0999"
+    materialised.organiser.save()
+    rows = run_json(capsys, "--organiser", "0999", "--year", "2024/25", "--indicator", "passed_MA")
+    organiser = materialised.organiser
     assert {r["node"] for r in rows} == {organiser.code or organiser.name}

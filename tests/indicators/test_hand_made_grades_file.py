@@ -96,7 +96,7 @@ def test_the_units_figures_as_computed_by_hand(imported):
 
 
 def test_the_organisers_figures_as_computed_by_hand(imported):
-    organiser = imported.organizer
+    organiser = imported.organiser
     merit = stored(organiser, "merit_value_17")
     assert (merit.numerator, merit.n) == (975 + 470 + 360, 21)
     assert merit.value == pytest.approx(1805 / 21)  # 85.95
@@ -125,13 +125,13 @@ def test_the_board_sees_what_skolverket_would_publish(imported, users):
         assert as_board_sees(users, unit, "merit_value_17") == ".."
     for area in (org.area_south, org.area_north):
         assert as_board_sees(users, area, "merit_value_17") == ".."
-    assert as_board_sees(users, org.organizer, "merit_value_17") == pytest.approx(1805 / 21)
-    assert as_board_sees(users, org.organizer, "passed_all_subjects") == pytest.approx(
+    assert as_board_sees(users, org.organiser, "merit_value_17") == pytest.approx(1805 / 21)
+    assert as_board_sees(users, org.organiser, "passed_all_subjects") == pytest.approx(
         100 * 18 / 21
     )
-    assert as_board_sees(users, org.organizer, "eligible_vocational") == "~100"  # 2 miss it
+    assert as_board_sees(users, org.organiser, "eligible_vocational") == "~100"  # 2 miss it
     # The förvaltning, with pupil access, sees the real figures.
-    admin = scope_for(users.organizer_admin)
+    admin = scope_for(users.organiser_admin)
     [real] = values_as_shown([stored(eks, "eligible_vocational")], scope=admin)
     assert real.shown == pytest.approx(100 * 11 / 12)
 
@@ -157,7 +157,7 @@ def _small_file(year: str) -> bytes:
 def test_an_organiser_of_nine_pupils_is_shown_from_2023_24(org, users, academic_year, shown):
     facts_import_bytes("grades", _small_file(academic_year), "small.csv")
     merit = IndicatorValue.objects.get(
-        node=org.organizer, indicator="merit_value_17", period_kind="year", breakdown=""
+        node=org.organiser, indicator="merit_value_17", period_kind="year", breakdown=""
     )
     assert merit.n == 9
     [seen] = values_as_shown([merit], scope=scope_for(users.board))

@@ -187,14 +187,14 @@ def test_passed_ma_at_a_unit_its_area_and_the_organiser(materialised):
     assert figures(area) == (7, 4, 7, "..")
     south = get("passed_MA", org.area_south, "year", year)  # Hanna of three
     assert figures(south) == (3, 1, 3, "..")
-    organiser = get("passed_MA", org.organizer, "year", year)  # ten pupils: shown
+    organiser = get("passed_MA", org.organiser, "year", year)  # ten pupils: shown
     assert organiser.value == pytest.approx(50.0)
     assert figures(organiser) == (10, 5, 10, "")
 
 
 def test_a_subject_pass_share_with_one_pupil_missing_is_stored_as_a_number(materialised):
     # Skolverket publishes year 9's subject pass shares as numbers, never ~100.
-    organiser = get("passed_EN", materialised.org.organizer, "year", materialised.year.pk)
+    organiser = get("passed_EN", materialised.org.organiser, "year", materialised.year.pk)
     assert organiser.value == pytest.approx(90.0)
     assert figures(organiser) == (10, 9, 10, "")
 
@@ -204,7 +204,7 @@ def test_merit_value_17_is_the_mean_over_pupils_with_a_grade_a_to_e(materialised
     unit = get("merit_value_17", org.unit_n1, "year", year)  # David is not counted
     assert unit.value == pytest.approx((70 + 40 + 20 + 55) / 4)
     assert figures(unit) == (4, 185, 4, "..")
-    organiser = get("merit_value_17", org.organizer, "year", year)
+    organiser = get("merit_value_17", org.organiser, "year", year)
     assert organiser.value == pytest.approx(340 / 9)
     assert figures(organiser) == (9, 340, 9, "")  # 2024/25: at least 5 at organiser level
     sixteen = get("merit_value_16", org.unit_n1, "year", year)  # M1 among the best 16
@@ -213,15 +213,15 @@ def test_merit_value_17_is_the_mean_over_pupils_with_a_grade_a_to_e(materialised
 
 def test_the_gender_breakdown_splits_the_organisers_pupils(materialised):
     org, year = materialised.org, materialised.year.pk
-    girls = get("passed_MA", org.organizer, "year", year, "gender=F")
-    boys = get("passed_MA", org.organizer, "year", year, "gender=M")
+    girls = get("passed_MA", org.organiser, "year", year, "gender=F")
+    boys = get("passed_MA", org.organiser, "year", year, "gender=M")
     assert figures(girls) == (6, 5, 6, "..")
     assert girls.value == pytest.approx(100 * 5 / 6)
     assert figures(boys) == (4, 0, 4, "..")
     assert boys.value == pytest.approx(0.0)
     breakdowns = set(
         IndicatorValue.objects.filter(
-            indicator="passed_MA", node=org.organizer, period_kind="year"
+            indicator="passed_MA", node=org.organiser, period_kind="year"
         ).values_list("breakdown", flat=True)
     )
     assert {
@@ -254,7 +254,7 @@ def test_term_grades_are_stored_per_term(materialised):
     assert points.value == pytest.approx((20 + 0 + 15) / 3)
     assert get("term_passed_MA", org.unit_n1, "term", ht, "year_group=7").n == 3
     # The spring term's grades of year 9 are the final grades.
-    assert get("term_passed_MA", org.organizer, "term", materialised.vt.pk).n == 10
+    assert get("term_passed_MA", org.organiser, "term", materialised.vt.pk).n == 10
 
 
 def test_assessments_are_stored_per_follow_up_point(materialised):
@@ -266,7 +266,7 @@ def test_assessments_are_stored_per_follow_up_point(materialised):
     assert not IndicatorValue.objects.filter(indicator="forecast_points_EN")
     # Alva, Cesar and Hanna are on track in everything assessed; Bella and Ida are not.
     # Five pupils: enough at organiser level in 2024/25 (from 2023/24 on, fewer than 5).
-    assert figures(get("on_track_all_subjects", org.organizer, "point", p1)) == (5, 3, 5, "")
+    assert figures(get("on_track_all_subjects", org.organiser, "point", p1)) == (5, 3, 5, "")
     p2 = get("on_track_MA", org.unit_n1, "point", materialised.p2.pk)
     assert figures(p2) == (2, 2, 2, "..")
 
@@ -276,10 +276,10 @@ def test_before_2023_24_the_organiser_needs_ten_pupils_too(materialised):
     org, year = materialised.org, materialised.year
     AcademicYear.objects.filter(pk=year.pk).update(start_date=dt.date(2022, 8, 15))
     indicators_materialise()
-    assert figures(get("merit_value_17", org.organizer, "year", year.pk)) == (9, 340, 9, "..")
+    assert figures(get("merit_value_17", org.organiser, "year", year.pk)) == (9, 340, 9, "..")
     p1 = materialised.p1.pk
-    assert figures(get("on_track_all_subjects", org.organizer, "point", p1)) == (5, 3, 5, "..")
-    assert figures(get("passed_MA", org.organizer, "year", year.pk)) == (10, 5, 10, "")
+    assert figures(get("on_track_all_subjects", org.organiser, "point", p1)) == (5, 3, 5, "..")
+    assert figures(get("passed_MA", org.organiser, "year", year.pk)) == (10, 5, 10, "")
 
 
 def test_the_stored_markers_leave_nothing_hidden_recomputable_from_the_shown(materialised):
@@ -374,7 +374,7 @@ def test_rerunning_a_year_after_a_changed_grade_updates_only_that_year(facts):
 
     unit = get("passed_MA", org.unit_n1, "year", facts.year.pk)
     assert figures(unit) == (5, 2, 5, "..")
-    assert get("passed_MA", org.organizer, "year", facts.year.pk).value == pytest.approx(40.0)
+    assert get("passed_MA", org.organiser, "year", facts.year.pk).value == pytest.approx(40.0)
     this_after = without_id(snapshot(period_kind="year", period_id=facts.year.pk))
     changed = {(r[0], r[2], r[5]) for r in this_before ^ this_after}
     assert ("passed_MA", org.unit_n1.pk, "") in changed
@@ -391,7 +391,7 @@ def test_rerunning_a_year_after_a_changed_grade_updates_only_that_year(facts):
         org.group_n1a.pk,
         org.unit_n1.pk,
         org.area_north.pk,
-        org.organizer.pk,
+        org.organiser.pk,
     }
     other_after = snapshot(period_kind="year", period_id=other.pk) | snapshot(
         period_kind="term", period_id=spring.pk
@@ -551,7 +551,7 @@ def mixed_unit(org):
 def test_grades_of_anpassad_grundskola_do_not_count_in_grundskola_figures(mixed_unit):
     indicators_materialise()
     year = mixed_unit.year.pk
-    for node in (mixed_unit.unit, mixed_unit.org.area_south, mixed_unit.org.organizer):
+    for node in (mixed_unit.unit, mixed_unit.org.area_south, mixed_unit.org.organiser):
         merit = get("merit_value_17", node, "year", year)
         assert (merit.n, merit.value) == (10, pytest.approx(42.0)), node
         passed_all = get("passed_all_subjects", node, "year", year)

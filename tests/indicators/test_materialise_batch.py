@@ -81,7 +81,7 @@ def test_only_the_touched_year_is_recomputed(org, calendar):
     indicators_materialise()
     older = IndicatorValue.objects.get(
         indicator="passed_MA",
-        node=org.organizer,
+        node=org.organiser,
         period_id=terms["2023/24"].academic_year_id,
         breakdown="",
     )
@@ -90,7 +90,7 @@ def test_only_the_touched_year_is_recomputed(org, calendar):
     result = indicators_materialise_batch(batch=second)
     assert result.chunks == 1
     newer = IndicatorValue.objects.get(
-        indicator="passed_MA", node=org.organizer, period_id=org.year.pk, breakdown=""
+        indicator="passed_MA", node=org.organiser, period_id=org.year.pk, breakdown=""
     )
     assert newer.value == 100 and newer.data_version == second.pk
     # The other year's row was not rewritten: same row, same data version.

@@ -113,7 +113,7 @@ def test_figures_about_pupils_follow_skolverket_and_unit_facts_are_never_hidden(
 def test_units_and_groups_are_unit_level_areas_and_the_organiser_summary_level():
     assert set(LEVEL_OF_KIND) == set(NodeKind.values)
     assert LEVEL_OF_KIND[NodeKind.UNIT] == LEVEL_OF_KIND[NodeKind.GROUP] == Level.UNIT
-    assert LEVEL_OF_KIND[NodeKind.AREA] == LEVEL_OF_KIND[NodeKind.ORGANIZER] == Level.SUMMARY
+    assert LEVEL_OF_KIND[NodeKind.AREA] == LEVEL_OF_KIND[NodeKind.ORGANISER] == Level.SUMMARY
 
 
 def test_linked_indicators_share_their_pupils():

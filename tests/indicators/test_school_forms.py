@@ -53,7 +53,7 @@ def organisation(unit_forms: list[str] | None = None) -> Organisation:
             {
                 "node_id": [ORGANISER, AREA, UNIT, GR_GROUP, GRS_GROUP],
                 "parent_id": [None, ORGANISER, AREA, UNIT, UNIT],
-                "kind": ["organizer", "area", "unit", "group", "group"],
+                "kind": ["organiser", "area", "unit", "group", "group"],
                 "school_forms": [None, None, unit_forms or ["GR", "GRS"], None, None],
             },
             schema={

@@ -30,7 +30,7 @@ def values(org):
         )
 
     return [
-        make(org.organizer, 80.0, ""),
+        make(org.organiser, 80.0, ""),
         make(org.unit_n1, 75.0, ".."),
         make(org.unit_s1, 96.0, "~100"),
     ]
@@ -49,7 +49,7 @@ def test_the_board_sees_markers_instead_of_small_numbers(values, users):
 
 
 def test_roles_with_pupil_access_see_the_real_values(values, users):
-    assert shown(values, users.organizer_admin) == {
+    assert shown(values, users.organiser_admin) == {
         "Exempelstads kommun": 80.0,
         "Norrskolan": 75.0,
         "Söderskolan": 96.0,
@@ -149,9 +149,9 @@ def test_the_headline_year_is_the_latest_by_date_not_by_import_order(org):
     assert older.pk > org.year.pk
     for year, value in ((org.year, 230.0), (older, 210.0)):
         IndicatorValue.objects.create(
-            indicator="merit_value_17", family="final_grades", node=org.organizer,
+            indicator="merit_value_17", family="final_grades", node=org.organiser,
             period_kind="year", period_id=year.pk, breakdown="", value=value, n=40,
             numerator=value * 40, denominator=40, data_version=1,
         )  # fmt: skip
-    year, values = headline_figures(node=org.organizer)
+    year, values = headline_figures(node=org.organiser)
     assert (year.code, [v.value for v in values]) == ("2024/25", [230.0])

@@ -636,7 +636,7 @@ def grades_organisation(
     passed all subjects, not eligible, not passed MA). All girls, nothing else known."""
     parent = parent or dict.fromkeys(units, 2)
     tree = {1: None, **({2: 1} if 2 in parent.values() else {}), **parent}
-    kinds = {1: "organizer", 2: "area"} | dict.fromkeys(units, "unit")
+    kinds = {1: "organiser", 2: "area"} | dict.fromkeys(units, "unit")
     ancestors = []
     for unit in units:
         node = tree[unit]
@@ -781,7 +781,7 @@ def test_with_min_n_resolves_the_rule_per_level_and_year():
         {
             "node_id": [1, 2, 10, 100, 7],
             "parent_id": [None, 1, 2, 10, None],
-            "kind": ["organizer", "area", "unit", "group", None],
+            "kind": ["organiser", "area", "unit", "group", None],
         },
         schema={"node_id": pl.Int64, "parent_id": pl.Int64, "kind": pl.String},
     )
@@ -819,7 +819,7 @@ RULE_INDICATORS = ("merit_value_17", "passed_all_subjects", "eligible_vocational
 
 def expected_min_n(kind: str, start: dt.date) -> int:
     """Skolverket's footnote, written out independently of the registry."""
-    if kind in ("organizer", "area") and start >= dt.date(2023, 7, 1):
+    if kind in ("organiser", "area") and start >= dt.date(2023, 7, 1):
         return 5
     return 10
 
@@ -861,7 +861,7 @@ def suppressed_by_rule(tree, counts, indicator, start) -> pl.DataFrame:
 
 def kind_of(tree, node) -> str:
     if tree[node] is None:
-        return "organizer"
+        return "organiser"
     return "area" if any(p == node for p in tree.values()) else "unit"
 
 

@@ -75,7 +75,7 @@ def test_a_template_is_printed_or_written(tmp_path):
 def test_the_units_of_vallentuna_come_from_skolenhetsregistret(db):
     path = REGISTER / "skolenhetsregistret_2020-06-01_Grundskola_0115_0136_0138_1282.csv"
     out, _err = run("units", str(path), "--municipality", "0115")
-    organiser = Node.objects.get(kind=NodeKind.ORGANIZER)
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
     assert organiser.name == "Vallentuna kommun"
     unit = Node.objects.get(kind=NodeKind.UNIT, code="52293921")
     assert unit.name == "Bällstabergsskolan" and unit.parent == organiser

@@ -270,7 +270,7 @@ def test_vallentuna_gains_no_year_group_from_counts_and_says_nothing_of_it():
 def test_municipality_0115_from_the_grundskola_cut_gives_vallentuna_kommun_and_its_units():
     outcome = units_import(GRUNDSKOLA, municipality="0115")
 
-    organiser = Node.objects.get(kind=NodeKind.ORGANIZER)
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
     assert organiser.name == "Vallentuna kommun"
     assert (organiser.code, organiser.municipality_code) == ("2120000027", "0115")
     units = Node.objects.filter(kind=NodeKind.UNIT)
@@ -339,7 +339,7 @@ def test_the_same_file_for_another_municipality_is_another_import():
     haninge = units_import(GRUNDSKOLA, municipality="0136")
 
     assert haninge.unchanged is False
-    assert set(Node.objects.filter(kind=NodeKind.ORGANIZER).values_list("name", flat=True)) == {
+    assert set(Node.objects.filter(kind=NodeKind.ORGANISER).values_list("name", flat=True)) == {
         "Vallentuna kommun",
         "Haninge kommun",
     }
@@ -356,7 +356,7 @@ def test_grundsarskola_after_grundskola_adds_grs_to_the_units_that_run_both():
     assert olympia.year_groups == F_9
     assert unit("52293921").school_forms == ["FKLASS", "GR"]  # not in the Grundsärskola cut
     assert Node.objects.filter(kind=NodeKind.UNIT).count() == 10
-    assert Node.objects.filter(kind=NodeKind.ORGANIZER).count() == 1
+    assert Node.objects.filter(kind=NodeKind.ORGANISER).count() == 1
     assert outcome.notes[:2] == [
         "Organiser Vallentuna kommun was up to date.",
         "0 school units created, 1 updated, 0 unchanged.",
@@ -366,7 +366,7 @@ def test_grundsarskola_after_grundskola_adds_grs_to_the_units_that_run_both():
 def test_the_workbook_for_0115_gives_every_school_form_of_vallentunas_units():
     outcome = units_import(WORKBOOK, municipality="0115")
 
-    organiser = Node.objects.get(kind=NodeKind.ORGANIZER)
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
     assert organiser.name == "Vallentuna kommun"
     # Grundskola rows 19–29 (not 23, IKASUS), Gymnasieskola rows 4 and 5.
     assert {u.code: u.name for u in Node.objects.filter(kind=NodeKind.UNIT)} == (
@@ -404,7 +404,7 @@ def test_without_a_municipality_a_file_of_one_municipality_imports_that_municipa
 
     units_import_bytes(data, "skolenhetsregistret_2020-06-01_Grundskola_0138.csv")
 
-    organiser = Node.objects.get(kind=NodeKind.ORGANIZER)
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
     assert (organiser.name, organiser.municipality_code) == ("Tyresö kommun", "0138")
 
 
@@ -412,7 +412,7 @@ def test_an_independent_organiser_is_imported_by_its_organisationsnummer():
     units_import(GRUNDSKOLA, organiser="556781-2069")
 
     # Lines 2 and 3: Aktiviaskolan and Aktiviaskolan Enhet Eken, Enskild 5567812069.
-    organiser = Node.objects.get(kind=NodeKind.ORGANIZER)
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
     assert (organiser.name, organiser.code, organiser.municipality_code) == (
         "Aktivia AB",
         "5567812069",
@@ -448,7 +448,7 @@ def test_unclear_options_are_rejected_before_anything_is_written(options, messag
 
 
 def test_an_existing_organiser_and_unit_are_updated_in_place_and_the_unit_stays_in_its_area():
-    organiser = node_create(kind=NodeKind.ORGANIZER, name="Vallentuna BUF", code="0115")
+    organiser = node_create(kind=NodeKind.ORGANISER, name="Vallentuna BUF", code="0115")
     area = node_create(kind=NodeKind.AREA, name="Norra", parent=organiser)
     old = node_create(
         kind=NodeKind.UNIT,
@@ -467,7 +467,7 @@ def test_an_existing_organiser_and_unit_are_updated_in_place_and_the_unit_stays_
         "0115",
         "0115",
     )
-    assert Node.objects.filter(kind=NodeKind.ORGANIZER).count() == 1
+    assert Node.objects.filter(kind=NodeKind.ORGANISER).count() == 1
     ballsta = unit("52293921")
     assert (ballsta.pk, ballsta.parent_id) == (old.pk, area.pk)
     assert ballsta.name == "Bällstabergsskolan"
@@ -480,7 +480,7 @@ def test_an_existing_organiser_and_unit_are_updated_in_place_and_the_unit_stays_
 
 
 def test_a_unit_of_another_organiser_is_not_moved_and_the_file_is_rejected():
-    other = node_create(kind=NodeKind.ORGANIZER, name="Exempelstads kommun", code="2120000001")
+    other = node_create(kind=NodeKind.ORGANISER, name="Exempelstads kommun", code="2120000001")
     node_create(kind=NodeKind.UNIT, name="Bällsta", parent=other, code="52293921")
     before = database_state()
 

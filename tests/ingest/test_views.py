@@ -39,19 +39,19 @@ def test_only_organiser_admins_reach_the_import_page(client, users):
     for user in (users.analyst, users.board, users.unit_head, users.teacher, users.coach):
         client.force_login(user)
         assert client.get(reverse("import_page")).status_code == 403
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     page = client.get(reverse("import_page"))
     assert page.status_code == 200
     assert "Importera en fil" in page.content.decode()
 
 
 def test_a_valid_upload_is_imported_and_its_outcome_shown(client, users):
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     response = upload(client, HEADER + f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;C;slutbetyg\n")
 
     job = ImportJob.objects.get()
     assert response.url == reverse("import_job", args=[job.pk])
-    assert job.status == "done" and job.batch.created_by == users.organizer_admin
+    assert job.status == "done" and job.batch.created_by == users.organiser_admin
     assert Grade.objects.get().value == "C"
     page = client.get(response.url).content.decode()
     assert "Filen importerades." in page
@@ -60,7 +60,7 @@ def test_a_valid_upload_is_imported_and_its_outcome_shown(client, users):
 
 
 def test_a_bad_upload_lists_each_problem_in_swedish_and_saves_nothing(client, users):
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     response = upload(client, HEADER + f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;G;slutbetyg\n")
     page = client.get(response.url).content.decode()
     assert "Filen importerades inte. Ingenting sparades." in page
@@ -70,7 +70,7 @@ def test_a_bad_upload_lists_each_problem_in_swedish_and_saves_nothing(client, us
 
 def test_an_admin_of_one_area_cannot_import_for_a_unit_of_another(client, org, make_user):
     north_admin = make_user("nora")
-    actions.role_grant(user=north_admin, node=org.area_north, role=Role.ORGANIZER_ADMIN)
+    actions.role_grant(user=north_admin, node=org.area_north, role=Role.ORGANISER_ADMIN)
     client.force_login(north_admin)
     response = upload(client, HEADER + f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;C;slutbetyg\n")
     job = ImportJob.objects.get(pk=response.url.rstrip("/").split("/")[-1])
@@ -80,7 +80,7 @@ def test_an_admin_of_one_area_cannot_import_for_a_unit_of_another(client, org, m
 
 
 def test_templates_download_as_csv_and_xlsx(client, users):
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     csv = client.get(reverse("import_template", args=["grades", "csv"]))
     assert csv["Content-Disposition"] == 'attachment; filename="mall-grades.csv"'
     header = HEADER.strip() + ";språk"
@@ -92,18 +92,18 @@ def test_templates_download_as_csv_and_xlsx(client, users):
 
 
 def test_an_organiser_admin_rolls_an_import_back(client, users):
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     upload(client, HEADER + f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;C;slutbetyg\n")
     batch = ImportBatch.objects.get()
     response = client.post(reverse("import_batch_rollback", args=[batch.pk]))
     assert response.status_code == 302
     batch.refresh_from_db()
-    assert batch.status == BatchStatus.ROLLED_BACK and batch.rolled_back_by == users.organizer_admin
+    assert batch.status == BatchStatus.ROLLED_BACK and batch.rolled_back_by == users.organiser_admin
     assert Grade.objects.count() == 0
 
 
 def test_the_header_links_to_import_only_for_those_who_may(client, users):
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     assert reverse("import_page") in client.get(reverse("start")).content.decode()
     client.force_login(users.unit_head)
     assert reverse("import_page") not in client.get(reverse("start")).content.decode()
@@ -116,7 +116,7 @@ def test_an_unexpected_failure_is_logged_without_the_cells_text(client, users, m
         raise ValueError(f"cannot handle {NEW_PUPIL}")
 
     monkeypatch.setattr(jobs, "facts_import_bytes", broken)
-    client.force_login(users.organizer_admin)
+    client.force_login(users.organiser_admin)
     upload(client, HEADER + f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;C;slutbetyg\n")
     job = ImportJob.objects.get()
     assert job.status == "failed"

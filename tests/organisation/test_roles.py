@@ -47,14 +47,14 @@ def test_the_table_as_the_docs_state_it():
     # What the roles may do, spelled out once more by hand: a change to the table is a
     # change to what users may do, and must be meant.
     expected = {
-        Capability.SEE_PUPILS: {"organizer_admin", "analyst", "unit_head", "teacher"},
-        Capability.IMPORT_DATA: {"organizer_admin"},
-        Capability.ROLL_BACK_IMPORTS: {"organizer_admin"},
-        Capability.SET_TARGETS: {"organizer_admin"},
-        Capability.MANAGE_CALENDAR: {"organizer_admin"},
-        Capability.SEE_FOLLOW_UP: {"organizer_admin", "analyst", "unit_head", "board", "coach"},
+        Capability.SEE_PUPILS: {"organiser_admin", "analyst", "unit_head", "teacher"},
+        Capability.IMPORT_DATA: {"organiser_admin"},
+        Capability.ROLL_BACK_IMPORTS: {"organiser_admin"},
+        Capability.SET_TARGETS: {"organiser_admin"},
+        Capability.MANAGE_CALENDAR: {"organiser_admin"},
+        Capability.SEE_FOLLOW_UP: {"organiser_admin", "analyst", "unit_head", "board", "coach"},
         Capability.WRITE_DIALOGUE: {"unit_head"},
-        Capability.REVIEW_DIALOGUE: {"organizer_admin", "analyst"},
+        Capability.REVIEW_DIALOGUE: {"organiser_admin", "analyst"},
     }
     assert set(expected) == set(Capability)
     for capability, roles in expected.items():
@@ -104,8 +104,8 @@ def test_a_grant_on_the_organiser_gives_what_the_table_says_in_its_subtree(role,
 
 @pytest.mark.parametrize("capability", list(Capability))
 def test_organiser_only_capabilities_do_not_count_below_the_organiser(capability):
-    scope = _scope(("/1/4/", Role.ORGANIZER_ADMIN))
-    expected = role_can(Role.ORGANIZER_ADMIN, capability) and not capability.organiser_only
+    scope = _scope(("/1/4/", Role.ORGANISER_ADMIN))
+    expected = role_can(Role.ORGANISER_ADMIN, capability) and not capability.organiser_only
     assert scope.can(capability, _node("/1/4/17/")) is expected
     assert scope.can_somewhere(capability) is expected
     assert {Capability.ROLL_BACK_IMPORTS, Capability.MANAGE_CALENDAR} == {
@@ -122,11 +122,11 @@ def test_paths_with_folds_nested_grants_and_keeps_siblings():
 def test_the_import_page_names_read_the_table():
     # ingest/views.py asks managed_paths() and manages_an_organiser(): IMPORT_DATA and
     # ROLL_BACK_IMPORTS.
-    area_admin = _scope(("/1/4/", Role.ORGANIZER_ADMIN))
+    area_admin = _scope(("/1/4/", Role.ORGANISER_ADMIN))
     assert area_admin.managed_paths() == area_admin.paths_with(Capability.IMPORT_DATA)
     assert area_admin.managed_paths() == ["/1/4/"]
     assert not area_admin.manages_an_organiser()
-    assert _scope(("/1/", Role.ORGANIZER_ADMIN)).manages_an_organiser()
+    assert _scope(("/1/", Role.ORGANISER_ADMIN)).manages_an_organiser()
     assert _scope(("/1/", Role.ANALYST)).managed_paths() == []
 
 

@@ -19,8 +19,8 @@ from skolkvalitet.organisation.scopes import Grant, Scope, path_prefix_q, scope_
 
 # P = sees the node and its pupils; A = sees aggregates only (suppressed); - = sees nothing.
 MATRIX = """
-                organizer_admin  analyst  board  unit_head  teacher  coach
-organizer             P             P       A        -          -       -
+                organiser_admin  analyst  board  unit_head  teacher  coach
+organiser             P             P       A        -          -       -
 area_north            P             P       A        -          -       -
 unit_n1               P             P       A        P          -       -
 group_n1a             P             P       A        P          P       -
@@ -53,7 +53,7 @@ NODES = sorted({node for _role, node in EXPECTED})
 # aggregates). See conftest.py for who is enrolled where.
 ALL_PUPILS = {"Alva", "Bella", "Cesar", "David", "Elsa", "Frida", "Gustav", "Hanna", "Ida", "Josef"}
 PUPILS_SEEN = {
-    "organizer_admin": ALL_PUPILS,
+    "organiser_admin": ALL_PUPILS,
     "analyst": ALL_PUPILS,
     "board": set(),
     "unit_head": {"Alva", "Bella", "Cesar", "David", "Elsa"},
@@ -104,8 +104,8 @@ def test_querysets_return_exactly_the_expected_rows(org, users, role):
 @pytest.mark.parametrize(
     ("role", "top"),
     [
-        ("organizer_admin", "organizer"),
-        ("board", "organizer"),
+        ("organiser_admin", "organiser"),
+        ("board", "organiser"),
         ("unit_head", "unit_n1"),
         ("teacher", "group_n1a"),
         ("coach", "area_south"),
@@ -195,7 +195,7 @@ def test_anonymous_user_has_an_empty_scope(org, user):
     scope = scope_for(user)
     assert scope.is_empty
     assert scope.user_id is None
-    assert not scope.can_see(org.organizer)
+    assert not scope.can_see(org.organiser)
     assert scope.must_suppress(org.group_n1a)
     assert not scope.nodes().exists()
     assert not scope.enrolments(pupil_access_only=False).exists()
@@ -204,11 +204,11 @@ def test_anonymous_user_has_an_empty_scope(org, user):
 
 @pytest.mark.django_db
 def test_inactive_user_has_an_empty_scope(org, users):
-    users.organizer_admin.is_active = False
-    users.organizer_admin.save()
-    scope = scope_for(users.organizer_admin)
+    users.organiser_admin.is_active = False
+    users.organiser_admin.save()
+    scope = scope_for(users.organiser_admin)
     assert scope.is_empty
-    assert not scope.can_see(org.organizer)
+    assert not scope.can_see(org.organiser)
     assert not scope.nodes().exists()
     assert not scope.pupils().exists()
 
@@ -269,7 +269,7 @@ def test_nested_grants_fold_into_the_outer_path(org, make_user):
     assert scope.roles_on(org.group_n1a) == {"analyst", "unit_head", "teacher"}
     assert scope.roles_on(org.group_n2a) == {"analyst"}
     assert scope.roles_on(org.area_north) == {"analyst"}
-    assert scope.roles_on(org.organizer) == set()
+    assert scope.roles_on(org.organiser) == set()
     assert scope.nodes().count() == 7
     assert {p.given_name for p in scope.pupils()} == {
         "Alva",

@@ -52,7 +52,7 @@ def previous_year(org):
 
 
 def test_admin_sees_every_unit_with_its_counts_by_area_then_name(org, users, previous_year):
-    admin = scope_for(users.organizer_admin)
+    admin = scope_for(users.organiser_admin)
     assert rows(admin, org.year) == [
         ("Björkskolan", "Norr", 2, 1, 1),
         ("Norrskolan", "Norr", 5, 3, 2),
@@ -63,7 +63,7 @@ def test_admin_sees_every_unit_with_its_counts_by_area_then_name(org, users, pre
 
 
 def test_previous_year_is_counted_on_its_own(org, users, previous_year):
-    scope = scope_for(users.organizer_admin)
+    scope = scope_for(users.organiser_admin)
     assert rows(scope, previous_year) == [
         ("Björkskolan", "Norr", 0, 0, 0),
         ("Norrskolan", "Norr", 0, 0, 0),
@@ -97,8 +97,8 @@ def test_board_and_coach_count_in_aggregate(org, users):
     assert pupil_count_in_scope(scope=coach, academic_year=org.year) == 3
 
 
-def test_unit_directly_under_the_organizer_has_no_area_name(org, users):
-    actions.node_create(kind=NodeKind.UNIT, name="Centralskolan", parent=org.organizer, code="3")
+def test_unit_directly_under_the_organiser_has_no_area_name(org, users):
+    actions.node_create(kind=NodeKind.UNIT, name="Centralskolan", parent=org.organiser, code="3")
     assert ("Centralskolan", "", 0, 0, 0) in rows(scope_for(users.analyst), org.year)
 
 
@@ -110,7 +110,7 @@ def test_pupil_in_two_units_is_counted_once(org, users):
         school_form=SchoolForm.GR,
         year_group=9,
     )
-    admin = scope_for(users.organizer_admin)
+    admin = scope_for(users.organiser_admin)
     assert pupil_count_in_scope(scope=admin, academic_year=org.year) == 10
     assert rows(admin, org.year)[0] == ("Björkskolan", "Norr", 3, 1, 2)
 

@@ -78,12 +78,12 @@ def test_returning_needs_a_comment_and_a_submitted_dialogue(org, users, point):
     actions.dialogue_save_draft(unit=org.unit_n1, point=point, by=users.unit_head, analysis="x")
     with pytest.raises(ValidationError) as refused:
         actions.dialogue_return(
-            unit=org.unit_n1, point=point, by=users.organizer_admin, comment="Mer, tack."
+            unit=org.unit_n1, point=point, by=users.organiser_admin, comment="Mer, tack."
         )
     assert refused.value.messages == ["Only a submitted dialogue can be returned."]
     with pytest.raises(ValidationError) as refused:
         actions.dialogue_return(
-            unit=org.unit_n1, point=point, by=users.organizer_admin, comment="  "
+            unit=org.unit_n1, point=point, by=users.organiser_admin, comment="  "
         )
     assert refused.value.message_dict == {
         "comment": ["Say what the unit should add or change when you return it."]
@@ -95,11 +95,11 @@ def test_the_whole_cycle_keeps_its_history(org, users, point, submitted):
     returned = actions.dialogue_return(
         unit=org.unit_n1,
         point=point,
-        by=users.organizer_admin,
+        by=users.organiser_admin,
         comment="Analysen beskriver resultaten men inte orsakerna.",
     )
     assert returned.status == DialogueStatus.RETURNED and returned.is_editable
-    assert returned.returned_by == users.organizer_admin
+    assert returned.returned_by == users.organiser_admin
 
     # Saving a draft of a returned dialogue keeps it returned until it is submitted again.
     draft = actions.dialogue_save_draft(
@@ -119,10 +119,10 @@ def test_the_whole_cycle_keeps_its_history(org, users, point, submitted):
         unit=org.unit_n1, point=point, by=users.analyst, text="Tack, tydligt nu."
     )
     discussed = actions.dialogue_mark_discussed(
-        unit=org.unit_n1, point=point, by=users.organizer_admin
+        unit=org.unit_n1, point=point, by=users.organiser_admin
     )
     assert discussed.status == DialogueStatus.DISCUSSED
-    assert discussed.discussed_by == users.organizer_admin and discussed.discussed_at
+    assert discussed.discussed_by == users.organiser_admin and discussed.discussed_at
     assert not discussed.is_editable
 
     thread = list(discussed.comments.values_list("kind", "author__username"))

@@ -17,7 +17,7 @@ from .conftest import DIALOGUE_TEXT
 
 pytestmark = pytest.mark.django_db
 
-ALL_ROLES = ("organizer_admin", "analyst", "board", "unit_head", "teacher", "coach")
+ALL_ROLES = ("organiser_admin", "analyst", "board", "unit_head", "teacher", "coach")
 
 
 def dialogue_url(name: str, point, unit) -> str:
@@ -30,7 +30,7 @@ def submit_n1(org, users, point) -> None:
 
 def test_the_permission_table_per_role_on_unit_n1(org, users):
     expected = {  # role: (write, review, read draft, read submitted, board)
-        "organizer_admin": (False, True, True, True, True),
+        "organiser_admin": (False, True, True, True, True),
         "analyst": (False, True, True, True, True),
         "board": (False, False, False, True, True),
         "unit_head": (True, False, True, True, True),
@@ -52,7 +52,7 @@ def test_the_permission_table_per_role_on_unit_n1(org, users):
 @pytest.mark.parametrize(
     ("role", "draft_status", "submitted_status"),
     [
-        ("organizer_admin", 200, 200),
+        ("organiser_admin", 200, 200),
         ("analyst", 200, 200),
         ("unit_head", 200, 200),
         ("board", 403, 200),
@@ -84,7 +84,7 @@ def test_a_coach_reads_handed_in_dialogues_of_their_area_only(client_for, org, u
 
 def test_only_the_unit_head_writes(client_for, org, point):
     url = dialogue_url("quality_dialogue", point, org.unit_n1)
-    for role in ("organizer_admin", "analyst", "board"):
+    for role in ("organiser_admin", "analyst", "board"):
         response = client_for(role).post(url, {**DIALOGUE_TEXT, "intent": "submit"})
         assert response.status_code == 403, role
     assert not FollowUpDialogue.objects.exists()
@@ -114,7 +114,7 @@ def test_who_comments(client_for, org, point):
     url = dialogue_url("quality_dialogue_comment", point, org.unit_n1)
     assert client_for("board").post(url, {"text": "Hej"}).status_code == 403
     assert client_for("teacher").post(url, {"text": "Hej"}).status_code == 404
-    for role in ("organizer_admin", "analyst", "unit_head"):
+    for role in ("organiser_admin", "analyst", "unit_head"):
         assert client_for(role).post(url, {"text": f"Från {role}"}).status_code == 302
 
 
@@ -131,7 +131,7 @@ def test_a_unit_head_cannot_reach_another_units_dialogue(client_for, org, point)
 
 def test_a_node_that_is_not_a_unit_is_404(client_for, org, point):
     url = dialogue_url("quality_dialogue", point, org.area_north)
-    assert client_for("organizer_admin").get(url).status_code == 404
+    assert client_for("organiser_admin").get(url).status_code == 404
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -143,16 +143,16 @@ def test_who_sees_the_status_board(client_for, points, role):
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_only_organiser_admins_edit_the_calendar(client_for, points, role):
     client = client_for(role)
-    expected = 200 if role == "organizer_admin" else 403
+    expected = 200 if role == "organiser_admin" else 403
     assert client.get(reverse("quality_calendar", args=[2024])).status_code == expected
     assert client.get(reverse("quality_point_edit", args=[points[0].pk])).status_code == expected
     removed = client.post(reverse("quality_point_remove", args=[points[0].pk])).status_code
-    assert removed == (302 if role == "organizer_admin" else 403)
+    assert removed == (302 if role == "organiser_admin" else 403)
 
 
 def test_an_area_admin_does_not_edit_the_organisers_calendar(client, org, make_user, points):
     nora = make_user("nora")
-    org_actions.role_grant(user=nora, node=org.area_north, role=Role.ORGANIZER_ADMIN)
+    org_actions.role_grant(user=nora, node=org.area_north, role=Role.ORGANISER_ADMIN)
     client.force_login(nora)
     assert client.get(reverse("quality_calendar", args=[2024])).status_code == 403
 

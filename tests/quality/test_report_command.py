@@ -11,11 +11,11 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.public_data import public_data
 
 from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.ingest.register import units_import
 from skolkvalitet.organisation.identity import make_personal_number
-from tests.public_data import public_data
 
 pytestmark = pytest.mark.django_db
 

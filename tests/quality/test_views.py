@@ -59,7 +59,7 @@ def test_the_board_shows_every_unit_by_area_with_status_in_words(client_for, org
     actions.dialogue_save_draft(unit=org.unit_n1, point=point, by=users.unit_head, analysis="x")
     actions.dialogue_comment(unit=org.unit_s2, point=point, by=users.analyst, text="Hej")
 
-    response = client_for("organizer_admin").get(reverse("quality_board"), {"punkt": point.pk})
+    response = client_for("organiser_admin").get(reverse("quality_board"), {"punkt": point.pk})
 
     assert response.status_code == 200
     rows = rows_of(response)
@@ -104,7 +104,7 @@ def test_the_board_still_reads_its_former_english_parameters(client_for, org, us
 
 def test_the_board_defaults_to_the_latest_point_that_has_begun(client_for, org, users, points):
     # All four points of 2024/25 lie in the past: the latest is VT2025's second.
-    response = client_for("organizer_admin").get(reverse("quality_board"))
+    response = client_for("organiser_admin").get(reverse("quality_board"))
     assert response.context["point"] == points[-1]
 
 
@@ -125,21 +125,21 @@ def test_board_and_coach_get_links_only_to_handed_in_dialogues(client_for, org, 
 
 
 def test_the_board_without_points_says_so(client_for, org, users):
-    response = client_for("organizer_admin").get(reverse("quality_board"))
+    response = client_for("organiser_admin").get(reverse("quality_board"))
     assert "The calendar has no follow-up points yet." in text_of(response)
 
 
 def test_a_closed_unit_without_a_dialogue_is_left_out(client_for, org, users, point):
     org.unit_n2.is_active = False
     org.unit_n2.save()
-    response = client_for("organizer_admin").get(reverse("quality_board"), {"punkt": point.pk})
+    response = client_for("organiser_admin").get(reverse("quality_board"), {"punkt": point.pk})
     assert "Björkskolan" not in rows_of(response)
 
 
 def test_the_board_needs_the_same_queries_for_many_units(
     client_for, org, users, point, django_assert_max_num_queries
 ):
-    client = client_for("organizer_admin")
+    client = client_for("organiser_admin")
     url = reverse("quality_board")
 
     def count_queries() -> int:
@@ -179,7 +179,7 @@ def test_the_unit_head_sees_the_four_fields_with_help_and_the_law(client_for, or
 
 
 def test_draft_submit_return_submit_discussed_through_the_pages(client_for, org, point):
-    head, admin = client_for("unit_head"), client_for("organizer_admin")
+    head, admin = client_for("unit_head"), client_for("organiser_admin")
     url = dialogue_url("quality_dialogue", point, org.unit_n1)
 
     response = head.post(url, {**DIALOGUE_TEXT, "actions": "", "intent": "draft"})
@@ -296,7 +296,7 @@ def test_the_comment_form_works_with_and_without_htmx(client_for, org, point):
 
 def test_the_calendar_lists_the_years_points_per_term(client_for, org, users, points):
     actions.dialogue_save_draft(unit=org.unit_n1, point=points[0], by=users.unit_head, analysis="x")
-    response = client_for("organizer_admin").get(reverse("quality_calendar", args=[2024]))
+    response = client_for("organiser_admin").get(reverse("quality_calendar", args=[2024]))
     page = text_of(response)
     assert "Calendar of follow-up points, 2024/25" in page
     assert "Autumn term 2024" in page and "Spring term 2025" in page
@@ -308,7 +308,7 @@ def test_the_calendar_lists_the_years_points_per_term(client_for, org, users, po
 
 
 def test_an_empty_year_gets_its_default_points_from_the_page(client_for, org, users):
-    client = client_for("organizer_admin")
+    client = client_for("organiser_admin")
     assert "has no follow-up points yet" in text_of(
         client.get(reverse("quality_calendar", args=[2025]))
     )
@@ -320,7 +320,7 @@ def test_an_empty_year_gets_its_default_points_from_the_page(client_for, org, us
 
 
 def test_a_point_is_edited_and_errors_are_shown_by_the_field(client_for, points):
-    client = client_for("organizer_admin")
+    client = client_for("organiser_admin")
     url = reverse("quality_point_edit", args=[points[0].pk])
     bad = client.post(
         url, {"name": "Oktober", "assessed_on": "2024-10-03", "deadline": "2024-10-01"}
@@ -338,7 +338,7 @@ def test_a_point_is_edited_and_errors_are_shown_by_the_field(client_for, points)
 
 
 def test_a_point_is_added_and_removed_from_the_calendar(client_for, points):
-    client = client_for("organizer_admin")
+    client = client_for("organiser_admin")
     url = reverse("quality_calendar", args=[2024])
     bad = client.post(
         url, {"term": "VT", "name": "Maj", "assessed_on": "2025-08-01", "deadline": "2025-08-02"}
@@ -357,7 +357,7 @@ def test_a_point_is_added_and_removed_from_the_calendar(client_for, points):
 
 def test_removing_a_point_in_use_is_refused_with_a_message(client_for, org, users, point):
     actions.dialogue_save_draft(unit=org.unit_n1, point=point, by=users.unit_head, analysis="x")
-    client = client_for("organizer_admin")
+    client = client_for("organiser_admin")
     response = client.post(reverse("quality_point_remove", args=[point.pk]), follow=True)
     assert "cannot be removed: units have written dialogues for it." in text_of(response)
     assert FollowUpPoint.objects.filter(pk=point.pk).exists()
@@ -408,7 +408,7 @@ def test_posting_to_a_handed_in_dialogue_says_why_nothing_changed(client_for, or
 
 def test_returning_twice_says_why_the_second_is_refused(client_for, org, users, point):
     actions.dialogue_submit(unit=org.unit_n1, point=point, by=users.unit_head, **DIALOGUE_TEXT)
-    client = client_for("organizer_admin")
+    client = client_for("organiser_admin")
     url = dialogue_url("quality_dialogue_return", point, org.unit_n1)
     assert client.post(url, {"comment": "Mer analys."}).status_code == 302
     response = client.post(url, {"comment": "Igen."}, follow=True)

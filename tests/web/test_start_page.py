@@ -39,7 +39,7 @@ def test_logging_in_leads_to_the_start_page(client, make_user):
 
 
 def test_the_organiser_admin_sees_every_unit_with_its_pupils(client_for, org):
-    page = client_for(Role.ORGANIZER_ADMIN).get(reverse("start")).content.decode()
+    page = client_for(Role.ORGANISER_ADMIN).get(reverse("start")).content.decode()
     for unit in ("Norrskolan", "Björkskolan", "Söderskolan", "Ekskolan"):
         assert unit in page
     assert "10 elever" in page  # all ten pupils of the fixture
@@ -74,7 +74,7 @@ def test_the_coach_sees_only_their_area(client_for, org):
 
 
 def test_the_start_page_needs_few_queries(client_for, org, django_assert_max_num_queries):
-    client = client_for(Role.ORGANIZER_ADMIN)
+    client = client_for(Role.ORGANISER_ADMIN)
     with django_assert_max_num_queries(10):
         client.get(reverse("start"))
 

@@ -17,7 +17,7 @@ class PeriodKindParam(StrEnum):
 
 
 class NodeKindParam(StrEnum):
-    ORGANIZER = "organizer"
+    ORGANISER = "organiser"
     AREA = "area"
     UNIT = "unit"
     GROUP = "group"

@@ -1,7 +1,7 @@
 """Writes of the dashboards app: targets.
 
 A target is set on the organiser, an area or a school unit. Who may set it is the common
-model's business: roles with `Capability.SET_TARGETS` (organizer_admin, organisation/roles.py),
+model's business: roles with `Capability.SET_TARGETS` (organiser_admin, organisation/roles.py),
 within the subtree they are granted (`Scope.can(Capability.SET_TARGETS, node)`). The views
 pass the user's scope; the `skolkvalitet target` command is the operator's tool on the server
 and passes none.
@@ -22,7 +22,7 @@ from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope
 
 # The nodes a target may be set on: groups change every year and are never compared.
-TARGET_NODE_KINDS = (NodeKind.ORGANIZER, NodeKind.AREA, NodeKind.UNIT)
+TARGET_NODE_KINDS = (NodeKind.ORGANISER, NodeKind.AREA, NodeKind.UNIT)
 
 # The highest possible value of the indicators measured in points: merit values are the sum
 # of 17 (or 16) grades of at most 20 points; every other points indicator is the mean grade

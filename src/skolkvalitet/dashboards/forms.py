@@ -56,7 +56,7 @@ def node_label(node: Node) -> str:
 def node_choices(nodes: list[Node]) -> list[tuple[str, list[tuple[str, str]]]]:
     """`nodes` grouped by kind: the organiser, its areas, its school units."""
     kinds = (
-        (NodeKind.ORGANIZER, _("Organiser")),
+        (NodeKind.ORGANISER, _("Organiser")),
         (NodeKind.AREA, _("Areas")),
         (NodeKind.UNIT, _("School units")),
     )

@@ -2,7 +2,7 @@
 form to add, change and remove them.
 
 Targets are part of the common model, which the organiser sets: only roles that manage the
-organisation (organizer_admin: `Capability.SET_TARGETS` in organisation/roles.py) may set
+organisation (organiser_admin: `Capability.SET_TARGETS` in organisation/roles.py) may set
 them, on the organiser, an area or a school unit within the subtree they are granted
 (`Scope.can(Capability.SET_TARGETS, node)`). Others get 403 and see no link; a target outside
 that subtree is 404. Views validate and dispatch to dashboards/actions.py, which checks the

@@ -49,14 +49,14 @@ class DemoLogin:
     node_name: str
 
 
-# username, given name, family name, role, the node's key (unit key, area name, "organizer",
+# username, given name, family name, role, the node's key (unit key, area name, "organiser",
 # or "unit/group" for a group in the running year).
 DEMO_USERS = (
-    ("forvaltning", "Eva", "Lind", Role.ORGANIZER_ADMIN, "organizer"),
-    ("analytiker", "Jonas", "Berg", Role.ANALYST, "organizer"),
+    ("forvaltning", "Eva", "Lind", Role.ORGANISER_ADMIN, "organiser"),
+    ("analytiker", "Jonas", "Berg", Role.ANALYST, "organiser"),
     ("rektor", "Leila", "Haddad", Role.UNIT_HEAD, "hamn"),
     ("larare", "Per", "Ek", Role.TEACHER, "hamn/9A"),
-    ("namnd", "Birgitta", "Holm", Role.BOARD, "organizer"),
+    ("namnd", "Birgitta", "Holm", Role.BOARD, "organiser"),
     ("coach", "Karin", "Sandberg", Role.COACH, cat.AREAS[2]),
 )
 
@@ -85,7 +85,7 @@ def demo_build(
     existing = ImportBatch.objects.filter(kind="demo", source_name=source).first()
     if existing:
         return BuildResult(False, existing, _logins(), {})
-    if Node.objects.filter(kind=NodeKind.ORGANIZER).exists():
+    if Node.objects.filter(kind=NodeKind.ORGANISER).exists():
         raise ValueError(
             "The database already holds an organiser; the demo needs an empty database "
             "(delete ./var/skolkvalitet.sqlite3 or point DATABASE_URL elsewhere)."
@@ -127,7 +127,7 @@ def _write(data: DemoData, writer: BatchWriter, say) -> dict[str, int]:
     say("Läsår, terminer och uppföljningstillfällen …")
     years, terms, points = _calendar(data)
     say("Organisation …")
-    unit_ids, group_ids, organizer, areas = _organisation(data, years, writer)
+    unit_ids, group_ids, organiser, areas = _organisation(data, years, writer)
     say("Elever …")
     pupil_ids = _pupils(data, writer)
     counts["pupils"] = len(pupil_ids)
@@ -214,7 +214,7 @@ def _write(data: DemoData, writer: BatchWriter, say) -> dict[str, int]:
         preschool_teacher_fte=pf["preschool_teacher_fte"],
     )
     _interventions(data, unit_ids, terms, subject)
-    _users(data, organizer, areas, unit_ids, group_ids)
+    _users(data, organiser, areas, unit_ids, group_ids)
     return counts
 
 
@@ -255,15 +255,15 @@ def _calendar(data: DemoData):
 
 
 def _organisation(data: DemoData, years: np.ndarray, writer: BatchWriter):
-    organizer = writer.node_create(
-        kind=NodeKind.ORGANIZER,
-        name=cat.ORGANIZER_NAME,
+    organiser = writer.node_create(
+        kind=NodeKind.ORGANISER,
+        name=cat.ORGANISER_NAME,
         code=cat.MUNICIPALITY_CODE,
         municipality_code=cat.MUNICIPALITY_CODE,
         organiser_type=OrganiserType.MUNICIPAL,
     )
     areas = {
-        name: writer.node_create(kind=NodeKind.AREA, name=name, parent=organizer)
+        name: writer.node_create(kind=NodeKind.AREA, name=name, parent=organiser)
         for name in cat.AREAS
     }
     forms = {
@@ -314,7 +314,7 @@ def _organisation(data: DemoData, years: np.ndarray, writer: BatchWriter):
         )
     ]
     group_ids = np.array([n.pk for n in new_groups] + [0])  # index -1 → 0 (no group)
-    return unit_ids, group_ids, organizer, areas
+    return unit_ids, group_ids, organiser, areas
 
 
 def _pupils(data: DemoData, writer: BatchWriter) -> np.ndarray:
@@ -449,7 +449,7 @@ def _interventions(data, unit_ids, terms, subject) -> None:
         intervention.subjects.set([subject[s] for s in iv.subjects])
 
 
-def _users(data, organizer, areas, unit_ids, group_ids) -> None:
+def _users(data, organiser, areas, unit_ids, group_ids) -> None:
     User = get_user_model()
     index = {u.key: i for i, u in enumerate(data.units)}
     # Every demo login has the same (published) password: hash it once, not six times.
@@ -457,8 +457,8 @@ def _users(data, organizer, areas, unit_ids, group_ids) -> None:
     running_year = AcademicYear.objects.get(code=data.years[-1].code)
     today = timezone.localdate()
     for username, given, family, role, key in DEMO_USERS:
-        if key == "organizer":
-            node = organizer
+        if key == "organiser":
+            node = organiser
         elif key in areas:
             node = areas[key]
         elif "/" in key:

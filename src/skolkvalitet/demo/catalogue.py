@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 MUNICIPALITY_NAME = "Ekbacka kommun"
 MUNICIPALITY_CODE = "9999"  # not a real kommunkod
-ORGANIZER_NAME = "Ekbacka kommun, utbildningsförvaltningen"
+ORGANISER_NAME = "Ekbacka kommun, utbildningsförvaltningen"
 FIRST_YEAR = 2021  # 2021/22
 LAST_YEAR = 2026  # 2026/27: the running year, autumn term follow-ups only
 TODAY = dt.date(2026, 11, 23)  # the demo's "now": fixed, so the data never depend on the clock

@@ -26,7 +26,7 @@ class DemoFrames:
     def __init__(self, data: DemoData) -> None:
         self.data = data
         n_areas, n_units = len(cat.AREAS), len(data.units)
-        self.organizer_id = 1
+        self.organiser_id = 1
         self.area_ids = {name: 2 + i for i, name in enumerate(cat.AREAS)}
         self.unit_ids = np.arange(n_units) + 2 + n_areas
         first_group = int(self.unit_ids[-1]) + 1
@@ -41,19 +41,19 @@ class DemoFrames:
         nodes = pl.DataFrame(
             {
                 "node_id": [
-                    self.organizer_id,
+                    self.organiser_id,
                     *self.area_ids.values(),
                     *self.unit_ids.tolist(),
                     *self.group_ids.tolist(),
                 ],
                 "parent_id": [
                     None,
-                    *[self.organizer_id] * len(self.area_ids),
+                    *[self.organiser_id] * len(self.area_ids),
                     *unit_area,
                     *self.unit_ids[d.groups["unit"]].tolist(),
                 ],
                 "kind": [
-                    "organizer",
+                    "organiser",
                     *["area"] * len(self.area_ids),
                     *["unit"] * len(d.units),
                     *["group"] * len(self.group_ids),
@@ -73,7 +73,7 @@ class DemoFrames:
         ancestors = pl.DataFrame(
             {
                 "unit_id": [*self.unit_ids.tolist(), *self.unit_ids.tolist()],
-                "ancestor_id": [*unit_area, *[self.organizer_id] * len(d.units)],
+                "ancestor_id": [*unit_area, *[self.organiser_id] * len(d.units)],
             }
         )
         e, p = d.enrolments, d.pupils

@@ -51,7 +51,7 @@ GROUP_KEYS = ["indicator", "node_id", "period_kind", "period_id"]
 class Organisation:
     """The organisation the facts are aggregated over.
 
-    nodes: node_id, parent_id, kind ("organizer", "area", "unit", "group"), and optionally
+    nodes: node_id, parent_id, kind ("organiser", "area", "unit", "group"), and optionally
         year_group (a group's year group, null for other nodes: for suppression) and
         school_forms (a unit's school forms, a list of SS 12000 codes: for assumed_school_form)
     unit_ancestors: unit_id, ancestor_id: every area and organiser above each unit

@@ -94,7 +94,7 @@ LEVEL_OF_KIND = {
     "group": Level.UNIT,
     "unit": Level.UNIT,
     "area": Level.SUMMARY,
-    "organizer": Level.SUMMARY,
+    "organiser": Level.SUMMARY,
 }
 
 SKOLVERKET_SMALL_NUMBERS_QUOTE = (

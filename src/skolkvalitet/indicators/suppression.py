@@ -47,7 +47,7 @@ from skolkvalitet.indicators.markers import HIDDEN, NEAR_FULL
 
 __all__ = ["HIDDEN", "NEAR_FULL"]  # the markers' spelling lives in markers.py
 # The levels of the tree, top first (nested areas share a level).
-LEVELS = {"organizer": 0, "area": 1, "unit": 2, "group": 3}
+LEVELS = {"organiser": 0, "area": 1, "unit": 2, "group": 3}
 MAX_ROUNDS = 50
 PERIOD = ["indicator", "period_kind", "period_id"]
 

@@ -805,12 +805,12 @@ def _organiser_ensure(writer: BatchWriter, huvudman: Huvudman) -> tuple[Node, st
     if huvudman.municipality_code:
         codes.append(huvudman.municipality_code)
     found = sorted(
-        Node.objects.filter(kind=NodeKind.ORGANIZER, code__in=codes),
+        Node.objects.filter(kind=NodeKind.ORGANISER, code__in=codes),
         key=lambda node: codes.index(node.code),
     )
     if not found:
         node = writer.node_create(
-            kind=NodeKind.ORGANIZER,
+            kind=NodeKind.ORGANISER,
             name=huvudman.name,
             code=huvudman.organisationsnummer,
             municipality_code=huvudman.municipality_code,

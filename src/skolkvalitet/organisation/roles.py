@@ -79,8 +79,8 @@ class RoleSpec:
 
 _C = Capability
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.ORGANIZER_ADMIN: RoleSpec(
-        Role.ORGANIZER_ADMIN,
+    Role.ORGANISER_ADMIN: RoleSpec(
+        Role.ORGANISER_ADMIN,
         frozenset(
             {
                 _C.SEE_PUPILS,

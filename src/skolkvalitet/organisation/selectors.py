@@ -113,7 +113,7 @@ def organiser_chosen(code: str) -> Node:
     """The organiser with `code` (organisationsnummer, with or without its hyphen, or
     kommunkod), for operators' commands; without a code, the one organiser in the database.
     Several organisers and no code is refused, never guessed (ValueError naming them)."""
-    organisers = list(Node.objects.filter(kind=NodeKind.ORGANIZER).order_by("name"))
+    organisers = list(Node.objects.filter(kind=NodeKind.ORGANISER).order_by("name"))
     listed = "Organisers: " + ", ".join(f"{o.name} ({o.code})" for o in organisers) + "."
     if code:
         digits = code.replace("-", "")
@@ -125,7 +125,7 @@ def organiser_chosen(code: str) -> Node:
         raise ValueError("There is no organiser in the database.")
     if len(organisers) > 1:
         raise ValueError(
-            f"The database holds {len(organisers)} organisers; choose one with --organizer "
+            f"The database holds {len(organisers)} organisers; choose one with --organiser "
             f"CODE. {listed}"
         )
     return organisers[0]

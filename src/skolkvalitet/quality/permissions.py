@@ -6,11 +6,11 @@ capability is the table in organisation/roles.py (ROLE_SPECS); this module says 
 capabilities apply to the quality cycle:
 
     WRITE_DIALOGUE   (unit_head)                 writes, saves and submits; comments
-    REVIEW_DIALOGUE  (organizer_admin, analyst)  reads every state, comments, returns,
+    REVIEW_DIALOGUE  (organiser_admin, analyst)  reads every state, comments, returns,
                                                  marks as discussed
     SEE_FOLLOW_UP    (all but teacher)           the status board; reads dialogues once handed
                                                  in (submitted or discussed)
-    MANAGE_CALENDAR  (organizer_admin on an organiser node)  changes the calendar
+    MANAGE_CALENDAR  (organiser_admin on an organiser node)  changes the calendar
 """
 
 from __future__ import annotations

@@ -39,21 +39,21 @@ def test_the_board_sees_small_groups_suppressed(materialised, users):  # noqa: F
     assert ma.trend == ["..", ".."]
     assert [r.node for r in data.rows] == [materialised.org.unit_n1]
     assert data.without_figures == 3  # units with no assessment at the point are left out
-    assert data.organiser.node == materialised.org.organizer
+    assert data.organiser.node == materialised.org.organiser
 
 
 def test_a_target_set_on_the_organiser_reaches_its_units(materialised, users):  # noqa: F811
     org = materialised.org
-    Target.objects.create(node=org.organizer, indicator="on_track_MA", value=80.0)
+    Target.objects.create(node=org.organiser, indicator="on_track_MA", value=80.0)
     Target.objects.create(node=org.unit_n1, indicator="on_track_MA", value=100.5)
-    data = overview_at_point(scope_for(users.organizer_admin), materialised.p1)
+    data = overview_at_point(scope_for(users.organiser_admin), materialised.p1)
     assert cell(data, org.unit_n1, "on_track_MA").meets_target is False  # its own target
     assert cell(data, org.unit_s1, "on_track_MA").target == 80.0  # the organiser's
 
 
 def test_the_like_for_like_switch_compares_girls_with_girls(materialised, users):  # noqa: F811
     data = overview_at_point(
-        scope_for(users.organizer_admin), materialised.p1, breakdown="gender=F"
+        scope_for(users.organiser_admin), materialised.p1, breakdown="gender=F"
     )
     ma = cell(data, materialised.org.unit_n1, "on_track_MA")
     assert (ma.shown, ma.n) == (50.0, 2)  # Alva A on track, Bella F not
@@ -70,8 +70,8 @@ def test_the_year_overview_sets_published_figures_beside_the_units(materialised,
     from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
 
     org = materialised.org
-    org.organizer.municipality_code = "0999"
-    org.organizer.save()
+    org.organiser.municipality_code = "0999"
+    org.organiser.save()
 
     def nation(organiser_type: str, value: float) -> ReferenceRecord:
         return ReferenceRecord(
@@ -91,7 +91,7 @@ def test_the_year_overview_sets_published_figures_beside_the_units(materialised,
         [nation("Enskild", 84.6), nation("Kommunal", 70.0), nation("Samtliga", 75.6)],
         ImportBatch.objects.create(kind="skolverket", source_name="slutbetyg.csv"),
     )
-    data = overview_for_year(scope_for(users.organizer_admin), org.year)
+    data = overview_for_year(scope_for(users.organiser_admin), org.year)
     passed = cell(data, org.unit_n1, "passed_all_subjects")
     assert (passed.shown, passed.reference) == (60.0, 70.0)  # Alva, Bella, Elsa of five
     assert passed.above_reference is False
@@ -111,10 +111,10 @@ def test_the_year_overview_sets_published_figures_beside_the_units(materialised,
     assert head.reference_basis == Basis.MUNICIPAL
     assert cell(head, org.unit_n1, "passed_all_subjects").reference == 70.0
 
-    everyone = overview_for_year(scope_for(users.organizer_admin), org.year, basis=Basis.ALL)
+    everyone = overview_for_year(scope_for(users.organiser_admin), org.year, basis=Basis.ALL)
     assert cell(everyone, org.unit_n1, "passed_all_subjects").reference == 75.6
     independent = overview_for_year(
-        scope_for(users.organizer_admin), org.year, basis=Basis.INDEPENDENT
+        scope_for(users.organiser_admin), org.year, basis=Basis.INDEPENDENT
     )
     assert cell(independent, org.unit_n1, "passed_all_subjects").reference == 84.6
 
@@ -127,8 +127,8 @@ def test_an_independent_organiser_is_compared_with_independent_schools(materiali
     from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
 
     org = materialised.org
-    org.organizer.organiser_type = "independent"
-    org.organizer.save()
+    org.organiser.organiser_type = "independent"
+    org.organiser.save()
     reference_values_store(
         [
             ReferenceRecord(
@@ -147,6 +147,6 @@ def test_an_independent_organiser_is_compared_with_independent_schools(materiali
         ],
         ImportBatch.objects.create(kind="skolverket", source_name="slutbetyg.csv"),
     )
-    data = overview_for_year(scope_for(users.organizer_admin), org.year)
+    data = overview_for_year(scope_for(users.organiser_admin), org.year)
     assert data.reference_basis == Basis.INDEPENDENT
     assert cell(data, org.unit_n1, "passed_all_subjects").reference == 84.6

@@ -31,7 +31,7 @@ def test_final_grades_against_tests_are_year_9s_not_mixed_with_year_6(materialis
         Grade.objects.create(pupil_id=six, year_group=6, value="E", grade_type="term", **common)
         NationalTest.objects.create(pupil_id=six, year_group=6, value="C", scale="grade", **common)
     indicators_materialise()
-    page = unit_page(scope_for(users.organizer_admin), org.unit_n1)
+    page = unit_page(scope_for(users.organiser_admin), org.unit_n1)
     shown = {row.indicator.key: row.shown_values[0] for row in page.tests}
     assert shown["test_vs_grade_higher_MA"] == 100.0
     assert shown["test_vs_grade_lower_MA"] == 0.0

@@ -61,7 +61,7 @@ def snapshot() -> dict[str, list]:
 def test_a_full_sync_creates_the_organisation_from_the_server(client, data):
     outcome = sync(client)
 
-    organiser = Node.objects.get(kind=NodeKind.ORGANIZER)
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
     assert (organiser.name, organiser.code, organiser.municipality_code) == (
         "Exempelstads kommun",
         "2120009994",
@@ -559,11 +559,11 @@ def test_a_new_organiser_gets_the_type_its_organisationsnummer_tells(
 
     sync(client)
 
-    assert Node.objects.get(kind=NodeKind.ORGANIZER).organiser_type == organiser_type
+    assert Node.objects.get(kind=NodeKind.ORGANISER).organiser_type == organiser_type
 
 
 def test_an_organiser_known_without_a_type_is_given_the_one_its_number_tells(client):
-    known = node_create(kind=NodeKind.ORGANIZER, name="Exempelstad", code="2120009994")
+    known = node_create(kind=NodeKind.ORGANISER, name="Exempelstad", code="2120009994")
 
     outcome = sync(client)
 

@@ -124,7 +124,7 @@ def test_a_stale_save_is_refused_with_both_texts_and_nothing_is_lost(report, use
 
 
 def test_the_whole_workflow_freezes_the_figures_an_import_then_changes(report, graded, users):
-    head, admin = scope_for(users.unit_head), scope_for(users.organizer_admin)
+    head, admin = scope_for(users.unit_head), scope_for(users.organiser_admin)
     report_section_save(
         report=report, key="analys", text="Analys.", version=0, scope=head, by=users.unit_head
     )
@@ -134,7 +134,7 @@ def test_the_whole_workflow_freezes_the_figures_an_import_then_changes(report, g
             report=report, key="analys", text="Ändrad.", version=1, scope=head, by=users.unit_head
         )
     report = report_return(
-        report=report, comment="Utveckla analysen.", scope=admin, by=users.organizer_admin
+        report=report, comment="Utveckla analysen.", scope=admin, by=users.organiser_admin
     )
     assert report.status == ReportStatus.RETURNED
     report_section_save(
@@ -146,7 +146,7 @@ def test_the_whole_workflow_freezes_the_figures_an_import_then_changes(report, g
         by=users.unit_head,
     )
     report = report_submit(report=report, scope=head, by=users.unit_head)
-    report = report_approve(report=report, scope=admin, by=users.organizer_admin)
+    report = report_approve(report=report, scope=admin, by=users.organiser_admin)
     assert report.status == ReportStatus.APPROVED
 
     # A later import: every pupil's grades become C (merit value 120).
@@ -168,8 +168,8 @@ def test_only_the_roles_of_the_table_write_and_review(report, users) -> None:
         report_return(
             report=submitted,
             comment="  ",
-            scope=scope_for(users.organizer_admin),
-            by=users.organizer_admin,
+            scope=scope_for(users.organiser_admin),
+            by=users.organiser_admin,
         )
 
 
@@ -177,7 +177,7 @@ def test_an_edited_template_is_a_new_version_and_old_reports_keep_theirs(report,
     current = report_template_current(school_form="grundskola")
     sections = list(current.sections)
     edited = report_template_save(
-        school_form="grundskola", name="Vår modell", sections=sections[:3], by=users.organizer_admin
+        school_form="grundskola", name="Vår modell", sections=sections[:3], by=users.organiser_admin
     )
     assert edited.version == 2
     report.refresh_from_db()
@@ -188,5 +188,5 @@ def test_an_edited_template_is_a_new_version_and_old_reports_keep_theirs(report,
             school_form="grundskola",
             name="Trasig",
             sections=[{"key": "x", "title": "X", "indicators": ["no_such"]}],
-            by=users.organizer_admin,
+            by=users.organiser_admin,
         )

@@ -303,7 +303,7 @@ def _overview(
 ) -> Overview:
     indicators = [REGISTRY[key] for key in columns]
     units = units_in_scope(scope, area_id=area_id, school_form=school_form)
-    organiser = scope.top_nodes().filter(kind=NodeKind.ORGANIZER).first()
+    organiser = scope.top_nodes().filter(kind=NodeKind.ORGANISER).first()
     nodes = units + ([organiser] if organiser else [])
     stored: dict[tuple[int, str], dict[int, tuple[float | None, int, str]]] = defaultdict(dict)
     # One query per kind of period: each is a lookup on the (node, period_kind, period_id)

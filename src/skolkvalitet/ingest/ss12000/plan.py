@@ -191,7 +191,7 @@ class Planner:
         kinds = dict(Node.objects.filter(pk__in=linked.values()).values_list("pk", "kind"))
         self.node_id.update(linked)
         self.units.update(ext for ext, pk in linked.items() if kinds.get(pk) == NodeKind.UNIT)
-        self._organisers = {ext for ext, pk in linked.items() if kinds[pk] == NodeKind.ORGANIZER}
+        self._organisers = {ext for ext, pk in linked.items() if kinds[pk] == NodeKind.ORGANISER}
         for item in organisations.values():
             if item["organisationType"] == "Huvudman":
                 self._plan_organiser(item)
@@ -212,7 +212,7 @@ class Planner:
             self._organiser_type_fill(self.node_id[item["id"]], kind)
             return
         code = number or str(item.get("municipalityCode") or "")
-        existing = Node.objects.filter(kind=NodeKind.ORGANIZER, code=code).first() if code else None
+        existing = Node.objects.filter(kind=NodeKind.ORGANISER, code=code).first() if code else None
         if existing is not None:
             self.node_id[item["id"]] = existing.pk
             self._organiser_type_fill(existing.pk, kind)
@@ -220,7 +220,7 @@ class Planner:
         self.new_nodes.append(
             NodePlan(
                 item["id"],
-                NodeKind.ORGANIZER,
+                NodeKind.ORGANISER,
                 item["displayName"][:200],
                 fields={
                     "code": code[:32],
@@ -305,7 +305,7 @@ class Planner:
             return listed[0]["id"], None
         if len(self._organisers) == 1:
             return next(iter(self._organisers)), None
-        organisers = list(Node.objects.filter(kind=NodeKind.ORGANIZER).values_list("pk", flat=True))
+        organisers = list(Node.objects.filter(kind=NodeKind.ORGANISER).values_list("pk", flat=True))
         if len(organisers) == 1:
             return None, organisers[0]
         return None, None

@@ -513,7 +513,7 @@ def _only(counts: Counter[str], key: str) -> Counter[str]:
 
 def _created_note(counts: Counter[str]) -> str:
     parts = [
-        (counts["created_organizer"], _("organisers")),
+        (counts["created_organiser"], _("organisers")),
         (counts["created_unit"], _("school units")),
         (counts["created_group"], _("groups")),
         (counts["created_pupils"], _("pupils")),

@@ -2,19 +2,16 @@
 
 One table holds every node, with a materialised path ("/1/4/17/") so that a subtree is one
 indexed prefix query. Roles are granted on a node and reach its subtree (see scopes.py).
-The proxy models Organizer, Area, SchoolUnit and Group give each kind its own manager.
 """
 
 from __future__ import annotations
-
-from typing import ClassVar, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class NodeKind(models.TextChoices):
-    ORGANIZER = "organizer", _("Organiser")
+    ORGANISER = "organiser", _("Organiser")
     AREA = "area", _("Area")
     UNIT = "unit", _("School unit")
     GROUP = "group", _("Group")
@@ -22,9 +19,9 @@ class NodeKind(models.TextChoices):
 
 # The kinds a node of each kind may hang under.
 ALLOWED_PARENTS: dict[str, tuple[str | None, ...]] = {
-    NodeKind.ORGANIZER: (None,),
-    NodeKind.AREA: (NodeKind.ORGANIZER, NodeKind.AREA),
-    NodeKind.UNIT: (NodeKind.ORGANIZER, NodeKind.AREA),
+    NodeKind.ORGANISER: (None,),
+    NodeKind.AREA: (NodeKind.ORGANISER, NodeKind.AREA),
+    NodeKind.UNIT: (NodeKind.ORGANISER, NodeKind.AREA),
     NodeKind.GROUP: (NodeKind.UNIT,),
 }
 
@@ -60,11 +57,11 @@ class Node(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
-    # Organizer: organisationsnummer or municipality code; unit: 8-digit skolenhetskod;
+    # Organiser: organisationsnummer or municipality code; unit: 8-digit skolenhetskod;
     # group: the group's short name ("7A").
     code = models.CharField(_("code"), max_length=32, blank=True)
     municipality_code = models.CharField(_("municipality code"), max_length=4, blank=True)
-    # Organizer: typ av huvudman; "" where not known (treated as municipal when the organiser
+    # Organiser: typ av huvudman; "" where not known (treated as municipal when the organiser
     # has a municipality code, see Node.comparison_organiser_type).
     organiser_type = models.CharField(
         _("type of organiser"), max_length=16, choices=OrganiserType.choices, blank=True
@@ -125,43 +122,3 @@ class Node(models.Model):
 
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/")]
-
-
-_N = TypeVar("_N", bound=Node)
-
-
-class _KindManager(models.Manager[_N]):
-    def __init__(self, kind: str) -> None:
-        super().__init__()
-        self.kind = kind
-
-    def get_queryset(self):
-        return super().get_queryset().filter(kind=self.kind)
-
-
-class Organizer(Node):
-    objects: ClassVar = _KindManager(NodeKind.ORGANIZER)
-
-    class Meta:
-        proxy = True
-
-
-class Area(Node):
-    objects: ClassVar = _KindManager(NodeKind.AREA)
-
-    class Meta:
-        proxy = True
-
-
-class SchoolUnit(Node):
-    objects: ClassVar = _KindManager(NodeKind.UNIT)
-
-    class Meta:
-        proxy = True
-
-
-class Group(Node):
-    objects: ClassVar = _KindManager(NodeKind.GROUP)
-
-    class Meta:
-        proxy = True

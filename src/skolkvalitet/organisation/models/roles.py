@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ORGANIZER_ADMIN = "organizer_admin", _("Organiser administration")
+    ORGANISER_ADMIN = "organiser_admin", _("Organiser administration")
     ANALYST = "analyst", _("Quality strategist / analyst")
     UNIT_HEAD = "unit_head", _("Head of unit")
     TEACHER = "teacher", _("Teacher / preschool teacher")

@@ -1,4 +1,4 @@
-"""`skolkvalitet target --unit CODE | --organizer [CODE] --indicator KEY --value V
+"""`skolkvalitet target --unit CODE | --organiser [CODE] --indicator KEY --value V
 [--year 2024/25]`: set a target (målvärde) that the result pages compare with."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         where = parser.add_mutually_exclusive_group(required=True)
         where.add_argument("--unit", metavar="SKOLENHETSKOD")
         where.add_argument(
-            "--organizer",
+            "--organiser",
             nargs="?",
             const="",
             metavar="CODE",
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No school unit with skolenhetskod {options['unit']!r}.")
         else:
             try:
-                node = organiser_chosen(options["organizer"])
+                node = organiser_chosen(options["organiser"])
             except ValueError as error:
                 raise CommandError(str(error)) from None
         year = None

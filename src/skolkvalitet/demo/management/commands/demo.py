@@ -36,23 +36,23 @@ class Command(BaseCommand):
     def _headline(self) -> None:
         """The organiser's year-9 headline figures beside the nation's published figure of the
         same year and the same type of schools (like for like), or a word that there is none."""
-        organizer = Node.objects.filter(kind=NodeKind.ORGANIZER).first()
-        if organizer is None:
+        organiser = Node.objects.filter(kind=NodeKind.ORGANISER).first()
+        if organiser is None:
             return
-        year, values = headline_figures(node=organizer)
+        year, values = headline_figures(node=organiser)
         if year is None or not values:
             return
         basis = like_for_like(
-            organizer.organiser_type, municipality_code=organizer.municipality_code
+            organiser.organiser_type, municipality_code=organiser.municipality_code
         )
         compared = f"riket, {BASIS_LABELS[basis]} {year.code}"
-        self.stdout.write(f"\n{organizer.name}, årskurs 9 läsåret {year.code} ({compared}):")
+        self.stdout.write(f"\n{organiser.name}, årskurs 9 läsåret {year.code} ({compared}):")
         for v in values:
             spec = REGISTRY[v.indicator]
             unit = " %" if spec.is_percent else ""
             comparison = comparisons_for_indicator(
                 indicator_key=v.indicator,
-                municipality_code=organizer.municipality_code,
+                municipality_code=organiser.municipality_code,
                 period=year.code,
                 basis=basis,
             ).get("")

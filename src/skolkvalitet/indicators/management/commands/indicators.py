@@ -44,7 +44,7 @@ class Command(BaseCommand):
         where = parser.add_mutually_exclusive_group()
         where.add_argument("--unit", metavar="SKOLENHETSKOD")
         where.add_argument(
-            "--organizer",
+            "--organiser",
             nargs="?",
             const="",
             metavar="CODE",
@@ -93,16 +93,16 @@ class Command(BaseCommand):
         if options["materialise"]:
             result = indicators_materialise(years=[year.pk] if year else None)
             self.stderr.write(f"{result.rows} values in {result.seconds:.1f} s")
-            if not options["unit"] and options["organizer"] is None:
+            if not options["unit"] and options["organiser"] is None:
                 return
-        if not options["unit"] and options["organizer"] is None:
-            raise CommandError("Give --unit SKOLENHETSKOD or --organizer.")
+        if not options["unit"] and options["organiser"] is None:
+            raise CommandError("Give --unit SKOLENHETSKOD or --organiser.")
         if year is None:
             raise CommandError("Give --year, e.g. --year 2024/25.")
         for key in options["indicator"] or ():
             if key not in REGISTRY:
                 raise CommandError(f"Unknown indicator {key!r}.")
-        node = self._node(options["unit"], options["organizer"])
+        node = self._node(options["unit"], options["organiser"])
         values = indicator_values(
             nodes=[node],
             periods=periods_of_year(year, term=options["term"]),
