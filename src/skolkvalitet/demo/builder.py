@@ -33,6 +33,7 @@ from skolkvalitet.organisation.models import (
     StaffMember,
     Term,
 )
+from skolkvalitet.organisation.roles import ROLE_SPECS
 from skolkvalitet.quality.models import Intervention
 from skolkvalitet.reference.imports import nation_import
 from skolkvalitet.results.models import AssessmentScale, Subject
@@ -475,5 +476,5 @@ def _users(data, organiser, areas, unit_ids, group_ids) -> None:
         )
         user.password = password_hash
         user.save()
-        valid_until = today + dt.timedelta(days=180) if role == Role.COACH else None
+        valid_until = today + dt.timedelta(days=180) if ROLE_SPECS[role].time_limited else None
         role_grant(user=user, node=node, role=role, valid_until=valid_until)

@@ -36,7 +36,7 @@ from skolkvalitet.batches.tabular import (
     table_read_bytes,
     xlsx_sheets,
 )
-from skolkvalitet.ingest.files.cells import CellError
+from skolkvalitet.ingest.files.cells import CellError, unit_code
 from skolkvalitet.ingest.writing.writer import BatchWriter
 from skolkvalitet.organisation.identity import luhn_check_digit
 from skolkvalitet.organisation.models import (
@@ -379,14 +379,6 @@ def _required(reader):
         return reader(text)
 
     return read
-
-
-def unit_code(text: str) -> str:
-    """Eight ASCII digits (`\\d` would let other scripts' digits through)."""
-    value = text.strip()
-    if not re.fullmatch(r"[0-9]{8}", value):
-        raise CellError(_("A skolenhetskod has 8 digits."))
-    return value
 
 
 def organisationsnummer(text: str) -> str:

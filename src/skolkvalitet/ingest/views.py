@@ -22,6 +22,7 @@ from skolkvalitet.ingest.forms import UploadForm
 from skolkvalitet.ingest.jobs import import_job_create, import_job_start
 from skolkvalitet.ingest.models import ImportJob
 from skolkvalitet.ingest.writing.rollback import import_rollback
+from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 
 
@@ -34,7 +35,7 @@ def _signed_in_user(request: HttpRequest) -> User:
 
 def _managing_scope(request: HttpRequest) -> Scope:
     scope = scope_for_request(request)
-    if not scope.managed_paths():
+    if not scope.paths_with(Capability.IMPORT_DATA):
         raise PermissionDenied
     return scope
 
@@ -54,14 +55,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except ImportRejected as rejected:
             form.add_error("file", str(rejected.problems[0].message))
         else:
-            import_job_start(job, unit_paths=scope.managed_paths())
+            import_job_start(job, unit_paths=scope.paths_with(Capability.IMPORT_DATA))
             return redirect("import_job", job_id=job.pk)
     context = {
         "form": form,
         "kinds": FILE_KINDS.values(),
         "batches": ImportBatch.objects.select_related("created_by")[:25],
         "jobs": ImportJob.objects.filter(created_by=_signed_in_user(request))[:10],
-        "may_roll_back": scope.manages_an_organiser(),
+        "may_roll_back": scope.can_somewhere(Capability.ROLL_BACK_IMPORTS),
         "file_kinds": {*FILE_KINDS, "ss12000"},
     }
     return render(request, "ingest/import.html", context)
@@ -106,7 +107,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 @require_POST
 def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     scope = _managing_scope(request)
-    if not scope.manages_an_organiser():
+    if not scope.can_somewhere(Capability.ROLL_BACK_IMPORTS):
         raise PermissionDenied
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     if batch.kind not in (*FILE_KINDS, "ss12000"):

@@ -85,16 +85,6 @@ class Scope:
     def can_see_pupils_in(self, node: Node) -> bool:
         return self.can(Capability.SEE_PUPILS, node)
 
-    def managed_paths(self) -> list[str]:
-        """The paths below which the user may import data (IMPORT_DATA); the Import page
-        (ingest/views.py) still asks this name."""
-        return self.paths_with(Capability.IMPORT_DATA)
-
-    def manages_an_organiser(self) -> bool:
-        """May roll imports back (ROLL_BACK_IMPORTS, on an organiser node); the Import page
-        (ingest/views.py) still asks this name."""
-        return self.can_somewhere(Capability.ROLL_BACK_IMPORTS)
-
     def must_suppress(self, node: Node) -> bool:
         """Aggregates for `node` must be suppressed: no role here gives pupil access."""
         return not self.can_see_pupils_in(node)

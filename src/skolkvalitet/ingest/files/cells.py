@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from skolkvalitet.organisation.actions import academic_year_parse
 from skolkvalitet.organisation.identity import InvalidPersonalNumber, parse_personal_number
 from skolkvalitet.organisation.models.nodes import SchoolForm
+from skolkvalitet.organisation.unit_codes import unit_code_parse
 from skolkvalitet.results.grades import GRADE_VALUES
 
 
@@ -38,8 +39,9 @@ def pseudonym(text: str) -> str:
 
 
 def unit_code(text: str) -> str:
-    value = text.strip()
-    if not re.fullmatch(r"[0-9]{8}", value):
+    """A skolenhetskod (organisation/unit_codes.py): eight ASCII digits."""
+    value = unit_code_parse(text)
+    if value is None:
         raise CellError(_("A skolenhetskod has 8 digits."))
     return value
 

@@ -15,9 +15,9 @@ from skolkvalitet.indicators.loading import read_frame
 from skolkvalitet.ingest.files.checked import Checked, Problems
 from skolkvalitet.organisation.models import Term
 from skolkvalitet.results.models import Subject
+from skolkvalitet.results.subjects import SWEDISH, SWEDISH_SECOND_LANGUAGE, SWEDISH_SUBJECTS
 
 MAX_WARNINGS_LISTED = 20
-SWEDISH_SUBJECTS = ("SV", "SVA")
 
 
 def _school_year(column: str) -> pl.Expr:
@@ -232,8 +232,8 @@ def _swedish_twice(final: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
         .group_by("pupil")
         .agg(
             pl.col("ämne").n_unique().alias("_subjects"),
-            pl.col("_line").filter(pl.col("ämne") == "SVA").min().alias("_sva"),
-            pl.col("_line").filter(pl.col("ämne") == "SV").min().alias("_sv"),
+            pl.col("_line").filter(pl.col("ämne") == SWEDISH_SECOND_LANGUAGE).min().alias("_sva"),
+            pl.col("_line").filter(pl.col("ämne") == SWEDISH).min().alias("_sv"),
         )
         .filter(pl.col("_subjects") == 2)
         .with_columns(pl.coalesce("_sva", "_sv").alias("_at"))

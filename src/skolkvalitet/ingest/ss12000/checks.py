@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.problems import ImportProblem
 from skolkvalitet.ingest.files import cells
-from skolkvalitet.ingest.files.cells import CellError
-from skolkvalitet.ingest.register import municipality_code, organisationsnummer, unit_code
+from skolkvalitet.ingest.files.cells import CellError, unit_code
+from skolkvalitet.ingest.register import municipality_code, organisationsnummer
 from skolkvalitet.ingest.ss12000 import mapping
 
 ORGANISATION_TYPES = (

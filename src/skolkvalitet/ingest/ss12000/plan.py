@@ -29,6 +29,7 @@ from skolkvalitet.ingest.files.final_grades import (
 from skolkvalitet.ingest.models import Ss12000Link
 from skolkvalitet.ingest.ss12000 import checks, mapping
 from skolkvalitet.ingest.ss12000.client import Collection
+from skolkvalitet.organisation.calendar import default_term_dates
 from skolkvalitet.organisation.identity import (
     InvalidPersonalNumber,
     PersonalNumber,
@@ -113,10 +114,7 @@ class EmploymentPlan:
 def term_dates(start_year: int) -> dict[str, tuple[dt.date, dt.date]]:
     """The dates of an academic year's terms as stored, or the defaults that
     organisation.actions.academic_year_ensure would give them (without creating them)."""
-    dates = {
-        "HT": (dt.date(start_year, 8, 15), dt.date(start_year, 12, 22)),
-        "VT": (dt.date(start_year + 1, 1, 8), dt.date(start_year + 1, 6, 14)),
-    }
+    dates = default_term_dates(start_year)
     stored = Term.objects.filter(academic_year__code=AcademicYear.code_for(start_year))
     for term in stored:
         dates[term.kind] = (term.start_date, term.end_date)
