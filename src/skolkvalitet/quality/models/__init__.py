@@ -1,5 +1,6 @@
 """The quality cycle's models: interventions and the resultatdialog (dialogues.py), the
-common model's versioned templates and each unit's quality report (reports.py)."""
+common model's versioned templates and each unit's quality report (reports.py), the
+nulägesanalys and utvecklingsplan and the report deadlines (plans.py)."""
 
 from skolkvalitet.quality.models.dialogues import (
     EDITABLE_STATUSES,
@@ -9,6 +10,20 @@ from skolkvalitet.quality.models.dialogues import (
     DialogueStatus,
     FollowUpDialogue,
     Intervention,
+)
+from skolkvalitet.quality.models.plans import (
+    ACTION_FINISHED,
+    ActionStatus,
+    DevelopmentGoal,
+    Evidence,
+    EvidenceKind,
+    GoalEvaluation,
+    GoalKind,
+    PlanAction,
+    ProblemArea,
+    ProgressNote,
+    ReportDeadline,
+    Verdict,
 )
 from skolkvalitet.quality.models.reports import (
     QualityReport,
@@ -21,18 +36,30 @@ from skolkvalitet.quality.models.reports import (
 )
 
 __all__ = [
+    "ACTION_FINISHED",
     "EDITABLE_STATUSES",
     "HANDED_IN_STATUSES",
+    "ActionStatus",
     "CommentKind",
+    "DevelopmentGoal",
     "DialogueComment",
     "DialogueStatus",
+    "Evidence",
+    "EvidenceKind",
     "FollowUpDialogue",
+    "GoalEvaluation",
+    "GoalKind",
     "Intervention",
+    "PlanAction",
+    "ProblemArea",
+    "ProgressNote",
     "QualityReport",
     "ReportComment",
+    "ReportDeadline",
     "ReportFigure",
     "ReportSection",
     "ReportSectionRevision",
     "ReportStatus",
     "ReportTemplate",
+    "Verdict",
 ]
