@@ -10,12 +10,14 @@ import numpy as np
 import polars as pl
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from skolkvalitet.batches.bulk import bulk_insert
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.demo import catalogue as cat
+from skolkvalitet.demo.cycle import cycle_build
 from skolkvalitet.demo.generator import FS, GY, DemoData, generate
 from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.ingest.writing import tables
@@ -33,7 +35,7 @@ from skolkvalitet.organisation.models import (
     StaffMember,
     Term,
 )
-from skolkvalitet.organisation.roles import ROLE_SPECS
+from skolkvalitet.organisation.roles import ROLE_SPECS, Capability, role_can
 from skolkvalitet.quality.models import Intervention
 from skolkvalitet.reference.imports import nation_import
 from skolkvalitet.results.models import AssessmentScale, Subject
@@ -52,6 +54,8 @@ class DemoLogin:
 
 # username, given name, family name, role, the node's key (unit key, area name, "organiser",
 # or "unit/group" for a group in the running year).
+# The förvaltning's login: reviews the units' reports and dialogues in the demo's cycle.
+REVIEWER = "forvaltning"
 DEMO_USERS = (
     ("forvaltning", "Eva", "Lind", Role.ORGANISER_ADMIN, "organiser"),
     ("analytiker", "Jonas", "Berg", Role.ANALYST, "organiser"),
@@ -96,13 +100,18 @@ def demo_build(
     with transaction.atomic():
         writer = BatchWriter(kind="demo", source_name=source)
         batch = writer.batch
-        counts = _write(data, writer, say)
+        counts, heads = _write(data, writer, say)
         writer.batch_rows_set(sum(counts.values()))
         writer.finish()
     say("Indikatorer …")
     counts["indicator_values"] = indicators_materialise().rows
     say("Rikets publicerade värden …")
     counts["nation_values"] = nation_import().rows
+    say("Mål, kvalitetsrapporter och resultatdialoger …")
+    with transaction.atomic():
+        reviewer = User.objects.get(username=REVIEWER)
+        cycle = cycle_build(today=cat.TODAY, seed=seed, heads=heads, reviewer=reviewer)
+    counts.update(targets=cycle.targets, quality_reports=cycle.reports, dialogues=cycle.dialogues)
     return BuildResult(True, batch, _logins(), counts)
 
 
@@ -122,7 +131,7 @@ def _logins() -> list[DemoLogin]:
     return out
 
 
-def _write(data: DemoData, writer: BatchWriter, say) -> dict[str, int]:
+def _write(data: DemoData, writer: BatchWriter, say) -> tuple[dict[str, int], dict[int, User]]:
     """The demo's organisation, pupils and facts, through the import's write path."""
     counts: dict[str, int] = {}
     say("Läsår, terminer och uppföljningstillfällen …")
@@ -215,8 +224,9 @@ def _write(data: DemoData, writer: BatchWriter, say) -> dict[str, int]:
         preschool_teacher_fte=pf["preschool_teacher_fte"],
     )
     _interventions(data, unit_ids, terms, subject)
-    _users(data, organiser, areas, unit_ids, group_ids)
-    return counts
+    heads = _users(data, organiser, areas, unit_ids, group_ids)
+    counts["unit_heads"] = len(heads)
+    return counts, heads
 
 
 def _facts(writer: BatchWriter, table: StoredTable, **columns) -> int:
@@ -450,9 +460,12 @@ def _interventions(data, unit_ids, terms, subject) -> None:
         intervention.subjects.set([subject[s] for s in iv.subjects])
 
 
-def _users(data, organiser, areas, unit_ids, group_ids) -> None:
-    User = get_user_model()
+def _users(data, organiser, areas, unit_ids, group_ids) -> dict[int, User]:
+    """The demo logins, and a head (rektor) for every other unit: the heads write the
+    units' reports and dialogues (demo/cycle.py) but have no password. Returns each unit's
+    head by unit id."""
     index = {u.key: i for i, u in enumerate(data.units)}
+    heads: dict[int, User] = {}
     # Every demo login has the same (published) password: hash it once, not six times.
     password_hash = make_password(DEMO_PASSWORD)
     running_year = AcademicYear.objects.get(code=data.years[-1].code)
@@ -478,3 +491,19 @@ def _users(data, organiser, areas, unit_ids, group_ids) -> None:
         user.save()
         valid_until = today + dt.timedelta(days=180) if ROLE_SPECS[role].time_limited else None
         role_grant(user=user, node=node, role=role, valid_until=valid_until)
+        if role_can(role, Capability.WRITE_DIALOGUE) and node.kind == NodeKind.UNIT:
+            heads[node.pk] = user
+    for number, unit in enumerate(data.units):
+        unit_id = int(unit_ids[index[unit.key]])
+        if unit_id in heads:
+            continue
+        names = cat.GIVEN_NAMES_F if number % 2 else cat.GIVEN_NAMES_M
+        head = User.objects.create_user(
+            username=f"rektor.{unit.key}",
+            password=None,
+            first_name=names[number % len(names)],
+            last_name=cat.FAMILY_NAMES[(3 * number) % len(cat.FAMILY_NAMES)],
+        )
+        role_grant(user=head, node=Node.objects.get(pk=unit_id), role=Role.UNIT_HEAD)
+        heads[unit_id] = head
+    return heads

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.management import call_command
@@ -70,12 +71,19 @@ class Command(BaseCommand):
             self.stdout.write(f"Nyckel skapad: {path}")
         call_command("migrate", interactive=False, verbosity=0)
         started = time.perf_counter()
+        # The demo's synthetic reports and dialogues are audit-logged in the database like any
+        # other; their log lines would only bury the build's own output.
+        audit_log = logging.getLogger("skolkvalitet.audit")
+        level = audit_log.level
+        audit_log.setLevel(logging.WARNING)
         try:
             result = demo_build(
                 seed=seed, progress=(lambda m: self.stdout.write(m)) if verbosity else None
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        finally:
+            audit_log.setLevel(level)
         if result.built:
             c = result.counts
             self.stdout.write(

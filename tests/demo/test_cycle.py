@@ -1,0 +1,55 @@
+"""The demo's quality cycle in motion (demo/cycle.py): targets for the running year, last
+year's reports approved with frozen figures, and dialogues in every state at the points that
+have passed — none at points still to come."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from skolkvalitet.dashboards.models import Target
+from skolkvalitet.demo import catalogue as cat
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.quality.models import FollowUpDialogue, QualityReport, ReportStatus
+
+DEMO_SCALE = 0.08  # read by the `demo` fixture
+
+
+@pytest.fixture
+def built(demo, db):
+    return demo.result
+
+
+def test_the_running_year_has_targets_set_a_step_above_last_year(built) -> None:
+    running = AcademicYear.objects.get(code="2026/27")
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
+    targets = {t.indicator: t for t in Target.objects.filter(node=organiser)}
+    assert set(targets) >= {"merit_value_17", "passed_all_subjects", "eligible_vocational"}
+    assert all(t.academic_year == running for t in targets.values())
+    assert built.counts["targets"] == len(targets)
+
+
+def test_every_unit_has_last_years_report_approved_with_its_figures(built) -> None:
+    reports = QualityReport.objects.filter(academic_year__code="2025/26")
+    units = Node.objects.filter(kind=NodeKind.UNIT)
+    assert reports.count() == units.count() == built.counts["quality_reports"]
+    assert {r.status for r in reports} == {ReportStatus.APPROVED}
+    grundskola = [r for r in reports if r.template.school_form == "grundskola"]
+    assert grundskola
+    for report in grundskola:
+        assert report.frozen_data_version is not None
+        assert report.figures.filter(section_key="kunskaper").exists()
+        assert all(s.text for s in report.sections.all())
+
+
+def test_the_dialogues_of_the_passed_points_are_in_every_state(built) -> None:
+    dialogues = FollowUpDialogue.objects.filter(
+        follow_up_point__term__academic_year__code="2026/27"
+    )
+    assert dialogues.count() == built.counts["dialogues"] > 0
+    assert all(d.follow_up_point.assessed_on <= cat.TODAY for d in dialogues)
+    states = Counter(d.status for d in dialogues)
+    assert set(states) == {"draft", "submitted", "returned", "discussed"}
+    returned = dialogues.filter(status="returned").first()
+    assert returned is not None and returned.comments.filter(kind="return").exists()
