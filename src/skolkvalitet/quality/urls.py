@@ -1,6 +1,7 @@
 from django.urls import path
 
 from skolkvalitet.quality import views
+from skolkvalitet.quality.plans import views as plan_views
 
 urlpatterns = [
     path("", views.board, name="quality_board"),
@@ -13,6 +14,18 @@ urlpatterns = [
     ),
     path("kalender/punkt/<int:point_id>/", views.point_edit, name="quality_point_edit"),
     path("kalender/punkt/<int:point_id>/ta-bort/", views.point_remove, name="quality_point_remove"),
+    path(
+        "kalender/<int:start_year>/rapporter/",
+        plan_views.report_deadline_set,
+        name="quality_report_deadlines",
+    ),
+    path(
+        "kalender/rapporter/<int:deadline_id>/ta-bort/",
+        plan_views.report_deadline_remove,
+        name="quality_report_deadline_remove",
+    ),
+    path("plan/<int:node_id>/", plan_views.plan_current, name="quality_plan_current"),
+    path("plan/<int:node_id>/<int:start_year>/", plan_views.plan, name="quality_plan"),
     path("<int:point_id>/<int:unit_id>/", views.dialogue, name="quality_dialogue"),
     path(
         "<int:point_id>/<int:unit_id>/kommentar/",
