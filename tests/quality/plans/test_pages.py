@@ -166,10 +166,12 @@ def test_the_dialogue_shows_the_plans_actions_due(graded, users, client_for, poi
     goal = actions.goal_create_qualitative(
         area=area, title="Trygg skola", criterion="Enkäten.", scope=head, by=users.unit_head
     )
-    for title, ends in (
+    due = (
         ("Gemensamma regler", points[0].deadline),
+        ("Läxhjälp", points[1].assessed_on - dt.timedelta(days=1)),
         ("Rastvakter", dt.date(2025, 5, 1)),
-    ):
+    )
+    for title, ends in due:
         actions.plan_action_create(
             goal=goal,
             title=title,
@@ -183,7 +185,8 @@ def test_the_dialogue_shows_the_plans_actions_due(graded, users, client_for, poi
         "quality_dialogue", kwargs={"point_id": points[0].pk, "unit_id": graded.unit_n1.pk}
     )
     html = client_for("unit_head").get(url).content.decode()
-    assert "Gemensamma regler" in html and "Rastvakter" not in html
+    assert "Gemensamma regler" in html and "Läxhjälp" in html  # before the next point
+    assert "Rastvakter" not in html
     assert plan_url(graded) in html
 
 

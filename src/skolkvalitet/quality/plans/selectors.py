@@ -391,17 +391,29 @@ def plan_for(*, node: Node, year: AcademicYear, scope: Scope) -> Plan | None:
     return Plan(node=node, year=year, areas=areas)
 
 
+def due_horizon(point: FollowUpPoint) -> dt.date:
+    """Until when a dialogue at `point` looks ahead: the next follow-up point of the year (its
+    assessment date), or the year's end after the last one."""
+    year = point.term.academic_year
+    later = (
+        FollowUpPoint.objects.filter(term__academic_year=year, assessed_on__gt=point.assessed_on)
+        .order_by("assessed_on")
+        .first()
+    )
+    return later.assessed_on if later is not None else year.end_date
+
+
 def due_actions(*, node: Node, point: FollowUpPoint, scope: Scope) -> list[PlanAction]:
     """The plan's actions a resultatdialog at `point` should see: those of the point's
-    academic year not done or cancelled that end by the point's deadline (due, or overdue).
-    Empty when the reader may not read the plan."""
+    academic year, neither done nor cancelled, that end before the next follow-up point (due)
+    or have ended already (overdue). Empty when the reader may not read the plan."""
     if not may_read_plan(scope, node):
         return []
     return list(
         PlanAction.objects.filter(
             goal__area__node=node,
             goal__area__academic_year_id=point.term.academic_year_id,
-            ends__lte=point.deadline,
+            ends__lt=due_horizon(point),
         )
         .exclude(status__in=ACTION_FINISHED)
         .select_related("owner", "goal__area")

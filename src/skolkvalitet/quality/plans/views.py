@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -130,7 +131,7 @@ def _figures(node: Node, year: AcademicYear, scope: Scope):
     for f in figures:
         value = present(f.value, f.suppression, pupil_access=pupil_access)
         shown[figure_choice_value(f)] = (
-            value if isinstance(value, str) else "–" if value is None else f"{value:.1f}"
+            value if isinstance(value, str) else "–" if value is None else number_format(value, 1)
         )
     return figures, shown
 

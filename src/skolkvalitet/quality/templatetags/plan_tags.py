@@ -1,8 +1,9 @@
 """Template helpers that show the plan and the report deadlines on the other quality pages.
 
 {% load plan_tags %}
-{% plan_due_actions unit point %}         on the resultatdialog: the plan's actions due by the
-                                          point's deadline, or overdue (for the plan's readers)
+{% plan_due_actions unit point %}         on the resultatdialog: the plan's actions due before
+                                          the next follow-up point, or overdue (for the plan's
+                                          readers)
 {% report_deadlines year start_year %}    on the calendar: the year's report deadlines, and
                                           the form to set one (for MANAGE_CALENDAR)
 """
