@@ -16,6 +16,8 @@ OPERATIONS = {
     "/api/v1/values",
     "/api/v1/reference",
     "/api/v1/reference/indicator/{key}",
+    "/api/v1/reports",
+    "/api/v1/reports/{report_id}",
 }
 
 

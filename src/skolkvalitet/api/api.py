@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from skolkvalitet.api.auth import BearerToken
 from skolkvalitet.api.docs import VendoredSwagger
-from skolkvalitet.api.endpoints import indicators, organisation, reference
+from skolkvalitet.api.endpoints import indicators, organisation, quality, reference
 
 DESCRIPTION = """\
 Indicator values and reference values for integrations. Authenticate with
@@ -32,6 +32,7 @@ api = NinjaAPI(
 api.add_router("", organisation.router)
 api.add_router("", indicators.router)
 api.add_router("", reference.router)
+api.add_router("", quality.router)
 
 
 @api.exception_handler(AuthenticationError)

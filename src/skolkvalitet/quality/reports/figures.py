@@ -2,8 +2,8 @@
 the report's academic year — the year's own value, or for indicators counted per term or per
 follow-up point the latest of the year's terms or points that has one — live while the report
 is written, frozen from its submission on. Every figure is shown through the reader's
-suppression, as on the result pages (indicators/suppression.py: `present`); n only to roles
-with pupil access, as in the API."""
+suppression, as on the result pages (indicators/suppression.py: `present`); n beside a shown
+value only, never beside a marker, as in the API."""
 
 from __future__ import annotations
 
@@ -110,11 +110,14 @@ def figures_live(*, node: Node, year: AcademicYear, template: Template) -> list[
 def figures_as_shown(figures: list[Figure], *, node: Node, scope: Scope) -> list[ShownFigure]:
     """`figures` as the reader behind `scope` may see them."""
     pupil_access = scope.can_see_pupils_in(node)
-    return [
-        ShownFigure(
-            figure=f,
-            shown=present(f.value, f.suppression, pupil_access=pupil_access),
-            n=f.n if pupil_access else None,
+    out = []
+    for f in figures:
+        shown = present(f.value, f.suppression, pupil_access=pupil_access)
+        out.append(
+            ShownFigure(
+                figure=f,
+                shown=shown,
+                n=None if isinstance(shown, str) else f.n,
+            )
         )
-        for f in figures
-    ]
+    return out
