@@ -208,3 +208,39 @@ def test_report_deadlines_on_the_calendar(graded, users, client_for, points) -> 
     assert head.post(remove).status_code == 403
     admin.post(remove)
     assert not ReportDeadline.objects.exists()
+
+
+def test_a_refused_change_shows_the_page_again_with_the_errors_in_place(
+    graded, users, client_for
+) -> None:
+    head = scope_for(users.unit_head)
+    area = actions.problem_area_create(
+        node=graded.unit_n1,
+        academic_year=graded.year,
+        title="Trygghet",
+        causes="Otydliga regler.",
+        priority=1,
+        scope=head,
+        by=users.unit_head,
+    )
+    goal = actions.goal_create_qualitative(
+        area=area, title="Trygg skola", criterion="Enkäten.", scope=head, by=users.unit_head
+    )
+    response = client_for("unit_head").post(
+        plan_url(graded),
+        {
+            "intent": "action_add",
+            "id": goal.pk,
+            f"a{goal.pk}-title": "Rastvakter",
+            f"a{goal.pk}-starts": "2025-03-01",
+            f"a{goal.pk}-ends": "2025-02-01",
+            f"a{goal.pk}-status": "planned",
+        },
+    )
+    assert response.status_code == 400 and not PlanAction.objects.exists()
+    html = response.content.decode()
+    # The action's own checks (no owner, end before start) are shown on the form's fields,
+    # which keep what was written.
+    assert f'id="id_a{goal.pk}-owner_name-errors"' in html
+    assert f'id="id_a{goal.pk}-ends-errors"' in html
+    assert 'value="Rastvakter"' in html
