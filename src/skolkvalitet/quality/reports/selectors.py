@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from skolkvalitet.organisation.models import AcademicYear, Node
 from skolkvalitet.organisation.roles import Capability
-from skolkvalitet.organisation.scopes import Scope
+from skolkvalitet.organisation.scopes import Scope, path_prefix_q
 from skolkvalitet.quality.models import QualityReport
 from skolkvalitet.quality.models.reports import REPORT_HANDED_IN
 
@@ -25,13 +25,11 @@ def reports_visible(
     *, scope: Scope, year: AcademicYear | None = None, node: Node | None = None
 ) -> QuerySet[QualityReport]:
     """The reports `scope` may read, of `year` and `node` when given, in a stable order."""
-    every_state = Q(pk__in=[])
-    for capability in (Capability.WRITE_DIALOGUE, Capability.REVIEW_DIALOGUE):
-        for path in scope.paths_with(capability):
-            every_state |= Q(node__path__startswith=path)
-    handed_in = Q(pk__in=[])
-    for path in scope.paths_with(Capability.SEE_FOLLOW_UP):
-        handed_in |= Q(node__path__startswith=path)
+    every_state = path_prefix_q(
+        "node__path",
+        scope.paths_with(Capability.WRITE_DIALOGUE) + scope.paths_with(Capability.REVIEW_DIALOGUE),
+    )
+    handed_in = path_prefix_q("node__path", scope.paths_with(Capability.SEE_FOLLOW_UP))
     reports = QualityReport.objects.filter(
         every_state | (handed_in & Q(status__in=list(REPORT_HANDED_IN)))
     )

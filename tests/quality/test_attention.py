@@ -1,0 +1,101 @@
+"""What needs a user's attention (quality/attention.py): reports to write near their
+deadline, reports to review, plan actions overdue — each for the roles the table gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from skolkvalitet.organisation.scopes import scope_for
+from skolkvalitet.quality.attention import attention
+from skolkvalitet.quality.plans.actions import (
+    goal_create_qualitative,
+    plan_action_create,
+    problem_area_create,
+    report_deadline_set,
+)
+from skolkvalitet.quality.reports.actions import report_start, report_submit
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2025, 5, 20)
+
+
+@pytest.fixture
+def deadline(org, users):
+    return report_deadline_set(
+        academic_year=org.year,
+        school_form="",
+        deadline=dt.date(2025, 6, 10),
+        scope=scope_for(users.organiser_admin),
+        by=users.organiser_admin,
+    )
+
+
+def test_the_unit_head_has_the_report_of_their_unit_to_write(org, users, deadline) -> None:
+    seen = attention(scope=scope_for(users.unit_head), user_id=users.unit_head.pk, today=TODAY)
+    assert [(t.unit, t.status, t.deadline, t.overdue) for t in seen.reports_to_write] == [
+        (org.unit_n1, "not_started", dt.date(2025, 6, 10), False)
+    ]
+    later = attention(
+        scope=scope_for(users.unit_head), user_id=users.unit_head.pk, today=dt.date(2025, 6, 11)
+    )
+    assert later.reports_to_write[0].overdue
+
+
+def test_a_submitted_report_moves_from_writing_to_reviewing(org, users, deadline) -> None:
+    head = scope_for(users.unit_head)
+    report = report_start(
+        node=org.unit_n1, year=org.year, school_form="grundskola", scope=head, by=users.unit_head
+    )
+    report_submit(report=report, scope=head, by=users.unit_head)
+    assert not attention(scope=head, user_id=users.unit_head.pk, today=TODAY).reports_to_write
+    admin = attention(
+        scope=scope_for(users.organiser_admin), user_id=users.organiser_admin.pk, today=TODAY
+    )
+    assert [(t.unit, t.status) for t in admin.reports_to_review] == [(org.unit_n1, "submitted")]
+    # Reviewing is not writing: the administration writes no unit's report.
+    assert not admin.reports_to_write
+
+
+def test_no_deadline_near_no_report_task(org, users, deadline) -> None:
+    far = attention(
+        scope=scope_for(users.unit_head), user_id=users.unit_head.pk, today=dt.date(2024, 9, 1)
+    )
+    assert far.is_empty
+
+
+def test_an_overdue_action_reaches_its_units_head_and_its_owner(org, users) -> None:
+    head = scope_for(users.unit_head)
+    area = problem_area_create(
+        node=org.unit_n1,
+        academic_year=org.year,
+        title="Matematik",
+        causes="Stödet sätts in för sent.",
+        priority=1,
+        scope=head,
+        by=users.unit_head,
+    )
+    goal = goal_create_qualitative(
+        area=area,
+        title="Tidigt stöd",
+        criterion="Alla får stöd före jul.",
+        scope=head,
+        by=users.unit_head,
+    )
+    action = plan_action_create(
+        goal=goal,
+        title="Kartläggning i åk 7",
+        starts=dt.date(2024, 9, 1),
+        ends=dt.date(2024, 10, 31),
+        owner=users.teacher,
+        scope=head,
+        by=users.unit_head,
+    )
+    seen = attention(scope=head, user_id=users.unit_head.pk, today=TODAY)
+    assert seen.actions_overdue == [action]
+    owner = attention(scope=scope_for(users.teacher), user_id=users.teacher.pk, today=TODAY)
+    assert owner.actions_overdue == [action]
+    board = attention(scope=scope_for(users.board), user_id=users.board.pk, today=TODAY)
+    assert board.actions_overdue == [] and board.is_empty
