@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from skolkvalitet.organisation.models import FollowUpPoint, Node, NodeKind, Term
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
-from skolkvalitet.quality import actions, permissions, selectors
+from skolkvalitet.quality import actions, dialogue_figures, permissions, selectors
 from skolkvalitet.quality.forms import (
     CommentForm,
     DialogueForm,
@@ -128,6 +128,8 @@ def _dialogue_page(
         "overdue": point.deadline < timezone.localdate()
         and (dialogue is None or dialogue.is_editable),
         "text_fields": _text_fields(dialogue),
+        "figures": dialogue_figures.dialogue_figures(scope, unit=unit, point=point),
+        "neighbours": dialogue_figures.neighbour_points(scope, unit=unit, point=point),
     }
     return render(request, "quality/dialogue.html", context, status=status)
 
