@@ -244,3 +244,49 @@ def test_a_refused_change_shows_the_page_again_with_the_errors_in_place(
     assert f'id="id_a{goal.pk}-owner_name-errors"' in html
     assert f'id="id_a{goal.pk}-ends-errors"' in html
     assert 'value="Rastvakter"' in html
+
+
+def test_an_indicator_goals_target_is_changed_on_the_page(graded, users, client_for) -> None:
+    head = scope_for(users.unit_head)
+    area = actions.problem_area_create(
+        node=graded.unit_n1,
+        academic_year=graded.year,
+        title="Låga meritvärden",
+        causes="Undervisningen utmanar för lite.",
+        priority=1,
+        scope=head,
+        by=users.unit_head,
+    )
+    goal = actions.goal_create_indicator(
+        area=area,
+        title="Höj meritvärdet",
+        indicator="merit_value_17",
+        target_value=160.0,
+        target_date=dt.date(2025, 6, 13),
+        scope=head,
+        by=users.unit_head,
+    )
+    response = client_for("unit_head").post(
+        plan_url(graded),
+        {
+            "intent": "goal_update",
+            "id": goal.pk,
+            f"ge{goal.pk}-title": "Höj meritvärdet till 120",
+            f"ge{goal.pk}-target_value": "120",
+            f"ge{goal.pk}-target_date": "2025-06-13",
+        },
+    )
+    assert response.status_code == 302
+    assert Target.objects.get(node=graded.unit_n1).value == 120.0
+    refused = client_for("unit_head").post(
+        plan_url(graded),
+        {
+            "intent": "goal_update",
+            "id": goal.pk,
+            f"ge{goal.pk}-title": "Höj",
+            f"ge{goal.pk}-target_value": "400",  # above the merit value's 340
+            f"ge{goal.pk}-target_date": "2025-06-13",
+        },
+    )
+    assert refused.status_code == 400
+    assert f'id="id_ge{goal.pk}-target_value-errors"' in refused.content.decode()

@@ -89,6 +89,14 @@ class IndicatorGoalForm(forms.Form):
     target_date = forms.DateField(label=_("Target date"), widget=DateInput())
 
 
+class IndicatorGoalEditForm(forms.Form):
+    """An indicator goal's wording, target and date (its indicator and baseline stay)."""
+
+    title = forms.CharField(label=_("Goal"), max_length=MAX_TITLE)
+    target_value = forms.FloatField(label=_("Target value"))
+    target_date = forms.DateField(label=_("Target date"), widget=DateInput())
+
+
 class QualitativeGoalForm(forms.Form):
     title = forms.CharField(label=_("Goal"), max_length=MAX_TITLE)
     criterion = forms.CharField(

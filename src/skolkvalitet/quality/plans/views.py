@@ -31,6 +31,7 @@ from skolkvalitet.organisation.scopes import Scope, scope_for_request
 from skolkvalitet.quality.models import (
     DevelopmentGoal,
     Evidence,
+    GoalKind,
     PlanAction,
     ProblemArea,
     ProgressNote,
@@ -43,6 +44,7 @@ from skolkvalitet.quality.plans.forms import (
     AreaForm,
     EvaluationForm,
     FigureEvidenceForm,
+    IndicatorGoalEditForm,
     IndicatorGoalForm,
     NoteForm,
     QualitativeGoalForm,
@@ -100,6 +102,7 @@ class ActionRow:
 @dataclass
 class GoalRow:
     view: selectors.GoalView
+    edit_form: Form
     actions: list[ActionRow]
     action_form: Form
     note_form: Form
@@ -115,6 +118,20 @@ class AreaRow:
     indicator_goal_form: Form
     qualitative_goal_form: Form
     goals: list[GoalRow]
+
+
+def _goal_edit_form(goal: DevelopmentGoal, data=None) -> Form:
+    """The form that edits `goal`: target and date, or criterion (blank, or bound to data)."""
+    prefix = f"ge{goal.pk}"
+    if goal.kind == GoalKind.INDICATOR:
+        initial = {
+            "title": goal.title,
+            "target_value": goal.target.value if goal.target else None,
+            "target_date": goal.target_date,
+        }
+        return IndicatorGoalEditForm(data, prefix=prefix, initial=initial)
+    initial = {"title": goal.title, "criterion": goal.criterion}
+    return QualitativeGoalForm(data, prefix=prefix, initial=initial)
 
 
 def _year(start_year: int) -> AcademicYear:
@@ -163,6 +180,9 @@ def _render(
             goals.append(
                 GoalRow(
                     view=goal_view,
+                    edit_form=page.get(
+                        "goal_update", goal.pk, lambda goal=goal: _goal_edit_form(goal)
+                    ),
                     actions=[
                         ActionRow(
                             action=a,
@@ -275,6 +295,7 @@ TARGETS: dict[str, type[Model] | None] = {
     "evidence_remove": Evidence,
     "goal_indicator": ProblemArea,
     "goal_qualitative": ProblemArea,
+    "goal_update": DevelopmentGoal,
     "goal_remove": DevelopmentGoal,
     "action_add": DevelopmentGoal,
     "action_status": PlanAction,
@@ -364,6 +385,12 @@ def _dispatch(request: HttpRequest, *, intent: str, obj, scope: Scope, node: Nod
             return form, None
         actions.goal_create_qualitative(area=obj, scope=scope, by=by, **form.cleaned_data)
         return form, _("The goal was added.")
+    if intent == "goal_update":
+        form = _goal_edit_form(obj, post)
+        if not form.is_valid():
+            return form, None
+        actions.goal_update(goal=obj, scope=scope, by=by, **form.cleaned_data)
+        return form, _("The goal was saved.")
     if intent == "action_add":
         form = ActionForm(post, prefix=f"a{obj.pk}", people=selectors.plan_people(node))
         if not form.is_valid():
@@ -474,6 +501,7 @@ def _failed_form(request, intent, obj, node, year, scope, points) -> Form | None
         "evidence_text": lambda: TextEvidenceForm(post, prefix=f"t{obj.pk}"),
         "goal_indicator": lambda: IndicatorGoalForm(post, prefix=f"gi{obj.pk}"),
         "goal_qualitative": lambda: QualitativeGoalForm(post, prefix=f"gq{obj.pk}"),
+        "goal_update": lambda: _goal_edit_form(obj, post),
         "action_add": lambda: ActionForm(
             post, prefix=f"a{obj.pk}", people=selectors.plan_people(node)
         ),
