@@ -52,6 +52,7 @@ def test_the_table_as_the_docs_state_it():
         Capability.ROLL_BACK_IMPORTS: {"organiser_admin"},
         Capability.SET_TARGETS: {"organiser_admin"},
         Capability.MANAGE_CALENDAR: {"organiser_admin"},
+        Capability.EDIT_COMMON_MODEL: {"organiser_admin"},
         Capability.SEE_FOLLOW_UP: {"organiser_admin", "analyst", "unit_head", "board", "coach"},
         Capability.WRITE_DIALOGUE: {"unit_head"},
         Capability.REVIEW_DIALOGUE: {"organiser_admin", "analyst"},
@@ -108,9 +109,11 @@ def test_organiser_only_capabilities_do_not_count_below_the_organiser(capability
     expected = role_can(Role.ORGANISER_ADMIN, capability) and not capability.organiser_only
     assert scope.can(capability, _node("/1/4/17/")) is expected
     assert scope.can_somewhere(capability) is expected
-    assert {Capability.ROLL_BACK_IMPORTS, Capability.MANAGE_CALENDAR} == {
-        c for c in Capability if c.organiser_only
-    }
+    assert {
+        Capability.ROLL_BACK_IMPORTS,
+        Capability.MANAGE_CALENDAR,
+        Capability.EDIT_COMMON_MODEL,
+    } == {c for c in Capability if c.organiser_only}
 
 
 def test_paths_with_folds_nested_grants_and_keeps_siblings():

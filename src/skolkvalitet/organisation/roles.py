@@ -30,6 +30,8 @@ class Capability(StrEnum):
     SET_TARGETS = "set_targets"
     # Change the calendar of follow-up points (årshjul). Counts only on an organiser node.
     MANAGE_CALENDAR = "manage_calendar"
+    # Edit the common model's report templates (a new version). Counts only on an organiser node.
+    EDIT_COMMON_MODEL = "edit_common_model"
     # The follow-up status board, and the dialogues handed in (submitted or discussed).
     SEE_FOLLOW_UP = "see_follow_up"
     # Write, save and submit the unit's resultatdialog, and comment on it.
@@ -47,7 +49,9 @@ class Capability(StrEnum):
         return DESCRIPTIONS[self]
 
 
-ORGANISER_ONLY = frozenset({Capability.ROLL_BACK_IMPORTS, Capability.MANAGE_CALENDAR})
+ORGANISER_ONLY = frozenset(
+    {Capability.ROLL_BACK_IMPORTS, Capability.MANAGE_CALENDAR, Capability.EDIT_COMMON_MODEL}
+)
 
 DESCRIPTIONS: dict[Capability, str] = {
     Capability.SEE_PUPILS: "see pupil-level data and real figures (else figures are suppressed)",
@@ -55,6 +59,9 @@ DESCRIPTIONS: dict[Capability, str] = {
     Capability.ROLL_BACK_IMPORTS: "roll an import back (granted on an organiser node only)",
     Capability.SET_TARGETS: "set, change and remove targets (målvärden)",
     Capability.MANAGE_CALENDAR: "change the calendar (årshjul; on an organiser node only)",
+    Capability.EDIT_COMMON_MODEL: (
+        "edit the common model's report templates (on an organiser node only)"
+    ),
     Capability.SEE_FOLLOW_UP: "see the follow-up status board and handed-in dialogues",
     Capability.WRITE_DIALOGUE: "write, save and submit the resultatdialog; comment",
     Capability.REVIEW_DIALOGUE: "read every dialogue state, comment, return, mark discussed",
@@ -88,6 +95,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 _C.ROLL_BACK_IMPORTS,
                 _C.SET_TARGETS,
                 _C.MANAGE_CALENDAR,
+                _C.EDIT_COMMON_MODEL,
                 _C.SEE_FOLLOW_UP,
                 _C.REVIEW_DIALOGUE,
             }
