@@ -17,6 +17,16 @@ Environment variables:
     SKOLKVALITET_IMPORT_IN_BACKGROUND  "0" runs web uploads within the request. Default on.
     SKOLKVALITET_IMPORT_MAX_BYTES      Largest file an import reads. Default 256 MiB.
     SKOLKVALITET_IMPORT_MAX_ROWS       Most rows an import reads. Default 5 000 000.
+    EMAIL_HOST                   An SMTP server for the quality cycle's e-mail (reports
+                                 submitted, returned, approved; deadline reminders). Without
+                                 it, e-mail is written to the console (the demo).
+    EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS  The SMTP server's port
+                                 (587), login and STARTTLS ("1", the default).
+    DEFAULT_FROM_EMAIL           The sender. Default: skolkvalitet@localhost.
+    SKOLKVALITET_SITE_URL        The address users open the product at, for links in e-mail
+                                 (e.g. https://skolkvalitet.kommun.se). Default: none (no links).
+    SKOLKVALITET_REMINDER_DAYS   Days before a report deadline that `skolkvalitet remind`
+                                 reminds the writers, comma-separated. Default: 14,2.
 """
 
 from __future__ import annotations
@@ -174,6 +184,22 @@ if _env_bool("SECURE_SSL"):
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "skolkvalitet@localhost")
+SKOLKVALITET_SITE_URL = os.environ.get("SKOLKVALITET_SITE_URL", "").rstrip("/")
+SKOLKVALITET_REMINDER_DAYS = [
+    int(days) for days in _env_list("SKOLKVALITET_REMINDER_DAYS", "14,2") if days.strip()
+]
 
 SKOLKVALITET_IMPORT_IN_BACKGROUND = _env_bool("SKOLKVALITET_IMPORT_IN_BACKGROUND", True)
 SKOLKVALITET_IMPORT_MAX_BYTES = int(os.environ.get("SKOLKVALITET_IMPORT_MAX_BYTES", 256 * 2**20))

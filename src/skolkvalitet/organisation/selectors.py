@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
-from skolkvalitet.organisation.scopes import Scope
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind, RoleAssignment
+from skolkvalitet.organisation.roles import Capability
+from skolkvalitet.organisation.scopes import Grant, Scope
 
 
 def academic_year_current(*, on: dt.date | None = None) -> AcademicYear | None:
@@ -129,3 +131,24 @@ def organiser_chosen(code: str) -> Node:
             f"CODE. {listed}"
         )
     return organisers[0]
+
+
+def users_with_capability(
+    *, capability: Capability, node: Node, on: dt.date | None = None
+) -> list[User]:
+    """The active users whose grant, valid on `on` (default today), on `node` or above it
+    gives `capability` there (the capability table's rule, organiser-only ones included):
+    who to tell when something happens at `node`."""
+    on = on or timezone.localdate()
+    assignments = (
+        RoleAssignment.objects.filter(node_id__in=node.ancestor_ids(), user__is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .select_related("user", "node")
+        .order_by("user__username")
+    )
+    users: dict[int, User] = {}
+    for a in assignments:
+        if Grant(node_id=a.node_id, path=a.node.path, role=a.role).allows(capability):
+            users[a.user_id] = a.user
+    return list(users.values())

@@ -79,6 +79,12 @@ def _reports_to_write(scope: Scope, today: dt.date) -> list[ReportTask]:
             path_prefix_q("path", paths), kind=NodeKind.UNIT, is_active=True
         ).order_by("name")
     )
+    return _report_tasks(units, deadlines, today=today)
+
+
+def _report_tasks(
+    units: list[Node], deadlines: list[ReportDeadline], *, today: dt.date
+) -> list[ReportTask]:
     years = {d.academic_year_id: d.academic_year for d in deadlines}
     stored = {
         (r.node_id, r.academic_year_id, r.template.school_form): r.status
@@ -100,6 +106,20 @@ def _reports_to_write(scope: Scope, today: dt.date) -> list[ReportTask]:
                 ReportTask(unit, year, school_form, status, deadline, overdue=deadline < today)
             )
     return tasks
+
+
+def report_tasks_due(*, deadline: dt.date) -> list[ReportTask]:
+    """Every unit's report not handed in whose deadline is `deadline` (reminders). A school
+    form's own deadline wins over the year's deadline for every form."""
+    years = ReportDeadline.objects.filter(deadline=deadline).values("academic_year_id")
+    deadlines = list(
+        ReportDeadline.objects.filter(academic_year_id__in=years).select_related("academic_year")
+    )
+    if not deadlines:
+        return []
+    units = list(Node.objects.filter(kind=NodeKind.UNIT, is_active=True).order_by("name"))
+    tasks = _report_tasks(units, deadlines, today=deadline)
+    return [task for task in tasks if task.deadline == deadline]
 
 
 def _reports_to_review(scope: Scope, today: dt.date) -> list[ReportTask]:

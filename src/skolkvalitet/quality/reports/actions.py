@@ -38,6 +38,7 @@ from skolkvalitet.quality.models import (
     ReportStatus,
     ReportTemplate,
 )
+from skolkvalitet.quality.notify import report_event
 from skolkvalitet.quality.reports.figures import figures_live
 
 MAX_SECTION_TEXT = 20_000
@@ -194,6 +195,7 @@ def report_submit(*, report: QualityReport, scope: Scope, by) -> QualityReport:
     report.submitted_by = by
     report.save(update_fields=["status", "submitted_at", "submitted_by", "frozen_data_version"])
     audit_record(user=by, action="report_submit", node=report.node, detail={"report": report.pk})
+    report_event(report, "submitted", by=by)
     return report
 
 
@@ -221,6 +223,7 @@ def report_return(*, report: QualityReport, comment: str, scope: Scope, by) -> Q
     report.returned_by = by
     report.save(update_fields=["status", "returned_at", "returned_by"])
     audit_record(user=by, action="report_return", node=report.node, detail={"report": report.pk})
+    report_event(report, "returned", by=by)
     return report
 
 
@@ -233,6 +236,7 @@ def report_approve(*, report: QualityReport, scope: Scope, by) -> QualityReport:
     report.approved_by = by
     report.save(update_fields=["status", "approved_at", "approved_by"])
     audit_record(user=by, action="report_approve", node=report.node, detail={"report": report.pk})
+    report_event(report, "approved", by=by)
     return report
 
 
