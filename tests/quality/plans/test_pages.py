@@ -120,6 +120,24 @@ def test_the_unit_head_walks_the_plan_on_the_page(graded, users, client_for, poi
     assert 'class="overdue"' in html  # ended 2024-12-20, still ongoing
     client.post(url, {"intent": "action_status", "id": action.pk, f"s{action.pk}-status": "done"})
     assert PlanAction.objects.get().status == ActionStatus.DONE
+    client.post(
+        url,
+        {
+            "intent": "action_update",
+            "id": action.pk,
+            f"ae{action.pk}-title": "Kollegialt lärande i matematik",
+            f"ae{action.pk}-owner": users.teacher.pk,
+            f"ae{action.pk}-starts": "2024-09-01",
+            f"ae{action.pk}-ends": "2025-02-28",
+            f"ae{action.pk}-status": "ongoing",
+        },
+    )
+    edited = PlanAction.objects.get()
+    assert (edited.title, edited.owner, edited.owner_name) == (
+        "Kollegialt lärande i matematik",
+        users.teacher,
+        "",
+    )
 
 
 def test_roles_without_the_plan_are_kept_out(graded, users, client_for) -> None:

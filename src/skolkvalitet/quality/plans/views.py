@@ -96,6 +96,7 @@ class Page:
 class ActionRow:
     action: PlanAction
     status_form: Form
+    edit_form: Form
     note_form: Form
 
 
@@ -191,6 +192,22 @@ def _render(
                                 a.pk,
                                 lambda a=a: ActionStatusForm(
                                     prefix=f"s{a.pk}", initial={"status": a.status}
+                                ),
+                            ),
+                            edit_form=page.get(
+                                "action_update",
+                                a.pk,
+                                lambda a=a: ActionForm(
+                                    prefix=f"ae{a.pk}",
+                                    people=people,
+                                    initial={
+                                        "title": a.title,
+                                        "owner": a.owner_id,
+                                        "owner_name": a.owner_name,
+                                        "starts": a.starts,
+                                        "ends": a.ends,
+                                        "status": a.status,
+                                    },
                                 ),
                             ),
                             note_form=page.get(
@@ -299,6 +316,7 @@ TARGETS: dict[str, type[Model] | None] = {
     "goal_remove": DevelopmentGoal,
     "action_add": DevelopmentGoal,
     "action_status": PlanAction,
+    "action_update": PlanAction,
     "action_remove": PlanAction,
     "action_note": PlanAction,
     "goal_note": DevelopmentGoal,
@@ -397,6 +415,12 @@ def _dispatch(request: HttpRequest, *, intent: str, obj, scope: Scope, node: Nod
             return form, None
         actions.plan_action_create(goal=obj, scope=scope, by=by, **form.cleaned_data)
         return form, _("The action was added.")
+    if intent == "action_update":
+        form = ActionForm(post, prefix=f"ae{obj.pk}", people=selectors.plan_people(node))
+        if not form.is_valid():
+            return form, None
+        actions.plan_action_update(action=obj, scope=scope, by=by, **form.cleaned_data)
+        return form, _("The action was saved.")
     if intent == "action_status":
         form = ActionStatusForm(post, prefix=f"s{obj.pk}")
         if not form.is_valid():
@@ -506,6 +530,9 @@ def _failed_form(request, intent, obj, node, year, scope, points) -> Form | None
             post, prefix=f"a{obj.pk}", people=selectors.plan_people(node)
         ),
         "action_status": lambda: ActionStatusForm(post, prefix=f"s{obj.pk}"),
+        "action_update": lambda: ActionForm(
+            post, prefix=f"ae{obj.pk}", people=selectors.plan_people(node)
+        ),
         "action_note": lambda: NoteForm(post, prefix=f"an{obj.pk}", points=points),
         "goal_note": lambda: NoteForm(post, prefix=f"gn{obj.pk}", points=points),
         "evaluate": lambda: EvaluationForm(post, prefix=f"e{obj.pk}"),
