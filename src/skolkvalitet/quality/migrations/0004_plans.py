@@ -6,160 +6,419 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dashboards', '0001_initial'),
-        ('organisation', '0006_organiser_spelling'),
-        ('quality', '0003_quality_reports'),
+        ("dashboards", "0001_initial"),
+        ("organisation", "0006_organiser_spelling"),
+        ("quality", "0003_quality_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DevelopmentGoal',
+            name="DevelopmentGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('indicator', 'Indicator goal'), ('qualitative', 'Qualitative criterion')], max_length=12)),
-                ('title', models.CharField(max_length=200, verbose_name='goal')),
-                ('indicator', models.CharField(blank=True, max_length=64)),
-                ('owns_target', models.BooleanField(default=False)),
-                ('target_date', models.DateField(blank=True, null=True, verbose_name='target date')),
-                ('criterion', models.TextField(blank=True, verbose_name='criterion')),
-                ('baseline_value', models.FloatField(blank=True, null=True)),
-                ('baseline_n', models.IntegerField(blank=True, null=True)),
-                ('baseline_suppression', models.CharField(blank=True, max_length=8)),
-                ('baseline_period_kind', models.CharField(blank=True, max_length=8)),
-                ('baseline_period_id', models.BigIntegerField(blank=True, null=True)),
-                ('baseline_period_label', models.CharField(blank=True, max_length=64)),
-                ('baseline_data_version', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='plan_goals', to='dashboards.target')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("indicator", "Indicator goal"),
+                            ("qualitative", "Qualitative criterion"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="goal")),
+                ("indicator", models.CharField(blank=True, max_length=64)),
+                ("owns_target", models.BooleanField(default=False)),
+                (
+                    "target_date",
+                    models.DateField(blank=True, null=True, verbose_name="target date"),
+                ),
+                ("criterion", models.TextField(blank=True, verbose_name="criterion")),
+                ("baseline_value", models.FloatField(blank=True, null=True)),
+                ("baseline_n", models.IntegerField(blank=True, null=True)),
+                ("baseline_suppression", models.CharField(blank=True, max_length=8)),
+                ("baseline_period_kind", models.CharField(blank=True, max_length=8)),
+                ("baseline_period_id", models.BigIntegerField(blank=True, null=True)),
+                ("baseline_period_label", models.CharField(blank=True, max_length=64)),
+                ("baseline_data_version", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="plan_goals",
+                        to="dashboards.target",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area', 'pk'],
+                "ordering": ["area", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GoalEvaluation',
+            name="GoalEvaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verdict', models.CharField(choices=[('met', 'Met'), ('partly', 'Partly met'), ('not_met', 'Not met')], max_length=8, verbose_name='verdict')),
-                ('reasons', models.TextField(verbose_name='reasons')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('goal', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='evaluation', to='quality.developmentgoal')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[("met", "Met"), ("partly", "Partly met"), ("not_met", "Not met")],
+                        max_length=8,
+                        verbose_name="verdict",
+                    ),
+                ),
+                ("reasons", models.TextField(verbose_name="reasons")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "goal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation",
+                        to="quality.developmentgoal",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlanAction',
+            name="PlanAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='action')),
-                ('owner_name', models.CharField(blank=True, max_length=200, verbose_name='owner')),
-                ('starts', models.DateField(verbose_name='start')),
-                ('ends', models.DateField(verbose_name='end')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('ongoing', 'Ongoing'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='planned', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='quality.developmentgoal')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="action")),
+                ("owner_name", models.CharField(blank=True, max_length=200, verbose_name="owner")),
+                ("starts", models.DateField(verbose_name="start")),
+                ("ends", models.DateField(verbose_name="end")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("ongoing", "Ongoing"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="quality.developmentgoal",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ends', 'pk'],
+                "ordering": ["ends", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProblemArea',
+            name="ProblemArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('causes', models.TextField(verbose_name='analysis of causes')),
-                ('priority', models.PositiveSmallIntegerField(default=1, verbose_name='priority')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.academicyear')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('node', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='problem_areas', to='organisation.node')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("causes", models.TextField(verbose_name="analysis of causes")),
+                ("priority", models.PositiveSmallIntegerField(default=1, verbose_name="priority")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.academicyear",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "node",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="problem_areas",
+                        to="organisation.node",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['priority', 'pk'],
+                "ordering": ["priority", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('figure', 'Figure'), ('qualitative', 'Qualitative source')], max_length=12)),
-                ('indicator', models.CharField(blank=True, max_length=64)),
-                ('period_kind', models.CharField(blank=True, max_length=8)),
-                ('period_id', models.BigIntegerField(blank=True, null=True)),
-                ('period_label', models.CharField(blank=True, max_length=64)),
-                ('value', models.FloatField(blank=True, null=True)),
-                ('n', models.IntegerField(blank=True, null=True)),
-                ('suppression', models.CharField(blank=True, max_length=8)),
-                ('data_version', models.BigIntegerField(blank=True, null=True)),
-                ('text', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='quality.problemarea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("figure", "Figure"), ("qualitative", "Qualitative source")],
+                        max_length=12,
+                    ),
+                ),
+                ("indicator", models.CharField(blank=True, max_length=64)),
+                ("period_kind", models.CharField(blank=True, max_length=8)),
+                ("period_id", models.BigIntegerField(blank=True, null=True)),
+                ("period_label", models.CharField(blank=True, max_length=64)),
+                ("value", models.FloatField(blank=True, null=True)),
+                ("n", models.IntegerField(blank=True, null=True)),
+                ("suppression", models.CharField(blank=True, max_length=8)),
+                ("data_version", models.BigIntegerField(blank=True, null=True)),
+                ("text", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="quality.problemarea",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area', 'pk'],
+                "ordering": ["area", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='developmentgoal',
-            name='area',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='quality.problemarea'),
+            model_name="developmentgoal",
+            name="area",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="goals",
+                to="quality.problemarea",
+            ),
         ),
         migrations.CreateModel(
-            name='ProgressNote',
+            name="ProgressNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='quality.planaction')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('follow_up_point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.followuppoint')),
-                ('goal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='quality.developmentgoal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="quality.planaction",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "follow_up_point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.followuppoint",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="quality.developmentgoal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReportDeadline',
+            name="ReportDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_form', models.CharField(blank=True, max_length=16)),
-                ('deadline', models.DateField(verbose_name='deadline')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_deadlines', to='organisation.academicyear')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("school_form", models.CharField(blank=True, max_length=16)),
+                ("deadline", models.DateField(verbose_name="deadline")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report_deadlines",
+                        to="organisation.academicyear",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['deadline', 'school_form'],
+                "ordering": ["deadline", "school_form"],
             },
         ),
         migrations.AddIndex(
-            model_name='problemarea',
-            index=models.Index(fields=['node', 'academic_year'], name='quality_pro_node_id_f317af_idx'),
+            model_name="problemarea",
+            index=models.Index(
+                fields=["node", "academic_year"], name="quality_pro_node_id_f317af_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressnote',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('action__isnull', False), ('goal__isnull', True)), models.Q(('action__isnull', True), ('goal__isnull', False)), _connector='OR'), name='progress_note_action_or_goal'),
+            model_name="progressnote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("action__isnull", False), ("goal__isnull", True)),
+                    models.Q(("action__isnull", True), ("goal__isnull", False)),
+                    _connector="OR",
+                ),
+                name="progress_note_action_or_goal",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportdeadline',
-            constraint=models.UniqueConstraint(fields=('academic_year', 'school_form'), name='unique_report_deadline'),
+            model_name="reportdeadline",
+            constraint=models.UniqueConstraint(
+                fields=("academic_year", "school_form"), name="unique_report_deadline"
+            ),
         ),
     ]
