@@ -53,3 +53,18 @@ def test_the_dialogues_of_the_passed_points_are_in_every_state(built) -> None:
     assert set(states) == {"draft", "submitted", "returned", "discussed"}
     returned = dialogues.filter(status="returned").first()
     assert returned is not None and returned.comments.filter(kind="return").exists()
+
+
+def test_the_plans_hold_last_years_evaluation_and_this_years_overdue_action(built) -> None:
+    from skolkvalitet.quality.models.plans import GoalEvaluation, PlanAction, ReportDeadline
+
+    assert built.counts["plans"] > 0
+    evaluations = GoalEvaluation.objects.filter(goal__area__academic_year__code="2025/26")
+    assert evaluations.count() == built.counts["plans"]
+    running = PlanAction.objects.filter(goal__area__academic_year__code="2026/27")
+    overdue = [a for a in running if a.is_overdue_on(cat.TODAY)]
+    assert len(overdue) == built.counts["plans"]  # one per unit with a plan
+    assert set(ReportDeadline.objects.values_list("academic_year__code", flat=True)) == {
+        "2025/26",
+        "2026/27",
+    }

@@ -111,7 +111,12 @@ def demo_build(
     with transaction.atomic():
         reviewer = User.objects.get(username=REVIEWER)
         cycle = cycle_build(today=cat.TODAY, seed=seed, heads=heads, reviewer=reviewer)
-    counts.update(targets=cycle.targets, quality_reports=cycle.reports, dialogues=cycle.dialogues)
+    counts.update(
+        targets=cycle.targets,
+        quality_reports=cycle.reports,
+        dialogues=cycle.dialogues,
+        plans=cycle.plans,
+    )
     return BuildResult(True, batch, _logins(), counts)
 
 

@@ -21,6 +21,8 @@ from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, 
 from skolkvalitet.organisation.scopes import scope_for
 from skolkvalitet.quality import actions as dialogues
 from skolkvalitet.quality.common_model import template_checked
+from skolkvalitet.quality.models.plans import ActionStatus, Verdict
+from skolkvalitet.quality.plans import actions as plans
 from skolkvalitet.quality.reports import actions as reports
 from skolkvalitet.quality.reports.export import school_form_of
 
@@ -99,11 +101,33 @@ DIALOGUE_STATES = (
 )
 
 
+# What the units' plans hold: last year's area and its indicator goal (evaluated), and the
+# running year's area with a qualitative goal and actions — one of them overdue.
+LAST_YEAR_AREA = (
+    "Fler elever ska nå kunskapskraven i alla ämnen",
+    "Stöd sätts in för sent: elever som riskerar att inte nå E upptäcks först i vårterminen "
+    "i årskurs 9, och de extra anpassningarna dokumenteras olika i olika ämnen.",
+)
+RUNNING_AREA = (
+    "Studiero och närvaro i årskurs 8",
+    "Enkäten och frånvaron visar att studieron brister i några klasser; lektionsstarterna "
+    "ser olika ut och frånvaron är hög bland ett fåtal elever.",
+)
+VERDICT_REASONS = {
+    Verdict.MET: "Målet nåddes: uppföljningen varje månad fångade eleverna i tid.",
+    Verdict.PARTLY: "Andelen ökade men inte hela vägen; stödet kom igång först efter jul.",
+    Verdict.NOT_MET: "Andelen minskade; flera elever med hög frånvaro nåddes inte av stödet.",
+}
+# Report deadlines: (year offset from the running year, month, day) — June of each year.
+REPORT_DEADLINE = (6, 15)
+
+
 @dataclass
 class CycleCounts:
     targets: int = 0
     reports: int = 0
     dialogues: int = 0
+    plans: int = 0
 
 
 def cycle_build(
@@ -119,6 +143,14 @@ def cycle_build(
     previous, running = years[-2], years[-1]
     organiser = Node.objects.get(kind=NodeKind.ORGANISER)
     counts.targets = _targets(organiser, previous, running, reviewer)
+    for year in (previous, running):
+        plans.report_deadline_set(
+            academic_year=year,
+            school_form="",
+            deadline=dt.date(year.start_year + 1, *REPORT_DEADLINE),
+            scope=scope_for(reviewer),
+            by=reviewer,
+        )
     units = list(Node.objects.filter(kind=NodeKind.UNIT).order_by("code"))
     for unit in units:
         head = heads.get(unit.pk)
@@ -127,16 +159,33 @@ def cycle_build(
             continue
         _report(unit, previous, school_form, head, reviewer, rng)
         counts.reports += 1
+        if school_form == "grundskola":
+            _plans(unit, previous, running, head, today, rng)
+            counts.plans += 1
     points = FollowUpPoint.objects.filter(
         term__academic_year=running, assessed_on__lte=today
     ).order_by("assessed_on")
+    writing = [u for u in units if u.pk in heads and "GR" in (u.school_forms or ())]
     for point in points:
-        for unit in units:
-            head = heads.get(unit.pk)
-            if head is None or "GR" not in (unit.school_forms or ()):
-                continue
-            counts.dialogues += _dialogue(unit, point, head, reviewer, rng)
+        states = _states_for(len(writing), rng)
+        for unit, state in zip(writing, states, strict=True):
+            counts.dialogues += _dialogue(unit, point, heads[unit.pk], reviewer, state, rng)
     return counts
+
+
+def _states_for(count: int, rng: np.random.Generator) -> list[str]:
+    """`count` dialogue states in DIALOGUE_STATES' proportions, every state at least once
+    when there are enough units, in a shuffled order."""
+    weights = np.array([w for _s, w in DIALOGUE_STATES])
+    each = np.floor(weights / weights.sum() * count).astype(int)
+    if count >= len(DIALOGUE_STATES):
+        each = np.maximum(each, 1)
+    while each.sum() < count:
+        each[int(np.argmax(weights / weights.sum() * count - each))] += 1
+    while each.sum() > count:
+        each[int(np.argmax(each))] -= 1
+    states = [s for (s, _w), n in zip(DIALOGUE_STATES, each, strict=True) for _ in range(n)]
+    return [states[i] for i in rng.permutation(len(states))]
 
 
 def _targets(organiser: Node, previous: AcademicYear, running: AcademicYear, by: User) -> int:
@@ -189,11 +238,13 @@ def _report(
 
 
 def _dialogue(
-    unit: Node, point: FollowUpPoint, head: User, reviewer: User, rng: np.random.Generator
+    unit: Node,
+    point: FollowUpPoint,
+    head: User,
+    reviewer: User,
+    state: str,
+    rng: np.random.Generator,
 ) -> int:
-    states = [s for s, _w in DIALOGUE_STATES]
-    weights = np.array([w for _s, w in DIALOGUE_STATES])
-    state = states[int(rng.choice(len(states), p=weights / weights.sum()))]
     if state == "not_started":
         return 0
     texts = {field: _pick(rng, options) for field, options in DIALOGUE_TEXTS.items()}
@@ -211,3 +262,127 @@ def _dialogue(
     elif state == "discussed":
         dialogues.dialogue_mark_discussed(unit=unit, point=point, by=reviewer)
     return 1
+
+
+def _plans(
+    unit: Node,
+    previous: AcademicYear,
+    running: AcademicYear,
+    head: User,
+    today: dt.date,
+    rng: np.random.Generator,
+) -> None:
+    """Last year's plan, evaluated, and the running year's with its actions under way."""
+    scope = scope_for(head)
+    last = plans.problem_area_create(
+        node=unit,
+        academic_year=previous,
+        title=LAST_YEAR_AREA[0],
+        causes=LAST_YEAR_AREA[1],
+        priority=1,
+        scope=scope,
+        by=head,
+    )
+    baseline = IndicatorValue.objects.filter(
+        node=unit,
+        indicator="passed_all_subjects",
+        period_kind="year",
+        period_id=previous.pk,
+        breakdown="",
+    ).first()
+    start_value = baseline.value if baseline is not None and baseline.value is not None else 70.0
+    if baseline is not None:
+        plans.evidence_add_figure(
+            area=last,
+            indicator="passed_all_subjects",
+            period_kind="year",
+            period_id=previous.pk,
+            scope=scope,
+            by=head,
+        )
+    goal = plans.goal_create_indicator(
+        area=last,
+        title="Fler elever når kunskapskraven i alla ämnen",
+        indicator="passed_all_subjects",
+        target_value=round(min(100.0, start_value + 5)),
+        target_date=previous.end_date,
+        scope=scope,
+        by=head,
+    )
+    for title, months in (("Månatlig uppföljning av elever som riskerar F", 3), ("Studiestöd", 6)):
+        plans.plan_action_create(
+            goal=goal,
+            title=title,
+            starts=previous.start_date,
+            ends=previous.start_date + dt.timedelta(days=30 * months),
+            owner=head,
+            status=ActionStatus.DONE,
+            scope=scope,
+            by=head,
+        )
+    verdict = list(VERDICT_REASONS)[int(rng.integers(len(VERDICT_REASONS)))]
+    plans.goal_evaluate(
+        goal=goal, verdict=verdict, reasons=VERDICT_REASONS[verdict], scope=scope, by=head
+    )
+
+    now = plans.problem_area_create(
+        node=unit,
+        academic_year=running,
+        title=RUNNING_AREA[0],
+        causes=RUNNING_AREA[1],
+        priority=1,
+        scope=scope,
+        by=head,
+    )
+    plans.evidence_add_qualitative(
+        area=now,
+        text="Elevenkäten hösten 2026 och klassernas frånvarostatistik.",
+        scope=scope,
+        by=head,
+    )
+    calm = plans.goal_create_qualitative(
+        area=now,
+        title="Studiero i alla klasser i årskurs 8",
+        criterion="Minst fyra av fem elever i varje klass anger studiero i vårens enkät.",
+        scope=scope,
+        by=head,
+    )
+    started = running.start_date
+    actions = (
+        (
+            "Gemensam lektionsstart i alla ämnen",
+            started,
+            started + dt.timedelta(days=200),
+            ActionStatus.ONGOING,
+        ),
+        (
+            "Kartläggning av frånvaron per klass",
+            started,
+            today - dt.timedelta(days=14),
+            ActionStatus.PLANNED,
+        ),
+    )
+    for title, starts, ends, status in actions:
+        action = plans.plan_action_create(
+            goal=calm,
+            title=title,
+            starts=starts,
+            ends=ends,
+            owner=head,
+            status=status,
+            scope=scope,
+            by=head,
+        )
+    point = (
+        FollowUpPoint.objects.filter(term__academic_year=running, assessed_on__lte=today)
+        .order_by("-assessed_on")
+        .first()
+    )
+    if point is not None:
+        plans.progress_note_add(
+            point=point,
+            text="Lektionsstarterna är igång i alla klasser; kartläggningen har inte börjat.",
+            action=action,
+            scope=scope,
+            by=head,
+        )
