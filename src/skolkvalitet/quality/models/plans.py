@@ -230,6 +230,14 @@ class ProgressNote(models.Model):
     def __str__(self) -> str:
         return self.text[:40]
 
+    @property
+    def about_goal(self) -> DevelopmentGoal:
+        """The goal the note is about: its own, or its action's."""
+        if self.goal is not None:
+            return self.goal
+        assert self.action is not None  # the check constraint: an action or a goal
+        return self.action.goal
+
 
 class Verdict(models.TextChoices):
     MET = "met", _("Met")

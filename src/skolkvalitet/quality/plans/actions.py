@@ -659,7 +659,7 @@ def progress_note_remove(*, note: ProgressNote, scope: Scope, by) -> None:
     note = ProgressNote.objects.select_related("action__goal__area__node", "goal__area__node").get(
         pk=note.pk
     )
-    goal = note.goal if note.goal is not None else note.action.goal  # type: ignore[union-attr]
+    goal = note.about_goal
     _require_writer(scope, goal.area.node)
     pk = note.pk
     note.delete()

@@ -108,6 +108,7 @@ class QualitativeGoalForm(forms.Form):
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    # The stubs type `obj` as any Model; this field's queryset is always of users.
     def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
         return obj.get_full_name() or obj.get_username()
 
@@ -168,15 +169,16 @@ class EvaluationForm(forms.Form):
     )
 
 
+SCHOOL_FORM_CHOICES = [
+    ("", _("All school forms")),
+    ("forskola", _("Preschool")),
+    ("grundskola", _("Compulsory school and school-age educare")),
+    ("gymnasieskola", _("Upper secondary school")),
+]
+
+
 class ReportDeadlineForm(forms.Form):
     school_form = forms.ChoiceField(
-        label=_("School form"),
-        required=False,
-        choices=[
-            ("", _("All school forms")),
-            ("forskola", _("Preschool")),
-            ("grundskola", _("Compulsory school and school-age educare")),
-            ("gymnasieskola", _("Upper secondary school")),
-        ],
+        label=_("School form"), required=False, choices=SCHOOL_FORM_CHOICES
     )
     deadline = forms.DateField(label=_("Deadline for the quality reports"), widget=DateInput())

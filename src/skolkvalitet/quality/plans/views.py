@@ -345,7 +345,7 @@ def _target(intent: str, pk: int | None, node: Node, year: AcademicYear):
         )
         if found is None:
             raise Http404
-        area = found.goal.area if found.goal else found.action.goal.area  # type: ignore[union-attr]
+        area = found.about_goal.area
         if (area.node_id, area.academic_year_id) != (node.pk, year.pk):
             raise Http404
         return found

@@ -14,7 +14,7 @@ from django import template
 
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node
 from skolkvalitet.organisation.scopes import scope_for_request
-from skolkvalitet.quality.plans.forms import ReportDeadlineForm
+from skolkvalitet.quality.plans.forms import SCHOOL_FORM_CHOICES, ReportDeadlineForm
 from skolkvalitet.quality.plans.permissions import may_read_plan, may_set_report_deadlines
 from skolkvalitet.quality.plans.selectors import due_actions
 from skolkvalitet.quality.plans.selectors import report_deadlines as year_deadlines
@@ -47,7 +47,7 @@ def report_deadlines(context: template.Context, year: AcademicYear | None, start
         and may_set_report_deadlines(scope_for_request(request))
     )
     form = ReportDeadlineForm(prefix="deadline")
-    labels = dict(form.fields["school_form"].choices)  # type: ignore[attr-defined]
+    labels = dict(SCHOOL_FORM_CHOICES)
     rows = [
         {"deadline": d, "label": labels.get(d.school_form, d.school_form)}
         for d in (year_deadlines(year) if year is not None else [])
