@@ -99,3 +99,16 @@ def test_an_overdue_action_reaches_its_units_head_and_its_owner(org, users) -> N
     assert owner.actions_overdue == [action]
     board = attention(scope=scope_for(users.board), user_id=users.board.pk, today=TODAY)
     assert board.actions_overdue == [] and board.is_empty
+
+
+def test_the_start_page_lists_what_needs_attention(
+    org, users, deadline, client_for, monkeypatch
+) -> None:
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
+    page = client_for("unit_head").get("/").content.decode()
+    assert 'id="attention-heading"' in page
+    assert f"/uppfoljning/rapporter/2024/{org.unit_n1.pk}/grundskola/" in page
+    board_page = client_for("board").get("/").content.decode()
+    assert "rapporter/2024" not in board_page

@@ -142,6 +142,6 @@ def _actions_overdue(scope: Scope, user_id: int | None, today: dt.date) -> list[
         PlanAction.objects.filter(path_prefix_q("goal__area__node__path", paths) | mine)
         .filter(ends__lt=today)
         .exclude(status__in=list(ACTION_FINISHED))
-        .select_related("goal__area__node")
+        .select_related("goal__area__node", "goal__area__academic_year")
         .order_by("ends", "pk")
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from skolkvalitet.organisation.roles import Capability
@@ -41,9 +42,16 @@ def _link(path: str) -> str:
     return f"\n\n{settings.SKOLKVALITET_SITE_URL}{path}" if settings.SKOLKVALITET_SITE_URL else ""
 
 
-def report_event(report: QualityReport, event: str, *, by: User | None, path: str = "") -> None:
+def report_path(report: QualityReport) -> str:
+    return reverse(
+        "quality_report",
+        args=[report.academic_year.start_year, report.node_id, report.template.school_form],
+    )
+
+
+def report_event(report: QualityReport, event: str, *, by: User | None) -> None:
     """After the commit, tell those concerned that `report` was submitted (its reviewers),
-    returned or approved (its writers). `path`: the report page's address, for the link."""
+    returned or approved (its writers), with a link to the report page."""
     what = {
         "submitted": (_("Quality report submitted: %(unit)s %(year)s"), Capability.REVIEW_DIALOGUE),
         "returned": (_("Quality report returned: %(unit)s %(year)s"), Capability.WRITE_DIALOGUE),
@@ -53,7 +61,7 @@ def report_event(report: QualityReport, event: str, *, by: User | None, path: st
     names = {"unit": report.node.name, "year": report.academic_year.code}
     to = _recipients(users_with_capability(capability=capability, node=report.node), besides=by)
     subject = subject_text % names
-    body = subject + "." + _link(path)
+    body = subject + "." + _link(report_path(report))
     transaction.on_commit(
         lambda: _send([(subject, body, settings.DEFAULT_FROM_EMAIL, to)]), robust=True
     )

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from django import template
 from django.forms import BoundField
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from skolkvalitet.organisation.scopes import scope_for_request
+from skolkvalitet.quality.attention import attention
 from skolkvalitet.quality.selectors import my_dialogues as my_dialogues_rows
 
 register = template.Library()
@@ -41,3 +43,16 @@ def my_dialogues(context: template.Context) -> dict:
     if request is None or not request.user.is_authenticated:
         return {"my_dialogues": []}
     return {"my_dialogues": my_dialogues_rows(scope=scope_for_request(request))}
+
+
+@register.inclusion_tag("quality/_attention.html", takes_context=True)
+def my_attention(context: template.Context) -> dict:
+    """The quality reports to write or review and the plan actions overdue for the user
+    (quality/attention.py); renders nothing when there are none."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"attention": None}
+    seen = attention(
+        scope=scope_for_request(request), user_id=request.user.pk, today=timezone.localdate()
+    )
+    return {"attention": None if seen.is_empty else seen}
