@@ -1,7 +1,7 @@
 """The resultatdialog's figures (quality/dialogue_figures.py) from hand-made IndicatorValue
 rows: the unit's value as each role may see it (markers for the board and the coach), n only
-with pupil access, the change since the previous point (or term), the organiser's value where
-the scope reaches the organiser, the target; and the page's links to the result page and the
+with pupil access, the change since the previous point (or term), the organiser's value for
+every reader (as published), the target; and the page's links to the result page and the
 dialogues before and after."""
 
 from __future__ import annotations
@@ -99,12 +99,14 @@ def test_the_board_sees_markers_without_n_and_no_change_from_a_suppressed_figure
     assert (maths.shown, maths.n, maths.change) == ("..", None, None)
 
 
-def test_the_coach_sees_markers_and_not_the_organisers_figure(figures, users, points):
+def test_the_coach_sees_markers_and_the_organisers_figure_as_published(figures, users, points):
     shown = dialogue_figures(scope_for(users.coach), unit=figures.unit_s1, point=points[1])
     maths = rows(shown.points)["on_track_MA"]
-    assert shown.organiser is None
+    assert shown.organiser == figures.organiser
     assert (maths.shown, maths.n) == ("..", None)
-    assert rows(shown.points)["on_track_all_subjects"].organiser is None
+    # The organiser's figure (200 pupils) is published as it is; the coach's scope does not
+    # reach the organiser, but an aggregate of the whole organiser reveals no pupil.
+    assert rows(shown.points)["on_track_all_subjects"].organiser == 78.0
 
 
 def test_the_terms_figures_change_since_the_term_before(figures, users, points):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from skolkvalitet.dashboards.selectors.targets import nearest_targets
 from skolkvalitet.indicators.registry import PAGES, REGISTRY, Indicator
 from skolkvalitet.indicators.selectors import Period, ShownValue, indicator_values, values_as_shown
+from skolkvalitet.indicators.suppression import present
 from skolkvalitet.organisation.models import FollowUpPoint, Node, NodeKind, Term
 from skolkvalitet.organisation.scopes import Scope
 from skolkvalitet.quality import permissions
@@ -98,10 +99,13 @@ def term_before(term: Term) -> Term | None:
     )
 
 
-def _organiser_of(unit: Node, scope: Scope) -> Node | None:
-    """The organiser at the root of the unit's path, if the reader's scope reaches it."""
+def _organiser_of(unit: Node) -> Node | None:
+    """The organiser at the root of the unit's path. Its figure stands beside the unit's for
+    every reader of the dialogue: an aggregate of the whole organiser, shown as it is
+    published — suppressed by Skolverket's rules for readers without pupil access there (a
+    unit head, a coach), as the board sees it."""
     organiser = Node.objects.filter(pk=unit.ancestor_ids()[0], kind=NodeKind.ORGANISER).first()
-    if organiser is None or organiser.pk == unit.pk or not scope.can_see(organiser):
+    if organiser is None or organiser.pk == unit.pk:
         return None
     return organiser
 
@@ -158,16 +162,24 @@ def dialogue_figures(scope: Scope, *, unit: Node, point: FollowUpPoint) -> Dialo
     before_point = Period("point", earlier_point.pk, earlier_point.name) if earlier_point else None
     in_term = Period("term", term.pk, term.code)
     before_term = Period("term", earlier_term.pk, earlier_term.code) if earlier_term else None
-    organiser = _organiser_of(unit, scope)
+    organiser = _organiser_of(unit)
     periods = [p for p in (at_point, before_point, in_term, before_term) if p is not None]
     values = indicator_values(
         nodes=[unit, *([organiser] if organiser else [])],
         periods=periods,
         indicators=[*PAGES.unit_points, *PAGES.unit_terms],
     )
+    organiser_access = organiser is not None and scope.can_see_pupils_in(organiser)
     shown = {
         (s.value.node_id, s.value.indicator, s.value.period_kind, s.value.period_id): s
-        for s in values_as_shown(values, scope=scope)
+        for s in [
+            *values_as_shown([v for v in values if v.node_id == unit.pk], scope=scope),
+            *(
+                ShownValue(v, present(v.value, v.suppression, pupil_access=organiser_access))
+                for v in values
+                if organiser is not None and v.node_id == organiser.pk
+            ),
+        ]
     }
     pupil_access = scope.can_see_pupils_in(unit)
     targets = nearest_targets(
