@@ -8,8 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from skolkvalitet.indicators.materialise import data_version_current
-from skolkvalitet.organisation.models import AcademicYear, Node
-from skolkvalitet.quality.common_model import SCHOOL_FORMS, Template, template_checked
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.organisation.scopes import path_prefix_q
+from skolkvalitet.quality.common_model import (
+    SCHOOL_FORMS,
+    Template,
+    default_model,
+    template_checked,
+)
 from skolkvalitet.quality.models import QualityReport, ReportTemplate
 from skolkvalitet.quality.reports.figures import Figure, figures_live
 
@@ -110,3 +116,36 @@ def report_data(*, node: Node, year: AcademicYear, school_form: str) -> dict[str
             for section in template.sections
         ],
     }
+
+
+# -- reads of the report pages (quality/report_views.py) -------------------------------------
+
+
+def units_under(paths: list[str]) -> list[Node]:
+    """The active units in the subtrees at `paths`, in the tree's order."""
+    if not paths:
+        return []
+    return list(
+        Node.objects.filter(path_prefix_q("path", paths), kind=NodeKind.UNIT, is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def template_latest(school_form: str) -> tuple[str, int, list[dict[str, Any]]]:
+    """The school form's template as it stands (name, version, sections as data), without
+    storing anything: the latest stored version, else the shipped common model (version 1)."""
+    stored = ReportTemplate.objects.filter(school_form=school_form).order_by("-version").first()
+    if stored is not None:
+        return stored.name, stored.version, list(stored.sections)
+    shipped = default_model()[school_form]
+    return shipped.name, 1, [s.as_data() for s in shipped.sections]
+
+
+def template_versions(school_form: str) -> list[ReportTemplate]:
+    """Every stored version of the school form's template, the latest first."""
+    return list(
+        ReportTemplate.objects.filter(school_form=school_form)
+        .select_related("created_by")
+        .order_by("-version")
+    )
