@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skolkvalitet.quality import views
+from skolkvalitet.quality import report_views, views
 from skolkvalitet.quality.plans import views as plan_views
 
 urlpatterns = [
@@ -23,6 +23,24 @@ urlpatterns = [
         "kalender/rapporter/<int:deadline_id>/ta-bort/",
         plan_views.report_deadline_remove,
         name="quality_report_deadline_remove",
+    ),
+    path("rapporter/", report_views.reports_current, name="quality_reports_current"),
+    path("rapporter/modell/", report_views.common_model, name="quality_common_model"),
+    path(
+        "rapporter/modell/<str:school_form>/",
+        report_views.common_model_edit,
+        name="quality_common_model_edit",
+    ),
+    path("rapporter/<int:start_year>/", report_views.reports, name="quality_reports"),
+    path(
+        "rapporter/<int:start_year>/<int:unit_id>/<str:school_form>/",
+        report_views.report,
+        name="quality_report",
+    ),
+    path(
+        "rapporter/<int:start_year>/<int:unit_id>/<str:school_form>/avsnitt/<str:key>/",
+        report_views.section_versions,
+        name="quality_report_section_versions",
     ),
     path("plan/<int:node_id>/", plan_views.plan_current, name="quality_plan_current"),
     path("plan/<int:node_id>/<int:start_year>/", plan_views.plan, name="quality_plan"),
