@@ -16,6 +16,8 @@ PURE_MODULES = (
     "skolkvalitet.organisation.calendar",
     "skolkvalitet.organisation.unit_codes",
     "skolkvalitet.results.absence",
+    "skolkvalitet.quality.common_model",
+    "skolkvalitet.quality.plans.progress",
 )
 
 
