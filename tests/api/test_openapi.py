@@ -18,6 +18,7 @@ OPERATIONS = {
     "/api/v1/reference/indicator/{key}",
     "/api/v1/reports",
     "/api/v1/reports/{report_id}",
+    "/api/v1/plans",
 }
 
 

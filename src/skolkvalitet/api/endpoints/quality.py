@@ -1,6 +1,7 @@
 """GET /reports and GET /reports/{id}: the units' quality reports, read-only, as the token's
 user may read them (quality/reports/selectors.py) and with every figure suppressed for that
-user as on the pages (quality/reports/figures.py)."""
+user as on the pages (quality/reports/figures.py). GET /plans: a node's nulägesanalys and
+utvecklingsplan for a year, as the plan page shows it (quality/plans/selectors.py)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from pydantic import Field
 from skolkvalitet.api.endpoints.common import Paging, not_found, token_scope
 from skolkvalitet.api.schemas import Error, InvalidRequest, PageMeta
 from skolkvalitet.indicators.materialise import data_version_current
+from skolkvalitet.organisation.models import AcademicYear
 from skolkvalitet.quality.models import QualityReport
+from skolkvalitet.quality.plans.selectors import plan_for
 from skolkvalitet.quality.reports.export import report_figures, template_of
 from skolkvalitet.quality.reports.figures import figures_as_shown
 from skolkvalitet.quality.reports.selectors import report_readable, reports_visible
 
-router = Router(tags=["quality reports"])
+router = Router(tags=["quality cycle"])
 
 
 class ReportQuery(Paging):
@@ -147,5 +150,149 @@ def report_detail(request: HttpRequest, report_id: int):
                 ],
             }
             for section in template.sections
+        ],
+    }
+
+
+class PlanQuery(Schema):
+    node: int = Field(ge=1, le=2**63 - 1, description="A unit's (or the organiser's) id.")
+    academic_year: int = Field(ge=1, le=2**63 - 1, description="The year's id.")
+
+
+class FigureOut(Schema):
+    indicator: str
+    period: str
+    value: float | None = Field(description="Null when suppressed for this token.")
+    n: int | None
+    suppressed: bool
+    data_version: int | None
+
+
+class ProgressOut(Schema):
+    baseline: FigureOut | None
+    latest: FigureOut | None
+    target: float | None
+    share: float | None = Field(
+        description="0–100: the share of the way from baseline to target; null when it "
+        "cannot be said or would reveal a figure suppressed for this token."
+    )
+
+
+class PlanActionOut(Schema):
+    title: str
+    owner: str
+    starts: dt.date
+    ends: dt.date
+    status: str = Field(description="planned, ongoing, done or cancelled")
+    overdue: bool
+
+
+class GoalOut(Schema):
+    title: str
+    kind: str = Field(description="indicator or qualitative")
+    indicator: str
+    target_date: dt.date | None
+    criterion: str
+    progress: ProgressOut | None
+    actions: list[PlanActionOut]
+    evaluation: str | None = Field(description="met, partly or not_met at the year's end")
+
+
+class EvidenceOut(Schema):
+    kind: str = Field(description="figure (frozen when picked) or qualitative")
+    figure: FigureOut | None
+    text: str
+
+
+class AreaOut(Schema):
+    title: str
+    description: str
+    causes: str
+    priority: int
+    evidence: list[EvidenceOut]
+    goals: list[GoalOut]
+
+
+class PlanOut(Schema):
+    node: int
+    node_name: str
+    academic_year: str
+    areas: list[AreaOut]
+
+
+def _figure(shown) -> dict | None:
+    if shown is None:
+        return None
+    return {
+        "indicator": shown.indicator,
+        "period": shown.period_label,
+        "value": None if shown.is_suppressed else shown.shown,
+        "n": None if shown.is_suppressed else shown.n,
+        "suppressed": shown.is_suppressed,
+        "data_version": shown.data_version,
+    }
+
+
+def _goal(view) -> dict:
+    goal, progress = view.goal, view.progress
+    evaluation = getattr(goal, "evaluation", None)
+    return {
+        "title": goal.title,
+        "kind": goal.kind,
+        "indicator": goal.indicator,
+        "target_date": goal.target_date,
+        "criterion": goal.criterion,
+        "progress": None
+        if progress is None
+        else {
+            "baseline": _figure(progress.baseline),
+            "latest": _figure(progress.latest),
+            "target": progress.target,
+            "share": progress.share,
+        },
+        "actions": [
+            {
+                "title": a.title,
+                "owner": a.owner_label,
+                "starts": a.starts,
+                "ends": a.ends,
+                "status": a.status,
+                "overdue": a.is_overdue,
+            }
+            for a in view.actions
+        ],
+        "evaluation": evaluation.verdict if evaluation is not None else None,
+    }
+
+
+@router.get(
+    "/plans",
+    response={200: PlanOut, 401: Error, 404: Error, 422: InvalidRequest},
+    summary="A node's nulägesanalys and utvecklingsplan for a year",
+)
+def plan_detail(request: HttpRequest, query: Query[PlanQuery]):
+    scope = token_scope(request)
+    node = scope.nodes().filter(pk=query.node).first()
+    year = AcademicYear.objects.filter(pk=query.academic_year).first()
+    plan = plan_for(node=node, year=year, scope=scope) if node and year else None
+    if plan is None:
+        return not_found()
+    return {
+        "node": plan.node.pk,
+        "node_name": plan.node.name,
+        "academic_year": plan.year.code,
+        "areas": [
+            {
+                "title": view.area.title,
+                "description": view.area.description,
+                "causes": view.area.causes,
+                "priority": view.area.priority,
+                "evidence": [
+                    {"kind": evidence.kind, "figure": _figure(shown), "text": evidence.text}
+                    for evidence, shown in view.evidence
+                ],
+                "goals": [_goal(goal) for goal in view.goals],
+            }
+            for view in plan.areas
         ],
     }
