@@ -16,11 +16,12 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.browser.axe import serious_violations
 
 from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.organisation.identity import make_personal_number
 from skolkvalitet.quality.common_model import template_checked
-from skolkvalitet.quality.models import QualityReport, ReportStatus
+from skolkvalitet.quality.models import QualityReport, ReportStatus, ReportTemplate
 from skolkvalitet.quality.reports.figures import figures_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,6 +121,7 @@ def test_the_report_cycle_of_one_unit(log_in, live_server, org, people):
     head.locator("#section-normer button[value=save]").click()
     expect(head.locator("#text-normer")).to_have_value(NORMS)
     shoot(head, "01-unit-head-writes")
+    assert serious_violations(head) == []
     head.locator("button[value=submit]").click()
     expect(head.locator("#report-status")).to_have_class(re.compile("status-submitted"))
     expect(head.locator("#text-kunskaper")).to_have_count(0)
@@ -141,6 +143,7 @@ def test_the_report_cycle_of_one_unit(log_in, live_server, org, people):
     expect(admin.locator("#report-status")).to_have_class(re.compile("status-returned"))
     expect(admin.locator("#comments .thread li.return")).to_contain_text(RETURN_REASON)
     shoot(admin, "02-admin-returned")
+    assert serious_violations(admin) == []
 
     # -- the head edits and resubmits ------------------------------------------------------
     head.reload()
@@ -183,6 +186,7 @@ def test_the_report_cycle_of_one_unit(log_in, live_server, org, people):
     expect(merit_cell(board)).to_have_text(re.compile(r"^80[,.]0$"))
     expect(board.locator("#newer-data")).to_be_visible()
     shoot(board, "05-board-reads")
+    assert serious_violations(board) == []
 
 
 def test_the_board_never_sees_a_draft(log_in, live_server, org, people):
@@ -198,3 +202,35 @@ def test_the_board_never_sees_a_draft(log_in, live_server, org, people):
     response = board.goto(head.url)
     assert response is not None and response.status == 404
     shoot(board, "06-board-no-draft")
+
+
+def test_the_organiser_admin_edits_the_common_model(log_in, live_server, org, people):
+    admin = log_in(people.organiser_admin)
+    admin.goto(f"{live_server.url}/uppfoljning/rapporter/")
+    admin.locator("a[href='/uppfoljning/rapporter/modell/']").click()
+    admin.locator("a[href='/uppfoljning/rapporter/modell/forskola/']").click()
+    admin.wait_for_url(re.compile(r".*/modell/forskola/$"))
+    sections = admin.locator("fieldset.model-section")
+    count = sections.count()
+    admin.locator("button[value=add]").click()
+    expect(sections).to_have_count(count + 1)
+    last = count  # the new section's index
+    admin.locator(f"#s{last}-title").fill("Samverkan med vårdnadshavare")
+    admin.locator(f"#s{last}-var_ar_vi").fill(
+        "Hur upplever vårdnadshavarna samverkan?\nHur ofta hålls utvecklingssamtal?"
+    )
+    admin.locator(f"button[value=up-{last}]").click()
+    expect(admin.locator(f"#s{last - 1}-title")).to_have_value("Samverkan med vårdnadshavare")
+    shoot(admin, "07-admin-edits-model")
+    assert serious_violations(admin) == []
+    admin.locator("button[value=save]").click()
+    admin.wait_for_url(re.compile(r".*/rapporter/modell/$"))
+    latest = ReportTemplate.objects.filter(school_form="forskola").order_by("-version").first()
+    assert latest is not None and latest.version == 2
+    titles = [s["title"] for s in latest.sections]
+    assert titles[-2] == "Samverkan med vårdnadshavare"
+    assert latest.sections[-2]["questions"]["var_ar_vi"] == [
+        "Hur upplever vårdnadshavarna samverkan?",
+        "Hur ofta hålls utvecklingssamtal?",
+    ]
+    expect(admin.locator("#form-forskola ~ p").first).to_contain_text("2")

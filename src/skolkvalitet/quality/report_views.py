@@ -53,10 +53,15 @@ SCHOOL_FORM_NAMES = {
 
 
 def _status_label(status: str) -> str:
-    """The report's status in words (ej påbörjad for a unit without a report)."""
-    if status == NOT_STARTED:
-        return _("Not started")
-    return str(ReportStatus(status).label)
+    """The report's status in words: inte påbörjad, utkast, inlämnad, returnerad, godkänd."""
+    labels = {
+        NOT_STARTED: _("Not started"),
+        ReportStatus.DRAFT: _("Draft"),
+        ReportStatus.SUBMITTED: _("Handed in"),
+        ReportStatus.RETURNED: _("Returned to the unit"),
+        ReportStatus.APPROVED: _("Approved"),
+    }
+    return labels[status]
 
 
 def _year(start_year: int) -> AcademicYear:
