@@ -250,7 +250,7 @@ def test_figures_as_the_role_sees_them_and_frozen_after_an_import(org, users, cl
         client_for("board").get(page_url(org)).content.decode(),
         re.S,
     ).group(0)
-    assert ">12<" not in board_row  # no n without pupil access
+    assert ">12<" in board_row  # n beside a shown value, as in the API (never beside a marker)
     facts_import_bytes("grades", grades(org.unit_n1.code, "A", 12), "betyg2.csv")
     html = admin.get(page_url(org)).content.decode()
     row = re.search(r'<tr data-indicator="merit_value_17">.*?</tr>', html, re.S).group(0)
@@ -353,3 +353,47 @@ def test_the_template_edit_makes_version_2_and_old_reports_keep_theirs(org, user
     report.refresh_from_db()
     assert report.template.version == 1
     assert "version 2" in admin.get(reverse("quality_common_model")).content.decode()
+
+
+def test_the_report_shows_last_years_plan_and_the_years_dialogues(org, users, client_for):
+    from skolkvalitet.organisation.models import AcademicYear
+    from skolkvalitet.quality.actions import calendar_points_default, dialogue_submit
+    from skolkvalitet.quality.plans.actions import (
+        goal_create_qualitative,
+        goal_evaluate,
+        problem_area_create,
+    )
+
+    head = scope_for(users.unit_head)
+    last_year = AcademicYear.objects.create(
+        code="2023/24", start_date=dt.date(2023, 8, 21), end_date=dt.date(2024, 6, 14)
+    )
+    area = problem_area_create(
+        node=org.unit_n1,
+        academic_year=last_year,
+        title="Läsförståelse",
+        causes="För lite läsning i alla ämnen.",
+        priority=1,
+        scope=head,
+        by=users.unit_head,
+    )
+    goal = goal_create_qualitative(
+        area=area,
+        title="Läsning varje dag",
+        criterion="Alla klasser läser.",
+        scope=head,
+        by=users.unit_head,
+    )
+    goal_evaluate(
+        goal=goal, verdict="partly", reasons="Två av tre årskurser.", scope=head, by=users.unit_head
+    )
+    point = calendar_points_default(academic_year=org.year)[0]
+    dialogue_submit(
+        unit=org.unit_n1, point=point, by=users.unit_head, analysis="Analys.", actions="Insatser."
+    )
+
+    page = text_of(client_for("unit_head").get(page_url(org)))
+    assert "Läsning varje dag" in page and "Två av tre årskurser." in page
+    assert point.name in page
+    # The board reads the report only once handed in; a draft's page is not theirs.
+    assert client_for("board").get(page_url(org)).status_code == 404

@@ -30,7 +30,14 @@ from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 from skolkvalitet.quality.common_model import QUESTIONS, SCHOOL_FORMS, Section, template_checked
-from skolkvalitet.quality.models import QualityReport, ReportSection, ReportStatus
+from skolkvalitet.quality.models import (
+    FollowUpDialogue,
+    QualityReport,
+    ReportSection,
+    ReportStatus,
+)
+from skolkvalitet.quality.permissions import may_read as may_read_dialogue
+from skolkvalitet.quality.plans.selectors import Plan, plan_for
 from skolkvalitet.quality.reports import actions
 from skolkvalitet.quality.reports.export import (
     NOT_STARTED,
@@ -186,8 +193,9 @@ class FigureRow:
     n: int | None
 
 
-def _figure_rows(shown: list[ShownFigure], *, pupil_access: bool) -> list[FigureRow]:
-    """The rows of a section's table; n only for those with pupil access."""
+def _figure_rows(shown: list[ShownFigure]) -> list[FigureRow]:
+    """The rows of a section's table; n beside a shown value only, never beside a marker, as
+    in the API (quality/reports/figures.py)."""
     return [
         FigureRow(
             indicator=f.figure.indicator,
@@ -196,7 +204,7 @@ def _figure_rows(shown: list[ShownFigure], *, pupil_access: bool) -> list[Figure
             value=f.shown if isinstance(f.shown, float | int) else None,
             marker=f.shown if isinstance(f.shown, str) else "",
             percent=str(f.figure.unit) == "percent",
-            n=f.n if pupil_access else None,
+            n=f.n,
         )
         for f in shown
     ]
@@ -268,7 +276,6 @@ def _report_page(
         stored_sections = {s.key: s for s in report.sections.all()}
         revision_counts = {s.key: s.revisions.count() for s in stored_sections.values()}
     shown = figures_as_shown(figures, node=unit, scope=scope)
-    pupil_access = scope.can_see_pupils_in(unit)
     editable = may_write and report is not None and report.is_editable
     sections = []
     for section in template.sections:
@@ -280,10 +287,7 @@ def _report_page(
                 for key, label in QUESTIONS
                 if section.questions.get(key)
             ],
-            figures=_figure_rows(
-                [f for f in shown if f.figure.section_key == section.key],
-                pupil_access=pupil_access,
-            ),
+            figures=_figure_rows([f for f in shown if f.figure.section_key == section.key]),
             stored=stored,
             text=stored.text if stored else "",
             version=stored.version if stored else 0,
@@ -319,8 +323,34 @@ def _report_page(
         "return_error": return_error,
         "comment_error": comment_error,
         "page_url": _page_url(unit, year, school_form),
+        "previous_plan": _previous_plan(scope, unit, year),
+        "dialogues": _dialogues_of_year(scope, unit, year),
     }
     return render(request, "quality/report.html", context, status=status)
+
+
+def _previous_plan(scope: Scope, unit: Node, year: AcademicYear) -> Plan | None:
+    """Last year's nulägesanalys and utvecklingsplan with its evaluations, for the reader who
+    may read it."""
+    previous = (
+        AcademicYear.objects.filter(start_date__lt=year.start_date).order_by("-start_date").first()
+    )
+    if previous is None:
+        return None
+    plan = plan_for(node=unit, year=previous, scope=scope)
+    return plan if plan is not None and plan.areas else None
+
+
+def _dialogues_of_year(scope: Scope, unit: Node, year: AcademicYear) -> list[FollowUpDialogue]:
+    """The unit's resultatdialoger of the year the reader may read, in the calendar's order."""
+    dialogues = FollowUpDialogue.objects.filter(
+        unit=unit, follow_up_point__term__academic_year=year
+    ).select_related("follow_up_point")
+    return [
+        d
+        for d in dialogues.order_by("follow_up_point__assessed_on")
+        if may_read_dialogue(scope, unit, d.status)
+    ]
 
 
 def _page_url(unit: Node, year: AcademicYear, school_form: str) -> str:
@@ -566,7 +596,7 @@ def _new_key(sections: list[dict[str, Any]]) -> str:
 def common_model_edit(request: HttpRequest, school_form: str) -> HttpResponse:
     """Edit one school form's template: titles, guiding questions (one a line) and
     indicators of each section; add, remove and move sections. Saving makes a new version."""
-    _model_editor(request)
+    scope = _model_editor(request)
     if school_form not in SCHOOL_FORMS:
         raise Http404
     name, version, stored_sections = template_latest(school_form)
@@ -582,7 +612,11 @@ def common_model_edit(request: HttpRequest, school_form: str) -> HttpResponse:
         if intent == "save":
             try:
                 saved = actions.report_template_save(
-                    school_form=school_form, name=name, sections=sections, by=request.user
+                    school_form=school_form,
+                    name=name,
+                    sections=sections,
+                    scope=scope,
+                    by=request.user,
                 )
             except ValidationError as error:
                 errors = list(error.messages)

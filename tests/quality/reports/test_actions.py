@@ -176,8 +176,13 @@ def test_only_the_roles_of_the_table_write_and_review(report, users) -> None:
 def test_an_edited_template_is_a_new_version_and_old_reports_keep_theirs(report, users) -> None:
     current = report_template_current(school_form="grundskola")
     sections = list(current.sections)
+    admin = scope_for(users.organiser_admin)
     edited = report_template_save(
-        school_form="grundskola", name="Vår modell", sections=sections[:3], by=users.organiser_admin
+        school_form="grundskola",
+        name="Vår modell",
+        sections=sections[:3],
+        scope=admin,
+        by=users.organiser_admin,
     )
     assert edited.version == 2
     report.refresh_from_db()
@@ -188,5 +193,14 @@ def test_an_edited_template_is_a_new_version_and_old_reports_keep_theirs(report,
             school_form="grundskola",
             name="Trasig",
             sections=[{"key": "x", "title": "X", "indicators": ["no_such"]}],
+            scope=admin,
             by=users.organiser_admin,
+        )
+    with pytest.raises(PermissionDenied):  # a unit head does not edit the common model
+        report_template_save(
+            school_form="grundskola",
+            name="Min modell",
+            sections=sections[:3],
+            scope=scope_for(users.unit_head),
+            by=users.unit_head,
         )

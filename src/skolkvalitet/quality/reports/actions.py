@@ -72,10 +72,13 @@ def report_template_current(*, school_form: str) -> ReportTemplate:
 
 @transaction.atomic
 def report_template_save(
-    *, school_form: str, name: str, sections: list[dict[str, Any]], by
+    *, school_form: str, name: str, sections: list[dict[str, Any]], scope: Scope, by
 ) -> ReportTemplate:
     """A new version of the school form's template (ValidationError naming every problem of
-    the model); reports written on earlier versions keep theirs."""
+    the model); reports written on earlier versions keep theirs. Only the organiser's
+    administration edits the common model (EDIT_COMMON_MODEL)."""
+    if not scope.can_somewhere(Capability.EDIT_COMMON_MODEL):
+        raise PermissionDenied
     try:
         template = template_checked(school_form, name, sections)
     except ModelError as error:
