@@ -143,7 +143,7 @@ def _table(
             DialogueFigure(
                 indicator=REGISTRY[key],
                 shown=value,
-                n=now.value.n if now and pupil_access and not now.is_suppressed else None,
+                n=now.value.n if now and not now.is_suppressed else None,
                 change=change,
                 organiser=theirs.shown if theirs else None,
                 target=targets.get((unit.pk, key)),

@@ -232,7 +232,8 @@ def test_a_suppressed_figure_shows_no_progress_without_pupil_access(graded, user
     progress = goal_progress(goal, pupil_access=False)
     assert progress is not None and progress.hidden and progress.share is None
     assert progress.baseline is not None and progress.baseline.shown == ".."
-    assert progress.baseline.n is None and progress.latest.n is None
+    # n beside a shown value only, as the API: none beside the baseline's marker.
+    assert progress.baseline.n is None and progress.latest.n == 12
     assert goal_progress(goal, pupil_access=True).share == pytest.approx(50.0)
 
 

@@ -3,8 +3,8 @@ plan of a node and year with each indicator goal's progress computed from the ma
 values (never typed), the actions a resultatdialog should see, and the report deadlines.
 
 Figures are read as stored and shown through the reader's suppression (indicators/
-suppression.py `present`; n only with pupil access): where a role without pupil access sees a
-marker instead of the baseline or the latest value, the goal shows no progress, since the
+suppression.py `present`; n beside a shown value only, never beside a marker, as in the API):
+where a role without pupil access sees a marker instead of the baseline or the latest value, the goal shows no progress, since the
 share together with the target would give the hidden value back."""
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def figure_choices(*, node: Node, year: AcademicYear) -> list[StoredFigure]:
 
 @dataclass(frozen=True)
 class ShownFigure:
-    """A figure as one reader may see it: the value or a marker; n only with pupil access."""
+    """A figure as one reader may see it: the value or a marker; n beside a value only."""
 
     indicator: str
     name: str
@@ -194,12 +194,13 @@ def _shown(
     pupil_access: bool,
 ) -> ShownFigure:
     registered = REGISTRY.get(indicator)
+    shown = present(value, suppression, pupil_access=pupil_access)
     return ShownFigure(
         indicator=indicator,
         name=registered.name_sv if registered else indicator,
         period_label=period_label,
-        shown=present(value, suppression, pupil_access=pupil_access),
-        n=n if pupil_access else None,
+        shown=shown,
+        n=None if isinstance(shown, str) else n,  # beside a shown value only, as the API
         data_version=data_version,
     )
 
