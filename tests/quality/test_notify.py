@@ -1,6 +1,7 @@
 """The quality cycle's e-mail (quality/notify.py): a submitted report tells its reviewers, a
 returned or approved one its writers, reminders go out as a deadline nears — to the people
-the capability table names, after the commit, and without pupil data."""
+the capability table names, after the commit, and without pupil data. In Swedish, as the
+product speaks."""
 
 from __future__ import annotations
 
@@ -59,14 +60,14 @@ def test_the_workflow_mails_reviewers_then_writers(
         report_submit(report=report, scope=head, by=mailed.unit_head)
     [submitted] = mailoutbox
     assert sorted(submitted.to) == ["agnes@exempelstad.se", "anders@exempelstad.se"]
-    assert submitted.subject == "Quality report submitted: Norrskolan 2024/25"
+    assert submitted.subject == "Kvalitetsrapport inlämnad: Norrskolan 2024/25"
     with django_capture_on_commit_callbacks(execute=True):
         report_return(report=report, comment="Mer analys.", scope=admin, by=mailed.organiser_admin)
     assert mailoutbox[-1].to == ["rut@exempelstad.se"]
     with django_capture_on_commit_callbacks(execute=True):
         report_submit(report=report, scope=head, by=mailed.unit_head)
         report_approve(report=report, scope=admin, by=mailed.organiser_admin)
-    assert mailoutbox[-1].subject == "Quality report approved: Norrskolan 2024/25"
+    assert mailoutbox[-1].subject == "Kvalitetsrapport godkänd: Norrskolan 2024/25"
     assert mailoutbox[-1].to == ["rut@exempelstad.se"]
 
 
@@ -81,7 +82,7 @@ def test_a_reminder_goes_to_writers_of_reports_not_handed_in(org, mailed, mailou
     call_command("remind", "--today", "2025-05-27")  # 14 days before
     subjects = sorted(m.subject for m in mailoutbox)
     # The four units of the organiser; only Norrskolan has a head with an address to tell.
-    assert subjects == ["Quality report due 2025-06-10: Norrskolan 2024/25"]
+    assert subjects == ["Kvalitetsrapporten ska lämnas in 2025-06-10: Norrskolan 2024/25"]
     assert mailoutbox[0].to == ["rut@exempelstad.se"]
     call_command("remind", "--today", "2025-05-28")  # 13 days before: nothing
     assert len(mailoutbox) == 1

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from skolkvalitet.indicators.materialise import data_version_current
 from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.roles import Capability
@@ -41,6 +40,7 @@ from skolkvalitet.quality.plans.selectors import Plan, plan_for
 from skolkvalitet.quality.reports import actions
 from skolkvalitet.quality.reports.export import (
     NOT_STARTED,
+    newer_data,
     report_figures,
     report_find,
     school_form_of,
@@ -311,9 +311,7 @@ def _report_page(
         "template_version": template_version,
         "sections": sections,
         "frozen": frozen,
-        "newer_data": bool(
-            frozen and report and (report.frozen_data_version or 0) < data_version_current()
-        ),
+        "newer_data": report is not None and newer_data(report, template),
         "editable": editable,
         "may_start": report is None and may_write,
         "may_submit": editable,

@@ -204,3 +204,12 @@ def test_an_edited_template_is_a_new_version_and_old_reports_keep_theirs(report,
             scope=scope_for(users.unit_head),
             by=users.unit_head,
         )
+
+
+def test_an_import_that_leaves_the_units_figures_alone_is_not_newer_data(report, graded, users):
+    from skolkvalitet.reference.imports import nation_import
+
+    report_submit(report=report, scope=scope_for(users.unit_head), by=users.unit_head)
+    nation_import()  # a later batch, of reference data: the unit's figures are as frozen
+    data = report_data(node=graded.unit_n1, year=graded.year, school_form="grundskola")
+    assert data["figures_frozen"] and not data["newer_data"]

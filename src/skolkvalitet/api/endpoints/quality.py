@@ -13,11 +13,15 @@ from pydantic import Field
 
 from skolkvalitet.api.endpoints.common import Paging, not_found, token_scope
 from skolkvalitet.api.schemas import Error, InvalidRequest, PageMeta
-from skolkvalitet.indicators.materialise import data_version_current
 from skolkvalitet.organisation.models import AcademicYear
 from skolkvalitet.quality.models import QualityReport
 from skolkvalitet.quality.plans.selectors import plan_for
-from skolkvalitet.quality.reports.export import report_figures, template_of
+from skolkvalitet.quality.reports.export import (
+    data_version_of,
+    newer_data,
+    report_figures,
+    template_of,
+)
 from skolkvalitet.quality.reports.figures import figures_as_shown
 from skolkvalitet.quality.reports.selectors import report_readable, reports_visible
 
@@ -66,7 +70,9 @@ class ReportSectionOut(Schema):
 class ReportOut(ReportSummary):
     figures_frozen: bool = Field(description="Figures as they were when it was submitted.")
     data_version: int | None
-    newer_data: bool = Field(description="Frozen figures, and data imported since.")
+    newer_data: bool = Field(
+        description="Frozen figures, and the unit's figures computed since from newer data."
+    )
     sections: list[ReportSectionOut]
 
 
@@ -120,15 +126,15 @@ def report_detail(request: HttpRequest, report_id: int):
     if report is None or not report_readable(scope, report):
         return not_found()
     template = template_of(report.template)
-    shown = figures_as_shown(report_figures(report, template), node=report.node, scope=scope)
+    figures = report_figures(report, template)
+    shown = figures_as_shown(figures, node=report.node, scope=scope)
     texts = {s.key: s.text for s in report.sections.all()}
-    current = data_version_current()
     frozen = report.is_handed_in
     return {
         **_summary(report),
         "figures_frozen": frozen,
-        "data_version": report.frozen_data_version if frozen else current,
-        "newer_data": frozen and (report.frozen_data_version or 0) < current,
+        "data_version": data_version_of(figures),
+        "newer_data": newer_data(report, template),
         "sections": [
             {
                 "key": section.key,

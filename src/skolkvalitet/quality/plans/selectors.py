@@ -4,8 +4,9 @@ values (never typed), the actions a resultatdialog should see, and the report de
 
 Figures are read as stored and shown through the reader's suppression (indicators/
 suppression.py `present`; n beside a shown value only, never beside a marker, as in the API):
-where a role without pupil access sees a marker instead of the baseline or the latest value, the goal shows no progress, since the
-share together with the target would give the hidden value back."""
+where a role without pupil access sees a marker instead of the baseline or the latest value,
+the goal shows no progress, since the share together with the target would give the hidden
+value back."""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from skolkvalitet.indicators.materialise import data_version_current
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.scopes import path_prefix_q
 from skolkvalitet.quality.common_model import (
@@ -62,6 +61,22 @@ def report_figures(report: QualityReport, template: Template) -> list[Figure]:
     return figures_live(node=report.node, year=report.academic_year, template=template)
 
 
+def data_version_of(figures: list[Figure]) -> int | None:
+    """The data version of a set of figures: the latest import they were computed from."""
+    return max((f.data_version for f in figures if f.data_version is not None), default=None)
+
+
+def newer_data(report: QualityReport, template: Template) -> bool:
+    """A handed-in report's figures were frozen, and the unit's figures of the same
+    indicators have since been computed from a later import (an import that does not touch
+    the unit's figures — reference data, another year — does not count)."""
+    if not report.is_handed_in:
+        return False
+    live = figures_live(node=report.node, year=report.academic_year, template=template)
+    latest = data_version_of(live)
+    return latest is not None and latest > (report.frozen_data_version or 0)
+
+
 def template_of(stored: ReportTemplate) -> Template:
     return template_checked(stored.school_form, stored.name, stored.sections)
 
@@ -83,7 +98,6 @@ def report_data(*, node: Node, year: AcademicYear, school_form: str) -> dict[str
         texts = {}
         status = NOT_STARTED
     frozen = report is not None and report.is_handed_in
-    current = data_version_current()
     return {
         "unit": {"code": node.code, "name": node.name},
         "academic_year": year.code,
@@ -91,8 +105,8 @@ def report_data(*, node: Node, year: AcademicYear, school_form: str) -> dict[str
         "status": status,
         "template": {"name": stored.name, "version": stored.version},
         "figures_frozen": frozen,
-        "data_version": report.frozen_data_version if frozen and report else current,
-        "newer_data": bool(frozen and report and (report.frozen_data_version or 0) < current),
+        "data_version": data_version_of(figures),
+        "newer_data": report is not None and newer_data(report, template),
         "sections": [
             {
                 "key": section.key,
