@@ -397,3 +397,35 @@ def test_the_report_shows_last_years_plan_and_the_years_dialogues(org, users, cl
     assert point.name in page
     # The board reads the report only once handed in; a draft's page is not theirs.
     assert client_for("board").get(page_url(org)).status_code == 404
+
+
+def test_the_board_reads_the_handed_in_text_not_its_drafts(org, users, client_for):
+    head = scope_for(users.unit_head)
+    report = report_start(
+        node=org.unit_n1, year=org.year, school_form="grundskola", scope=head, by=users.unit_head
+    )
+    report_section_save(
+        report=report,
+        key="analys",
+        text="Ett första utkast.",
+        version=0,
+        scope=head,
+        by=users.unit_head,
+    )
+    report_section_save(
+        report=report,
+        key="analys",
+        text="Texten som lämnas in.",
+        version=1,
+        scope=head,
+        by=users.unit_head,
+    )
+    report_submit(report=report, scope=head, by=users.unit_head)
+    versions = reverse(
+        "quality_report_section_versions", args=[2024, org.unit_n1.pk, "grundskola", "analys"]
+    )
+    assert client_for("board").get(versions).status_code == 404
+    board_page = text_of(client_for("board").get(page_url(org)))
+    assert "Texten som lämnas in." in board_page and "Ett första utkast." not in board_page
+    assert versions not in board_page
+    assert client_for("organiser_admin").get(versions).status_code == 200

@@ -321,6 +321,7 @@ def _report_page(
         "return_error": return_error,
         "comment_error": comment_error,
         "page_url": _page_url(unit, year, school_form),
+        "reads_history": _reads_history(scope, unit),
         "previous_plan": _previous_plan(scope, unit, year),
         "dialogues": _dialogues_of_year(scope, unit, year),
     }
@@ -450,6 +451,13 @@ def _save_section(
 # -- a section's versions --------------------------------------------------------------------
 
 
+def _reads_history(scope: Scope, unit: Node) -> bool:
+    """The saved versions of a report's texts are working material: its writers and
+    reviewers read them; those who only follow up (the board, coaches) read the report as
+    handed in."""
+    return scope.can(Capability.WRITE_DIALOGUE, unit) or scope.can(Capability.REVIEW_DIALOGUE, unit)
+
+
 @login_required
 @require_GET
 def section_versions(
@@ -460,7 +468,7 @@ def section_versions(
     year = _year(start_year)
     unit = _unit(scope, unit_id, school_form)
     found = report_find(node=unit, year=year, school_form=school_form)
-    if found is None or not report_readable(scope, found):
+    if found is None or not report_readable(scope, found) or not _reads_history(scope, unit):
         raise Http404
     section = get_object_or_404(ReportSection, report=found, key=key)
     revisions = list(section.revisions.select_related("saved_by").order_by("version"))
