@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from skolkvalitet.dashboards.selectors.targets import nearest_targets
+from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import PAGES, REGISTRY, Indicator
 from skolkvalitet.indicators.selectors import Period, ShownValue, indicator_values, values_as_shown
 from skolkvalitet.indicators.suppression import present
@@ -170,12 +171,25 @@ def dialogue_figures(scope: Scope, *, unit: Node, point: FollowUpPoint) -> Dialo
         indicators=[*PAGES.unit_points, *PAGES.unit_terms],
     )
     organiser_access = organiser is not None and scope.can_see_pupils_in(organiser)
+    # A reader who sees the unit's hidden figure must not get the organiser's beside it: the
+    # two together could give a sibling unit's hidden figure back. Hide the organiser's there.
+    unit_hidden = {
+        (v.indicator, v.period_kind, v.period_id)
+        for v in values
+        if v.node_id == unit.pk and v.suppression and scope.can_see_pupils_in(unit)
+    }
+
+    def organiser_shown(v: IndicatorValue) -> float | str | None:
+        if not organiser_access and (v.indicator, v.period_kind, v.period_id) in unit_hidden:
+            return v.suppression or ".."
+        return present(v.value, v.suppression, pupil_access=organiser_access)
+
     shown = {
         (s.value.node_id, s.value.indicator, s.value.period_kind, s.value.period_id): s
         for s in [
             *values_as_shown([v for v in values if v.node_id == unit.pk], scope=scope),
             *(
-                ShownValue(v, present(v.value, v.suppression, pupil_access=organiser_access))
+                ShownValue(v, organiser_shown(v))
                 for v in values
                 if organiser is not None and v.node_id == organiser.pk
             ),
