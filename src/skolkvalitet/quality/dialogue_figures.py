@@ -3,12 +3,12 @@ blind: the unit's indicators at the follow-up point (the assessments, PAGES.unit
 for the point's term (term grades and absence, PAGES.unit_terms), as the unit page shows them.
 
 Each figure is the unit's value as the reader may see it (values_as_shown: a marker where the
-reader's roles give no pupil access to the unit), n beside a shown value only (as the API),
-the change since the previous follow-up point (or the previous
+reader's roles give no pupil access to the unit), n beside a shown value only (as the
+API), the change since the previous follow-up point (or the previous
 term, for the term's indicators; none when either side is missing or suppressed for the
 reader), the organiser's value for the same period as it is published (hidden where the
-reader sees their own unit's hidden figure, which it could give back) and the unit's target for the academic year
-(dashboards/selectors/targets.py). The dialogues of the points before and after are one click
+reader sees their own unit's hidden figure, which it could give back) and the unit's target
+for the academic year (dashboards/selectors/targets.py). The dialogues of the points before and after are one click
 away where the reader may read them."""
 
 from __future__ import annotations
