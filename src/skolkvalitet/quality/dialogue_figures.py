@@ -8,8 +8,8 @@ API), the change since the previous follow-up point (or the previous
 term, for the term's indicators; none when either side is missing or suppressed for the
 reader), the organiser's value for the same period as it is published (hidden where the
 reader sees their own unit's hidden figure, which it could give back) and the unit's target
-for the academic year (dashboards/selectors/targets.py). The dialogues of the points before and after are one click
-away where the reader may read them."""
+for the academic year (dashboards/selectors/targets.py). The dialogues of the points before
+and after are one click away where the reader may read them."""
 
 from __future__ import annotations
 
