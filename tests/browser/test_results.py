@@ -63,7 +63,8 @@ def test_the_organiser_admin_walks_overview_unit_and_pupils(
     screenshot("results-unit-organiser-admin")
 
     page.get_by_role("link", name="Elever i behov av stöd (senaste uppföljningen)").click()
-    assert page.get_by_role("heading", name="Elever i behov av stöd").is_visible()
+    page.wait_for_url(f"{live_server.url}/resultat/grupp/{org.group_n1a.pk}/elever-i-behov/**")
+    page.get_by_role("heading", name="Elever i behov av stöd").wait_for()
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Resultatdialoger").click()
@@ -119,7 +120,8 @@ def test_the_teacher_walks_from_the_own_group_to_its_pupils(
     screenshot("results-group-teacher")
 
     page.get_by_role("link", name="Elever i behov av stöd (senaste uppföljningen)").click()
-    assert page.get_by_role("heading", name="Elever i behov av stöd").is_visible()
+    page.wait_for_url(f"{live_server.url}/resultat/grupp/{org.group_n1a.pk}/elever-i-behov/**")
+    page.get_by_role("heading", name="Elever i behov av stöd").wait_for()
     assert serious_violations(page) == []
     screenshot("results-group-pupils-teacher")
 

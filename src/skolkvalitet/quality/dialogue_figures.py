@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from skolkvalitet.dashboards.selectors.targets import nearest_targets
+from skolkvalitet.indicators.markers import HIDDEN
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import PAGES, REGISTRY, Indicator
 from skolkvalitet.indicators.selectors import Period, ShownValue, indicator_values, values_as_shown
@@ -181,7 +182,7 @@ def dialogue_figures(scope: Scope, *, unit: Node, point: FollowUpPoint) -> Dialo
 
     def organiser_shown(v: IndicatorValue) -> float | str | None:
         if not organiser_access and (v.indicator, v.period_kind, v.period_id) in unit_hidden:
-            return v.suppression or ".."
+            return v.suppression or HIDDEN
         return present(v.value, v.suppression, pupil_access=organiser_access)
 
     shown = {
