@@ -63,7 +63,7 @@ def test_the_organiser_admin_walks_overview_unit_and_pupils(
     screenshot("results-unit-organiser-admin")
 
     page.get_by_role("link", name="Elever i behov av stöd (senaste uppföljningen)").click()
-    page.wait_for_url(f"{live_server.url}/resultat/grupp/{org.group_n1a.pk}/elever-i-behov/**")
+    page.wait_for_url(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/elever-i-behov/**")
     page.get_by_role("heading", name="Elever i behov av stöd").wait_for()
     assert serious_violations(page) == []
 
