@@ -259,6 +259,19 @@ def test_figures_as_the_role_sees_them_and_frozen_after_an_import(org, users, cl
     assert report.figures.exists()
 
 
+def test_the_knowledge_section_draws_its_grade_distribution_for_each_role(org, users, client_for):
+    # Twelve graded pupils (the unit-level limit is 10): the board sees the shares too.
+    facts_import_bytes("grades", grades(org.unit_n1.code, "C", 12), "betyg.csv")
+    submitted(org, users)
+    for role in ("unit_head", "board"):
+        html = client_for(role).get(page_url(org)).content.decode()
+        section = html.split('id="section-kunskaper"', 1)[1].split("</section>", 1)[0]
+        assert 'id="chart-kunskaper-grades"' in section
+        assert 'id="chart-kunskaper-grades-spec"' in section  # the spec for charts.js
+    # One year of grades only: no trend (its single value is in the table).
+    assert "chart-kunskaper-trend" not in html
+
+
 def test_section_versions_and_their_comparison_are_escaped(org, users, client_for):
     report = start(org, users)
     head_scope = scope_for(users.unit_head)

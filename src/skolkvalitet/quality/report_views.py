@@ -38,6 +38,7 @@ from skolkvalitet.quality.models import (
 from skolkvalitet.quality.permissions import may_read as may_read_dialogue
 from skolkvalitet.quality.plans.selectors import Plan, plan_for
 from skolkvalitet.quality.reports import actions
+from skolkvalitet.quality.reports.charts import SectionChart, section_charts
 from skolkvalitet.quality.reports.export import (
     NOT_STARTED,
     newer_data,
@@ -49,7 +50,11 @@ from skolkvalitet.quality.reports.export import (
     template_versions,
     units_under,
 )
-from skolkvalitet.quality.reports.figures import ShownFigure, figures_as_shown, figures_live
+from skolkvalitet.quality.reports.figures import (
+    ShownFigure,
+    figures_as_shown,
+    figures_with_charts_live,
+)
 from skolkvalitet.quality.reports.selectors import report_readable, reports_visible
 
 SCHOOL_FORM_NAMES = {
@@ -217,6 +222,7 @@ class SectionView:
     section: Section
     questions: list[tuple[str, tuple[str, ...]]]
     figures: list[FigureRow]
+    charts: list[SectionChart]
     stored: ReportSection | None
     # The edit form's text and version (the stored ones, or after a conflict the stored
     # text and version, with the refused text kept beside it).
@@ -264,7 +270,7 @@ def _report_page(
         name, version, data = template_latest(school_form)
         template = template_checked(school_form, name, data)
         template_version = version
-        figures = figures_live(node=unit, year=year, template=template)
+        figures = figures_with_charts_live(node=unit, year=year, template=template)
         stored_sections: dict[str, ReportSection] = {}
         revision_counts: dict[str, int] = {}
     else:
@@ -276,6 +282,9 @@ def _report_page(
         stored_sections = {s.key: s for s in report.sections.all()}
         revision_counts = {s.key: s.revisions.count() for s in stored_sections.values()}
     shown = figures_as_shown(figures, node=unit, scope=scope)
+    charts = section_charts(
+        figures, template=template, year=year, pupil_access=scope.can_see_pupils_in(unit)
+    )
     editable = may_write and report is not None and report.is_editable
     sections = []
     for section in template.sections:
@@ -288,6 +297,7 @@ def _report_page(
                 if section.questions.get(key)
             ],
             figures=_figure_rows([f for f in shown if f.figure.section_key == section.key]),
+            charts=charts.get(section.key, []),
             stored=stored,
             text=stored.text if stored else "",
             version=stored.version if stored else 0,

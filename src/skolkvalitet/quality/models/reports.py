@@ -151,7 +151,9 @@ class ReportSectionRevision(models.Model):
 class ReportFigure(models.Model):
     """A figure a section showed when the report was submitted, frozen: the indicator's value,
     n and marker as stored (unsuppressed; each reader sees it through the suppression of their
-    role) and the data version it came from."""
+    role) and the data version it came from. `kind` says whether it is a figure of the
+    section's table or a datum of one of its charts (a trend's point, a grade distribution's
+    count: quality/reports/figures.py)."""
 
     report = models.ForeignKey(QualityReport, on_delete=models.CASCADE, related_name="figures")
     section_key = models.CharField(max_length=64)
@@ -163,6 +165,7 @@ class ReportFigure(models.Model):
     n = models.IntegerField(null=True, blank=True)
     suppression = models.CharField(max_length=8, blank=True)
     data_version = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=8, default="table")  # table, trend, grades
 
     class Meta:
         ordering = ["report", "id"]

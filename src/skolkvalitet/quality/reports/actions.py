@@ -39,7 +39,7 @@ from skolkvalitet.quality.models import (
     ReportTemplate,
 )
 from skolkvalitet.quality.notify import report_event
-from skolkvalitet.quality.reports.figures import figures_live
+from skolkvalitet.quality.reports.figures import figures_with_charts_live
 
 MAX_SECTION_TEXT = 20_000
 MAX_COMMENT = 4_000
@@ -175,7 +175,9 @@ def report_submit(*, report: QualityReport, scope: Scope, by) -> QualityReport:
     template = template_checked(
         report.template.school_form, report.template.name, report.template.sections
     )
-    figures = figures_live(node=report.node, year=report.academic_year, template=template)
+    figures = figures_with_charts_live(
+        node=report.node, year=report.academic_year, template=template
+    )
     report.figures.all().delete()
     ReportFigure.objects.bulk_create(
         ReportFigure(
@@ -189,6 +191,7 @@ def report_submit(*, report: QualityReport, scope: Scope, by) -> QualityReport:
             n=f.n,
             suppression=f.suppression,
             data_version=f.data_version,
+            kind=f.kind,
         )
         for f in figures
     )

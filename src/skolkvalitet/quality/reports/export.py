@@ -11,12 +11,19 @@ from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.scopes import path_prefix_q
 from skolkvalitet.quality.common_model import (
     SCHOOL_FORMS,
+    Section,
     Template,
     default_model,
     template_checked,
 )
 from skolkvalitet.quality.models import QualityReport, ReportTemplate
-from skolkvalitet.quality.reports.figures import Figure, figures_live
+from skolkvalitet.quality.reports.figures import (
+    GRADES,
+    TABLE,
+    TREND,
+    Figure,
+    figures_with_charts_live,
+)
 
 NOT_STARTED = "not_started"
 
@@ -42,7 +49,8 @@ def report_find(*, node: Node, year: AcademicYear, school_form: str) -> QualityR
 
 
 def report_figures(report: QualityReport, template: Template) -> list[Figure]:
-    """The figures the report shows: frozen once handed in, else live."""
+    """The figures the report shows, its tables' and its charts': frozen once handed in, else
+    live."""
     if report.is_handed_in:
         return [
             Figure(
@@ -55,10 +63,11 @@ def report_figures(report: QualityReport, template: Template) -> list[Figure]:
                 n=f.n,
                 suppression=f.suppression,
                 data_version=f.data_version,
+                kind=f.kind,
             )
             for f in report.figures.all()
         ]
-    return figures_live(node=report.node, year=report.academic_year, template=template)
+    return figures_with_charts_live(node=report.node, year=report.academic_year, template=template)
 
 
 def data_version_of(figures: list[Figure]) -> int | None:
@@ -68,11 +77,11 @@ def data_version_of(figures: list[Figure]) -> int | None:
 
 def newer_data(report: QualityReport, template: Template) -> bool:
     """A handed-in report's figures were frozen, and the unit's figures of the same
-    indicators have since been computed from a later import (an import that does not touch
-    the unit's figures — reference data, another year — does not count)."""
+    indicators (its tables' and its charts') have since been computed from a later import
+    (an import that does not touch the unit's figures — reference data — does not count)."""
     if not report.is_handed_in:
         return False
-    live = figures_live(node=report.node, year=report.academic_year, template=template)
+    live = figures_with_charts_live(node=report.node, year=report.academic_year, template=template)
     latest = data_version_of(live)
     return latest is not None and latest > (report.frozen_data_version or 0)
 
@@ -94,7 +103,7 @@ def report_data(*, node: Node, year: AcademicYear, school_form: str) -> dict[str
         texts = {s.key: s.text for s in report.sections.all()}
         status = report.status
     else:
-        figures = figures_live(node=node, year=year, template=template)
+        figures = figures_with_charts_live(node=node, year=year, template=template)
         texts = {}
         status = NOT_STARTED
     frozen = report is not None and report.is_handed_in
@@ -124,12 +133,57 @@ def report_data(*, node: Node, year: AcademicYear, school_form: str) -> dict[str
                         "data_version": f.data_version,
                     }
                     for f in figures
-                    if f.section_key == section.key
+                    if f.section_key == section.key and f.kind == TABLE
                 ],
+                "charts": _charts_data(section, figures),
             }
             for section in template.sections
         ],
     }
+
+
+def _charts_data(section: Section, figures: list[Figure]) -> list[dict[str, Any]]:
+    """The data of the section's charts, unsuppressed: a trend's points per period, a grade
+    distribution's pupils per subject and grade."""
+    mine = [f for f in figures if f.section_key == section.key]
+    out: list[dict[str, Any]] = []
+    for chart in section.charts:
+        if chart.kind == "trend":
+            out.append(
+                {
+                    "kind": "trend",
+                    "indicator": chart.indicator,
+                    "points": [
+                        {
+                            "period": f.period_label,
+                            "value": f.value,
+                            "n": f.n,
+                            "marker": f.suppression,
+                            "data_version": f.data_version,
+                        }
+                        for f in mine
+                        if f.kind == TREND and f.indicator == chart.indicator
+                    ],
+                }
+            )
+        elif chart.kind == "grade_distribution":
+            out.append(
+                {
+                    "kind": "grade_distribution",
+                    "counts": [
+                        {
+                            "subject": f.indicator,
+                            "grade": f.period_label,
+                            "pupils": int(f.value or 0),
+                            "marker": f.suppression,
+                            "data_version": f.data_version,
+                        }
+                        for f in mine
+                        if f.kind == GRADES
+                    ],
+                }
+            )
+    return out
 
 
 # -- reads of the report pages (quality/report_views.py) -------------------------------------
