@@ -186,6 +186,41 @@ def test_a_stale_save_shows_both_texts_and_continues_from_the_stored(org, users,
     assert ReportSection.objects.get(report=report, key="kunskaper").version == 1
 
 
+def test_a_save_after_the_report_was_handed_in_keeps_the_writers_text(org, users, client_for):
+    # The unit head submits in one tab, then saves a section from another tab opened before.
+    report = submitted(org, users)
+    response = client_for("unit_head").post(
+        page_url(org),
+        {"intent": "save", "section": "analys", "version": "0", "text": "Text från fliken."},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    note = re.search(r'id="refused-analys-note".*?</div>', html, re.S).group(0)
+    assert "Text från fliken." in note  # shown back, not lost
+    assert ReportSection.objects.get(report=report, key="analys").text == ""
+
+
+def test_a_too_long_text_comes_back_in_the_form_to_be_shortened(org, users, client_for):
+    start(org, users)
+    long_text = "x" * 20_001
+    response = client_for("unit_head").post(
+        page_url(org),
+        {"intent": "save", "section": "analys", "version": "0", "text": long_text},
+    )
+    assert response.status_code == 400
+    form = re.search(r'<form[^>]*#section-analys".*?</form>', response.content.decode(), re.S)
+    assert long_text in form.group(0)
+    assert 'class="errorlist"' in form.group(0)
+
+
+def test_a_report_url_for_a_school_form_the_unit_lacks_is_not_found(org, users, client_for):
+    url = page_url(org).replace("grundskola", "forskola")
+    unit_head = client_for("unit_head")
+    assert unit_head.get(url).status_code == 404
+    assert unit_head.post(url, {"intent": "start"}).status_code == 404
+    assert not QualityReport.objects.exists()
+
+
 def test_the_reviewer_returns_with_a_required_comment_and_approves(org, users, client_for):
     report = submitted(org, users)
     admin = client_for("organiser_admin")

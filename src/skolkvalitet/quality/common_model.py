@@ -11,6 +11,7 @@ template's school form, a chart of an unknown kind, a section key twice.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -31,6 +32,16 @@ SCHOOL_FORMS: dict[str, frozenset[str]] = {
     "gymnasieskola": frozenset({"GY", "GYS"}),
 }
 CHART_KINDS = ("trend", "grade_distribution")
+
+
+def template_forms(unit_forms: Iterable[str]) -> list[str]:
+    """The template school forms a unit with the SS 12000 school forms `unit_forms` writes
+    reports on, the one it writes on by default first: grundskola for a unit with a
+    compulsory school form, then gymnasieskola, then förskola."""
+    forms = set(unit_forms)
+    return [f for f in ("grundskola", "gymnasieskola", "forskola") if forms & SCHOOL_FORMS[f]]
+
+
 MAX_TITLE = 200
 MAX_QUESTION = 500
 

@@ -28,7 +28,13 @@ from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
-from skolkvalitet.quality.common_model import QUESTIONS, SCHOOL_FORMS, Section, template_checked
+from skolkvalitet.quality.common_model import (
+    QUESTIONS,
+    SCHOOL_FORMS,
+    Section,
+    template_checked,
+    template_forms,
+)
 from skolkvalitet.quality.models import (
     FollowUpDialogue,
     QualityReport,
@@ -235,7 +241,11 @@ class SectionView:
 
 def _unit(scope: Scope, unit_id: int, school_form: str) -> Node:
     unit = get_object_or_404(Node.objects.select_related("parent"), pk=unit_id)
-    if unit.kind != NodeKind.UNIT or not scope.can_see(unit) or school_form not in SCHOOL_FORMS:
+    if (
+        unit.kind != NodeKind.UNIT
+        or not scope.can_see(unit)
+        or school_form not in template_forms(unit.school_forms or ())
+    ):
         raise Http404
     return unit
 
@@ -255,7 +265,7 @@ def _report_page(
     place: Place,
     *,
     conflict: actions.SectionConflict | None = None,
-    section_error: tuple[str, str] | None = None,
+    section_error: tuple[str, str, str] | None = None,
     return_error: str = "",
     comment_error: str = "",
     status: int = 200,
@@ -307,6 +317,7 @@ def _report_page(
             view.refused_text = conflict.refused_text
         if section_error is not None and section_error[0] == section.key:
             view.error = section_error[1]
+            view.refused_text = section_error[2]
         sections.append(view)
     frozen = report is not None and report.is_handed_in
     context = {
@@ -452,7 +463,7 @@ def _save_section(
         return _report_page(request, page, conflict=conflict, status=409)
     except ValidationError as error:
         return _report_page(
-            request, page, section_error=(key, " ".join(error.messages)), status=400
+            request, page, section_error=(key, " ".join(error.messages), text), status=400
         )
     messages.success(request, _("The section is saved."))
     return redirect(f"{url}#section-{key}")

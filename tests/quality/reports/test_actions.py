@@ -213,3 +213,54 @@ def test_an_import_that_leaves_the_units_figures_alone_is_not_newer_data(report,
     nation_import()  # a later batch, of reference data: the unit's figures are as frozen
     data = report_data(node=graded.unit_n1, year=graded.year, school_form="grundskola")
     assert data["figures_frozen"] and not data["newer_data"]
+
+
+def test_a_unit_writes_only_on_the_templates_of_its_school_forms(graded, users) -> None:
+    with pytest.raises(ValidationError):
+        report_start(
+            node=graded.unit_n1,
+            year=graded.year,
+            school_form="forskola",
+            scope=scope_for(users.unit_head),
+            by=users.unit_head,
+        )
+
+
+def test_of_two_simultaneous_starts_the_second_gets_the_first_draft(
+    report, graded, users, monkeypatch
+) -> None:
+    # The second start looked before the first had stored its draft: its insert collides.
+    from skolkvalitet.quality.reports import actions
+
+    real = actions._report_of
+    calls = iter([None])
+    monkeypatch.setattr(actions, "_report_of", lambda *a: next(calls, None) or real(*a))
+    again = report_start(
+        node=graded.unit_n1,
+        year=graded.year,
+        school_form="grundskola",
+        scope=scope_for(users.unit_head),
+        by=users.unit_head,
+    )
+    assert again.pk == report.pk
+
+
+def test_a_model_version_saved_in_between_refuses_the_later_save(users, monkeypatch) -> None:
+    from skolkvalitet.quality.reports import actions
+
+    scope = scope_for(users.organiser_admin)
+    current = report_template_current(school_form="grundskola")
+    # The other administrator's version 2 is stored after this save counted the versions.
+    ReportTemplate.objects.create(
+        school_form="grundskola", version=2, name=current.name, sections=current.sections
+    )
+    monkeypatch.setattr(actions, "_next_version", lambda school_form: 2)
+    with pytest.raises(ValidationError, match="Someone else saved"):
+        report_template_save(
+            school_form="grundskola",
+            name=current.name,
+            sections=current.sections,
+            scope=scope,
+            by=users.organiser_admin,
+        )
+    assert ReportTemplate.objects.filter(school_form="grundskola").count() == 2

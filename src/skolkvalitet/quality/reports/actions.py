@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,12 @@ from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import AcademicYear, Node
 from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope
-from skolkvalitet.quality.common_model import ModelError, default_model, template_checked
+from skolkvalitet.quality.common_model import (
+    ModelError,
+    default_model,
+    template_checked,
+    template_forms,
+)
 from skolkvalitet.quality.models import (
     QualityReport,
     ReportComment,
@@ -57,17 +62,21 @@ class SectionConflict(Exception):
 @transaction.atomic
 def report_template_current(*, school_form: str) -> ReportTemplate:
     """The latest version of the school form's template; version 1, the common model that
-    ships, is stored on first use."""
+    ships, is stored on first use (by whichever of two simultaneous first uses comes first)."""
     latest = ReportTemplate.objects.filter(school_form=school_form).order_by("-version").first()
     if latest is not None:
         return latest
     shipped = default_model()[school_form]
-    return ReportTemplate.objects.create(
-        school_form=school_form,
-        version=1,
-        name=shipped.name,
-        sections=[s.as_data() for s in shipped.sections],
-    )
+    try:
+        with transaction.atomic():
+            return ReportTemplate.objects.create(
+                school_form=school_form,
+                version=1,
+                name=shipped.name,
+                sections=[s.as_data() for s in shipped.sections],
+            )
+    except IntegrityError:
+        return ReportTemplate.objects.get(school_form=school_form, version=1)
 
 
 @transaction.atomic
@@ -83,18 +92,24 @@ def report_template_save(
         template = template_checked(school_form, name, sections)
     except ModelError as error:
         raise ValidationError(error.problems) from None
-    current = report_template_current(school_form=school_form)
-    version = (
-        ReportTemplate.objects.filter(school_form=school_form).aggregate(v=Max("version"))["v"]
-        or current.version
-    ) + 1
-    saved = ReportTemplate.objects.create(
-        school_form=school_form,
-        version=version,
-        name=template.name,
-        sections=[s.as_data() for s in template.sections],
-        created_by=by,
-    )
+    version = _next_version(school_form)
+    try:
+        with transaction.atomic():
+            saved = ReportTemplate.objects.create(
+                school_form=school_form,
+                version=version,
+                name=template.name,
+                sections=[s.as_data() for s in template.sections],
+                created_by=by,
+            )
+    except IntegrityError:
+        # Another administrator saved a version in between: nothing is overwritten.
+        raise ValidationError(
+            _(
+                "Someone else saved a new version of the model while you edited it. Open the "
+                "model again to see it, and make your changes on that version."
+            )
+        ) from None
     audit_record(
         user=by,
         action="report_template_save",
@@ -103,9 +118,21 @@ def report_template_save(
     return saved
 
 
+def _next_version(school_form: str) -> int:
+    current = report_template_current(school_form=school_form)
+    stored = ReportTemplate.objects.filter(school_form=school_form).aggregate(v=Max("version"))
+    return (stored["v"] or current.version) + 1
+
+
 def _require(scope: Scope, capability: Capability, node: Node) -> None:
     if not scope.can(capability, node):
         raise PermissionDenied
+
+
+def _report_of(node: Node, year: AcademicYear, school_form: str) -> QualityReport | None:
+    return QualityReport.objects.filter(
+        node=node, academic_year=year, template__school_form=school_form
+    ).first()
 
 
 @transaction.atomic
@@ -113,17 +140,26 @@ def report_start(
     *, node: Node, year: AcademicYear, school_form: str, scope: Scope, by
 ) -> QualityReport:
     """The node's report for the year and school form: the stored one, or a new draft on the
-    current template with an empty text for each of its sections."""
-    existing = QualityReport.objects.filter(
-        node=node, academic_year=year, template__school_form=school_form
-    ).first()
+    current template with an empty text for each of its sections. A unit writes only on the
+    templates of its own school forms; of two simultaneous starts, the second gets the
+    first's draft."""
+    existing = _report_of(node, year, school_form)
     if existing is not None:
         return existing
     _require(scope, Capability.WRITE_DIALOGUE, node)
+    if school_form not in template_forms(node.school_forms or ()):
+        raise ValidationError(_("The unit has no school form this report template is for."))
     template = report_template_current(school_form=school_form)
-    report = QualityReport.objects.create(
-        node=node, academic_year=year, template=template, created_by=by
-    )
+    try:
+        with transaction.atomic():
+            report = QualityReport.objects.create(
+                node=node, academic_year=year, template=template, created_by=by
+            )
+    except IntegrityError:
+        started = _report_of(node, year, school_form)
+        if started is None:
+            raise
+        return started
     ReportSection.objects.bulk_create(
         ReportSection(report=report, key=section["key"]) for section in template.sections
     )

@@ -10,11 +10,11 @@ from typing import Any
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.scopes import path_prefix_q
 from skolkvalitet.quality.common_model import (
-    SCHOOL_FORMS,
     Section,
     Template,
     default_model,
     template_checked,
+    template_forms,
 )
 from skolkvalitet.quality.models import QualityReport, ReportTemplate
 from skolkvalitet.quality.reports.figures import (
@@ -29,13 +29,10 @@ NOT_STARTED = "not_started"
 
 
 def school_form_of(node: Node) -> str | None:
-    """The template school form a unit's report is written on: grundskola for a unit with
-    compulsory school forms, else gymnasieskola, else förskola."""
-    forms = set(node.school_forms or ())
-    for school_form in ("grundskola", "gymnasieskola", "forskola"):
-        if forms & SCHOOL_FORMS[school_form]:
-            return school_form
-    return None
+    """The template school form a unit's report is written on by default: grundskola for a
+    unit with compulsory school forms, else gymnasieskola, else förskola."""
+    forms = template_forms(node.school_forms or ())
+    return forms[0] if forms else None
 
 
 def report_find(*, node: Node, year: AcademicYear, school_form: str) -> QualityReport | None:
