@@ -21,6 +21,7 @@ from skolkvalitet.quality.models import (
     ReportTemplate,
 )
 from skolkvalitet.quality.reports.actions import (
+    report_return,
     report_section_save,
     report_start,
     report_submit,
@@ -211,6 +212,24 @@ def test_a_too_long_text_comes_back_in_the_form_to_be_shortened(org, users, clie
     form = re.search(r'<form[^>]*#section-analys".*?</form>', response.content.decode(), re.S)
     assert long_text in form.group(0)
     assert 'class="errorlist"' in form.group(0)
+
+
+def test_the_board_reads_the_report_without_the_thread_of_its_handling(org, users, client_for):
+    report = submitted(org, users)
+    report_return(
+        report=report,
+        comment="Analysen saknar orsaker.",
+        scope=scope_for(users.organiser_admin),
+        by=users.organiser_admin,
+    )
+    report_submit(report=report, scope=scope_for(users.unit_head), by=users.unit_head)
+    assert (
+        "Analysen saknar orsaker."
+        in client_for("organiser_admin").get(page_url(org)).content.decode()
+    )
+    board = client_for("board").get(page_url(org)).content.decode()
+    assert "Resultaten i matematik ökade." in board  # the report as handed in
+    assert "Analysen saknar orsaker." not in board and 'id="comments"' not in board
 
 
 def test_a_report_url_for_a_school_form_the_unit_lacks_is_not_found(org, users, client_for):

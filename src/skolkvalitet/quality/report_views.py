@@ -338,7 +338,13 @@ def _report_page(
         "may_submit": editable,
         "may_review": may_review and report is not None and report.status == "submitted",
         "may_comment": report is not None and (may_write or may_review),
-        "comments": list(report.comments.select_related("author")) if report else [],
+        # The thread is the handling between the unit and the organiser, like the saved
+        # versions: those who only read the handed-in report do not see it.
+        "comments": (
+            list(report.comments.select_related("author"))
+            if report and _reads_history(scope, unit)
+            else []
+        ),
         "return_error": return_error,
         "comment_error": comment_error,
         "page_url": _page_url(unit, year, school_form),
