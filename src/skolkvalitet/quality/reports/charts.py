@@ -30,10 +30,12 @@ SUBJECT_NAMES = {s.code: s.name_sv for s in SUBJECTS}
 
 @dataclass(frozen=True)
 class SectionChart:
-    """One chart of a section: a stable id for the page and the spec."""
+    """One chart of a section: a stable id for the page, the spec, and for a trend the
+    indicator it draws."""
 
     id: str
     spec: dict[str, Any]
+    indicator: str = ""
 
 
 def section_charts(
@@ -53,6 +55,7 @@ def section_charts(
                         SectionChart(
                             id=f"chart-{section.key}-trend-{chart.indicator}".replace("_", "-"),
                             spec=_trend(points, chart.indicator, pupil_access),
+                            indicator=chart.indicator,
                         )
                     )
             elif chart.kind == "grade_distribution":

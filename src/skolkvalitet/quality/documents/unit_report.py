@@ -1,0 +1,118 @@
+"""A unit's kvalitetsrapport as a document for the board and the public: each section of its
+template with the text the unit wrote, its figures (frozen once handed in) and its charts, all
+suppressed as for the board; a title page that says the report's status, its template version
+and the data version of its figures."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from skolkvalitet.indicators.registry import REGISTRY, Level
+from skolkvalitet.organisation.models import Node
+from skolkvalitet.publishing.documents.model import (
+    Chart,
+    Document,
+    FigureCell,
+    Heading,
+    Note,
+    Paragraph,
+    Table,
+)
+from skolkvalitet.quality.documents.figures import board_cell
+from skolkvalitet.quality.documents.text import text_blocks
+from skolkvalitet.quality.models import QualityReport
+from skolkvalitet.quality.reports.charts import section_charts
+from skolkvalitet.quality.reports.export import data_version_of, report_figures, template_of
+from skolkvalitet.quality.reports.figures import TABLE, TREND, Figure
+
+STATUS_NAMES = {
+    "draft": "Draft, not submitted",
+    "submitted": "Submitted",
+    "returned": "Returned to the unit",
+    "approved": "Approved",
+}
+
+
+def root_of(node: Node) -> Node:
+    """The organiser the node belongs to: the root of its tree."""
+    return Node.objects.get(pk=node.ancestor_ids()[0])
+
+
+def _cell(f: Figure, start_year: int) -> FigureCell:
+    return board_cell(
+        f.indicator,
+        value=f.value,
+        n=f.n,
+        suppression=f.suppression,
+        level=Level.UNIT,
+        start_year=start_year,
+    )
+
+
+def unit_report_document(report: QualityReport) -> Document:
+    node, year = report.node, report.academic_year
+    template = template_of(report.template)
+    figures = report_figures(report, template)
+    texts = {s.key: s.text for s in report.sections.all()}
+    start_year = year.start_date.year
+    charts = section_charts(figures, template=template, year=year, pupil_access=False)
+    document = Document(
+        title=_("Quality report %(year)s") % {"year": year.code},
+        organiser=root_of(node).name,
+        subtitle=node.name,
+        audience=_(
+            "Figures are shown as to the board: groups too small to publish are hidden by "
+            "Skolverket's rules (.. hidden, ~100 nearly all, . no figure)."
+        ),
+        generated_at=timezone.localtime(),
+        data_version=data_version_of(figures),
+    )
+    status = _(STATUS_NAMES.get(report.status, report.status))
+    document.add(
+        Heading(_("About the report")),
+        Paragraph(
+            _(
+                "The quality report of %(unit)s for the academic year %(year)s, written on "
+                "the template %(template)s, version %(version)s. Status: %(status)s."
+            )
+            % {
+                "unit": node.name,
+                "year": year.code,
+                "template": report.template.name,
+                "version": report.template.version,
+                "status": status,
+            }
+        ),
+        Note(
+            _("The figures were frozen when the report was submitted.")
+            if report.is_handed_in
+            else _("The figures are the unit's as computed now; they are frozen on submission.")
+        ),
+    )
+    for section in template.sections:
+        document.add(Heading(section.title))
+        document.add(*text_blocks(texts.get(section.key, "")))
+        rows = [
+            (REGISTRY[f.indicator].name_sv, f.period_label, _cell(f, start_year))
+            for f in figures
+            if f.section_key == section.key and f.kind == TABLE
+        ]
+        if rows:
+            document.add(
+                Table(
+                    caption=_("Figures of %(title)s") % {"title": section.title},
+                    columns=(_("Indicator"), _("Period"), _("Value")),
+                    rows=tuple(rows),
+                )
+            )
+        for chart in charts.get(section.key, []):
+            points = tuple(
+                _cell(f, start_year)
+                for f in figures
+                if f.section_key == section.key
+                and f.kind == TREND
+                and f.indicator == chart.indicator
+            )
+            document.add(Chart(chart.spec, figures=points))
+    return document
