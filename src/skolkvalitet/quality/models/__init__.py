@@ -11,6 +11,11 @@ from skolkvalitet.quality.models.dialogues import (
     FollowUpDialogue,
     Intervention,
 )
+from skolkvalitet.quality.models.documents import (
+    DOCUMENT_FINISHED,
+    DocumentJob,
+    DocumentStatus,
+)
 from skolkvalitet.quality.models.plans import (
     ACTION_FINISHED,
     ActionStatus,
@@ -37,6 +42,7 @@ from skolkvalitet.quality.models.reports import (
 
 __all__ = [
     "ACTION_FINISHED",
+    "DOCUMENT_FINISHED",
     "EDITABLE_STATUSES",
     "HANDED_IN_STATUSES",
     "ActionStatus",
@@ -44,6 +50,8 @@ __all__ = [
     "DevelopmentGoal",
     "DialogueComment",
     "DialogueStatus",
+    "DocumentJob",
+    "DocumentStatus",
     "Evidence",
     "EvidenceKind",
     "FollowUpDialogue",
