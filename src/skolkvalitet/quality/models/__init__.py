@@ -1,6 +1,7 @@
 """The quality cycle's models: interventions and the resultatdialog (dialogues.py), the
 common model's versioned templates and each unit's quality report (reports.py), the
-nulägesanalys and utvecklingsplan and the report deadlines (plans.py)."""
+nulägesanalys and utvecklingsplan and the report deadlines (plans.py), the practices units
+share with the organiser (practices.py)."""
 
 from skolkvalitet.quality.models.dialogues import (
     EDITABLE_STATUSES,
@@ -30,6 +31,7 @@ from skolkvalitet.quality.models.plans import (
     ReportDeadline,
     Verdict,
 )
+from skolkvalitet.quality.models.practices import PracticeStatus, SharedPractice
 from skolkvalitet.quality.models.reports import (
     QualityReport,
     ReportComment,
@@ -59,6 +61,7 @@ __all__ = [
     "GoalKind",
     "Intervention",
     "PlanAction",
+    "PracticeStatus",
     "ProblemArea",
     "ProgressNote",
     "QualityReport",
@@ -69,5 +72,6 @@ __all__ = [
     "ReportSectionRevision",
     "ReportStatus",
     "ReportTemplate",
+    "SharedPractice",
     "Verdict",
 ]
