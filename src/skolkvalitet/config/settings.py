@@ -15,6 +15,7 @@ Environment variables:
     CSRF_TRUSTED_ORIGINS         Comma-separated origins, for deployment behind a proxy.
     SECURE_SSL                   "1" behind TLS: secure cookies, HSTS, SSL redirect.
     SKOLKVALITET_IMPORT_IN_BACKGROUND  "0" runs web uploads within the request. Default on.
+    SKOLKVALITET_DOCUMENTS_IN_BACKGROUND  "0" produces board documents within the request.
     SKOLKVALITET_IMPORT_MAX_BYTES      Largest file an import reads. Default 256 MiB.
     SKOLKVALITET_IMPORT_MAX_ROWS       Most rows an import reads. Default 5 000 000.
     EMAIL_HOST                   An SMTP server for the quality cycle's e-mail (reports
@@ -202,6 +203,7 @@ SKOLKVALITET_REMINDER_DAYS = [
 ]
 
 SKOLKVALITET_IMPORT_IN_BACKGROUND = _env_bool("SKOLKVALITET_IMPORT_IN_BACKGROUND", True)
+SKOLKVALITET_DOCUMENTS_IN_BACKGROUND = _env_bool("SKOLKVALITET_DOCUMENTS_IN_BACKGROUND", True)
 SKOLKVALITET_IMPORT_MAX_BYTES = int(os.environ.get("SKOLKVALITET_IMPORT_MAX_BYTES", 256 * 2**20))
 SKOLKVALITET_IMPORT_MAX_ROWS = int(os.environ.get("SKOLKVALITET_IMPORT_MAX_ROWS", 5_000_000))
 

@@ -183,6 +183,7 @@ def reports(request: HttpRequest, start_year: int) -> HttpResponse:
         "rows": rows,
         "years": list(AcademicYear.objects.order_by("start_date")),
         "may_edit_model": scope.can_somewhere(Capability.EDIT_COMMON_MODEL),
+        "may_produce_annual": scope.can_somewhere(Capability.REVIEW_DIALOGUE),
         "only_handed_in": not every_state,
     }
     return render(request, "quality/reports.html", context)
