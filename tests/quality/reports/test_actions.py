@@ -264,3 +264,61 @@ def test_a_model_version_saved_in_between_refuses_the_later_save(users, monkeypa
             by=users.organiser_admin,
         )
     assert ReportTemplate.objects.filter(school_form="grundskola").count() == 2
+
+
+def test_saving_a_section_and_commenting_are_audit_logged_without_their_text(report, users):
+    from skolkvalitet.organisation.models import AuditEvent
+    from skolkvalitet.quality.reports.actions import report_comment
+
+    head = scope_for(users.unit_head)
+    report_section_save(
+        report=report,
+        key="analys",
+        text="Stödet sätts in sent.",
+        version=0,
+        scope=head,
+        by=users.unit_head,
+    )
+    # The same text again writes nothing, so it logs nothing either.
+    report_section_save(
+        report=report,
+        key="analys",
+        text="Stödet sätts in sent.",
+        version=1,
+        scope=head,
+        by=users.unit_head,
+    )
+    comment = report_comment(
+        report=report,
+        text="Vad säger elevhälsan?",
+        scope=scope_for(users.organiser_admin),
+        by=users.organiser_admin,
+    )
+    saved = AuditEvent.objects.get(action="report_section_save")
+    assert (saved.user, saved.node) == (users.unit_head, report.node)
+    assert saved.detail == {"report": report.pk, "section": "analys", "version": 1}
+    commented = AuditEvent.objects.get(action="report_comment")
+    assert (commented.user, commented.node) == (users.organiser_admin, report.node)
+    assert commented.detail == {"report": report.pk, "comment": comment.pk}
+
+
+def test_a_comment_over_the_limit_is_refused_never_cut_short(report, users) -> None:
+    from skolkvalitet.quality.reports.actions import MAX_COMMENT, report_comment
+
+    admin = scope_for(users.organiser_admin)
+    assert MAX_COMMENT == 4000
+    with pytest.raises(ValidationError) as error:
+        report_comment(report=report, text="x" * 4001, scope=admin, by=users.organiser_admin)
+    assert "4000" in error.value.messages[0]
+    assert not report.comments.exists()
+    # Line ends count as one character, as the browser counts them: 3 999 + a line break.
+    text = "x" * 2000 + "\r\n" + "y" * 1999
+    stored = report_comment(report=report, text=text, scope=admin, by=users.organiser_admin)
+    assert len(stored.text) == 4000 and "\r" not in stored.text
+
+    submitted = report_submit(report=report, scope=scope_for(users.unit_head), by=users.unit_head)
+    with pytest.raises(ValidationError):
+        report_return(report=submitted, comment="z" * 4001, scope=admin, by=users.organiser_admin)
+    submitted.refresh_from_db()
+    assert submitted.status == ReportStatus.SUBMITTED
+    assert report.comments.count() == 1

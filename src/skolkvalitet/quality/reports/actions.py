@@ -197,6 +197,12 @@ def report_section_save(
     ReportSectionRevision.objects.create(
         section=section, version=section.version, text=text, saved_at=now, saved_by=by
     )
+    audit_record(
+        user=by,
+        action="report_section_save",
+        node=report.node,
+        detail={"report": report.pk, "section": key, "version": section.version},
+    )
     return section
 
 
@@ -254,12 +260,8 @@ def report_return(*, report: QualityReport, comment: str, scope: Scope, by) -> Q
     """Return the report to the unit with a comment (required); its figures are live again
     until it is submitted anew."""
     report = _reviewable(report, scope)
-    comment = comment.strip()
-    if not comment:
-        raise ValidationError(_("Say why the report is returned."))
-    ReportComment.objects.create(
-        report=report, author=by, text=comment[:MAX_COMMENT], kind="return"
-    )
+    comment = _comment_text(comment, missing=_("Say why the report is returned."))
+    ReportComment.objects.create(report=report, author=by, text=comment, kind="return")
     report.status = ReportStatus.RETURNED
     report.returned_at = timezone.now()
     report.returned_by = by
@@ -290,7 +292,23 @@ def report_comment(*, report: QualityReport, text: str, scope: Scope, by) -> Rep
         or scope.can(Capability.REVIEW_DIALOGUE, report.node)
     ):
         raise PermissionDenied
-    text = text.strip()
+    text = _comment_text(text, missing=_("Write a comment."))
+    comment = ReportComment.objects.create(report=report, author=by, text=text)
+    audit_record(
+        user=by,
+        action="report_comment",
+        node=report.node,
+        detail={"report": report.pk, "comment": comment.pk},
+    )
+    return comment
+
+
+def _comment_text(text: str, *, missing: str) -> str:
+    """A comment without surrounding space and with Unix line ends; ValidationError when it
+    is empty or longer than MAX_COMMENT (never cut short)."""
+    text = text.replace("\r\n", "\n").strip()
     if not text:
-        raise ValidationError(_("Write a comment."))
-    return ReportComment.objects.create(report=report, author=by, text=text[:MAX_COMMENT])
+        raise ValidationError(missing)
+    if len(text) > MAX_COMMENT:
+        raise ValidationError(_("At most %(count)d characters.") % {"count": MAX_COMMENT})
+    return text
