@@ -66,6 +66,47 @@ def test_no_deadline_near_no_report_task(org, users, deadline) -> None:
     assert far.is_empty
 
 
+def test_a_school_forms_own_deadline_wins_before_the_window_is_applied(org, users) -> None:
+    admin = scope_for(users.organiser_admin)
+    for school_form, deadline in (("", dt.date(2025, 6, 10)), ("grundskola", dt.date(2025, 9, 30))):
+        report_deadline_set(
+            academic_year=org.year,
+            school_form=school_form,
+            deadline=deadline,
+            scope=admin,
+            by=users.organiser_admin,
+        )
+    head = scope_for(users.unit_head)
+    # 20 May: the deadline for every form (10 June) is near, but Norrskolan, a grundskola, is
+    # due on 30 September, more than 60 days ahead: no task yet.
+    assert attention(scope=head, user_id=users.unit_head.pk, today=TODAY).reports_to_write == []
+    # 1 September: 30 September is near; 10 June, passed 83 days ago, is no longer looked at,
+    # and would not apply anyway.
+    september = attention(scope=head, user_id=users.unit_head.pk, today=dt.date(2025, 9, 1))
+    assert [(t.unit, t.deadline, t.overdue) for t in september.reports_to_write] == [
+        (org.unit_n1, dt.date(2025, 9, 30), False)
+    ]
+    # The reverse: the school form's deadline is near and the one for every form is far.
+    report_deadline_set(
+        academic_year=org.year,
+        school_form="grundskola",
+        deadline=dt.date(2025, 6, 1),
+        scope=admin,
+        by=users.organiser_admin,
+    )
+    report_deadline_set(
+        academic_year=org.year,
+        school_form="",
+        deadline=dt.date(2025, 10, 31),
+        scope=admin,
+        by=users.organiser_admin,
+    )
+    may = attention(scope=head, user_id=users.unit_head.pk, today=TODAY)
+    assert [(t.unit, t.deadline) for t in may.reports_to_write] == [
+        (org.unit_n1, dt.date(2025, 6, 1))
+    ]
+
+
 def test_an_overdue_action_reaches_its_units_head_and_its_owner(org, users) -> None:
     head = scope_for(users.unit_head)
     area = problem_area_create(

@@ -86,3 +86,21 @@ def test_a_reminder_goes_to_writers_of_reports_not_handed_in(org, mailed, mailou
     assert mailoutbox[0].to == ["rut@exempelstad.se"]
     call_command("remind", "--today", "2025-05-28")  # 13 days before: nothing
     assert len(mailoutbox) == 1
+
+
+def test_a_reminder_follows_the_school_forms_own_deadline(org, mailed, mailoutbox) -> None:
+    admin = scope_for(mailed.organiser_admin)
+    for school_form, deadline in (("", dt.date(2025, 6, 10)), ("grundskola", dt.date(2025, 9, 30))):
+        report_deadline_set(
+            academic_year=org.year,
+            school_form=school_form,
+            deadline=deadline,
+            scope=admin,
+            by=mailed.organiser_admin,
+        )
+    call_command("remind", "--today", "2025-05-27")  # 14 days before the deadline for all forms
+    assert mailoutbox == []  # every unit is a grundskola, due on 30 September
+    call_command("remind", "--today", "2025-09-16")  # 14 days before grundskola's
+    assert [m.subject for m in mailoutbox] == [
+        "Kvalitetsrapporten ska lämnas in 2025-09-30: Norrskolan 2024/25"
+    ]

@@ -7,6 +7,7 @@ the units they write for or that they own. The resultatdialoger due are the star
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -52,40 +53,36 @@ def attention(*, scope: Scope, user_id: int | None, today: dt.date) -> Attention
     )
 
 
-def _deadline_of(deadlines: list[ReportDeadline], year_id: int, school_form: str):
-    for d in deadlines:  # a deadline for the school form wins over one for every form
-        if d.academic_year_id == year_id and d.school_form == school_form:
-            return d.deadline
-    for d in deadlines:
-        if d.academic_year_id == year_id and not d.school_form:
-            return d.deadline
-    return None
+def _resolved(deadlines: list[ReportDeadline]) -> dict[tuple[int, str], dt.date]:
+    """(academic year id, school form) → the deadline in force: the school form's own, else
+    the year's deadline for every form (school form "")."""
+    resolved: dict[tuple[int, str], dt.date] = {}
+    for d in sorted(deadlines, key=lambda d: d.school_form != ""):  # every form's first
+        resolved[(d.academic_year_id, d.school_form)] = d.deadline
+    return resolved
 
 
-def _reports_to_write(scope: Scope, today: dt.date) -> list[ReportTask]:
-    paths = scope.paths_with(Capability.WRITE_DIALOGUE)
-    if not paths:
-        return []
-    window = dt.timedelta(days=REPORT_WINDOW_DAYS)
+def report_tasks(
+    *, units: Iterable[Node], deadline_from: dt.date, deadline_to: dt.date, today: dt.date
+) -> list[ReportTask]:
+    """The reports of `units` not handed in whose deadline lies between `deadline_from` and
+    `deadline_to` (both included). Each unit's deadline is resolved per academic year and
+    school form first — the school form's own deadline wins over the year's deadline for
+    every form — and only then compared with the dates, so a deadline that does not apply
+    to the unit never stands in for the one that does."""
+    years_near = ReportDeadline.objects.filter(
+        deadline__gte=deadline_from, deadline__lte=deadline_to
+    ).values("academic_year_id")
     deadlines = list(
-        ReportDeadline.objects.filter(
-            deadline__gte=today - window, deadline__lte=today + window
-        ).select_related("academic_year")
+        ReportDeadline.objects.filter(academic_year_id__in=years_near).select_related(
+            "academic_year"
+        )
     )
     if not deadlines:
         return []
-    units = list(
-        Node.objects.filter(
-            path_prefix_q("path", paths), kind=NodeKind.UNIT, is_active=True
-        ).order_by("name")
-    )
-    return _report_tasks(units, deadlines, today=today)
-
-
-def _report_tasks(
-    units: list[Node], deadlines: list[ReportDeadline], *, today: dt.date
-) -> list[ReportTask]:
+    units = list(units)  # read only when some deadline is near
     years = {d.academic_year_id: d.academic_year for d in deadlines}
+    resolved = _resolved(deadlines)
     stored = {
         (r.node_id, r.academic_year_id, r.template.school_form): r.status
         for r in QualityReport.objects.filter(
@@ -98,9 +95,11 @@ def _report_tasks(
             school_form = school_form_of(unit)
             if school_form is None:
                 continue
-            deadline = _deadline_of(deadlines, year_id, school_form)
+            deadline = resolved.get((year_id, school_form), resolved.get((year_id, "")))
+            if deadline is None or not deadline_from <= deadline <= deadline_to:
+                continue
             status = stored.get((unit.pk, year_id, school_form), "not_started")
-            if deadline is None or status in REPORT_HANDED_IN:
+            if status in REPORT_HANDED_IN:
                 continue
             tasks.append(
                 ReportTask(unit, year, school_form, status, deadline, overdue=deadline < today)
@@ -108,18 +107,24 @@ def _report_tasks(
     return tasks
 
 
-def report_tasks_due(*, deadline: dt.date) -> list[ReportTask]:
-    """Every unit's report not handed in whose deadline is `deadline` (reminders). A school
-    form's own deadline wins over the year's deadline for every form."""
-    years = ReportDeadline.objects.filter(deadline=deadline).values("academic_year_id")
-    deadlines = list(
-        ReportDeadline.objects.filter(academic_year_id__in=years).select_related("academic_year")
-    )
-    if not deadlines:
+def _reports_to_write(scope: Scope, today: dt.date) -> list[ReportTask]:
+    paths = scope.paths_with(Capability.WRITE_DIALOGUE)
+    if not paths:
         return []
-    units = list(Node.objects.filter(kind=NodeKind.UNIT, is_active=True).order_by("name"))
-    tasks = _report_tasks(units, deadlines, today=deadline)
-    return [task for task in tasks if task.deadline == deadline]
+    window = dt.timedelta(days=REPORT_WINDOW_DAYS)
+    units = Node.objects.filter(
+        path_prefix_q("path", paths), kind=NodeKind.UNIT, is_active=True
+    ).order_by("name")
+    return report_tasks(
+        units=units, deadline_from=today - window, deadline_to=today + window, today=today
+    )
+
+
+def report_tasks_due(*, deadline: dt.date) -> list[ReportTask]:
+    """Every active unit's report not handed in whose deadline is `deadline` (reminders),
+    resolved as report_tasks does."""
+    units = Node.objects.filter(kind=NodeKind.UNIT, is_active=True).order_by("name")
+    return report_tasks(units=units, deadline_from=deadline, deadline_to=deadline, today=deadline)
 
 
 def _reports_to_review(scope: Scope, today: dt.date) -> list[ReportTask]:
