@@ -52,6 +52,21 @@ def test_who_is_told_follows_the_capability_table(org, mailed) -> None:
     assert not users_with_capability(capability=Capability.WRITE_DIALOGUE, node=org.unit_s2)
 
 
+def test_a_grant_on_an_inactive_node_tells_no_one(org, mailed, make_user) -> None:
+    from skolkvalitet.organisation.actions import role_grant
+    from skolkvalitet.organisation.models import Node, Role
+
+    # An administrator of Norr, an area since closed: the grant gives nothing (as scope_for).
+    area_admin = make_user("nils")
+    role_grant(user=area_admin, node=org.area_north, role=Role.ORGANISER_ADMIN)
+    reviewers = users_with_capability(capability=Capability.REVIEW_DIALOGUE, node=org.unit_n1)
+    assert {u.username for u in reviewers} == {"agnes", "anders", "nils"}
+    Node.objects.filter(pk=org.area_north.pk).update(is_active=False)
+    reviewers = users_with_capability(capability=Capability.REVIEW_DIALOGUE, node=org.unit_n1)
+    assert {u.username for u in reviewers} == {"agnes", "anders"}
+    assert scope_for(area_admin).is_empty
+
+
 def test_the_workflow_mails_reviewers_then_writers(
     report, mailed, mailoutbox, django_capture_on_commit_callbacks
 ) -> None:

@@ -136,12 +136,15 @@ def organiser_chosen(code: str) -> Node:
 def users_with_capability(
     *, capability: Capability, node: Node, on: dt.date | None = None
 ) -> list[User]:
-    """The active users whose grant, valid on `on` (default today), on `node` or above it
-    gives `capability` there (the capability table's rule, organiser-only ones included):
-    who to tell when something happens at `node`."""
+    """The active users whose grant, valid on `on` (default today) and on an active node,
+    on `node` or above it gives `capability` there (the capability table's rule,
+    organiser-only ones included; as scope_for counts grants): who to tell when something
+    happens at `node`."""
     on = on or timezone.localdate()
     assignments = (
-        RoleAssignment.objects.filter(node_id__in=node.ancestor_ids(), user__is_active=True)
+        RoleAssignment.objects.filter(
+            node_id__in=node.ancestor_ids(), user__is_active=True, node__is_active=True
+        )
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
         .select_related("user", "node")
