@@ -56,6 +56,7 @@ def test_the_table_as_the_docs_state_it():
         Capability.SEE_FOLLOW_UP: {"organiser_admin", "analyst", "unit_head", "board", "coach"},
         Capability.WRITE_DIALOGUE: {"unit_head"},
         Capability.REVIEW_DIALOGUE: {"organiser_admin", "analyst"},
+        Capability.APPROVE_ORGANISER_REPORT: {"organiser_admin"},
     }
     assert set(expected) == set(Capability)
     for capability, roles in expected.items():
@@ -110,6 +111,7 @@ def test_organiser_only_capabilities_do_not_count_below_the_organiser(capability
     assert scope.can(capability, _node("/1/4/17/")) is expected
     assert scope.can_somewhere(capability) is expected
     assert {
+        Capability.APPROVE_ORGANISER_REPORT,
         Capability.ROLL_BACK_IMPORTS,
         Capability.MANAGE_CALENDAR,
         Capability.EDIT_COMMON_MODEL,

@@ -19,7 +19,9 @@ from skolkvalitet.quality.common_model import (
 
 def test_the_default_model_has_a_template_per_school_form() -> None:
     model = default_model()
-    assert set(model) == {"forskola", "grundskola", "gymnasieskola"}
+    # One per school form, and the organiser's own (its analysis and priorities).
+    assert set(model) == {"forskola", "grundskola", "gymnasieskola", "huvudman"}
+    assert [s.key for s in model["huvudman"].sections][-1] == "prioriteringar"
     grundskola = model["grundskola"]
     assert [s.key for s in grundskola.sections][:2] == ["kunskaper", "normer"]
     assert "merit_value_17" in grundskola.section("kunskaper").indicators
@@ -30,6 +32,9 @@ def test_every_indicator_of_the_default_applies_to_its_school_form() -> None:
     for form, template in default_model().items():
         for section in template.sections:
             for key in section.indicators:
+                if form == "huvudman":  # the organiser's report covers every school form
+                    assert key in REGISTRY
+                    continue
                 assert SCHOOL_FORMS[form] & set(REGISTRY[key].school_forms), (form, key)
 
 

@@ -38,6 +38,9 @@ class Capability(StrEnum):
     WRITE_DIALOGUE = "write_dialogue"
     # Read every state of a dialogue, comment, return it and mark it discussed.
     REVIEW_DIALOGUE = "review_dialogue"
+    # Approve or return the organiser's own quality report (its analysis and priorities, which
+    # those with REVIEW_DIALOGUE on the organiser write). Counts only on an organiser node.
+    APPROVE_ORGANISER_REPORT = "approve_organiser_report"
 
     @property
     def organiser_only(self) -> bool:
@@ -50,7 +53,12 @@ class Capability(StrEnum):
 
 
 ORGANISER_ONLY = frozenset(
-    {Capability.ROLL_BACK_IMPORTS, Capability.MANAGE_CALENDAR, Capability.EDIT_COMMON_MODEL}
+    {
+        Capability.ROLL_BACK_IMPORTS,
+        Capability.MANAGE_CALENDAR,
+        Capability.EDIT_COMMON_MODEL,
+        Capability.APPROVE_ORGANISER_REPORT,
+    }
 )
 
 DESCRIPTIONS: dict[Capability, str] = {
@@ -65,6 +73,9 @@ DESCRIPTIONS: dict[Capability, str] = {
     Capability.SEE_FOLLOW_UP: "see the follow-up status board and handed-in dialogues",
     Capability.WRITE_DIALOGUE: "write, save and submit the resultatdialog; comment",
     Capability.REVIEW_DIALOGUE: "read every dialogue state, comment, return, mark discussed",
+    Capability.APPROVE_ORGANISER_REPORT: (
+        "approve or return the organiser's own quality report (on an organiser node only)"
+    ),
 }
 
 
@@ -98,6 +109,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 _C.EDIT_COMMON_MODEL,
                 _C.SEE_FOLLOW_UP,
                 _C.REVIEW_DIALOGUE,
+                _C.APPROVE_ORGANISER_REPORT,
             }
         ),
     ),

@@ -26,10 +26,14 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
     ("hur_blev_det", "Hur blev det?"),
 )
 # A template's school form → the SS 12000 school forms its units have.
+# The organiser's own report ("huvudman": its analysis and decided priorities, the heart of
+# the kvalitetsredovisning) covers every school form, so none limits its indicators.
+ORGANISER_FORM = "huvudman"
 SCHOOL_FORMS: dict[str, frozenset[str]] = {
     "forskola": frozenset({"FS"}),
     "grundskola": frozenset({"FKLASS", "GR", "GRS", "FTH"}),
     "gymnasieskola": frozenset({"GY", "GYS"}),
+    ORGANISER_FORM: frozenset(),
 }
 CHART_KINDS = ("trend", "grade_distribution")
 

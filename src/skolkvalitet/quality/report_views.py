@@ -29,11 +29,11 @@ from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 from skolkvalitet.quality.common_model import (
+    ORGANISER_FORM,
     QUESTIONS,
     SCHOOL_FORMS,
     Section,
     template_checked,
-    template_forms,
 )
 from skolkvalitet.quality.models import (
     FollowUpDialogue,
@@ -61,12 +61,19 @@ from skolkvalitet.quality.reports.figures import (
     figures_as_shown,
     figures_with_charts_live,
 )
-from skolkvalitet.quality.reports.selectors import report_readable, reports_visible
+from skolkvalitet.quality.reports.selectors import (
+    may_review_report,
+    may_write_report,
+    report_forms,
+    report_readable,
+    reports_visible,
+)
 
 SCHOOL_FORM_NAMES = {
     "forskola": "Förskola",
     "grundskola": "Grundskola och fritidshem",
     "gymnasieskola": "Gymnasieskola",
+    "huvudman": "Huvudmannen",
 }
 
 
@@ -147,6 +154,23 @@ def reports(request: HttpRequest, start_year: int) -> HttpResponse:
     every_state = scope.paths_with(Capability.WRITE_DIALOGUE) + scope.paths_with(
         Capability.REVIEW_DIALOGUE
     )
+    for organiser in Node.objects.filter(kind=NodeKind.ORGANISER, parent__isnull=True):
+        # The organiser's own report, for those who write or approve it.
+        if not (may_write_report(scope, organiser) or may_review_report(scope, organiser)):
+            continue
+        report = found.get((organiser.pk, ORGANISER_FORM))
+        status = report.status if report else NOT_STARTED
+        listed.add((organiser.pk, ORGANISER_FORM))
+        rows.append(
+            Row(
+                unit=organiser,
+                school_form=ORGANISER_FORM,
+                report=report,
+                status=status,
+                status_label=_status_label(status),
+                may_start=report is None and may_write_report(scope, organiser),
+            )
+        )
     for unit in units_under(every_state):
         school_form = school_form_of(unit)
         if school_form is None:
@@ -165,7 +189,10 @@ def reports(request: HttpRequest, start_year: int) -> HttpResponse:
             )
         )
     for (unit_id, school_form), report in found.items():
-        if (unit_id, school_form) in listed or report.node.kind != NodeKind.UNIT:
+        if (unit_id, school_form) in listed or report.node.kind not in (
+            NodeKind.UNIT,
+            NodeKind.ORGANISER,
+        ):
             continue
         rows.append(
             Row(
@@ -242,12 +269,8 @@ class SectionView:
 
 def _unit(scope: Scope, unit_id: int, school_form: str) -> Node:
     unit = get_object_or_404(Node.objects.select_related("parent"), pk=unit_id)
-    if (
-        unit.kind != NodeKind.UNIT
-        or not scope.can_see(unit)
-        or school_form not in template_forms(unit.school_forms or ())
-    ):
-        raise Http404
+    if not scope.can_see(unit) or school_form not in report_forms(unit):
+        raise Http404  # a unit's own school forms, or the organiser's own template
     return unit
 
 
@@ -273,8 +296,8 @@ def _report_page(
 ) -> HttpResponse:
     scope, unit, year, school_form = place.scope, place.unit, place.year, place.school_form
     report = report_find(node=unit, year=year, school_form=school_form)
-    may_write = scope.can(Capability.WRITE_DIALOGUE, unit)
-    may_review = scope.can(Capability.REVIEW_DIALOGUE, unit)
+    may_write = may_write_report(scope, unit)
+    may_review = may_review_report(scope, unit)
     if report is None:
         if not (may_write or may_review):
             raise Http404
@@ -399,7 +422,7 @@ def report(request: HttpRequest, start_year: int, unit_id: int, school_form: str
     intent = request.POST.get("intent", "")
     url = _page_url(unit, year, school_form)
     if intent == "start":
-        if not scope.can(Capability.WRITE_DIALOGUE, unit):
+        if not may_write_report(scope, unit):
             raise PermissionDenied
         actions.report_start(
             node=unit, year=year, school_form=school_form, scope=scope, by=request.user
@@ -413,12 +436,12 @@ def report(request: HttpRequest, start_year: int, unit_id: int, school_form: str
         if intent == "save":
             return _save_section(request, found, page, url)
         if intent == "submit":
-            if not scope.can(Capability.WRITE_DIALOGUE, unit):
+            if not may_write_report(scope, unit):
                 raise PermissionDenied
             actions.report_submit(report=found, scope=scope, by=request.user)
             messages.success(request, _("The report is submitted to the organiser."))
         elif intent in ("return", "approve"):
-            if not scope.can(Capability.REVIEW_DIALOGUE, unit):
+            if not may_review_report(scope, unit):
                 raise PermissionDenied
             if intent == "return":
                 comment = request.POST.get("comment", "")
@@ -452,7 +475,7 @@ def _save_section(
     request: HttpRequest, found: QualityReport, page: Place, url: str
 ) -> HttpResponse:
     scope = page.scope
-    if not scope.can(Capability.WRITE_DIALOGUE, found.node):
+    if not may_write_report(scope, found.node):
         raise PermissionDenied
     key = request.POST.get("section", "")
     if not found.sections.filter(key=key).exists():
@@ -483,7 +506,7 @@ def _reads_history(scope: Scope, unit: Node) -> bool:
     """The saved versions of a report's texts are working material: its writers and
     reviewers read them; those who only follow up (the board, coaches) read the report as
     handed in."""
-    return scope.can(Capability.WRITE_DIALOGUE, unit) or scope.can(Capability.REVIEW_DIALOGUE, unit)
+    return may_write_report(scope, unit) or scope.can(Capability.REVIEW_DIALOGUE, unit)
 
 
 @login_required
@@ -582,11 +605,11 @@ def common_model(request: HttpRequest) -> HttpResponse:
 
 
 def _indicator_choices(school_form: str) -> list[tuple[str, str]]:
-    forms = SCHOOL_FORMS[school_form]
+    forms = SCHOOL_FORMS[school_form]  # none for the organiser's own report: every indicator
     return [
         (key, indicator.name_sv)
         for key, indicator in REGISTRY.items()
-        if forms & set(indicator.school_forms)
+        if not forms or forms & set(indicator.school_forms)
     ]
 
 

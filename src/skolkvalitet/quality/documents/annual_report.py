@@ -30,14 +30,17 @@ from skolkvalitet.publishing.documents.model import (
     Table,
 )
 from skolkvalitet.publishing.formatting import as_number, format_value
+from skolkvalitet.quality.common_model import ORGANISER_FORM
 from skolkvalitet.quality.documents.figures import (
     reference_cell,
     stored_year_values,
     year_cell,
 )
+from skolkvalitet.quality.documents.text import text_blocks
 from skolkvalitet.quality.documents.unit_report import STATUS_NAMES
 from skolkvalitet.quality.models import DevelopmentGoal, ProblemArea, QualityReport
 from skolkvalitet.quality.plans.selectors import goal_progress
+from skolkvalitet.quality.reports.export import template_of
 from skolkvalitet.reference.comparison import Basis, like_for_like
 
 YEARS = 5  # knowledge results over the year and the four before it
@@ -104,6 +107,7 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
     )
     _about(document, ctx)
     _summary(document, ctx, stored)
+    _organiser_analysis(document, ctx)
     _knowledge(document, ctx, stored)
     _equity(document, ctx)
     _units_results(document, ctx, stored)
@@ -192,6 +196,38 @@ def _summary(document: Document, ctx: _Context, stored) -> None:
             % {"goals": len(goals), "year": year.code, "met": met}
         )
     document.add(Heading(_("Summary")), BulletList(tuple(items)))
+
+
+def _organiser_analysis(document: Document, ctx: _Context) -> None:
+    """The organiser's own report (the "huvudman" template): the förvaltning's analysis and
+    decided priorities, section by section, with its status."""
+    report = (
+        QualityReport.objects.filter(
+            node=ctx.organiser, academic_year=ctx.year, template__school_form=ORGANISER_FORM
+        )
+        .select_related("template")
+        .first()
+    )
+    document.add(Heading(_("The organiser's analysis and priorities")))
+    if report is None:
+        document.add(
+            Paragraph(
+                _("The organiser has not written its analysis for %(year)s in Skolkvalitet.")
+                % {"year": ctx.year.code}
+            )
+        )
+        return
+    document.add(
+        Note(
+            _("Written by the förvaltning on the template %(template)s. Status: %(status)s.")
+            % {"template": report.template.name, "status": _(STATUS_NAMES[report.status])}
+        )
+    )
+    texts = {s.key: s.text for s in report.sections.all()}
+    for section in template_of(report.template).sections:
+        blocks = text_blocks(texts.get(section.key, ""))
+        if blocks:
+            document.add(Heading(section.title, level=2), *blocks)
 
 
 def _knowledge(document: Document, ctx: _Context, stored) -> None:

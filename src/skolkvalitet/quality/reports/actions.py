@@ -10,7 +10,9 @@ named change, audit-logged:
   `report_comment`.
 
 Who may do what is the capability table's (organisation/roles.py): the unit head writes and
-submits (WRITE_DIALOGUE), the organiser reviews (REVIEW_DIALOGUE).
+submits (WRITE_DIALOGUE), the organiser reviews (REVIEW_DIALOGUE); the organiser's own report is
+written by the förvaltning (REVIEW_DIALOGUE) and approved by its management
+(APPROVE_ORGANISER_REPORT): reports/selectors.py's `writes_with` and `reviews_with`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from skolkvalitet.quality.common_model import (
     ModelError,
     default_model,
     template_checked,
-    template_forms,
 )
 from skolkvalitet.quality.models import (
     QualityReport,
@@ -45,6 +46,7 @@ from skolkvalitet.quality.models import (
 )
 from skolkvalitet.quality.notify import report_event
 from skolkvalitet.quality.reports.figures import figures_with_charts_live
+from skolkvalitet.quality.reports.selectors import report_forms, reviews_with, writes_with
 
 MAX_SECTION_TEXT = 20_000
 MAX_COMMENT = 4_000
@@ -146,8 +148,8 @@ def report_start(
     existing = _report_of(node, year, school_form)
     if existing is not None:
         return existing
-    _require(scope, Capability.WRITE_DIALOGUE, node)
-    if school_form not in template_forms(node.school_forms or ()):
+    _require(scope, writes_with(node), node)
+    if school_form not in report_forms(node):
         raise ValidationError(_("The unit has no school form this report template is for."))
     template = report_template_current(school_form=school_form)
     try:
@@ -174,7 +176,7 @@ def report_section_save(
     """Save the section's text as written on `version`; SectionConflict when the stored text
     is of a later version (nothing is written), ValidationError when the report is with the
     organiser or the text is too long."""
-    _require(scope, Capability.WRITE_DIALOGUE, report.node)
+    _require(scope, writes_with(report.node), report.node)
     report = QualityReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise ValidationError(_("The report is handed in; it can be changed when returned."))
@@ -210,7 +212,7 @@ def report_section_save(
 def report_submit(*, report: QualityReport, scope: Scope, by) -> QualityReport:
     """Hand the report in: its figures are frozen (value, n, marker and data version as
     computed now), so a later import does not change what was submitted."""
-    _require(scope, Capability.WRITE_DIALOGUE, report.node)
+    _require(scope, writes_with(report.node), report.node)
     report = QualityReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise ValidationError(_("The report is already handed in."))
@@ -248,7 +250,7 @@ def report_submit(*, report: QualityReport, scope: Scope, by) -> QualityReport:
 
 
 def _reviewable(report: QualityReport, scope: Scope) -> QualityReport:
-    _require(scope, Capability.REVIEW_DIALOGUE, report.node)
+    _require(scope, reviews_with(report.node), report.node)
     report = QualityReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be returned or approved."))
@@ -288,8 +290,8 @@ def report_approve(*, report: QualityReport, scope: Scope, by) -> QualityReport:
 def report_comment(*, report: QualityReport, text: str, scope: Scope, by) -> ReportComment:
     """A comment in the report's thread, by its writers or its reviewers."""
     if not (
-        scope.can(Capability.WRITE_DIALOGUE, report.node)
-        or scope.can(Capability.REVIEW_DIALOGUE, report.node)
+        scope.can(writes_with(report.node), report.node)
+        or scope.can(reviews_with(report.node), report.node)
     ):
         raise PermissionDenied
     text = _comment_text(text, missing=_("Write a comment."))

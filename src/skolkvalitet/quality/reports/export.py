@@ -14,7 +14,6 @@ from skolkvalitet.quality.common_model import (
     Template,
     default_model,
     template_checked,
-    template_forms,
 )
 from skolkvalitet.quality.models import QualityReport, ReportTemplate
 from skolkvalitet.quality.reports.figures import (
@@ -24,14 +23,16 @@ from skolkvalitet.quality.reports.figures import (
     Figure,
     figures_with_charts_live,
 )
+from skolkvalitet.quality.reports.selectors import report_forms
 
 NOT_STARTED = "not_started"
 
 
 def school_form_of(node: Node) -> str | None:
-    """The template school form a unit's report is written on by default: grundskola for a
-    unit with compulsory school forms, else gymnasieskola, else förskola."""
-    forms = template_forms(node.school_forms or ())
+    """The template a node's report is written on by default: the organiser's own template
+    for an organiser; for a unit grundskola when it has a compulsory school form, else
+    gymnasieskola, else förskola (reports/selectors.py: report_forms)."""
+    forms = report_forms(node)
     return forms[0] if forms else None
 
 
