@@ -142,6 +142,86 @@ def test_an_overdue_action_reaches_its_units_head_and_its_owner(org, users) -> N
     assert board.actions_overdue == [] and board.is_empty
 
 
+@pytest.fixture
+def teachers_action(org, users):
+    """An overdue action of Norrskolan's plan, owned by Lars, a teacher of its group 7A."""
+    head = scope_for(users.unit_head)
+    area = problem_area_create(
+        node=org.unit_n1,
+        academic_year=org.year,
+        title="Matematik",
+        causes="Stödet sätts in för sent.",
+        priority=1,
+        scope=head,
+        by=users.unit_head,
+    )
+    goal = goal_create_qualitative(
+        area=area, title="Tidigt stöd", criterion="Stöd före jul.", scope=head, by=users.unit_head
+    )
+    return plan_action_create(
+        goal=goal,
+        title="Kartläggning i åk 7",
+        starts=dt.date(2024, 9, 1),
+        ends=dt.date(2024, 10, 31),
+        owner=users.teacher,
+        scope=head,
+        by=users.unit_head,
+    )
+
+
+def owner_sees(users) -> list:
+    return attention(
+        scope=scope_for(users.teacher), user_id=users.teacher.pk, today=TODAY
+    ).actions_overdue
+
+
+def test_an_owner_who_lost_their_role_at_the_unit_no_longer_sees_the_action(
+    org, users, teachers_action
+) -> None:
+    from django.utils import timezone
+
+    from skolkvalitet.organisation.actions import role_grant
+    from skolkvalitet.organisation.models import RoleAssignment
+    from skolkvalitet.quality.plans.selectors import plan_people
+
+    assert owner_sees(users) == [teachers_action]
+    assert users.teacher in plan_people(org.unit_n1)
+    # Lars's grant on 7A ended yesterday; he now teaches at Söderskolan, another unit.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    RoleAssignment.objects.filter(user=users.teacher).update(valid_until=yesterday)
+    role_grant(user=users.teacher, node=org.group_s1a, role="teacher")
+    assert owner_sees(users) == []
+    assert users.teacher not in plan_people(org.unit_n1)  # nor offered as an owner there
+    # The unit's plan writer still sees it.
+    head = attention(scope=scope_for(users.unit_head), user_id=users.unit_head.pk, today=TODAY)
+    assert head.actions_overdue == [teachers_action]
+
+
+def test_a_grant_on_a_closed_node_neither_shows_the_action_nor_offers_the_owner(
+    org, users, teachers_action
+) -> None:
+    from skolkvalitet.organisation.models import Node
+    from skolkvalitet.quality.plans.selectors import plan_people
+
+    Node.objects.filter(pk=org.group_n1a.pk).update(is_active=False)  # 7A is closed
+    assert owner_sees(users) == []
+    assert users.teacher not in plan_people(org.unit_n1)
+
+
+def test_an_owner_without_the_plan_sees_the_action_without_a_link_to_it(
+    org, users, teachers_action, client_for, monkeypatch
+) -> None:
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
+    plan = f"/uppfoljning/plan/{org.unit_n1.pk}/2024/"
+    teacher_page = client_for("teacher").get("/").content.decode()
+    assert f'<span data-action="{teachers_action.pk}">Kartläggning i åk 7</span>' in teacher_page
+    assert plan not in teacher_page  # the teacher may not open the plan (403)
+    head_page = client_for("unit_head").get("/").content.decode()
+    assert f'<a href="{plan}" data-action="{teachers_action.pk}">' in head_page
+
+
 def test_the_start_page_lists_what_needs_attention(
     org, users, deadline, client_for, monkeypatch
 ) -> None:

@@ -1,7 +1,8 @@
 """What needs a user's attention in the quality cycle, for the start page: the quality reports
 they are to write (a deadline within REPORT_WINDOW_DAYS, or passed within it, and the report
 not handed in), the reports they are to review (submitted), and the plan actions overdue in
-the units they write for or that they own. The resultatdialoger due are the start page's
+the units they write for or that they own where they still have a role (on, above or below
+the unit: those a plan may give an action to). The resultatdialoger due are the start page's
 "Your follow-up dialogues" (selectors.my_dialogues)."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from skolkvalitet.organisation.scopes import Scope, path_prefix_q
 from skolkvalitet.quality.models import QualityReport, ReportStatus
 from skolkvalitet.quality.models.plans import ACTION_FINISHED, PlanAction, ReportDeadline
 from skolkvalitet.quality.models.reports import REPORT_HANDED_IN
+from skolkvalitet.quality.plans.permissions import may_read_plan
 from skolkvalitet.quality.reports.export import school_form_of
 
 # Deadlines this many days ahead, or passed this many days ago, make a report a task.
@@ -39,6 +41,9 @@ class Attention:
     reports_to_write: list[ReportTask]
     reports_to_review: list[ReportTask]
     actions_overdue: list[PlanAction]
+    # The nodes whose plan the user may open: an owner who only owns an action there (a
+    # teacher, say) sees it without a link to a page they may not read.
+    readable_plans: frozenset[int] = frozenset()
 
     @property
     def is_empty(self) -> bool:
@@ -46,10 +51,13 @@ class Attention:
 
 
 def attention(*, scope: Scope, user_id: int | None, today: dt.date) -> Attention:
+    overdue = _actions_overdue(scope, user_id, today)
+    nodes = {a.goal.area.node_id: a.goal.area.node for a in overdue}
     return Attention(
         reports_to_write=_reports_to_write(scope, today),
         reports_to_review=_reports_to_review(scope, today),
-        actions_overdue=_actions_overdue(scope, user_id, today),
+        actions_overdue=overdue,
+        readable_plans=frozenset(pk for pk, node in nodes.items() if may_read_plan(scope, node)),
     )
 
 
@@ -140,11 +148,30 @@ def _reports_to_review(scope: Scope, today: dt.date) -> list[ReportTask]:
     ]
 
 
+def _owned_where_reached(scope: Scope, user_id: int | None) -> Q:
+    """The actions `user_id` owns in plans of nodes that one of their grants still reaches:
+    on the node, above it or below it (valid today, on an active node: the scope's grants).
+    These are the terms on which plans.selectors.plan_people offers them as an owner; an
+    owner who has lost every such role sees the action no more."""
+    if user_id is None or not scope.grants:
+        return Q(pk__in=[])
+    granted = [g.path for g in scope.grants]
+    above_or_on = path_prefix_q("goal__area__node__path", granted)
+    on_or_below = {  # the node's path begins a grant's path: the grant is on it or below
+        "/" + "/".join(parts[:depth]) + "/"
+        for path in granted
+        for parts in [path.strip("/").split("/")]
+        for depth in range(1, len(parts) + 1)
+    }
+    return Q(owner_id=user_id) & (above_or_on | Q(goal__area__node__path__in=on_or_below))
+
+
 def _actions_overdue(scope: Scope, user_id: int | None, today: dt.date) -> list[PlanAction]:
-    paths = scope.paths_with(Capability.WRITE_DIALOGUE)
-    mine = Q(owner_id=user_id) if user_id is not None else Q(pk__in=[])
+    """The overdue actions of the plans the user writes, and those they own where they still
+    have a role."""
+    written = path_prefix_q("goal__area__node__path", scope.paths_with(Capability.WRITE_DIALOGUE))
     return list(
-        PlanAction.objects.filter(path_prefix_q("goal__area__node__path", paths) | mine)
+        PlanAction.objects.filter(written | _owned_where_reached(scope, user_id))
         .filter(ends__lt=today)
         .exclude(status__in=list(ACTION_FINISHED))
         .select_related("goal__area__node", "goal__area__academic_year")

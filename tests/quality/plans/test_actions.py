@@ -413,3 +413,71 @@ def test_report_deadlines_are_set_by_the_calendars_managers(graded, users) -> No
         )
     actions.report_deadline_remove(deadline=again, scope=admin, by=users.organiser_admin)
     assert not ReportDeadline.objects.exists()
+
+
+def test_an_action_whose_owner_lost_their_role_keeps_being_updated(graded, users, head, area):
+    from django.utils import timezone
+
+    from skolkvalitet.organisation.models import RoleAssignment
+
+    goal = actions.goal_create_qualitative(
+        area=area, title="Tidigt stöd", criterion="Stöd före jul.", scope=head, by=users.unit_head
+    )
+    action = actions.plan_action_create(
+        goal=goal,
+        title="Kartläggning",
+        owner=users.teacher,
+        starts=dt.date(2024, 9, 1),
+        ends=dt.date(2024, 10, 31),
+        scope=head,
+        by=users.unit_head,
+    )
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    RoleAssignment.objects.filter(user=users.teacher).update(valid_until=yesterday)
+    # The owner stays as they were: the status changes.
+    done = actions.plan_action_update(
+        action=action,
+        title=action.title,
+        owner=users.teacher,
+        starts=action.starts,
+        ends=action.ends,
+        status=ActionStatus.DONE,
+        scope=head,
+        by=users.unit_head,
+    )
+    assert (done.status, done.owner) == (ActionStatus.DONE, users.teacher)
+    # Choosing someone without a role at the unit is still refused.
+    with pytest.raises(ValidationError) as error:
+        actions.plan_action_update(
+            action=action,
+            title=action.title,
+            owner=users.coach,
+            starts=action.starts,
+            ends=action.ends,
+            status=ActionStatus.DONE,
+            scope=head,
+            by=users.unit_head,
+        )
+    assert set(error.value.message_dict) == {"owner"}
+    # Handed to a name, the action cannot take the former owner back.
+    actions.plan_action_update(
+        action=action,
+        title=action.title,
+        owner_name="Specialläraren",
+        starts=action.starts,
+        ends=action.ends,
+        status=ActionStatus.DONE,
+        scope=head,
+        by=users.unit_head,
+    )
+    with pytest.raises(ValidationError):
+        actions.plan_action_update(
+            action=action,
+            title=action.title,
+            owner=users.teacher,
+            starts=action.starts,
+            ends=action.ends,
+            status=ActionStatus.DONE,
+            scope=head,
+            by=users.unit_head,
+        )

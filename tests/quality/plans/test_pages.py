@@ -308,3 +308,66 @@ def test_an_indicator_goals_target_is_changed_on_the_page(graded, users, client_
     )
     assert refused.status_code == 400
     assert f'id="id_ge{goal.pk}-target_value-errors"' in refused.content.decode()
+
+
+def test_an_action_whose_owner_lost_their_role_is_saved_on_the_page(
+    graded, users, client_for
+) -> None:
+    from django.utils import timezone
+
+    from skolkvalitet.organisation.models import RoleAssignment
+
+    head = scope_for(users.unit_head)
+    area = actions.problem_area_create(
+        node=graded.unit_n1,
+        academic_year=graded.year,
+        title="Trygghet",
+        causes="Otydliga regler.",
+        priority=1,
+        scope=head,
+        by=users.unit_head,
+    )
+    goal = actions.goal_create_qualitative(
+        area=area, title="Trygg skola", criterion="Enkäten.", scope=head, by=users.unit_head
+    )
+    action = actions.plan_action_create(
+        goal=goal,
+        title="Rastvakter",
+        owner=users.teacher,
+        starts=dt.date(2024, 9, 1),
+        ends=dt.date(2024, 10, 31),
+        scope=head,
+        by=users.unit_head,
+    )
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    RoleAssignment.objects.filter(user=users.teacher).update(valid_until=yesterday)
+    client = client_for("unit_head")
+    url = plan_url(graded)
+    html = client.get(url).content.decode()
+    # The edit form still offers the owner, chosen; the new action's form does not.
+    assert f'<option value="{users.teacher.pk}" selected>' in html
+    assert html.count(f'<option value="{users.teacher.pk}"') == 1
+    status = client.post(
+        url, {"intent": "action_status", "id": action.pk, f"s{action.pk}-status": "done"}
+    )
+    assert status.status_code == 302
+    assert PlanAction.objects.get().status == ActionStatus.DONE
+    edited = client.post(
+        url,
+        {
+            "intent": "action_update",
+            "id": action.pk,
+            f"ae{action.pk}-title": "Rastvakter på skolgården",
+            f"ae{action.pk}-owner": users.teacher.pk,
+            f"ae{action.pk}-starts": "2024-09-01",
+            f"ae{action.pk}-ends": "2024-11-30",
+            f"ae{action.pk}-status": "ongoing",
+        },
+    )
+    assert edited.status_code == 302
+    saved = PlanAction.objects.get()
+    assert (saved.title, saved.owner, saved.ends) == (
+        "Rastvakter på skolgården",
+        users.teacher,
+        dt.date(2024, 11, 30),
+    )

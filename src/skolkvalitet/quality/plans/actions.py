@@ -487,14 +487,18 @@ def _action_fields(
     starts: dt.date | None,
     ends: dt.date | None,
     status: str,
+    owner_changed: bool,
 ) -> tuple[str, str]:
+    """The action's title and owner's name, checked; an owner chosen now (`owner_changed`)
+    must have a role at the node (plan_people). An owner kept as they were is not checked
+    again: an action whose owner has since lost their role can still be updated."""
     errors: dict[str, list[str]] = {}
     title = _text(errors, "title", title, limit=MAX_TITLE)
     owner_name = _text(errors, "owner_name", owner_name, limit=MAX_TITLE)
     _required(errors, "title", title, _("Say what will be done."))
     if owner is None and not owner_name:
         errors.setdefault("owner_name", []).append(_("Say who is responsible."))
-    if owner is not None and not plan_people(node).filter(pk=owner.pk).exists():
+    if owner is not None and owner_changed and not plan_people(node).filter(pk=owner.pk).exists():
         errors.setdefault("owner", []).append(
             _("The responsible person must have a role at the unit.")
         )
@@ -537,6 +541,7 @@ def plan_action_create(
         starts=starts,
         ends=ends,
         status=status,
+        owner_changed=True,
     )
     assert starts is not None and ends is not None
     action = PlanAction.objects.create(
@@ -577,7 +582,8 @@ def plan_action_update(
     scope: Scope,
     by,
 ) -> PlanAction:
-    """Change an action: what, who, its dates or its status."""
+    """Change an action: what, who, its dates or its status. A new owner must have a role at
+    the unit; the present one is kept even after losing theirs."""
     action = _action_locked(action, scope)
     title, owner_name = _action_fields(
         node=action.goal.area.node,
@@ -587,6 +593,7 @@ def plan_action_update(
         starts=starts,
         ends=ends,
         status=status,
+        owner_changed=(owner.pk if owner is not None else None) != action.owner_id,
     )
     assert starts is not None and ends is not None
     previous = action.status

@@ -423,21 +423,29 @@ def due_actions(*, node: Node, point: FollowUpPoint, scope: Scope) -> list[PlanA
     )
 
 
-def plan_people(node: Node, *, on: dt.date | None = None) -> QuerySet[User]:
+def plan_people(
+    node: Node, *, on: dt.date | None = None, keep_id: int | None = None
+) -> QuerySet[User]:
     """The people an action of the node's plan may be given to: active users with a role,
-    valid on `on` (default today), granted on the node, above it or below it."""
+    valid on `on` (default today) and granted on an active node, on the node, above it or
+    below it — the grants scope_for counts. The owner of an action sees it among what needs
+    their attention on the same terms (quality/attention.py). `keep_id`: a user kept in the
+    list whatever their roles (an action's present owner, so that the action can be saved
+    without changing its owner)."""
     on = on or timezone.localdate()
     ancestor_ids = [int(part) for part in node.path.strip("/").split("/") if part]
     grants = (
         RoleAssignment.objects.filter(
-            Q(node_id__in=ancestor_ids) | Q(node__path__startswith=node.path)
+            Q(node_id__in=ancestor_ids) | Q(node__path__startswith=node.path),
+            node__is_active=True,
         )
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
     )
-    return User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by(
-        "first_name", "last_name", "username"
-    )
+    chosen = Q(is_active=True, pk__in=grants.values("user_id"))
+    if keep_id is not None:
+        chosen |= Q(pk=keep_id)
+    return User.objects.filter(chosen).order_by("first_name", "last_name", "username")
 
 
 def report_deadlines(year: AcademicYear) -> list[ReportDeadline]:

@@ -135,6 +135,17 @@ def _goal_edit_form(goal: DevelopmentGoal, data=None) -> Form:
     return QualitativeGoalForm(data, prefix=prefix, initial=initial)
 
 
+def _owner_choices(node: Node, action: PlanAction, people=None):
+    """Whom an action's edit form offers as its owner: the plan's people (`people`, when
+    already read), and the action's present owner even after they lost their role, so that
+    saving without changing the owner keeps them."""
+    if action.owner_id is None or (
+        people is not None and any(p.pk == action.owner_id for p in people)
+    ):
+        return people if people is not None else selectors.plan_people(node)
+    return selectors.plan_people(node, keep_id=action.owner_id)
+
+
 def _year(start_year: int) -> AcademicYear:
     year = AcademicYear.objects.filter(code=AcademicYear.code_for(start_year)).first()
     if year is None:
@@ -199,7 +210,7 @@ def _render(
                                 a.pk,
                                 lambda a=a: ActionForm(
                                     prefix=f"ae{a.pk}",
-                                    people=people,
+                                    people=_owner_choices(node, a, people),
                                     initial={
                                         "title": a.title,
                                         "owner": a.owner_id,
@@ -416,7 +427,7 @@ def _dispatch(request: HttpRequest, *, intent: str, obj, scope: Scope, node: Nod
         actions.plan_action_create(goal=obj, scope=scope, by=by, **form.cleaned_data)
         return form, _("The action was added.")
     if intent == "action_update":
-        form = ActionForm(post, prefix=f"ae{obj.pk}", people=selectors.plan_people(node))
+        form = ActionForm(post, prefix=f"ae{obj.pk}", people=_owner_choices(node, obj))
         if not form.is_valid():
             return form, None
         actions.plan_action_update(action=obj, scope=scope, by=by, **form.cleaned_data)
@@ -531,7 +542,7 @@ def _failed_form(request, intent, obj, node, year, scope, points) -> Form | None
         ),
         "action_status": lambda: ActionStatusForm(post, prefix=f"s{obj.pk}"),
         "action_update": lambda: ActionForm(
-            post, prefix=f"ae{obj.pk}", people=selectors.plan_people(node)
+            post, prefix=f"ae{obj.pk}", people=_owner_choices(node, obj)
         ),
         "action_note": lambda: NoteForm(post, prefix=f"an{obj.pk}", points=points),
         "goal_note": lambda: NoteForm(post, prefix=f"gn{obj.pk}", points=points),
