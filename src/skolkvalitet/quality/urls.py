@@ -2,6 +2,7 @@ from django.urls import path
 
 from skolkvalitet.quality import report_views, views
 from skolkvalitet.quality.plans import views as plan_views
+from skolkvalitet.quality.practices import views as practice_views
 
 urlpatterns = [
     path("", views.board, name="quality_board"),
@@ -59,5 +60,28 @@ urlpatterns = [
         "<int:point_id>/<int:unit_id>/diskuterad/",
         views.dialogue_discussed,
         name="quality_dialogue_discussed",
+    ),
+    path("arbetssatt/", practice_views.practices, name="quality_practices"),
+    path(
+        "arbetssatt/ny/<int:node_id>/<int:start_year>/",
+        practice_views.practice_new,
+        name="quality_practice_new",
+    ),
+    path("arbetssatt/<int:pk>/", practice_views.practice, name="quality_practice"),
+    path("arbetssatt/<int:pk>/andra/", practice_views.practice_edit, name="quality_practice_edit"),
+    path(
+        "arbetssatt/<int:pk>/publicera/",
+        practice_views.practice_publish,
+        name="quality_practice_publish",
+    ),
+    path(
+        "arbetssatt/<int:pk>/dra-tillbaka/",
+        practice_views.practice_withdraw,
+        name="quality_practice_withdraw",
+    ),
+    path(
+        "arbetssatt/<int:pk>/ta-bort/",
+        practice_views.practice_remove,
+        name="quality_practice_remove",
     ),
 ]
