@@ -481,3 +481,125 @@ def test_an_action_whose_owner_lost_their_role_keeps_being_updated(graded, users
             scope=head,
             by=users.unit_head,
         )
+
+
+def shown_target(node, year) -> float | None:
+    """The merit value target the result pages show for `node` (their rule)."""
+    from skolkvalitet.dashboards.selectors.targets import nearest_targets
+
+    return nearest_targets([node], ["merit_value_17"], year.pk).get((node.pk, "merit_value_17"))
+
+
+def merit_goal(area, scope, by, value: float):
+    return actions.goal_create_indicator(
+        area=area,
+        title="Höj meritvärdet",
+        indicator="merit_value_17",
+        target_value=value,
+        target_date=dt.date(2025, 6, 13),
+        scope=scope,
+        by=by,
+    )
+
+
+def test_the_organisers_target_above_the_unit_binds_a_plan_without_set_targets(
+    graded, users, head, area
+) -> None:
+    organisers = target_set(
+        node=graded.organiser,
+        indicator="merit_value_17",
+        value=200.0,
+        academic_year=graded.year,
+        by=users.organiser_admin,
+    )
+    with pytest.raises(ValidationError) as error:
+        merit_goal(area, head, users.unit_head, 150.0)
+    [message] = error.value.message_dict["target_value"]
+    assert "200" in message
+    assert not Target.objects.filter(node=graded.unit_n1).exists()
+    assert shown_target(graded.unit_n1, graded.year) == 200.0
+
+    goal = merit_goal(area, head, users.unit_head, 200.0)
+    assert (goal.target, goal.owns_target) == (organisers, False)
+    assert not Target.objects.filter(node=graded.unit_n1).exists()  # no copy of its own
+    actions.goal_remove(goal=goal, scope=head, by=users.unit_head)
+    assert Target.objects.get(pk=organisers.pk).value == 200.0
+
+
+def test_the_nearest_organiser_target_binds_as_the_pages_show_it(graded, users, head, area) -> None:
+    # The organiser's target for the year, and Norr's for every year: the area is nearer.
+    target_set(
+        node=graded.organiser,
+        indicator="merit_value_17",
+        value=200.0,
+        academic_year=graded.year,
+        by=users.organiser_admin,
+    )
+    areas = target_set(
+        node=graded.area_north, indicator="merit_value_17", value=190.0, by=users.organiser_admin
+    )
+    assert shown_target(graded.unit_n1, graded.year) == 190.0
+    with pytest.raises(ValidationError) as error:
+        merit_goal(area, head, users.unit_head, 200.0)
+    assert "190" in error.value.message_dict["target_value"][0]
+    assert merit_goal(area, head, users.unit_head, 190.0).target == areas
+
+
+def test_a_plans_own_target_gives_way_to_the_organisers_set_later(
+    graded, users, head, area
+) -> None:
+    goal = merit_goal(area, head, users.unit_head, 150.0)  # no target above: the plan sets one
+    own = goal.target
+    assert (own.node, own.value, goal.owns_target) == (graded.unit_n1, 150.0, True)
+    organisers = target_set(
+        node=graded.organiser,
+        indicator="merit_value_17",
+        value=200.0,
+        academic_year=graded.year,
+        by=users.organiser_admin,
+    )
+
+    def update(value: float, title: str = "Höj meritvärdet"):
+        return actions.goal_update(
+            goal=goal,
+            title=title,
+            target_value=value,
+            target_date=dt.date(2025, 6, 13),
+            scope=head,
+            by=users.unit_head,
+        )
+
+    update(150.0, title="Höj meritvärdet i år")  # the target as it stands: still saved
+    assert Target.objects.get(pk=own.pk).value == 150.0
+    with pytest.raises(ValidationError):
+        update(160.0)  # a new value of its own: the organiser's binds now
+    assert Target.objects.get(pk=own.pk).value == 150.0
+    goal = update(200.0)
+    assert (goal.target, goal.owns_target) == (organisers, False)
+    assert not Target.objects.filter(pk=own.pk).exists()  # the plan's own, given up
+    assert shown_target(graded.unit_n1, graded.year) == 200.0
+
+
+def test_a_writer_who_sets_targets_still_sets_the_nodes_own(graded, users) -> None:
+    # The organiser's own plan, written by its administrator (SET_TARGETS): as before, the
+    # goal's value becomes the organiser's target.
+    admin = scope_for(users.organiser_admin)
+    target_set(
+        node=graded.organiser,
+        indicator="merit_value_17",
+        value=200.0,
+        academic_year=graded.year,
+        by=users.organiser_admin,
+    )
+    area = actions.problem_area_create(
+        node=graded.organiser,
+        academic_year=graded.year,
+        title="Meritvärden",
+        causes="Skillnaderna mellan skolorna.",
+        priority=1,
+        scope=admin,
+        by=users.organiser_admin,
+    )
+    goal = merit_goal(area, admin, users.organiser_admin, 210.0)
+    assert goal.target.node == graded.organiser and goal.target.value == 210.0
+    assert shown_target(graded.unit_n1, graded.year) == 210.0

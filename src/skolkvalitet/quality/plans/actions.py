@@ -55,6 +55,7 @@ from skolkvalitet.quality.plans.selectors import (
     evaluation_opens,
     figure_at,
     figure_latest,
+    organiser_target,
     plan_people,
 )
 
@@ -298,23 +299,32 @@ def _target_for(
     scope: Scope,
     by,
 ) -> tuple[Target, bool]:
-    """The node's Target for the indicator and year, set to `value` through dashboards'
-    target_set, and whether the plan set it (none was there). A writer who may not set
-    targets (Capability.SET_TARGETS) may not change a target the organiser set: the goal
-    then takes it as it is, or is refused."""
-    existing = Target.objects.filter(node=node, indicator=indicator, academic_year=year).first()
+    """The Target an indicator goal of the node takes for the indicator and year, and
+    whether the plan set it (none was there).
+
+    A writer who may set targets (Capability.SET_TARGETS) sets the node's own target to
+    `value` through dashboards' target_set. A writer who may not (the unit head) is bound by
+    the target the organiser set — the nearest one on the node or above it, as the result
+    pages show it (selectors.organiser_target): the goal must take its value and refers to
+    it, so that no plan puts a unit target of its own in front of the organiser's. Only
+    where the organiser has set none does the plan set (or change) the node's own."""
     may_set = scope.can(Capability.SET_TARGETS, node)
-    set_by_plan = existing is not None and existing.plan_goals.filter(owns_target=True).exists()
-    if existing is not None and not may_set and not set_by_plan and existing.value != value:
-        raise ValidationError(
-            {
-                "target_value": _(
-                    "The organiser has set the target %(value)s for this indicator this "
-                    "year: give the goal that target, or ask the organiser to change it."
+    if not may_set:
+        binding = organiser_target(node=node, indicator=indicator, year=year)
+        if binding is not None:
+            if binding.value != value:
+                raise ValidationError(
+                    {
+                        "target_value": _(
+                            "The organiser has set the target %(value)s for this indicator "
+                            "this year: give the goal that target, or ask the organiser to "
+                            "change it."
+                        )
+                        % {"value": f"{binding.value:g}"}
+                    }
                 )
-                % {"value": f"{existing.value:g}"}
-            }
-        )
+            return binding, False
+    existing = Target.objects.filter(node=node, indicator=indicator, academic_year=year).first()
     try:
         target = target_set(
             node=node,
@@ -433,6 +443,7 @@ def goal_update(
     criterion (a qualitative one). The indicator and the baseline stay as they were set."""
     goal = _goal_locked(goal, scope)
     errors: dict[str, list[str]] = {}
+    released: Target | None = None
     goal.title = _goal_title(errors, title)
     if goal.kind == GoalKind.INDICATOR:
         _check_target_date(errors, target_date, goal.area.academic_year)
@@ -440,16 +451,21 @@ def goal_update(
             errors.setdefault("target_value", []).append(_("Give the target value."))
         _raise(errors)
         assert target_value is not None
-        target, owns = _target_for(
-            node=goal.area.node,
-            indicator=goal.indicator,
-            year=goal.area.academic_year,
-            value=target_value,
-            scope=scope,
-            by=by,
-        )
-        if goal.target_id != target.pk:
-            goal.owns_target = owns
+        if goal.target is not None and goal.target.value == target_value:
+            target = goal.target  # the target as it stands: nothing to set
+        else:
+            target, owns = _target_for(
+                node=goal.area.node,
+                indicator=goal.indicator,
+                year=goal.area.academic_year,
+                value=target_value,
+                scope=scope,
+                by=by,
+            )
+            if goal.target_id != target.pk:
+                if goal.owns_target and goal.target is not None:
+                    released = goal.target  # the plan's own, given up for the organiser's
+                goal.owns_target = owns
         goal.target, goal.target_date = target, target_date
     else:
         goal.criterion = _text(errors, "criterion", criterion, limit=MAX_TEXT)
@@ -457,6 +473,8 @@ def goal_update(
         _raise(errors)
     goal.updated_by = by
     goal.save()
+    if released is not None and not released.plan_goals.exists():
+        target_remove(target=released)
     _audit(by, "goal_update", goal.area.node, goal=goal.pk)
     return goal
 

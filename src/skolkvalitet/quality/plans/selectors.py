@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from skolkvalitet.dashboards.models import Target
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.indicators.suppression import present
@@ -446,6 +447,28 @@ def plan_people(
     if keep_id is not None:
         chosen |= Q(pk=keep_id)
     return User.objects.filter(chosen).order_by("first_name", "last_name", "username")
+
+
+def organiser_target(*, node: Node, indicator: str, year: AcademicYear) -> Target | None:
+    """The target of `indicator` the result pages would show for `node` in `year` had no
+    plan set one: the nearest target on the node or an ancestor, for the year or for every
+    year, by the rule of dashboards.selectors.targets.nearest_targets (the node's own before
+    its parent's, the year's before every year's), leaving out the targets a plan's goal set
+    (owns). None when the organiser has set none."""
+    chain = [int(part) for part in node.path.strip("/").split("/") if part][::-1]  # self first
+    set_by_plans = DevelopmentGoal.objects.filter(owns_target=True, target__isnull=False).values(
+        "target_id"
+    )
+    found = (
+        Target.objects.filter(node_id__in=chain, indicator=indicator)
+        .filter(Q(academic_year=year) | Q(academic_year__isnull=True))
+        .exclude(pk__in=set_by_plans)
+    )
+    return min(
+        found,
+        key=lambda t: (chain.index(t.node_id), t.academic_year_id is None),
+        default=None,
+    )
 
 
 def report_deadlines(year: AcademicYear) -> list[ReportDeadline]:
