@@ -40,6 +40,7 @@ from skolkvalitet.quality.documents.text import text_blocks
 from skolkvalitet.quality.documents.unit_report import STATUS_NAMES
 from skolkvalitet.quality.models import DevelopmentGoal, ProblemArea, QualityReport
 from skolkvalitet.quality.plans.selectors import goal_progress
+from skolkvalitet.quality.practices.selectors import practices_of_year
 from skolkvalitet.quality.reports.export import template_of
 from skolkvalitet.reference.comparison import Basis, like_for_like
 
@@ -113,6 +114,7 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
     _units_results(document, ctx, stored)
     _goals(document, ctx)
     _reports(document, ctx)
+    _practices(document, ctx)
     _sources(document, ctx)
     return document
 
@@ -458,6 +460,36 @@ def _reports(document: Document, ctx: _Context) -> None:
             rows=tuple(rows),
         ),
     )
+
+
+def _practices(document: Document, ctx: _Context) -> None:
+    """The practices the units shared with the whole organiser during the year (dela-kultur)."""
+    practices = practices_of_year(ctx.organiser, ctx.year)
+    document.add(Heading(_("Shared practices")))
+    if not practices:
+        document.add(Paragraph(_("No practice was shared in %(year)s.") % {"year": ctx.year.code}))
+        return
+    document.add(
+        Paragraph(
+            _(
+                "The practices the units shared with the whole organiser in %(year)s, so that "
+                "others can try them: what they did, for whom and whom to ask."
+            )
+            % {"year": ctx.year.code}
+        )
+    )
+    for practice in practices:
+        items = [_("For whom: %(text)s") % {"text": practice.for_whom}] if practice.for_whom else []
+        if practice.material:
+            items.append(_("Material: %(text)s") % {"text": practice.material})
+        if practice.contact:
+            items.append(_("Contact: %(text)s") % {"text": practice.contact})
+        document.add(
+            Heading(f"{practice.title} – {practice.node.name}", level=2),
+            *text_blocks(practice.what),
+        )
+        if items:
+            document.add(BulletList(tuple(items)))
 
 
 def _sources(document: Document, ctx: _Context) -> None:
