@@ -32,6 +32,7 @@ from skolkvalitet.quality.models.plans import (
     Verdict,
 )
 from skolkvalitet.quality.models.practices import PracticeStatus, SharedPractice
+from skolkvalitet.quality.models.publication import PublicKeyFigures, PublishedReport
 from skolkvalitet.quality.models.reports import (
     QualityReport,
     ReportComment,
@@ -64,6 +65,8 @@ __all__ = [
     "PracticeStatus",
     "ProblemArea",
     "ProgressNote",
+    "PublicKeyFigures",
+    "PublishedReport",
     "QualityReport",
     "ReportComment",
     "ReportDeadline",
