@@ -4,7 +4,9 @@ state at the follow-up points that have passed. Written after the indicators are
 (the reports freeze their figures), through the quality and dashboards actions only, as the
 demo's users: each unit's head writes, the förvaltning reviews.
 
-Deterministic: the states and texts follow a seeded generator, so a rebuild gives the same
+Deterministic: the states and texts follow a seeded generator, and every date the cycle's
+rules reckon with (whose roles count, when goals may be evaluated, what is overdue) is the
+demo's own `today` (catalogue.TODAY), not the clock, so a rebuild gives the same
 organisation."""
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ def cycle_build(
             academic_year=year,
             school_form="",
             deadline=dt.date(year.start_year + 1, *REPORT_DEADLINE),
-            scope=scope_for(reviewer),
+            scope=scope_for(reviewer, on=today),
             by=reviewer,
         )
     units = list(Node.objects.filter(kind=NodeKind.UNIT).order_by("code"))
@@ -157,7 +159,7 @@ def cycle_build(
         school_form = school_form_of(unit)
         if head is None or school_form is None:
             continue
-        _report(unit, previous, school_form, head, reviewer, rng)
+        _report(unit, previous, school_form, head, reviewer, today, rng)
         counts.reports += 1
         if school_form == "grundskola":
             _plans(unit, previous, running, head, today, rng)
@@ -217,9 +219,10 @@ def _report(
     school_form: str,
     head: User,
     reviewer: User,
+    today: dt.date,
     rng: np.random.Generator,
 ) -> None:
-    head_scope, review_scope = scope_for(head), scope_for(reviewer)
+    head_scope, review_scope = scope_for(head, on=today), scope_for(reviewer, on=today)
     report = reports.report_start(
         node=unit, year=year, school_form=school_form, scope=head_scope, by=head
     )
@@ -272,8 +275,9 @@ def _plans(
     today: dt.date,
     rng: np.random.Generator,
 ) -> None:
-    """Last year's plan, evaluated, and the running year's with its actions under way."""
-    scope = scope_for(head)
+    """Last year's plan, evaluated as of `today`, and the running year's with its actions
+    under way."""
+    scope = scope_for(head, on=today)
     last = plans.problem_area_create(
         node=unit,
         academic_year=previous,
@@ -319,10 +323,16 @@ def _plans(
             status=ActionStatus.DONE,
             scope=scope,
             by=head,
+            today=today,
         )
     verdict = list(VERDICT_REASONS)[int(rng.integers(len(VERDICT_REASONS)))]
     plans.goal_evaluate(
-        goal=goal, verdict=verdict, reasons=VERDICT_REASONS[verdict], scope=scope, by=head
+        goal=goal,
+        verdict=verdict,
+        reasons=VERDICT_REASONS[verdict],
+        scope=scope,
+        by=head,
+        today=today,
     )
 
     now = plans.problem_area_create(
@@ -372,6 +382,7 @@ def _plans(
             status=status,
             scope=scope,
             by=head,
+            today=today,
         )
     point = (
         FollowUpPoint.objects.filter(term__academic_year=running, assessed_on__lte=today)

@@ -506,6 +506,7 @@ def _action_fields(
     ends: dt.date | None,
     status: str,
     owner_changed: bool,
+    today: dt.date | None = None,
 ) -> tuple[str, str]:
     """The action's title and owner's name, checked; an owner chosen now (`owner_changed`)
     must have a role at the node (plan_people). An owner kept as they were is not checked
@@ -516,7 +517,8 @@ def _action_fields(
     _required(errors, "title", title, _("Say what will be done."))
     if owner is None and not owner_name:
         errors.setdefault("owner_name", []).append(_("Say who is responsible."))
-    if owner is not None and owner_changed and not plan_people(node).filter(pk=owner.pk).exists():
+    chosen = owner.pk if owner is not None and owner_changed else None
+    if chosen is not None and not plan_people(node, on=today).filter(pk=chosen).exists():
         errors.setdefault("owner", []).append(
             _("The responsible person must have a role at the unit.")
         )
@@ -547,9 +549,10 @@ def plan_action_create(
     status: str = ActionStatus.PLANNED,
     scope: Scope,
     by,
+    today: dt.date | None = None,
 ) -> PlanAction:
-    """An action toward the goal: what, who (a user with a role at the unit, or a name), from
-    when to when, and its status."""
+    """An action toward the goal: what, who (a user with a role at the unit on `today`,
+    default the real date, or a name), from when to when, and its status."""
     goal = _goal_locked(goal, scope)
     title, owner_name = _action_fields(
         node=goal.area.node,
@@ -560,6 +563,7 @@ def plan_action_create(
         ends=ends,
         status=status,
         owner_changed=True,
+        today=today,
     )
     assert starts is not None and ends is not None
     action = PlanAction.objects.create(
@@ -696,10 +700,17 @@ def progress_note_remove(*, note: ProgressNote, scope: Scope, by) -> None:
 
 @transaction.atomic
 def goal_evaluate(
-    *, goal: DevelopmentGoal, verdict: str, reasons: str, scope: Scope, by
+    *,
+    goal: DevelopmentGoal,
+    verdict: str,
+    reasons: str,
+    scope: Scope,
+    by,
+    today: dt.date | None = None,
 ) -> GoalEvaluation:
-    """Evaluate the goal at the year's end (from the year's last follow-up point on): met,
-    partly met or not met, and why. A second evaluation replaces the first."""
+    """Evaluate the goal at the year's end (from the year's last follow-up point on, as of
+    `today`, default the real date): met, partly met or not met, and why. A second
+    evaluation replaces the first."""
     goal = _goal_locked(goal, scope)
     year = goal.area.academic_year
     errors: dict[str, list[str]] = {}
@@ -709,7 +720,7 @@ def goal_evaluate(
     _required(errors, "reasons", reasons, _("Say why."))
     _raise(errors)
     opens = evaluation_opens(year)
-    if timezone.localdate() < opens:
+    if (today or timezone.localdate()) < opens:
         raise ValidationError(
             _("The goals of %(year)s are evaluated from %(date)s, at the year's end.")
             % {"year": year.code, "date": opens.isoformat()}
