@@ -18,16 +18,39 @@ def _textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "cols": 80})
 
 
+class LimitedCharField(forms.CharField):
+    """A text field whose length limit is checked when the form is sent and refused with a
+    message that says the limit, never enforced in the browser: an HTML maxlength cuts pasted
+    text short without a word. Line ends count as one character, as the actions count them
+    (a browser sends them as CR LF)."""
+
+    def __init__(self, *, max_length: int, **kwargs) -> None:
+        messages = {
+            "max_length": _("At most %(limit_value)d characters; the text has %(show_value)d."),
+            **kwargs.pop("error_messages", {}),
+        }
+        super().__init__(max_length=max_length, error_messages=messages, **kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class AreaForm(forms.Form):
-    title = forms.CharField(label=_("Problem area"), max_length=MAX_TITLE)
-    description = forms.CharField(
+    title = LimitedCharField(label=_("Problem area"), max_length=MAX_TITLE)
+    description = LimitedCharField(
         label=_("Description"),
         help_text=_("What do you see? Where and for whom?"),
         required=False,
         max_length=MAX_TEXT,
         widget=_textarea(3),
     )
-    causes = forms.CharField(
+    causes = LimitedCharField(
         label=_("Analysis of causes (orsaksanalys)"),
         help_text=_(
             "Why does it look like this? Name the causes you see and what they rest on. The "
@@ -70,7 +93,7 @@ class FigureEvidenceForm(forms.Form):
 
 
 class TextEvidenceForm(forms.Form):
-    text = forms.CharField(
+    text = LimitedCharField(
         label=_("Qualitative source"),
         help_text=_("E.g. the survey's free-text answers, lesson observations, a review."),
         max_length=MAX_TEXT,
@@ -83,7 +106,7 @@ def _indicator_choices() -> list[tuple[str, str]]:
 
 
 class IndicatorGoalForm(forms.Form):
-    title = forms.CharField(label=_("Goal"), max_length=MAX_TITLE)
+    title = LimitedCharField(label=_("Goal"), max_length=MAX_TITLE)
     indicator = forms.ChoiceField(label=_("Indicator"), choices=_indicator_choices)
     target_value = forms.FloatField(label=_("Target value"))
     target_date = forms.DateField(label=_("Target date"), widget=DateInput())
@@ -92,14 +115,14 @@ class IndicatorGoalForm(forms.Form):
 class IndicatorGoalEditForm(forms.Form):
     """An indicator goal's wording, target and date (its indicator and baseline stay)."""
 
-    title = forms.CharField(label=_("Goal"), max_length=MAX_TITLE)
+    title = LimitedCharField(label=_("Goal"), max_length=MAX_TITLE)
     target_value = forms.FloatField(label=_("Target value"))
     target_date = forms.DateField(label=_("Target date"), widget=DateInput())
 
 
 class QualitativeGoalForm(forms.Form):
-    title = forms.CharField(label=_("Goal"), max_length=MAX_TITLE)
-    criterion = forms.CharField(
+    title = LimitedCharField(label=_("Goal"), max_length=MAX_TITLE)
+    criterion = LimitedCharField(
         label=_("Criterion"),
         help_text=_("When is the goal met? State what you will look for."),
         max_length=MAX_TEXT,
@@ -114,14 +137,14 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label=_("Action"), max_length=MAX_TITLE)
+    title = LimitedCharField(label=_("Action"), max_length=MAX_TITLE)
     owner = PersonChoiceField(
         label=_("Responsible"),
         queryset=User.objects.none(),
         required=False,
         empty_label="–",
     )
-    owner_name = forms.CharField(
+    owner_name = LimitedCharField(
         label=_("Or the responsible person's name"),
         help_text=_("For someone without an account."),
         required=False,
@@ -146,7 +169,7 @@ class ActionStatusForm(forms.Form):
 
 class NoteForm(forms.Form):
     point = forms.ChoiceField(label=_("Follow-up point"))
-    text = forms.CharField(label=_("Progress note"), max_length=MAX_NOTE, widget=_textarea(2))
+    text = LimitedCharField(label=_("Progress note"), max_length=MAX_NOTE, widget=_textarea(2))
 
     def __init__(self, *args, points, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,7 +182,7 @@ class EvaluationForm(forms.Form):
     verdict = forms.ChoiceField(
         label=_("Verdict"), choices=Verdict.choices, widget=forms.RadioSelect
     )
-    reasons = forms.CharField(
+    reasons = LimitedCharField(
         label=_("Reasons"),
         help_text=_(
             "Why was the goal met, partly met or not met? What does it mean for next year?"
