@@ -4,6 +4,7 @@ from skolkvalitet.quality import document_views as views
 
 urlpatterns = [
     path("", views.documents, name="quality_documents"),
+    path("publicera/", views.publication, name="quality_publication"),
     path("jobb/<int:job_id>/", views.document_job, name="quality_document_job"),
     path("jobb/<int:job_id>/status/", views.document_job_status, name="quality_document_status"),
     path("jobb/<int:job_id>/fil/", views.document_download, name="quality_document_download"),

@@ -5,11 +5,13 @@ polls, and downloaded by the user who asked for it."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from skolkvalitet.organisation.audit import audit_record
@@ -18,7 +20,13 @@ from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 from skolkvalitet.quality.documents.actions import document_job_create, document_job_start
 from skolkvalitet.quality.documents.produce import Format
-from skolkvalitet.quality.models import DocumentJob, DocumentStatus
+from skolkvalitet.quality.models import DocumentJob, DocumentStatus, PublishedReport
+from skolkvalitet.quality.publication.actions import (
+    annual_report_publish,
+    annual_report_unpublish,
+    key_figures_show,
+)
+from skolkvalitet.quality.publication.selectors import key_figures_shown, published_reports
 from skolkvalitet.quality.reports.export import report_find
 from skolkvalitet.quality.reports.selectors import report_readable
 
@@ -67,11 +75,63 @@ def documents(request: HttpRequest) -> HttpResponse:
     jobs = DocumentJob.objects.filter(created_by=_user(request)).select_related(
         "node", "academic_year"
     )[:20]
+    publishers = [o for o in organisers if scope.can(Capability.APPROVE_ORGANISER_REPORT, o)]
     return render(
         request,
         "quality/documents.html",
-        {"organisers": organisers, "years": _years(), "jobs": jobs, "formats": list(Format)},
+        {
+            "organisers": organisers,
+            "years": _years(),
+            "jobs": jobs,
+            "formats": list(Format),
+            "publishing": [
+                {
+                    "organiser": o,
+                    "published": published_reports(o),
+                    "key_figures": key_figures_shown(o),
+                }
+                for o in publishers
+            ],
+            "may_publish": bool(publishers),
+        },
     )
+
+
+@login_required
+@require_POST
+def publication(request: HttpRequest) -> HttpResponse:
+    """Publish a finished kvalitetsredovisning on the public pages, take one down, or show or
+    hide the units' key figures there (the organiser's management)."""
+    scope = scope_for_request(request)
+    intent = request.POST.get("intent", "")
+    try:
+        if intent == "publish":
+            job = _own_job(request, _int(request.POST.get("job")) or 0)
+            annual_report_publish(job=job, scope=scope, by=_user(request))
+            messages.success(
+                request, _("The kvalitetsredovisning is published on the public pages.")
+            )
+        elif intent == "unpublish":
+            published = get_object_or_404(PublishedReport, pk=_int(request.POST.get("published")))
+            annual_report_unpublish(published=published, scope=scope, by=_user(request))
+            messages.success(request, _("The kvalitetsredovisning was taken down."))
+        elif intent == "key_figures":
+            organiser = get_object_or_404(
+                Node, pk=_int(request.POST.get("organiser")), kind=NodeKind.ORGANISER
+            )
+            shown = request.POST.get("shown") == "1"
+            key_figures_show(organiser=organiser, shown=shown, scope=scope, by=_user(request))
+            messages.success(
+                request,
+                _("The units' key figures are shown on the public pages.")
+                if shown
+                else _("The units' key figures are no longer shown on the public pages."),
+            )
+        else:
+            return HttpResponse(status=400)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("quality_documents")
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""The public pages (/offentlig/): what the organiser publishes and how it is read."""
