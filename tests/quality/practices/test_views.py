@@ -227,3 +227,20 @@ def test_texts_are_escaped_and_links_in_the_material_are_links(org, users, clien
     assert '<a href="https://example.org/guide" rel="nofollow">' in html
     assert "&lt;b&gt;fet&lt;/b&gt;" in html
     assert 'href="mailto:karin.lund@exempelstad.se"' in html  # the contact's e-mail
+
+
+def test_a_text_over_its_limit_is_refused_with_its_length_not_cut(org, users, client_for) -> None:
+    client = client_for("unit_head")
+    form = client.get(new_url(org.unit_n1)).content.decode()
+    assert "maxlength" not in form  # a browser would cut pasted text short without a word
+    # Line breaks count once, as the action counts them: 2 000 characters with CR LF pass.
+    for_whom = "x\r\n" * 999 + "xx"  # 2 999 characters as sent
+    assert len(for_whom.replace("\r\n", "\n")) == 2_000
+    saved = client.post(
+        new_url(org.unit_n1),
+        {"title": "Läsfadder", "for_whom": for_whom, "contact": "y" * 301, "intent": "save"},
+    )
+    assert saved.status_code == 400 and not SharedPractice.objects.exists()
+    html = saved.content.decode()
+    assert 'id="id_contact-errors"' in html and "301" in html
+    assert 'id="id_for_whom-errors"' not in html

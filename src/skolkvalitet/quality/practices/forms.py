@@ -1,6 +1,7 @@
-"""The forms of the shared practices: the practice itself, its withdrawal and the search. They
-check the shape of the input; the rules are quality/practices/actions.py's, whose errors the
-views attach to them."""
+"""The forms of the shared practices: the practice itself and its withdrawal. They check the
+shape of the input; the rules are quality/practices/actions.py's, whose errors the views attach
+to them. Text limits are checked when the form is sent, never by an HTML maxlength (the plan
+forms' LimitedCharField: a browser would cut pasted text short without a word)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.organisation.models import SchoolForm
 from skolkvalitet.quality.models import Intervention, PlanAction
+from skolkvalitet.quality.plans.forms import LimitedCharField
 from skolkvalitet.quality.practices.actions import (
     MAX_AREA,
     MAX_CONTACT,
@@ -42,8 +44,8 @@ def indicator_choices(school_forms: list[str], extra: list[str]) -> list[tuple[s
 
 
 class PracticeForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
-    what = forms.CharField(
+    title = LimitedCharField(label=_("Title"), max_length=MAX_TITLE)
+    what = LimitedCharField(
         label=_("What did you do?"),
         help_text=_(
             "Describe the practice so that another unit can try it: what you did, how and "
@@ -53,21 +55,21 @@ class PracticeForm(forms.Form):
         max_length=MAX_WHAT,
         widget=_textarea(8),
     )
-    for_whom = forms.CharField(
+    for_whom = LimitedCharField(
         label=_("For whom?"),
         help_text=_("Which children, pupils, year groups or staff. Required to publish."),
         required=False,
         max_length=MAX_FOR_WHOM,
         widget=_textarea(3),
     )
-    material = forms.CharField(
+    material = LimitedCharField(
         label=_("Material"),
         help_text=_("Plans, guides, templates: describe them or give their links, as text."),
         required=False,
         max_length=MAX_MATERIAL,
         widget=_textarea(4),
     )
-    contact = forms.CharField(
+    contact = LimitedCharField(
         label=_("Contact"),
         help_text=_(
             "A member of staff others may ask: name, role, e-mail. Never a pupil. Required "
@@ -81,7 +83,7 @@ class PracticeForm(forms.Form):
         help_text=_("Required to publish."),
         required=False,
     )
-    area = forms.CharField(
+    area = LimitedCharField(
         label=_("Area"),
         help_text=_(
             "What others search for, e.g. the problem area's title (reading, safety, attendance)."
@@ -159,7 +161,7 @@ class PracticeForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = LimitedCharField(
         label=_("Why is the practice withdrawn?"),
         help_text=_("The unit reads the reason, changes the practice and may publish it again."),
         max_length=MAX_REASON,
