@@ -31,7 +31,7 @@ def test_the_running_year_has_targets_set_a_step_above_last_year(built) -> None:
 
 
 def test_every_unit_has_last_years_report_approved_with_its_figures(built) -> None:
-    reports = QualityReport.objects.filter(academic_year__code="2025/26")
+    reports = QualityReport.objects.filter(academic_year__code="2025/26", node__kind=NodeKind.UNIT)
     units = Node.objects.filter(kind=NodeKind.UNIT)
     assert reports.count() == units.count() == built.counts["quality_reports"]
     assert {r.status for r in reports} == {ReportStatus.APPROVED}
@@ -41,6 +41,23 @@ def test_every_unit_has_last_years_report_approved_with_its_figures(built) -> No
         assert report.frozen_data_version is not None
         assert report.figures.filter(section_key="kunskaper").exists()
         assert all(s.text for s in report.sections.all())
+
+
+def test_the_organiser_has_written_and_approved_its_own_report(built) -> None:
+    [report] = QualityReport.objects.filter(node__kind=NodeKind.ORGANISER)
+    assert report.academic_year.code == "2025/26" and report.template.school_form == "huvudman"
+    assert report.status == ReportStatus.APPROVED and built.counts["organiser_reports"] == 1
+    assert report.sections.get(key="prioriteringar").text.startswith("- Läsning")
+
+
+def test_the_units_share_practices(built) -> None:
+    from skolkvalitet.quality.models import SharedPractice
+
+    assert (
+        SharedPractice.objects.filter(status="published").count()
+        == built.counts["shared_practices"]
+        > 0
+    )
 
 
 def test_the_dialogues_of_the_passed_points_are_in_every_state(built) -> None:

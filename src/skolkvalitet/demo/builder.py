@@ -19,6 +19,8 @@ from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.demo import catalogue as cat
 from skolkvalitet.demo.cycle import cycle_build
 from skolkvalitet.demo.generator import FS, GY, DemoData, generate
+from skolkvalitet.demo.organiser_report import organiser_report_build
+from skolkvalitet.demo.practices import practices_build
 from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.ingest.writing import tables
 from skolkvalitet.ingest.writing.tables import StoredTable
@@ -111,6 +113,10 @@ def demo_build(
     with transaction.atomic():
         reviewer = User.objects.get(username=REVIEWER)
         cycle = cycle_build(today=cat.TODAY, seed=seed, heads=heads, reviewer=reviewer)
+        counts["shared_practices"] = practices_build(today=cat.TODAY, heads=heads)
+        counts["organiser_reports"] = organiser_report_build(
+            today=cat.TODAY, writer="analytiker", approver=REVIEWER
+        )
     counts.update(
         targets=cycle.targets,
         quality_reports=cycle.reports,
