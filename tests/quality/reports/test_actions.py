@@ -255,7 +255,7 @@ def test_a_model_version_saved_in_between_refuses_the_later_save(users, monkeypa
         school_form="grundskola", version=2, name=current.name, sections=current.sections
     )
     monkeypatch.setattr(actions, "_next_version", lambda school_form: 2)
-    with pytest.raises(ValidationError, match="Någon annan sparade|Someone else saved"):
+    with pytest.raises(ValidationError, match=r"Någon annan sparade|Someone else saved"):
         report_template_save(
             school_form="grundskola",
             name=current.name,
