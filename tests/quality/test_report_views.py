@@ -496,3 +496,12 @@ def test_the_board_reads_the_handed_in_text_not_its_drafts(org, users, client_fo
     assert "Texten som lämnas in." in board_page and "Ett första utkast." not in board_page
     assert versions not in board_page
     assert client_for("organiser_admin").get(versions).status_code == 200
+
+
+def test_a_too_long_comment_comes_back_with_its_text(org, users, client_for):
+    start(org, users)
+    long_text = "y" * 4_001
+    response = client_for("unit_head").post(page_url(org), {"intent": "comment", "text": long_text})
+    assert response.status_code == 400
+    form = re.search(r'<textarea id="comment-text".*?</textarea>', response.content.decode(), re.S)
+    assert long_text in form.group(0)

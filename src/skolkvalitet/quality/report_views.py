@@ -292,6 +292,8 @@ def _report_page(
     section_error: tuple[str, str, str] | None = None,
     return_error: str = "",
     comment_error: str = "",
+    return_text: str = "",
+    comment_text: str = "",
     status: int = 200,
 ) -> HttpResponse:
     scope, unit, year, school_form = place.scope, place.unit, place.year, place.school_form
@@ -371,6 +373,8 @@ def _report_page(
         ),
         "return_error": return_error,
         "comment_error": comment_error,
+        "return_text": return_text,
+        "comment_text": comment_text,
         "page_url": _page_url(unit, year, school_form),
         "reads_history": _reads_history(scope, unit),
         "previous_plan": _previous_plan(scope, unit, year),
@@ -452,7 +456,18 @@ def report(request: HttpRequest, start_year: int, unit_id: int, school_form: str
                         return_error=_("Say why the report is returned."),
                         status=400,
                     )
-                actions.report_return(report=found, comment=comment, scope=scope, by=request.user)
+                try:
+                    actions.report_return(
+                        report=found, comment=comment, scope=scope, by=request.user
+                    )
+                except ValidationError as error:  # e.g. too long: the text comes back
+                    return _report_page(
+                        request,
+                        page,
+                        return_error=" ".join(error.messages),
+                        return_text=comment,
+                        status=400,
+                    )
                 messages.success(request, _("The report is returned to the unit."))
             else:
                 actions.report_approve(report=found, scope=scope, by=request.user)
@@ -461,7 +476,16 @@ def report(request: HttpRequest, start_year: int, unit_id: int, school_form: str
             text = request.POST.get("text", "")
             if not text.strip():
                 return _report_page(request, page, comment_error=_("Write a comment."), status=400)
-            actions.report_comment(report=found, text=text, scope=scope, by=request.user)
+            try:
+                actions.report_comment(report=found, text=text, scope=scope, by=request.user)
+            except ValidationError as error:  # e.g. too long: the text comes back
+                return _report_page(
+                    request,
+                    page,
+                    comment_error=" ".join(error.messages),
+                    comment_text=text,
+                    status=400,
+                )
             messages.success(request, _("Your comment was added."))
             return redirect(url + "#comments")
         else:
