@@ -505,3 +505,11 @@ def test_a_too_long_comment_comes_back_with_its_text(org, users, client_for):
     assert response.status_code == 400
     form = re.search(r'<textarea id="comment-text".*?</textarea>', response.content.decode(), re.S)
     assert long_text in form.group(0)
+
+
+def test_the_report_and_the_list_link_to_the_years_plan(org, users, client_for):
+    start(org, users)
+    plan = reverse("quality_plan", args=[org.unit_n1.pk, org.year.start_year])
+    head = client_for("unit_head")
+    assert f'href="{plan}"' in head.get(page_url(org)).content.decode()
+    assert f'href="{plan}"' in head.get(list_url(org)).content.decode()

@@ -42,6 +42,7 @@ from skolkvalitet.quality.models import (
     ReportStatus,
 )
 from skolkvalitet.quality.permissions import may_read as may_read_dialogue
+from skolkvalitet.quality.plans.permissions import may_read_plan
 from skolkvalitet.quality.plans.selectors import Plan, plan_for
 from skolkvalitet.quality.reports import actions
 from skolkvalitet.quality.reports.charts import SectionChart, section_charts
@@ -378,6 +379,7 @@ def _report_page(
         "page_url": _page_url(unit, year, school_form),
         "reads_history": _reads_history(scope, unit),
         "previous_plan": _previous_plan(scope, unit, year),
+        "reads_plan": may_read_plan(scope, unit),
         "dialogues": _dialogues_of_year(scope, unit, year),
     }
     return render(request, "quality/report.html", context, status=status)
