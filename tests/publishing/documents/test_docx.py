@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
+import zipfile
 import zlib
 from typing import Any
 
@@ -65,6 +66,10 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 def read(data: bytes) -> Any:
     return docx.Document(io.BytesIO(data))
+
+
+def zip_names(document: Document) -> list[str]:
+    return zipfile.ZipFile(io.BytesIO(document_docx(document))).namelist()
 
 
 def instructions(element: Any) -> list[str]:
@@ -127,6 +132,7 @@ def test_the_page_is_a4_and_the_properties_say_swedish_and_skolkvalitet(drawn) -
     assert props.title == "Kvalitetsredovisning 2024/25"
     assert props.author == "Skolkvalitet"
     assert props.language == "sv-SE"
+    assert "docProps/thumbnail.jpeg" not in zip_names(sample())  # the template's preview
     lang = word.styles.element.find(qn("w:docDefaults")).find(f".//{qn('w:lang')}")
     assert lang.get(qn("w:val")) == "sv-SE"  # every run is Swedish for spelling and readers
 

@@ -27,6 +27,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
@@ -95,6 +96,7 @@ def _setup(word: WordDocument, document: Document) -> None:
 
     _language(word)
     _styles(word)
+    _no_template_thumbnail(word)
 
     header = section.header.paragraphs[0]
     header.paragraph_format.tab_stops.add_tab_stop(Cm(17), WD_TAB_ALIGNMENT.RIGHT)
@@ -147,6 +149,17 @@ def _language(word: WordDocument) -> None:
         element = settings.find(qn(tag))
         if element is not None:
             element.set(qn("w:val"), value)
+
+
+def _no_template_thumbnail(word: WordDocument) -> None:
+    """python-docx's template carries a preview picture of another document: drop it."""
+    package = word.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rid)
+    preview = word.settings.element.find(qn("w:savePreviewPicture"))
+    if preview is not None:
+        word.settings.element.remove(preview)
 
 
 def _styles(word: WordDocument) -> None:
