@@ -175,8 +175,10 @@ def test_a_suppressed_or_small_figure_gives_no_observation(hidden) -> None:
 
 
 def test_a_summary_level_limit_of_five_lets_a_large_change_of_few_pupils_through() -> None:
-    # 0 of 8 → 8 of 8: interval 47.4 to 100; at an area from 2023/24 (limit 5) it is said,
-    # at a unit (limit 10) it is not.
+    # 0 of 8 → 8 of 8: Wilson 8/8 is 8 / (8 + z²) = 0.67559 to 1, 0/8 is 0 to 0.32441, so
+    # low = 1 − √(0.32441² + 0.32441²) = 0.54121. At an area from 2023/24 (limit 5) it is
+    # said, at a unit (limit 10) it is not.
+    assert difference_interval((8, 8), (0, 8)).low == pytest.approx(54.121, abs=1e-3)
     assert change(share(0, 8, "2023/24", min_n=5), share(8, 8, min_n=5)) is not None
     assert change(share(0, 8, "2023/24", min_n=10), share(8, 8, min_n=10)) is None
 
@@ -213,21 +215,25 @@ def gap(fb: Share, sb: Share, fa: Share, sa: Share):
 
 def test_a_widened_gap_between_girls_and_boys() -> None:
     # 2023/24: girls 70 % of 200, boys 65 % of 200 (gap 5); 2024/25: girls 80 %, boys 60 %
-    # (gap 20): the gap changed by 15 points.
+    # (gap 20): the gap changed by 15 points. By hand, Wilson: 160/200 0.739151–0.849557,
+    # 120/200 0.530838–0.665396, 140/200 0.633214–0.759258, 130/200 0.581635–0.712713.
+    # low = 0.15 − √(0.060849² + 0.065396² + 0.059258² + 0.068365²) = 0.15 − 0.127140,
+    # high = 0.15 + √(0.049557² + 0.069162² + 0.066786² + 0.062713²) = 0.15 + 0.125030.
     fb, sb = share(140, 200, "2023/24"), share(130, 200, "2023/24")
     fa, sa = share(160, 200), share(120, 200)
     interval = gap_change_interval((160, 200), (120, 200), (140, 200), (130, 200))
     assert interval.estimate == pytest.approx(15.0)
-    assert interval.low > 0  # by the same construction as the hand-checked cases above
+    assert interval.low == pytest.approx(2.286, abs=1e-3)
+    assert interval.high == pytest.approx(27.503, abs=1e-3)
     found = gap(fb, sb, fa, sa)
     assert found is not None
     assert (found.kind, found.direction) == (ObservationKind.GAP, Direction.WIDENED)
     assert found.change == pytest.approx(15.0)
-    assert found.text.startswith(
+    assert found.text == (
         "Uppnått kunskapskraven i alla ämnen: the gap between girls and boys widened from 5,0 "
         f"percentage points (2023/24: girls 70,0{NBSP}%, n = 200; boys 65,0{NBSP}%, n = 200) "
         f"to 20,0 percentage points (2024/25: girls 80,0{NBSP}%, n = 200; boys 60,0{NBSP}%, "
-        "n = 200), by 15,0 percentage points (95 % confidence interval "
+        "n = 200), by 15,0 percentage points (95 % confidence interval 2,3–27,5)."
     )
 
 
