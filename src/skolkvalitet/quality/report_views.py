@@ -41,6 +41,8 @@ from skolkvalitet.quality.models import (
     ReportSection,
     ReportStatus,
 )
+from skolkvalitet.quality.observations.rules import Observation
+from skolkvalitet.quality.observations.selectors import observations_for_report
 from skolkvalitet.quality.permissions import may_read as may_read_dialogue
 from skolkvalitet.quality.plans.permissions import may_read_plan
 from skolkvalitet.quality.plans.selectors import Plan, plan_for
@@ -258,6 +260,7 @@ class SectionView:
     questions: list[tuple[str, tuple[str, ...]]]
     figures: list[FigureRow]
     charts: list[SectionChart]
+    observations: list[Observation]
     stored: ReportSection | None
     # The edit form's text and version (the stored ones, or after a conflict the stored
     # text and version, with the refused text kept beside it).
@@ -323,9 +326,13 @@ def _report_page(
         figures, template=template, year=year, pupil_access=scope.can_see_pupils_in(unit)
     )
     editable = may_write and report is not None and report.is_editable
+    drafted = (
+        observations_for_report(report, year, template) if editable and report is not None else {}
+    )
     sections = []
     for section in template.sections:
         stored = stored_sections.get(section.key)
+        handled = set(stored.observations_handled) if stored else set()
         view = SectionView(
             section=section,
             questions=[
@@ -335,6 +342,7 @@ def _report_page(
             ],
             figures=_figure_rows([f for f in shown if f.figure.section_key == section.key]),
             charts=charts.get(section.key, []),
+            observations=[o for o in drafted.get(section.key, []) if o.key not in handled],
             stored=stored,
             text=stored.text if stored else "",
             version=stored.version if stored else 0,
@@ -441,6 +449,8 @@ def report(request: HttpRequest, start_year: int, unit_id: int, school_form: str
     try:
         if intent == "save":
             return _save_section(request, found, page, url)
+        if intent in ("observation_take", "observation_discard"):
+            return _observation(request, found, page, url, take=intent == "observation_take")
         if intent == "submit":
             if not may_write_report(scope, unit):
                 raise PermissionDenied
@@ -495,6 +505,48 @@ def report(request: HttpRequest, start_year: int, unit_id: int, school_form: str
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(url)
+
+
+def _observation(
+    request: HttpRequest, found: QualityReport, page: Place, url: str, *, take: bool
+) -> HttpResponse:
+    """Take a drafted observation into its section's text, or discard it. The sentence is
+    drafted again here from the figures, never taken from the request."""
+    scope = page.scope
+    if not may_write_report(scope, found.node):
+        raise PermissionDenied
+    key = request.POST.get("section", "")
+    if not found.sections.filter(key=key).exists():
+        return HttpResponse(status=400)
+    wanted = request.POST.get("observation", "")
+    drafted = observations_for_report(found, page.year, template_of(found.template))
+    observation = next((o for o in drafted.get(key, []) if o.key == wanted), None)
+    if observation is None:
+        messages.error(request, _("The figures no longer give that observation."))
+        return redirect(f"{url}#section-{key}")
+    if not take:
+        actions.report_observation_discard(
+            report=found, key=key, observation=wanted, scope=scope, by=request.user
+        )
+        return redirect(f"{url}#section-{key}")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return HttpResponse(status=400)
+    try:
+        actions.report_observation_take(
+            report=found,
+            key=key,
+            observation=wanted,
+            sentence=observation.text,
+            version=version,
+            scope=scope,
+            by=request.user,
+        )
+    except actions.SectionConflict as conflict:
+        return _report_page(request, page, conflict=conflict, status=409)
+    messages.success(request, _("The observation is in the text: change it as you see fit."))
+    return redirect(f"{url}#section-{key}")
 
 
 def _save_section(

@@ -115,6 +115,9 @@ class ReportSection(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The drafted observations (quality/observations) the writer has taken into the text or
+    # discarded, by their keys: they are not offered again.
+    observations_handled = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [

@@ -209,6 +209,54 @@ def report_section_save(
 
 
 @transaction.atomic
+def report_observation_take(
+    *,
+    report: QualityReport,
+    key: str,
+    observation: str,
+    sentence: str,
+    version: int,
+    scope: Scope,
+    by,
+) -> ReportSection:
+    """Take a drafted observation (its key and sentence, drafted by the server) into the
+    section's text as a paragraph of its own, saved as any save is (optimistic locking, a
+    revision kept); from then on the text is the writer's. It is not offered again."""
+    section = ReportSection.objects.get(report=report, key=key)
+    text = f"{section.text}\n\n{sentence}".strip() if section.text else sentence
+    section = report_section_save(
+        report=report, key=key, text=text, version=version, scope=scope, by=by
+    )
+    return _observation_handled(section, observation, by, taken=True)
+
+
+@transaction.atomic
+def report_observation_discard(
+    *, report: QualityReport, key: str, observation: str, scope: Scope, by
+) -> ReportSection:
+    """Discard a drafted observation: it is not offered again; the text is unchanged."""
+    _require(scope, writes_with(report.node), report.node)
+    report = QualityReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_editable:
+        raise ValidationError(_("The report is handed in; it can be changed when returned."))
+    section = ReportSection.objects.select_for_update().get(report=report, key=key)
+    return _observation_handled(section, observation, by, taken=False)
+
+
+def _observation_handled(section: ReportSection, observation: str, by, *, taken: bool):
+    if observation not in section.observations_handled:
+        section.observations_handled = [*section.observations_handled, observation][-500:]
+        section.save(update_fields=["observations_handled"])
+    audit_record(
+        user=by,
+        action="report_observation_take" if taken else "report_observation_discard",
+        node=section.report.node,
+        detail={"report": section.report_id, "section": section.key},
+    )
+    return section
+
+
+@transaction.atomic
 def report_submit(*, report: QualityReport, scope: Scope, by) -> QualityReport:
     """Hand the report in: its figures are frozen (value, n, marker and data version as
     computed now), so a later import does not change what was submitted."""
