@@ -30,7 +30,7 @@ from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor, Twips
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 
@@ -99,7 +99,10 @@ def _setup(word: WordDocument, document: Document) -> None:
     _no_template_thumbnail(word)
 
     header = section.header.paragraphs[0]
-    header.paragraph_format.tab_stops.add_tab_stop(Cm(17), WD_TAB_ALIGNMENT.RIGHT)
+    stops = header.paragraph_format.tab_stops
+    for inherited in (Twips(4680), Twips(9360)):  # the Header style's centre and right stops
+        stops.add_tab_stop(inherited, WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(Cm(16.9), WD_TAB_ALIGNMENT.RIGHT)
     _small(header.add_run(clean(document.organiser)))
     if document.title:
         _small(header.add_run("\t" + clean(document.title)))

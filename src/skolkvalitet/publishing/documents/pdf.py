@@ -61,7 +61,15 @@ def _blocks(document: Document) -> list[dict[str, Any]]:
                 {
                     "kind": "table",
                     "caption": block.caption,
-                    "columns": block.columns,
+                    "columns": [
+                        (
+                            name,
+                            any(
+                                isinstance(row[i], FigureCell) for row in block.rows if i < len(row)
+                            ),
+                        )
+                        for i, name in enumerate(block.columns)
+                    ],
                     "rows": [
                         [
                             _Cell(c.text, True) if isinstance(c, FigureCell) else _Cell(c, False)

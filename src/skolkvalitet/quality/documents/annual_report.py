@@ -53,6 +53,17 @@ EQUITY_GROUPS = (
     ("newly_arrived=no", "newly_arrived=yes"),
 )
 CHARTED = ("merit_value_17", "passed_all_subjects")
+# The sources of the key figures as the board reads them (the registry's citations, with
+# their English remarks left out: indicators/registry.py has the full ones).
+SOURCES_SV = {
+    "merit_value_17": "Skolverket, ”17 ämnen ger nytt meritvärde” (skolverket.se, statistik)",
+    "passed_all_subjects": "Skolverket, Betyg och prov i grundskolan, definitioner",
+    "eligible_vocational": "Skollagen (2010:800) 16 kap. 29–31 §§; Skolverket",
+    "absence_mean_year": (
+        "Skolverket, Frånvaro i grundskolan; elevernas genomsnittliga frånvaro, giltig och "
+        "ogiltig, som andel av schemalagd tid"
+    ),
+}
 
 
 @dataclass
@@ -493,11 +504,16 @@ def _practices(document: Document, ctx: _Context) -> None:
 
 
 def _sources(document: Document, ctx: _Context) -> None:
-    items = tuple(
-        f"{REGISTRY[k].name_sv}: {REGISTRY[k].definition} ({REGISTRY[k].source})" for k in KEYS
-    )
+    items = tuple(f"{REGISTRY[k].name_sv}: {SOURCES_SV.get(k, REGISTRY[k].source)}" for k in KEYS)
     document.add(
         Heading(_("Sources and definitions")),
+        Paragraph(
+            _(
+                "Every figure is computed as Skolverket defines it, from the organiser's own "
+                "data; each indicator's definition and the publication it follows are in "
+                "Skolkvalitet's documentation of the indicators. The sources:"
+            )
+        ),
         BulletList(items),
         Note(
             _(
