@@ -85,3 +85,38 @@ def test_the_plans_hold_last_years_evaluation_and_this_years_overdue_action(buil
         "2025/26",
         "2026/27",
     }
+
+
+def test_the_kvalitetsredovisning_of_the_demo_as_pdf_and_word(built, tmp_path) -> None:
+    """Issue 13's check: from the demo, `report annual` writes a PDF and a Word file whose text
+    holds the title, the organiser, every unit and the organiser's figures as stored."""
+    import io
+
+    from django.core.management import call_command
+    from docx import Document as WordDocument
+    from pypdf import PdfReader
+
+    from skolkvalitet.indicators.models import IndicatorValue
+    from skolkvalitet.publishing.formatting import format_value
+
+    year = AcademicYear.objects.get(code="2025/26")
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
+    pdf, docx = tmp_path / "k.pdf", tmp_path / "k.docx"
+    call_command("report", "annual", year="2025/26", format="pdf", out=str(pdf))
+    call_command("report", "annual", year="2025/26", format="docx", out=str(docx))
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    word = WordDocument(str(docx))
+    word_text = "\n".join(
+        [p.text for p in word.paragraphs]
+        + [c.text for t in word.tables for row in t.rows for c in row.cells]
+    )
+    for text in (pdf_text, word_text):
+        assert "Kvalitetsredovisning 2025/26" in text and organiser.name in text
+        for unit in Node.objects.filter(kind=NodeKind.UNIT):
+            assert unit.name in text, unit.name
+        for key in ("merit_value_17", "passed_all_subjects"):
+            stored = IndicatorValue.objects.get(
+                node=organiser, indicator=key, period_kind="year", period_id=year.pk, breakdown=""
+            )
+            unit = "percent" if key == "passed_all_subjects" else "points"
+            assert format_value(stored.value, unit) in text, key
