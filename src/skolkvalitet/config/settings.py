@@ -25,6 +25,7 @@ Environment variables:
                                  (587), login and STARTTLS ("1", the default).
     DEFAULT_FROM_EMAIL           The sender. Default: skolkvalitet@localhost.
     SKOLKVALITET_SITE_URL        The address users open the product at, for links in e-mail
+    SKOLKVALITET_LOGO            A PNG or SVG file: the organiser's logo on the documents
                                  (e.g. https://skolkvalitet.kommun.se). Default: none (no links).
     SKOLKVALITET_REMINDER_DAYS   Days before a report deadline that `skolkvalitet remind`
                                  reminds the writers, comma-separated. Default: 14,2.
@@ -198,6 +199,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "skolkvalitet@localhost")
 SKOLKVALITET_SITE_URL = os.environ.get("SKOLKVALITET_SITE_URL", "").rstrip("/")
+# The organiser's logo on the board documents' title page: a PNG or SVG file (Word shows PNG).
+SKOLKVALITET_LOGO = os.environ.get("SKOLKVALITET_LOGO", "")
 SKOLKVALITET_REMINDER_DAYS = [
     int(days) for days in _env_list("SKOLKVALITET_REMINDER_DAYS", "14,2") if days.strip()
 ]

@@ -137,3 +137,18 @@ def test_a_unit_without_a_report_is_named(org, tmp_path) -> None:
 def test_figure_cells_and_tables_are_typed(submitted) -> None:
     tables = [b for b in unit_report_document(submitted).blocks if isinstance(b, Table)]
     assert tables and all(isinstance(row[2], FigureCell) for t in tables for row in t.rows)
+
+
+def test_the_organisers_logo_is_on_the_title_page(submitted, org, tmp_path, settings) -> None:
+    from skolkvalitet.publishing.charts.render import chart_png
+    from skolkvalitet.publishing.charts.trend import trend_chart
+
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(chart_png(trend_chart([("a", 1.0), ("b", 2.0)], title="", unit="points")))
+    settings.SKOLKVALITET_LOGO = str(logo)
+    out = tmp_path / "rapport.pdf"
+    call_command(
+        "report", "unit", unit=org.unit_n1.code, year="2024/25", format="pdf", out=str(out)
+    )
+    first = PdfReader(io.BytesIO(out.read_bytes())).pages[0]
+    assert first.images, "the title page carries the logo"

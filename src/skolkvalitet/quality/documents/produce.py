@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import StrEnum
+from pathlib import Path
+
+from django.conf import settings
 
 from skolkvalitet.organisation.models import Pupil
 from skolkvalitet.publishing.documents.check import publication_checked
@@ -34,9 +37,23 @@ def pupil_names() -> Iterator[str]:
         yield f"{given} {family}"
 
 
+LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+
+
+def with_logo(document: Document) -> Document:
+    """The document with the organiser's logo (settings.SKOLKVALITET_LOGO), when it names a
+    PNG or SVG file that exists and the document has none."""
+    path = Path(getattr(settings, "SKOLKVALITET_LOGO", "") or "")
+    media_type = LOGO_TYPES.get(path.suffix.lower())
+    if document.logo is None and media_type and path.is_file():
+        document.logo, document.logo_type = path.read_bytes(), media_type
+    return document
+
+
 def document_bytes(document: Document, fmt: Format) -> bytes:
-    """The checked document rendered as `fmt`."""
+    """The checked document rendered as `fmt`, with the organiser's logo."""
     publication_checked(document, pupil_names=pupil_names())
+    with_logo(document)
     if fmt == Format.PDF:
         from skolkvalitet.publishing.documents.pdf import document_pdf
 
