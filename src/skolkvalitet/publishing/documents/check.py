@@ -106,9 +106,7 @@ def publication_problems(document: Document, *, pupil_names: Iterable[str] = ())
                 _("%(figure)s is shown as %(value)s for %(n)s pupils, fewer than %(min_n)s") % facts
             )
             problems.append(Problem(where, what))
-    names = frozenset(
-        full for n in pupil_names if len((full := _normalised(n)).split()) >= 2
-    )
+    names = frozenset(full for n in pupil_names if len((full := _normalised(n)).split()) >= 2)
     for text in document.texts():
         if not text:
             continue

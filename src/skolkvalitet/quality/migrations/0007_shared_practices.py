@@ -6,44 +6,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0006_organiser_spelling'),
-        ('quality', '0006_document_jobs'),
+        ("organisation", "0006_organiser_spelling"),
+        ("quality", "0006_document_jobs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SharedPractice',
+            name="SharedPractice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('what', models.TextField(blank=True, verbose_name='what was done')),
-                ('for_whom', models.TextField(blank=True, verbose_name='for whom')),
-                ('material', models.TextField(blank=True, verbose_name='material')),
-                ('contact', models.CharField(blank=True, max_length=300, verbose_name='contact')),
-                ('indicators', models.JSONField(blank=True, default=list)),
-                ('school_form', models.CharField(blank=True, choices=[('FS', 'Preschool'), ('FKLASS', 'Preschool class'), ('FTH', 'After-school centre'), ('GR', 'Compulsory school'), ('GRS', 'Adapted compulsory school'), ('GY', 'Upper secondary school'), ('GYS', 'Adapted upper secondary school'), ('VUX', 'Municipal adult education')], max_length=8, verbose_name='school form')),
-                ('area', models.CharField(blank=True, max_length=200, verbose_name='area')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], default='draft', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawal_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.academicyear')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('interventions', models.ManyToManyField(blank=True, related_name='shared_practices', to='quality.intervention')),
-                ('node', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shared_practices', to='organisation.node')),
-                ('plan_actions', models.ManyToManyField(blank=True, related_name='shared_practices', to='quality.planaction')),
-                ('published_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("what", models.TextField(blank=True, verbose_name="what was done")),
+                ("for_whom", models.TextField(blank=True, verbose_name="for whom")),
+                ("material", models.TextField(blank=True, verbose_name="material")),
+                ("contact", models.CharField(blank=True, max_length=300, verbose_name="contact")),
+                ("indicators", models.JSONField(blank=True, default=list)),
+                (
+                    "school_form",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("FS", "Preschool"),
+                            ("FKLASS", "Preschool class"),
+                            ("FTH", "After-school centre"),
+                            ("GR", "Compulsory school"),
+                            ("GRS", "Adapted compulsory school"),
+                            ("GY", "Upper secondary school"),
+                            ("GYS", "Adapted upper secondary school"),
+                            ("VUX", "Municipal adult education"),
+                        ],
+                        max_length=8,
+                        verbose_name="school form",
+                    ),
+                ),
+                ("area", models.CharField(blank=True, max_length=200, verbose_name="area")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawal_reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.academicyear",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "interventions",
+                    models.ManyToManyField(
+                        blank=True, related_name="shared_practices", to="quality.intervention"
+                    ),
+                ),
+                (
+                    "node",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shared_practices",
+                        to="organisation.node",
+                    ),
+                ),
+                (
+                    "plan_actions",
+                    models.ManyToManyField(
+                        blank=True, related_name="shared_practices", to="quality.planaction"
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', 'title', 'pk'],
-                'indexes': [models.Index(fields=['status', 'academic_year'], name='quality_sha_status_167739_idx'), models.Index(fields=['node', 'academic_year'], name='quality_sha_node_id_79e022_idx')],
+                "ordering": ["-published_at", "title", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "academic_year"], name="quality_sha_status_167739_idx"
+                    ),
+                    models.Index(
+                        fields=["node", "academic_year"], name="quality_sha_node_id_79e022_idx"
+                    ),
+                ],
             },
         ),
     ]

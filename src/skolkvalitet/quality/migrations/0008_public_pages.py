@@ -6,39 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0006_organiser_spelling'),
-        ('quality', '0007_shared_practices'),
+        ("organisation", "0006_organiser_spelling"),
+        ("quality", "0007_shared_practices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PublicKeyFigures',
+            name="PublicKeyFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shown', models.BooleanField(default=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organiser', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='public_key_figures', to='organisation.node')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("shown", models.BooleanField(default=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organiser",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="public_key_figures",
+                        to="organisation.node",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PublishedReport',
+            name="PublishedReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(max_length=8)),
-                ('file_name', models.CharField(max_length=255)),
-                ('stored_path', models.CharField(max_length=500)),
-                ('published_at', models.DateTimeField()),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.academicyear')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='published_reports', to='organisation.node')),
-                ('published_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("format", models.CharField(max_length=8)),
+                ("file_name", models.CharField(max_length=255)),
+                ("stored_path", models.CharField(max_length=500)),
+                ("published_at", models.DateTimeField()),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.academicyear",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="published_reports",
+                        to="organisation.node",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organiser', '-academic_year__start_date'],
-                'constraints': [models.UniqueConstraint(fields=('organiser', 'academic_year'), name='unique_published_report')],
+                "ordering": ["organiser", "-academic_year__start_date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organiser", "academic_year"), name="unique_published_report"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quality', '0008_public_pages'),
+        ("quality", "0008_public_pages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportsection',
-            name='observations_handled',
+            model_name="reportsection",
+            name="observations_handled",
             field=models.JSONField(blank=True, default=list),
         ),
     ]
