@@ -115,3 +115,30 @@ def test_the_command_writes_the_pdf(graded, tmp_path) -> None:
     assert "Kvalitetsredovisning 2024/25" in text
     assert graded.organiser.name in text and graded.unit_n1.name in text
     assert "100,0" in text
+
+
+def test_final_grades_against_the_tests_are_the_stored_shares(org) -> None:
+    from skolkvalitet.indicators.registry import REGISTRY
+
+    for outcome, value in (("lower", 10.0), ("same", 70.0), ("higher", 20.0)):
+        key = f"test_vs_grade_{outcome}_MA"
+        IndicatorValue.objects.create(
+            indicator=key,
+            family=str(REGISTRY[key].family),
+            node=org.organiser,
+            period_kind="year",
+            period_id=org.year.pk,
+            breakdown="",
+            value=value,
+            n=40,
+            numerator=value * 40 / 100,
+            denominator=40,
+            suppression="",
+            data_version=1,
+        )
+    document = annual_report_document(org.organiser, org.year)
+    [table] = [t for c, t in tables(document).items() if "provbetyg" in c or "test grade" in c]
+    [row] = table.rows
+    assert row[0] == "Matematik"
+    assert [c.shown for c in row[1:]] == [10.0, 70.0, 20.0]
+    assert publication_problems(document) == []

@@ -121,6 +121,7 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
     _summary(document, ctx, stored)
     _organiser_analysis(document, ctx)
     _knowledge(document, ctx, stored)
+    _tests_against_grades(document, ctx)
     _equity(document, ctx)
     _units_results(document, ctx, stored)
     _goals(document, ctx)
@@ -296,6 +297,58 @@ def _knowledge(document: Document, ctx: _Context, stored) -> None:
                 ),
             )
             document.add(Chart(spec, figures=tuple(own)))
+
+
+TEST_SUBJECTS = (
+    ("SV", "Svenska"),
+    ("SVA", "Svenska som andraspråk"),
+    ("EN", "Engelska"),
+    ("MA", "Matematik"),
+)
+TEST_OUTCOMES = ("lower", "same", "higher")
+
+
+def _tests_against_grades(document: Document, ctx: _Context) -> None:
+    """The year-9 final grade against the grade of the national test, per subject: the shares
+    of pupils whose final grade is lower than, the same as and higher than the test grade."""
+    keys = [f"test_vs_grade_{o}_{s}" for s, _name in TEST_SUBJECTS for o in TEST_OUTCOMES]
+    stored = stored_year_values([ctx.organiser], keys, [ctx.year])
+    rows: list[tuple[str | FigureCell, ...]] = []
+    for subject, name in TEST_SUBJECTS:
+        if not any(
+            (ctx.organiser.pk, f"test_vs_grade_{o}_{subject}", ctx.year.pk) in stored
+            for o in TEST_OUTCOMES
+        ):
+            continue
+        rows.append(
+            (
+                name,
+                *(
+                    year_cell(stored, ctx.organiser, f"test_vs_grade_{o}_{subject}", ctx.year)
+                    for o in TEST_OUTCOMES
+                ),
+            )
+        )
+    if not rows:
+        return
+    document.add(
+        Heading(_("Final grades against the national tests"), level=2),
+        Paragraph(
+            _(
+                "The share of the pupils in year 9 with both a final grade and a test grade in "
+                "the subject whose final grade is lower than, the same as or higher than their "
+                "test grade, %(year)s."
+            )
+            % {"year": ctx.year.code}
+        ),
+        Table(
+            caption=_("Final grade compared with the test grade, %(year)s")
+            % {"year": ctx.year.code},
+            columns=(_("Subject"), _("Lower"), _("The same"), _("Higher")),
+            rows=tuple(rows),
+            notes=(_("Source: the organiser's own data, as Skolverket compares them."),),
+        ),
+    )
 
 
 def _equity(document: Document, ctx: _Context) -> None:
