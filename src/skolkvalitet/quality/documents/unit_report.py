@@ -93,17 +93,27 @@ def unit_report_document(report: QualityReport) -> Document:
     for section in template.sections:
         document.add(Heading(section.title))
         document.add(*text_blocks(texts.get(section.key, "")))
-        rows = [
-            (REGISTRY[f.indicator].name_sv, f.period_label, _cell(f, start_year))
+        cells = [
+            (f, _cell(f, start_year))
             for f in figures
             if f.section_key == section.key and f.kind == TABLE
         ]
-        if rows:
+        if cells:
+            # n beside a shown value only, never beside a marker (as on the pages).
+            rows = tuple(
+                (
+                    REGISTRY[f.indicator].name_sv,
+                    f.period_label,
+                    cell,
+                    FigureCell(shown=cell.n, unit="count") if cell.n is not None else "–",
+                )
+                for f, cell in cells
+            )
             document.add(
                 Table(
                     caption=_("Figures of %(title)s") % {"title": section.title},
-                    columns=(_("Indicator"), _("Period"), _("Value")),
-                    rows=tuple(rows),
+                    columns=(_("Indicator"), _("Period"), _("Value"), _("Number of pupils")),
+                    rows=rows,
                 )
             )
         for chart in charts.get(section.key, []):
