@@ -103,7 +103,7 @@ def test_xlsx_round_trip():
     assert ws["A8"].value == ".. = färre än 10 elever"
     assert ws["A9"].value == "'=evil()"
     assert ws.freeze_panes == "A4"
-    assert ws.title == "Behörighet 2024 25"
+    assert ws.title == "Behörighet 2024-25"  # Excel refuses a slash in a sheet name
 
 
 def test_no_formula_survives_in_xlsx_xml():
@@ -161,6 +161,53 @@ def test_download_response(fmt, content_type, name):
 
     assert unquote(disposition.split("filename*=utf-8''")[1]) == name
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("title", "sheet"),
+    [
+        # Short enough: only the slash changes.
+        ("Behörighet 2024/25", "Behörighet 2024-25"),
+        # 35 characters: the text before the year is cut (22 + "…" + " " + 7 = 31).
+        ("Betygsfördelning, slutbetyg 2025/26", "Betygsfördelning, slut… 2025-26"),
+        # The year first: what follows it is cut instead, the year kept.
+        ("2025/26 – Föräldrar: eftergymnasial utbildning", "2025-26 – Föräldrar eftergymna…"),
+        # A term as the period.
+        ("Genomsnittlig betygspoäng, terminsbetyg VT2026", "Genomsnittlig betygspoä… VT2026"),
+        # No period: cut at 30 with an ellipsis.
+        ("Läsår: slutbetyg årskurs 9 och frånvaro", "Läsår slutbetyg årskurs 9 och…"),
+        ("[]:*?\\", "Tabell"),
+    ],
+)
+def test_sheet_names_fit_excel_and_keep_their_period(title, sheet):
+    with translation.override("sv"):
+        ws = _xlsx_sheet(table_xlsx(Table(title=title, columns=COLUMNS, rows=[])))
+    assert ws.title == sheet
+    assert len(ws.title) <= 31
+    assert ws["A1"].value == title  # the title itself is written whole in the sheet
+
+
+@pytest.mark.parametrize(
+    ("filename", "saved"),
+    [
+        (
+            "Ekskolan-Betygsfördelning, slutbetyg 2025/26",
+            "Ekskolan-Betygsfördelning-slutbetyg-2025-26",
+        ),
+        ("resultatuppfoljning Uppföljning 1 HT2025", "resultatuppfoljning-Uppföljning-1-HT2025"),
+        ("../../etc/passwd", "etc-passwd"),
+    ],
+)
+def test_download_names_keep_the_whole_period(filename, saved):
+    from urllib.parse import unquote
+
+    response = table_download_response(_table(ROWS), "csv", filename)
+    disposition = response["Content-Disposition"]
+    if "filename*=" in disposition:  # RFC 6266 for names beyond ASCII
+        name = unquote(disposition.split("filename*=utf-8''")[1])
+    else:
+        name = disposition.split('filename="')[1].rstrip('"')
+    assert name == f"{saved}.csv"
 
 
 def test_download_response_rejects_other_formats():

@@ -215,9 +215,44 @@ def _number_format(column: Column, value: float | int) -> str:
     return f'{pattern}" %"' if column.kind == "percent" else pattern
 
 
+# Excel's longest sheet name; the characters it refuses in one.
+SHEET_TITLE_MAX = 31
+# A period as titles name it: an academic year (2025-26, once its slash is replaced), a term
+# (HT2025, VT2026) or a calendar year. Shortened sheet titles keep it whole.
+PERIOD_RE = re.compile(r"(?:HT|VT) ?\d{4}|\d{4}-\d{2}(?:\d{2})?|\d{4}")
+
+
+def _cut(text: str, length: int) -> str:
+    """The text within `length` characters, an ellipsis where it was cut."""
+    if len(text) <= length:
+        return text
+    if length <= 1:
+        return ""
+    return text[: length - 1].rstrip(" ,;–-") + "…"
+
+
 def _sheet_title(title: str) -> str:
-    cleaned = re.sub(r"[\[\]:*?/\\]", " ", ILLEGAL_CHARACTERS_RE.sub("", title)).strip(" '")
-    return cleaned[:31].strip(" '") or _("Table")
+    """A sheet name Excel accepts: without \\ / ? * [ ] : (a slash becomes "-", so that
+    2025/26 reads 2025-26) and within 31 characters. A longer title is shortened with an
+    ellipsis where it loses text, but its period (the last academic year, term or year it
+    names) is kept whole: "Betygsfördelning, slutbetyg 2025-26" becomes
+    "Betygsfördelning, slutb… 2025-26"."""
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", title).replace("/", "-")
+    cleaned = re.sub(r"[\[\]:*?\\]", " ", cleaned)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" '")
+    if len(cleaned) > SHEET_TITLE_MAX:
+        periods = list(PERIOD_RE.finditer(cleaned))
+        if not periods or periods[-1].end() <= SHEET_TITLE_MAX - 1:
+            # No period, or it fits before the cut: cut the end.
+            cleaned = _cut(cleaned, SHEET_TITLE_MAX)
+        else:
+            period = periods[-1]
+            after = _cut(cleaned[period.end() :], max(0, SHEET_TITLE_MAX - 12 - len(period[0])))
+            kept = f"{period[0]}{after}"
+            before = cleaned[: period.start()].rstrip()
+            room = SHEET_TITLE_MAX - len(kept) - 1
+            cleaned = f"{_cut(before, room)} {kept}".strip() if before else kept
+    return cleaned.strip(" '") or _("Table")
 
 
 def _write_text(ws: Any, row: int, col: int, text: str, **style: Any) -> None:
@@ -276,8 +311,10 @@ def _fit_columns(ws: Any, table: Table) -> None:
 
 
 def download_filename(filename: str, fmt: str) -> str:
-    """A safe file name with the right extension: letters (å, ä, ö too), digits, - _ ."""
-    stem = filename.rsplit("/", 1)[-1]
+    """A safe file name with the right extension: letters (å, ä, ö too), digits, - _ .
+    Anything else, a slash too, becomes "-", so a period reads whole ("2025/26" → "2025-26")
+    and no name can name a folder."""
+    stem = filename
     if stem.lower().endswith(f".{fmt}"):
         stem = stem[: -len(fmt) - 1]
     stem = re.sub(r"[^\w.-]+", "-", stem, flags=re.UNICODE).strip(".-_") or "tabell"
