@@ -173,12 +173,47 @@ def overview_table(data: Overview):
         Column("area", str(_("Area"))),
     ]
     pupils = str(BREAKDOWN_LABELS[data.breakdown])
+    everyone = data.rows + ([data.organiser] if data.organiser else [])
+    cells = [cell for row in everyone for cell in row.cells]
+    with_target = {cell.indicator.key for cell in cells if cell.target is not None}
     for indicator in data.indicators:
         kind: Kind = "percent" if indicator.unit.value == "percent" else "number"
-        columns.append(Column(indicator.key, indicator.name_sv, kind=kind, decimals=1))
-        columns.append(Column(f"{indicator.key}_n", f"{indicator.name_sv}, n", kind="number"))
+        name = indicator.name_sv
+        columns.append(Column(indicator.key, name, kind=kind, decimals=1))
+        columns.append(Column(f"{indicator.key}_n", f"{name}, n", kind="number"))
+        # The changes the page shows beside each figure, in the figure's unit (percentage
+        # points for a share), and the unit's target where one is set.
+        if data.previous:
+            label = _("%(indicator)s, change since %(period)s")
+            columns.append(
+                Column(
+                    f"{indicator.key}_change",
+                    str(label % {"indicator": name, "period": data.previous.label}),
+                    kind="number",
+                    decimals=1,
+                )
+            )
+        if data.last_year:
+            label = _("%(indicator)s, change since %(period)s")
+            columns.append(
+                Column(
+                    f"{indicator.key}_change_year",
+                    str(label % {"indicator": name, "period": data.last_year.label}),
+                    kind="number",
+                    decimals=1,
+                )
+            )
+        if indicator.key in with_target:
+            columns.append(
+                Column(
+                    f"{indicator.key}_target",
+                    str(_("%(indicator)s, target") % {"indicator": name}),
+                    kind=kind,
+                    decimals=1,
+                )
+            )
     rows = []
-    for row in data.rows + ([data.organiser] if data.organiser else []):
+    for row in everyone:
         item: dict[str, Cell] = {
             "period": str(data.period.label),
             "pupils": pupils,
@@ -188,6 +223,9 @@ def overview_table(data: Overview):
         for cell in row.cells:
             item[cell.indicator.key] = cell.shown
             item[f"{cell.indicator.key}_n"] = cell.n if cell.is_number else None
+            item[f"{cell.indicator.key}_change"] = cell.change_previous
+            item[f"{cell.indicator.key}_change_year"] = cell.change_last_year
+            item[f"{cell.indicator.key}_target"] = cell.target
         rows.append(item)
     return Table(title=f"{data.period.label} – {pupils}", columns=columns, rows=rows)
 
@@ -309,7 +347,9 @@ def _download(request: HttpRequest, tables: dict[str, Table], name: str) -> Http
 
 
 def _downloads(request: HttpRequest, tables: dict[str, Table]) -> dict[str, dict[str, str]]:
-    """Per table key: the URLs of its CSV and XLSX downloads (the page's query kept)."""
+    """Per table key: the URLs of its CSV and XLSX downloads (the page's query kept). They
+    name the view's own path: a fragment that htmx puts into another page (the unit page's
+    groups) would otherwise ask that page for a table it does not have."""
     out = {}
     for key in tables:
         query = request.GET.copy()
@@ -317,7 +357,7 @@ def _downloads(request: HttpRequest, tables: dict[str, Table]) -> dict[str, dict
         urls = {}
         for fmt in ("csv", "xlsx"):
             query["format"] = fmt
-            urls[fmt] = f"?{query.urlencode()}"
+            urls[fmt] = f"{request.path}?{query.urlencode()}"
         out[key] = urls
     return out
 
@@ -389,11 +429,15 @@ def series_tables(sections: list[Section]) -> dict[str, Table]:
         for i, period in enumerate(section.periods):
             columns.append(Column(f"v{i}", period.label, kind="number", decimals=1))
             columns.append(Column(f"n{i}", f"{period.label}, n", kind="number", decimals=0))
+        # The target beside its indicator, as the page shows it (on the row of all pupils).
+        if any(row.target is not None for row in section.rows):
+            columns.append(Column("target", str(_("Target")), kind="number", decimals=1))
         rows = []
         for row in section.rows:
             item: dict[str, Cell] = {
                 "indicator": row.indicator.name_sv,
                 "group": breakdown_label(row.breakdown),
+                "target": None if row.breakdown else row.target,
             }
             for i, (value, n) in enumerate(row.values):
                 item[f"v{i}"] = value
