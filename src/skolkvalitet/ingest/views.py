@@ -5,6 +5,8 @@ rows must lie within the units they manage (checked by the importer, row by row)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -12,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from skolkvalitet.batches.models import ImportBatch
@@ -21,9 +24,48 @@ from skolkvalitet.ingest.files.templates import template_csv, template_xlsx
 from skolkvalitet.ingest.forms import UploadForm
 from skolkvalitet.ingest.jobs import import_job_create, import_job_start
 from skolkvalitet.ingest.models import ImportJob
+from skolkvalitet.ingest.register import KIND as REGISTER_KIND
+from skolkvalitet.ingest.ss12000.sync import KIND as SS12000_KIND
 from skolkvalitet.ingest.writing.rollback import import_rollback
 from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
+from skolkvalitet.reference.imports import KOLADA, NATION, SKOLVERKET
+
+# What each kind of import is called on the page: the file kinds by their own names, the
+# others here (the demo's kind is the demo builder's, which sits above this app).
+BATCH_KIND_NAMES = {
+    SS12000_KIND: gettext_lazy("SS 12000 sync"),
+    REGISTER_KIND: gettext_lazy("Units (Skolenhetsregistret)"),
+    SKOLVERKET: gettext_lazy("Skolverket's published figures"),
+    KOLADA: gettext_lazy("Kolada's published figures"),
+    NATION: gettext_lazy("The nation's published figures (shipped)"),
+    "demo": gettext_lazy("Demo data"),
+}
+
+
+def batch_kind_name(kind: str) -> str:
+    """An import's kind as the user reads it ("Betyg", "Demodata"); an unknown kind as it is
+    stored."""
+    if kind in FILE_KINDS:
+        return FILE_KINDS[kind].name
+    return str(BATCH_KIND_NAMES.get(kind, kind))
+
+
+def user_name(user: User | None) -> str:
+    """A person's name, their login id only if no name is recorded; "–" for no one (the demo
+    and commands run without a user)."""
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One import as the Import page lists it."""
+
+    batch: ImportBatch
+    kind: str
+    by: str
 
 
 def _signed_in_user(request: HttpRequest) -> User:
@@ -60,7 +102,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "kinds": FILE_KINDS.values(),
-        "batches": ImportBatch.objects.select_related("created_by")[:25],
+        "batches": [
+            BatchRow(batch, batch_kind_name(batch.kind), user_name(batch.created_by))
+            for batch in ImportBatch.objects.select_related("created_by")[:25]
+        ],
         "jobs": ImportJob.objects.filter(created_by=_signed_in_user(request))[:10],
         "may_roll_back": scope.can_somewhere(Capability.ROLL_BACK_IMPORTS),
         "file_kinds": {*FILE_KINDS, "ss12000"},
