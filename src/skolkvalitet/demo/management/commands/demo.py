@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
+import socket
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.runserver import naiveip_re
 
 from skolkvalitet.config.keys import keys_ensure
 from skolkvalitet.dashboards.breakdowns import BASIS_LABELS
@@ -23,6 +26,44 @@ def _n(number: int) -> str:
     return f"{number:,}".replace(",", "\u00a0")
 
 
+DEFAULT_ADDRPORT = "127.0.0.1:8000"
+
+
+def address_of(addrport: str) -> tuple[str, int]:
+    """(host, port) of an --addrport as runserver reads it: "8000", "127.0.0.1:8000",
+    "[::1]:8000" or "localhost:8000"; a bare port is on 127.0.0.1."""
+    match = re.match(naiveip_re, addrport)
+    if match is None or not 0 < int(match["port"]) < 65536:
+        raise CommandError(
+            f"--addrport {addrport!r} är varken en port eller adress:port "
+            f"(till exempel {DEFAULT_ADDRPORT} eller 8001)."
+        )
+    host = match["addr"] or "127.0.0.1"
+    return host.strip("[]"), int(match["port"])
+
+
+def port_check(addrport: str) -> None:
+    """Fail with a clear message, before anything says where to open the app, if the address
+    cannot be served: most often another program (an earlier demo) already listens there."""
+    host, port = address_of(addrport)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise CommandError(f"Adressen {host} finns inte ({exc.strerror}).") from exc
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As runserver binds: an address that only waits out TIME_WAIT is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise CommandError(
+                f"Porten {port} på {host} används redan (eller får inte användas: "
+                f"{exc.strerror}). Avsluta programmet som använder den, eller välj en annan "
+                f"port, till exempel: skolkvalitet demo --addrport {host}:{port + 1}"
+            ) from exc
+
+
 class Command(BaseCommand):
     help = (
         "Build (once) the demo organiser Ekbacka kommun in the configured database and serve "
@@ -31,8 +72,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="Only build; do not serve.")
-        parser.add_argument("--seed", type=int, default=20261123)
-        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=20261123,
+            help=(
+                "Seed of the random generator that invents the demo's pupils and results "
+                "(default %(default)s): the same seed gives the same figures. Used only when "
+                "the demo is built; a database that holds the demo already is left as it is."
+            ),
+        )
+        parser.add_argument(
+            "--addrport",
+            default=DEFAULT_ADDRPORT,
+            help=(
+                "Address and port to serve the app at, as runserver takes them: a port "
+                "(8001), address:port (0.0.0.0:8001 to be reached from other machines) or "
+                "[::1]:8001 (default %(default)s). A port in use is refused before the build."
+            ),
+        )
 
     def _headline(self) -> None:
         """The organiser's year-9 headline figures beside the nation's published figure of the
@@ -67,6 +125,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve: bool, seed: int, addrport: str, **options):
         verbosity = options["verbosity"]
+        if not no_serve:
+            port_check(addrport)  # before a minute's build, not after it
         for path in keys_ensure():  # the embedded default's keys, on the first run
             self.stdout.write(f"Nyckel skapad: {path}")
         call_command("migrate", interactive=False, verbosity=0)
@@ -104,5 +164,8 @@ class Command(BaseCommand):
         if no_serve:
             return
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(f"\nÖppna http://{addrport}/ i webbläsaren. Avsluta med Ctrl-C.\n")
+        port_check(addrport)  # still free after the build?
+        host, port = address_of(addrport)
+        shown = f"[{host}]" if ":" in host else host
+        self.stdout.write(f"\nÖppna http://{shown}:{port}/ i webbläsaren. Avsluta med Ctrl-C.\n")
         call_command("runserver", addrport, use_reloader=False)
