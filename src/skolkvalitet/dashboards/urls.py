@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("malvarden/", targets, name="targets"),
     path("malvarden/<int:target_id>/ta-bort/", target_remove, name="target_remove"),
+    path("elev/<int:pupil_id>/", views.pupil_history, name="pupil_history"),
 ]

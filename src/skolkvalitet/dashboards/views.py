@@ -28,7 +28,6 @@ from skolkvalitet.dashboards.selectors.overview import (
     overview_for_year,
 )
 from skolkvalitet.dashboards.selectors.periods import (
-    latest_point_of_unit,
     points_with_values,
     years_with_values,
 )
@@ -37,7 +36,7 @@ from skolkvalitet.dashboards.selectors.unit import UnitGroups, UnitPage, unit_pa
 from skolkvalitet.dashboards.selectors.unit import unit_groups as unit_groups_of
 from skolkvalitet.indicators.distribution import GRADE_ORDER, Distribution
 from skolkvalitet.organisation.audit import audit_record
-from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind
 from skolkvalitet.organisation.models.nodes import SchoolForm
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 from skolkvalitet.publishing.charts.comparison import comparison_chart
@@ -47,6 +46,22 @@ from skolkvalitet.publishing.charts.trend import trend_chart
 from skolkvalitet.publishing.formatting import Value
 from skolkvalitet.publishing.tables import Cell, Column, Kind, Table, table_download_response
 from skolkvalitet.reference.comparison import BASIS_BY_SLUG, Basis
+from skolkvalitet.results.selectors import (
+    CRITERIA,
+    CRITERION_ABSENCE,
+    CRITERION_SUBJECTS,
+    SORT_ABSENCE,
+    SORT_GROUP,
+    SORT_NAME,
+    SORT_SUBJECTS,
+    SORTS,
+    PupilAtRisk,
+    filter_pupils,
+    points_with_assessments,
+    pupils_enrolled,
+    sort_pupils,
+)
+from skolkvalitet.results.selectors import pupil_history as pupil_history_of
 from skolkvalitet.results.selectors import pupils_at_risk as pupils_at_risk_of
 from skolkvalitet.results.subjects import SUBJECTS
 
@@ -523,9 +538,11 @@ def unit_tables(data: UnitPage) -> dict[str, Table]:
 @login_required
 @require_GET
 def pupils_at_risk(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """The pupils at the unit who at the latest follow-up point are assessed not to pass one
-    or more subjects, or whose absence is 15 % or more: for roles with pupil access only,
-    and every view of it is written to the audit log."""
+    """The pupils at the unit who at a follow-up point (the latest, or `?punkt=ID`) are
+    assessed not to reach the requirements in one or more subjects, or whose absence is 15 %
+    or more: for roles with pupil access only, and every view and download of it is written
+    to the audit log. Filters `?amne=CODE`, `?grupp=ID`, `?kriterium=subjects|absence`,
+    order `?sortera=group|name|subjects|absence`, download `?format=csv|xlsx`."""
     scope = scope_for_request(request)
     node = get_object_or_404(Node, pk=unit_id, kind=NodeKind.UNIT)
     return _pupils_at_risk(request, scope, unit=node, group=None)
@@ -544,21 +561,169 @@ def group_pupils_at_risk(request: HttpRequest, group_id: int) -> HttpResponse:
     return _pupils_at_risk(request, scope, unit=node.parent, group=node)
 
 
+CRITERION_LABELS = {
+    CRITERION_SUBJECTS: _("Assessed not to reach the requirements in a subject"),
+    CRITERION_ABSENCE: _("Absence 15 % or more"),
+}
+SORT_LABELS = {
+    SORT_GROUP: _("Group, then name"),
+    SORT_NAME: _("Name"),
+    SORT_SUBJECTS: _("Most subjects first"),
+    SORT_ABSENCE: _("Highest absence first"),
+}
+
+
 def _pupils_at_risk(
     request: HttpRequest, scope: Scope, *, unit: Node, group: Node | None
 ) -> HttpResponse:
     node = group or unit
     if not scope.can_see_pupils_in(node):
         raise Http404
-    point = latest_point_of_unit(node)
-    pupils = pupils_at_risk_of(scope, unit, point, group=group) if point else []
+    points = points_with_assessments(unit, group=group)
+    point_id = _int(request.GET.get("punkt"))
+    point = next((p for p in points if p.pk == point_id), points[-1] if points else None)
+    everyone = pupils_at_risk_of(scope, unit, point, group=group) if point else []
+    subject = request.GET.get("amne", "")
+    group_id = _int(request.GET.get("grupp")) if group is None else None
+    criterion = request.GET.get("kriterium", "")
+    criterion = criterion if criterion in CRITERIA else ""
+    order = request.GET.get("sortera", "")
+    order = order if order in SORTS else SORT_GROUP
+    pupils = sort_pupils(
+        filter_pupils(everyone, subject=subject, group_id=group_id, criterion=criterion), order
+    )
+    detail = {
+        "follow_up_point": point.pk if point else None,
+        "subject": subject,
+        "group": group_id,
+        "criterion": criterion,
+    }
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        table = pupils_table(pupils, unit=unit, group=group, point=point)
+        audit_record(
+            user=request.user,
+            action="export_pupils_at_risk",
+            node=node,
+            pupil_ids=[p.pupil_id for p in pupils],
+            detail={**detail, "format": fmt},
+            request=request,
+        )
+        return table_download_response(table, fmt, table.title)
     audit_record(
         user=request.user,
         action="view_pupils_at_risk",
         node=node,
         pupil_ids=[p.pupil_id for p in pupils],
-        detail={"follow_up_point": point.pk if point else None},
+        detail=detail,
         request=request,
     )
-    context = {"unit": unit, "group": group, "point": point, "pupils": pupils}
+    subjects = sorted(
+        {
+            (code, name)
+            for p in everyone
+            for code, name in zip(p.subjects, p.subject_names, strict=True)
+        },
+        key=lambda s: s[1],
+    )
+    groups = sorted({(p.group_id, p.group) for p in everyone if p.group_id}, key=lambda g: g[1])
+    downloads = {}
+    for key in ("csv", "xlsx"):
+        query = request.GET.copy()
+        query["format"] = key
+        downloads[key] = f"{request.path}?{query.urlencode()}"
+    context = {
+        "unit": unit,
+        "group": group,
+        "point": point,
+        "points": points[::-1],
+        "pupils": pupils,
+        "listed": len(everyone),
+        "enrolled": pupils_enrolled(scope, unit, point, group=group) if point else 0,
+        "by_subjects": sum(1 for p in everyone if p.subjects),
+        "by_absence": sum(1 for p in everyone if p.absence is not None),
+        "filtered": bool(subject or group_id or criterion),
+        "subjects": subjects,
+        "groups": groups,
+        "criteria": list(CRITERION_LABELS.items()),
+        "sorts": list(SORT_LABELS.items()),
+        "selected": {
+            "point": point.pk if point else None,
+            "subject": subject,
+            "group": group_id,
+            "criterion": criterion,
+            "order": order,
+        },
+        "downloads": downloads,
+    }
     return render(request, "dashboards/pupils_at_risk.html", context)
+
+
+def pupils_table(
+    pupils: list[PupilAtRisk], *, unit: Node, group: Node | None, point: FollowUpPoint | None
+) -> Table:
+    """The list as a downloadable table: the pupils' names and the product's pupil ids (a
+    database id, never a personnummer or its pseudonym), the subjects named."""
+    where = f"{group.name}, {unit.name}" if group else unit.name
+    title = _("Pupils who need support, %(where)s, %(point)s") % {
+        "where": where,
+        "point": point.name if point else "–",
+    }
+    columns = [
+        Column("name", str(_("Pupil"))),
+        Column("pupil_id", str(_("Pupil id"))),
+        Column("group", str(_("Group"))),
+        Column("year_group", str(_("Year group")), kind="number", decimals=0),
+        Column("subjects", str(_("Subjects not on track"))),
+        Column("absence", str(_("Absence %")), kind="percent"),
+    ]
+    rows = [
+        {
+            "name": p.name,
+            "pupil_id": str(p.pupil_id),
+            "group": p.group,
+            "year_group": p.year_group,
+            "subjects": ", ".join(p.subject_names),
+            "absence": p.absence,
+        }
+        for p in pupils
+    ]
+    footnotes = [
+        str(
+            _(
+                "Pupils assessed not to reach the requirements in one or more subjects at the "
+                "follow-up point, or with 15 % absence or more in its term."
+            )
+        ),
+        str(_("Pupil id: the product's own number for the pupil, not a personal identity number.")),
+    ]
+    return Table(str(title), columns, rows, footnotes=footnotes, id="table-pupils")
+
+
+@login_required
+@require_GET
+def pupil_history(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    """One pupil's assessments at each follow-up point, grades and absence per term, for
+    roles with pupil access to one of the pupil's enrolments (only what those reach); others
+    get 404. Every view is written to the audit log."""
+    scope = scope_for_request(request)
+    history = pupil_history_of(scope, pupil_id)
+    if history is None:
+        raise Http404
+    audit_record(
+        user=request.user,
+        action="view_pupil_history",
+        node=history.node,
+        pupil_ids=[history.pupil_id],
+        detail={"follow_up_points": [p.pk for p in history.points]},
+        request=request,
+    )
+    latest = history.enrolments[-1]
+    if scope.can_see_pupils_in(history.node):
+        back = reverse("pupils_at_risk", args=[latest.unit_id])
+    elif latest.group_id:
+        back = reverse("group_pupils_at_risk", args=[latest.group_id])
+    else:
+        back = ""
+    context = {"history": history, "back": back, "unit": history.node}
+    return render(request, "dashboards/pupil_history.html", context)

@@ -1,0 +1,204 @@
+"""results/selectors.py: the pupils who need support at a point (with their filters, orders
+and count) and one pupil's history across points, on the facts of
+tests/indicators/test_materialise.py plus, here:
+
+- Bella assessed "at risk" in EN at point 1 (HT2024) at Norrskolan (besides her F in MA);
+- absence in HT2024 at Norrskolan: David 30 of 100 minutes (5 unexcused), Elsa 15 of 100
+  (exactly the threshold), Cesar 10 of 100.
+
+At point 1 the list of Norrskolan (Alva, Bella, Cesar in 7A, David in 7B, Elsa without a
+group) is therefore Bella (EN, MA), David (30 %) and Elsa (15 %); Cesar's E and 10 % keep him
+off it. At point 2 (VT2025, MA: Alva B, Bella B; no absence imported) nobody is on it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tests.indicators.test_materialise import facts  # noqa: F401
+
+from skolkvalitet.organisation.models import Enrolment
+from skolkvalitet.organisation.scopes import scope_for
+from skolkvalitet.results.models import Absence, Assessment, AssessmentScale, Subject
+from skolkvalitet.results.selectors import (
+    PupilAtRisk,
+    filter_pupils,
+    points_with_assessments,
+    pupil_history,
+    pupils_at_risk,
+    pupils_enrolled,
+    sort_pupils,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def more(facts):  # noqa: F811
+    org = facts.org
+    Assessment.objects.create(
+        pupil=org.pupils["Bella"],
+        unit=org.unit_n1,
+        follow_up_point=facts.p1,
+        year_group=7,
+        subject=Subject.objects.get(code="EN"),
+        scale=AssessmentScale.objects.get(code="on_track"),
+        value="at_risk",
+        batch=facts.latest_batch,
+    )
+    for name, absent, unexcused in (("David", 30, 5), ("Elsa", 15, 0), ("Cesar", 10, 0)):
+        Absence.objects.create(
+            pupil=org.pupils[name],
+            unit=org.unit_n1,
+            term=facts.ht,
+            year_group=7,
+            scheduled_minutes=100,
+            absent_minutes=absent,
+            unexcused_minutes=unexcused,
+            batch=facts.latest_batch,
+        )
+    return facts
+
+
+def listed(pupils: list[PupilAtRisk]) -> list[tuple]:
+    return [(p.name, p.group, p.subjects, p.subject_names, p.absence) for p in pupils]
+
+
+def test_the_list_at_a_point_holds_the_subjects_named_and_the_high_absence(more, users):
+    org = more.org
+    pupils = pupils_at_risk(scope_for(users.unit_head), org.unit_n1, more.p1)
+    assert listed(pupils) == [
+        ("Bella", "Norrskolan 7A", ["EN", "MA"], ["Engelska", "Matematik"], None),
+        ("David", "Norrskolan 7B", [], [], 30.0),
+        ("Elsa", "", [], [], 15.0),  # no group: last
+    ]
+    assert pupils[0].group_id == org.group_n1a.pk and pupils[2].group_id is None
+    assert pupils_enrolled(scope_for(users.unit_head), org.unit_n1, more.p1) == 5
+    assert pupils_at_risk(scope_for(users.unit_head), org.unit_n1, more.p2) == []
+
+
+def test_the_list_holds_only_the_pupils_the_user_may_see_one_by_one(more, users):
+    org = more.org
+    teacher = scope_for(users.teacher)  # granted on 7A
+    assert [p.name for p in pupils_at_risk(teacher, org.unit_n1, more.p1)] == ["Bella"]
+    assert pupils_enrolled(teacher, org.unit_n1, more.p1) == 3
+    group = pupils_at_risk(teacher, org.unit_n1, more.p1, group=org.group_n1a)
+    assert [p.name for p in group] == ["Bella"]
+    for role in ("board", "coach"):
+        assert pupils_at_risk(scope_for(getattr(users, role)), org.unit_n1, more.p1) == []
+
+
+def test_filters_keep_the_pupils_of_a_subject_a_group_and_a_reason(more, users):
+    org = more.org
+    pupils = pupils_at_risk(scope_for(users.unit_head), org.unit_n1, more.p1)
+
+    def names(**filters) -> list[str]:
+        return [p.name for p in filter_pupils(pupils, **filters)]
+
+    assert names() == ["Bella", "David", "Elsa"]
+    assert names(subject="MA") == ["Bella"]
+    assert names(subject="SV") == []
+    assert names(criterion="subjects") == ["Bella"]
+    assert names(criterion="absence") == ["David", "Elsa"]
+    assert names(group_id=org.group_n1b.pk) == ["David"]
+    assert names(group_id=org.group_n1b.pk, criterion="subjects") == []
+
+
+def test_the_orders_of_the_list():
+    def pupil(pk, name, group, subjects, absence):
+        return PupilAtRisk(pk, name, group, 7, subjects, absence)
+
+    pupils = [
+        pupil(1, "Ödön", "7B", ["MA"], None),
+        pupil(2, "adam", "7A", [], 20.0),
+        pupil(3, "Berit", "", ["EN", "MA"], 16.0),
+        pupil(4, "Cilla", "7A", ["SV"], 40.0),
+    ]
+
+    def order(key: str) -> list[str]:
+        return [p.name for p in sort_pupils(pupils, key)]
+
+    assert order("group") == ["adam", "Cilla", "Ödön", "Berit"]
+    assert order("name") == ["adam", "Berit", "Cilla", "Ödön"]
+    assert order("subjects") == ["Berit", "Cilla", "Ödön", "adam"]  # ties by name
+    assert order("absence") == ["Cilla", "adam", "Berit", "Ödön"]  # no high absence last
+    assert order("unknown") == order("group")
+
+
+def test_the_points_the_list_can_be_read_at(more):
+    org = more.org
+    assert points_with_assessments(org.unit_n1) == [more.p1, more.p2]
+    assert points_with_assessments(org.unit_n1, group=org.group_n1a) == [more.p1, more.p2]
+    assert points_with_assessments(org.unit_s1) == [more.p1]  # EN of Hanna and Ida
+    assert points_with_assessments(org.unit_n2) == []
+
+
+def test_a_pupils_history_point_by_point_and_term_by_term(more, users):
+    org = more.org
+    history = pupil_history(scope_for(users.unit_head), org.pupils["Bella"].pk)
+    assert history is not None
+    assert history.name == "Bella" and history.node == org.unit_n1
+    assert [(e.academic_year, e.unit, e.group, e.year_group) for e in history.enrolments] == [
+        ("2024/25", "Norrskolan", "Norrskolan 7A", 7)
+    ]
+    assert history.points == [more.p1, more.p2]
+    assert [(r.code, [(c.text, c.on_track) for c in r.cells]) for r in history.assessments] == [
+        ("EN", [("Riskerar att inte nå kunskapskraven", False), ("", None)]),
+        ("MA", [("F", False), ("B", True)]),
+    ]
+    # Term grade MA F in HT2024; final grades SV C, EN C, MA E in VT2025.
+    assert history.terms == [("HT2024", False), ("VT2025", True)]
+    assert [(r.code, [(c.text, c.on_track) for c in r.cells]) for r in history.grades] == [
+        ("SV", [("", None), ("C", True)]),
+        ("EN", [("", None), ("C", True)]),
+        ("MA", [("F", False), ("E", True)]),
+    ]
+    assert history.absence == []
+
+    david = pupil_history(scope_for(users.unit_head), org.pupils["David"].pk)
+    assert david is not None
+    [absence] = david.absence
+    assert (absence.term, absence.unit, absence.absence, absence.unexcused, absence.high) == (
+        "HT2024",
+        "Norrskolan",
+        30.0,
+        5.0,
+        True,
+    )
+
+
+def test_a_pupils_history_only_for_who_may_see_the_pupil(more, users):
+    org = more.org
+    bella, david, hanna = (org.pupils[n].pk for n in ("Bella", "David", "Hanna"))
+    assert pupil_history(scope_for(users.teacher), bella) is not None  # 7A is theirs
+    assert pupil_history(scope_for(users.teacher), david) is None  # 7B is not
+    assert pupil_history(scope_for(users.unit_head), hanna) is None  # Söderskolan
+    for role in ("board", "coach"):
+        assert pupil_history(scope_for(getattr(users, role)), bella) is None
+    assert pupil_history(scope_for(users.organiser_admin), hanna) is not None
+
+
+def test_a_pupils_history_leaves_out_what_another_unit_recorded(more, users):
+    """Bella also attends Söderskolan this year (an assessment in SV there at point 2): its
+    rektor's grant does not reach it from Norrskolan, the administrator's does."""
+    org = more.org
+    bella = org.pupils["Bella"]
+    Enrolment.objects.create(
+        pupil=bella, academic_year=org.year, unit=org.unit_s1, school_form="GR", year_group=7
+    )
+    Assessment.objects.create(
+        pupil=bella,
+        unit=org.unit_s1,
+        follow_up_point=more.p2,
+        year_group=7,
+        subject=Subject.objects.get(code="SV"),
+        scale=AssessmentScale.objects.get(code="forecast_af"),
+        value="D",
+        batch=more.latest_batch,
+    )
+    rektor = pupil_history(scope_for(users.unit_head), bella.pk)
+    admin = pupil_history(scope_for(users.organiser_admin), bella.pk)
+    assert rektor is not None and admin is not None
+    assert [r.code for r in rektor.assessments] == ["EN", "MA"]
+    assert [r.code for r in admin.assessments] == ["SV", "EN", "MA"]
+    assert [e.unit for e in rektor.enrolments] == ["Norrskolan"]
+    assert sorted(e.unit for e in admin.enrolments) == ["Norrskolan", "Söderskolan"]
