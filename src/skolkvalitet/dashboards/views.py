@@ -562,7 +562,7 @@ def group_pupils_at_risk(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 CRITERION_LABELS = {
-    CRITERION_SUBJECTS: _("Assessed not to reach the requirements in a subject"),
+    CRITERION_SUBJECTS: _("Subject not on track"),
     CRITERION_ABSENCE: _("Absence 15 % or more"),
 }
 SORT_LABELS = {
@@ -715,7 +715,7 @@ def pupil_history(request: HttpRequest, pupil_id: int) -> HttpResponse:
         action="view_pupil_history",
         node=history.node,
         pupil_ids=[history.pupil_id],
-        detail={"follow_up_points": [p.pk for p in history.points]},
+        detail={"follow_up_points": sorted({h.point.pk for h in history.points})},
         request=request,
     )
     latest = history.enrolments[-1]

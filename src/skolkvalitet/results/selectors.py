@@ -188,6 +188,17 @@ class HistoryRow:
 
 
 @dataclass(frozen=True)
+class HistoryPoint:
+    """The pupil's assessments at one follow-up point."""
+
+    point: FollowUpPoint
+    unit: str
+    year_group: int
+    assessed: int  # how many subjects were assessed
+    not_on_track: list[tuple[str, str]]  # (code, name) of those not on track, in subject order
+
+
+@dataclass(frozen=True)
 class HistoryAbsence:
     term: str
     unit: str
@@ -202,8 +213,7 @@ class PupilHistory:
     name: str
     node: Node  # the unit of the latest enrolment shown: where a view is logged
     enrolments: list[HistoryEnrolment]
-    points: list[FollowUpPoint]  # the assessment table's columns, oldest first
-    assessments: list[HistoryRow]
+    points: list[HistoryPoint]  # the assessments, point by point, oldest first
     terms: list[tuple[str, bool]]  # the grade table's columns: (term, holds final grades)
     grades: list[HistoryRow]
     absence: list[HistoryAbsence]
@@ -233,25 +243,29 @@ def pupil_history(scope: Scope, pupil_id: int) -> PupilHistory | None:
     latest = enrolments[-1]
 
     not_on_track = _not_on_track_values()
-    labels = {
-        scale.pk: {v["value"]: v["label"] for v in scale.values}
-        for scale in AssessmentScale.objects.all()
-    }
     subjects = {s.pk: s for s in Subject.objects.all()}
-    points: dict[int, FollowUpPoint] = {}
-    assessed: dict[tuple[int, int], HistoryCell] = {}
+    at_point: dict[tuple[int, int], list] = defaultdict(list)  # (point, unit) → assessments
     for a in Assessment.objects.filter(pupil_id=pupil_id, unit_id__in=units).select_related(
         "follow_up_point__term"
     ):
-        point = a.follow_up_point
-        if (a.unit_id, point.term.academic_year_id) not in reach:
-            continue
-        points[point.pk] = point
-        assessed[(a.subject_id, point.pk)] = HistoryCell(
-            labels.get(a.scale_id, {}).get(a.value, a.value),
-            a.value not in not_on_track.get(a.scale_id, set()),
+        if (a.unit_id, a.follow_up_point.term.academic_year_id) in reach:
+            at_point[(a.follow_up_point_id, a.unit_id)].append(a)
+    points = []
+    for (_point_id, unit_id), rows_ in at_point.items():
+        missed = sorted(
+            (subjects[a.subject_id] for a in rows_ if a.value in not_on_track.get(a.scale_id, ())),
+            key=lambda s: (s.sort_order, s.code),
         )
-    point_list = sorted(points.values(), key=lambda p: p.assessed_on)
+        points.append(
+            HistoryPoint(
+                point=rows_[0].follow_up_point,
+                unit=names[unit_id],
+                year_group=rows_[0].year_group,
+                assessed=len(rows_),
+                not_on_track=[(s.code, s.name_sv) for s in missed],
+            )
+        )
+    points.sort(key=lambda h: (h.point.assessed_on, h.unit))
 
     terms: dict[int, Term] = {}
     finals: set[int] = set()
@@ -284,11 +298,24 @@ def pupil_history(scope: Scope, pupil_id: int) -> PupilHistory | None:
             )
         )
 
-    def rows(keys: set[int], columns: list[int], cell) -> list[HistoryRow]:
-        shown = sorted((subjects[k] for k in keys), key=lambda s: (s.sort_order, s.code))
-        return [HistoryRow(s.name_sv, s.code, [cell(s.pk, c) for c in columns]) for s in shown]
-
-    empty = HistoryCell("", None)
+    shown = sorted((subjects[k] for k, _t in graded), key=lambda s: (s.sort_order, s.code))
+    term_ids = [t.pk for t in term_list]
+    grades = [
+        HistoryRow(
+            s.name_sv,
+            s.code,
+            [
+                HistoryCell(
+                    " / ".join(graded[(s.pk, t)]),
+                    all(v in PASSING_GRADES for v in graded[(s.pk, t)]),
+                )
+                if (s.pk, t) in graded
+                else HistoryCell("", None)
+                for t in term_ids
+            ],
+        )
+        for s in dict.fromkeys(shown)
+    ]
     return PupilHistory(
         pupil_id=pupil.pk,
         name=str(pupil),
@@ -304,23 +331,8 @@ def pupil_history(scope: Scope, pupil_id: int) -> PupilHistory | None:
             )
             for e in enrolments
         ],
-        points=point_list,
-        assessments=rows(
-            {s for s, _p in assessed},
-            [p.pk for p in point_list],
-            lambda s, p: assessed.get((s, p), empty),
-        ),
+        points=points,
         terms=[(t.code, t.pk in finals) for t in term_list],
-        grades=rows(
-            {s for s, _t in graded},
-            [t.pk for t in term_list],
-            lambda s, t: (
-                HistoryCell(
-                    " / ".join(graded[(s, t)]), all(v in PASSING_GRADES for v in graded[(s, t)])
-                )
-                if (s, t) in graded
-                else empty
-            ),
-        ),
+        grades=grades,
         absence=absence,
     )
