@@ -180,3 +180,19 @@ def test_the_pupils_history_page_is_audit_logged_and_only_for_who_may_see_the_pu
     assert client.get(reverse("pupil_history", args=[org.pupils["Hanna"].pk])).status_code == 404
     assert client.get(reverse("pupil_history", args=[999999])).status_code == 404
     assert AuditEvent.objects.filter(action="view_pupil_history").count() == 2
+
+
+def test_the_list_makes_the_same_queries_for_any_number_of_pupils(
+    more,  # noqa: F811
+    users,
+    client,
+    django_assert_max_num_queries,
+):
+    """Three pupils here, 238 on a demo unit's list: the list is read in one query per fact
+    table, never one per pupil."""
+    client.force_login(users.unit_head)
+    url = reverse("pupils_at_risk", args=[more.org.unit_n1.pk])
+    with django_assert_max_num_queries(12):
+        assert rows(client.get(url, {"punkt": more.p1.pk}).content.decode()) != []
+    with django_assert_max_num_queries(10):
+        client.get(reverse("pupil_history", args=[more.org.pupils["Bella"].pk]))
