@@ -42,7 +42,7 @@ from skolkvalitet.organisation.scopes import Scope, scope_for_request
 from skolkvalitet.publishing.charts.comparison import comparison_chart
 from skolkvalitet.publishing.charts.distribution import distribution_chart
 from skolkvalitet.publishing.charts.national_tests import TestVsGrade, test_vs_grade_chart
-from skolkvalitet.publishing.charts.trend import trend_chart
+from skolkvalitet.publishing.charts.trend import breakdown_trend_chart, trend_chart
 from skolkvalitet.publishing.formatting import Value
 from skolkvalitet.publishing.tables import Cell, Column, Kind, Table, table_download_response
 from skolkvalitet.reference.comparison import BASIS_BY_SLUG, Basis
@@ -164,7 +164,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def overview_chart(data: Overview, key: str) -> dict:
     """The units side by side for one of the overview's indicators, in the table's order
-    (by area and name: a comparison, not a ranking), with the organiser's figure as a rule."""
+    (by area and name: a comparison, not a ranking), with the organiser's figure as a rule
+    and each unit's target (its own or the nearest above it) as a mark on its bar."""
     column = [i.key for i in data.indicators].index(key)
     indicator = data.indicators[column]
     organiser = data.organiser.cells[column].shown if data.organiser else None
@@ -175,6 +176,11 @@ def overview_chart(data: Overview, key: str) -> dict:
         unit=indicator.unit,
         organiser=organiser,
         organiser_label=data.organiser.node.name if data.organiser else "",
+        targets={
+            row.node.name: row.cells[column].target
+            for row in data.rows
+            if row.cells[column].target is not None
+        },
     )
 
 
@@ -392,20 +398,36 @@ def page_charts(
     year: str = "",
 ) -> dict[str, dict]:
     """The charts of a unit or group page, keyed by section: a trend of each series section's
-    first indicator (totals), the year's grade distribution per subject, and the national
-    tests compared with the final grades."""
+    first indicator (all pupils, or one line per group where the page is broken down by
+    gender, year group, ...), the year's grade distribution per subject, and the national
+    tests compared with the final grades. A chart whose values are all hidden has
+    usermeta.shown 0: the template says so instead of drawing an empty frame."""
     charts = {}
     for section in sections:
-        totals = [row for row in section.rows if not row.breakdown]
-        if not totals or len(section.periods) < 2:
+        if not section.rows or len(section.periods) < 2:
             continue
-        row = totals[0]
-        charts[section.key] = trend_chart(
-            [(p.label, value) for p, value in zip(section.periods, row.shown_values, strict=True)],
-            title=row.indicator.name_sv,
-            unit=row.indicator.unit,
-            target=row.target,
-        )
+        indicator = section.rows[0].indicator
+        rows = [row for row in section.rows if row.indicator.key == indicator.key]
+        total = next((row for row in rows if not row.breakdown), None)
+        groups = [row for row in rows if row.breakdown]
+        target = total.target if total else None
+        if groups:
+            dimension = DIMENSION_LABELS.get(groups[0].breakdown.partition("=")[0])
+            charts[section.key] = breakdown_trend_chart(
+                {breakdown_label(row.breakdown): _period_values(section, row) for row in groups},
+                title=f"{indicator.name_sv}, {_lower_first(dimension)}"
+                if dimension
+                else indicator.name_sv,
+                unit=indicator.unit,
+                target=target,
+            )
+        elif total:
+            charts[section.key] = trend_chart(
+                _period_values(section, total),
+                title=indicator.name_sv,
+                unit=indicator.unit,
+                target=target,
+            )
     if distributions:
         charts["distribution"] = distribution_chart(
             {subject_name(d.subject): dict(d.shares) for d in distributions},
@@ -418,6 +440,18 @@ def page_charts(
             title=str(_("Final grade compared with the test grade, %(year)s") % {"year": year}),
         )
     return charts
+
+
+DIMENSION_LABELS = dict(UNIT_DIMENSIONS)
+
+
+def _period_values(section: Section, row: SeriesRow) -> list[tuple[str, Value]]:
+    return [(p.label, v) for p, v in zip(section.periods, row.shown_values, strict=True)]
+
+
+def _lower_first(text: object) -> str:
+    text = str(text)
+    return text[:1].lower() + text[1:]
 
 
 def _test_rows(tests: Sequence[SeriesRow]) -> list[tuple[str, Value, Value, Value]]:

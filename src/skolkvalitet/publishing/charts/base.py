@@ -1,10 +1,12 @@
 """What every chart shares: the Swedish locale, fonts and colour-blind-safe colours of
 `chart_config()`, the spec skeleton (`base_spec`) with its hidden table, data rows with their
-Swedish labels and markers (`datum`), axes, tooltips, reference rules and stacking."""
+Swedish labels and markers (`datum`), axes, tooltips, reference rules, value labels that
+rules never cover (`with_halo`) and stacking."""
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -203,14 +205,59 @@ def js_literal(text: str) -> str:
     return json.dumps(text)
 
 
+def tick_min_step(unit: Unit | str) -> float:
+    """The smallest step between two ticks that the axis format can tell apart: 1 for whole
+    numbers, 0.1 for one decimal (so that no two ticks read the same, as "0, 0, 1, 1")."""
+    return 1 if as_unit(unit) == Unit.COUNT else 0.1
+
+
 def value_axis(unit: Unit | str, **scale: Any) -> dict[str, Any]:
     return {
         "field": "value",
         "type": "quantitative",
         "title": axis_title(unit),
-        "axis": {"format": axis_format(unit)},
+        "axis": {"format": axis_format(unit), "tickMinStep": tick_min_step(unit)},
         "scale": scale,
     }
+
+
+def zero_based_axis(unit: Unit | str, numbers: Sequence[float | None]) -> dict[str, Any]:
+    """A value axis from 0 (so that 5,6 → 5,7 % looks as small as it is). Over a short range
+    (whole numbers up to 20, decimals below 1) the ticks are given outright, one format step or
+    more apart: Vega's own ticks would fall between them and repeat a label ("0, 0, 1, 1")."""
+    top = max([n for n in numbers if n is not None] + [0.0])
+    step = tick_min_step(unit)
+    if as_unit(unit) == Unit.COUNT and top <= 20:
+        step = 1 if top <= 10 else 2
+    elif as_unit(unit) == Unit.COUNT or top >= 1:
+        return value_axis(unit, zero=True, nice=True)
+    count = max(math.ceil(round(top / step, 6)), 1)
+    values = [round(i * step, 6) for i in range(count + 1)]
+    spec = value_axis(unit, domain=[0, values[-1]], nice=False)
+    spec["axis"]["values"] = values
+    return spec
+
+
+def shown_count(values: Sequence[Value]) -> int:
+    """How many of the values are drawn as numbers (not markers, not missing)."""
+    return sum(1 for value in values if as_number(value) is not None)
+
+
+def with_halo(layer: dict[str, Any]) -> list[dict[str, Any]]:
+    """A text layer twice: first as a white outline, then the text itself, so that a rule or
+    line drawn before it never crosses the figures (they stay readable where they meet)."""
+    halo = {
+        **layer,
+        "mark": {
+            **layer["mark"],
+            "color": WHITE,
+            "stroke": WHITE,
+            "strokeWidth": 4,
+            "strokeJoin": "round",
+        },
+    }
+    halo["encoding"] = {k: v for k, v in layer["encoding"].items() if k != "tooltip"}
+    return [halo, layer]
 
 
 def rule_layers(
@@ -222,9 +269,14 @@ def rule_layers(
     unit: Unit | str,
     channel: str = "y",
     label_before: bool = False,
+    label_side: str = "middle",
 ) -> list[dict[str, Any]]:
-    """A reference or target rule across the plot with its label (for a vertical rule, above
-    the plot, on the left of the rule if `label_before`); nothing for a marker."""
+    """A reference or target rule across the plot with its label; nothing for a marker. A
+    horizontal rule is labelled outside the plot, right of its end, where no value label of
+    the plot can be; a vertical one above the plot, on the left of the rule if
+    `label_before`. `label_side` ("above", "middle", "below") keeps the labels of two close
+    horizontal rules apart. Callers put these layers before their value labels (see
+    `with_halo`)."""
     number = as_number(value)
     if number is None:
         return []
@@ -239,7 +291,8 @@ def rule_layers(
     text_mark: dict[str, Any]
     text_position: dict[str, Any]
     if channel == "y":
-        text_mark = {"align": "right", "baseline": "bottom", "dy": -3}
+        baseline, dy = {"above": ("bottom", 1), "below": ("top", -1)}.get(label_side, ("middle", 0))
+        text_mark = {"align": "left", "baseline": baseline, "dx": 6, "dy": dy}
         text_position = {"y": position, "x": {"value": "width"}}
     else:
         side: dict[str, Any] = (

@@ -20,6 +20,7 @@ from skolkvalitet.publishing.charts.base import (
     datum,
     marked_filter,
     rows_height,
+    shown_count,
     stack_transform,
     tooltip_fields,
     value_axis,
@@ -92,6 +93,7 @@ def distribution_chart(
         if stacked
         else _grouped_grade_layers(names, grades, unit, multi)
     )
+    spec["usermeta"]["shown"] = shown_count([d["value"] for d in data])
     return spec
 
 

@@ -16,6 +16,7 @@ from skolkvalitet.publishing.charts.base import (
     data_table,
     datum,
     rows_height,
+    shown_count,
     stack_transform,
     tooltip_fields,
     value_axis,
@@ -114,6 +115,7 @@ def test_vs_grade_chart(
     )
     spec["data"] = {"values": data}
     spec["layer"] = layers
+    spec["usermeta"]["shown"] = shown_count([d["value"] for d in data])
     return spec
 
 

@@ -1,5 +1,6 @@
 """Trends over periods: a line per series with target and reference rules
-(`trend_chart`), and the small sparkline of a table cell (`sparkline`)."""
+(`trend_chart`), a line per group of pupils instead of the total (`breakdown_trend_chart`),
+and the small sparkline of a table cell (`sparkline`)."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ from skolkvalitet.publishing.charts.base import (
     marked_filter,
     rule_layers,
     series_pairs,
+    shown_count,
     tooltip_fields,
-    value_axis,
     value_filter,
+    with_halo,
+    zero_based_axis,
 )
 from skolkvalitet.publishing.formatting import (
     Unit,
@@ -50,12 +53,59 @@ def trend_chart(
     height: int = 260,
 ) -> Spec:
     """A line over periods ("HT2024", "VT2025", "Uppföljning 1 HT2025", ...) in the given
-    order. `references` maps a name ("Riket", "Kommunen") either to a series over the same
-    periods (drawn as another line, dashed) or to one value (a horizontal rule); `target` is
-    drawn as a dashed rule. Suppressed points leave a gap and show their marker."""
+    order, each point labelled with its value. `references` maps a name ("Riket", "Kommunen")
+    either to a series over the same periods (drawn as another line, dashed) or to one value
+    (a horizontal rule); `target` is drawn as a dashed rule. Suppressed points leave a gap and
+    show their marker. The value axis starts at 0, so that a small change looks small."""
     name = name or _("Result")
-    main = series_pairs(points)
-    series = {name: main}
+    return _trend(
+        {name: series_pairs(points)},
+        title=title,
+        unit=unit,
+        target=target,
+        references=references,
+        description=description,
+        height=height,
+    )
+
+
+def breakdown_trend_chart(
+    groups: Mapping[str, Series],
+    *,
+    title: str,
+    unit: Unit | str,
+    target: Value = None,
+    references: Mapping[str, Value | Series] | None = None,
+    description: str = "",
+    height: int = 260,
+) -> Spec:
+    """One line per group of pupils ("Flickor", "Pojkar", "Årskurs 7", ...) over the periods,
+    in the given order, instead of the total: told apart by colour, dash and shape, with
+    their values in the tooltips and the hidden table (labels at every point of several
+    close lines would cover each other). Suppressed points leave a gap and show their marker
+    in the group's colour; references and target as in `trend_chart`."""
+    return _trend(
+        {group: series_pairs(pairs) for group, pairs in groups.items()},
+        title=title,
+        unit=unit,
+        target=target,
+        references=references,
+        description=description,
+        height=height,
+    )
+
+
+def _trend(
+    primary: dict[str, list[tuple[str, Value]]],
+    *,
+    title: str,
+    unit: Unit | str,
+    target: Value,
+    references: Mapping[str, Value | Series] | None,
+    description: str,
+    height: int,
+) -> Spec:
+    series = dict(primary)
     rules: dict[str, Value] = {}
     for ref_name, reference in (references or {}).items():
         if is_series(reference):
@@ -69,32 +119,69 @@ def trend_chart(
         for period, value in pairs
     ]
     names = list(series)
-    layers = [
-        _trend_lines(names, periods, unit),
-        _trend_points(names, periods, unit),
-        _trend_value_labels(name, periods),
-        _trend_markers(name, periods),
-    ]
+    # Rules first, so that lines, points and value labels are drawn over them.
+    layers: list[dict[str, Any]] = []
     notes = []
+    drawn: list[tuple[Value, str, str, tuple[int, ...]]] = []
     for i, (ref_name, value) in enumerate(rules.items()):
         colour = SERIES_COLOURS[(len(names) + i) % len(SERIES_COLOURS)]
-        dash = DASHES[(len(names) + i) % len(DASHES)]
         label = f"{ref_name}: {format_value(value, unit)}"
         notes.append(label)
-        layers += rule_layers(value, label, colour=colour, dash=dash, unit=unit)
+        drawn.append((value, label, colour, DASHES[(len(names) + i) % len(DASHES)]))
     if target is not None:
         label = _("Target: %(value)s") % {"value": format_value(target, unit)}
         notes.append(label)
-        layers += rule_layers(target, label, colour=INK, dash=(4, 4), unit=unit)
+        drawn.append((target, label, INK, (4, 4)))
+    sides = _label_sides([as_number(value) for value, *_rest in drawn])
+    for (value, label, colour, pattern), side in zip(drawn, sides, strict=True):
+        layers += rule_layers(value, label, colour=colour, dash=pattern, unit=unit, label_side=side)
+    numbers = [d["value"] for d in values] + [as_number(v) for v in (*rules.values(), target)]
+    y = zero_based_axis(unit, numbers)
+    layers += [_trend_lines(names, periods, y), _trend_points(names, periods)]
+    if len(primary) == 1:
+        main_name = next(iter(primary))
+        layers += with_halo(_trend_value_labels(main_name, periods))
+        layers.append(_trend_markers(main_name, periods))
+    else:
+        # Each period's markers one above the other, in the groups' colours.
+        above: dict[str, int] = {}
+        for d in values:
+            if d["series"] in primary and d["marker"]:
+                d["marker_row"] = above.get(d["period"], 0)
+                above[d["period"]] = d["marker_row"] + 1
+        for row in range(max(above.values(), default=0)):
+            layers.append(_group_markers(names, periods, row))
+    shown = shown_count([value for pairs in primary.values() for _period, value in pairs])
     spec = base_spec(
         title=title,
-        description=description or _trend_description(title, main, unit, notes),
-        height=height,
+        description=description or _trend_description(title, primary, unit, notes),
+        height=height + 20 * max(_legend_rows(len(names)) - 1, 0),
         table=_trend_table(series, periods, unit, notes),
     )
     spec["data"] = {"values": values}
     spec["layer"] = layers
+    spec["usermeta"]["shown"] = shown
     return spec
+
+
+LEGEND_COLUMNS = 4
+
+
+def _label_sides(values: list[float | None]) -> list[str]:
+    """Where each rule's label goes beside its end: in the middle when it is alone; with
+    several, the higher of each neighbouring pair above its rule and the lower below, so
+    that the labels of two close rules (a target of 75 %, Riket at 74,8 %) do not overlap."""
+    shown = sorted((v, i) for i, v in enumerate(values) if v is not None)
+    if len(shown) < 2:
+        return ["middle"] * len(values)
+    sides = ["middle"] * len(values)
+    for rank, (_value, i) in enumerate(reversed(shown)):
+        sides[i] = "above" if rank % 2 == 0 else "below"
+    return sides
+
+
+def _legend_rows(names: int) -> int:
+    return -(-names // LEGEND_COLUMNS) if names > 1 else 0
 
 
 def _period_order(series: Mapping[str, list[tuple[str, Value]]]) -> list[str]:
@@ -119,10 +206,14 @@ def _period_axis(periods: list[str]) -> dict[str, Any]:
 def _series_scale(names: list[str], channel: str) -> dict[str, Any]:
     ranges = {
         "color": [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(names))],
-        "strokeDash": [list(DASHES[i % len(DASHES)]) for i in range(len(names))],
+        # Shifted once per round of colours, so that the 7th line differs from the 1st.
+        "strokeDash": [
+            list(DASHES[(i + i // len(SERIES_COLOURS)) % len(DASHES)]) for i in range(len(names))
+        ],
         "shape": [SHAPES[i % len(SHAPES)] for i in range(len(names))],
     }
-    legend = {"title": None} if len(names) > 1 else None
+    # Several rows of at most LEGEND_COLUMNS entries, so that nine year groups fit a phone.
+    legend = {"title": None, "columns": LEGEND_COLUMNS} if len(names) > 1 else None
     return {
         "field": "series",
         "type": "nominal",
@@ -135,19 +226,19 @@ def _trend_tooltip() -> list[dict[str, str]]:
     return tooltip_fields(("series", _("Series")), ("period", _("Period")), ("label", _("Value")))
 
 
-def _trend_lines(names: list[str], periods: list[str], unit: Unit | str) -> dict[str, Any]:
+def _trend_lines(names: list[str], periods: list[str], y: dict[str, Any]) -> dict[str, Any]:
     return {
         "mark": {"type": "line", "strokeWidth": 2.5, "invalid": "break-paths-filter-domains"},
         "encoding": {
             "x": _period_axis(periods),
-            "y": value_axis(unit, zero=False, nice=True),
+            "y": y,
             "color": _series_scale(names, "color"),
             "strokeDash": _series_scale(names, "strokeDash"),
         },
     }
 
 
-def _trend_points(names: list[str], periods: list[str], unit: Unit | str) -> dict[str, Any]:
+def _trend_points(names: list[str], periods: list[str]) -> dict[str, Any]:
     return {
         "transform": [value_filter()],
         "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
@@ -187,23 +278,47 @@ def _trend_markers(name: str, periods: list[str]) -> dict[str, Any]:
     }
 
 
+def _group_markers(names: list[str], periods: list[str], row: int) -> dict[str, Any]:
+    """The `row`-th marker of each period's suppressed group points, at the foot of the plot
+    (row 0 lowest), in its group's colour."""
+    colour = {**_series_scale(names, "color"), "legend": None}
+    return {
+        "transform": [{"filter": f"datum.marker_row == {row}"}],
+        "mark": {"type": "text", "baseline": "bottom", "dy": -4 - 14 * row, "fontSize": 13},
+        "encoding": {
+            "x": _period_axis(periods),
+            "y": {"value": "height"},
+            "text": {"field": "marker", "type": "nominal"},
+            "color": colour,
+            "tooltip": _trend_tooltip(),
+        },
+    }
+
+
 def _trend_description(
-    title: str, main: list[tuple[str, Value]], unit: Unit | str, notes: list[str]
+    title: str,
+    primary: Mapping[str, list[tuple[str, Value]]],
+    unit: Unit | str,
+    notes: list[str],
 ) -> str:
     parts = [title] if title else []
-    shown = [(p, v) for p, v in main if as_number(v) is not None]
-    if len(shown) > 1:
-        period, value = shown[0]
-        parts.append(
-            _("Earliest (%(period)s): %(value)s")
-            % {"period": period, "value": format_value(value, unit)}
-        )
-    if shown:
-        period, value = shown[-1]
-        parts.append(
-            _("Latest (%(period)s): %(value)s")
-            % {"period": period, "value": format_value(value, unit)}
-        )
+    several = len(primary) > 1
+    for name, pairs in primary.items():
+        shown = [(p, v) for p, v in pairs if as_number(v) is not None]
+        prefix = f"{name}, " if several else ""
+        if len(shown) > 1 and not several:
+            period, value = shown[0]
+            parts.append(
+                _("Earliest (%(period)s): %(value)s")
+                % {"period": period, "value": format_value(value, unit)}
+            )
+        if shown:
+            period, value = shown[-1]
+            latest = _("Latest (%(period)s): %(value)s") % {
+                "period": period,
+                "value": format_value(value, unit),
+            }
+            parts.append(prefix + (latest[0].lower() + latest[1:] if several else latest))
     parts += notes
     return ". ".join(parts) + "." if parts else ""
 
