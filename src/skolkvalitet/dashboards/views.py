@@ -407,9 +407,9 @@ def page_charts(
         if not section.rows or len(section.periods) < 2:
             continue
         indicator = section.rows[0].indicator
-        rows = [row for row in section.rows if row.indicator.key == indicator.key]
-        total = next((row for row in rows if not row.breakdown), None)
-        groups = [row for row in rows if row.breakdown]
+        same = [row for row in section.rows if row.indicator.key == indicator.key]
+        total = next((row for row in same if not row.breakdown), None)
+        groups = [row for row in same if row.breakdown]
         target = total.target if total else None
         if groups:
             dimension = DIMENSION_LABELS.get(groups[0].breakdown.partition("=")[0])
