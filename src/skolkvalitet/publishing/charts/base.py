@@ -234,7 +234,8 @@ def zero_based_axis(unit: Unit | str, numbers: Sequence[float | None]) -> dict[s
     count = max(math.ceil(round(top / step, 6)), 1)
     values = [round(i * step, 6) for i in range(count + 1)]
     spec = value_axis(unit, domain=[0, values[-1]], nice=False)
-    spec["axis"]["values"] = values
+    # Vega thins given values to its tick count (and to the minimum step): keep them all.
+    spec["axis"] = {"format": axis_format(unit), "values": values, "tickCount": len(values)}
     return spec
 
 

@@ -57,7 +57,10 @@ def comparison_chart(
     only their marker. Rules and target marks never cover a value label."""
     pairs = series_pairs(rows)
     names = [n for n, _v in pairs]
-    goals = {name: as_number(value) for name, value in (targets or {}).items()}
+    # A target is marked only on a drawn bar: beside a marker or no figure it would stand
+    # for a result that is not there.
+    drawn = {name for name, value in pairs if as_number(value) is not None}
+    goals = {n: as_number(v) for n, v in (targets or {}).items() if n in drawn}
     data = [
         {
             **datum(v, unit, name=n, highlight=n == highlight),

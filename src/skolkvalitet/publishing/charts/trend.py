@@ -77,7 +77,7 @@ def breakdown_trend_chart(
     target: Value = None,
     references: Mapping[str, Value | Series] | None = None,
     description: str = "",
-    height: int = 260,
+    height: int = 300,
 ) -> Spec:
     """One line per group of pupils ("Flickor", "Pojkar", "Årskurs 7", ...) over the periods,
     in the given order, instead of the total: told apart by colour, dash and shape, with
@@ -155,7 +155,7 @@ def _trend(
     spec = base_spec(
         title=title,
         description=description or _trend_description(title, primary, unit, notes),
-        height=height + 20 * max(_legend_rows(len(names)) - 1, 0),
+        height=height + 24 * max(_legend_rows(len(names)) - 1, 0),
         table=_trend_table(series, periods, unit, notes),
     )
     spec["data"] = {"values": values}
