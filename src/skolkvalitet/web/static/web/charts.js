@@ -65,6 +65,51 @@
     }
   }
 
+  // A title longer than the chart is wide (a phone, a tablet held upright) would be cut at
+  // its ends: break it, and its subtitle, at spaces into lines that fit the width given.
+  function wrapText(text, perLine) {
+    if (typeof text !== "string" || text.length <= perLine) {
+      return text;
+    }
+    var lines = [];
+    var line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > perLine) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) {
+      lines.push(line);
+    }
+    return lines;
+  }
+
+  function fitTitle(spec, width) {
+    var title = spec.title;
+    if (!title || !width) {
+      return;
+    }
+    if (typeof title === "string") {
+      title = spec.title = { text: title };
+    }
+    var config = (spec.config && spec.config.title) || {};
+    var size = title.fontSize || config.fontSize || 13;
+    var subtitleSize = title.subtitleFontSize || config.subtitleFontSize || size * 0.8;
+    // Room is left for the export menu; 0.68 em is a generous average width of a bold
+    // character in the sans-serif fonts used.
+    var room = width - 40;
+    title.text = wrapText(title.text, Math.max(12, Math.floor(room / (size * 0.68))));
+    if (title.subtitle) {
+      title.subtitle = wrapText(
+        title.subtitle,
+        Math.max(12, Math.floor(room / (subtitleSize * 0.62)))
+      );
+    }
+  }
+
   function render(element) {
     if (element.getAttribute("data-chart-rendered")) {
       return;
@@ -85,6 +130,9 @@
       return;
     }
     var inline = element.getAttribute("data-chart-inline") === "true";
+    if (!inline) {
+      fitTitle(spec, view.clientWidth);
+    }
     window
       .vegaEmbed(view, spec, options(element, inline))
       .then(function (result) {
