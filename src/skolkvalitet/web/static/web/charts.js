@@ -110,6 +110,21 @@
     }
   }
 
+  // A legend in one row runs off a phone's screen: there it is laid out in columns, each
+  // label kept to its column (vega shortens a longer one with an ellipsis, the full label
+  // stays in the chart's table).
+  function fitLegend(spec, width) {
+    if (!width || width >= 600) {
+      return;
+    }
+    spec.config = spec.config || {};
+    var legend = (spec.config.legend = spec.config.legend || {});
+    var room = width - 40;
+    var columns = Math.max(1, Math.floor(room / 120));
+    legend.columns = columns;
+    legend.labelLimit = Math.floor(room / columns) - 30;
+  }
+
   function render(element) {
     if (element.getAttribute("data-chart-rendered")) {
       return;
@@ -132,6 +147,7 @@
     var inline = element.getAttribute("data-chart-inline") === "true";
     if (!inline) {
       fitTitle(spec, view.clientWidth);
+      fitLegend(spec, view.clientWidth);
     }
     window
       .vegaEmbed(view, spec, options(element, inline))
