@@ -597,6 +597,7 @@ def group_pupils_at_risk(request: HttpRequest, group_id: int) -> HttpResponse:
 
 CRITERION_LABELS = {
     CRITERION_SUBJECTS: _("Subject not on track"),
+    # xgettext:no-python-format
     CRITERION_ABSENCE: _("Absence 15 % or more"),
 }
 SORT_LABELS = {
