@@ -63,13 +63,7 @@ from skolkvalitet.results.selectors import (
 )
 from skolkvalitet.results.selectors import pupil_history as pupil_history_of
 from skolkvalitet.results.selectors import pupils_at_risk as pupils_at_risk_of
-from skolkvalitet.results.subjects import SUBJECTS
-
-SUBJECT_NAMES = {s.code: s.name_sv for s in SUBJECTS}
-
-
-def subject_name(code: str) -> str:
-    return SUBJECT_NAMES.get(code, code)
+from skolkvalitet.results.subjects import subject_name
 
 
 def _int(value: str | None) -> int | None:

@@ -155,3 +155,8 @@ def users_with_capability(
         if Grant(node_id=a.node_id, path=a.node.path, role=a.role).allows(capability):
             users[a.user_id] = a.user
     return list(users.values())
+
+
+def organiser_of(node: Node) -> Node:
+    """The organiser a node belongs to: the root of its tree."""
+    return Node.objects.get(pk=node.ancestor_ids()[0])

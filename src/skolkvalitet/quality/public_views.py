@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.organisation.selectors import organiser_of
 from skolkvalitet.publishing.charts.trend import trend_chart
 from skolkvalitet.quality.documents.produce import Format
 from skolkvalitet.quality.models import PublishedReport
 from skolkvalitet.quality.publication.selectors import (
     PUBLIC_KEYS,
     key_figures_shown,
-    organiser_of,
     public_organisers,
     public_unit_series,
     public_units_table,

@@ -65,3 +65,10 @@ COMPULSORY_BESIDES_SWEDISH = (
     "MU",
     "SL",
 )
+
+SUBJECT_NAMES = {s.code: s.name_sv for s in SUBJECTS}
+
+
+def subject_name(code: str) -> str:
+    """A subject's Swedish name ("Matematik"), or its code when the list does not know it."""
+    return SUBJECT_NAMES.get(code, code)

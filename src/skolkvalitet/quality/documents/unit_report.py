@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skolkvalitet.indicators.registry import REGISTRY, Level
-from skolkvalitet.organisation.models import Node
+from skolkvalitet.organisation.selectors import organiser_of
 from skolkvalitet.publishing.documents.model import (
     Chart,
     Document,
@@ -34,11 +34,6 @@ STATUS_NAMES = {
 }
 
 
-def root_of(node: Node) -> Node:
-    """The organiser the node belongs to: the root of its tree."""
-    return Node.objects.get(pk=node.ancestor_ids()[0])
-
-
 def _cell(f: Figure, start_year: int) -> FigureCell:
     return board_cell(
         f.indicator,
@@ -59,7 +54,7 @@ def unit_report_document(report: QualityReport) -> Document:
     charts = section_charts(figures, template=template, year=year, pupil_access=False)
     document = Document(
         title=_("Quality report %(year)s") % {"year": year.code},
-        organiser=root_of(node).name,
+        organiser=organiser_of(node).name,
         subtitle=node.name,
         audience=_(
             "Figures are shown as to the board: groups too small to publish are hidden by "

@@ -47,10 +47,6 @@ def published_reports(organiser: Node) -> list[PublishedReport]:
     )
 
 
-def organiser_of(node: Node) -> Node:
-    return Node.objects.get(pk=node.ancestor_ids()[0])
-
-
 @dataclass(frozen=True)
 class PublicRow:
     label: str

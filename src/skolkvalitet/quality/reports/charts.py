@@ -23,9 +23,7 @@ from skolkvalitet.publishing.charts.distribution import distribution_chart
 from skolkvalitet.publishing.charts.trend import trend_chart
 from skolkvalitet.quality.common_model import Template
 from skolkvalitet.quality.reports.figures import GRADES, TREND, Figure
-from skolkvalitet.results.subjects import SUBJECTS
-
-SUBJECT_NAMES = {s.code: s.name_sv for s in SUBJECTS}
+from skolkvalitet.results.subjects import subject_name
 
 
 @dataclass(frozen=True)
@@ -93,7 +91,7 @@ def _grades(counts: list[Figure], year: AcademicYear, pupil_access: bool) -> dic
         min_n=distribution_min_n(year.start_date.year),
     )
     return distribution_chart(
-        {SUBJECT_NAMES.get(d.subject, d.subject): dict(d.shares) for d in distributions},
+        {subject_name(d.subject): dict(d.shares) for d in distributions},
         title=str(_("Final grades per subject, %(year)s") % {"year": year.code}),
         stacked=True,
     )
