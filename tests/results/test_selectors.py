@@ -3,7 +3,8 @@ and count) and one pupil's history across points, on the facts of
 tests/indicators/test_materialise.py plus, here:
 
 - Bella assessed "at risk" in EN at point 1 (HT2024) at Norrskolan (besides her F in MA);
-- absence in HT2024 at Norrskolan: David 30 of 100 minutes (5 unexcused), Elsa 15 of 100
+- absence in HT2024 at Norrskolan, one period from the term's start to 30 September (so it
+  counts at point 1, 15 October): David 30 of 100 minutes (5 unexcused), Elsa 15 of 100
   (exactly the threshold), Cesar 10 of 100.
 
 At point 1 the list of Norrskolan (Alva, Bella, Cesar in 7A, David in 7B, Elsa without a
@@ -12,6 +13,8 @@ off it. At point 2 (VT2025, MA: Alva B, Bella B; no absence imported) nobody is 
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from tests.indicators.test_materialise import facts  # noqa: F401
@@ -30,6 +33,8 @@ from skolkvalitet.results.selectors import (
 )
 
 pytestmark = pytest.mark.django_db
+
+SEPTEMBER_30 = dt.date(2024, 9, 30)
 
 
 @pytest.fixture
@@ -50,6 +55,8 @@ def more(facts):  # noqa: F811
             pupil=org.pupils[name],
             unit=org.unit_n1,
             term=facts.ht,
+            starts_on=facts.ht.start_date,
+            ends_on=SEPTEMBER_30,
             year_group=7,
             scheduled_minutes=100,
             absent_minutes=absent,

@@ -60,9 +60,9 @@ from skolkvalitet.results.selectors import (
     points_with_assessments,
     pupils_enrolled,
     sort_pupils,
+    support_list,
 )
 from skolkvalitet.results.selectors import pupil_history as pupil_history_of
-from skolkvalitet.results.selectors import pupils_at_risk as pupils_at_risk_of
 from skolkvalitet.results.subjects import subject_name
 
 
@@ -611,7 +611,8 @@ def _pupils_at_risk(
     points = points_with_assessments(unit, group=group)
     point_id = _int(request.GET.get("punkt"))
     point = next((p for p in points if p.pk == point_id), points[-1] if points else None)
-    everyone = pupils_at_risk_of(scope, unit, point, group=group) if point else []
+    listed = support_list(scope, unit, point, group=group) if point else None
+    everyone = listed.pupils if listed else []
     subject = request.GET.get("amne", "")
     group_id = _int(request.GET.get("grupp")) if group is None else None
     criterion = request.GET.get("kriterium", "")
@@ -671,6 +672,9 @@ def _pupils_at_risk(
         "enrolled": pupils_enrolled(scope, unit, point, group=group) if point else 0,
         "by_subjects": sum(1 for p in everyone if p.subjects),
         "by_absence": sum(1 for p in everyone if p.absence is not None),
+        # No absence period of the term has ended by the point: the absence criterion could
+        # not be judged, and the page says so instead of counting nobody.
+        "absence_known": bool(listed and listed.absence_known),
         "filtered": bool(subject or group_id or criterion),
         "subjects": subjects,
         "groups": groups,

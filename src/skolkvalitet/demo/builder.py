@@ -196,13 +196,15 @@ def _write(data: DemoData, writer: BatchWriter, say) -> tuple[dict[str, int], di
         scale=t["scale"],
         value=t["value"],
     )
-    ab = data.absences
+    ab = data.absence_periods  # per calendar month (demo/absence_periods.py)
     counts["absences"] = _facts(
         writer,
         tables.ABSENCE,
         pupil_id=pupil_ids[ab["pupil"]],
         unit_id=unit_ids[ab["unit"]],
         term_id=terms[ab["term"]],
+        starts_on=ab["starts_on"].astype(object),
+        ends_on=ab["ends_on"].astype(object),
         year_group=ab["year_group"],
         scheduled_minutes=ab["scheduled"],
         absent_minutes=ab["absent"],

@@ -188,7 +188,7 @@ class DemoFrames:
                 "value": t["value"][rows],
             }
         )
-        ab = d.absences
+        ab = d.absence_periods
         rows = np.isin(ab["term"], term_idx)
         absences = pl.DataFrame(
             {
@@ -196,12 +196,25 @@ class DemoFrames:
                 "unit_id": self.unit_ids[ab["unit"][rows]],
                 "academic_year_id": np.full(rows.sum(), year_id),
                 "term_id": self.term_ids[ab["term"][rows]],
+                "ends_on": ab["ends_on"][rows],
                 "year_group": ab["year_group"][rows],
                 "scheduled": ab["scheduled"][rows],
                 "absent": ab["absent"][rows],
                 "unexcused": ab["unexcused"][rows],
             }
         )
+        points = pl.DataFrame(
+            {
+                "point_id": [int(self.point_ids[p.index]) for t in terms for p in t.points],
+                "term_id": [int(self.term_ids[t.index]) for t in terms for _p in t.points],
+                "assessed_on": [p.assessed_on for t in terms for p in t.points],
+            },
+            schema={"point_id": pl.Int64, "term_id": pl.Int64, "assessed_on": pl.Date},
+        )
         return Facts(
-            grades=grades, assessments=assessments, national_tests=tests, absences=absences
+            grades=grades,
+            assessments=assessments,
+            national_tests=tests,
+            absences=absences,
+            points=points,
         )

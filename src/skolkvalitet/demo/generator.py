@@ -138,7 +138,10 @@ class DemoData:
     grades: Table = field(default_factory=dict)
     assessments: Table = field(default_factory=dict)
     national_tests: Table = field(default_factory=dict)
-    absences: Table = field(default_factory=dict)
+    absences: Table = field(default_factory=dict)  # per ended term: the generated totals
+    # The same absence per calendar month (and the running term's ended months): what is
+    # stored (absence_periods.py).
+    absence_periods: Table = field(default_factory=dict)
     surveys: Table = field(default_factory=dict)
     staff: Table = field(default_factory=dict)
     certifications: Table = field(default_factory=dict)
@@ -509,6 +512,8 @@ def generate(*, seed: int = 20261123, scale: float = 1.0) -> DemoData:
     from skolkvalitet.demo.results_model import simulate_results
     from skolkvalitet.demo.staff_model import simulate_staff_and_surveys
 
-    simulate_results(data, gen.rng, drift_by_year, gen.school_effect)
+    simulate_results(
+        data, gen.rng, drift_by_year, gen.school_effect, np.random.default_rng([seed, 2])
+    )
     simulate_staff_and_surveys(data, gen.rng)
     return data

@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 
 from skolkvalitet.demo import catalogue as cat
+from skolkvalitet.demo.absence_periods import monthly
 from skolkvalitet.demo.generator import (
     ARRIVAL_WEIGHT,
     COL,
@@ -96,8 +97,13 @@ class _TermContext:
         self.ml = p["ml"][pid]
 
 
-def simulate_results(data: DemoData, rng, drift_by_year, school_effect) -> None:
-    grades, assessments, tests, absences = [], [], [], []
+def simulate_results(data: DemoData, rng, drift_by_year, school_effect, absence_rng=None) -> None:
+    """Grades, assessments, national tests and absence. `absence_rng`, a stream of its own
+    (so that every other draw stays as it was), splits each term's absence into months
+    (absence_periods.py) and draws the running term's, of which the months ended by the
+    demo's today are kept."""
+    absence_rng = absence_rng if absence_rng is not None else np.random.default_rng(0)
+    grades, assessments, tests, absences, periods = [], [], [], [], []
     for year in data.years:
         for term in year.terms:
             ctx = _TermContext(
@@ -108,9 +114,13 @@ def simulate_results(data: DemoData, rng, drift_by_year, school_effect) -> None:
             if ended:
                 absence_table, absence_rate = _absence(ctx, term, rng)
                 absences.append(absence_table)
+                periods.append(monthly(absence_table, term.start, term.end, absence_rng))
                 grades.append(_grades(ctx, term, rng, absence_rate))
                 if term.kind == "VT":
                     tests.append(_national_tests(ctx, term, rng))
+            elif term.start <= cat.TODAY:
+                running, _rate = _absence(ctx, term, absence_rng)
+                periods.append(monthly(running, term.start, term.end, absence_rng, until=cat.TODAY))
             for point in term.points:
                 if point.assessed_on <= cat.TODAY:
                     assessments.append(_assessments(ctx, point, rng))
@@ -118,6 +128,7 @@ def simulate_results(data: DemoData, rng, drift_by_year, school_effect) -> None:
     data.assessments = _concat(assessments)
     data.national_tests = _concat(tests)
     data.absences = _concat(absences)
+    data.absence_periods = _concat([p for p in periods if p])
 
 
 def _absence(ctx: _TermContext, term: TermDef, rng) -> tuple[Table, np.ndarray]:

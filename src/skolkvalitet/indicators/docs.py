@@ -23,6 +23,31 @@ FAMILY_TITLES = {
     Family.PRESCHOOL: "Preschool (förskola)",
 }
 
+# What a family's table cannot say, printed after it.
+FAMILY_NOTES = {
+    Family.ABSENCE: """
+**Periods, terms and years.** Absence is stored per pupil, unit and period of a term: a
+calendar month, a week or the whole term, as the school's system exports it (the absence file's
+`från`/`till` columns, docs/formats.md; SS 12000's aggregatedAttendance per month,
+docs/ss12000.md). A term's absence is the sum of its periods, an academic year's the sum of its
+terms: the share is always the absent minutes (valid and invalid) over the scheduled minutes of
+the same time, as Skolverket measures absence (Frånvaro i grundskolan).
+
+**So far this term, at each follow-up point.** `absence_mean`, `absence_15_percent_or_more` and
+`unexcused_absence_mean` are also computed at every follow-up point, over the periods of the
+point's term that end on or before the point's date (its assessment date): whole periods only,
+so a month still running on that day is left out whole, and the figure is the absence *so far
+this term* as it was known on that day. A pupil counts at a point when such periods hold
+scheduled time; the 15 % limit (the organisers' own follow-up threshold, above) applies to the
+share so far. Example: a pupil scheduled 6 000 minutes in September and absent 600 (10 %), and
+scheduled 6 000 in October and absent 1 500 (25 %), is at 600 / 6 000 = 10 % at a point of 30
+September (under the limit) and at 2 100 / 12 000 = 17.5 % at a point of 31 October (over it).
+A term stored as one period (a file without `från`/`till`, or absence imported before periods
+existed) gives a figure only at points on or after the term's last day; before a term's first
+period has ended its points have none.
+""",
+}
+
 HEADER = """# Indicators: definitions and sources
 
 Generated from `src/skolkvalitet/indicators/registry.py` by
@@ -244,6 +269,8 @@ def indicators_markdown() -> str:
                 f"{i.unit.value} | {i.aggregation.value} | {better} | {_limits(i)} | "
                 f"{_near_full(i)} |"
             )
+        if family in FAMILY_NOTES:
+            lines.append(FAMILY_NOTES[family])
     lines.append(suppression_markdown())
     lines.append(FOOTER)
     return "\n".join(lines)

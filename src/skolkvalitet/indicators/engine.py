@@ -82,6 +82,9 @@ class Facts:
     assessments: pl.DataFrame = field(default_factory=pl.DataFrame)
     national_tests: pl.DataFrame = field(default_factory=pl.DataFrame)
     absences: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # The follow-up points absence is computed at, so far in their term (point_id, term_id,
+    # assessed_on): measures.absence_so_far.
+    points: pl.DataFrame = field(default_factory=pl.DataFrame)
     surveys: pl.DataFrame = field(default_factory=pl.DataFrame)
     staff: pl.DataFrame = field(default_factory=pl.DataFrame)
     preschool: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -99,7 +102,7 @@ def measures_of(family: Family, facts: Facts) -> pl.DataFrame:
         case Family.NATIONAL_TESTS:
             return m.national_test_measures(facts.national_tests, facts.grades)
         case Family.ABSENCE:
-            return m.absence_measures(facts.absences)
+            return m.absence_measures(facts.absences, facts.points)
         case Family.SURVEYS:
             return m.survey_measures(facts.surveys)
         case Family.STAFF:

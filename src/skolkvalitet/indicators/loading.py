@@ -157,7 +157,7 @@ def _calendar(years: Iterable[int], points: Iterable[int]):
     point_rows = list(
         FollowUpPoint.objects.filter(
             Q(term__academic_year_id__in=year_ids) | Q(pk__in=list(points))
-        ).values_list("id", "term__academic_year_id")
+        ).values_list("id", "term__academic_year_id", "term_id", "assessed_on")
     )
     term_frame = pl.DataFrame(
         terms,
@@ -165,7 +165,14 @@ def _calendar(years: Iterable[int], points: Iterable[int]):
         orient="row",
     )
     point_frame = pl.DataFrame(
-        point_rows, schema={"point_id": pl.Int64, "academic_year_id": pl.Int64}, orient="row"
+        point_rows,
+        schema={
+            "point_id": pl.Int64,
+            "academic_year_id": pl.Int64,
+            "term_id": pl.Int64,
+            "assessed_on": pl.Date,
+        },
+        orient="row",
     )
     subjects = pl.DataFrame(
         list(Subject.objects.values_list("id", "code")),
@@ -176,8 +183,8 @@ def _calendar(years: Iterable[int], points: Iterable[int]):
 
 
 def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Facts:
-    """The facts of the academic years `years` (all kinds) and of the follow-up points
-    `points` (assessments only).
+    """The facts of the academic years `years` (all kinds, absence also at each of their
+    follow-up points) and of the follow-up points `points` (assessments only).
 
     Each fact table is read with a plain indexed query (term or follow-up point ids), and the
     ids are mapped to years, term kinds and subject codes here: no joins in the database."""
@@ -212,7 +219,9 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
         },
     )
     assessments = (
-        assessments.join(point_frame, on="point_id", how="left")
+        assessments.join(
+            point_frame.select("point_id", "academic_year_id"), on="point_id", how="left"
+        )
         .join(subjects, on="subject_id", how="left")
         .drop("subject_id")
         .join(_scale_values(), on=["scale_id", "value"], how="left")
@@ -237,18 +246,21 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
         .join(subjects, on="subject_id", how="left")
         .drop("term_id", "subject_id"),
         absences=read_frame(
-            "SELECT pupil_id, unit_id, term_id, year_group, scheduled_minutes, "
+            "SELECT pupil_id, unit_id, term_id, ends_on, year_group, scheduled_minutes, "
             f"absent_minutes, unexcused_minutes FROM results_absence WHERE term_id IN ({term_ids})",
             {
                 "pupil_id": pl.Int64,
                 "unit_id": pl.Int64,
                 "term_id": pl.Int64,
+                "ends_on": pl.Date,
                 "year_group": pl.Int64,
                 "scheduled": pl.Int64,
                 "absent": pl.Int64,
                 "unexcused": pl.Int64,
             },
         ).join(term_frame.drop("term_kind"), on="term_id", how="left"),
+        # The points of the years read: absence so far in their term (measures.absence_so_far).
+        points=point_frame.filter(pl.col("term_id").is_in(term_frame["term_id"].implode())),
         surveys=read_frame(
             'SELECT unit_id, academic_year_id, survey, "index", respondents, agreeing '
             f"FROM results_surveyresult WHERE academic_year_id IN ({year_ids})",

@@ -338,22 +338,64 @@ def national_test_measures(tests: pl.DataFrame, grades: pl.DataFrame) -> pl.Data
     return pl.concat(parts)
 
 
-def absence_measures(absences: pl.DataFrame) -> pl.DataFrame:
-    """`absences`: pupil_id, unit_id, academic_year_id, term_id, year_group, scheduled,
-    absent, unexcused (minutes). Per term, and per academic year over the year's terms."""
+ABSENCE_SUMS = (
+    pl.col("year_group").max(),
+    pl.col("scheduled").sum(),
+    pl.col("absent").sum(),
+    pl.col("unexcused").sum(),
+)
+
+
+def absence_so_far(absences: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
+    """Each pupil's absence at each unit so far in the term of each follow-up point: the sums
+    of the periods of the point's term that end on or before the point's date (whole periods
+    only: a period still running on that day is not counted, in part or whole).
+
+    `absences`: pupil_id, unit_id, academic_year_id, term_id, ends_on, year_group, scheduled,
+    absent, unexcused; `points`: point_id, term_id, assessed_on. Returns pupil_id, unit_id,
+    academic_year_id, point_id and the sums."""
+    if absences.is_empty() or points.is_empty():
+        return pl.DataFrame(
+            schema={
+                "pupil_id": pl.Int64,
+                "unit_id": pl.Int64,
+                "academic_year_id": pl.Int64,
+                "point_id": pl.Int64,
+                "year_group": pl.Int64,
+                "scheduled": pl.Int64,
+                "absent": pl.Int64,
+                "unexcused": pl.Int64,
+            }
+        )
+    return (
+        absences.join(points.select("point_id", "term_id", "assessed_on"), on="term_id")
+        .filter(pl.col("ends_on") <= pl.col("assessed_on"))
+        .group_by(["pupil_id", "unit_id", "academic_year_id", "point_id"])
+        .agg(*ABSENCE_SUMS)
+    )
+
+
+def absence_measures(absences: pl.DataFrame, points: pl.DataFrame | None = None) -> pl.DataFrame:
+    """`absences`: one row per pupil, unit and period of a term (pupil_id, unit_id,
+    academic_year_id, term_id, year_group, scheduled, absent, unexcused minutes, and ends_on
+    for the follow-up points). Per term over the term's periods, per academic year over the
+    year's terms, and, for `points` (point_id, term_id, assessed_on), so far in each point's
+    term (absence_so_far). A pupil is counted at each unit with scheduled time."""
     if absences.is_empty():
         return empty()
-    yearly = absences.group_by(["pupil_id", "unit_id", "academic_year_id"]).agg(
-        pl.col("year_group").max(),
-        pl.col("scheduled").sum(),
-        pl.col("absent").sum(),
-        pl.col("unexcused").sum(),
+    termly = absences.group_by(["pupil_id", "unit_id", "academic_year_id", "term_id"]).agg(
+        *ABSENCE_SUMS
     )
-    parts = []
-    for frame, kind, period_column, suffix in (
-        (absences, PeriodKind.TERM.value, "term_id", ""),
+    yearly = termly.group_by(["pupil_id", "unit_id", "academic_year_id"]).agg(*ABSENCE_SUMS)
+    shares = [
+        (termly, PeriodKind.TERM.value, "term_id", ""),
         (yearly, PeriodKind.YEAR.value, "academic_year_id", "_year"),
-    ):
+    ]
+    if points is not None and "ends_on" in absences.columns:
+        so_far = absence_so_far(absences, points)
+        shares.append((so_far, PeriodKind.POINT.value, "point_id", ""))
+    parts = []
+    for frame, kind, period_column, suffix in shares:
         frame = frame.filter(pl.col("scheduled") > 0).with_columns(
             share=pl.col("absent") / pl.col("scheduled"),
             unexcused_share=pl.col("unexcused") / pl.col("scheduled"),

@@ -236,6 +236,9 @@ class Indicator:
     # Indicators over the same pupils whose values together make one whole (the shares of
     # each test grade and the share A–E): one of them hidden, all are hidden.
     linked: str = ""
+    # A term indicator also computed at each follow-up point of its term, over what is known
+    # by the point's date (absence so far this term: measures.absence_so_far).
+    at_points: bool = False
 
     @property
     def is_percent(self) -> bool:
@@ -651,6 +654,7 @@ def _absence(
             breakdowns=(*PUPIL_BREAKDOWNS, YEAR_GROUP),
             higher_is_better=False,
             near_full=NUMBER_OWN if aggregation == Aggregation.SHARE else None,
+            at_points=period == PeriodKind.TERM,
         )
     )
 

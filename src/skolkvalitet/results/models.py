@@ -151,13 +151,19 @@ class NationalTest(models.Model):
 
 
 class Absence(models.Model):
-    """A pupil's absence over one term, in minutes of scheduled teaching."""
+    """A pupil's absence at a unit over one period of a term (a calendar month, a week, or the
+    whole term), in minutes of scheduled teaching. The periods of a pupil, unit and term do not
+    overlap (the write path keeps it so), so absence sums to any date: a term's is the sum of
+    its periods, and at a follow-up point it is the sum of the periods of the point's term that
+    end on or before the point's date (docs/indicators.md)."""
 
     pupil = models.ForeignKey(
         "organisation.Pupil", on_delete=models.CASCADE, db_index=False, db_constraint=False
     )
     unit = models.ForeignKey("organisation.Node", on_delete=models.PROTECT, db_constraint=False)
     term = models.ForeignKey("organisation.Term", on_delete=models.PROTECT, db_constraint=False)
+    starts_on = models.DateField()  # the period's first day
+    ends_on = models.DateField()  # the period's last day
     year_group = models.SmallIntegerField()
     scheduled_minutes = models.PositiveIntegerField()
     absent_minutes = models.PositiveIntegerField()  # all absence, valid and invalid
@@ -166,10 +172,16 @@ class Absence(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["pupil", "term", "unit"], name="unique_absence"),
+            models.UniqueConstraint(
+                fields=["pupil", "term", "unit", "starts_on"], name="unique_absence_period"
+            ),
             models.CheckConstraint(
                 condition=models.Q(absent_minutes__lte=models.F("scheduled_minutes")),
                 name="absence_within_schedule",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="absence_period_ordered",
             ),
         ]
 

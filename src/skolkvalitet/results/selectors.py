@@ -1,7 +1,8 @@
 """Cross-table reads of the facts, each taking the user's Scope: pupils one by one, for roles
 with pupil access only.
 
-- `pupils_at_risk`: the pupils of a unit (or group) who need support at a follow-up point, with
+- `support_list` (and `pupils_at_risk`, its pupils): the pupils of a unit (or group) who need
+  support at a follow-up point, and whether absence is known there (absence_so_far), with
   `filter_pupils` and `sort_pupils` for the page's filters and order, and
   `points_with_assessments` for the points it can be read at.
 - `pupil_history`: one pupil's assessments, grades and absence, point by point and term by
@@ -38,17 +39,35 @@ class PupilAtRisk:
     group: str
     year_group: int | None
     subjects: list[str]  # codes of the subjects assessed as not on track, in the subject order
-    absence: float | None  # the term's absence in percent, where 15 % or more
+    absence: float | None  # the absence so far this term in percent, where 15 % or more
     group_id: int | None = None
     subject_names: list[str] = field(default_factory=list)  # the same subjects, named
+
+
+@dataclass
+class SupportList:
+    """The pupils who need support at a point, and whether absence could be judged there."""
+
+    pupils: list[PupilAtRisk]
+    # Whether any absence period of the pupils at the unit ends within the point's term by
+    # its date: when not, nobody is on the list for absence because none is known yet.
+    absence_known: bool
 
 
 def pupils_at_risk(
     scope: Scope, node: Node, point: FollowUpPoint, *, group: Node | None = None
 ) -> list[PupilAtRisk]:
+    """support_list's pupils."""
+    return support_list(scope, node, point, group=group).pupils
+
+
+def support_list(
+    scope: Scope, node: Node, point: FollowUpPoint, *, group: Node | None = None
+) -> SupportList:
     """Pupils of the unit (or of one of its groups) the user may see one by one who, at
     `point`, are assessed not to reach the requirements in one or more subjects, or whose
-    absence in the point's term is 15 % or more. In group order, then by name."""
+    absence so far in the point's term (absence_so_far: the periods ended by the point's
+    date) is 15 % or more. In group order, then by name."""
     enrolments = {e.pupil_id: e for e in _enrolled(scope, node, point, group=group)}
     not_on_track = _not_on_track_values()
     subjects: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
@@ -59,7 +78,8 @@ def pupils_at_risk(
     ):
         if value in not_on_track.get(scale_id, set()):
             subjects[pupil_id].append((order, code, name))
-    absence = _high_absence(node, point, list(enrolments))
+    so_far, known = absence_so_far(node, point, list(enrolments))
+    absence = _high_absence(so_far)
     out = []
     for pupil_id in set(subjects) | set(absence):
         enrolment = enrolments[pupil_id]
@@ -76,7 +96,7 @@ def pupils_at_risk(
                 absence=absence.get(pupil_id),
             )
         )
-    return sort_pupils(out, SORT_GROUP)
+    return SupportList(sort_pupils(out, SORT_GROUP), absence_known=known)
 
 
 def pupils_enrolled(
@@ -103,16 +123,29 @@ def _not_on_track_values() -> dict[int, set[str]]:
     }
 
 
-def _high_absence(node: Node, point: FollowUpPoint, pupil_ids: list[int]) -> dict[int, float]:
-    """The absence in percent of the pupils whose absence is 15 % or more, as read at the
-    point: absence is stored per term, so this is the point's term."""
-    absence: dict[int, float] = {}
+def absence_so_far(
+    node: Node, point: FollowUpPoint, pupil_ids: list[int]
+) -> tuple[dict[int, float], bool]:
+    """The pupils' absence at the unit so far in the point's term, in percent: the periods
+    of the term that end on or before the point's date (whole periods only, as the indicators
+    count it: docs/indicators.md), and whether any period of any of the pupils reaches the
+    point at all (False: no absence is known at the point, so none can be judged)."""
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for pupil_id, scheduled, absent in Absence.objects.filter(
-        term_id=point.term_id, unit=node, pupil_id__in=pupil_ids
+        term_id=point.term_id,
+        unit=node,
+        pupil_id__in=pupil_ids,
+        ends_on__lte=point.assessed_on,
     ).values_list("pupil_id", "scheduled_minutes", "absent_minutes"):
-        if scheduled and absent / scheduled >= ABSENCE_THRESHOLD:
-            absence[pupil_id] = 100 * absent / scheduled
-    return absence
+        sums[pupil_id][0] += scheduled
+        sums[pupil_id][1] += absent
+    shares = {p: 100 * absent / scheduled for p, (scheduled, absent) in sums.items() if scheduled}
+    return shares, bool(sums)
+
+
+def _high_absence(absence: dict[int, float]) -> dict[int, float]:
+    """Of the pupils' absence so far, those at 15 % or more."""
+    return {p: share for p, share in absence.items() if share >= 100 * ABSENCE_THRESHOLD}
 
 
 def filter_pupils(
@@ -279,21 +312,32 @@ def pupil_history(scope: Scope, pupil_id: int) -> PupilHistory | None:
         graded[(g.subject_id, g.term_id)].append(g.value)
     term_list = sorted(terms.values(), key=lambda t: t.start_date)
 
-    absence = []
+    # Absence per term: the sum of the term's periods at each unit.
+    per_term: dict[tuple[int, int], list[int]] = {}
+    term_of: dict[int, Term] = {}
     for row in (
         Absence.objects.filter(pupil_id=pupil_id, unit_id__in=units)
         .select_related("term")
-        .order_by("term__start_date")
+        .order_by("term__start_date", "starts_on")
     ):
-        if (row.unit_id, row.term.academic_year_id) not in reach or not row.scheduled_minutes:
+        if (row.unit_id, row.term.academic_year_id) not in reach:
             continue
-        share = row.absent_minutes / row.scheduled_minutes
+        term_of[row.term_id] = row.term
+        sums = per_term.setdefault((row.term_id, row.unit_id), [0, 0, 0])
+        sums[0] += row.scheduled_minutes
+        sums[1] += row.absent_minutes
+        sums[2] += row.unexcused_minutes
+    absence = []
+    for (term_id, unit_id), (scheduled, absent, unexcused) in per_term.items():
+        if not scheduled:
+            continue
+        share = absent / scheduled
         absence.append(
             HistoryAbsence(
-                term=row.term.code,
-                unit=names[row.unit_id],
+                term=term_of[term_id].code,
+                unit=names[unit_id],
                 absence=100 * share,
-                unexcused=100 * row.unexcused_minutes / row.scheduled_minutes,
+                unexcused=100 * unexcused / scheduled,
                 high=share >= ABSENCE_THRESHOLD,
             )
         )

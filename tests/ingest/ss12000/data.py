@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skolkvalitet.organisation.identity import make_personal_number
+from skolkvalitet.results.absence import month_periods
 
 NAMESPACE = uuid.UUID("6f1c9f0e-4a55-4f4e-9d3b-5b0a7c1e2d3f")
 CREATED = "2025-06-01T08:00:00+00:00"
@@ -56,7 +57,7 @@ class DataSet:
     year: int  # the academic year's start year
     pupils: list[PupilSpec]
     resources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    # (unit id, first day, last day, record): aggregated attendance per unit and term
+    # (unit id, first day, last day, record): aggregated attendance per unit and month
     attendance: list[tuple[str, dt.date, dt.date, dict[str, Any]]] = field(default_factory=list)
 
     def find(self, resource: str, name: str) -> dict[str, Any]:
@@ -421,29 +422,33 @@ def _absences(data: DataSet) -> list[dict[str, Any]]:
 
 
 def attendance_minutes(index: int, term: str) -> tuple[int, int, int]:
-    """(attended, valid absence, invalid absence) minutes per activity for the pupil with
-    this index, in a term: different for every pupil, so the sums are checkable."""
+    """(attended, valid absence, invalid absence) minutes per activity and calendar month for
+    the pupil with this index, in a term: different for every pupil, so the sums are
+    checkable."""
     base = 1200 if term == "HT" else 900
     return base - 40 * index, 30 * index, 10 * (index % 3)
 
 
 def _attendance(data: DataSet) -> list[tuple[str, dt.date, dt.date, dict[str, Any]]]:
+    """One record per pupil, activity and calendar month of each term (the server answers a
+    request with the records inside its dates)."""
     records = []
     for term, (first, last) in term_dates(data.year).items():
-        for index, p in enumerate(data.pupils):
-            attended, valid, invalid = attendance_minutes(index, term)
-            for activity in ("MA", "SV"):
-                record = {
-                    "activity": ref(f"activity {p.klass} {activity}"),
-                    "student": ref(p.name),
-                    "startDate": first.isoformat(),
-                    "endDate": last.isoformat(),
-                    "attendanceSum": attended,
-                    "validAbsenceSum": valid,
-                    "invalidAbsenceSum": invalid,
-                    "otherAttendanceSum": 0,
-                    "reportedSum": attended + valid + invalid,
-                    "offeredSum": attended + valid + invalid,
-                }
-                records.append((uid(p.unit), first, last, record))
+        for start, end in month_periods(first, last):
+            for index, p in enumerate(data.pupils):
+                attended, valid, invalid = attendance_minutes(index, term)
+                for activity in ("MA", "SV"):
+                    record = {
+                        "activity": ref(f"activity {p.klass} {activity}"),
+                        "student": ref(p.name),
+                        "startDate": start.isoformat(),
+                        "endDate": end.isoformat(),
+                        "attendanceSum": attended,
+                        "validAbsenceSum": valid,
+                        "invalidAbsenceSum": invalid,
+                        "otherAttendanceSum": 0,
+                        "reportedSum": attended + valid + invalid,
+                        "offeredSum": attended + valid + invalid,
+                    }
+                    records.append((uid(p.unit), start, end, record))
     return records

@@ -11,7 +11,8 @@ Behaviour, as the spec describes it: bearer token (401 with the spec's Error obj
 otherwise), `limit` capped at a small page size so that paging happens, an opaque
 `pageToken` (null on the last page) that may not be combined with other filters (400),
 `meta.modified.after` (exclusive), and aggregatedAttendance filtered by organisation and
-period. `fail` makes a resource answer with an HTTP error, for the failure tests.
+period (the records, one per month, that lie inside the dates asked for). `fail` makes a
+resource answer with an HTTP error, for the failure tests.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ class Ss12000TestServer:
             return [
                 {**record, "startDate": first.isoformat(), "endDate": last.isoformat()}
                 for unit, start, end, record in self.data.attendance
-                if unit == args.get("organisation") and start <= last and end >= first
+                if unit == args.get("organisation") and start >= first and end <= last
             ]
         items = list(self.data.resources[resource])
         after = args.get("meta.modified.after")

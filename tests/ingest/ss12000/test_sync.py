@@ -4,6 +4,7 @@ leaves the database as it was. Against the spec-validating test server (conftest
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from decimal import Decimal
 
@@ -139,35 +140,68 @@ def test_a_full_sync_writes_grades_with_term_subject_and_year_group(client, data
     )
 
 
-def test_a_full_sync_writes_absence_per_term_from_aggregated_attendance(client, server, data):
+def test_a_full_sync_writes_absence_per_month_from_aggregated_attendance(client, server, data):
     sync(client)
 
-    # every pupil, both terms (the spring term read up to today)
-    assert Absence.objects.count() == 20
+    # Every pupil: HT's five months (15 Aug–22 Dec), VT's January (from 8 Jan) and February;
+    # March has not ended by today (1 March), so its record is not inside what was asked for.
+    months = {
+        "HT": [
+            ("2025-08-15", "2025-08-31"),
+            ("2025-09-01", "2025-09-30"),
+            ("2025-10-01", "2025-10-31"),
+            ("2025-11-01", "2025-11-30"),
+            ("2025-12-01", "2025-12-22"),
+        ],
+        "VT": [("2026-01-08", "2026-01-31"), ("2026-02-01", "2026-02-28")],
+    }
+    assert Absence.objects.count() == 10 * 7
     for index, spec in enumerate(data.pupils):
-        for term in ("HT", "VT"):
+        for term, periods in months.items():
             attended, valid, invalid = attendance_minutes(index, term)
-            absence = Absence.objects.get(pupil=pupil(data, spec.name), term__kind=term)
-            assert (
-                absence.scheduled_minutes,
-                absence.absent_minutes,
-                absence.unexcused_minutes,
-                absence.year_group,
-                absence.unit.name,
-            ) == (
-                2 * (attended + valid + invalid),  # two activities
-                2 * (valid + invalid),
-                2 * invalid,
-                spec.year_group,
-                spec.unit,
+            rows = Absence.objects.filter(pupil=pupil(data, spec.name), term__kind=term)
+            assert [(str(r.starts_on), str(r.ends_on)) for r in rows.order_by("starts_on")] == (
+                periods
             )
+            for absence in rows:
+                assert (
+                    absence.scheduled_minutes,
+                    absence.absent_minutes,
+                    absence.unexcused_minutes,
+                    absence.year_group,
+                    absence.unit.name,
+                ) == (
+                    2 * (attended + valid + invalid),  # two activities
+                    2 * (valid + invalid),
+                    2 * invalid,
+                    spec.year_group,
+                    spec.unit,
+                )
     vt = [
         args
         for args in server.requests_to("aggregatedAttendance")
-        if args["startDate"] == ["2026-01-08"] and "pageToken" not in args
+        if args["startDate"][0].startswith("2026-") and "pageToken" not in args
     ]
-    assert {a["endDate"][0] for a in vt} == {"2026-03-01"}  # up to today
-    assert len(vt) == 2  # once per unit
+    assert {(a["startDate"][0], a["endDate"][0]) for a in vt} == {
+        ("2026-01-08", "2026-01-31"),
+        ("2026-02-01", "2026-02-28"),
+        ("2026-03-01", "2026-03-01"),  # up to today
+    }
+    assert len(vt) == 2 * 3  # once per unit and month
+
+
+def test_a_later_sync_adds_the_months_ended_since(client, server, data):
+    """The sync of 1 March stores nothing of March (no record lies inside 1–1 March); the
+    sync of 1 April stores March whole, beside January and February as they were."""
+    sync(client)
+    spec = data.pupils[0]
+    assert not Absence.objects.filter(pupil=pupil(data, spec.name), starts_on="2026-03-01")
+
+    ss12000_sync(client=client, today=dt.date(2026, 4, 1))
+
+    march = Absence.objects.get(pupil=pupil(data, spec.name), starts_on="2026-03-01")
+    assert str(march.ends_on) == "2026-03-31"
+    assert Absence.objects.filter(pupil=pupil(data, spec.name), term__kind="VT").count() == 3
 
 
 def test_duties_become_staff_employments(client, data):

@@ -410,14 +410,36 @@ _kind(
             UNIT,
             YEAR,
             TERM,
+            Column(
+                "från",
+                "from",
+                Parse.DATE,
+                field="starts_on",
+                required=False,
+                description="The period's first day, inside the term (a month: 2025-02-01). "
+                "Empty, with till empty: the whole term.",
+                example="2025-02-01",
+                aliases=("från datum", "startdatum", "start_date", "startdate"),
+            ),
+            Column(
+                "till",
+                "to",
+                Parse.DATE,
+                field="ends_on",
+                required=False,
+                description="The period's last day, inside the term (2025-02-28). Periods of "
+                "a pupil and unit may not overlap.",
+                example="2025-02-28",
+                aliases=("till datum", "slutdatum", "end_date", "enddate"),
+            ),
             YEAR_GROUP,
             Column(
                 "schemalagd tid",
                 "scheduled_minutes",
                 Parse.COUNT,
                 field="scheduled_minutes",
-                description="Scheduled teaching in the term, minutes.",
-                example="21600",
+                description="Scheduled teaching in the period, minutes.",
+                example="6480",
                 aliases=("schemalagd tid minuter", "schemalagda minuter"),
             ),
             Column(
@@ -426,7 +448,7 @@ _kind(
                 Parse.COUNT,
                 field="absent_minutes",
                 description="All absence, valid and invalid, minutes.",
-                example="1290",
+                example="420",
                 aliases=("frånvaro minuter", "total frånvaro"),
             ),
             Column(
@@ -436,12 +458,21 @@ _kind(
                 field="unexcused_minutes",
                 required=False,
                 description="Of which invalid (ogiltig) absence, minutes; 0 when empty.",
-                example="120",
+                example="60",
                 aliases=("ogiltig frånvaro minuter",),
             ),
         ),
-        "One row per pupil, unit and term.",
-        ("pupil", "läsår", "termin", "skolenhetskod"),
+        "One row per pupil, unit and period of a term: a calendar month or a week, as the "
+        "school's system exports it; without från and till, the whole term (files of one "
+        "row per term import as before). Each period lies inside its term (the organiser's "
+        "term dates, or HT 15 Aug–22 Dec and VT 8 Jan–14 Jun for a year not yet stored), and "
+        "the periods of a pupil and unit in a term do not overlap, in the file or with what "
+        "is stored: a row replaces every stored period of its pupil, unit and term that "
+        "overlaps it (a month replaces the whole term stored before, the whole term replaces "
+        "its months). Absence at a follow-up point counts the periods of its term that end "
+        "on or before the point's date (docs/indicators.md), so monthly rows give a figure "
+        "at every point.",
+        ("pupil", "läsår", "termin", "skolenhetskod", "från"),
         stored=tables.ABSENCE,
         rules=(rules.absence,),
     )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from skolkvalitet.ingest.files import cells
 from skolkvalitet.ingest.files.checked import Checked, Problems
+from skolkvalitet.organisation.calendar import default_term_dates
+from skolkvalitet.organisation.models import AcademicYear, Term
 from skolkvalitet.results.models import AssessmentScale
 
 
@@ -52,8 +54,13 @@ def national_tests(checked: Checked, heading_of: dict[str, str], problems: Probl
 
 
 def absence(checked: Checked, heading_of: dict[str, str], problems: Problems) -> None:
-    """Absence within the scheduled time, invalid absence within all absence."""
+    """Each row's period inside its term (the whole term when från and till are both empty),
+    the periods of a pupil and unit not overlapping, absence within the scheduled time and
+    invalid absence within all absence."""
     frame = checked.frame
+    for name in ("från", "till"):
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Date).alias(name))
     unexcused = (
         pl.col("ogiltig frånvaro").fill_null(0)
         if "ogiltig frånvaro" in frame.columns
@@ -72,7 +79,104 @@ def absence(checked: Checked, heading_of: dict[str, str], problems: Problems) ->
         heading_of.get("ogiltig frånvaro"),
         _("The invalid absence is longer than all absence."),
     )
+    frame = _absence_periods(frame, heading_of, problems)
     checked.frame = frame
+
+
+def _absence_periods(frame: pl.DataFrame, heading_of: dict[str, str], problems: Problems):
+    """från/till completed from the term's dates, and checked against the term and each
+    other."""
+    half = frame["från"].is_null() != frame["till"].is_null()
+    problems.add_rows(
+        frame["_line"].filter(half),
+        heading_of.get("från") or heading_of.get("till"),
+        _(
+            "Give both från and till (the period's first and last day), or neither for the "
+            "whole term."
+        ),
+    )
+    terms = _term_dates(frame["läsår"].drop_nulls().unique().to_list())
+    frame = frame.join(terms, on=["läsår", "termin"], how="left")
+    whole = frame["från"].is_null() & frame["till"].is_null()
+    frame = frame.with_columns(
+        pl.when(whole).then(pl.col("_term_start")).otherwise(pl.col("från")).alias("från"),
+        pl.when(whole).then(pl.col("_term_end")).otherwise(pl.col("till")).alias("till"),
+    )
+    dated = frame.filter(pl.col("från").is_not_null() & pl.col("till").is_not_null())
+    backwards = dated.filter(pl.col("till") < pl.col("från"))
+    problems.add_rows(
+        backwards["_line"],
+        heading_of.get("till"),
+        _("The period ends before it starts."),
+    )
+    outside = dated.filter(
+        (pl.col("till") >= pl.col("från"))
+        & pl.col("_term_start").is_not_null()
+        & ((pl.col("från") < pl.col("_term_start")) | (pl.col("till") > pl.col("_term_end")))
+    )
+    problems.add_rows(
+        outside["_line"],
+        heading_of.get("från"),
+        outside.select(
+            pl.format(
+                _("The period {} – {} is not inside the term {}{} ({} – {})."),
+                pl.col("från"),
+                pl.col("till"),
+                pl.col("termin"),
+                pl.col("_term_start").dt.year(),
+                pl.col("_term_start"),
+                pl.col("_term_end"),
+            )
+        ).to_series(),
+    )
+    group = ["pupil", "unit_id", "läsår", "termin"]
+    if all(c in dated.columns for c in group):
+        ordered = dated.filter(pl.col("till") >= pl.col("från")).sort([*group, "från", "_line"])
+        ordered = ordered.with_columns(
+            pl.col("till").cum_max().shift(1).over(group).alias("_before_end"),
+            pl.col("_line").shift(1).over(group).alias("_before_line"),
+            pl.col("från").shift(1).over(group).alias("_before_start"),
+        )
+        # The same first day twice is a repeated key (reported as such), not an overlap.
+        overlapping = ordered.filter(
+            (pl.col("från") <= pl.col("_before_end")) & (pl.col("från") != pl.col("_before_start"))
+        )
+        problems.add_rows(
+            overlapping["_line"],
+            heading_of.get("från"),
+            overlapping.select(
+                pl.format(
+                    _("The period overlaps the one on line {} (the same pupil, unit and term)."),
+                    pl.col("_before_line"),
+                )
+            ).to_series(),
+        )
+    return frame.drop("_term_start", "_term_end")
+
+
+def _term_dates(start_years: list[int]) -> pl.DataFrame:
+    """The first and last day of each term of the academic years starting in `start_years`:
+    the organiser's stored dates, or the default dates for a year not yet stored (the import
+    creates it with them)."""
+    rows: dict[tuple[int, str], tuple] = {}
+    for start_year in start_years:
+        for kind, (first, last) in default_term_dates(start_year).items():
+            rows[(start_year, kind)] = (first, last)
+    codes = {AcademicYear.code_for(y): y for y in start_years}
+    for code, kind, first, last in Term.objects.filter(
+        academic_year__code__in=list(codes)
+    ).values_list("academic_year__code", "kind", "start_date", "end_date"):
+        rows[(codes[code], kind)] = (first, last)
+    return pl.DataFrame(
+        [(y, k, first, last) for (y, k), (first, last) in rows.items()],
+        schema={
+            "läsår": pl.Int64,
+            "termin": pl.String,
+            "_term_start": pl.Date,
+            "_term_end": pl.Date,
+        },
+        orient="row",
+    )
 
 
 def surveys(checked: Checked, heading_of: dict[str, str], problems: Problems) -> None:

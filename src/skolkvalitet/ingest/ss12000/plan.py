@@ -45,6 +45,7 @@ from skolkvalitet.organisation.models import (
     StaffMember,
     Term,
 )
+from skolkvalitet.results.absence import month_periods
 from skolkvalitet.results.models import Subject
 
 UNSET: Any = object()  # an enrolment's group that this sync does not know: keep the stored one
@@ -97,6 +98,8 @@ class AbsencePlan:
     person: str
     unit: str
     term: str
+    starts_on: dt.date  # the period read: a calendar month of the term, up to today
+    ends_on: dt.date
     year_group: int
     scheduled: int
     absent: int
@@ -685,17 +688,27 @@ class Planner:
     # --- absence -------------------------------------------------------------------------
 
     def attendance_requests(self) -> list[tuple[str, str, dt.date, dt.date]]:
-        """(unit, term, first day, last day) for each unit and term of this academic year
-        that has begun: the periods whose aggregated attendance is read."""
+        """(unit, term, first day, last day) for each unit and each calendar month of a term
+        of this academic year that has begun, up to today: the periods whose aggregated
+        attendance is read (and stored: absence per period, docs/ss12000.md)."""
         requests = []
         for term, (first, last) in self.terms.items():
             if first > self.today:
                 continue
-            for unit in sorted(self.units):
-                requests.append((unit, term, first, min(last, self.today)))
+            for start, end in month_periods(first, min(last, self.today)):
+                for unit in sorted(self.units):
+                    requests.append((unit, term, start, end))
         return requests
 
-    def plan_attendance(self, unit: str, term: str, records: list[dict[str, Any]]) -> None:
+    def plan_attendance(
+        self,
+        unit: str,
+        term: str,
+        records: list[dict[str, Any]],
+        period: tuple[dt.date, dt.date] | None = None,
+    ) -> None:
+        """The pupils' absence at `unit` in `period` (of `term`; the whole term when None)
+        from the aggregated-attendance records read for it, summed over activities."""
         sums: dict[str, list[int]] = {}
         for record in records:
             problems = checks.attendance_problems(unit, record)
@@ -721,16 +734,25 @@ class Planner:
             total[0] += scheduled
             total[1] += valid + invalid
             total[2] += invalid
+        first, last = period if period is not None else self.terms[term]
         for person, (scheduled, absent, unexcused) in sums.items():
-            self._plan_absence(person, unit, term, scheduled, absent, unexcused)
+            self._plan_absence(person, unit, term, (first, last), scheduled, absent, unexcused)
 
     def _plan_absence(
-        self, person: str, unit: str, term: str, scheduled: int, absent: int, unexcused: int
+        self,
+        person: str,
+        unit: str,
+        term: str,
+        period: tuple[dt.date, dt.date],
+        scheduled: int,
+        absent: int,
+        unexcused: int,
     ) -> None:
         if absent > scheduled:
             self.problems.append(
                 ImportProblem(
-                    f"aggregatedAttendance?organisation={unit}&student={person}",
+                    f"aggregatedAttendance?organisation={unit}&student={person}"
+                    f"&startDate={period[0].isoformat()}&endDate={period[1].isoformat()}",
                     None,
                     None,
                     _("The absence (%(absent)d min) is longer than the scheduled time.")
@@ -742,8 +764,8 @@ class Planner:
         if year_group is None:
             self.skipped["absence_without_year_group"] += 1
             return
-        self.absences[(person, term, unit)] = AbsencePlan(
-            person, unit, term, year_group, scheduled, absent, unexcused
+        self.absences[(person, term, unit, period[0])] = AbsencePlan(
+            person, unit, term, period[0], period[1], year_group, scheduled, absent, unexcused
         )
 
     # --- duties --------------------------------------------------------------------------

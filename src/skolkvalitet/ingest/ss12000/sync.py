@@ -126,8 +126,10 @@ def _fetch(client: Ss12000Client, source: str, *, full: bool) -> dict[str, Colle
 
 
 def _fetch_attendance(client: Ss12000Client, planner: Planner) -> str:
-    """Each unit's aggregated attendance for each begun term of this academic year (the
-    resource has no meta.modified, so it is read whole every time and compared)."""
+    """Each unit's aggregated attendance for each calendar month of the begun terms of this
+    academic year, up to today (the resource has no meta.modified, so it is read whole every
+    time and compared; the month still running is stored up to today and replaced by the
+    next sync's longer period with the same first day)."""
     for unit, term, first, last in planner.attendance_requests():
         params = {"organisation": unit, "startDate": first.isoformat(), "endDate": last.isoformat()}
         try:
@@ -136,7 +138,7 @@ def _fetch_attendance(client: Ss12000Client, planner: Planner) -> str:
             if error.status in {404, 501}:
                 return _("The server does not offer aggregatedAttendance: absence not synced.")
             raise
-        planner.plan_attendance(unit, term, records.items)
+        planner.plan_attendance(unit, term, records.items, (first, last))
     return ""
 
 
@@ -352,6 +354,8 @@ class _Writer:
                 self.pupil_ids[plan.person],
                 terms[plan.term].pk,
                 self.node_ids[plan.unit],
+                plan.starts_on,
+                plan.ends_on,
                 plan.year_group,
                 plan.scheduled,
                 plan.absent,
@@ -555,7 +559,7 @@ def _facts_note(key: str, counts: Counter[str]) -> str:
         )
     return (
         _(
-            "Absence: %(new)d term rows written, %(replaced)d of them replacing stored ones; "
+            "Absence: %(new)d period rows written, %(replaced)d of them replacing stored ones; "
             "%(same)d already stored as they are."
         )
         % values

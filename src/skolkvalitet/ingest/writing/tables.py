@@ -25,6 +25,10 @@ class StoredTable:
     # Fact tables carry the batch that wrote each row; enrolments do not, so the journal
     # records the enrolments an import created.
     has_batch: bool = True
+    # A table of date ranges (first and last day columns; the first is part of the key): a
+    # row replaces, besides a stored row of its key, every stored row of the same key but
+    # for the first day whose range overlaps its own, so that stored ranges never overlap.
+    span: tuple[str, str] | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -64,9 +68,11 @@ NATIONAL_TESTS = StoredTable(
 )
 ABSENCE = StoredTable(
     "results_absence",
-    ("pupil_id", "term_id", "unit_id"),
-    ("year_group", "scheduled_minutes", "absent_minutes", "unexcused_minutes"),
+    ("pupil_id", "term_id", "unit_id", "starts_on"),
+    ("ends_on", "year_group", "scheduled_minutes", "absent_minutes", "unexcused_minutes"),
     "term_id",
+    {"starts_on": pl.Date, "ends_on": pl.Date},
+    span=("starts_on", "ends_on"),
 )
 SURVEYS = StoredTable(
     "results_surveyresult",

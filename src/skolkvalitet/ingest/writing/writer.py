@@ -68,6 +68,9 @@ class Replaced:
     inserted: int
     replaced: int
     same: int
+    # Stored rows of a span table (StoredTable.span) removed because a new row's range
+    # overlaps theirs (a month replacing the whole term it lies in, or the other way round).
+    overlapped: int = 0
 
     @property
     def created(self) -> int:
@@ -238,12 +241,14 @@ class BatchWriter:
         matched = matched.with_columns((pl.col("id").is_not_null() & same_mask).alias("_same"))
         same = matched.filter(pl.col("_same")).height
         replacing = matched.filter(pl.col("id").is_not_null() & ~pl.col("_same"))
-        if replacing.height:
-            old = existing.filter(pl.col("id").is_in(replacing["id"].implode()))
+        overlapped = _overlapped(table, rows, existing, keep=matched["id"].drop_nulls())
+        superseded = pl.concat([replacing["id"], overlapped]).unique()
+        if superseded.len():
+            old = existing.filter(pl.col("id").is_in(superseded.implode()))
             if table.has_batch:
                 old = _with_batch_ids(table, old)
             self.journal(table.table, JournalAction.SUPERSEDED, old.columns, old.iter_rows())
-            delete_ids(table.table, replacing["id"].to_list())
+            delete_ids(table.table, superseded.to_list())
         fresh = matched.filter(~pl.col("_same")).select(table.columns)
         if fresh.height:
             if table.has_batch:
@@ -260,7 +265,7 @@ class BatchWriter:
                     ["id", table.period],
                     created.select("id", table.period).iter_rows(),
                 )
-        return Replaced(fresh.height, replacing.height, same)
+        return Replaced(fresh.height, replacing.height, same, overlapped.len())
 
 
 def indicators_refresh(batch: ImportBatch | None, *, progress: Progress | None = None) -> None:
@@ -301,6 +306,24 @@ def _stored(table: StoredTable, period_ids: list[int]) -> pl.DataFrame:
     ids = ",".join(str(int(i)) for i in period_ids)
     select = ", ".join(connection.ops.quote_name(c) for c in columns)
     return read_frame(f"SELECT {select} FROM {table.table} WHERE {table.period} IN ({ids})", schema)
+
+
+def _overlapped(
+    table: StoredTable, rows: pl.DataFrame, existing: pl.DataFrame, *, keep: pl.Series
+) -> pl.Series:
+    """The ids of stored rows of a span table whose range overlaps a row of `rows` with the
+    same key but for the first day; not those in `keep` (matched by their whole key)."""
+    if table.span is None or existing.is_empty():
+        return pl.Series("id", [], dtype=pl.Int64)
+    first, last = table.span
+    group = [c for c in table.key if c != first]
+    ranges = rows.select(*group, pl.col(first).alias("_first"), pl.col(last).alias("_last"))
+    hit = existing.join(ranges, on=group, how="inner", nulls_equal=True).filter(
+        (pl.col(first) <= pl.col("_last"))
+        & (pl.col(last) >= pl.col("_first"))
+        & ~pl.col("id").is_in(keep.implode())
+    )
+    return hit["id"].unique()
 
 
 def _with_batch_ids(table: StoredTable, old: pl.DataFrame) -> pl.DataFrame:
