@@ -16,18 +16,26 @@ exactly: the breakdown categories of one dimension under the node's total (girls
 under all pupils), the child nodes under their parent (the units of an area) when their n
 add up to the parent's, or the groups of one year group under their unit's figure for that
 year group (7A and 7B under the unit's "year_group=7") when every pupil of the year is in one
-of them. Each partition is one equation, total = sum of cells; a single hidden
-member, cell or total, could be recomputed from the others. So wherever exactly one member of
-a partition is hidden, the shown cell with the smallest n is hidden too (or the total, if no
-cell is left). A `~100` counts as hidden. Since the limit differs by level (from 2023/24 an
-area or organiser figure of 5–9 pupils is shown where a unit's is not), a parent whose only
-child is hidden is itself hidden by the same rule: it would be the child's figure.
+of them. Each partition is one equation, total = sum of cells, in pupils and in pupils
+missing the measure; a reader who knows the rules sees each member's marker, a shown
+member's value and n, and that a `~100` member misses 1-4. Wherever that lets a reader
+work out a hidden figure, its n, or a `..` that is a `~100` in effect (its misses confined to
+1-4), the shown cell with the smallest n is hidden too, else the `~100` cell with the smallest
+n, else the total (_unsafe_partitions lists the cases). So a partition never has exactly one
+hidden cell under a shown total (a `~100` counts as hidden there), nor one `..` cell under
+a `~100` total (the total's 1-4 misses would be that cell's). Since the limit differs by
+level (from 2023/24 an area or organiser figure of 5-9 pupils is shown where a unit's is
+not), a parent whose only child is hidden is itself hidden by the same rule: it would be
+the child's figure. What the rules do not hide: where the shown figures say that the hidden
+pupils of a partition all met the measure or none did (a total of 100 %, or shown cells
+that hold all of a total's misses), every hidden share is 100 % or 0 %; Skolverket's rules
+publish these too.
 
 Linked indicators (the `linked` column: the same pupils, values that make one whole, such as
 the shares of each test grade and the share A–E) are hidden together: where one of them is
 hidden in a cell (node, period, breakdown), the others are too.
 
-This repeats until every partition has none or at least two hidden members. The child-node
+This repeats until no partition gives a hidden figure away. The child-node
 partitions are settled from the top down: in each academic-year family (indicator, period,
 breakdown) only the partitions of the highest level that needs a complement get one in a
 round, and the levels below are looked at again after it. A complement chosen higher up
@@ -77,30 +85,113 @@ def _linked_victims(frame: pl.DataFrame) -> list[int]:
     )
 
 
-def _single_hidden_partitions(
+# What a reader knows of a `~100` share: 1 to this many pupils miss the measure.
+NEAR_FULL_MAX_MISSING = 4
+
+
+def _unsafe_partitions(
     cells: pl.DataFrame, totals: pl.DataFrame, keys: list[str], total_keys: list[str]
 ) -> pl.DataFrame:
-    """Partitions (by `keys`) whose cells add up to their total and that have exactly one
-    hidden member, counting the total."""
+    """Partitions (by `keys`) whose cells add up to their total and that would give a hidden
+    figure away to a reader who sees the markers, the shown values and their n. The reader
+    knows: a shown member's n and how many of them miss the measure; a `~100` member's
+    missing count is 1-4 (its n is not shown); a `..` member nothing. A partition is unsafe
+    where
+
+    (a) the total is not `..` and exactly one cell is hidden (`..`, or `~100` under a shown
+        total): the cell is the total minus the shown cells, or a `~100` total's 1-4
+        missing fall on it (a `~100` cell under a `~100` total tells no more than the two
+        `~100` do, unless (d));
+    (b) the total is `..` and no cell is: the total is the sum of the cells (or, with
+        `~100` cells, its missing count is known to be 1-4: a `~100` in effect);
+    (c) the total is shown and a hidden cell's n follows: the hidden cells have no more
+        pupils than they must (one for each `..` and no fewer than the `..` cells miss,
+        the limit for each `~100`);
+    (d) a `~100` member's missing count follows exactly from the others;
+    (e) the one `..` cell beside `~100` cells has its missing count confined to 1-4 (a
+        `~100` in effect) or known exactly.
+    """
+    missing = (pl.col("denominator") - pl.col("numerator")).fill_null(0)
+    shown = pl.col("suppression") == ""
+    top = NEAR_FULL_MAX_MISSING
     stats = cells.group_by(keys).agg(
-        hidden=(pl.col("suppression") != "").sum(), n_sum=pl.col("n").sum()
+        n_sum=pl.col("n").sum(),
+        dots=(pl.col("suppression") == HIDDEN).sum().cast(pl.Int64),
+        near=(pl.col("suppression") == NEAR_FULL).sum().cast(pl.Int64),
+        shown_n=pl.col("n").filter(shown).sum(),
+        shown_missing=missing.filter(shown).sum(),
+        # The fewest pupils the `~100` cells can have: the limit each is shown at.
+        near_n_lo=pl.when(pl.col("suppression") == NEAR_FULL)
+        .then(pl.max_horizontal(pl.col("min_n"), pl.lit(1)))
+        .otherwise(0)
+        .sum(),
     )
-    return stats.join(totals, on=total_keys, how="inner").filter(
-        (pl.col("n_sum") == pl.col("total_n"))
-        & (pl.col("hidden") + (pl.col("total_suppression") != "").cast(pl.UInt32) == 1)
+    t_dots = pl.col("total_suppression") == HIDDEN
+    t_near = pl.col("total_suppression") == NEAR_FULL
+    t_shown = pl.col("total_suppression") == ""
+    dots, near, ms = pl.col("dots"), pl.col("near"), pl.col("shown_missing")
+    # The missing count of the hidden cells together: exact under a shown total, 1-4 under
+    # a `~100` one, less what the shown cells miss.
+    r_lo = pl.when(t_near).then(1 - ms).otherwise(pl.col("total_missing") - ms)
+    r_hi = pl.when(t_near).then(top - ms).otherwise(pl.col("total_missing") - ms)
+    near_hi = top * near  # the `~100` cells together miss near..4·near
+    # The `..` cells together: under a shown total, at most the pupils not in the shown
+    # cells nor in the `~100` cells at their fewest; else no bound the reader knows.
+    big = 1 << 40
+    cap = pl.col("total_n") - pl.col("shown_n") - pl.col("near_n_lo")
+    dots_cap = pl.when(dots == 0).then(0).when(t_shown).then(cap).otherwise(big)
+    # (c) The fewest pupils the `..` cells can have together: one each, and no fewer than
+    # they must miss; what is left over is all that the hidden n can vary by.
+    dots_m_lo = pl.max_horizontal(pl.lit(0), r_lo - near_hi)
+    need = pl.when(dots >= 1).then(pl.max_horizontal(dots, dots_m_lo)).otherwise(0)
+    n_follow = t_shown & (
+        (((near >= 1) | (dots == 1)) & (cap - need <= 0)) | ((dots >= 2) & (cap <= dots))
+    )
+    # (d) A `~100` cell's range given the others, and a `~100` total's.
+    cell_lo = pl.max_horizontal(pl.lit(1), r_lo - (near_hi - top) - dots_cap)
+    cell_hi = pl.min_horizontal(pl.lit(top), r_hi - (near - 1))
+    total_lo = pl.max_horizontal(pl.lit(1), ms + near)
+    total_hi = pl.min_horizontal(pl.lit(top), ms + near_hi + dots_cap)
+    # (e) The one `..` cell's missing count (no more than its pupils).
+    dot_lo = dots_m_lo
+    dot_hi = pl.min_horizontal(r_hi - near, dots_cap)
+    unsafe = (
+        (~t_dots & (dots + near == 1) & ~(t_near & (near == 1)))
+        | (t_dots & (dots == 0) & ((near == 0) | ((ms + near >= 1) & (ms + near_hi <= top))))
+        | n_follow
+        | (~t_dots & (near >= 1) & (cell_hi - cell_lo < 1))
+        | (t_near & (total_hi - total_lo < 1))
+        | (
+            ~t_dots
+            & (dots == 1)
+            & (near >= 1)
+            & (((dot_lo >= 1) & (dot_hi <= top)) | (dot_hi - dot_lo < 1))
+        )
+    )
+    return (
+        stats.join(totals, on=total_keys, how="inner")
+        .filter(pl.col("n_sum") == pl.col("total_n"))
+        .filter(unsafe)
     )
 
 
 def _victims(
     cells: pl.DataFrame, partitions: pl.DataFrame, keys: list[str]
 ) -> tuple[list[int], list[int]]:
-    """For each partition: the shown cell with the smallest n (row ids), or, if no cell is
-    shown, the partition's total (row ids)."""
-    shown = cells.join(partitions.select(keys), on=keys, how="inner").filter(
-        pl.col("suppression") == ""
+    """For each unsafe partition: the shown cell with the smallest n, else the `~100` cell
+    with the smallest n (row ids), else the partition's total unless it is `..` already."""
+    candidates = cells.join(partitions.select(keys), on=keys, how="inner").filter(
+        pl.col("suppression") != HIDDEN
     )
-    chosen = shown.sort(["n", "rid"]).group_by(keys).first()
-    without = partitions.join(chosen.select(keys), on=keys, how="anti")
+    chosen = (
+        candidates.with_columns(near_first=pl.col("suppression") == NEAR_FULL)
+        .sort(["near_first", "n", "rid"])
+        .group_by(keys)
+        .first()
+    )
+    without = partitions.join(chosen.select(keys), on=keys, how="anti").filter(
+        pl.col("total_suppression") != HIDDEN
+    )
     return chosen["rid"].to_list(), without["total_rid"].to_list()
 
 
@@ -145,10 +236,11 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             total_rid="rid",
             total_n="n",
             total_suppression="suppression",
+            total_missing=(pl.col("denominator") - pl.col("numerator")).fill_null(0),
         )
         cells = frame.filter(pl.col("breakdown") != "")
         keys = [*PERIOD, "node_id", "dimension"]
-        partitions = _single_hidden_partitions(cells, totals, keys, [*PERIOD, "node_id"])
+        partitions = _unsafe_partitions(cells, totals, keys, [*PERIOD, "node_id"])
         cells_hidden, totals_hidden = _victims(cells, partitions, keys)
         new.update(cells_hidden, totals_hidden)
         # Child nodes under their parent, breakdown by breakdown, the highest level first.
@@ -159,11 +251,12 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             total_rid="rid",
             total_n="n",
             total_suppression="suppression",
+            total_missing=(pl.col("denominator") - pl.col("numerator")).fill_null(0),
             total_level="level",
         )
         cells = frame.filter(pl.col("parent_id").is_not_null())
         keys = [*PERIOD, "breakdown", "parent_id"]
-        partitions = _single_hidden_partitions(cells, totals, keys, keys)
+        partitions = _unsafe_partitions(cells, totals, keys, keys)
         partitions = partitions.filter(
             pl.col("total_level") == pl.col("total_level").min().over([*PERIOD, "breakdown"])
         )
@@ -177,10 +270,11 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             total_rid="rid",
             total_n="n",
             total_suppression="suppression",
+            total_missing=(pl.col("denominator") - pl.col("numerator")).fill_null(0),
         )
         cells = frame.filter(pl.col("group_year").is_not_null() & (pl.col("breakdown") == ""))
         keys = [*PERIOD, "parent_id", "group_year"]
-        partitions = _single_hidden_partitions(cells, totals, keys, keys)
+        partitions = _unsafe_partitions(cells, totals, keys, keys)
         cells_hidden, totals_hidden = _victims(cells, partitions, keys)
         new.update(cells_hidden, totals_hidden)
         # Linked indicators: one hidden, all hidden.
@@ -200,3 +294,13 @@ def present(value: float | None, suppression: str, *, pupil_access: bool) -> str
     if pupil_access or not suppression:
         return value
     return suppression
+
+
+def present_n(n: int | None, suppression: str, *, pupil_access: bool) -> int | None:
+    """The n a user is shown beside a figure: with pupil access always, else only beside a
+    figure shown as a number, never beside `..` or `~100` (a `~100`'s n with the shown
+    cells' n would give a hidden cell's n away). Pages, downloads, documents and the API
+    all ask this."""
+    if pupil_access or not suppression:
+        return n
+    return None
