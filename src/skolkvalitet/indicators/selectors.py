@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import REGISTRY
-from skolkvalitet.indicators.suppression import present
+from skolkvalitet.indicators.suppression import present, present_n
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, Term
 from skolkvalitet.organisation.scopes import Scope
 
@@ -82,6 +82,11 @@ class ShownValue:
     @property
     def is_suppressed(self) -> bool:
         return isinstance(self.shown, str)
+
+    @property
+    def n(self) -> int | None:
+        """The n shown beside it: beside a figure shown as a number only (present_n)."""
+        return present_n(self.value.n, self.value.suppression, pupil_access=not self.is_suppressed)
 
 
 def values_as_shown(values: list[IndicatorValue], *, scope: Scope) -> list[ShownValue]:

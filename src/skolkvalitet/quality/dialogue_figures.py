@@ -145,7 +145,7 @@ def _table(
             DialogueFigure(
                 indicator=REGISTRY[key],
                 shown=value,
-                n=now.value.n if now and not now.is_suppressed else None,
+                n=now.n if now else None,
                 change=change,
                 organiser=theirs.shown if theirs else None,
                 target=targets.get((unit.pk, key)),

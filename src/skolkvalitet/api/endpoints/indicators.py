@@ -90,7 +90,7 @@ def _value(shown: ShownValue, labels: dict[tuple[str, int], str]) -> dict:
         "period": labels.get((v.period_kind, v.period_id), ""),
         "breakdown": v.breakdown,
         "value": None if shown.is_suppressed else shown.shown,
-        "n": None if shown.is_suppressed else v.n,
+        "n": shown.n,
         "marker": v.suppression,
         "suppressed": shown.is_suppressed,
         "data_version": v.data_version,

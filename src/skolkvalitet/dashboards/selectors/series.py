@@ -12,6 +12,7 @@ from skolkvalitet.dashboards.selectors.periods import PeriodRef
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import PAGES, REGISTRY, Indicator
 from skolkvalitet.indicators.suppression import present as shown
+from skolkvalitet.indicators.suppression import present_n
 from skolkvalitet.organisation.models import Node
 
 
@@ -83,7 +84,12 @@ def section(
             values = []
             for period in periods:
                 value, n, suppression = series.get(period.id, (None, None, ""))
-                values.append((shown(value, suppression, pupil_access=access), n))
+                values.append(
+                    (
+                        shown(value, suppression, pupil_access=access),
+                        present_n(n, suppression, pupil_access=access),
+                    )
+                )
             if any(v is not None for v, _n in values):
                 rows.append(SeriesRow(indicator, b, values, targets.get((node.pk, indicator_key))))
     return Section(key, periods, rows)

@@ -27,6 +27,7 @@ from skolkvalitet.dashboards.selectors.targets import nearest_targets
 from skolkvalitet.indicators.distribution import Distribution
 from skolkvalitet.indicators.registry import PAGES, REGISTRY, Indicator
 from skolkvalitet.indicators.suppression import present as shown
+from skolkvalitet.indicators.suppression import present_n
 from skolkvalitet.organisation.models import Node, NodeKind
 from skolkvalitet.organisation.scopes import Scope
 
@@ -59,9 +60,17 @@ def unit_page(scope: Scope, node: Node, *, breakdown_dimension: str | None = Non
     year_refs = [PeriodRef("year", y.pk, y.code) for y in years]
     all_keys = [*PAGES.unit_points, *PAGES.unit_terms, *PAGES.unit_years]
     targets = nearest_targets([node], all_keys, years[-1].pk if years else None)
+    # At the points also the overview's absence so far this term (registry `at_points`).
+    so_far = tuple(k for k in PAGES.overview_at_point if REGISTRY[k].at_points)
     sections = [
         section(
-            "points", node, PAGES.unit_points, point_refs, breakdown_dimension, access, targets
+            "points",
+            node,
+            (*PAGES.unit_points, *so_far),
+            point_refs,
+            breakdown_dimension,
+            access,
+            targets,
         ),
         section("terms", node, PAGES.unit_terms, term_refs, breakdown_dimension, access, targets),
         section("years", node, PAGES.unit_years, year_refs, breakdown_dimension, access, targets),
@@ -126,7 +135,12 @@ def unit_groups(scope: Scope, node: Node) -> UnitGroups:
             value, n, suppression = stored.get((group.pk, key, ""), {}).get(
                 point.pk, (None, None, "")
             )
-            cells.append((shown(value, suppression, pupil_access=access), n))
+            cells.append(
+                (
+                    shown(value, suppression, pupil_access=access),
+                    present_n(n, suppression, pupil_access=access),
+                )
+            )
         if any(v is not None for v, _n in cells):
             rows.append(GroupRow(group, cells))
     return UnitGroups(PeriodRef("point", point.pk, point.name), indicators, rows)

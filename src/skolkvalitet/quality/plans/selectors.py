@@ -20,7 +20,7 @@ from django.utils import timezone
 from skolkvalitet.dashboards.models import Target
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import REGISTRY
-from skolkvalitet.indicators.suppression import present
+from skolkvalitet.indicators.suppression import present, present_n
 from skolkvalitet.organisation.models import (
     AcademicYear,
     FollowUpPoint,
@@ -202,7 +202,7 @@ def _shown(
         name=registered.name_sv if registered else indicator,
         period_label=period_label,
         shown=shown,
-        n=None if isinstance(shown, str) else n,  # beside a shown value only, as the API
+        n=present_n(n, suppression, pupil_access=pupil_access),
         data_version=data_version,
     )
 

@@ -22,7 +22,7 @@ from skolkvalitet.dashboards.selectors.distribution import leaving_certificate_c
 from skolkvalitet.indicators.markers import HIDDEN
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import REGISTRY
-from skolkvalitet.indicators.suppression import present
+from skolkvalitet.indicators.suppression import present, present_n
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, Term
 from skolkvalitet.organisation.scopes import Scope
 from skolkvalitet.quality.common_model import Template
@@ -242,7 +242,7 @@ def figures_as_shown(figures: list[Figure], *, node: Node, scope: Scope) -> list
             ShownFigure(
                 figure=f,
                 shown=shown,
-                n=None if isinstance(shown, str) else f.n,
+                n=present_n(f.n, f.suppression, pupil_access=pupil_access),
             )
         )
     return out
