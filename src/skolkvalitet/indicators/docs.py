@@ -126,19 +126,48 @@ for these rules, and as its number for the others:
 
 {near_full}
 
-**Complementary suppression.** Wherever exactly one member of a *partition* — a total and the
-cells that add up to it: the categories of a breakdown, the child nodes of a node, or the groups
-of a year group under their unit's figure for that year group — is hidden (`..` or `~100`), the
-shown cell with the smallest n is hidden too (or the total, if no cell is left), until no hidden
-value can be recomputed from the shown ones. The child nodes are settled from the top of the
-tree down, so that a complement chosen higher up (an area hidden beside another hidden area
-under the organiser) protects the units below it before any unit is hidden for them.
-Skolverket: "Om enbart en av andelsuppgifterna
+**Complementary suppression.** A *partition* is a total and the cells that add up to it: the
+categories of a breakdown, the child nodes of a node, or the groups of a year group under their
+unit's figure for that year group. It is two sums, of pupils and of pupils missing the measure,
+and a reader who knows these rules sees each member's marker, a shown member's value and n, and
+that a `~100` member has 1–4 pupils missing (Skolverket's meaning of `~100`, quoted above; n is
+not shown beside it). Wherever that would let the reader work out a hidden value, a hidden n,
+or that a `..` group has 1–4 pupils missing (a `~100` in effect, for a group too small to be
+shown even so), the shown cell with the smallest n is hidden too, else the `~100` cell with the
+smallest n, else the total, until nothing hidden follows. In practice:
+
+- under a shown total, never exactly one hidden cell, `..` or `~100` (the old rule);
+- under a `~100` total, never exactly one `..` cell: with the other categories shown, the
+  total's 1–4 missing would all be that group's (a total of 50 at `~100`, 42 girls at 100 %
+  and 8 boys at `..` tells that 1–4 of the 8 boys missed; the girls are hidden too). One `~100`
+  cell under a `~100` total tells no more than the two `~100` and stays;
+- a `..` cell beside `~100` cells whose missing count the shown figures confine to 1–4 (a total
+  of 38 with 5 missing, 30 girls at `~100`: the 8 boys miss 1–4) gets a complement too; one
+  they leave wide stays, as Skolverket's rule for genders leaves it (22 of 50 missing, 20 girls
+  at `~100`, 30 boys at `..`: the boys miss 18–21);
+- `~100` members whose missing counts add up only one way (two `~100` halves of a total with 8
+  missing: 4 each) lose one `~100`;
+- hidden cells with no more pupils than they must have (two `..` categories of one pupil each
+  beside shown ones) get one more hidden beside them, since their n would follow.
+
+The child nodes are settled from the top of the tree down, so that a complement chosen higher
+up (an area hidden beside another hidden area under the organiser) protects the units below it
+before any unit is hidden for them. Skolverket: "Om enbart en av andelsuppgifterna
 dubbelprickas, prickas även den andelsuppgift som baseras på näst lägst antal elever. Detta för
 att det inte ska vara möjligt att räkna fram ett värde utifrån övriga värden" (Betyg årskurs 6,
 2024/25) and "Om en andelsuppgift för antingen pojkar eller flickor redovisas med ~100 kommer
 andelsuppgiften för det andra könet att sekretessprickas (..)" (nationella prov årskurs 9,
-2023/24). *Linked* indicators (same pupils, values that make one whole: {linked}) are hidden
+2023/24): a `~100` is hidden information, and its complement is hidden too. What these rules
+do not hide, as Skolverket's do not: where the shown figures tell that every hidden pupil of a
+partition met the measure, or that none did (a total of 100 %), each hidden share is 100 % or
+0 %.
+
+**n.** Roles without pupil access see n beside a figure shown as a number and never beside
+`..` or `~100`, on every page, download, document and in the API
+(indicators/suppression.py's `present_n`); with the rules above no hidden n follows from the
+ns shown. tests/indicators/test_suppression_reader.py lists every world a reader cannot rule
+out for random partitions (limits 10 and 5) and checks that no hidden value, n or `~100` in
+effect follows. *Linked* indicators (same pupils, values that make one whole: {linked}) are hidden
 together in a cell: a hidden share A–E would otherwise follow from the share with F.
 """
 

@@ -18,6 +18,7 @@ from skolkvalitet.dashboards.selectors.targets import nearest_targets
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import PAGES, REGISTRY, Indicator
 from skolkvalitet.indicators.suppression import present as shown
+from skolkvalitet.indicators.suppression import present_n
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind, Term
 from skolkvalitet.organisation.scopes import Scope, path_prefix_q
 from skolkvalitet.reference.comparison import Basis, like_for_like
@@ -333,7 +334,11 @@ def _overview(
                 if period_id is None or period_id not in series:
                     return None, None
                 value, n, suppression = series[period_id]
-                return shown(value, suppression, pupil_access=access[node.pk]), n
+                access_here = access[node.pk]
+                return (
+                    shown(value, suppression, pupil_access=access_here),
+                    present_n(n, suppression, pupil_access=access_here),
+                )
 
             now, n = value_at(ids["now"])
             cell = Cell(indicator=indicator, shown=now, n=n)

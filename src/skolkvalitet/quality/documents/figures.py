@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import LEVEL_OF_KIND, REGISTRY, Level
-from skolkvalitet.indicators.suppression import present
+from skolkvalitet.indicators.suppression import present, present_n
 from skolkvalitet.organisation.models import AcademicYear, Node
 from skolkvalitet.publishing.documents.model import FigureCell
 from skolkvalitet.publishing.formatting import Value
@@ -29,7 +29,7 @@ def board_cell(
         shown=shown,
         unit=indicator.unit,
         indicator=key,
-        n=n if not isinstance(shown, str) else None,
+        n=present_n(n, suppression, pupil_access=False),
         suppression=suppression,
         min_n=indicator.min_n_at(level, start_year),
     )
