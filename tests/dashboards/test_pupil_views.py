@@ -52,6 +52,28 @@ def test_the_list_is_read_at_the_latest_point_or_the_one_chosen(more, users, cli
     assert events[1].pupil_ids == sorted(int(i) for i in ids(org, "Bella", "David", "Elsa"))
 
 
+def test_the_list_says_when_no_absence_reaches_the_point(more, users, client):  # noqa: F811
+    """Point 2 (VT2025) has no absence stored: the page says the absence criterion could not
+    be judged; at point 1 (absence up to 30 September) it counts the pupils as usual."""
+    client.force_login(users.unit_head)
+    url = reverse("pupils_at_risk", args=[more.org.unit_n1.pk])
+    at_p2 = client.get(url, {"punkt": more.p2.pk}).content.decode()
+    assert 'id="pupils-no-absence"' in at_p2
+    assert "hittills denna termin" in at_p2 or "so far this term" in at_p2
+    at_p1 = client.get(url, {"punkt": more.p1.pk}).content.decode()
+    assert 'id="pupils-no-absence"' not in at_p1
+    assert "2024-10-15" in at_p1  # the periods counted are those ended by the point's date
+
+
+def test_the_no_absence_sentence_is_swedish(more, users, client):  # noqa: F811
+    """Waits for the lead's catalogue merge (tools/translations/absence.json)."""
+    client.force_login(users.unit_head)
+    url = reverse("pupils_at_risk", args=[more.org.unit_n1.pk])
+    html = client.get(url, {"punkt": more.p2.pk}).content.decode()
+    assert "Ingen frånvaro för VT2025 fram till 2025-03-15 har importerats" in html
+    assert "hittills denna termin (VT2025: perioderna som slutat senast 2025-03-15)" in html
+
+
 def test_filters_and_order_choose_the_rows_and_the_audit_log_records_them(
     more,  # noqa: F811
     users,

@@ -19,17 +19,19 @@ import datetime as dt
 import pytest
 from tests.indicators.test_materialise import facts  # noqa: F401
 
-from skolkvalitet.organisation.models import Enrolment
+from skolkvalitet.organisation.models import Enrolment, FollowUpPoint
 from skolkvalitet.organisation.scopes import scope_for
 from skolkvalitet.results.models import Absence, Assessment, AssessmentScale, Subject
 from skolkvalitet.results.selectors import (
     PupilAtRisk,
+    absence_so_far,
     filter_pupils,
     points_with_assessments,
     pupil_history,
     pupils_at_risk,
     pupils_enrolled,
     sort_pupils,
+    support_list,
 )
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,73 @@ def test_the_list_at_a_point_holds_the_subjects_named_and_the_high_absence(more,
     assert pupils[0].group_id == org.group_n1a.pk and pupils[2].group_id is None
     assert pupils_enrolled(scope_for(users.unit_head), org.unit_n1, more.p1) == 5
     assert pupils_at_risk(scope_for(users.unit_head), org.unit_n1, more.p2) == []
+
+
+def october(at, name: str, scheduled: int, absent: int, unexcused: int = 0) -> None:
+    """A period of HT2024 from 1 to 31 October: it has not ended by point 1 (15 October)."""
+    Absence.objects.create(
+        pupil=at.org.pupils[name],
+        unit=at.org.unit_n1,
+        term=at.ht,
+        starts_on=dt.date(2024, 10, 1),
+        ends_on=dt.date(2024, 10, 31),
+        year_group=7,
+        scheduled_minutes=scheduled,
+        absent_minutes=absent,
+        unexcused_minutes=unexcused,
+        batch=at.latest_batch,
+    )
+
+
+def test_the_list_counts_only_the_absence_of_periods_ended_by_the_point(more, users):
+    """Cesar: 10 of 100 minutes up to 30 September, then 60 of 100 in October. At point 1
+    (15 October) October is still running: 10 %, not on the list. Read at a point of
+    31 October he is at 70 / 200 = 35 %, and David at (30 + 0) / 200 = 15 %: still on it."""
+    october(more, "Cesar", 100, 60)
+    october(more, "David", 100, 0)
+    scope = scope_for(users.unit_head)
+    at_p1 = support_list(scope, more.org.unit_n1, more.p1)
+    assert [(p.name, p.absence) for p in at_p1.pupils if p.absence] == [
+        ("David", 30.0),
+        ("Elsa", 15.0),
+    ]
+    assert at_p1.absence_known
+
+    end_of_october = FollowUpPoint.objects.create(
+        term=more.ht,
+        ordinal=3,
+        name="Uppföljning 31 oktober",
+        assessed_on=dt.date(2024, 10, 31),
+        deadline=dt.date(2024, 11, 14),
+    )
+    later = support_list(scope, more.org.unit_n1, end_of_october)
+    assert [(p.name, p.absence) for p in later.pupils] == [
+        ("Cesar", 35.0),
+        ("David", 15.0),
+        ("Elsa", 15.0),
+    ]
+    so_far, known = absence_so_far(more.org.unit_n1, end_of_october, [more.org.pupils["Cesar"].pk])
+    assert so_far == {more.org.pupils["Cesar"].pk: 35.0} and known
+
+
+def test_at_a_point_without_absence_the_list_says_it_is_not_known(more, users):
+    """Point 2 (VT2025): no absence of VT2025 is stored, so absence cannot be judged there."""
+    listed_at = support_list(scope_for(users.unit_head), more.org.unit_n1, more.p2)
+    assert listed_at.pupils == [] and not listed_at.absence_known
+    assert absence_so_far(more.org.unit_n1, more.p2, [more.org.pupils["David"].pk]) == ({}, False)
+
+
+def test_the_history_sums_a_terms_periods(more, users):
+    october(more, "David", 100, 0, 0)  # 30 of 100 up to September, 0 of 100 in October
+    david = pupil_history(scope_for(users.unit_head), more.org.pupils["David"].pk)
+    assert david is not None
+    [absence] = david.absence
+    assert (absence.term, absence.absence, absence.unexcused, absence.high) == (
+        "HT2024",
+        15.0,
+        2.5,
+        True,
+    )
 
 
 def test_the_list_holds_only_the_pupils_the_user_may_see_one_by_one(more, users):

@@ -135,7 +135,8 @@ def overview_at_point(
 ) -> Overview:
     """Units × the follow-up indicators at `point`: value, change since the previous point and
     since the same point last year, the trend over the last points, and the unit's target.
-    Absence is the point's term's, compared with the previous term and last year's."""
+    Absence is the absence so far this term at each point (the periods of its term ended by
+    its date: docs/indicators.md), compared the same way."""
     points = points_with_values()
     upto = [p for p in points if p.assessed_on <= point.assessed_on][-TREND_LENGTH:]
     previous = upto[-2] if len(upto) > 1 else None
@@ -311,7 +312,7 @@ def _overview(
     # index (an OR of kinds would make SQLite read every value of the nodes).
     for kind, ids in periods.items():
         wanted = {ids["now"], ids["previous"], ids["last_year"], *ids["trend"]} - {None}
-        keys = [i.key for i in indicators if i.period.value == kind]
+        keys = [i.key for i in indicators if _kind(i, periods) == kind]
         found = IndicatorValue.objects.filter(
             node_id__in=[n.pk for n in nodes],
             period_kind=kind,
@@ -327,7 +328,7 @@ def _overview(
     def row(node: Node) -> Row:
         cells = []
         for indicator in indicators:
-            ids = periods[indicator.period.value]
+            ids = periods[_kind(indicator, periods)]
             series = stored.get((node.pk, indicator.key), {})
 
             def value_at(period_id, series=series, node=node):
@@ -362,6 +363,15 @@ def _overview(
         breakdown=breakdown,
         comparison_organiser=_organiser_of(units),
     )
+
+
+def _kind(indicator: Indicator, periods: dict[str, dict]) -> str:
+    """The kind of period a column is read at: a term indicator also computed at follow-up
+    points (absence so far this term, registry `at_points`) at the point, where the page is
+    read at one; else the indicator's own period."""
+    if indicator.at_points and "point" in periods:
+        return "point"
+    return indicator.period.value
 
 
 def _organiser_of(units: list[Node]) -> Node | None:

@@ -107,7 +107,7 @@ def _restore_types(table: str, frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     return frame.with_columns(
         [
-            pl.col(c).cast(pl.Date)
+            pl.col(c).str.to_date("%Y-%m-%d") if frame.schema[c] == pl.String else pl.col(c)
             for c, t in stored.types.items()
             if t == pl.Date and c in frame.columns
         ]
