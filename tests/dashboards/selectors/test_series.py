@@ -32,3 +32,17 @@ def test_n_is_shown_beside_a_shown_figure_only_without_pupil_access(materialised
         [(value, n)] = data.rows[0].values
         assert n == expected, (marker, access)
         assert value == (marker if marker and not access else stored.value)
+
+
+def test_the_board_sees_no_n_beside_near_full_on_the_unit_page(materialised, users, client):  # noqa: F811
+    from django.urls import reverse
+
+    unit = materialised.org.unit_n1
+    IndicatorValue.objects.filter(node=unit).update(suppression=NEAR_FULL)
+    url = reverse("unit", args=[unit.pk])
+    client.force_login(users.board)
+    board = client.get(url).content.decode()
+    n = '<span class="n">n='
+    assert NEAR_FULL in board and n not in board
+    client.force_login(users.organiser_admin)
+    assert n in client.get(url).content.decode()  # pupil access: the real figures, with n
