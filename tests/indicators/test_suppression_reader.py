@@ -150,6 +150,22 @@ def test_a_hidden_total_whose_only_hidden_category_is_near_full_would_be_near_fu
     }
 
 
+def test_figures_counted_in_hours_are_not_read_as_pupils_missing_the_measure():
+    # An absence share: numerator and denominator are hours, not pupils. Two small groups
+    # (3 and 4 pupils) protect each other; the 33 stay shown, whatever the hours.
+    def hours(n, breakdown=""):
+        row = share_row(10, n, 0, breakdown, near_full=False)
+        return row | {"numerator": 12.0 * n, "denominator": 800.0 * n, "value": 1.5}
+
+    rows = [hours(40), hours(3, "gender=F"), hours(4, "gender=X"), hours(33, "gender=M")]
+    assert run(rows) == {
+        (10, ""): "",
+        (10, "gender=F"): HIDDEN,
+        (10, "gender=X"): HIDDEN,
+        (10, "gender=M"): "",
+    }
+
+
 # --- n is shown beside a shown figure only ---------------------------------------------------
 
 

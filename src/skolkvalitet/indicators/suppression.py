@@ -142,7 +142,10 @@ def _unsafe_partitions(
     dots_cap = pl.when(dots == 0).then(0).when(t_shown).then(cap).otherwise(big)
     # (c) The fewest pupils the `..` cells can have together: one each, and no fewer than
     # they must miss; what is left over is all that the hidden n can vary by.
-    dots_m_lo = pl.max_horizontal(pl.lit(0), r_lo - near_hi)
+    # Counted in pupils only where a `~100` is in the partition: elsewhere numerator and
+    # denominator may be points or hours.
+    counted = (near >= 1) | t_near
+    dots_m_lo = pl.when(counted).then(pl.max_horizontal(pl.lit(0), r_lo - near_hi)).otherwise(0)
     need = pl.when(dots >= 1).then(pl.max_horizontal(dots, dots_m_lo)).otherwise(0)
     n_follow = t_shown & (
         (((near >= 1) | (dots == 1)) & (cap - need <= 0)) | ((dots >= 2) & (cap <= dots))
