@@ -35,6 +35,7 @@ from skolkvalitet.dashboards.selectors.series import Section, SeriesRow
 from skolkvalitet.dashboards.selectors.unit import UnitGroups, UnitPage, unit_page
 from skolkvalitet.dashboards.selectors.unit import unit_groups as unit_groups_of
 from skolkvalitet.indicators.distribution import GRADE_ORDER, Distribution
+from skolkvalitet.indicators.registry import Indicator
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind
 from skolkvalitet.organisation.models.nodes import SchoolForm
@@ -166,7 +167,7 @@ def overview_chart(data: Overview, key: str) -> dict:
     pupils = f" – {BREAKDOWN_LABELS[data.breakdown]}" if data.breakdown else ""
     return comparison_chart(
         [(row.node.name, row.cells[column].shown) for row in data.rows],
-        title=f"{indicator.name_sv}, {data.period.label}{pupils}",
+        title=f"{indicator_label(indicator, data.period.kind)}, {data.period.label}{pupils}",
         unit=indicator.unit,
         organiser=organiser,
         organiser_label=data.organiser.node.name if data.organiser else "",
@@ -176,6 +177,15 @@ def overview_chart(data: Overview, key: str) -> dict:
             if row.cells[column].target is not None
         },
     )
+
+
+def indicator_label(indicator: Indicator, period_kind: str) -> str:
+    """The indicator's name as a column or row read at `period_kind` names it: a term
+    indicator read at a follow-up point (absence, registry `at_points`) is the absence so far
+    this term."""
+    if indicator.at_points and period_kind == "point":
+        return f"{indicator.name_sv}, {_('so far this term')}"
+    return indicator.name_sv
 
 
 def overview_table(data: Overview):
@@ -193,7 +203,7 @@ def overview_table(data: Overview):
     with_target = {cell.indicator.key for cell in cells if cell.target is not None}
     for indicator in data.indicators:
         kind: Kind = "percent" if indicator.unit.value == "percent" else "number"
-        name = indicator.name_sv
+        name = indicator_label(indicator, data.period.kind)
         columns.append(Column(indicator.key, name, kind=kind, decimals=1))
         columns.append(Column(f"{indicator.key}_n", f"{name}, n", kind="number"))
         # The changes the page shows beside each figure, in the figure's unit (percentage
@@ -478,7 +488,7 @@ def series_tables(sections: list[Section]) -> dict[str, Table]:
         rows = []
         for row in section.rows:
             item: dict[str, Cell] = {
-                "indicator": row.indicator.name_sv,
+                "indicator": indicator_label(row.indicator, section.periods[0].kind),
                 "group": breakdown_label(row.breakdown),
                 "target": None if row.breakdown else row.target,
             }
