@@ -131,15 +131,34 @@ def _absence_periods(frame: pl.DataFrame, heading_of: dict[str, str], problems: 
     )
     group = ["pupil", "unit_id", "läsår", "termin"]
     if all(c in dated.columns for c in group):
-        ordered = dated.filter(pl.col("till") >= pl.col("från")).sort([*group, "från", "_line"])
-        ordered = ordered.with_columns(
-            pl.col("till").cum_max().shift(1).over(group).alias("_before_end"),
-            pl.col("_line").shift(1).over(group).alias("_before_line"),
-            pl.col("från").shift(1).over(group).alias("_before_start"),
+        ordered = dated.filter(pl.col("till") >= pl.col("från"))
+        # Per first day the latest last day (and its line); then, for each first day, the
+        # latest last day of the periods that start before it. Two periods with the same first
+        # day are a repeated key (reported as such), not an overlap.
+        by_start = (
+            ordered.sort([*group, "från", "till", "_line"], descending=[False] * 5 + [True, False])
+            .group_by([*group, "från"], maintain_order=True)
+            .agg(pl.col("till").first().alias("_end"), pl.col("_line").first().alias("_end_line"))
+            .sort([*group, "från"])
+            .with_columns(
+                pl.col("_end").cum_max().over(group).alias("_reach"),
+            )
+            .with_columns(
+                pl.when(pl.col("_end") == pl.col("_reach"))
+                .then(pl.col("_end_line"))
+                .otherwise(None)
+                .forward_fill()
+                .over(group)
+                .alias("_reach_line")
+            )
+            .with_columns(
+                pl.col("_reach").shift(1).over(group).alias("_before_end"),
+                pl.col("_reach_line").shift(1).over(group).alias("_before_line"),
+            )
+            .select(*group, "från", "_before_end", "_before_line")
         )
-        # The same first day twice is a repeated key (reported as such), not an overlap.
-        overlapping = ordered.filter(
-            (pl.col("från") <= pl.col("_before_end")) & (pl.col("från") != pl.col("_before_start"))
+        overlapping = ordered.join(by_start, on=[*group, "från"], how="left").filter(
+            pl.col("från") <= pl.col("_before_end")
         )
         problems.add_rows(
             overlapping["_line"],
