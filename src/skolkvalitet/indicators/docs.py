@@ -272,7 +272,13 @@ def indicators_markdown() -> str:
         lines.append(f"\n## {FAMILY_TITLES[family]}\n")
         first = members[0]
         lines.append(
-            f"Period: {first.period.value}. School forms: {_school_forms(members)}. "
+            f"Period: {first.period.value}"
+            + (
+                " (the term indicators also at each follow-up point, so far in its term: below)"
+                if any(i.at_points for i in members)
+                else ""
+            )
+            + f". School forms: {_school_forms(members)}. "
             + (
                 f"Year groups: {', '.join(map(str, first.year_groups))}. "
                 if first.year_groups
