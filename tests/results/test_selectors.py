@@ -150,6 +150,13 @@ def test_the_history_sums_a_terms_periods(more, users):
         2.5,
         True,
     )
+    assert absence.until == dt.date(2024, 10, 31)  # HT2024 ends 22 December: so far
+
+
+def test_the_history_marks_a_term_whose_periods_stop_before_its_end(more, users):
+    """David's only period of HT2024 ends 30 September: his HT2024 is absence so far."""
+    david = pupil_history(scope_for(users.unit_head), more.org.pupils["David"].pk)
+    assert david is not None and david.absence[0].until == SEPTEMBER_30
 
 
 def test_the_list_holds_only_the_pupils_the_user_may_see_one_by_one(more, users):

@@ -10,6 +10,7 @@ with pupil access only.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -238,6 +239,9 @@ class HistoryAbsence:
     absence: float  # percent of scheduled time
     unexcused: float
     high: bool  # 15 % or more
+    # The last day counted, where the term's stored periods end before the term does (the
+    # running term: absence so far); None for a whole term.
+    until: dt.date | None = None
 
 
 @dataclass
@@ -315,6 +319,7 @@ def pupil_history(scope: Scope, pupil_id: int) -> PupilHistory | None:
     # Absence per term: the sum of the term's periods at each unit.
     per_term: dict[tuple[int, int], list[int]] = {}
     term_of: dict[int, Term] = {}
+    last_day: dict[tuple[int, int], dt.date] = {}
     for row in (
         Absence.objects.filter(pupil_id=pupil_id, unit_id__in=units)
         .select_related("term")
@@ -327,6 +332,8 @@ def pupil_history(scope: Scope, pupil_id: int) -> PupilHistory | None:
         sums[0] += row.scheduled_minutes
         sums[1] += row.absent_minutes
         sums[2] += row.unexcused_minutes
+        key = (row.term_id, row.unit_id)
+        last_day[key] = max(last_day.get(key, row.ends_on), row.ends_on)
     absence = []
     for (term_id, unit_id), (scheduled, absent, unexcused) in per_term.items():
         if not scheduled:
@@ -339,6 +346,11 @@ def pupil_history(scope: Scope, pupil_id: int) -> PupilHistory | None:
                 absence=100 * share,
                 unexcused=100 * unexcused / scheduled,
                 high=share >= ABSENCE_THRESHOLD,
+                until=(
+                    last_day[(term_id, unit_id)]
+                    if last_day[(term_id, unit_id)] < term_of[term_id].end_date
+                    else None
+                ),
             )
         )
 
