@@ -117,6 +117,7 @@ def _facts(workdir: Path, year: int, *, point: int | None = None):
         assessments=read("assessments"),
         national_tests=read("national_tests"),
         absences=read("absences"),
+        points=read("points"),  # absence so far at each follow-up point, as materialised
     )
 
 
@@ -227,7 +228,7 @@ def write_parquet(scale: float, workdir: Path) -> dict:
     finals, facts_rows = [], 0
     for year in data.years:
         facts = frames.facts(year.index)
-        for kind in ("grades", "assessments", "national_tests", "absences"):
+        for kind in ("grades", "assessments", "national_tests", "absences", "points"):
             frame = getattr(facts, kind)
             facts_rows += frame.height if kind in ("grades", "assessments") else 0
             frame.write_parquet(workdir / f"{kind}_{year.index}.parquet")
