@@ -43,3 +43,15 @@ def test_the_so_far_figures_are_named_so(computed, users, client):
     assert LABEL in csv.content.decode("utf-8-sig").splitlines()[0].split(";")
     unit = client.get(reverse("unit", args=[computed.org.unit_n1.pk])).content.decode()
     assert LABEL in unit
+
+
+def test_the_board_sees_the_small_so_far_figure_hidden(computed, users, client):
+    """3 pupils are fewer than the unit-level limit of 10: the board (no pupil access) gets
+    Skolverket's marker, never the figure."""
+    client.force_login(users.board)
+    csv = client.get(reverse("overview"), {"punkt": computed.p1.pk, "format": "csv"})
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    column = next(i for i, h in enumerate(header) if h.startswith("Frånvaro 15 % eller mer"))
+    norrskolan = next(line for line in lines if ";Norrskolan;" in line).split(";")
+    assert norrskolan[column] == ".."
