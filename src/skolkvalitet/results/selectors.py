@@ -79,8 +79,8 @@ def support_list(
     ):
         if value in not_on_track.get(scale_id, set()):
             subjects[pupil_id].append((order, code, name))
-    so_far, known = absence_so_far(node, point, list(enrolments))
-    absence = _high_absence(so_far)
+    sums, known = _absence_sums(node, point, list(enrolments))
+    absence = _high_absence(sums)
     out = []
     for pupil_id in set(subjects) | set(absence):
         enrolment = enrolments[pupil_id]
@@ -131,6 +131,14 @@ def absence_so_far(
     of the term that end on or before the point's date (whole periods only, as the indicators
     count it: docs/indicators.md), and whether any period of any of the pupils reaches the
     point at all (False: no absence is known at the point, so none can be judged)."""
+    sums, known = _absence_sums(node, point, pupil_ids)
+    return {p: 100 * absent / scheduled for p, (scheduled, absent) in sums.items()}, known
+
+
+def _absence_sums(
+    node: Node, point: FollowUpPoint, pupil_ids: list[int]
+) -> tuple[dict[int, tuple[int, int]], bool]:
+    """absence_so_far as (scheduled, absent) minutes per pupil with scheduled time."""
     sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for pupil_id, scheduled, absent in Absence.objects.filter(
         term_id=point.term_id,
@@ -140,13 +148,17 @@ def absence_so_far(
     ).values_list("pupil_id", "scheduled_minutes", "absent_minutes"):
         sums[pupil_id][0] += scheduled
         sums[pupil_id][1] += absent
-    shares = {p: 100 * absent / scheduled for p, (scheduled, absent) in sums.items() if scheduled}
-    return shares, bool(sums)
+    return {p: (s, a) for p, (s, a) in sums.items() if s}, bool(sums)
 
 
-def _high_absence(absence: dict[int, float]) -> dict[int, float]:
-    """Of the pupils' absence so far, those at 15 % or more."""
-    return {p: share for p, share in absence.items() if share >= 100 * ABSENCE_THRESHOLD}
+def _high_absence(sums: dict[int, tuple[int, int]]) -> dict[int, float]:
+    """Of the pupils' absence so far, in percent, those at 15 % or more (the share compared
+    as the engine compares it, measures.absence_measures)."""
+    return {
+        p: 100 * absent / scheduled
+        for p, (scheduled, absent) in sums.items()
+        if absent / scheduled >= ABSENCE_THRESHOLD
+    }
 
 
 def filter_pupils(
