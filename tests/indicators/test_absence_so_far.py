@@ -204,3 +204,52 @@ def test_cutting_a_term_into_periods_changes_no_term_or_year_figure(org_frames, 
     )
     other = ["indicator", "node_id", "breakdown"]
     assert_frame_equal(at_end.sort(other), term.sort(other), check_exact=False)
+
+
+# -- A running term has absence so far, not a term's or a year's absence ---------------------
+# HT ends 20 December, the year (its VT) 12 June. The rows read reach 31 October.
+
+
+def with_calendar(absences: pl.DataFrame, term_ends_on: dt.date) -> pl.DataFrame:
+    return absences.with_columns(
+        term_ends_on=pl.lit(term_ends_on), year_ends_on=pl.lit(dt.date(2025, 6, 12))
+    )
+
+
+def computed(absences: pl.DataFrame, org_frames) -> pl.DataFrame:
+    return compute(Facts(absences=absences, points=POINTS), org_frames, families=(Family.ABSENCE,))
+
+
+def rows_of(values: pl.DataFrame, kind: str) -> pl.DataFrame:
+    return values.filter(pl.col("period_kind") == kind)
+
+
+def test_months_of_a_running_term_give_no_term_or_year_figure(org_frames):
+    absences = with_calendar(
+        periods([(1, *SEP, 6000, 600, 0), (1, *OCT, 6000, 1500, 600)]), dt.date(2024, 12, 20)
+    )
+    values = computed(absences, org_frames)
+    assert rows_of(values, "term").is_empty() and rows_of(values, "year").is_empty()
+    # ... while each point has its so far: 10 % at 30 September, 17,5 % at 31 October.
+    assert at(values, "absence_mean", 1) == pytest.approx(10.0)
+    assert at(values, "absence_mean", 3) == pytest.approx(17.5)
+
+
+def test_a_term_whose_periods_reach_its_last_day_has_its_figure_but_not_yet_the_year(org_frames):
+    # The term ends 31 October here: the stored months reach it; the year does not end until June.
+    absences = with_calendar(
+        periods([(1, *SEP, 6000, 600, 0), (1, *OCT, 6000, 1500, 600)]), dt.date(2024, 10, 31)
+    )
+    values = computed(absences, org_frames)
+    term = value(values, "absence_mean", 10, period_kind="term", period_id=HT)
+    assert term["value"] == pytest.approx(17.5)  # 2 100 of 12 000 minutes
+    assert rows_of(values, "year").is_empty()
+
+
+def test_a_year_whose_data_reach_its_last_day_has_its_figure(org_frames):
+    absences = periods([(1, *SEP, 6000, 600, 0), (1, *OCT, 6000, 1500, 600)]).with_columns(
+        term_ends_on=pl.lit(OCT[1]), year_ends_on=pl.lit(OCT[1])
+    )
+    values = computed(absences, org_frames)
+    year = value(values, "absence_mean_year", 10, period_kind="year", period_id=YEAR)
+    assert year["value"] == pytest.approx(17.5)

@@ -45,6 +45,12 @@ September (under the limit) and at 2 100 / 12 000 = 17.5 % at a point of 31 Octo
 A term stored as one period (a file without `från`/`till`, or absence imported before periods
 existed) gives a figure only at points on or after the term's last day; before a term's first
 period has ended its points have none.
+
+**A running term is followed so far, not yet summed.** A term's figure is given only once the
+stored periods reach the term's last day (the latest period of the data read ends on or after
+it), and an academic year's only once they reach the last day of the year's last term. Until
+then the months of the running term are shown as absence so far at its follow-up points and
+nowhere as the term's or the year's absence: August to October is not the autumn term.
 """,
 }
 

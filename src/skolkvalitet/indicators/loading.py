@@ -182,6 +182,25 @@ def _calendar(years: Iterable[int], points: Iterable[int]):
     return term_frame, point_frame, subjects
 
 
+def _term_ends(term_frame: pl.DataFrame) -> pl.DataFrame:
+    """term_id, term_ends_on (the term's last day) and year_ends_on (the last day of its
+    academic year's last term): whether stored absence reaches a term's or a year's end
+    (measures.absence_measures)."""
+    rows = list(
+        Term.objects.filter(
+            academic_year_id__in=term_frame["academic_year_id"].unique().to_list()
+        ).values_list("id", "academic_year_id", "end_date")
+    )
+    frame = pl.DataFrame(
+        rows,
+        schema={"term_id": pl.Int64, "academic_year_id": pl.Int64, "term_ends_on": pl.Date},
+        orient="row",
+    )
+    return frame.with_columns(
+        year_ends_on=pl.col("term_ends_on").max().over("academic_year_id")
+    ).drop("academic_year_id")
+
+
 def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Facts:
     """The facts of the academic years `years` (all kinds, absence also at each of their
     follow-up points) and of the follow-up points `points` (assessments only).
@@ -258,7 +277,9 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
                 "absent": pl.Int64,
                 "unexcused": pl.Int64,
             },
-        ).join(term_frame.drop("term_kind"), on="term_id", how="left"),
+        )
+        .join(term_frame.drop("term_kind"), on="term_id", how="left")
+        .join(_term_ends(term_frame), on="term_id", how="left"),
         # The points of the years read: absence so far in their term (measures.absence_so_far).
         points=point_frame.filter(pl.col("term_id").is_in(term_frame["term_id"].implode())),
         surveys=read_frame(

@@ -375,6 +375,24 @@ def absence_so_far(absences: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame
     )
 
 
+def _ended_in_the_data(absences: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The period rows that count for a term's and for an academic year's absence.
+
+    A term's absence is given only for a term whose last day the stored periods reach (the
+    latest period of all the rows read ends on or after the term's last day), and a year's only
+    when they reach the year's last day: the months of a running term are absence "so far"
+    (shown at its follow-up points, absence_so_far), not the term's or the year's absence.
+    Without the calendar columns (term_ends_on, year_ends_on) every row counts."""
+    needed = {"ends_on", "term_ends_on", "year_ends_on"}
+    if not needed <= set(absences.columns):
+        return absences, absences
+    data_until = absences["ends_on"].max()
+    return (
+        absences.filter(pl.col("term_ends_on") <= data_until),
+        absences.filter(pl.col("year_ends_on") <= data_until),
+    )
+
+
 def absence_measures(absences: pl.DataFrame, points: pl.DataFrame | None = None) -> pl.DataFrame:
     """`absences`: one row per pupil, unit and period of a term (pupil_id, unit_id,
     academic_year_id, term_id, year_group, scheduled, absent, unexcused minutes, and ends_on
@@ -383,10 +401,16 @@ def absence_measures(absences: pl.DataFrame, points: pl.DataFrame | None = None)
     term (absence_so_far). A pupil is counted at each unit with scheduled time."""
     if absences.is_empty():
         return empty()
-    termly = absences.group_by(["pupil_id", "unit_id", "academic_year_id", "term_id"]).agg(
+    termly_rows, yearly_rows = _ended_in_the_data(absences)
+    termly = termly_rows.group_by(["pupil_id", "unit_id", "academic_year_id", "term_id"]).agg(
         *ABSENCE_SUMS
     )
-    yearly = termly.group_by(["pupil_id", "unit_id", "academic_year_id"]).agg(*ABSENCE_SUMS)
+    yearly = (
+        yearly_rows.group_by(["pupil_id", "unit_id", "academic_year_id", "term_id"])
+        .agg(*ABSENCE_SUMS)
+        .group_by(["pupil_id", "unit_id", "academic_year_id"])
+        .agg(*ABSENCE_SUMS)
+    )
     shares = [
         (termly, PeriodKind.TERM.value, "term_id", ""),
         (yearly, PeriodKind.YEAR.value, "academic_year_id", "_year"),
