@@ -1,9 +1,10 @@
 """E-mail of the quality cycle (Django's mail framework: SMTP in production, the console in
 the demo; docs/operations.md): a report handed in tells its reviewers, a report returned or
-approved tells its writers, and `skolkvalitet remind` tells the writers of reports not yet
-handed in as a deadline nears. Mail is sent after the change is committed, and a mail server
-that fails is logged, never undoing the change. Only names of units and years are written:
-no pupil data."""
+approved tells its writers (for the organiser's own report: its management when it is
+handed in, the förvaltning when it is returned or approved), and `skolkvalitet remind` tells
+the writers of reports not yet handed in as a deadline nears. Mail is sent after the change
+is committed, and a mail server that fails is logged, never undoing the change. Only names of
+units and years are written: no pupil data."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.selectors import users_with_capability
 from skolkvalitet.quality.models import QualityReport
+from skolkvalitet.quality.reports.selectors import reviews_with, writes_with
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +53,16 @@ def report_path(report: QualityReport) -> str:
 
 def report_event(report: QualityReport, event: str, *, by: User | None) -> None:
     """After the commit, tell those concerned that `report` was submitted (its reviewers),
-    returned or approved (its writers), with a link to the report page."""
+    returned or approved (its writers), with a link to the report page. Who writes and who
+    reviews is the report's node's (reports/selectors.py): a unit's report is written with
+    WRITE_DIALOGUE and reviewed with REVIEW_DIALOGUE; the organiser's own report is written by
+    the förvaltning (REVIEW_DIALOGUE) and approved by its management
+    (APPROVE_ORGANISER_REPORT)."""
+    node = report.node
     what = {
-        "submitted": (_("Quality report submitted: %(unit)s %(year)s"), Capability.REVIEW_DIALOGUE),
-        "returned": (_("Quality report returned: %(unit)s %(year)s"), Capability.WRITE_DIALOGUE),
-        "approved": (_("Quality report approved: %(unit)s %(year)s"), Capability.WRITE_DIALOGUE),
+        "submitted": (_("Quality report submitted: %(unit)s %(year)s"), reviews_with(node)),
+        "returned": (_("Quality report returned: %(unit)s %(year)s"), writes_with(node)),
+        "approved": (_("Quality report approved: %(unit)s %(year)s"), writes_with(node)),
     }
     subject_text, capability = what[event]
     names = {"unit": report.node.name, "year": report.academic_year.code}
