@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -12,6 +13,7 @@ from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.batches.tabular import table_read_bytes
 from skolkvalitet.ingest.files.kinds import FILE_KINDS
 from skolkvalitet.ingest.files.validation import facts_check
+from skolkvalitet.organisation.identity import make_personal_number
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +90,28 @@ def test_a_file_with_some_columns_found_gets_no_separator_hint():
     messages = problems(data, "betyg.csv")
     assert not any("recognised" in message for message in messages)
     assert "betyg.csv:1: The column betyg is missing." in messages
+
+
+def test_a_personnummer_in_a_date_column_is_refused_at_its_line_and_column(org):
+    pupil = make_personal_number(dt.date(2010, 4, 2), 246)
+    data = (
+        "personnummer;skolenhetskod;läsår;ankomstdatum\n"
+        f"{pupil};20000002;2024/25;2019-08-20\n"
+        f"{pupil};20000002;2023/24;{pupil}\n"
+    ).encode()
+    with pytest.raises(ImportRejected) as rejected:
+        facts_check(FILE_KINDS["pupils"], table_read_bytes(data, "elever.csv"))
+    assert [str(problem) for problem in rejected.value.problems] == [
+        "elever.csv:3:ankomstdatum: The cell holds a personnummer, not a date. Write the date "
+        "as 2024-10-15."
+    ]
+    assert pupil not in str(rejected.value)  # the message never quotes the cell
+
+
+def test_a_cell_over_the_size_limit_is_refused_at_its_line_and_column_not_as_a_failure():
+    long = "x" * 200_000  # beyond Python's csv field limit, which names no line or column
+    for quoted in (long, f'"{long}"'):
+        data = (";".join([*COLUMNS, "betygstyp"]) + "\n" + ";".join(ROW) + f";{quoted}\n").encode()
+        assert problems(data, "betyg.csv") == [
+            "betyg.csv:2:betygstyp: The cell holds more than 32767 characters."
+        ]

@@ -177,11 +177,29 @@ def decimal(text: str) -> float:
     return float(round(number, 2))
 
 
+# A date as 2024-10-15, with the time of day an XLSX date-time cell reads as (2024-10-15T08:30:00)
+# or a CSV export writes (2024-10-15 08:30): the whole cell, nothing before or after it.
+_DATE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?"
+)
+# What a personnummer or samordningsnummer looks like: 6 or 8 digits, a - or + or nothing, 4.
+_PERSONAL_NUMBER_SHAPE = re.compile(r"(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}")
+
+
 def date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        raise CellError(_("Write the date as 2024-10-15.")) from None
+    """A date, read from the whole cell: 20100101-1234 (a personnummer) is no date, though
+    its first ten characters, or Python's own ISO reader, would make it 2010-01-01."""
+    value = text.strip()
+    if _DATE.fullmatch(value):
+        try:
+            return dt.datetime.fromisoformat(value).date()
+        except ValueError:
+            pass  # 2024-02-30, 25:00
+    elif _PERSONAL_NUMBER_SHAPE.fullmatch(value):
+        raise CellError(
+            _("The cell holds a personnummer, not a date. Write the date as 2024-10-15.")
+        )
+    raise CellError(_("Write the date as 2024-10-15."))
 
 
 _YES = {"ja", "j", "yes", "y", "1", "true", "sant", "x"}

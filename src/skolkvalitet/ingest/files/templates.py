@@ -75,9 +75,14 @@ def formats_markdown() -> str:
         "again changes nothing; a stored fact with the same key is replaced (and restored if "
         "the import is rolled back: `skolkvalitet import rollback ID`). After the import the "
         "indicators of the periods it touched are recomputed.",
-        "- Limits against hostile files: 256 MB per file, 5 000 000 rows, XLSX files that "
-        "unpack to more than 512 MB or are packed more than 100:1 are refused "
-        "(settings `SKOLKVALITET_IMPORT_MAX_BYTES`, `..._MAX_ROWS`).",
+        "- Dates are written 2024-10-15 (an XLSX date cell reads as its date; a time of day "
+        "after it is ignored). The whole cell is read: a personnummer in a date column "
+        "(20100101-1234) is refused, not read as its birth date.",
+        "- Limits against hostile files, checked before anything is written (see "
+        "[Limits](#limits)): 256 MB per file, 5 000 000 rows over the whole file, 32 767 "
+        "characters per cell; an XLSX file is refused before it is unpacked if it has more "
+        "than 10 000 parts, unpacks to more than 512 MB in all or has any part packed more "
+        "than 100:1, and only its first sheet is read.",
         "- Personnummer are replaced by a keyed pseudonym at import and never stored. "
         "A pupil not yet known is created from the number (gender and birth year derived).",
         "",
@@ -107,4 +112,29 @@ def formats_markdown() -> str:
                 f"{column.description} | {column.example} |"
             )
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + LIMITS)
+
+
+LIMITS = [
+    "## Limits",
+    "",
+    "A file over a limit is refused with a message that says which, and nothing is written. "
+    "The limits are in `skolkvalitet.batches.tabular`; the first two are also set by "
+    "environment variables.",
+    "",
+    "| limit | default | set by |",
+    "| --- | --- | --- |",
+    "| the file's size | 256 MB | `SKOLKVALITET_IMPORT_MAX_BYTES` |",
+    "| rows, counted over the whole file (every sheet read) | 5 000 000 | "
+    "`SKOLKVALITET_IMPORT_MAX_ROWS` |",
+    "| one cell | 32 767 characters (Excel's own limit); a longer cell is named by "
+    "`file:line:column` | |",
+    "| XLSX: parts (members of the zip) | 10 000 | |",
+    "| XLSX: all parts unpacked, as the zip's directory declares them before anything is "
+    "unpacked (a part is never unpacked beyond its declared size: it then fails its "
+    "checksum) | 512 MB | |",
+    "| XLSX: the packing ratio of every part, whatever its size | 100:1 | |",
+    "| XLSX: a row's width | 1 000 columns | |",
+    "| XLSX: sheets read | the first; no other sheet is parsed | |",
+    "",
+]
