@@ -120,3 +120,46 @@ def test_a_number_passes_exactly_when_it_rests_on_enough_pupils_and_is_not_hidde
     assert (problems == []) == (bool(marker) or n >= min_n)
     # and a number shown where a marker belongs is always refused
     assert publication_problems(document(("Enhet", merit(value, n, "..", min_n))))
+
+
+def survey(shown, n, suppression="", min_n=10) -> FigureCell:
+    return FigureCell(
+        shown=shown,
+        unit="percent",
+        indicator="survey_pupil_safety",
+        n=n,
+        suppression=suppression,
+        min_n=min_n,
+    )
+
+
+def teachers(shown, n) -> FigureCell:
+    # Staff figures count staff, not pupils (registry: NOT_PUPILS): the limit is 0.
+    return FigureCell(
+        shown=shown, unit="percent", indicator="certified_teachers_share", n=n, min_n=0
+    )
+
+
+def test_a_survey_figure_resting_on_too_few_respondents_is_refused() -> None:
+    # 8 of 8 respondents agree at a unit: 100 %, below the unit-level limit of 10.
+    planted = document(("Söderskolan", survey(100.0, 8)))
+    [problem] = publication_problems(planted)
+    assert "survey_pupil_safety" in problem.what and "8" in problem.what
+    assert publication_problems(document(("Söderskolan", survey("..", None, "..")))) == []
+    assert publication_problems(document(("Norrskolan", survey(80.0, 25)))) == []
+    # A survey figure hidden by complementary suppression is refused when shown as a number.
+    assert publication_problems(document(("Norrskolan", survey(80.0, 25, ".."))))
+
+
+def test_a_staff_figure_of_few_teachers_passes_as_published() -> None:
+    assert publication_problems(document(("Lillskolan", teachers(66.7, 3)))) == []
+
+
+def test_a_chart_of_survey_figures_names_its_title_in_the_problem() -> None:
+    from skolkvalitet.publishing.charts.trend import trend_chart
+
+    doc = document()
+    spec = trend_chart([("2024/25", 100.0)], title="Trygghet (elevenkät)", unit="percent")
+    doc.add(Chart(spec, figures=(survey(100.0, 8),)))
+    [problem] = publication_problems(doc)
+    assert "Trygghet (elevenkät)" in problem.where and "{" not in problem.where

@@ -90,6 +90,14 @@ class PageBreak:
 Block = Heading | Paragraph | BulletList | Table | Chart | Note | PageBreak
 
 
+def chart_title(spec: dict[str, Any]) -> str:
+    """A Vega-Lite spec's title: a text, or an object with its text (publishing/charts)."""
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    return str(title)
+
+
 @dataclass
 class Document:
     title: str  # "Kvalitetsredovisning 2024/25"
@@ -141,6 +149,6 @@ class Document:
                             where = _("table “%(caption)s”, row %(row)d")
                             yield where % {"caption": block.caption, "row": number}, cell
             elif isinstance(block, Chart):
-                title = block.caption or str(block.spec.get("title", ""))
+                title = block.caption or chart_title(block.spec)
                 for cell in block.figures:
                     yield _("chart “%(title)s”") % {"title": title}, cell

@@ -31,11 +31,13 @@ from skolkvalitet.publishing.documents.model import (
 )
 from skolkvalitet.publishing.formatting import as_number, format_value
 from skolkvalitet.quality.common_model import ORGANISER_FORM
+from skolkvalitet.quality.documents import surveys_staff
 from skolkvalitet.quality.documents.figures import (
     reference_cell,
     stored_year_values,
     year_cell,
 )
+from skolkvalitet.quality.documents.surveys_staff import Setting, surveys_and_staff, years_up_to
 from skolkvalitet.quality.documents.text import text_blocks
 from skolkvalitet.quality.documents.unit_report import STATUS_NAMES
 from skolkvalitet.quality.models import DevelopmentGoal, ProblemArea, QualityReport
@@ -83,12 +85,6 @@ class _Context:
         return value
 
 
-def _years(year: AcademicYear) -> list[AcademicYear]:
-    return list(
-        AcademicYear.objects.filter(start_date__lte=year.start_date).order_by("-start_date")[:YEARS]
-    )[::-1]
-
-
 def _units(organiser: Node) -> list[Node]:
     return list(
         Node.objects.filter(
@@ -98,7 +94,7 @@ def _units(organiser: Node) -> list[Node]:
 
 
 def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
-    years = _years(year)
+    years = years_up_to(year, YEARS)
     basis = like_for_like(organiser.organiser_type, municipality_code=organiser.municipality_code)
     nation = {}
     for y in years:
@@ -122,6 +118,16 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
     _organiser_analysis(document, ctx)
     _knowledge(document, ctx, stored)
     _tests_against_grades(document, ctx)
+    surveys_and_staff(
+        document,
+        Setting(
+            node=organiser,
+            years=years,
+            units=ctx.units,
+            basis=basis,
+            municipality_code=organiser.municipality_code,
+        ),
+    )
     _equity(document, ctx)
     _units_results(document, ctx, stored)
     _goals(document, ctx)
@@ -557,7 +563,13 @@ def _practices(document: Document, ctx: _Context) -> None:
 
 
 def _sources(document: Document, ctx: _Context) -> None:
-    items = tuple(f"{REGISTRY[k].name_sv}: {SOURCES_SV.get(k, REGISTRY[k].source)}" for k in KEYS)
+    items = tuple(
+        [f"{REGISTRY[k].name_sv}: {SOURCES_SV.get(k, REGISTRY[k].source)}" for k in KEYS]
+        + [
+            f"{REGISTRY[k].name_sv}: {surveys_staff.SOURCES_SV[str(REGISTRY[k].family)]}"
+            for k in surveys_staff.KEYS
+        ]
+    )
     document.add(
         Heading(_("Sources and definitions")),
         Paragraph(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from skolkvalitet.indicators.registry import REGISTRY, Level
+from skolkvalitet.indicators.registry import REGISTRY, Family, Level
 from skolkvalitet.organisation.selectors import organiser_of
 from skolkvalitet.publishing.documents.model import (
     Chart,
@@ -20,12 +20,15 @@ from skolkvalitet.publishing.documents.model import (
     Table,
 )
 from skolkvalitet.quality.documents.figures import board_cell
+from skolkvalitet.quality.documents.surveys_staff import Setting, surveys_and_staff, years_up_to
 from skolkvalitet.quality.documents.text import text_blocks
 from skolkvalitet.quality.models import QualityReport
 from skolkvalitet.quality.reports.charts import section_charts
 from skolkvalitet.quality.reports.export import data_version_of, report_figures, template_of
-from skolkvalitet.quality.reports.figures import TABLE, TREND, Figure
+from skolkvalitet.quality.reports.figures import TABLE, TREND, TREND_YEARS, Figure
+from skolkvalitet.reference.comparison import like_for_like
 
+NOT_PUPILS = frozenset({Family.SURVEYS, Family.STAFF, Family.PRESCHOOL})
 STATUS_NAMES = {
     "draft": "Draft, not submitted",
     "submitted": "Submitted",
@@ -104,11 +107,26 @@ def unit_report_document(report: QualityReport) -> Document:
                 )
                 for f, cell in cells
             )
+            # Survey, staff and preschool figures rest on respondents, teachers or children.
+            pupils_only = all(REGISTRY[f.indicator].family not in NOT_PUPILS for f, _c in cells)
             document.add(
                 Table(
                     caption=_("Figures of %(title)s") % {"title": section.title},
-                    columns=(_("Indicator"), _("Period"), _("Value"), _("Number of pupils")),
+                    columns=(
+                        _("Indicator"),
+                        _("Period"),
+                        _("Value"),
+                        _("Number of pupils") if pupils_only else _("n"),
+                    ),
                     rows=rows,
+                    notes=()
+                    if pupils_only
+                    else (
+                        _(
+                            "n: the respondents of a survey's figure, the teachers of a staff "
+                            "figure, the children of a preschool's figure, else the pupils."
+                        ),
+                    ),
                 )
             )
         for chart in charts.get(section.key, []):
@@ -120,4 +138,22 @@ def unit_report_document(report: QualityReport) -> Document:
                 and f.indicator == chart.indicator
             )
             document.add(Chart(chart.spec, figures=points))
+    organiser = organiser_of(node)
+    surveys_and_staff(
+        document,
+        Setting(
+            node=node,
+            years=years_up_to(year, TREND_YEARS),
+            units=[],
+            basis=like_for_like(
+                organiser.organiser_type, municipality_code=organiser.municipality_code
+            ),
+            municipality_code=organiser.municipality_code,
+        ),
+        remark=_(
+            "The figures of this chapter are the unit's stored figures when the document was "
+            "produced, over five years; the report's own figures above are frozen when it is "
+            "submitted."
+        ),
+    )
     return document

@@ -1,0 +1,447 @@
+"""The documents' chapters on trygghet and studiero from the surveys and on staff and teacher
+certification (issue 13, item 1), for the kvalitetsredovisning and a unit's kvalitetsrapport.
+
+Per school form (the forms each indicator is registered for, of those the node's units run),
+the node's stored yearly figures of the registry's survey, staff and preschool indicators over
+five academic years, as the board sees them (`present` without pupil access: a figure resting
+on too few respondents is hidden); beside the report's year, what the figure rests on (the
+respondents of those invited, the teachers, the children; never beside a hidden figure) and
+the nation's published figure of that year for the same kind of schools where the reference
+data hold one (else '.', and a note says so); a trend chart of the key figures drawn by the
+pages' chart functions; in the kvalitetsredovisning also every unit's figure of the year.
+
+The organiser's stored figures are not split by school form: its pupil survey and staff
+figures cover every unit with the facts, compulsory and upper secondary alike, and the
+heading names the forms they cover."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from skolkvalitet.dashboards.breakdowns import BASIS_LABELS
+from skolkvalitet.dashboards.selectors.overview import year_references
+from skolkvalitet.indicators.models import IndicatorValue
+from skolkvalitet.indicators.registry import REGISTRY, Family, Level
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind, SchoolForm
+from skolkvalitet.organisation.scopes import path_prefix_q
+from skolkvalitet.publishing.charts.trend import trend_chart
+from skolkvalitet.publishing.documents.model import (
+    Cell,
+    Chart,
+    Document,
+    FigureCell,
+    Heading,
+    Note,
+    Paragraph,
+    Table,
+)
+from skolkvalitet.publishing.formatting import Value, as_number, format_value
+from skolkvalitet.quality.documents.figures import reference_cell, stored_year_values, year_cell
+from skolkvalitet.reference.comparison import Basis
+from skolkvalitet.results.models import SurveyResult
+
+
+@dataclass(frozen=True)
+class Group:
+    """Indicators of the same school forms read together: their figures rest on the same
+    kind of n (`n_label`); `charted` get a trend chart."""
+
+    keys: tuple[str, ...]
+    charted: tuple[str, ...]
+    n_label: str  # a message id: what n counts
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return REGISTRY[self.keys[0]].school_forms
+
+    @property
+    def family(self) -> str:
+        return str(REGISTRY[self.keys[0]].family)
+
+    def __post_init__(self) -> None:
+        forms = {REGISTRY[k].school_forms for k in self.keys}
+        families = {REGISTRY[k].family for k in self.keys}
+        if len(forms) != 1 or len(families) != 1 or not set(self.charted) <= set(self.keys):
+            raise ValueError(f"a group's indicators share forms and family: {self.keys}")
+
+
+RESPONDENTS = gettext_noop("Answered of invited")
+SURVEY_GROUPS = (
+    Group(
+        keys=(
+            "survey_pupil_safety",
+            "survey_pupil_study_calm",
+            "survey_pupil_stimulation",
+            "survey_pupil_support",
+        ),
+        charted=("survey_pupil_safety", "survey_pupil_study_calm"),
+        n_label=RESPONDENTS,
+    ),
+    Group(
+        keys=(
+            "survey_guardian_preschool_safety",
+            "survey_guardian_preschool_development",
+            "survey_guardian_preschool_satisfaction",
+        ),
+        charted=("survey_guardian_preschool_safety",),
+        n_label=RESPONDENTS,
+    ),
+)
+STAFF_GROUPS = (
+    Group(
+        keys=("certified_teachers_share", "pupils_per_teacher_fte"),
+        charted=("certified_teachers_share", "pupils_per_teacher_fte"),
+        n_label=gettext_noop("Teachers"),
+    ),
+    Group(
+        keys=("children_per_group", "children_per_staff_fte", "preschool_teacher_share"),
+        charted=("children_per_staff_fte", "preschool_teacher_share"),
+        n_label=gettext_noop("Children"),
+    ),
+)
+KEYS = tuple(k for g in (*SURVEY_GROUPS, *STAFF_GROUPS) for k in g.keys)
+# Each figure's source as the board reads it (the registry's, in Swedish).
+SOURCES_SV = {
+    str(Family.SURVEYS): (
+        "Huvudmannens egna enkäter till elever och vårdnadshavare: andelen av de svarande "
+        "som instämmer (stämmer helt och hållet eller ganska bra)"
+    ),
+    str(Family.STAFF): (
+        "Enheternas personaluppgifter som i Skolverkets personalstatistik (lärare i "
+        "heltidstjänster, med legitimation och behörighet i minst ett ämne)"
+    ),
+    str(Family.PRESCHOOL): (
+        "Förskolornas uppgifter om barngrupper och personal på räknedagen, som i Skolverkets "
+        "statistik Barn och personal i förskolan"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What the chapters are about: `node` (the organiser or a unit) over `years` (earliest
+    first, the report's year last); `units` are listed with their figures of the year (the
+    kvalitetsredovisning; none in a unit's report); the nation is of `basis`."""
+
+    node: Node
+    years: list[AcademicYear]
+    units: list[Node]
+    basis: Basis
+    municipality_code: str
+
+    @property
+    def year(self) -> AcademicYear:
+        return self.years[-1]
+
+
+def years_up_to(year: AcademicYear, count: int) -> list[AcademicYear]:
+    """`year` and the `count` - 1 academic years before it, earliest first."""
+    return list(
+        AcademicYear.objects.filter(start_date__lte=year.start_date).order_by("-start_date")[:count]
+    )[::-1]
+
+
+def _node_forms(setting: Setting) -> set[str]:
+    if setting.node.kind == NodeKind.UNIT:
+        return set(setting.node.school_forms or ())
+    return {form for unit in setting.units for form in (unit.school_forms or ())}
+
+
+def forms_label(forms: Iterable[str]) -> str:
+    """ "Grundskola", "Grundskola och gymnasieskola" (in the order SchoolForm lists them)."""
+    names = [str(label).lower() for code, label in SchoolForm.choices if code in set(forms)]
+    if not names:
+        return ""
+    text = (
+        names[0]
+        if len(names) == 1
+        else _("%(a)s and %(b)s")
+        % {
+            "a": ", ".join(names[:-1]),
+            "b": names[-1],
+        }
+    )
+    return text[:1].upper() + text[1:]
+
+
+def _nation(setting: Setting, keys: tuple[str, ...]) -> dict[tuple[str, int], Value]:
+    """(indicator, year id) → the nation's published figure of the year, `basis` schools."""
+    out: dict[tuple[str, int], Value] = {}
+    for year in setting.years:
+        rows = year_references(year, setting.municipality_code, keys, "", setting.basis)
+        nation = next((r for r in rows if r.area == "nation"), None)
+        if nation is None:
+            continue
+        for key, value in zip(keys, nation.values, strict=True):
+            if value is not None:
+                out[(key, year.pk)] = value
+    return out
+
+
+def invited_of(node: Node, year: AcademicYear, keys: Iterable[str]) -> dict[str, int]:
+    """Indicator → how many were invited to the survey behind it at `node` (its units'
+    respondent groups summed), in `year`."""
+    wanted = {k.removeprefix("survey_"): k for k in keys if k.startswith("survey_")}
+    if not wanted:
+        return {}
+    results = SurveyResult.objects.filter(academic_year=year)
+    if node.kind == NodeKind.UNIT:
+        results = results.filter(unit=node)
+    else:
+        results = results.filter(unit__in=Node.objects.filter(path_prefix_q("path", [node.path])))
+    out: dict[str, int] = {}
+    rows = results.values("survey", "index").annotate(invited=Sum("invited"))
+    for row in rows:
+        key = wanted.get(f"{row['survey']}_{row['index']}")
+        if key is not None:
+            out[key] = int(row["invited"] or 0)
+    return out
+
+
+def _n_text(cell: FigureCell, invited: int | None, group: Group) -> str:
+    """What a shown figure rests on: "41 av 48" for a survey, else the count; "–" beside a
+    hidden or missing figure (n is never shown beside a marker)."""
+    if cell.n is None or as_number(cell.shown) is None:
+        return "–"
+    count = format_value(cell.n, "count")
+    if group.n_label == RESPONDENTS and invited:
+        return _("%(answered)s of %(invited)s") % {
+            "answered": count,
+            "invited": format_value(invited, "count"),
+        }
+    return count
+
+
+def surveys_and_staff(document: Document, setting: Setting, *, remark: str = "") -> None:
+    """The two chapters: trygghet and studiero from the surveys; staff and certification.
+    `remark`, when given, follows each chapter's introduction (a unit's report says there
+    that these figures are not the report's frozen ones)."""
+    forms = _node_forms(setting)
+    stored = stored_year_values([setting.node, *setting.units], KEYS, setting.years)
+    nation = _nation(setting, KEYS)
+    document.add(
+        Heading(_("Safety and study calm")),
+        Paragraph(
+            _(
+                "The share of the respondents who agree with the survey's statements "
+                "(stämmer helt och hållet or ganska bra), from the organiser's own surveys of "
+                "the pupils and, in preschool, of the guardians, over %(count)d academic "
+                "years. A figure resting on fewer respondents than Skolverket's limit for "
+                "pupils is hidden (..)."
+            )
+            % {"count": len(setting.years)}
+        ),
+    )
+    if remark:
+        document.add(Note(remark))
+    _groups(document, setting, SURVEY_GROUPS, forms, stored, nation, _("Surveys"))
+    document.add(
+        Heading(_("Staff and teacher certification")),
+        Paragraph(
+            _(
+                "The share of the teachers' full-time equivalents held by teachers with "
+                "legitimation and behörighet in at least one subject, the pupils per teacher "
+                "and, in preschool, the children per group and per member of staff and the "
+                "share of preschool teachers, over %(count)d academic years. These figures "
+                "count staff and groups, not pupils' results, and are shown as they are."
+            )
+            % {"count": len(setting.years)}
+        ),
+    )
+    if remark:
+        document.add(Note(remark))
+    _groups(document, setting, STAFF_GROUPS, forms, stored, nation, _("Staff"))
+
+
+def _groups(
+    document: Document,
+    setting: Setting,
+    groups: tuple[Group, ...],
+    forms: set[str],
+    stored: dict[tuple[int, str, int], IndicatorValue],
+    nation: dict[tuple[str, int], Value],
+    what: str,
+) -> None:
+    shown_any = False
+    for group in groups:
+        covered = forms & set(group.forms)
+        if not covered:
+            continue
+        shown_any = True
+        label = forms_label(covered)
+        has_figures = any(
+            (setting.node.pk, key, year.pk) in stored
+            for key in group.keys
+            for year in setting.years
+        )
+        document.add(Heading(label, level=2))
+        if not has_figures:
+            document.add(
+                Paragraph(
+                    _(
+                        "Skolkvalitet holds no figures of %(what)s for %(forms)s in "
+                        "%(first)s–%(last)s."
+                    )
+                    % {
+                        "what": what.lower(),
+                        "forms": label.lower(),
+                        "first": setting.years[0].code,
+                        "last": setting.year.code,
+                    }
+                )
+            )
+            continue
+        _trend_table(document, setting, group, label, what, stored, nation)
+        _charts(document, setting, group, stored, nation)
+        if setting.units:
+            _units_table(document, setting, group, label, what, stored)
+    if not shown_any:
+        document.add(
+            Paragraph(
+                _("%(node)s runs none of the school forms these figures are kept for.")
+                % {"node": setting.node.name}
+            )
+        )
+
+
+def _trend_table(
+    document: Document,
+    setting: Setting,
+    group: Group,
+    label: str,
+    what: str,
+    stored: dict[tuple[int, str, int], IndicatorValue],
+    nation: dict[tuple[str, int], Value],
+) -> None:
+    year = setting.year
+    invited = invited_of(setting.node, year, group.keys)
+    rows: list[tuple[Cell, ...]] = []
+    for key in group.keys:
+        cells = [year_cell(stored, setting.node, key, y) for y in setting.years]
+        rows.append(
+            (
+                REGISTRY[key].name_sv,
+                *cells,
+                _n_text(cells[-1], invited.get(key), group),
+                reference_cell(key, nation.get((key, year.pk))),
+            )
+        )
+    published = [REGISTRY[k].name_sv for k in group.keys if (k, year.pk) in nation]
+    basis = str(BASIS_LABELS[setting.basis])
+    notes = [
+        _("Source: %(source)s.") % {"source": SOURCES_SV[group.family]},
+        _("%(n)s: what the figure of %(year)s rests on; not given beside a hidden figure.")
+        % {"n": _(group.n_label), "year": year.code},
+        (
+            _("The nation: Skolverket's published figure for %(basis)s, %(year)s.")
+            % {"basis": basis, "year": year.code}
+            if published
+            else _(
+                "The nation: Skolkvalitet holds no published figure of these indicators for "
+                "%(basis)s in %(year)s ('.')."
+            )
+            % {"basis": basis, "year": year.code}
+        ),
+    ]
+    document.add(
+        Table(
+            caption=_("%(what)s, %(forms)s, %(first)s–%(last)s")
+            % {
+                "what": what,
+                "forms": label.lower(),
+                "first": setting.years[0].code,
+                "last": year.code,
+            },
+            columns=(
+                _("Indicator"),
+                *(y.code for y in setting.years),
+                f"{_(group.n_label)} {year.code}",
+                _("The nation %(year)s") % {"year": year.code},
+            ),
+            rows=tuple(rows),
+            notes=tuple(notes),
+        )
+    )
+
+
+def _charts(
+    document: Document,
+    setting: Setting,
+    group: Group,
+    stored: dict[tuple[int, str, int], IndicatorValue],
+    nation: dict[tuple[str, int], Value],
+) -> None:
+    for key in group.charted:
+        indicator = REGISTRY[key]
+        own = [year_cell(stored, setting.node, key, y) for y in setting.years]
+        if not any(as_number(cell.shown) is not None for cell in own):
+            continue
+        national = [(y.code, nation.get((key, y.pk))) for y in setting.years]
+        spec = trend_chart(
+            [(y.code, cell.shown) for y, cell in zip(setting.years, own, strict=True)],
+            title=indicator.name_sv,
+            unit=indicator.unit,
+            name=setting.node.name,
+            references=(
+                {str(_("The nation")): national}
+                if any(as_number(v) is not None for _code, v in national)
+                else None
+            ),
+        )
+        document.add(Chart(spec, figures=tuple(own)))
+
+
+def _units_table(
+    document: Document,
+    setting: Setting,
+    group: Group,
+    label: str,
+    what: str,
+    stored: dict[tuple[int, str, int], IndicatorValue],
+) -> None:
+    year = setting.year
+    units = [
+        unit
+        for unit in setting.units
+        if any((unit.pk, key, year.pk) in stored for key in group.keys)
+    ]
+    if not units:
+        return
+    rows: tuple[tuple[Cell, ...], ...] = tuple(
+        (
+            unit.name,
+            forms_label(set(unit.school_forms or ()) & set(group.forms)),
+            *(year_cell(stored, unit, key, year) for key in group.keys),
+        )
+        for unit in units
+    )
+    document.add(
+        Table(
+            caption=_("%(what)s per unit, %(forms)s, %(year)s")
+            % {"what": what, "forms": label.lower(), "year": year.code},
+            columns=(
+                _("Unit"),
+                _("School form"),
+                *(REGISTRY[k].name_sv for k in group.keys),
+            ),
+            rows=rows,
+            notes=(
+                _(
+                    "Every unit with one of these figures in %(year)s. A unit's figure resting "
+                    "on fewer than %(min_n)d respondents is hidden (..); its n is in the "
+                    "unit's own report."
+                )
+                % {
+                    "year": year.code,
+                    "min_n": REGISTRY[group.keys[0]].min_n_at(Level.UNIT, year.start_date.year),
+                }
+                if group.family == str(Family.SURVEYS)
+                else _("Every unit with one of these figures in %(year)s.") % {"year": year.code},
+            ),
+        )
+    )

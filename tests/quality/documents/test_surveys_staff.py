@@ -1,0 +1,296 @@
+"""The documents' chapters on trygghet and studiero from the surveys and on staff and teacher
+certification: the stored yearly figures of the survey, staff and preschool indicators over
+the years, per school form, as the board sees them; beside the report's year what each
+figure rests on (the respondents of those invited, the teachers, the children) and the
+nation's published figure where there is one; every unit's figure in the
+kvalitetsredovisning; the node's own in a unit's report. Facts are imported here, with
+hand-computed figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from skolkvalitet.batches.models import ImportBatch
+from skolkvalitet.indicators.models import IndicatorValue
+from skolkvalitet.indicators.registry import REGISTRY
+from skolkvalitet.ingest.files.importer import facts_import_bytes
+from skolkvalitet.organisation import actions
+from skolkvalitet.organisation.models import AcademicYear, NodeKind, Role, SchoolForm
+from skolkvalitet.organisation.scopes import scope_for
+from skolkvalitet.publishing.documents.check import publication_problems
+from skolkvalitet.publishing.documents.model import Chart, FigureCell, Heading, Table
+from skolkvalitet.quality.documents.annual_report import annual_report_document
+from skolkvalitet.quality.documents.surveys_staff import forms_label, years_up_to
+from skolkvalitet.quality.documents.unit_report import unit_report_document
+from skolkvalitet.quality.reports.actions import report_start
+from skolkvalitet.reference.actions import reference_values_store
+from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
+
+pytestmark = pytest.mark.django_db
+
+SAFETY = REGISTRY["survey_pupil_safety"].name_sv
+STUDY_CALM = REGISTRY["survey_pupil_study_calm"].name_sv
+CERTIFIED = REGISTRY["certified_teachers_share"].name_sv
+PER_TEACHER = REGISTRY["pupils_per_teacher_fte"].name_sv
+
+SURVEY_HEADER = "skolenhetskod;läsår;enkät;index;respondentgrupp;inbjudna;svarande;instämmer\n"
+STAFF_HEADER = (
+    "skolenhetskod;läsår;lärare;lärare heltidstjänster;legitimerade lärare heltidstjänster;elever\n"
+)
+
+
+def survey_rows(rows: list[tuple[str, str, str, int, int, int]]) -> bytes:
+    """(unit code, year, index, invited, respondents, agreeing) of the pupil survey, åk 8."""
+    lines = [
+        f"{code};{year};pupil;{index};åk 8;{invited};{answered};{agreeing}\n"
+        for code, year, index, invited, answered, agreeing in rows
+    ]
+    return (SURVEY_HEADER + "".join(lines)).encode()
+
+
+@pytest.fixture
+def facts(org):
+    n1, n2 = org.unit_n1.code, org.unit_n2.code
+    # Trygghet. 2023/24: Norrskolan 11 of 22 respondents agree, Björkskolan 9 of 18:
+    # the organiser 20 / 40 = 50,0 %. 2024/25: 20 of 25 and 18 of 20: 38 / 45 = 84,4 %,
+    # of 30 + 24 = 54 invited. Studiero 2024/25: 10 of 25 and 17 of 20: 27 / 45 = 60,0 %.
+    facts_import_bytes(
+        "surveys",
+        survey_rows(
+            [
+                (n1, "2023/24", "safety", 26, 22, 11),
+                (n2, "2023/24", "safety", 20, 18, 9),
+                (n1, "2024/25", "safety", 30, 25, 20),
+                (n2, "2024/25", "safety", 24, 20, 18),
+                (n1, "2024/25", "study_calm", 30, 25, 10),
+                (n2, "2024/25", "study_calm", 24, 20, 17),
+            ]
+        ),
+        "enkät.csv",
+    )
+    # Staff 2024/25: Norrskolan 15 of 18 teacher FTEs certified (83,3 %), 216 pupils (12,0
+    # per FTE), 20 teachers; Björkskolan 6 of 9 (66,7 %), 108 pupils (12,0), 10 teachers.
+    # The organiser: 21 / 27 = 77,8 %, 324 / 27 = 12,0 pupils per FTE, 30 teachers.
+    staff = STAFF_HEADER + f"{n1};2024/25;20;18,0;15,0;216\n{n2};2024/25;10;9,0;6,0;108\n"
+    facts_import_bytes("staff", staff.encode(), "personal.csv")
+    return org
+
+
+def row_named(document, name: str, caption_has: str = "") -> tuple:
+    """The row whose first cell is `name` in the first table (whose caption holds
+    `caption_has`) that has one."""
+    for block in document.blocks:
+        if isinstance(block, Table) and caption_has in block.caption:
+            for row in block.rows:
+                if row[0] == name:
+                    return row
+    raise AssertionError(f"no row {name!r}")
+
+
+def table_with_row(document, name: str) -> Table:
+    return next(
+        b for b in document.blocks if isinstance(b, Table) and any(r[0] == name for r in b.rows)
+    )
+
+
+def test_the_years_are_the_report_year_and_those_before_it(facts) -> None:
+    years = years_up_to(facts.year, 5)
+    assert [y.code for y in years] == ["2023/24", "2024/25"]  # only two are known
+    AcademicYear.objects.create(
+        code="2025/26", start_date=dt.date(2025, 8, 18), end_date=dt.date(2026, 6, 12)
+    )
+    assert [y.code for y in years_up_to(facts.year, 1)] == ["2024/25"]
+
+
+def test_the_organisers_survey_figures_are_the_stored_ones_with_respondents_of_invited(
+    facts,
+) -> None:
+    document = annual_report_document(facts.organiser, facts.year)
+    stored = IndicatorValue.objects.get(
+        node=facts.organiser,
+        indicator="survey_pupil_safety",
+        period_kind="year",
+        period_id=facts.year.pk,
+        breakdown="",
+    )
+    assert (stored.numerator, stored.denominator, stored.n) == (38, 45, 45)
+    table = table_with_row(document, SAFETY)
+    assert table.columns[1:3] == ("2023/24", "2024/25")
+    _name, before, now, rests_on, nation = row_named(document, SAFETY)
+    assert isinstance(before, FigureCell) and before.shown == 50.0 and before.n == 40
+    assert isinstance(now, FigureCell) and now.shown == pytest.approx(84.444, abs=1e-3)
+    assert now.text == "84,4\u00a0%" and now.n == 45 and now.min_n == 5  # organiser, 2024/25
+    assert rests_on == "45 av 54"  # respondents of invited (waits for the catalogue)
+    assert isinstance(nation, FigureCell) and nation.shown == "."
+    study_calm = row_named(document, STUDY_CALM)
+    assert study_calm[1].shown == "." and study_calm[2].shown == 60.0
+    assert publication_problems(document) == []
+
+
+def test_the_organisers_staff_figures_rest_on_teachers(facts) -> None:
+    document = annual_report_document(facts.organiser, facts.year)
+    _name, before, now, rests_on, _nation = row_named(document, CERTIFIED)
+    assert before.shown == "."  # no staff facts for 2023/24
+    assert now.shown == pytest.approx(77.778, abs=1e-3) and now.text == "77,8\u00a0%"
+    assert now.min_n == 0  # staff figures count staff, not pupils: never ..
+    assert rests_on == "30"  # teachers, headcount
+    per_teacher = row_named(document, PER_TEACHER)
+    assert per_teacher[2].shown == 12.0 and per_teacher[2].text == "12,0"
+
+
+def test_every_unit_with_figures_is_listed_with_its_school_form(facts) -> None:
+    document = annual_report_document(facts.organiser, facts.year)
+    units = next(
+        b
+        for b in document.blocks
+        if isinstance(b, Table)
+        and CERTIFIED in b.columns
+        and any(r[0] == facts.unit_n1.name for r in b.rows)
+    )
+    rows = {r[0]: r for r in units.rows}
+    assert set(rows) == {facts.unit_n1.name, facts.unit_n2.name}  # the two with staff facts
+    with translation.override("sv"):
+        assert rows[facts.unit_n1.name][1] == forms_label(["GR"])
+    assert rows[facts.unit_n1.name][2].text == "83,3\u00a0%"
+    assert rows[facts.unit_n2.name][2].text == "66,7\u00a0%"
+    assert rows[facts.unit_n2.name][3].shown == 12.0
+
+
+def test_a_unit_with_few_respondents_is_hidden_and_its_n_never_shown(facts, report_of) -> None:
+    # Söderskolan: 8 respondents, below the unit-level limit of 10.
+    facts_import_bytes(
+        "surveys",
+        survey_rows([(facts.unit_s1.code, "2024/25", "safety", 9, 8, 8)]),
+        "söder.csv",
+    )
+    document = annual_report_document(facts.organiser, facts.year)
+    stored = IndicatorValue.objects.get(
+        node=facts.unit_s1,
+        indicator="survey_pupil_safety",
+        period_kind="year",
+        period_id=facts.year.pk,
+        breakdown="",
+    )
+    assert stored.suppression == ".." and stored.value == 100.0
+    hidden = row_named(document, facts.unit_s1.name)
+    assert hidden[2].shown == ".." and hidden[2].n is None
+    assert publication_problems(document) == []
+    # The unit's own report shows the marker, and '–' for what it rests on.
+    document = unit_report_document(report_of(facts.unit_s1))
+    *_cells, now, rests_on, _nation = row_named(document, SAFETY, "2024/25")
+    assert now.shown == ".." and rests_on == "–"
+    assert publication_problems(document) == []
+
+
+@pytest.fixture
+def report_of(make_user):
+    """report_of(unit) → the unit's report for 2024/25, started by a head of that unit."""
+
+    def start(unit):
+        head = make_user(f"rektor-{unit.code}")
+        actions.role_grant(user=head, node=unit, role=Role.UNIT_HEAD)
+        return report_start(
+            node=unit, year=unit_year(), school_form="grundskola", scope=scope_for(head), by=head
+        )
+
+    return start
+
+
+def unit_year() -> AcademicYear:
+    return AcademicYear.objects.get(code="2024/25")
+
+
+def test_the_nation_stands_beside_the_organiser_where_published(facts) -> None:
+    reference_values_store(
+        [
+            ReferenceRecord(
+                source=Source.SKOLVERKET,
+                dataset="Grundskola - Personalstatistik med lärarlegitimation och behörighet",
+                measure="Heltidstjänster, Andel med lärarlegitimation och behörighet",
+                area_kind=AreaKind.NATION,
+                area_code="0000",
+                area_name="Riket",
+                period="2024/25",
+                value=70.5,
+                organiser_type="Samtliga",
+                indicator_key="certified_teachers_share",
+            )
+        ],
+        ImportBatch.objects.create(kind="skolverket", source_name="personal.csv"),
+    )
+    document = annual_report_document(facts.organiser, facts.year)
+    nation = row_named(document, CERTIFIED)[-1]
+    assert nation.shown == 70.5 and nation.text == "70,5\u00a0%"
+    assert row_named(document, PER_TEACHER)[-1].shown == "."  # none published
+    chart = next(
+        b for b in document.blocks if isinstance(b, Chart) and b.spec["title"]["text"] == CERTIFIED
+    )
+    drawn = {(d["series"], d["period"]): d["value"] for d in chart.spec["data"]["values"]}
+    assert drawn[("Riket", "2024/25")] == 70.5
+    assert drawn[(facts.organiser.name, "2024/25")] == pytest.approx(77.778, abs=1e-3)
+    assert publication_problems(document) == []
+
+
+def test_preschool_has_its_own_section_where_the_organiser_runs_preschools(facts) -> None:
+    org = facts
+    headings = [
+        b.text
+        for b in annual_report_document(org.organiser, org.year).blocks
+        if isinstance(b, Heading)
+    ]
+    with translation.override("sv"):
+        assert forms_label(["FS"]) not in headings  # every unit is a grundskola
+    preschool = actions.node_create(
+        kind=NodeKind.UNIT,
+        name="Förskolan Solen",
+        parent=org.area_north,
+        code="30000001",
+        school_forms=[SchoolForm.FS],
+    )
+    # Two groups: 16 and 14 children, 3,0 staff FTEs each, 1,5 and 1,0 preschool teachers:
+    # 30 / 2 = 15,0 children per group, 30 / 6,0 = 5,0 per FTE, 2,5 / 6,0 = 41,7 %.
+    groups = (
+        "skolenhetskod;avdelning;läsår;räknedatum;barn;personal heltidstjänster;"
+        "förskollärare heltidstjänster\n"
+        f"{preschool.code};Blåbäret;2024/25;2024-10-15;16;3,0;1,5\n"
+        f"{preschool.code};Lingonet;2024/25;2024-10-15;14;3,0;1,0\n"
+    )
+    facts_import_bytes("preschool", groups.encode(), "förskola.csv")
+    document = annual_report_document(org.organiser, org.year)
+    with translation.override("sv"):
+        assert forms_label(["FS"]) in [b.text for b in document.blocks if isinstance(b, Heading)]
+    per_group = row_named(document, REGISTRY["children_per_group"].name_sv)
+    per_fte = row_named(document, REGISTRY["children_per_staff_fte"].name_sv)
+    share = row_named(document, REGISTRY["preschool_teacher_share"].name_sv)
+    assert per_group[2].shown == 15.0 and per_fte[2].shown == 5.0
+    assert share[2].text == "41,7\u00a0%"
+    assert per_fte[3] == "30"  # children
+    assert publication_problems(document) == []
+
+
+def test_a_unit_report_has_the_chapters_for_its_own_figures(facts, report_of) -> None:
+    document = unit_report_document(report_of(facts.unit_n1))
+    _name, before, now, rests_on, _nation = row_named(document, SAFETY, "2023/24")
+    assert (before.shown, before.n) == (50.0, 22)  # 11 of 22
+    assert (now.shown, now.n, now.min_n) == (80.0, 25, 10)  # 20 of 25, unit level
+    assert rests_on == "25 av 30"
+    certified = row_named(document, CERTIFIED, "2023/24")
+    assert certified[2].text == "83,3\u00a0%" and certified[3] == "20"
+    # No table of units in a unit's report.
+    assert not any(
+        isinstance(b, Table) and any(r[0] == facts.unit_n2.name for r in b.rows)
+        for b in document.blocks
+    )
+    assert publication_problems(document) == []
+
+
+def test_the_chapters_are_headed_in_swedish(facts) -> None:
+    # Waits for the catalogue: the headings are new message ids.
+    document = annual_report_document(facts.organiser, facts.year)
+    chapters = document.chapters()
+    assert "Trygghet och studiero" in chapters
+    assert "Personal och lärarbehörighet" in chapters
+    assert chapters.index("Trygghet och studiero") < chapters.index("Likvärdighet")
