@@ -23,6 +23,7 @@ FILES = (
     "vega-lite.min.js.map",
     "vega-embed.min.js",
     "vega-embed.min.js.map",
+    "vega-embed.css",
     "LICENSE-vega",
     "LICENSE-vega-lite",
     "LICENSE-vega-embed",
@@ -52,7 +53,7 @@ def test_source_names_the_versions_the_files_carry():
 def test_vendored_files_match_the_checksums_in_source():
     lines = (VENDOR / "SOURCE").read_text().splitlines()
     sums = dict(reversed(line.split()) for line in lines if re.match(r"\s+[0-9a-f]{64}\s", line))
-    assert set(sums) == {name for name in FILES if name.endswith((".js", ".map"))}
+    assert set(sums) == {name for name in FILES if name.endswith((".js", ".map", ".css"))}
     for name, digest in sums.items():
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
 
@@ -77,7 +78,10 @@ def test_our_scripts_name_no_internet_address():
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-@pytest.mark.parametrize("name", ["web/static/web/charts.js", "web/static/web/tables.js"])
+@pytest.mark.parametrize(
+    "name",
+    ["web/static/web/charts.js", "web/static/web/tables.js", "web/static/web/behaviours.js"],
+)
 def test_our_scripts_parse(name):
     subprocess.run(["node", "--check", str(SRC / name)], check=True)
 

@@ -14,6 +14,14 @@ Environment variables:
     ALLOWED_HOSTS                Comma-separated. Default: 127.0.0.1,localhost.
     CSRF_TRUSTED_ORIGINS         Comma-separated origins, for deployment behind a proxy.
     SECURE_SSL                   "1" behind TLS: secure cookies, HSTS, SSL redirect.
+    SECURE_HSTS_SECONDS          With SECURE_SSL: HSTS lifetime. Default 31536000 (a year).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS  With SECURE_SSL: "0" leaves subdomains out. Default on.
+    SECURE_HSTS_PRELOAD          "1" asks for the HSTS preload list. Default off (decided:
+                                 the domain owner's choice, docs/operations.md).
+    SECURE_PROXY_SSL_HEADER      The header a TLS-terminating proxy sets to "https", e.g.
+                                 X-Forwarded-Proto. Default: none (no header trusted).
+    SKOLKVALITET_SESSION_IDLE_MINUTES  Logged out after this long without a request. Default 30.
+    SKOLKVALITET_SESSION_MAX_HOURS     Logged out after this long in all. Default 8.
     SKOLKVALITET_IMPORT_IN_BACKGROUND  "0" runs web uploads within the request. Default on.
     SKOLKVALITET_DOCUMENTS_IN_BACKGROUND  "0" produces board documents within the request.
     SKOLKVALITET_IMPORT_MAX_BYTES      Largest file an import reads. Default 256 MiB.
@@ -38,6 +46,7 @@ import re
 import warnings
 from pathlib import Path
 
+import csp.constants as _csp
 import dj_database_url
 
 from skolkvalitet.config import keys as _keys
@@ -90,11 +99,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "skolkvalitet.web.middleware.SessionTimeoutMiddleware",
+    "skolkvalitet.web.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -173,19 +185,62 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Security headers, cookies and sessions (docs/security.md "Web hardening"; the production
+# settings: docs/operations.md "Production settings").
+# Sessions: logged out after SKOLKVALITET_SESSION_IDLE_MINUTES without a request and after
+# SKOLKVALITET_SESSION_MAX_HOURS in all (web/middleware.py), and when the browser closes (the
+# session cookie has no expiry; a shared computer in a staff room is the case in mind).
+SKOLKVALITET_SESSION_IDLE = int(os.environ.get("SKOLKVALITET_SESSION_IDLE_MINUTES", "30")) * 60
+SKOLKVALITET_SESSION_MAX_AGE = int(os.environ.get("SKOLKVALITET_SESSION_MAX_HOURS", "8")) * 3600
+SESSION_COOKIE_AGE = SKOLKVALITET_SESSION_MAX_AGE  # the stored session's expiry, as a backstop
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Only the app's own files: no inline script or handler (web/static/web/behaviours.js serves
+# what templates declare with data- attributes), no eval (Vega runs its CSP-safe expression
+# interpreter, web/static/web/charts.js), no inline style element (vega-embed's style is a
+# file); style attributes are not used by the templates, and Vega and htmx set styles through
+# the CSSOM, which style-src does not restrict. data: images for the empty favicon.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_csp.SELF],
+        "script-src": [_csp.SELF],
+        "style-src": [_csp.SELF],
+        "img-src": [_csp.SELF, "data:"],
+        "font-src": [_csp.SELF],
+        "connect-src": [_csp.SELF],
+        "object-src": [_csp.NONE],
+        "base-uri": [_csp.SELF],
+        "frame-ancestors": [_csp.NONE],
+        "form-action": [_csp.SELF],
+    }
+}
+# Behind TLS (SECURE_SSL=1): secure cookies, the HTTPS redirect and HSTS for
+# SECURE_HSTS_SECONDS (a year) on the host and its subdomains. HSTS preload is off unless
+# SECURE_HSTS_PRELOAD=1: entering the preload list binds the whole registered domain (often the
+# municipality's, with other services under it) to HTTPS for browsers for months and is the
+# domain owner's decision, so the app does not ask for it; check --deploy's reminder of it
+# (security.W021) is silenced then. A TLS-terminating proxy is trusted to say the request came
+# over HTTPS only when SECURE_PROXY_SSL_HEADER names its header (X-Forwarded-Proto), which the
+# proxy must set on every request.
 if _env_bool("SECURE_SSL"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+if not _env_bool("SECURE_HSTS_PRELOAD"):
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
+        "https",
+    )
 
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -35,18 +35,24 @@
     }
   }
 
+  // Under the Content-Security-Policy (no 'unsafe-eval', no inline style elements): `ast`
+  // makes Vega evaluate its expressions with the CSP-safe interpreter that vega-embed bundles
+  // (vega-interpreter) instead of compiling them with Function(); vega-embed's and
+  // vega-tooltip's styles come from vendor/vega/vega-embed.css instead of a <style> element
+  // each would insert, and the actions menu is then asked for explicitly.
   function options(element, inline) {
     var opts = {
       mode: "vega-lite",
       renderer: "svg",
+      ast: true,
+      defaultStyle: false,
+      forceActionsMenu: !inline,
       actions: inline ? false : { export: true, source: false, compiled: false, editor: false },
       i18n: readJSON(element.getAttribute("data-chart-i18n") || "{}", {}),
       downloadFileName: element.getAttribute("data-chart-filename") || element.id || "diagram",
       scaleFactor: { png: 2 },
+      tooltip: inline ? false : { disableDefaultStyle: true },
     };
-    if (inline) {
-      opts.tooltip = false;
-    }
     return opts;
   }
 

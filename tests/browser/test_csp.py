@@ -1,0 +1,134 @@
+"""The Content-Security-Policy in a real browser: the pages run under it without a violation,
+the charts draw (Vega with its CSP-safe expression interpreter, no eval), and what used to be
+inline handlers works from web/static/web/behaviours.js: the unit page's breakdown select
+submits its form, the import page's rollback asks first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page
+from tests.browser.test_results import log_in, results  # noqa: F401
+from tests.indicators.test_materialise import facts  # noqa: F401
+from tests.indicators.test_materialise_pipeline import seeded_subjects_and_scales  # noqa: F401
+
+from skolkvalitet.batches.models import BatchStatus, ImportBatch
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Collects what the page reports: the browser's securitypolicyviolation events (the init
+# script runs in the page before any of its own, and is not subject to its policy).
+WATCH = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+class Watched:
+    """A page whose console errors and CSP violations are recorded as it goes."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.console: list[str] = []
+        page.add_init_script(WATCH)
+        page.on(
+            "console",
+            lambda message: (
+                self.console.append(message.text) if message.type in {"error", "warning"} else None
+            ),
+        )
+
+    def problems(self) -> list[str]:
+        violations = self.page.evaluate("window.__violations || []")
+        policy = [text for text in self.console if "Content Security Policy" in text]
+        return [*violations, *policy]
+
+
+def charts_drawn(page: Page) -> int:
+    """Wait until every chart on the page is drawn; the number of charts."""
+    charts = page.locator("[data-chart-spec]")
+    count = charts.count()
+    for index in range(count):
+        chart = charts.nth(index)
+        chart.locator("svg.marks").wait_for()
+        assert chart.get_attribute("data-chart-rendered") == "true"
+    return count
+
+
+def test_the_main_pages_run_under_the_policy_and_draw_their_charts(
+    page,
+    live_server,
+    results,  # noqa: F811
+    users,
+    screenshot,
+):
+    org = results.org
+    watched = Watched(page)
+    log_in(page, live_server, users.organiser_admin.username)
+    policy = page.request.get(f"{live_server.url}/resultat/").headers["content-security-policy"]
+    assert "script-src 'self'" in [part.strip() for part in policy.split(";")]
+
+    page.goto(f"{live_server.url}/resultat/")
+    assert charts_drawn(page) >= 1
+    # The drawn SVG keeps its Vega expressions (axis labels formatted by the interpreter).
+    assert page.locator("#overview-chart svg.marks text").count() > 0
+    assert watched.problems() == []
+
+    page.goto(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/")
+    assert charts_drawn(page) >= 1
+    page.locator("#unit-groups table").wait_for()  # the htmx fragment, under the policy too
+    screenshot("csp-unit")
+    # The breakdown select submits its form from behaviours.js, not an onchange attribute.
+    page.locator("#f-grupp").select_option("gender")
+    page.wait_for_url(re.compile(r".*\?grupp=gender$"))
+    assert page.locator("#f-grupp").input_value() == "gender"
+    charts_drawn(page)
+    assert watched.problems() == []
+
+    page.goto(f"{live_server.url}/uppfoljning/rapporter/")
+    page.locator("tbody").get_by_role("link", name="Norrskolan").click()
+    page.wait_for_url(re.compile(r".*/uppfoljning/rapporter/\d+/\d+/.*"))
+    charts_drawn(page)
+    assert watched.problems() == []
+
+    page.goto(f"{live_server.url}/import/")
+    page.locator("form[data-confirm]").first.wait_for()
+    screenshot("csp-import")
+    assert watched.problems() == []
+
+
+def test_a_rollback_is_sent_only_when_the_user_agrees(
+    page,
+    live_server,
+    results,  # noqa: F811
+    users,
+):
+    watched = Watched(page)
+    log_in(page, live_server, users.organiser_admin.username)
+    page.goto(f"{live_server.url}/import/")
+    batch = results.batch
+    form = page.locator(f"form[action='/import/{batch.pk}/angra/']")
+    questions: list[str] = []
+
+    def answer(accept: bool):
+        def handle(dialog) -> None:
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        return handle
+
+    page.once("dialog", answer(False))
+    form.get_by_role("button").click()
+    page.wait_for_timeout(300)
+    assert len(questions) == 1 and questions[0]
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.APPLIED
+
+    page.once("dialog", answer(True))
+    with page.expect_navigation():
+        form.get_by_role("button").click()
+    assert len(questions) == 2
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.ROLLED_BACK
+    assert watched.problems() == []
