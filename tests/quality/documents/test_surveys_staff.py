@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.indicators.models import IndicatorValue
@@ -119,15 +120,16 @@ def test_the_organisers_survey_figures_are_the_stored_ones_with_respondents_of_i
     assert (stored.numerator, stored.denominator, stored.n) == (38, 45, 45)
     table = table_with_row(document, SAFETY)
     assert table.columns[1:3] == ("2023/24", "2024/25")
-    _name, before, now, rests_on, nation = row_named(document, SAFETY)
+    _name, before, now, respondents, invited, nation = row_named(document, SAFETY)
     assert isinstance(before, FigureCell) and before.shown == 50.0 and before.n == 40
     assert isinstance(now, FigureCell) and now.shown == pytest.approx(84.444, abs=1e-3)
     assert now.text == "84,4\u00a0%" and now.n == 45 and now.min_n == 5  # organiser, 2024/25
-    assert rests_on == "45 av 54"  # respondents of invited (waits for the catalogue)
+    assert (respondents.shown, invited.shown) == (45, 54)  # 25 + 20 of 30 + 24
     assert isinstance(nation, FigureCell) and nation.shown == "."
     study_calm = row_named(document, STUDY_CALM)
     assert study_calm[1].shown == "." and study_calm[2].shown == 60.0
     assert publication_problems(document) == []
+    assert table.columns[3:5] == ("Svarande 2024/25", "Inbjudna 2024/25")  # waits for sv
 
 
 def test_the_organisers_staff_figures_rest_on_teachers(facts) -> None:
@@ -136,27 +138,56 @@ def test_the_organisers_staff_figures_rest_on_teachers(facts) -> None:
     assert before.shown == "."  # no staff facts for 2023/24
     assert now.shown == pytest.approx(77.778, abs=1e-3) and now.text == "77,8\u00a0%"
     assert now.min_n == 0  # staff figures count staff, not pupils: never ..
-    assert rests_on == "30"  # teachers, headcount
+    assert rests_on.shown == 30 and rests_on.text == "30"  # teachers, headcount
     per_teacher = row_named(document, PER_TEACHER)
     assert per_teacher[2].shown == 12.0 and per_teacher[2].text == "12,0"
 
 
-def test_every_unit_with_figures_is_listed_with_its_school_form(facts) -> None:
-    document = annual_report_document(facts.organiser, facts.year)
-    units = next(
+def staff_units_table(document, unit_name: str) -> Table:
+    return next(
         b
         for b in document.blocks
         if isinstance(b, Table)
         and CERTIFIED in b.columns
-        and any(r[0] == facts.unit_n1.name for r in b.rows)
+        and any(r[0] == unit_name for r in b.rows)
     )
+
+
+def test_every_unit_with_figures_is_listed(facts) -> None:
+    document = annual_report_document(facts.organiser, facts.year)
+    units = staff_units_table(document, facts.unit_n1.name)
     rows = {r[0]: r for r in units.rows}
     assert set(rows) == {facts.unit_n1.name, facts.unit_n2.name}  # the two with staff facts
+    # Every unit is a grundskola: no column of school forms.
+    assert units.columns[1:] == (CERTIFIED, PER_TEACHER)
+    assert rows[facts.unit_n1.name][1].text == "83,3\u00a0%"
+    assert rows[facts.unit_n2.name][1].text == "66,7\u00a0%"
+    assert rows[facts.unit_n2.name][2].shown == 12.0
+
+
+def test_units_of_several_school_forms_are_listed_with_theirs(facts) -> None:
+    gymnasium = actions.node_create(
+        kind=NodeKind.UNIT,
+        name="Ekbacka gymnasium",
+        parent=facts.area_south,
+        code="40000001",
+        school_forms=[SchoolForm.GY],
+    )
+    # 40 of 50 teacher FTEs certified (80,0 %); the organiser: 61 / 77 = 79,2 %.
+    staff = STAFF_HEADER + f"{gymnasium.code};2024/25;55;50,0;40,0;600\n"
+    facts_import_bytes("staff", staff.encode(), "gymnasiet.csv")
+    document = annual_report_document(facts.organiser, facts.year)
+    units = staff_units_table(document, gymnasium.name)
+    rows = {r[0]: r for r in units.rows}
     with translation.override("sv"):
-        assert rows[facts.unit_n1.name][1] == forms_label(["GR"])
-    assert rows[facts.unit_n1.name][2].text == "83,3\u00a0%"
-    assert rows[facts.unit_n2.name][2].text == "66,7\u00a0%"
-    assert rows[facts.unit_n2.name][3].shown == 12.0
+        assert units.columns[1] == str(_("School form"))
+        assert rows[gymnasium.name][1] == forms_label(["GY"]) == "Gymnasieskola"
+        assert rows[facts.unit_n1.name][1] == forms_label(["GR"]) == "Grundskola"
+        headings = [b.text for b in document.blocks if isinstance(b, Heading)]
+        # The organiser's figures cover both forms, and the heading says so.
+        assert forms_label(["GR", "GY"]) in headings
+    assert rows[gymnasium.name][2].text == "80,0\u00a0%"
+    assert row_named(document, CERTIFIED)[2].text == "79,2\u00a0%"
 
 
 def test_a_unit_with_few_respondents_is_hidden_and_its_n_never_shown(facts, report_of) -> None:
@@ -176,12 +207,12 @@ def test_a_unit_with_few_respondents_is_hidden_and_its_n_never_shown(facts, repo
     )
     assert stored.suppression == ".." and stored.value == 100.0
     hidden = row_named(document, facts.unit_s1.name)
-    assert hidden[2].shown == ".." and hidden[2].n is None
+    assert hidden[1].shown == ".." and hidden[1].n is None
     assert publication_problems(document) == []
     # The unit's own report shows the marker, and '–' for what it rests on.
     document = unit_report_document(report_of(facts.unit_s1))
-    *_cells, now, rests_on, _nation = row_named(document, SAFETY, "2024/25")
-    assert now.shown == ".." and rests_on == "–"
+    *_cells, now, respondents, invited, _nation = row_named(document, SAFETY, "2024/25")
+    assert now.shown == ".." and respondents == "–" and invited == "–"
     assert publication_problems(document) == []
 
 
@@ -267,18 +298,18 @@ def test_preschool_has_its_own_section_where_the_organiser_runs_preschools(facts
     share = row_named(document, REGISTRY["preschool_teacher_share"].name_sv)
     assert per_group[2].shown == 15.0 and per_fte[2].shown == 5.0
     assert share[2].text == "41,7\u00a0%"
-    assert per_fte[3] == "30"  # children
+    assert per_fte[3].shown == 30  # children
     assert publication_problems(document) == []
 
 
 def test_a_unit_report_has_the_chapters_for_its_own_figures(facts, report_of) -> None:
     document = unit_report_document(report_of(facts.unit_n1))
-    _name, before, now, rests_on, _nation = row_named(document, SAFETY, "2023/24")
+    _name, before, now, respondents, invited, _nation = row_named(document, SAFETY, "2023/24")
     assert (before.shown, before.n) == (50.0, 22)  # 11 of 22
     assert (now.shown, now.n, now.min_n) == (80.0, 25, 10)  # 20 of 25, unit level
-    assert rests_on == "25 av 30"
+    assert (respondents.shown, invited.shown) == (25, 30)
     certified = row_named(document, CERTIFIED, "2023/24")
-    assert certified[2].text == "83,3\u00a0%" and certified[3] == "20"
+    assert certified[2].text == "83,3\u00a0%" and certified[3].shown == 20
     # No table of units in a unit's report.
     assert not any(
         isinstance(b, Table) and any(r[0] == facts.unit_n2.name for r in b.rows)
@@ -294,3 +325,30 @@ def test_the_chapters_are_headed_in_swedish(facts) -> None:
     assert "Trygghet och studiero" in chapters
     assert "Personal och lärarbehörighet" in chapters
     assert chapters.index("Trygghet och studiero") < chapters.index("Likvärdighet")
+
+
+def test_the_pdf_and_the_word_file_carry_the_chapters_and_their_figures(facts, tmp_path) -> None:
+    import io
+
+    import docx
+    from django.core.management import call_command
+    from pypdf import PdfReader
+
+    pdf, word = tmp_path / "kr.pdf", tmp_path / "kr.docx"
+    call_command("report", "annual", year="2024/25", format="pdf", out=str(pdf))
+    call_command("report", "annual", year="2024/25", format="docx", out=str(word))
+    pages = PdfReader(io.BytesIO(pdf.read_bytes())).pages
+    pdf_text = " ".join(" ".join(p.extract_text().split()) for p in pages).replace("\xa0", " ")
+    opened = docx.Document(str(word))
+    cells = [c.text.replace("\xa0", " ") for t in opened.tables for r in t.rows for c in r.cells]
+    headings = [p.text for p in opened.paragraphs if p.style.name.startswith("Heading 1")]
+    # Hand-computed: trygghet 38 / 45 = 84,4 %, of 54 invited; certified 21 / 27 = 77,8 %.
+    for figure in ("84,4 %", "77,8 %", "54"):
+        assert figure in pdf_text
+        assert figure in cells
+    assert SAFETY in cells and CERTIFIED in cells
+    assert "Trygghet (elevenkät)" in pdf_text
+    # The chapters' headings (wait for the catalogue).
+    for heading in ("Trygghet och studiero", "Personal och lärarbehörighet"):
+        assert heading in headings
+        assert heading in pdf_text

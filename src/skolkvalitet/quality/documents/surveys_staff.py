@@ -40,7 +40,7 @@ from skolkvalitet.publishing.documents.model import (
     Paragraph,
     Table,
 )
-from skolkvalitet.publishing.formatting import Value, as_number, format_value
+from skolkvalitet.publishing.formatting import Value, as_number
 from skolkvalitet.quality.documents.figures import reference_cell, stored_year_values, year_cell
 from skolkvalitet.reference.comparison import Basis
 from skolkvalitet.results.models import SurveyResult
@@ -70,7 +70,7 @@ class Group:
             raise ValueError(f"a group's indicators share forms and family: {self.keys}")
 
 
-RESPONDENTS = gettext_noop("Answered of invited")
+RESPONDENTS = gettext_noop("Respondents")
 SURVEY_GROUPS = (
     Group(
         keys=(
@@ -203,18 +203,12 @@ def invited_of(node: Node, year: AcademicYear, keys: Iterable[str]) -> dict[str,
     return out
 
 
-def _n_text(cell: FigureCell, invited: int | None, group: Group) -> str:
-    """What a shown figure rests on: "41 av 48" for a survey, else the count; "–" beside a
-    hidden or missing figure (n is never shown beside a marker)."""
-    if cell.n is None or as_number(cell.shown) is None:
+def _count_cell(figure: FigureCell, count: int | None) -> Cell:
+    """A count beside a figure of the report's year (its n, or those invited to the survey):
+    "–" beside a hidden or missing figure (n is never shown beside a marker)."""
+    if count is None or figure.n is None or as_number(figure.shown) is None:
         return "–"
-    count = format_value(cell.n, "count")
-    if group.n_label == RESPONDENTS and invited:
-        return _("%(answered)s of %(invited)s") % {
-            "answered": count,
-            "invited": format_value(invited, "count"),
-        }
-    return count
+    return FigureCell(shown=count, unit="count")
 
 
 def surveys_and_staff(document: Document, setting: Setting, *, remark: str = "") -> None:
@@ -319,7 +313,8 @@ def _trend_table(
     nation: dict[tuple[str, int], Value],
 ) -> None:
     year = setting.year
-    invited = invited_of(setting.node, year, group.keys)
+    surveyed = group.n_label == RESPONDENTS  # a survey: those invited beside the respondents
+    invited = invited_of(setting.node, year, group.keys) if surveyed else {}
     rows: list[tuple[Cell, ...]] = []
     for key in group.keys:
         cells = [year_cell(stored, setting.node, key, y) for y in setting.years]
@@ -327,16 +322,26 @@ def _trend_table(
             (
                 REGISTRY[key].name_sv,
                 *cells,
-                _n_text(cells[-1], invited.get(key), group),
+                _count_cell(cells[-1], cells[-1].n),
+                *([_count_cell(cells[-1], invited.get(key))] if surveyed else []),
                 reference_cell(key, nation.get((key, year.pk))),
             )
         )
     published = [REGISTRY[k].name_sv for k in group.keys if (k, year.pk) in nation]
+    invited_label = _("Invited")
     basis = str(BASIS_LABELS[setting.basis])
     notes = [
         _("Source: %(source)s.") % {"source": SOURCES_SV[group.family]},
-        _("%(n)s: what the figure of %(year)s rests on; not given beside a hidden figure.")
-        % {"n": _(group.n_label), "year": year.code},
+        (
+            _(
+                "Respondents and invited: those who answered the survey of %(year)s and those "
+                "asked to; not given beside a hidden figure."
+            )
+            % {"year": year.code}
+            if surveyed
+            else _("%(n)s: what the figure of %(year)s rests on; not given beside a hidden figure.")
+            % {"n": _(group.n_label), "year": year.code}
+        ),
         (
             _("The nation: Skolverket's published figure for %(basis)s, %(year)s.")
             % {"basis": basis, "year": year.code}
@@ -361,6 +366,7 @@ def _trend_table(
                 _("Indicator"),
                 *(y.code for y in setting.years),
                 f"{_(group.n_label)} {year.code}",
+                *([f"{invited_label} {year.code}"] if surveyed else []),
                 _("The nation %(year)s") % {"year": year.code},
             ),
             rows=tuple(rows),
@@ -412,10 +418,12 @@ def _units_table(
     ]
     if not units:
         return
+    # The school form of each unit where the figures cover more than one.
+    several = len({f for u in units for f in (u.school_forms or ()) if f in group.forms}) > 1
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (
             unit.name,
-            forms_label(set(unit.school_forms or ()) & set(group.forms)),
+            *([forms_label(set(unit.school_forms or ()) & set(group.forms))] if several else []),
             *(year_cell(stored, unit, key, year) for key in group.keys),
         )
         for unit in units
@@ -426,7 +434,7 @@ def _units_table(
             % {"what": what, "forms": label.lower(), "year": year.code},
             columns=(
                 _("Unit"),
-                _("School form"),
+                *([_("School form")] if several else []),
                 *(REGISTRY[k].name_sv for k in group.keys),
             ),
             rows=rows,
