@@ -352,3 +352,19 @@ def test_the_pdf_and_the_word_file_carry_the_chapters_and_their_figures(facts, t
     for heading in ("Trygghet och studiero", "Personal och lärarbehörighet"):
         assert heading in headings
         assert heading in pdf_text
+
+
+def test_the_summary_gives_trygghet_studiero_and_certified_teachers_with_their_change(
+    facts,
+) -> None:
+    from skolkvalitet.publishing.documents.model import BulletList
+
+    document = annual_report_document(facts.organiser, facts.year)
+    summary = next(b for b in document.blocks if isinstance(b, BulletList))
+    items = [i.replace("\xa0", " ") for i in summary.items]
+    # Trygghet 50,0 % → 84,4 %: +34,4 percentage points; studiero and the certified share
+    # have no figure the year before, so no change.
+    assert f"{SAFETY} 2024/25: 84,4 %, +34,4 procentenheter sedan 2023/24" in items
+    assert f"{STUDY_CALM} 2024/25: 60,0 %" in items
+    assert f"{CERTIFIED} 2024/25: 77,8 %" in items
+    assert publication_problems(document) == []

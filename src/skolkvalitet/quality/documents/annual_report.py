@@ -55,6 +55,9 @@ EQUITY_GROUPS = (
     ("newly_arrived=no", "newly_arrived=yes"),
 )
 CHARTED = ("merit_value_17", "passed_all_subjects")
+# The summary's figures besides the key figures: trygghet, studiero and certified teachers.
+SUMMARY_MORE = ("survey_pupil_safety", "survey_pupil_study_calm", "certified_teachers_share")
+NATION_KEYS = (*KEYS, *SUMMARY_MORE)  # the nation's figures read for each year
 # The sources of the key figures as the board reads them (the registry's citations, with
 # their English remarks left out: indicators/registry.py has the full ones).
 SOURCES_SV = {
@@ -81,7 +84,7 @@ class _Context:
         row = self.nation.get(year.pk)
         if row is None:
             return None
-        value = row.values[KEYS.index(key)]
+        value = row.values[NATION_KEYS.index(key)]
         return value
 
 
@@ -98,10 +101,11 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
     basis = like_for_like(organiser.organiser_type, municipality_code=organiser.municipality_code)
     nation = {}
     for y in years:
-        rows = year_references(y, organiser.municipality_code, KEYS, "", basis)
+        rows = year_references(y, organiser.municipality_code, NATION_KEYS, "", basis)
         nation[y.pk] = next((r for r in rows if r.area == "nation"), None)
     ctx = _Context(organiser, year, years, _units(organiser), basis, nation)
-    stored = stored_year_values([organiser, *ctx.units], KEYS, years)
+    # The key figures and those of the surveys and staff chapters (for the data version).
+    stored = stored_year_values([organiser, *ctx.units], (*KEYS, *surveys_staff.KEYS), years)
     document = Document(
         title=_("Kvalitetsredovisning %(year)s") % {"year": year.code},
         organiser=organiser.name,
@@ -183,7 +187,7 @@ def _change_text(key: str, now, before) -> str:
 def _summary(document: Document, ctx: _Context, stored) -> None:
     year, previous = ctx.year, (ctx.years[-2] if len(ctx.years) > 1 else None)
     items = []
-    for key in KEYS:
+    for key in (*KEYS, *SUMMARY_MORE):
         now = year_cell(stored, ctx.organiser, key, year)
         if isinstance(now.shown, str):
             continue
