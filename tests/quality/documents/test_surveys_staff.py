@@ -368,3 +368,16 @@ def test_the_summary_gives_trygghet_studiero_and_certified_teachers_with_their_c
     assert f"{STUDY_CALM} 2024/25: 60,0 %" in items
     assert f"{CERTIFIED} 2024/25: 77,8 %" in items
     assert publication_problems(document) == []
+
+
+def test_a_unit_report_draws_no_chart_twice_and_gives_staff_as_tables(facts, report_of) -> None:
+    def titles(document) -> list[str]:
+        return [b.spec["title"]["text"] for b in document.blocks if isinstance(b, Chart)]
+
+    unit = titles(unit_report_document(report_of(facts.unit_n1)))
+    # The grundskola template charts trygghet in its section Normer och värden already.
+    assert unit.count(SAFETY) == 1
+    assert unit.count(STUDY_CALM) == 1
+    assert CERTIFIED not in unit and PER_TEACHER not in unit
+    annual = titles(annual_report_document(facts.organiser, facts.year))
+    assert {SAFETY, STUDY_CALM, CERTIFIED, PER_TEACHER} <= set(annual)

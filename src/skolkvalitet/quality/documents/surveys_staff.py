@@ -126,13 +126,21 @@ SOURCES_SV = {
 class Setting:
     """What the chapters are about: `node` (the organiser or a unit) over `years` (earliest
     first, the report's year last); `units` are listed with their figures of the year (the
-    kvalitetsredovisning; none in a unit's report); the nation is of `basis`."""
+    kvalitetsredovisning; none in a unit's report); the nation is of `basis`. `charted`, when
+    given, limits the trend charts to those indicators (a unit's report draws only the
+    surveys its template does not chart already: each chart costs the PDF time)."""
 
     node: Node
     years: list[AcademicYear]
     units: list[Node]
     basis: Basis
     municipality_code: str
+    charted: frozenset[str] | None = None
+
+    def charts(self, group: Group) -> tuple[str, ...]:
+        if self.charted is None:
+            return group.charted
+        return tuple(k for k in group.charted if k in self.charted)
 
     @property
     def year(self) -> AcademicYear:
@@ -382,7 +390,7 @@ def _charts(
     stored: dict[tuple[int, str, int], IndicatorValue],
     nation: dict[tuple[str, int], Value],
 ) -> None:
-    for key in group.charted:
+    for key in setting.charts(group):
         indicator = REGISTRY[key]
         own = [year_cell(stored, setting.node, key, y) for y in setting.years]
         if not any(as_number(cell.shown) is not None for cell in own):

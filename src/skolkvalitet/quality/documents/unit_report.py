@@ -20,7 +20,12 @@ from skolkvalitet.publishing.documents.model import (
     Table,
 )
 from skolkvalitet.quality.documents.figures import board_cell
-from skolkvalitet.quality.documents.surveys_staff import Setting, surveys_and_staff, years_up_to
+from skolkvalitet.quality.documents.surveys_staff import (
+    SURVEY_GROUPS,
+    Setting,
+    surveys_and_staff,
+    years_up_to,
+)
 from skolkvalitet.quality.documents.text import text_blocks
 from skolkvalitet.quality.models import QualityReport
 from skolkvalitet.quality.reports.charts import section_charts
@@ -149,6 +154,17 @@ def unit_report_document(report: QualityReport) -> Document:
                 organiser.organiser_type, municipality_code=organiser.municipality_code
             ),
             municipality_code=organiser.municipality_code,
+            # The surveys' trends the template does not chart; the staff figures as tables.
+            charted=frozenset(
+                key
+                for group in SURVEY_GROUPS
+                for key in group.charted
+                if not any(
+                    chart.indicator == key
+                    for section in template.sections
+                    for chart in section.charts
+                )
+            ),
         ),
         remark=_(
             "The figures of this chapter are the unit's stored figures when the document was "
