@@ -94,7 +94,11 @@ INSTALLED_APPS = [
     "skolkvalitet.api",
     "skolkvalitet.dashboards",
     "skolkvalitet.demo",
+    "skolkvalitet.operations",
 ]
+# Retention (gallring): `skolkvalitet retention` removes the pupil-level data of academic
+# years that ended more than this many years ago; the organiser decides (docs/operations.md).
+SKOLKVALITET_RETENTION_YEARS = int(os.environ.get("SKOLKVALITET_RETENTION_YEARS", "5"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -21,7 +21,7 @@ from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.indicators.engine import Facts, Organisation, compute
 from skolkvalitet.indicators.loading import load_facts, load_organisation, years_completing
-from skolkvalitet.indicators.models import IndicatorValue, MaterialisedPeriod
+from skolkvalitet.indicators.models import ErasedYear, IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import Family
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Term
 
@@ -64,7 +64,8 @@ def indicators_materialise(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> MaterialiseResult:
     """Recompute the indicators of the academic years `years` (None: every year) and of the
-    follow-up points `points` (assessments only).
+    follow-up points `points` (assessments only), leaving out the years retention erased and
+    their points (their stored values stay as they are).
 
     Outside a transaction the work runs as a pipeline: while one chunk is computed, the next
     one's facts are read and the previous one's values written, each on its own database
@@ -76,6 +77,15 @@ def indicators_materialise(
         AcademicYear.objects.values_list("id", flat=True) if years is None else set(years)
     )
     point_ids = sorted(set(points))
+    # A year whose pupil-level facts retention removed keeps the values it had (ErasedYear).
+    erased = set(ErasedYear.objects.values_list("academic_year_id", flat=True))
+    if erased:
+        year_ids = [y for y in year_ids if y not in erased]
+        point_ids = sorted(
+            FollowUpPoint.objects.filter(pk__in=point_ids)
+            .exclude(term__academic_year_id__in=erased)
+            .values_list("id", flat=True)
+        )
     org = load_organisation()
     version = data_version_current()
     chunks: list[tuple[str, int]] = [("year", y) for y in year_ids] + [

@@ -67,3 +67,18 @@ class MaterialisedPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family} {self.period_kind} {self.period_id}"
+
+
+class ErasedYear(models.Model):
+    """An academic year whose pupil-level facts retention (gallring) removed
+    (operations/retention/actions.py). Its stored values are kept as they were computed, the
+    published figures of that year, and materialise.py never recomputes the year or its
+    follow-up points: computed again from the facts left, they would be empty."""
+
+    academic_year = models.OneToOneField(
+        "organisation.AcademicYear", on_delete=models.PROTECT, related_name="+"
+    )
+    erased_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.academic_year} erased {self.erased_at:%Y-%m-%d}"
