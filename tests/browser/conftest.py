@@ -48,8 +48,18 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # Every page a test walks runs under the Content-Security-Policy: chromium reports what it
+    # refuses on the console ("... violates the following Content Security Policy directive").
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused something"
 
 
 @pytest.fixture

@@ -132,3 +132,36 @@ def test_a_rollback_is_sent_only_when_the_user_agrees(
     assert len(questions) == 2
     assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.ROLLED_BACK
     assert watched.problems() == []
+
+
+def test_the_api_docs_run_under_the_policy(page, live_server, db):
+    watched = Watched(page)
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    assert watched.problems() == []
+
+
+def test_the_watch_sees_what_the_policy_refuses(browser, live_server, db):
+    """The page refuses an injected inline script and handler, and the watch reports both (so
+    that the tests above could fail)."""
+    context = browser.new_context()
+    page = context.new_page()
+    watched = Watched(page)
+    page.goto(f"{live_server.url}/login/")
+    page.evaluate(
+        """() => {
+          const script = document.createElement("script");
+          script.textContent = "window.injected = true";
+          document.body.append(script);
+          const button = document.createElement("button");
+          button.id = "probe";
+          button.setAttribute("onclick", "window.clicked = true");
+          document.body.append(button);
+        }"""
+    )
+    page.locator("#probe").click()
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.injected === undefined && window.clicked === undefined")
+    problems = watched.problems()
+    context.close()
+    assert len([problem for problem in problems if "script-src" in problem]) >= 2
