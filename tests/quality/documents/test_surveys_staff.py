@@ -381,3 +381,12 @@ def test_a_unit_report_draws_no_chart_twice_and_gives_staff_as_tables(facts, rep
     assert CERTIFIED not in unit and PER_TEACHER not in unit
     annual = titles(annual_report_document(facts.organiser, facts.year))
     assert {SAFETY, STUDY_CALM, CERTIFIED, PER_TEACHER} <= set(annual)
+
+
+def test_the_sources_name_each_survey_and_the_staff_statistics() -> None:
+    from skolkvalitet.quality.documents.surveys_staff import source_sv
+
+    assert source_sv("survey_pupil_safety").startswith("Huvudmannens egen elevenkät")
+    assert "vårdnadshavare i förskolan" in source_sv("survey_guardian_preschool_satisfaction")
+    assert "personalstatistik" in source_sv("pupils_per_teacher_fte")
+    assert "Barn och personal i förskolan" in source_sv("children_per_staff_fte")

@@ -569,10 +569,7 @@ def _practices(document: Document, ctx: _Context) -> None:
 def _sources(document: Document, ctx: _Context) -> None:
     items = tuple(
         [f"{REGISTRY[k].name_sv}: {SOURCES_SV.get(k, REGISTRY[k].source)}" for k in KEYS]
-        + [
-            f"{REGISTRY[k].name_sv}: {surveys_staff.SOURCES_SV[str(REGISTRY[k].family)]}"
-            for k in surveys_staff.KEYS
-        ]
+        + [f"{REGISTRY[k].name_sv}: {surveys_staff.source_sv(k)}" for k in surveys_staff.KEYS]
     )
     document.add(
         Heading(_("Sources and definitions")),

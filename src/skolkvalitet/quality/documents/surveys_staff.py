@@ -105,11 +105,16 @@ STAFF_GROUPS = (
     ),
 )
 KEYS = tuple(k for g in (*SURVEY_GROUPS, *STAFF_GROUPS) for k in g.keys)
-# Each figure's source as the board reads it (the registry's, in Swedish).
+# Each figure's source as the board reads it (the registry's, in Swedish): by the start of
+# its key (a survey) or its family.
 SOURCES_SV = {
-    str(Family.SURVEYS): (
-        "Huvudmannens egna enkäter till elever och vårdnadshavare: andelen av de svarande "
-        "som instämmer (stämmer helt och hållet eller ganska bra)"
+    "survey_pupil_": (
+        "Huvudmannens egen elevenkät: andelen av de svarande som instämmer (stämmer helt och "
+        "hållet eller ganska bra)"
+    ),
+    "survey_guardian_preschool_": (
+        "Huvudmannens egen enkät till vårdnadshavare i förskolan: andelen av de svarande som "
+        "instämmer (stämmer helt och hållet eller ganska bra)"
     ),
     str(Family.STAFF): (
         "Enheternas personaluppgifter som i Skolverkets personalstatistik (lärare i "
@@ -120,6 +125,14 @@ SOURCES_SV = {
         "statistik Barn och personal i förskolan"
     ),
 }
+
+
+def source_sv(key: str) -> str:
+    """The source of an indicator of these chapters, in Swedish."""
+    for start, source in SOURCES_SV.items():
+        if key.startswith(start):
+            return source
+    return SOURCES_SV.get(str(REGISTRY[key].family), REGISTRY[key].source)
 
 
 @dataclass(frozen=True)
@@ -231,10 +244,9 @@ def surveys_and_staff(document: Document, setting: Setting, *, remark: str = "")
         Paragraph(
             _(
                 "The share of the respondents who agree with the survey's statements "
-                "(stämmer helt och hållet or ganska bra), from the organiser's own surveys of "
-                "the pupils and, in preschool, of the guardians, over %(count)d academic "
-                "years. A figure resting on fewer respondents than Skolverket's limit for "
-                "pupils is hidden (..)."
+                "(stämmer helt och hållet or ganska bra), from the organiser's own surveys, over "
+                "%(count)d academic years. A figure resting on fewer respondents than "
+                "Skolverket's limit for pupils is hidden (..)."
             )
             % {"count": len(setting.years)}
         ),
@@ -246,11 +258,9 @@ def surveys_and_staff(document: Document, setting: Setting, *, remark: str = "")
         Heading(_("Staff and teacher certification")),
         Paragraph(
             _(
-                "The share of the teachers' full-time equivalents held by teachers with "
-                "legitimation and behörighet in at least one subject, the pupils per teacher "
-                "and, in preschool, the children per group and per member of staff and the "
-                "share of preschool teachers, over %(count)d academic years. These figures "
-                "count staff and groups, not pupils' results, and are shown as they are."
+                "Staff, teachers' certification and groups over %(count)d academic years. These "
+                "figures count staff, children and groups, not pupils' results, and are shown "
+                "as they are."
             )
             % {"count": len(setting.years)}
         ),
@@ -339,7 +349,7 @@ def _trend_table(
     invited_label = _("Invited")
     basis = str(BASIS_LABELS[setting.basis])
     notes = [
-        _("Source: %(source)s.") % {"source": SOURCES_SV[group.family]},
+        _("Source: %(source)s.") % {"source": source_sv(group.keys[0])},
         (
             _(
                 "Respondents and invited: those who answered the survey of %(year)s and those "
