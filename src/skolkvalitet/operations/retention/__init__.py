@@ -1,0 +1,1 @@
+"""Retention (gallring) of pupil-level data: actions.py, docs/operations.md "Retention"."""
