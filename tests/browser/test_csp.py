@@ -6,14 +6,17 @@ submits its form, the import page's rollback asks first."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import Page
-from tests.browser.test_results import log_in, results  # noqa: F401
+from tests.browser.test_results import PASSWORD, log_in, results  # noqa: F401
 from tests.indicators.test_materialise import facts  # noqa: F401
 from tests.indicators.test_materialise_pipeline import seeded_subjects_and_scales  # noqa: F401
 
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
+from skolkvalitet.web.middleware import SESSION_SEEN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -165,3 +168,31 @@ def test_the_watch_sees_what_the_policy_refuses(browser, live_server, db):
     problems = watched.problems()
     context.close()
     assert len([problem for problem in problems if "script-src" in problem]) >= 2
+
+
+def test_an_ended_session_sends_the_page_to_the_login_from_an_htmx_request(
+    page,
+    live_server,
+    results,  # noqa: F811
+    users,
+):
+    org = results.org
+    log_in(page, live_server, users.unit_head.username)
+    unit = f"/resultat/enhet/{org.unit_n1.pk}/"
+    page.goto(f"{live_server.url}{unit}")
+    page.locator("#unit-groups table").wait_for()
+    # Half an hour passes without a request: the session's last activity is moved back.
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    session = SessionStore(session_key=cookie["value"])
+    session[SESSION_SEEN] = int(time.time()) - 31 * 60
+    session.save()
+    page.evaluate(
+        "url => htmx.ajax('GET', url, {target: '#unit-groups', swap: 'outerHTML'})",
+        f"/resultat/enhet/{org.unit_n1.pk}/grupper/",
+    )
+    page.wait_for_url(re.compile(r".*/login/\?next=.*"))
+    assert page.get_by_role("status").inner_text() == "Din session har upphört. Logga in igen."
+    page.get_by_label("Användarnamn").fill(users.unit_head.username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{live_server.url}{unit}")

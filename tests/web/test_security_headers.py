@@ -206,6 +206,21 @@ def test_a_session_idle_for_longer_than_the_timeout_is_logged_out(client_for, se
 
 
 @pytest.mark.django_db
+def test_an_htmx_request_of_an_ended_session_sends_its_page_to_the_login(client_for, org):
+    client = client_for("unit_head")
+    now = int(time.time())
+    stamp(client, now - 3600, now - 31 * 60)
+    unit = reverse("unit", args=[org.unit_n1.pk])
+    response = client.get(
+        reverse("unit_groups", args=[org.unit_n1.pk]),
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{unit}?grupp=gender"},
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={unit}%3Fgrupp%3Dgender"
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
 def test_a_session_older_than_its_lifetime_is_logged_out_though_active(client_for, settings):
     settings.SKOLKVALITET_SESSION_MAX_AGE = 8 * 3600
     client = client_for("unit_head")

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -72,11 +74,22 @@ def session_expired(started: int | None, seen: int | None, now: int) -> bool:
     return started is not None and now - started > settings.SKOLKVALITET_SESSION_MAX_AGE
 
 
+def htmx_to_login(request: HttpRequest) -> HttpResponse:
+    """For an htmx request (a fragment, a poll): send the whole page to the login, and back to
+    it afterwards, rather than let htmx put the login page into the fragment's place."""
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    back = urlunsplit(("", "", current.path, current.query, "")) or request.get_full_path()
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = redirect_to_login(back).url
+    return response
+
+
 class SessionTimeoutMiddleware:
     """Logs a user out after SKOLKVALITET_SESSION_IDLE seconds without a request (30 minutes by
     default) and after SKOLKVALITET_SESSION_MAX_AGE seconds in all (8 hours), active or not.
     The request that finds the session ended goes on logged out (a page asks for the login, with
-    a message saying why). Activity is recorded to the minute (SEEN_RESOLUTION)."""
+    a message saying why; an htmx request sends its whole page there). Activity is recorded to
+    the minute (SEEN_RESOLUTION)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -90,6 +103,8 @@ class SessionTimeoutMiddleware:
             if session_expired(started, seen, now):
                 logout(request)
                 messages.info(request, _("Your session has ended. Log in again."))
+                if request.headers.get("HX-Request"):
+                    return htmx_to_login(request)
             else:
                 if started is None:
                     session[SESSION_STARTED] = now
