@@ -83,6 +83,13 @@ def test_the_main_pages_run_under_the_policy_and_draw_their_charts(
     page.goto(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/")
     assert charts_drawn(page) >= 1
     page.locator("#unit-groups table").wait_for()  # the htmx fragment, under the policy too
+    # The export menu is there and styled from vega-embed.css: closed, its links are hidden.
+    menu = page.locator("[data-chart-spec] .vega-embed details").first
+    assert not menu.locator(".vega-actions a").first.is_visible()
+    menu.locator("summary").click()
+    assert menu.locator(".vega-actions a").first.is_visible()
+    assert menu.locator(".vega-actions").evaluate("e => getComputedStyle(e).position") == "absolute"
+    menu.locator("summary").click()
     screenshot("csp-unit")
     # The breakdown select submits its form from behaviours.js, not an onchange attribute.
     page.locator("#f-grupp").select_option("gender")
