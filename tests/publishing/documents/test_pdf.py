@@ -95,3 +95,40 @@ def test_a_chart_is_drawn_on_the_server_without_any_url() -> None:
 def test_an_empty_document_still_renders() -> None:
     pdf = document_pdf(Document(title="Kvalitetsrapport 2024/25", organiser="Exempelstads kommun"))
     assert "Kvalitetsrapport 2024/25" in text_of(pdf)
+
+
+def test_a_short_table_keeps_its_caption_rows_and_notes_on_one_page() -> None:
+    # Tables of four rows after paragraphs of one to seven lines: wherever one falls at the
+    # foot of a page, its caption, its rows and its note move together.
+    doc = Document(title="Kvalitetsredovisning 2024/25", organiser="Exempelstads kommun")
+    doc.add(Heading("Resultat"))
+    filler = "Resultaten följs upp varje termin och jämförs med föregående läsår."
+    for number in range(1, 31):
+        doc.add(Paragraph(" ".join([filler] * (number % 7 + 1))))
+        doc.add(
+            Table(
+                caption=f"Tabell{number:02d}",
+                columns=("Läsår", "Värde"),
+                rows=tuple(
+                    (f"Rad{number:02d}x{row}", FigureCell(float(row), "points")) for row in range(4)
+                ),
+                notes=(f"Not{number:02d}",),
+            )
+        )
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(document_pdf(doc))).pages]
+
+    def page_of(text: str) -> int:
+        [page] = [i for i, p in enumerate(pages) if text in p]
+        return page
+
+    spread = [
+        {
+            page_of(f"Tabell{n:02d}"),
+            page_of(f"Rad{n:02d}x0"),
+            page_of(f"Rad{n:02d}x3"),
+            page_of(f"Not{n:02d}"),
+        }
+        for n in range(1, 31)
+    ]
+    assert len({min(s) for s in spread}) > 3  # the tables run over several pages
+    assert all(len(s) == 1 for s in spread)
