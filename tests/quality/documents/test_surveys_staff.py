@@ -390,3 +390,32 @@ def test_the_sources_name_each_survey_and_the_staff_statistics() -> None:
     assert "vårdnadshavare i förskolan" in source_sv("survey_guardian_preschool_satisfaction")
     assert "personalstatistik" in source_sv("pupils_per_teacher_fte")
     assert "Barn och personal i förskolan" in source_sv("children_per_staff_fte")
+
+
+def test_figures_of_units_without_recorded_school_forms_are_not_left_out(facts) -> None:
+    from skolkvalitet.organisation.models import Node
+
+    Node.objects.filter(kind=NodeKind.UNIT).update(school_forms=[])
+    document = annual_report_document(facts.organiser, facts.year)
+    assert row_named(document, CERTIFIED)[2].text == "77,8\u00a0%"
+    with translation.override("sv"):
+        headings = [b.text for b in document.blocks if isinstance(b, Heading)]
+        assert forms_label(["GR", "GY"]) in headings  # the forms the figures are kept for
+        assert forms_label(["FS"]) not in headings  # no preschool figures
+
+
+def test_a_unit_of_no_such_school_form_says_so(facts, report_of) -> None:
+    from skolkvalitet.publishing.documents.model import Paragraph
+
+    facts.unit_n2.school_forms = [SchoolForm.FTH]
+    facts.unit_n2.save(update_fields=["school_forms"])
+    # Björkskolan as a fritidshem only, its figures removed: nothing to show, and it says so.
+    IndicatorValue.objects.filter(node=facts.unit_n2).delete()
+    document = unit_report_document(report_of(facts.unit_n2))
+    texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    line = f"{facts.unit_n2.name} driver ingen av de skolformer som uppgifterna gäller."
+    assert texts.count(line) == 2  # one in each chapter
+    assert not any(
+        isinstance(b, Table) and any(r[0] in (SAFETY, CERTIFIED) for r in b.rows)
+        for b in document.blocks
+    )

@@ -282,15 +282,16 @@ def _groups(
     shown_any = False
     for group in groups:
         covered = forms & set(group.forms)
-        if not covered:
-            continue
-        shown_any = True
-        label = forms_label(covered)
         has_figures = any(
             (setting.node.pk, key, year.pk) in stored
             for key in group.keys
             for year in setting.years
         )
+        if not covered and not has_figures:
+            continue
+        shown_any = True
+        # Figures of units whose school forms are not recorded: named by the registry's forms.
+        label = forms_label(covered or group.forms)
         document.add(Heading(label, level=2))
         if not has_figures:
             document.add(
