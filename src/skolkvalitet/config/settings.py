@@ -20,6 +20,12 @@ Environment variables:
                                  the domain owner's choice, docs/operations.md).
     SECURE_PROXY_SSL_HEADER      The header a TLS-terminating proxy sets to "https", e.g.
                                  X-Forwarded-Proto. Default: none (no header trusted).
+    SKOLKVALITET_LOGIN_FAILURE_LIMIT   Wrong passwords for one username from one address before
+                                 the login is locked (django-axes). Default 5.
+    SKOLKVALITET_LOGIN_COOLOFF_MINUTES  How long such a lockout lasts. Default 15.
+    SKOLKVALITET_PROXY_COUNT     Reverse proxies in front that append to X-Forwarded-For; the
+                                 client's address is read behind that many. Default 0 (none
+                                 trusted: the connection's address).
     SKOLKVALITET_SESSION_IDLE_MINUTES  Logged out after this long without a request. Default 30.
     SKOLKVALITET_SESSION_MAX_HOURS     Logged out after this long in all. Default 8.
     SKOLKVALITET_IMPORT_IN_BACKGROUND  "0" runs web uploads within the request. Default on.
@@ -44,6 +50,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
+from datetime import timedelta as _timedelta
 from pathlib import Path
 
 import csp.constants as _csp
@@ -95,6 +102,7 @@ INSTALLED_APPS = [
     "skolkvalitet.dashboards",
     "skolkvalitet.demo",
     "skolkvalitet.operations",
+    "axes",
 ]
 # Retention (gallring): `skolkvalitet retention` removes the pupil-level data of academic
 # years that ended more than this many years ago; the organiser decides (docs/operations.md).
@@ -112,7 +120,29 @@ MIDDLEWARE = [
     "skolkvalitet.web.middleware.SessionTimeoutMiddleware",
     "skolkvalitet.web.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling and lockout (django-axes, docs/security.md "Logins"): after
+# SKOLKVALITET_LOGIN_FAILURE_LIMIT wrong passwords for one username from one client address,
+# that username is refused from that address for SKOLKVALITET_LOGIN_COOLOFF_MINUTES, even with
+# the right password; a success before then starts the count again. `skolkvalitet axes_reset`
+# (or axes_reset_username USERNAME) lifts lockouts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SKOLKVALITET_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = _timedelta(
+    minutes=int(os.environ.get("SKOLKVALITET_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "skolkvalitet.web.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "skolkvalitet.organisation.client_address.client_address"
+AXES_VERBOSE = False  # the product logs failures itself (web/signals.py), without the password
+SKOLKVALITET_PROXY_COUNT = int(os.environ.get("SKOLKVALITET_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "skolkvalitet.config.urls"
 WSGI_APPLICATION = "skolkvalitet.config.wsgi.application"
@@ -282,3 +312,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Imports from the web UI in a process of their own (ingest/jobs.py, docs/operations.md
+# "Imports in a separate process"). SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB: the import process's
+# address space (RLIMIT_AS), 0 for none; SKOLKVALITET_IMPORT_STALE_MINUTES: a job without
+# progress for this long (or whose process is gone) ends failed and its upload is deleted.
+SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB = int(
+    os.environ.get("SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB", 4096)
+)
+SKOLKVALITET_IMPORT_STALE_MINUTES = int(os.environ.get("SKOLKVALITET_IMPORT_STALE_MINUTES", 60))

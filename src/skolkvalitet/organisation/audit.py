@@ -5,15 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from skolkvalitet.organisation.client_address import client_address
 from skolkvalitet.organisation.models import AuditEvent, Node
 
 logger = logging.getLogger("skolkvalitet.audit")
 
 
 def _client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)
 
 
 def audit_record(

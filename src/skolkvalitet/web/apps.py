@@ -11,3 +11,12 @@ class WebConfig(AppConfig):
         from skolkvalitet.web.middleware import session_started
 
         user_logged_in.connect(session_started, dispatch_uid="skolkvalitet.web.session_started")
+
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_login_failed
+
+        from skolkvalitet.web import signals
+
+        user_logged_in.connect(signals.login_succeeded, dispatch_uid="skolkvalitet.web.login")
+        user_login_failed.connect(signals.login_failed, dispatch_uid="skolkvalitet.web.failed")
+        user_locked_out.connect(signals.login_locked_out, dispatch_uid="skolkvalitet.web.locked")
