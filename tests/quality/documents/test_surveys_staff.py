@@ -13,6 +13,8 @@ import datetime as dt
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext as _
+from hypothesis import given
+from hypothesis import strategies as st
 
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.indicators.models import IndicatorValue
@@ -419,3 +421,22 @@ def test_a_unit_of_no_such_school_form_says_so(facts, report_of) -> None:
         isinstance(b, Table) and any(r[0] in (SAFETY, CERTIFIED) for r in b.rows)
         for b in document.blocks
     )
+
+
+@given(
+    shown=st.one_of(
+        st.floats(min_value=0, max_value=100, allow_nan=False),
+        st.sampled_from(["..", "~100", ".", None]),
+    ),
+    n=st.one_of(st.none(), st.integers(min_value=0, max_value=5000)),
+    count=st.one_of(st.none(), st.integers(min_value=0, max_value=5000)),
+)
+def test_a_count_stands_only_beside_a_shown_figure(shown, n, count) -> None:
+    from skolkvalitet.quality.documents.surveys_staff import count_cell
+
+    figure = FigureCell(shown=shown, unit="percent", indicator="survey_pupil_safety", n=n)
+    cell = count_cell(figure, count)
+    beside_a_number = isinstance(shown, float) and n is not None and count is not None
+    assert (cell != "–") == beside_a_number
+    if beside_a_number:
+        assert isinstance(cell, FigureCell) and cell.shown == count and not cell.indicator

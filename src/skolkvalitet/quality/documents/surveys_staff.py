@@ -224,7 +224,7 @@ def invited_of(node: Node, year: AcademicYear, keys: Iterable[str]) -> dict[str,
     return out
 
 
-def _count_cell(figure: FigureCell, count: int | None) -> Cell:
+def count_cell(figure: FigureCell, count: int | None) -> Cell:
     """A count beside a figure of the report's year (its n, or those invited to the survey):
     "–" beside a hidden or missing figure (n is never shown beside a marker)."""
     if count is None or figure.n is None or as_number(figure.shown) is None:
@@ -341,8 +341,8 @@ def _trend_table(
             (
                 REGISTRY[key].name_sv,
                 *cells,
-                _count_cell(cells[-1], cells[-1].n),
-                *([_count_cell(cells[-1], invited.get(key))] if surveyed else []),
+                count_cell(cells[-1], cells[-1].n),
+                *([count_cell(cells[-1], invited.get(key))] if surveyed else []),
                 reference_cell(key, nation.get((key, year.pk))),
             )
         )
