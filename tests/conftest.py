@@ -288,6 +288,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the API's rate limits count in it
+    (api/throttling.py), and one test's requests must not use up another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="module")
 def demo(request, django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
     """The demo organiser, built ONCE for the module that asks for it, the way a user builds

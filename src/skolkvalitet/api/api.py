@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from skolkvalitet.api.auth import BearerToken
 from skolkvalitet.api.docs import VendoredSwagger
 from skolkvalitet.api.endpoints import indicators, organisation, quality, reference
+from skolkvalitet.api.throttling import TokenRateThrottle
 
 DESCRIPTION = """\
 Indicator values and reference values for integrations. Authenticate with
@@ -28,6 +29,7 @@ api = NinjaAPI(
     docs=VendoredSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    throttle=[TokenRateThrottle()],
 )
 api.add_router("", organisation.router)
 api.add_router("", indicators.router)
@@ -64,3 +66,13 @@ def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": _("Too many requests: wait and try again.")}, status=429
+    )
+    if exc.wait is not None:
+        response["Retry-After"] = str(exc.wait)
+    return response

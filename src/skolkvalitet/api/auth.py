@@ -12,6 +12,7 @@ from ninja.security import HttpBearer
 
 from skolkvalitet.api.actions import api_token_touch
 from skolkvalitet.api.models import ApiToken
+from skolkvalitet.api.throttling import refused_token_record, refused_tokens_check
 from skolkvalitet.api.tokens import MAX_TOKEN_LENGTH, token_hash
 
 
@@ -35,10 +36,14 @@ class BearerToken(HttpBearer):
     full when DEBUG is on, which could put a token in the log."""
 
     def __call__(self, request: HttpRequest) -> ApiToken | None:
+        refused_tokens_check(request)
         scheme, _space, token = request.headers.get(self.header, "").partition(" ")
         if scheme.lower() != self.openapi_scheme:
             return None
-        return self.authenticate(request, token.strip())
+        row = self.authenticate(request, token.strip())
+        if row is None:
+            refused_token_record(request)
+        return row
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         return api_token_authenticate(token)

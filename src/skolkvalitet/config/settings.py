@@ -26,6 +26,9 @@ Environment variables:
     SKOLKVALITET_PROXY_COUNT     Reverse proxies in front that append to X-Forwarded-For; the
                                  client's address is read behind that many. Default 0 (none
                                  trusted: the connection's address).
+    SKOLKVALITET_API_RATE        Requests one API token may make, e.g. "600/m" (the default).
+    SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR  Refused API tokens from one address in an hour
+                                 before it gets 429 for the rest of the hour. Default 20.
     SKOLKVALITET_SESSION_IDLE_MINUTES  Logged out after this long without a request. Default 30.
     SKOLKVALITET_SESSION_MAX_HOURS     Logged out after this long in all. Default 8.
     SKOLKVALITET_IMPORT_IN_BACKGROUND  "0" runs web uploads within the request. Default on.
@@ -143,6 +146,12 @@ AXES_LOCKOUT_CALLABLE = "skolkvalitet.web.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "skolkvalitet.organisation.client_address.client_address"
 AXES_VERBOSE = False  # the product logs failures itself (web/signals.py), without the password
 SKOLKVALITET_PROXY_COUNT = int(os.environ.get("SKOLKVALITET_PROXY_COUNT", "0"))
+# API rate limits (api/throttling.py): requests per token, and refused tokens per client address
+# in an hour before the address gets 429 until the hour has passed.
+SKOLKVALITET_API_RATE = os.environ.get("SKOLKVALITET_API_RATE", "600/m")
+SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR = int(
+    os.environ.get("SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR", "20")
+)
 
 ROOT_URLCONF = "skolkvalitet.config.urls"
 WSGI_APPLICATION = "skolkvalitet.config.wsgi.application"
