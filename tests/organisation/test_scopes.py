@@ -186,6 +186,22 @@ def test_coach_sees_nothing_after_the_end_date(org, users):
     assert not expired.nodes().exists()
 
 
+@pytest.mark.django_db
+def test_a_coach_grant_without_an_end_date_reaches_nothing(org, users):
+    """However the row came to be (role_grant refuses it; an old row, a database edit), a
+    time-limited role without an end date is not a grant for ever: every read is bound."""
+    RoleAssignment.objects.filter(user=users.coach).update(valid_until=None)
+    scope = scope_for(users.coach)
+    assert scope.is_empty and not scope.can_see(org.area_south)
+    assert not scope.nodes().exists() and not scope.enrolments(pupil_access_only=False).exists()
+
+
+@pytest.mark.django_db
+def test_other_roles_need_no_end_date(org, users):
+    assert RoleAssignment.objects.get(user=users.unit_head).valid_until is None
+    assert not scope_for(users.unit_head).is_empty
+
+
 # -- users without a scope -------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from skolkvalitet.organisation.models import Enrolment, Node, Pupil, RoleAssignment
-from skolkvalitet.organisation.roles import Capability, role_can
+from skolkvalitet.organisation.roles import ROLE_SPECS, Capability, role_can
 
 
 def path_prefix_q(field: str, paths: list[str]) -> Q:
@@ -130,10 +130,14 @@ def scope_for(user, *, on: dt.date | None = None) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(user_id=None, grants=())
     on = on or timezone.localdate()
+    # A time-limited role (the coach) reaches nothing without an end date, however its row
+    # was written: role_grant refuses one, and every read is bound here too.
+    open_ended = [role for role, spec in ROLE_SPECS.items() if spec.time_limited]
     rows = (
         RoleAssignment.objects.filter(user=user, node__is_active=True)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .exclude(role__in=open_ended, valid_until__isnull=True)
         .values_list("node_id", "node__path", "role")
     )
     return Scope(user_id=user.pk, grants=tuple(Grant(*row) for row in rows))
