@@ -45,6 +45,9 @@ def test_migrate_works_on_a_fresh_checkout_and_the_folder_is_the_owners(tmp_path
     assert result.returncode == 0, result.stderr
     assert (var / "skolkvalitet.sqlite3").is_file()
     assert var.stat().st_mode & 0o777 == 0o700
+    # The database holds pupil data under pseudonyms: its owner's only, whatever the umask the
+    # command was started with (the run above inherits this test process's, usually 022).
+    assert (var / "skolkvalitet.sqlite3").stat().st_mode & 0o777 == 0o600
 
 
 def test_keys_create_writes_the_keys_once(tmp_path):
@@ -66,3 +69,24 @@ def test_an_unknown_command_fails(tmp_path):
     result = run("no-such-command", env_dir=tmp_path)
     assert result.returncode != 0
     assert "Unknown command" in result.stderr
+
+
+def test_the_web_servers_process_writes_for_its_owner_only(tmp_path):
+    """config/wsgi.py, which gunicorn loads, sets the same umask as the command: uploads and
+    documents written by the web process are 0600."""
+    import os
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, skolkvalitet.config.wsgi; print(oct(os.umask(0)))",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SKOLKVALITET_VAR_DIR": str(tmp_path / "var")},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0o77"

@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import sys
 
+from skolkvalitet import PRIVATE_UMASK
+
 
 def main(argv: list[str] | None = None) -> None:
+    os.umask(PRIVATE_UMASK)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skolkvalitet.config.settings")
     from django.conf import settings
     from django.core.management import execute_from_command_line
