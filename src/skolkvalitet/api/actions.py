@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,20 +20,28 @@ TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
 @transaction.atomic
 def api_token_create(*, user, name: str, days: int | None = None) -> tuple[ApiToken, str]:
-    """A new token for `user`, valid for `days` days (or until revoked). Returns the stored
-    row and the token itself, which is kept nowhere and cannot be shown again."""
+    """A new token for `user`, valid for `days` days (default SKOLKVALITET_API_TOKEN_DAYS, at
+    most SKOLKVALITET_API_TOKEN_MAX_DAYS) unless revoked before. Returns the stored row and the
+    token itself, which is kept nowhere and cannot be shown again."""
     name = name.strip()
     if not name:
         raise ValidationError(_("Give the token a name."))
     max_length = ApiToken._meta.get_field("name").max_length
     if max_length is not None and len(name) > max_length:
         raise ValidationError(_("The token's name is too long."))
-    if days is not None and days < 1:
+    if days is None:
+        days = settings.SKOLKVALITET_API_TOKEN_DAYS
+    if days < 1:
         raise ValidationError(_("A token must be valid for at least one day."))
+    if days > settings.SKOLKVALITET_API_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            _("A token may be valid for at most %(days)s days.")
+            % {"days": settings.SKOLKVALITET_API_TOKEN_MAX_DAYS}
+        )
     if not user.is_active:
         raise ValidationError(_("The user is not active."))
     token = token_new()
-    expires = timezone.now() + dt.timedelta(days=days) if days is not None else None
+    expires = timezone.now() + dt.timedelta(days=days)
     row = ApiToken.objects.create(
         user=user, name=name, token_hash=token_hash(token), expires=expires
     )

@@ -29,8 +29,15 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.user})"
 
     def is_valid_at(self, when: dt.datetime) -> bool:
-        """Neither revoked nor expired at `when`."""
-        return self.revoked is None and (self.expires is None or when < self.expires)
+        """Neither revoked nor expired at `when`. A token made before tokens had to expire
+        (no `expires`) expires SKOLKVALITET_API_TOKEN_MAX_DAYS after it was made."""
+        return self.revoked is None and when < self.expires_at
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        if self.expires is not None:
+            return self.expires
+        return self.created + dt.timedelta(days=settings.SKOLKVALITET_API_TOKEN_MAX_DAYS)
 
     @property
     def status(self) -> str:

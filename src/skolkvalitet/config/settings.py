@@ -29,6 +29,8 @@ Environment variables:
     SKOLKVALITET_API_RATE        Requests one API token may make, e.g. "600/m" (the default).
     SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR  Refused API tokens from one address in an hour
                                  before it gets 429 for the rest of the hour. Default 20.
+    SKOLKVALITET_API_TOKEN_DAYS  A new API token's lifetime unless --days says. Default 90.
+    SKOLKVALITET_API_TOKEN_MAX_DAYS  The longest lifetime of an API token. Default 365.
     SKOLKVALITET_SESSION_IDLE_MINUTES  Logged out after this long without a request. Default 30.
     SKOLKVALITET_SESSION_MAX_HOURS     Logged out after this long in all. Default 8.
     SKOLKVALITET_IMPORT_IN_BACKGROUND  "0" runs web uploads within the request. Default on.
@@ -149,6 +151,9 @@ SKOLKVALITET_PROXY_COUNT = int(os.environ.get("SKOLKVALITET_PROXY_COUNT", "0"))
 # API rate limits (api/throttling.py): requests per token, and refused tokens per client address
 # in an hour before the address gets 429 until the hour has passed.
 SKOLKVALITET_API_RATE = os.environ.get("SKOLKVALITET_API_RATE", "600/m")
+# API tokens' lifetime: the default of a new token and the longest allowed (api/actions.py).
+SKOLKVALITET_API_TOKEN_DAYS = int(os.environ.get("SKOLKVALITET_API_TOKEN_DAYS", "90"))
+SKOLKVALITET_API_TOKEN_MAX_DAYS = int(os.environ.get("SKOLKVALITET_API_TOKEN_MAX_DAYS", "365"))
 SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR = int(
     os.environ.get("SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR", "20")
 )

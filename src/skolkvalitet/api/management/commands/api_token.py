@@ -25,7 +25,12 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="Create a token and print it once.")
         create.add_argument("username")
         create.add_argument("--name", required=True, help="what the token is for")
-        create.add_argument("--days", type=int, help="valid for N days (default: until revoked)")
+        create.add_argument(
+            "--days",
+            type=int,
+            help="valid for N days (default SKOLKVALITET_API_TOKEN_DAYS, 90; "
+            "at most SKOLKVALITET_API_TOKEN_MAX_DAYS, 365)",
+        )
         listing = sub.add_parser("list", help="List tokens (not the tokens themselves).")
         listing.add_argument("--user", metavar="USERNAME")
         revoke = sub.add_parser("revoke", help="Revoke a token by its id.")
