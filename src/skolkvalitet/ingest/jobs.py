@@ -1,20 +1,34 @@
-"""Imports started from the web UI: the upload is saved, the import runs in a background
-thread of the web process (or at once when SKOLKVALITET_IMPORT_IN_BACKGROUND is False, as in
-the tests), and its progress and outcome are written to an ImportJob the page polls.
+"""Imports started from the web UI: the upload is saved (owner-only), the import runs in a
+process of its own with limited memory (or at once, in the request, when
+SKOLKVALITET_IMPORT_IN_BACKGROUND is False, as in most tests), and its progress and outcome
+are written to an ImportJob the page polls. A thread of the web process watches the child:
+it kills it when its resident memory passes SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB, and the
+child's address space is capped a little above that (RLIMIT_AS) as a backstop.
 
-A thread is enough for one organiser's server: imports are rare, each is one transaction,
-and a job interrupted by a restart is marked failed on the next start of a job (nothing was
-half-written, since the import's transaction never committed).
+The uploaded file holds personnummer in clear, so it is deleted however the job ends: by
+import_job_run when the import ends (done, rejected, failed, out of memory); by the thread
+that watches the child process when the child dies before that (killed by the memory limit
+or by anyone); and, should the web process itself be gone, by import_jobs_expire at the next
+use of the Import page, which ends as failed every job whose process is gone or that has made
+no progress for SKOLKVALITET_IMPORT_STALE_MINUTES, and deletes every upload no running job
+holds. A job that ends that way wrote nothing unless it had reached computing the indicators:
+the import's rows are written in one transaction, which a dead process never committed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import multiprocessing
+import os
+import signal
+import socket
 import threading
 import traceback
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -25,22 +39,45 @@ from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
 from skolkvalitet.batches.tabular import MAX_FILE_BYTES
+from skolkvalitet.ingest.child import import_child_main
 from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.ingest.models import ImportJob, JobStatus
 
 logger = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 200
+MEMORY_LIMIT_MB = 4096  # default of SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB; 0 = no limit
+# The child's address space (RLIMIT_AS) is the limit plus this: address space reserved but
+# unused (thread stacks, allocator arenas) does not count against an import, and allocation
+# failures inside Polars' threads can hang a process instead of ending it, so the watcher's
+# kill on resident memory comes first and RLIMIT_AS is the backstop.
+ADDRESS_SPACE_HEADROOM = 1024 * 2**20
+WATCH_SECONDS = 0.25
+STALE_MINUTES = 60  # default of SKOLKVALITET_IMPORT_STALE_MINUTES
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 def upload_dir() -> Path:
+    """var/uploads/, readable by the server's user only."""
     directory = Path(settings.VAR_DIR) / "uploads"
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)
     return directory
+
+
+def _memory_limit_bytes() -> int:
+    return int(getattr(settings, "SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB", MEMORY_LIMIT_MB)) * 2**20
+
+
+def _stale_after() -> dt.timedelta:
+    return dt.timedelta(
+        minutes=int(getattr(settings, "SKOLKVALITET_IMPORT_STALE_MINUTES", STALE_MINUTES))
+    )
 
 
 @transaction.atomic
 def import_job_create(*, kind: str, uploaded: UploadedFile, user: User | None) -> ImportJob:
-    """Save an uploaded file and record the job that imports it."""
+    """Save an uploaded file (owner-only) and record the job that imports it; a file not
+    saved whole is deleted."""
     size, name = uploaded.size, uploaded.name
     assert size is not None and name is not None, "an upload has a size and a name"
     limit = int(getattr(settings, "SKOLKVALITET_IMPORT_MAX_BYTES", MAX_FILE_BYTES))
@@ -57,48 +94,160 @@ def import_job_create(*, kind: str, uploaded: UploadedFile, user: User | None) -
             ]
         )
     path = upload_dir() / f"{uuid.uuid4().hex}.upload"
-    with path.open("wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
-    return ImportJob.objects.create(
-        kind=kind,
-        file_name=Path(name).name[:255],
-        stored_path=str(path),
-        created_by=user,
-    )
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+            for chunk in uploaded.chunks():
+                out.write(chunk)
+        return ImportJob.objects.create(
+            kind=kind,
+            file_name=Path(name).name[:255],
+            stored_path=str(path),
+            created_by=user,
+            heartbeat_at=timezone.now(),
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def import_job_start(job: ImportJob, *, unit_paths: list[str] | None) -> None:
-    """Run the job: in a background thread, or now if imports are not run in background."""
-    _mark_interrupted_jobs(exclude=job.pk)
+    """Run the job: in a process of its own, or now if imports are not run in background."""
+    import_jobs_expire()
     if getattr(settings, "SKOLKVALITET_IMPORT_IN_BACKGROUND", True):
-        thread = threading.Thread(
-            target=_run_in_thread, args=(job.pk, unit_paths), name=f"import-{job.pk}", daemon=True
-        )
-        thread.start()
+        _child_start(job, unit_paths)
     else:
         import_job_run(job, unit_paths=unit_paths)
 
 
-def _run_in_thread(job_id: int, unit_paths: list[str] | None) -> None:
+def _child_settings() -> dict[str, Any]:
+    """What the child takes from the web process: the very database it uses (a test
+    database in the tests), the pseudonym key, the var directory and every setting of the
+    product's own (the import limits among them)."""
+    names = {
+        "PSEUDONYM_KEY",
+        "VAR_DIR",
+        *(n for n in dir(settings) if n.startswith("SKOLKVALITET_")),
+    }
+    values = {name: getattr(settings, name) for name in names if hasattr(settings, name)}
+    values["DATABASES"] = {"default": dict(connection.settings_dict)}
+    return values
+
+
+def _child_start(job: ImportJob, unit_paths: list[str] | None) -> None:
+    context = multiprocessing.get_context("spawn")
+    limit = _memory_limit_bytes()
+    process = context.Process(
+        target=import_child_main,
+        args=(
+            job.pk,
+            unit_paths,
+            _child_settings(),
+            limit + ADDRESS_SPACE_HEADROOM if limit else 0,
+        ),
+        name=f"skolkvalitet-import-{job.pk}",
+    )
+    process.start()
+    assert process.pid is not None, "a started process has a pid"
+    ImportJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
+        pid=process.pid, host=socket.gethostname(), heartbeat_at=timezone.now()
+    )
+    watcher = threading.Thread(
+        target=_child_watch,
+        args=(process, job.pk, limit),
+        name=f"import-watch-{job.pk}",
+        daemon=True,
+    )
+    watcher.start()
+
+
+def _resident_bytes(pid: int) -> int:
+    """The memory a process uses (its resident set; Linux), 0 where unknown."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _child_watch(process: Any, job_id: int, limit: int) -> None:
+    """Wait for the child, killing it should it use more memory than `limit`; if it ended
+    without finishing its job (killed for its memory, or by anyone), end the job as failed
+    and delete its upload."""
+    out_of_memory = False
+    while process.exitcode is None:
+        process.join(timeout=WATCH_SECONDS)
+        if limit and process.exitcode is None and _resident_bytes(process.pid) > limit:
+            process.kill()
+            process.join()
+            out_of_memory = True
     close_old_connections()
     try:
-        import_job_run(ImportJob.objects.get(pk=job_id), unit_paths=unit_paths)
+        job = ImportJob.objects.filter(pk=job_id).first()
+        if job is not None and not job.is_finished:
+            logger.error(
+                "import job %s: its process ended with code %s%s",
+                job_id,
+                process.exitcode,
+                " (killed: over the memory limit)" if out_of_memory else "",
+            )
+            _job_fail(job, _memory_message(job) if out_of_memory else _stopped_message(job))
     finally:
         connection.close()
 
 
+def _memory_message(job: ImportJob) -> str:
+    if job.total:
+        return _stopped_message(job)
+    return _(
+        "The import needed more memory than an import may use; nothing was written. "
+        "Import the file in parts, or ask the operator to raise the limit."
+    )
+
+
+def _stopped_message(job: ImportJob) -> str:
+    if job.total:  # computing the indicators: the rows had been written
+        return _(
+            "The rows were imported, but the import stopped while computing the indicators "
+            "(it may have needed more memory than an import may use). The operator can "
+            "compute them with skolkvalitet indicators."
+        )
+    return _(
+        "The import stopped before it finished: it needed more memory than an import may use, "
+        "or its process was ended. Nothing was written."
+    )
+
+
+def _job_fail(job: ImportJob, message: str) -> None:
+    """End an unfinished job as failed and delete its upload."""
+    if job.stored_path:
+        Path(job.stored_path).unlink(missing_ok=True)
+    ImportJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
+        status=JobStatus.FAILED,
+        problems=[message],
+        stage="",
+        stored_path="",
+        finished_at=timezone.now(),
+    )
+
+
 def import_job_run(job: ImportJob, *, unit_paths: list[str] | None) -> ImportJob:
-    """Import the job's file, recording progress as it goes and the outcome at the end."""
+    """Import the job's file, recording progress as it goes and the outcome at the end; the
+    upload is deleted whatever the outcome."""
     path = Path(job.stored_path)
 
     def progress(stage: str, done: int, total: int) -> None:
         job.stage = stage if total == 0 else _("Computing indicators")
         job.done, job.total = done, total
-        ImportJob.objects.filter(pk=job.pk).update(stage=job.stage, done=done, total=total)
+        ImportJob.objects.filter(pk=job.pk).update(
+            stage=job.stage, done=done, total=total, heartbeat_at=timezone.now()
+        )
 
     job.status = JobStatus.RUNNING
-    job.save(update_fields=["status"])
+    job.pid, job.host, job.heartbeat_at = os.getpid(), socket.gethostname(), timezone.now()
+    job.save(update_fields=["status", "pid", "host", "heartbeat_at"])
     try:
         outcome = facts_import_bytes(
             job.kind,
@@ -111,6 +260,10 @@ def import_job_run(job: ImportJob, *, unit_paths: list[str] | None) -> ImportJob
     except ImportRejected as rejected:
         job.status = JobStatus.REJECTED
         job.problems = [str(p) for p in rejected.problems[:MAX_PROBLEMS_SHOWN]]
+    except MemoryError:
+        logger.error("import job %s: out of memory", job.pk)
+        job.status = JobStatus.FAILED
+        job.problems = [_memory_message(job)]
     except Exception as error:
         # The message of an unexpected error may quote a cell (a personnummer): log where it
         # happened and its type, never its text.
@@ -139,13 +292,62 @@ def import_job_run(job: ImportJob, *, unit_paths: list[str] | None) -> ImportJob
     return job
 
 
-def _mark_interrupted_jobs(*, exclude: int) -> None:
-    """Jobs left running by a stopped process: their transaction never committed."""
-    stale = timezone.now() - dt.timedelta(hours=6)
-    ImportJob.objects.filter(
-        status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__lt=stale
-    ).exclude(pk=exclude).update(
-        status=JobStatus.FAILED,
-        problems=[_("The import was interrupted; nothing was written.")],
-        finished_at=timezone.now(),
+def _import_process_kill(job: ImportJob) -> None:
+    """Kill a stalled job's import process (on this host, and only a process multiprocessing
+    spawned: a pid that has since gone to another program is left alone)."""
+    if not job.pid or job.host != socket.gethostname() or job.pid == os.getpid():
+        return
+    try:
+        command = Path(f"/proc/{job.pid}/cmdline").read_bytes()
+    except OSError:
+        return
+    if b"spawn_main" in command:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(job.pid, signal.SIGKILL)
+
+
+def _process_gone(job: ImportJob) -> bool:
+    """Whether the job's process has ended: known only on the host it ran on."""
+    if not job.pid or job.host != socket.gethostname():
+        return False
+    try:
+        os.kill(job.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # a process of another user has the pid now: not ours, but alive
+    return False
+
+
+def import_jobs_expire() -> int:
+    """End as failed every unfinished job whose process is gone or that has made no progress
+    for SKOLKVALITET_IMPORT_STALE_MINUTES, deleting its upload; delete every upload older
+    than that which no unfinished job holds. Returns the number of jobs ended."""
+    stale = timezone.now() - _stale_after()
+    ended = 0
+    for job in ImportJob.objects.filter(status__in=UNFINISHED):
+        quiet = (job.heartbeat_at or job.created_at) < stale
+        if quiet or _process_gone(job):
+            logger.warning("import job %s: interrupted (no process or no progress)", job.pk)
+            if quiet:
+                _import_process_kill(job)
+            _job_fail(job, _interrupted_message(job))
+            ended += 1
+    held = set(
+        ImportJob.objects.filter(status__in=UNFINISHED).values_list("stored_path", flat=True)
     )
+    directory = upload_dir()
+    for path in directory.glob("*.upload"):
+        try:
+            old = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC) < stale
+        except FileNotFoundError:
+            continue
+        if old and str(path) not in held:
+            path.unlink(missing_ok=True)
+    return ended
+
+
+def _interrupted_message(job: ImportJob) -> str:
+    if job.total:
+        return _stopped_message(job)
+    return _("The import was interrupted; nothing was written.")

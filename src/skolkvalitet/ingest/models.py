@@ -22,7 +22,9 @@ class JobStatus(models.TextChoices):
 class ImportJob(models.Model):
     """A file uploaded in the web UI and its import as it runs, so the page can show
     progress (checking, writing, computing indicators) and, at the end, the outcome or every
-    problem. The uploaded file is deleted when the job ends."""
+    problem. The uploaded file is deleted when the job ends, however it ends; a job whose
+    process is gone, or that has made no progress for SKOLKVALITET_IMPORT_STALE_MINUTES,
+    ends failed (ingest/jobs.py)."""
 
     kind = models.CharField(max_length=32)
     file_name = models.CharField(max_length=255)
@@ -39,6 +41,10 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The process that runs the import, on which host, and when it last reported progress.
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    host = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -22,7 +22,7 @@ from skolkvalitet.batches.problems import ImportRejected
 from skolkvalitet.ingest.files.kinds import FILE_KINDS
 from skolkvalitet.ingest.files.templates import template_csv, template_xlsx
 from skolkvalitet.ingest.forms import UploadForm
-from skolkvalitet.ingest.jobs import import_job_create, import_job_start
+from skolkvalitet.ingest.jobs import import_job_create, import_job_start, import_jobs_expire
 from skolkvalitet.ingest.models import ImportJob
 from skolkvalitet.ingest.register import KIND as REGISTER_KIND
 from skolkvalitet.ingest.ss12000.sync import KIND as SS12000_KIND
@@ -86,6 +86,7 @@ def _managing_scope(request: HttpRequest) -> Scope:
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
     scope = _managing_scope(request)
+    import_jobs_expire()
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,8 +115,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 def _job_for(request: HttpRequest, job_id: int) -> ImportJob:
+    """The user's own job, ended as failed first if its process is gone or it has stalled."""
     _managing_scope(request)
-    return get_object_or_404(ImportJob, pk=job_id, created_by=_signed_in_user(request))
+    job = get_object_or_404(ImportJob, pk=job_id, created_by=_signed_in_user(request))
+    if not job.is_finished and import_jobs_expire():
+        job.refresh_from_db()
+    return job
 
 
 @login_required
