@@ -283,8 +283,8 @@ def big_grades_file(rows: int) -> bytes:
 def test_an_import_over_the_memory_limit_is_killed_fails_clearly_and_its_upload_is_deleted(
     client, users, var_dir, in_background, settings
 ):
-    # Checking 300 000 pupils' personnummer takes more than 300 MB (a hand measurement: the
-    # process peaks near 700 MB); the watcher kills the process when it passes the limit.
+    # Importing 300 000 pupils takes more than 300 MB (measured by hand: the process peaks
+    # at about 1.2 GB); the watcher kills the process when it passes the limit.
     settings.SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB = 300
     client.force_login(users.organiser_admin)
     upload(client, big_grades_file(300_000))

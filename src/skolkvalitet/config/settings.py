@@ -329,8 +329,9 @@ LOGGING = {
 
 # --- Imports from the web UI in a process of their own (ingest/jobs.py, docs/operations.md
 # "Imports in a separate process"). SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB: the import process's
-# address space (RLIMIT_AS), 0 for none; SKOLKVALITET_IMPORT_STALE_MINUTES: a job without
-# progress for this long (or whose process is gone) ends failed and its upload is deleted.
+# resident memory, killed past it (its address space, RLIMIT_AS, is capped 1 GiB above), 0 for
+# none; SKOLKVALITET_IMPORT_STALE_MINUTES: a job without progress for this long (or whose
+# process is gone) ends failed and its upload is deleted.
 SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB = int(
     os.environ.get("SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB", 4096)
 )

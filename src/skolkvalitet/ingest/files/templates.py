@@ -137,4 +137,9 @@ LIMITS = [
     "| XLSX: a row's width | 1 000 columns | |",
     "| XLSX: sheets read | the first; no other sheet is parsed | |",
     "",
+    "An upload on the Import page is imported in a process of its own whose memory is "
+    "limited (`SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB`, [operations.md](operations.md#imports-"
+    "in-a-separate-process)); the uploaded file is deleted when the import ends, however it "
+    "ends ([security.md](security.md#uploaded-files)).",
+    "",
 ]
