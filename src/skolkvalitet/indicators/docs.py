@@ -140,7 +140,10 @@ that a `~100` member has 1–4 pupils missing (Skolverket's meaning of `~100`, q
 not shown beside it). Wherever that would let the reader work out a hidden value, a hidden n,
 or that a `..` group has 1–4 pupils missing (a `~100` in effect, for a group too small to be
 shown even so), the shown cell with the smallest n is hidden too, else the `~100` cell with the
-smallest n, else the total, until nothing hidden follows. In practice:
+smallest n, else the total, until nothing hidden follows. Of cells with equal n, the first
+in the order of node and breakdown is taken, so the same data give the same markers at every
+computation (two computations hiding different cells of one partition would, read together,
+show them all). In practice:
 
 - under a shown total, never exactly one hidden cell, `..` or `~100` (the old rule);
 - under a `~100` total, never exactly one `..` cell: with the other categories shown, the

@@ -207,8 +207,15 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
         pl.col("year_group").cast(pl.Int64) if "year_group" in nodes.columns else pl.lit(None)
     )
     added = [] if "linked" in values.columns else ["linked"]
+    # Row ids in a fixed order of the cells, not the order the values came in (a group-by's,
+    # which differs from run to run): a tie between complements of equal n goes to the first
+    # cell in this order, so the same data give the same markers every time. Otherwise two
+    # computations could hide different complements of one cell, and a reader who kept both
+    # publications would see every cell of the partition.
     frame = (
-        values.with_row_index("rid")
+        values.with_row_index("input_order")
+        .sort(["indicator", "period_kind", "period_id", "breakdown", "node_id"])
+        .with_row_index("rid")
         .with_columns(
             *([pl.lit("").alias("linked")] if added else []),
             suppression=primary(values),
@@ -289,7 +296,9 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             .then(pl.lit(HIDDEN))
             .otherwise(pl.col("suppression"))
         )
-    return frame.drop("rid", "dimension", "parent_id", "group_year", *added)
+    return frame.sort("input_order").drop(
+        "input_order", "rid", "dimension", "parent_id", "group_year", *added
+    )
 
 
 def present(value: float | None, suppression: str, *, pupil_access: bool) -> str | float | None:
