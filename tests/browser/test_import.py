@@ -67,3 +67,42 @@ def test_a_grades_file_is_imported_from_the_browser(page, live_server, admin, sc
     texts = {problems.nth(i).inner_text().split(": ")[0] for i in range(2)}
     assert texts == {"betyg-fel.csv:2:skolenhetskod", "betyg-fel.csv:2:betyg"}
     screenshot("import-rejected")
+
+
+def big_grades_file(rows: int) -> str:
+    start = dt.date(2009, 1, 1)
+    lines = [HEADER]
+    for n in range(rows):
+        number = make_personal_number(start + dt.timedelta(days=n % 3000), n // 3000 % 1000)
+        lines.append(f"{number};20000002;2024/25;VT;9;MA;C;slutbetyg\n")
+    return "".join(lines)
+
+
+def test_uploads_run_in_a_process_of_their_own_and_one_over_the_memory_limit_fails_clearly(
+    page, live_server, admin, settings, screenshot
+):
+    settings.SKOLKVALITET_IMPORT_IN_BACKGROUND = True  # the test database is a shared file
+    settings.SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB = 300
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Användarnamn").fill(admin.username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+
+    upload(
+        page,
+        live_server,
+        "betyg.csv",
+        HEADER + f"{NEW_PUPIL};20000002;2024/25;VT;9;MA;C;slutbetyg\n",
+    )
+    page.get_by_text("Filen importerades.").wait_for(timeout=60_000)
+    assert Grade.objects.count() == 1
+
+    # 300 000 pupils need more than 300 MB: the import process is killed, the page says so.
+    upload(page, live_server, "betyg-stor.csv", big_grades_file(300_000))
+    page.get_by_text("Importen blev inte klar:").wait_for(timeout=120_000)
+    assert page.locator("ol.problems li").inner_text() == (
+        "Importen behövde mer minne än en import får använda; ingenting sparades. Importera "
+        "filen i delar, eller be driftansvarig höja gränsen."
+    )
+    assert Grade.objects.count() == 1
+    screenshot("import-out-of-memory")
