@@ -67,3 +67,45 @@ def test_each_term_row_becomes_the_period_of_its_term():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM results_absence")
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_backwards_the_periods_of_a_term_become_one_row_of_their_sums():
+    """Undone (e.g. restoring an older backup's code), September and October of a pupil's
+    autumn term at a unit become one term row: 600 + 1 500 of 6 000 + 6 000 minutes."""
+    migrate(AFTER)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO organisation_academicyear (code, start_date, end_date) "
+                "VALUES ('2024/25', '2024-08-15', '2025-06-14')"
+            )
+            cursor.execute("SELECT id FROM organisation_academicyear WHERE code = '2024/25'")
+            year = cursor.fetchone()[0]
+            cursor.execute(
+                "INSERT INTO organisation_term (academic_year_id, kind, start_date, end_date) "
+                "VALUES (%s, 'HT', '2024-08-19', '2024-12-20')",
+                [year],
+            )
+            cursor.execute("SELECT id FROM organisation_term")
+            term = cursor.fetchone()[0]
+            for first, last, absent, unexcused in (
+                ("2024-09-01", "2024-09-30", 600, 0),
+                ("2024-10-01", "2024-10-31", 1500, 600),
+            ):
+                cursor.execute(
+                    "INSERT INTO results_absence (pupil_id, unit_id, term_id, year_group, "
+                    "starts_on, ends_on, scheduled_minutes, absent_minutes, unexcused_minutes, "
+                    "batch_id) VALUES (1, 1, %s, 9, %s, %s, 6000, %s, %s, 1)",
+                    [term, first, last, absent, unexcused],
+                )
+        migrate(BEFORE)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term_id, scheduled_minutes, absent_minutes, unexcused_minutes "
+                "FROM results_absence"
+            )
+            assert cursor.fetchall() == [(term, 12000, 2100, 600)]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM results_absence")
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

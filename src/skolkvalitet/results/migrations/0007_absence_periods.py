@@ -17,6 +17,27 @@ def periods_from_terms(apps, schema_editor):
     )
 
 
+def terms_from_periods(apps, schema_editor):
+    """Backwards: the periods of a pupil's term at a unit become one row holding their sums
+    (the row of the first period keeps them), as the term's absence was stored before."""
+    group = (
+        "b.pupil_id = results_absence.pupil_id AND b.unit_id = results_absence.unit_id "
+        "AND b.term_id = results_absence.term_id"
+    )
+    sums = ", ".join(
+        f"{column} = (SELECT SUM(b.{column}) FROM results_absence b WHERE {group})"
+        for column in ("scheduled_minutes", "absent_minutes", "unexcused_minutes")
+    )
+    schema_editor.execute(
+        f"UPDATE results_absence SET {sums} "
+        f"WHERE id = (SELECT MIN(b.id) FROM results_absence b WHERE {group})"
+    )
+    schema_editor.execute(
+        "DELETE FROM results_absence WHERE id NOT IN (SELECT MIN(id) FROM results_absence "
+        "GROUP BY pupil_id, unit_id, term_id)"
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("organisation", "0006_organiser_spelling"),
@@ -49,6 +70,8 @@ class Migration(migrations.Migration):
             model_name="absence",
             name="unique_absence",
         ),
+        # Only backwards: before one row per term is unique again, its periods are summed.
+        migrations.RunPython(migrations.RunPython.noop, terms_from_periods, elidable=False),
         migrations.AddConstraint(
             model_name="absence",
             constraint=models.UniqueConstraint(
