@@ -317,6 +317,19 @@ def test_an_import_process_killed_by_anyone_fails_the_job_and_deletes_its_upload
     assert uploads(var_dir) == [] and not Grade.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_import_process_that_cannot_start_fails_the_job_and_deletes_its_upload(
+    client, users, var_dir, in_background, settings
+):
+    settings.SKOLKVALITET_UNPICKLABLE = lambda: None  # the child's settings cannot be sent
+    client.force_login(users.organiser_admin)
+    upload(client, VALID.encode())
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert job.problems == ["Importen misslyckades oväntat; ingenting sparades."]
+    assert uploads(var_dir) == []
+
+
 def test_the_import_process_address_space_is_limited():
     script = (
         "from skolkvalitet.ingest.child import memory_limit_set\n"

@@ -146,7 +146,12 @@ def _child_start(job: ImportJob, unit_paths: list[str] | None) -> None:
         ),
         name=f"skolkvalitet-import-{job.pk}",
     )
-    process.start()
+    try:
+        process.start()
+    except Exception as error:  # a setting that cannot be passed, no processes left, ...
+        logger.error("import job %s: its process did not start: %s", job.pk, type(error).__name__)
+        _job_fail(job, _("The import failed unexpectedly; nothing was written."))
+        return
     assert process.pid is not None, "a started process has a pid"
     ImportJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
         pid=process.pid, host=socket.gethostname(), heartbeat_at=timezone.now()
