@@ -341,8 +341,8 @@ def import_jobs_expire() -> int:
     held = set(
         ImportJob.objects.filter(status__in=UNFINISHED).values_list("stored_path", flat=True)
     )
-    directory = upload_dir()
-    for path in directory.glob("*.upload"):
+    directory = Path(settings.VAR_DIR) / "uploads"
+    for path in directory.glob("*.upload"):  # none if the directory does not exist
         try:
             old = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC) < stale
         except FileNotFoundError:
