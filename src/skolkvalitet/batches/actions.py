@@ -16,12 +16,15 @@ def batch_create(
     rows: int = 0,
     created_by: User | None = None,
     file_sha256: str = "",
+    organiser_id: int | None = None,
 ) -> ImportBatch:
-    """A new applied batch; the source's name is cut to the column's 255 characters."""
+    """A new applied batch; the source's name is cut to the column's 255 characters.
+    `organiser_id`: the organiser whose data it is (None for published reference figures)."""
     return ImportBatch.objects.create(
         kind=kind,
         source_name=source_name[:255],
         rows=rows,
         created_by=created_by,
         file_sha256=file_sha256,
+        organiser_id=organiser_id,
     )

@@ -35,6 +35,19 @@ class ImportBatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The organiser whose units the import wrote to (the write path binds it, and refuses an
+    # import that reaches two organisers); none for published reference figures, which
+    # belong to no organiser. Only users of that organiser see the batch or roll it back
+    # (batches/selectors.py). No database constraint: rolling back the import that created
+    # the organiser deletes the node, and the batch still records whose it was.
+    organiser = models.ForeignKey(
+        "organisation.Node",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "ingest_importbatch"

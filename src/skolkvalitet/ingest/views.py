@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.batches.problems import ImportRejected
+from skolkvalitet.batches.selectors import batches_to_roll_back, batches_visible
 from skolkvalitet.ingest.files.kinds import FILE_KINDS
 from skolkvalitet.ingest.files.templates import template_csv, template_xlsx
 from skolkvalitet.ingest.forms import UploadForm
@@ -105,7 +106,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "kinds": FILE_KINDS.values(),
         "batches": [
             BatchRow(batch, batch_kind_name(batch.kind), user_name(batch.created_by))
-            for batch in ImportBatch.objects.select_related("created_by")[:25]
+            for batch in batches_visible(scope).select_related("created_by")[:25]
         ],
         "jobs": ImportJob.objects.filter(created_by=_signed_in_user(request))[:10],
         "may_roll_back": scope.can_somewhere(Capability.ROLL_BACK_IMPORTS),
@@ -159,7 +160,7 @@ def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     scope = _managing_scope(request)
     if not scope.can_somewhere(Capability.ROLL_BACK_IMPORTS):
         raise PermissionDenied
-    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    batch = get_object_or_404(batches_to_roll_back(scope), pk=batch_id)  # its organiser's only
     if batch.kind not in (*FILE_KINDS, "ss12000"):
         raise PermissionDenied  # reference data and registers are re-imported, not undone here
     try:

@@ -9,6 +9,7 @@ from the capability table in organisation/roles.py (`Scope.can(Capability.X, nod
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -25,6 +26,12 @@ def path_prefix_q(field: str, paths: list[str]) -> Q:
     if not paths:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+
+
+def organiser_ids(paths: Iterable[str]) -> set[int]:
+    """The ids of the organisers (the roots of the tree) the nodes at `paths` belong to: the
+    first id of each materialised path (`/1/4/17/` belongs to organiser 1)."""
+    return {int(path.split("/")[1]) for path in paths if path.count("/") >= 2}
 
 
 def _folded(paths: set[str]) -> list[str]:

@@ -369,6 +369,8 @@ def test_bad_data_rejects_the_whole_sync_with_every_problem(client, server, data
 
 
 def test_units_already_known_by_their_code_are_adopted_not_duplicated(client, org):
+    # The school system's Huvudman is the fixture's organiser (an import reaches one organiser).
+    Node.objects.filter(pk=org.organiser.pk).update(code="2120009994")
     existing = node_create(
         kind=NodeKind.UNIT, name="Åsskolan (register)", code="30000002", parent=org.area_south
     )

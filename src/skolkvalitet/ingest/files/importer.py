@@ -31,6 +31,7 @@ from skolkvalitet.ingest.files.validation import facts_check
 from skolkvalitet.ingest.writing.writer import BatchWriter, indicators_refresh
 from skolkvalitet.organisation.actions import academic_year_ensure
 from skolkvalitet.organisation.models import FollowUpPoint, Node, NodeKind
+from skolkvalitet.organisation.scopes import organiser_ids
 from skolkvalitet.quality.actions import calendar_points_default
 
 Progress = Callable[[str, int, int], None]
@@ -77,9 +78,10 @@ def facts_import_bytes(
     if kind not in FILE_KINDS:
         raise ImportRejected([ImportProblem(file, None, None, _("Unknown kind of file."))])
     digest = file_sha256(data)
-    earlier = ImportBatch.objects.filter(
-        kind=kind, file_sha256=digest, status=BatchStatus.APPLIED
-    ).first()
+    same = ImportBatch.objects.filter(kind=kind, file_sha256=digest, status=BatchStatus.APPLIED)
+    if unit_paths is not None:  # the same file imported by another organiser is not this one
+        same = same.filter(organiser_id__in=organiser_ids(unit_paths))
+    earlier = same.first()
     if earlier is not None:
         return ImportOutcome(batch=earlier, rows=earlier.rows, unchanged=True)
     if progress:

@@ -15,6 +15,8 @@ takes them after validation:
   is stored with the same values is left alone, a changed one replaces the stored row (kept in
   the journal), a new one is inserted;
 - `finish`: the journal is written, in chunks;
+- throughout, the batch records the organiser whose nodes and units it writes to (created,
+  changed or named in fact rows); an import that reaches two organisers is refused;
 - `indicators_refresh` after the commit recomputes the periods the batch touched.
 """
 
@@ -30,15 +32,18 @@ from typing import Any, TypeVar
 import polars as pl
 from django.contrib.auth.models import User
 from django.db import connection, models
+from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.actions import batch_create
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import ImportBatch, ImportJournal, JournalAction
+from skolkvalitet.batches.problems import ImportProblem, ImportRejected
 from skolkvalitet.indicators.loading import read_frame
 from skolkvalitet.indicators.materialise import indicators_materialise, periods_touched
 from skolkvalitet.ingest.writing.tables import ENROLMENTS, StoredTable
 from skolkvalitet.organisation.actions import node_create
 from skolkvalitet.organisation.models import Node, Pupil
+from skolkvalitet.organisation.scopes import organiser_ids
 
 Progress = Callable[[str, int, int], None]
 M = TypeVar("M", bound=models.Model)
@@ -99,6 +104,8 @@ class BatchWriter:
         )
         self._batch: ImportBatch | None = None
         self._journal: list[ImportJournal] = []
+        self._source_name = source_name
+        self._organiser_id: int | None = None
 
     # the batch and its journal -------------------------------------------------------------
 
@@ -106,7 +113,7 @@ class BatchWriter:
     def batch(self) -> ImportBatch:
         """The batch, created at the first call."""
         if self._batch is None:
-            self._batch = self._create_batch()
+            self._batch = self._create_batch(organiser_id=self._organiser_id)
         return self._batch
 
     @property
@@ -136,6 +143,35 @@ class BatchWriter:
                 )
             )
 
+    def organiser_bind(self, paths: Iterable[str]) -> None:
+        """Record the organiser of the nodes at `paths` as the batch's (the batch is then seen
+        and rolled back by that organiser's users only); refuse an import whose nodes belong
+        to two organisers. Creates no batch: one created later is given the organiser."""
+        found = organiser_ids(paths)
+        if self._organiser_id is not None:
+            found.add(self._organiser_id)
+        if not found:
+            return
+        if len(found) > 1:
+            raise ImportRejected(
+                [
+                    ImportProblem(
+                        self._source_name,
+                        None,
+                        None,
+                        _(
+                            "The import reaches units of more than one organiser; import "
+                            "each organiser's data on its own."
+                        ),
+                    )
+                ]
+            )
+        self._organiser_id = found.pop()
+        batch = self._batch
+        if batch is not None and batch.organiser_id != self._organiser_id:
+            batch.organiser_id = self._organiser_id
+            batch.save(update_fields=["organiser"])
+
     def finish(self) -> ImportBatch | None:
         """Write the journal; returns the batch, or None when nothing was written."""
         if self._journal:
@@ -148,11 +184,13 @@ class BatchWriter:
     def node_create(self, *, kind: str, name: str, parent: Node | None = None, **fields) -> Node:
         """A node (organiser, unit, group) created by the import (organisation.actions)."""
         node = node_create(kind=kind, name=name, parent=parent, **fields)
+        self.organiser_bind([node.path])
         self.journal("organisation_node", JournalAction.CREATED, ["id"], [[node.pk]])
         return node
 
     def node_update(self, node: Node, changes: dict[str, Any]) -> bool:
         """Change `node`'s fields to `changes` where they differ; returns whether any did."""
+        self.organiser_bind([node.path])
         return self.row_update(node, changes)
 
     def row_create(self, model: type[M], **fields: Any) -> M:
@@ -232,6 +270,9 @@ class BatchWriter:
                 for c in table.columns
             ]
         )
+        if "unit_id" in rows.columns:
+            unit_ids = rows["unit_id"].drop_nulls().unique().to_list()
+            self.organiser_bind(Node.objects.filter(pk__in=unit_ids).values_list("path", flat=True))
         existing = _stored(table, rows[table.period].drop_nulls().unique().to_list())
         key = list(table.key)
         matched = rows.join(existing, on=key, how="left", suffix="_stored", nulls_equal=True)
