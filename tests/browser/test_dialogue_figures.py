@@ -67,7 +67,7 @@ def test_the_unit_head_reads_the_figures_before_writing(org, users, log_in, live
     page.goto(f"{live_server.url}/uppfoljning/{points[1].pk}/{org.unit_n1.pk}/")
     figures = page.locator("section#figures")
     row = figures.get_by_role("row").filter(
-        has=page.get_by_role("rowheader", name="Bedöms nå kunskapskraven i alla ämnen")
+        has=page.get_by_role("rowheader", name="Bedöms uppfylla betygskriterierna i alla ämnen")
     )
     expect(row).to_contain_text("85,0")
     expect(row).to_contain_text("n=20")

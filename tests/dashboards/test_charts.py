@@ -43,7 +43,7 @@ def test_per_gender_the_unit_page_draws_girls_and_boys_not_all_pupils(materialis
         ("Pojkar", "Uppföljning 1 HT2024"): 100.0,
         ("Pojkar", "Uppföljning 1 VT2025"): None,  # a gap with its marker, not a zero
     }
-    assert spec["title"]["text"] == "Bedöms nå kunskapskraven i alla ämnen, per kön"
+    assert spec["title"]["text"] == "Bedöms uppfylla betygskriterierna i alla ämnen, per kön"
     assert spec["usermeta"]["table"]["columns"] == ["Period", "Flickor", "Pojkar"]
     # Without a breakdown: the one line of all pupils (2 of 3, then 2 of 2).
     html = client.get(reverse("unit", args=[org.unit_n1.pk])).content.decode()

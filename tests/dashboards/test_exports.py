@@ -20,7 +20,7 @@ from tests.indicators.test_materialise import facts, materialised  # noqa: F401
 from skolkvalitet.dashboards.actions import target_set
 from skolkvalitet.indicators.registry import REGISTRY
 
-MA = REGISTRY["on_track_MA"].name_sv  # "Bedöms nå kunskapskraven, matematik"
+MA = REGISTRY["on_track_MA"].name_sv  # "Bedöms uppfylla betygskriterierna, matematik"
 ALL = REGISTRY["on_track_all_subjects"].name_sv
 
 pytestmark = pytest.mark.django_db

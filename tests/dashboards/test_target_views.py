@@ -227,7 +227,7 @@ def test_add_change_and_remove_a_target(client_for, org, users):
     assert target.set_by == users.organiser_admin
     page = client.get(URL)
     text = text_of(page)
-    indicator = "Bedöms nå kunskapskraven, matematik"
+    indicator = "Bedöms uppfylla betygskriterierna, matematik"
     assert f"The target of {indicator} for Norrskolan (Norr), every year, is now 82.5." in text
     assert "Every year" in text and "agnes" in text
 

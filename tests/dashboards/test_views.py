@@ -177,9 +177,10 @@ def test_the_unit_page_reads_its_figures_in_a_fixed_number_of_queries(
     django_assert_max_num_queries,
 ):
     client.force_login(users.organiser_admin)
-    # 17: the grade distribution asks once whether a leaving certificate holds an ended
-    # subject or both SV and SVA (then it counts them as the indicators do).
-    with django_assert_max_num_queries(17):
+    # 18: the grade distribution asks once whether a leaving certificate holds an ended
+    # subject or both SV and SVA (then it counts them as the indicators do); one query asks
+    # which years have survey or staff figures (none here: no more queries for them).
+    with django_assert_max_num_queries(18):
         page = client.get(reverse("unit", args=[materialised.org.unit_n1.pk]))
     assert page.status_code == 200
     # The groups come as their own fragment, loaded with htmx (a link without JavaScript).

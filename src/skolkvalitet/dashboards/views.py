@@ -28,14 +28,16 @@ from skolkvalitet.dashboards.selectors.overview import (
     overview_for_year,
 )
 from skolkvalitet.dashboards.selectors.periods import (
+    fact_years,
     points_with_values,
     years_with_values,
 )
 from skolkvalitet.dashboards.selectors.series import Section, SeriesRow
 from skolkvalitet.dashboards.selectors.unit import UnitGroups, UnitPage, unit_page
 from skolkvalitet.dashboards.selectors.unit import unit_groups as unit_groups_of
+from skolkvalitet.dashboards.selectors.year_facts import overview_facts
 from skolkvalitet.indicators.distribution import GRADE_ORDER, Distribution
-from skolkvalitet.indicators.registry import Indicator
+from skolkvalitet.indicators.registry import Family, Indicator
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind
 from skolkvalitet.organisation.models.nodes import SchoolForm
@@ -85,7 +87,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         groups = groups_in_scope(scope)
         return render(request, "dashboards/my_groups.html", {"groups": groups})
     points = points_with_values()
-    years = years_with_values()
+    # The years with final grades, and those with only surveys or staff figures.
+    with_facts = fact_years()
+    years = sorted({*years_with_values(), *with_facts}, key=lambda y: y.start_date)
     breakdown = request.GET.get("grupp", "")
     if breakdown not in LIKE_FOR_LIKE:
         breakdown = ""
@@ -121,7 +125,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         if data
         else []
     )
-    context = {
+    context: dict[str, object] = {
         "data": data,
         "points": points[::-1],
         "years": years[::-1],
@@ -139,11 +143,21 @@ def overview(request: HttpRequest) -> HttpResponse:
             "basis": data.reference_basis.slug if data and data.reference_basis else "",
         },
     }
-    if data:
+    if data and data.indicators:
         chart_key = request.GET.get("diagram", "")
         chosen = next((i for i in data.indicators if i.key == chart_key), data.indicators[0])
         context["chart_indicator"] = chosen.key
         context["chart"] = overview_chart(data, chosen.key)
+    facts_year = _facts_year(data, points, years, with_facts)
+    if facts_year is not None and with_facts:
+        context["facts"] = overview_facts(
+            scope,
+            facts_year,
+            area_id=area_id,
+            school_form=school_form,
+            basis=basis,
+            with_figures=with_facts,
+        )
     export = request.GET.get("format")
     if export and data:
         return table_download_response(
@@ -155,6 +169,23 @@ def overview(request: HttpRequest) -> HttpResponse:
     partial = request.headers.get("HX-Request")
     template = "dashboards/_overview_table.html" if partial else "dashboards/overview.html"
     return render(request, template, context)
+
+
+def _facts_year(
+    data: Overview | None,
+    points: list[FollowUpPoint],
+    years: list[AcademicYear],
+    with_facts: list[AcademicYear],
+) -> AcademicYear | None:
+    """The academic year whose surveys and staff figures the overview shows: the year shown,
+    or the academic year of the follow-up point shown (else the latest with such figures)."""
+    if data is not None and data.period.kind == "year":
+        return next((y for y in years if y.pk == data.period.id), None)
+    if data is not None and data.period.kind == "point":
+        point = next((p for p in points if p.pk == data.period.id), None)
+        if point is not None:
+            return point.term.academic_year
+    return with_facts[-1] if with_facts else None
 
 
 def overview_chart(data: Overview, key: str) -> dict:
@@ -170,7 +201,7 @@ def overview_chart(data: Overview, key: str) -> dict:
         title=f"{indicator_label(indicator, data.period.kind)}, {data.period.label}{pupils}",
         unit=indicator.unit,
         organiser=organiser,
-        organiser_label=data.organiser.node.name if data.organiser else "",
+        organiser_label=data.organiser.name if data.organiser else "",
         targets={
             row.node.name: row.cells[column].target
             for row in data.rows
@@ -242,7 +273,7 @@ def overview_table(data: Overview):
         item: dict[str, Cell] = {
             "period": str(data.period.label),
             "pupils": pupils,
-            "unit": row.node.name,
+            "unit": row.name,
             "area": row.area.name if row.area else "",
         }
         for cell in row.cells:
@@ -274,8 +305,16 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         "unit": node,
         "data": data,
         "charts": page_charts(
-            data.sections, distributions=data.distributions, tests=data.tests, year=year
+            [*data.sections, *data.fact_sections],
+            distributions=data.distributions,
+            tests_by_year_group=data.tests_by_year_group,
+            year=year,
         ),
+        "test_sections": [
+            TEST_KEYS[year_group]
+            for year_group in sorted(data.tests_by_year_group)
+            if TEST_KEYS[year_group] in tables
+        ],
         "tables": tables,
         "downloads": _downloads(request, tables),
         "breakdown": dimension,
@@ -387,11 +426,38 @@ def _downloads(request: HttpRequest, tables: dict[str, Table]) -> dict[str, dict
     return out
 
 
-SECTION_TITLES = {
-    "points": _("Follow-up points: assessments"),
-    "terms": _("Terms: term grades and absence"),
-    "years": _("Academic years: final grades year 9 and absence"),
+# A series section's title: its periods, then what its rows hold (by the indicators'
+# families), so that a gymnasium's years read "Läsår: frånvaro" and never name year 9.
+PERIOD_TITLES = {
+    "points": _("Follow-up points"),
+    "terms": _("Terms"),
+    "years": _("Academic years"),
 }
+FAMILY_TITLES = {
+    Family.ASSESSMENTS: _("assessments"),
+    Family.TERM_GRADES: _("term grades"),
+    Family.FINAL_GRADES: _("final grades year 9"),
+    Family.ABSENCE: _("absence"),
+}
+FACT_TITLES = {
+    "surveys": _("Surveys: the share of respondents who agree"),
+    "staff": _("Staff and groups"),
+}
+
+
+def section_title(section: Section) -> str:
+    """ "Läsår: slutbetyg årskurs 9 och frånvaro", from the families of the rows shown."""
+    if section.key in FACT_TITLES:
+        return str(FACT_TITLES[section.key])
+    families = list(dict.fromkeys(row.indicator.family for row in section.rows))
+    parts = [str(FAMILY_TITLES[f]) for f in families if f in FAMILY_TITLES]
+    what = (
+        parts[0]
+        if len(parts) == 1
+        else str(_("%(a)s and %(b)s") % {"a": ", ".join(parts[:-1]), "b": parts[-1]})
+    )
+    title = str(PERIOD_TITLES[section.key])
+    return str(_("%(periods)s: %(what)s") % {"periods": title, "what": what}) if parts else title
 
 
 def page_charts(
@@ -399,6 +465,7 @@ def page_charts(
     *,
     distributions: Sequence[Distribution] = (),
     tests: Sequence[SeriesRow] = (),
+    tests_by_year_group: dict[int, list[SeriesRow]] | None = None,
     year: str = "",
 ) -> dict[str, dict]:
     """The charts of a unit or group page, keyed by section: a trend of each series section's
@@ -426,11 +493,15 @@ def page_charts(
                 target=target,
             )
         elif total:
+            nation = [(p.label, v) for p, v in zip(section.periods, total.references, strict=False)]
             charts[section.key] = trend_chart(
                 _period_values(section, total),
                 title=indicator.name_sv,
                 unit=indicator.unit,
                 target=target,
+                references={str(_("The nation")): nation}
+                if any(isinstance(v, float | int) for _label, v in nation)
+                else None,
             )
     if distributions:
         charts["distribution"] = distribution_chart(
@@ -438,12 +509,26 @@ def page_charts(
             title=str(_("Final grades per subject, %(year)s") % {"year": year}),
             stacked=True,
         )
-    if rows := _test_rows(tests):
-        charts["tests"] = test_vs_grade_chart(
-            [TestVsGrade(subject_name(s), lo, same, hi) for s, lo, same, hi in rows],
-            title=str(_("Final grade compared with the test grade, %(year)s") % {"year": year}),
-        )
+    for year_group, rows_of_year in (tests_by_year_group or {9: list(tests)}).items():
+        if rows := _test_rows(rows_of_year):
+            charts[TEST_KEYS[year_group]] = test_vs_grade_chart(
+                [TestVsGrade(subject_name(s), lo, same, hi) for s, lo, same, hi in rows],
+                title=test_title(year_group, year),
+            )
     return charts
+
+
+# The national tests compared with the grades, one section per year group: year 6 with the
+# spring term grade, year 9 with the final grade.
+TEST_KEYS = {6: "tests_6", 9: "tests"}
+
+
+def test_title(year_group: int, year: str) -> str:
+    if year_group == 6:
+        return str(
+            _("Year 6: the term grade compared with the test grade, %(year)s") % {"year": year}
+        )
+    return str(_("Year 9: the final grade compared with the test grade, %(year)s") % {"year": year})
 
 
 DIMENSION_LABELS = dict(UNIT_DIMENSIONS)
@@ -496,8 +581,29 @@ def series_tables(sections: list[Section]) -> dict[str, Table]:
                 item[f"v{i}"] = value
                 item[f"n{i}"] = n if isinstance(value, float | int) else None
             rows.append(item)
-        tables[section.key] = Table(str(SECTION_TITLES[section.key]), columns, rows)
+        if section.reference is not None:
+            _with_fact_columns(section, columns, rows)
+        tables[section.key] = Table(section_title(section), columns, rows)
     return tables
+
+
+def _with_fact_columns(section: Section, columns: list[Column], rows: list[dict]) -> None:
+    """A survey or staff section's table: those invited beside each year's respondents (a
+    survey's), and the nation's published figure of the latest year."""
+    if any(row.invited for row in section.rows):
+        # After each year's n (columns: indicator, pupils, then value and n per year).
+        for i, period in reversed(list(enumerate(section.periods))):
+            label = str(_("%(period)s, invited") % {"period": period.label})
+            columns.insert(2 + 2 * i + 2, Column(f"i{i}", label, kind="number", decimals=0))
+        for item, row in zip(rows, section.rows, strict=True):
+            for i, (_value, _n, asked) in enumerate(row.counts):
+                item[f"i{i}"] = asked
+    reference = section.reference
+    assert reference is not None
+    label = str(_("The nation %(year)s") % {"year": reference.year})
+    columns.append(Column("nation", label, kind="number", decimals=1))
+    for item, row in zip(rows, section.rows, strict=True):
+        item["nation"] = row.reference
 
 
 def subject_tables(data: UnitPage | GroupPage) -> dict[str, Table]:
@@ -528,7 +634,7 @@ GRADE_LABELS = {"-": _("No basis (-)")}  # a bare "-" would read as a formula in
 
 def unit_tables(data: UnitPage) -> dict[str, Table]:
     """Every table of the unit page, by key: what its download links give."""
-    tables = series_tables(data.sections) | subject_tables(data)
+    tables = series_tables([*data.sections, *data.fact_sections]) | subject_tables(data)
     year = data.latest_year.label if data.latest_year else "–"
     if data.distributions:
         columns = [
@@ -553,22 +659,25 @@ def unit_tables(data: UnitPage) -> dict[str, Table]:
             footnotes=[str(_("Share of the pupils graded in the subject, in percent."))],
             id="table-distribution",
         )
-    test_rows = _test_rows(data.tests)
-    if test_rows:
+    for year_group, rows_of_year in data.tests_by_year_group.items():
+        test_rows = _test_rows(rows_of_year)
+        if not test_rows:
+            continue
         columns = [
             Column("subject", str(_("Subject"))),
             Column("lower", str(_("Grade lower than test grade")), kind="percent"),
             Column("same", str(_("Grade same as test grade")), kind="percent"),
             Column("higher", str(_("Grade higher than test grade")), kind="percent"),
         ]
-        tables["tests"] = Table(
-            str(_("National tests and final grades, %(year)s") % {"year": year}),
+        key = TEST_KEYS[year_group]
+        tables[key] = Table(
+            test_title(year_group, year),
             columns,
             [
                 {"subject": subject_name(s), "lower": lo, "same": same, "higher": hi}
                 for s, lo, same, hi in test_rows
             ],
-            id="table-tests",
+            id=f"table-{key.replace('_', '-')}",
         )
     return tables
 

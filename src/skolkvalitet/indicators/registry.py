@@ -342,9 +342,12 @@ _final(
     aggregation=Aggregation.MEAN,
     source=SKOLVERKET_MERIT,
 )
+# Skolverket's wording since the grade criteria (betygskriterier) of 2022 replaced the
+# knowledge requirements: "Andel (%) elever som uppfyllt betygskriterierna i alla ämnen"
+# (Grundskola - Slutbetyg årskurs 9, 2024/25; reference/mapping.py keeps both headings).
 _final(
     key="passed_all_subjects",
-    name_sv="Uppnått kunskapskraven i alla ämnen",
+    name_sv="Uppfyllt betygskriterierna i alla ämnen",
     name_en="Passed all subjects",
     definition="Share of pupils with a final grade A–E in every subject they were graded in.",
     unit=Unit.PERCENT,
@@ -524,7 +527,7 @@ def _assess(
 
 _assess(
     key="on_track_all_subjects",
-    name_sv="Bedöms nå kunskapskraven i alla ämnen",
+    name_sv="Bedöms uppfylla betygskriterierna i alla ämnen",
     name_en="On track to pass all subjects",
     definition="Share of the assessed pupils whose assessment is on track (a passing forecast "
     "A–E, or 'reaches') in every subject assessed at the follow-up point.",
@@ -537,7 +540,7 @@ for _s in SUBJECTS:
         continue
     _assess(
         key=f"on_track_{_s.code}",
-        name_sv=f"Bedöms nå kunskapskraven, {_s.name_sv.lower()}",
+        name_sv=f"Bedöms uppfylla betygskriterierna, {_s.name_sv.lower()}",
         name_en=f"On track to pass, {_s.name_en.lower()}",
         definition=f"Share of the pupils assessed in {_s.code} whose assessment is on track.",
         unit=Unit.PERCENT,
@@ -844,6 +847,12 @@ class PageIndicators:
     unit_years: tuple[str, ...]  # ... academic years (final grades and absence)
     unit_groups: tuple[str, ...]  # the unit's groups at the latest follow-up point
     unit_tests: tuple[str, ...]  # the national tests compared with the final grades
+    # The yearly survey and staff figures (SurveyResult, UnitStaffFact, PreschoolGroupFact),
+    # in their own sections of the overview and the unit page. A page shows those of the
+    # school forms it is about: the indicator's `school_forms` against the unit's or the
+    # overview's filter (dashboards/selectors/year_facts.py), never a list of keys per form.
+    surveys: tuple[str, ...]
+    staff: tuple[str, ...]
     # The subjects the unit and group pages list (on_track_{code} at the point, passed_{code}
     # in the year) and whose grade distribution the unit page draws, in that order.
     subjects: tuple[str, ...]
@@ -854,11 +863,23 @@ class PageIndicators:
         ]
         unknown = [
             key
-            for key in (*self.shown, *self.unit_groups, *self.unit_tests, *per_subject)
+            for key in (
+                *self.shown,
+                *self.unit_groups,
+                *self.unit_tests,
+                *self.surveys,
+                *self.staff,
+                *per_subject,
+            )
             if key not in REGISTRY
         ]
         if unknown:
             raise ValueError(f"pages show indicators not in the registry: {unknown}")
+        wrong = [k for k in self.surveys if REGISTRY[k].family != Family.SURVEYS] + [
+            k for k in self.staff if REGISTRY[k].family not in (Family.STAFF, Family.PRESCHOOL)
+        ]
+        if wrong:
+            raise ValueError(f"survey or staff sections list other indicators: {wrong}")
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -918,6 +939,8 @@ PAGES = PageIndicators(
         for outcome in ("lower", "same", "higher")
         if f"test_vs_grade_{outcome}_{code}" in REGISTRY
     ),
+    surveys=tuple(i.key for i in indicators_of(Family.SURVEYS)),
+    staff=tuple(i.key for i in (*indicators_of(Family.STAFF), *indicators_of(Family.PRESCHOOL))),
     # The subjects of the merit value, without modersmål (ML).
     subjects=tuple(code for code in GRADED_SUBJECTS if code != "ML"),
 )

@@ -140,7 +140,7 @@ def test_a_significant_increase_is_observed_with_its_numbers_and_interval() -> N
         ("2024/25", 65.0, 200),
     ]
     assert found.text == (
-        f"Uppnått kunskapskraven i alla ämnen: the share increased from 50,0{NBSP}% (2023/24, "
+        f"Uppfyllt betygskriterierna i alla ämnen: the share increased from 50,0{NBSP}% (2023/24, "
         f"n = 200) to 65,0{NBSP}% (2024/25, n = 200), an increase of 15,0 percentage points "
         "(95 % confidence interval 5,3–24,3)."
     )
@@ -230,7 +230,7 @@ def test_a_widened_gap_between_girls_and_boys() -> None:
     assert (found.kind, found.direction) == (ObservationKind.GAP, Direction.WIDENED)
     assert found.change == pytest.approx(15.0)
     assert found.text == (
-        "Uppnått kunskapskraven i alla ämnen: the gap between girls and boys widened from 5,0 "
+        "Uppfyllt betygskriterierna i alla ämnen: the gap between girls and boys widened from 5,0 "
         f"percentage points (2023/24: girls 70,0{NBSP}%, n = 200; boys 65,0{NBSP}%, n = 200) "
         f"to 20,0 percentage points (2024/25: girls 80,0{NBSP}%, n = 200; boys 60,0{NBSP}%, "
         "n = 200), by 15,0 percentage points (95 % confidence interval 2,3–27,5)."

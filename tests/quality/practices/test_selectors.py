@@ -132,7 +132,7 @@ def test_the_facets_are_what_the_published_practices_carry(org, users, shared) -
     assert [key for key, _name in facets.indicators] == [
         "absence_15_percent_or_more",  # Frånvaro 15 % eller mer
         "merit_value_17",  # Genomsnittligt meritvärde (17 ämnen)
-        "passed_all_subjects",  # Uppnått kunskapskraven i alla ämnen
+        "passed_all_subjects",  # Uppfyllt betygskriterierna i alla ämnen
     ]
     assert [y.code for y in facets.years] == ["2024/25", "2023/24"]
 

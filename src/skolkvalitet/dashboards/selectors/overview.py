@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from skolkvalitet.dashboards.selectors.applicable import for_school_form
 from skolkvalitet.dashboards.selectors.periods import (
     TREND_LENGTH,
     PeriodRef,
@@ -15,11 +17,26 @@ from skolkvalitet.dashboards.selectors.periods import (
     years_with_values,
 )
 from skolkvalitet.dashboards.selectors.targets import nearest_targets
+from skolkvalitet.indicators.markers import HIDDEN, NEAR_FULL
 from skolkvalitet.indicators.models import IndicatorValue
-from skolkvalitet.indicators.registry import PAGES, REGISTRY, Indicator
+from skolkvalitet.indicators.registry import (
+    PAGES,
+    REGISTRY,
+    Aggregation,
+    Indicator,
+    Level,
+    Unit,
+)
 from skolkvalitet.indicators.suppression import present as shown
 from skolkvalitet.indicators.suppression import present_n
-from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, NodeKind, Term
+from skolkvalitet.organisation.models import (
+    AcademicYear,
+    FollowUpPoint,
+    Node,
+    NodeKind,
+    SchoolForm,
+    Term,
+)
 from skolkvalitet.organisation.scopes import Scope, path_prefix_q
 from skolkvalitet.reference.comparison import Basis, like_for_like
 from skolkvalitet.reference.selectors import AREAS, ReferencePoint
@@ -46,6 +63,7 @@ class Cell:
     trend: list[float | str | None] = field(default_factory=list)
     target: float | None = None
     reference: float | None = None  # the nation's published figure, where imported
+    invited: int | None = None  # a survey's: how many were invited (beside a shown n only)
 
     @property
     def above_reference(self) -> bool | None:
@@ -76,6 +94,13 @@ class Row:
     node: Node
     area: Node | None
     cells: list[Cell]
+    # The reference line's name where it is not the node's own: the organiser's or an area's
+    # figures of one school form ("Ekbacka kommun, grundskola").
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.node.name
 
 
 @dataclass
@@ -94,6 +119,9 @@ class Overview:
     references: list = field(default_factory=list)  # ReferenceRow: published figures
     reference_basis: Basis | None = None  # whose schools the published figures are of
     reference_missing: list[str] = field(default_factory=list)  # areas with no published value
+    # Columns whose reference line is the sum of the listed units (the school form filtered
+    # on) rather than the organiser's or area's own figure.
+    summed: set[str] = field(default_factory=set)
 
 
 def _same_point_last_year(
@@ -161,9 +189,9 @@ def overview_at_point(
             "trend": [t.pk for t in terms],
         },
     }
-    return _overview(
+    return overview_of(
         scope,
-        columns=PAGES.overview_at_point,
+        columns=for_school_form(PAGES.overview_at_point, school_form),
         periods=periods,
         year_id=point.term.academic_year_id,
         period=PeriodRef("point", point.pk, point.name),
@@ -197,9 +225,9 @@ def overview_for_year(
             "trend": [y.pk for y in years],
         }
     }
-    overview = _overview(
+    overview = overview_of(
         scope,
-        columns=PAGES.overview_for_year,
+        columns=for_school_form(PAGES.overview_for_year, school_form),
         periods=periods,
         year_id=year.pk,
         period=PeriodRef("year", year.pk, year.code),
@@ -217,7 +245,11 @@ def overview_for_year(
         organiser.organiser_type, municipality_code=municipality
     )
     overview.references = year_references(
-        year, municipality, PAGES.overview_for_year, breakdown, overview.reference_basis
+        year,
+        municipality,
+        tuple(i.key for i in overview.indicators),
+        breakdown,
+        overview.reference_basis,
     )
     shown_areas = {row.area for row in overview.references}
     overview.reference_missing = [a for a in AREAS if a not in shown_areas]
@@ -241,6 +273,13 @@ class ReferenceRow:
     values: list[float | str | None]  # per column: the value, its marker, or None
     sources: list[str]  # the sources behind the values ("Skolverket", "Kolada")
     notes: list[str]  # the sources' caveats or cited publications
+
+    @property
+    def basis_label(self) -> str:
+        """ "kommunala skolor": whose schools the figures are of."""
+        from skolkvalitet.dashboards.breakdowns import BASIS_LABELS
+
+        return str(BASIS_LABELS[self.basis])
 
 
 def year_references(
@@ -290,7 +329,7 @@ def year_references(
 SOURCE_NAMES = {"skolverket": "Skolverket", "kolada": "Kolada"}
 
 
-def _overview(
+def overview_of(
     scope: Scope,
     *,
     columns: tuple[str, ...],
@@ -305,9 +344,9 @@ def _overview(
 ) -> Overview:
     indicators = [REGISTRY[key] for key in columns]
     units = units_in_scope(scope, area_id=area_id, school_form=school_form)
-    organiser = scope.top_nodes().filter(kind=NodeKind.ORGANISER).first()
+    organiser = _reference_node(scope, area_id)
     nodes = units + ([organiser] if organiser else [])
-    stored: dict[tuple[int, str], dict[int, tuple[float | None, int, str]]] = defaultdict(dict)
+    stored: dict[tuple[int, str], dict[int, StoredValue]] = defaultdict(dict)
     # One query per kind of period: each is a lookup on the (node, period_kind, period_id)
     # index (an OR of kinds would make SQLite read every value of the nodes).
     for kind, ids in periods.items():
@@ -319,11 +358,36 @@ def _overview(
             period_id__in=wanted,
             indicator__in=keys,
             breakdown=breakdown,
-        ).values_list("indicator", "node_id", "period_id", "value", "n", "suppression")
-        for indicator, node_id, period_id, value, n, suppression in found:
-            stored[(node_id, indicator)][period_id] = (value, n, suppression)
+        ).values_list(
+            "indicator",
+            "node_id",
+            "period_id",
+            "value",
+            "n",
+            "suppression",
+            "numerator",
+            "denominator",
+        )
+        for indicator, node_id, period_id, value, n, suppression, num, den in found:
+            stored[(node_id, indicator)][period_id] = StoredValue(value, n, suppression, num, den)
     targets = nearest_targets(units, list(columns), year_id)
     access = {node.pk: scope.can_see_pupils_in(node) for node in nodes}
+    summed = (
+        _summed_columns(organiser, units, indicators, periods, breakdown, school_form)
+        if organiser and school_form
+        else set()
+    )
+    if organiser is not None:
+        for key in summed:
+            kind = _kind(REGISTRY[key], periods)
+            for period_id in _wanted(periods[kind]):
+                total = _sum_of_units(
+                    REGISTRY[key], [stored.get((u.pk, key), {}).get(period_id) for u in units]
+                )
+                if total is None:
+                    stored[(organiser.pk, key)].pop(period_id, None)
+                else:
+                    stored[(organiser.pk, key)][period_id] = total
 
     def row(node: Node) -> Row:
         cells = []
@@ -331,11 +395,15 @@ def _overview(
             ids = periods[_kind(indicator, periods)]
             series = stored.get((node.pk, indicator.key), {})
 
-            def value_at(period_id, series=series, node=node):
+            def value_at(period_id, series=series, node=node, key=indicator.key):
                 if period_id is None or period_id not in series:
                     return None, None
-                value, n, suppression = series[period_id]
+                value, n, suppression = series[period_id][:3]
                 access_here = access[node.pk]
+                if node is organiser and key in summed and not access_here:
+                    suppression = _summed_marker(
+                        REGISTRY[key], units, stored, key, period_id, access, series[period_id]
+                    )
                 return (
                     shown(value, suppression, pupil_access=access_here),
                     present_n(n, suppression, pupil_access=access_here),
@@ -352,6 +420,10 @@ def _overview(
 
     rows = [row(u) for u in units]
     shown_rows = [r for r in rows if any(c.shown is not None for c in r.cells)]
+    reference = row(organiser) if organiser else None
+    if reference is not None and school_form:
+        form = str(SchoolForm(school_form).label).lower()
+        reference.label = f"{reference.node.name}, {form}"
     return Overview(
         period=period,
         previous=previous,
@@ -359,10 +431,120 @@ def _overview(
         indicators=indicators,
         rows=shown_rows,
         without_figures=len(rows) - len(shown_rows),
-        organiser=row(organiser) if organiser else None,
+        organiser=reference,
         breakdown=breakdown,
         comparison_organiser=_organiser_of(units),
+        summed=summed,
     )
+
+
+class StoredValue(NamedTuple):
+    value: float | None
+    n: int | None
+    suppression: str
+    numerator: float | None
+    denominator: float | None
+
+
+def _reference_node(scope: Scope, area_id: int | None) -> Node | None:
+    """Whose own figures stand under the units as the reference line: the area filtered on
+    (where the user sees it whole), else the organiser (for users who see it)."""
+    if area_id:
+        area = Node.objects.filter(pk=area_id, kind=NodeKind.AREA).first()
+        if area is not None and scope.can_see(area):
+            return area
+    return scope.top_nodes().filter(kind=NodeKind.ORGANISER).first()
+
+
+def _wanted(ids: dict) -> set[int]:
+    return {ids["now"], ids["previous"], ids["last_year"], *ids["trend"]} - {None}
+
+
+def _summed_columns(
+    node: Node,
+    units: list[Node],
+    indicators: list[Indicator],
+    periods: dict[str, dict],
+    breakdown: str,
+    school_form: str,
+) -> set[str]:
+    """The columns whose reference line is the sum of the listed units (the units of the
+    school form filtered on) and not `node`'s own stored figure: those of an indicator kept
+    for other school forms too, where a unit of `node` that is not listed has a figure in the
+    period shown or the periods compared (its pupils are in `node`'s figure)."""
+    candidates = [i for i in indicators if set(i.school_forms) - {school_form}]
+    if not candidates:
+        return set()
+    listed = [u.pk for u in units]
+    out: set[str] = set()
+    for kind, ids in periods.items():
+        keys = [i.key for i in candidates if _kind(i, periods) == kind]
+        if not keys:
+            continue
+        out |= set(
+            IndicatorValue.objects.filter(
+                node__path__startswith=node.path,
+                node__kind=NodeKind.UNIT,
+                period_kind=kind,
+                period_id__in=_wanted(ids),
+                indicator__in=keys,
+                breakdown=breakdown,
+            )
+            .exclude(node_id__in=listed)
+            .values_list("indicator", flat=True)
+            .distinct()
+        )
+    return out
+
+
+def value_scale(indicator: Indicator) -> float:
+    """What numerator / denominator is multiplied by to give the value (as the engine
+    computes it, indicators/engine.py: a share, or a ratio in percent, ×100)."""
+    if indicator.aggregation == Aggregation.SHARE or (
+        indicator.aggregation == Aggregation.RATIO and indicator.unit == Unit.PERCENT
+    ):
+        return 100.0
+    return 1.0
+
+
+def _sum_of_units(indicator: Indicator, parts: list[StoredValue | None]) -> StoredValue | None:
+    """The units' figures summed as the engine sums them into an area or the organiser
+    (numerators, denominators and n: every figure above the unit is such a sum)."""
+    present = [p for p in parts if p is not None and p.denominator is not None]
+    if not present:
+        return None
+    numerator = sum(p.numerator or 0.0 for p in present)
+    denominator = sum(p.denominator or 0.0 for p in present)
+    n = sum(p.n or 0 for p in present)
+    value = value_scale(indicator) * numerator / denominator if denominator > 0 else None
+    return StoredValue(value, n, "", numerator, denominator)
+
+
+def _summed_marker(
+    indicator: Indicator,
+    units: list[Node],
+    stored: dict[tuple[int, str], dict[int, StoredValue]],
+    key: str,
+    period_id: int,
+    access: dict[int, bool],
+    total: StoredValue,
+) -> str:
+    """The marker of a summed reference figure for a user without pupil access to its node:
+    `..` where a unit in the sum is hidden from the user (the sum less the shown units would
+    be the hidden figure) or the sum rests on fewer pupils than the summary level's limit;
+    `~100` where the indicator publishes a share 1–4 pupils miss so; else shown. A sum of
+    figures the user sees gives nothing away that they do not show."""
+    for unit in units:
+        part = stored.get((unit.pk, key), {}).get(period_id)
+        if part is not None and part.suppression and not access[unit.pk]:
+            return HIDDEN
+    # The stricter limit of the rule (the periods compared may span its change in 2023/24).
+    if (total.n or 0) < indicator.min_n_at(Level.SUMMARY, None):
+        return HIDDEN
+    missing = (total.denominator or 0) - (total.numerator or 0)
+    if indicator.shows_near_full and 0.5 <= missing < 4.5:
+        return NEAR_FULL
+    return ""
 
 
 def _kind(indicator: Indicator, periods: dict[str, dict]) -> str:

@@ -38,6 +38,18 @@ def years_with_values() -> list[AcademicYear]:
     )
 
 
+# The families of the yearly survey and staff figures (registry PAGES.surveys, PAGES.staff).
+FACT_FAMILIES = ("surveys", "staff", "preschool")
+
+
+def fact_years() -> list[AcademicYear]:
+    """Academic years with materialised survey or staff figures, oldest first."""
+    computed = MaterialisedPeriod.objects.filter(family__in=FACT_FAMILIES, period_kind="year")
+    return list(
+        AcademicYear.objects.filter(pk__in=computed.values("period_id")).order_by("start_date")
+    )
+
+
 def term_sequence(term: Term) -> list[Term]:
     return list(
         Term.objects.filter(start_date__lte=term.start_date)

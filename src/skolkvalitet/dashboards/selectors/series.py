@@ -4,16 +4,18 @@ breakdown, a value per period), the stored values it reads, and the rows per sub
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from skolkvalitet.dashboards.breakdowns import BASIS_LABELS
 from skolkvalitet.dashboards.selectors.periods import PeriodRef
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import PAGES, REGISTRY, Indicator
 from skolkvalitet.indicators.suppression import present as shown
 from skolkvalitet.indicators.suppression import present_n
 from skolkvalitet.organisation.models import Node
+from skolkvalitet.reference.comparison import Basis
 
 
 @dataclass
@@ -22,6 +24,24 @@ class SeriesRow:
     breakdown: str
     values: list[tuple[float | str | None, int | None]]  # per period: (shown, n)
     target: float | None = None
+    # A survey's: per period, how many were invited (beside a shown n only).
+    invited: list[int | None] = field(default_factory=list)
+    # The nation's published figure per period (None: none in the reference data).
+    references: list[float | str | None] = field(default_factory=list)
+
+    @property
+    def counts(self) -> list[tuple[float | str | None, int | None, int | None]]:
+        """Per period (shown, n, invited): invited only beside a shown n."""
+        invited = self.invited or [None] * len(self.values)
+        return [
+            (value, n, asked if n is not None else None)
+            for (value, n), asked in zip(self.values, invited, strict=True)
+        ]
+
+    @property
+    def reference(self) -> float | str | None:
+        """The nation's figure of the latest period."""
+        return self.references[-1] if self.references else None
 
     @property
     def shown_values(self) -> list[float | str | None]:
@@ -33,6 +53,23 @@ class Section:
     key: str
     periods: list[PeriodRef]
     rows: list[SeriesRow]
+    # The survey and staff sections: whose published figures stand beside the unit's.
+    reference: SectionReference | None = None
+
+
+@dataclass(frozen=True)
+class SectionReference:
+    """The nation's published figures beside a section: of which schools (the basis) and
+    which indicators have none for the latest year."""
+
+    basis: Basis
+    year: str  # the latest year of the section
+    missing: list[str]  # the names of the indicators with no published figure that year
+
+    @property
+    def basis_label(self) -> str:
+        """ "kommunala skolor": whose schools the figures are of."""
+        return str(BASIS_LABELS[self.basis])
 
 
 def breakdown_q(dimension: str | None) -> Q:

@@ -89,6 +89,22 @@ def breakdown_label(code: str) -> str:
 
 
 @register.filter
+def school_forms_label(forms) -> str:
+    """ "Grundskola och gymnasieskola": school form codes in words, in SchoolForm's order."""
+    from skolkvalitet.organisation.models import SchoolForm
+
+    names = [str(label).lower() for code, label in SchoolForm.choices if code in set(forms)]
+    if not names:
+        return ""
+    text = (
+        names[0]
+        if len(names) == 1
+        else _("%(a)s and %(b)s") % {"a": ", ".join(names[:-1]), "b": names[-1]}
+    )
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
 def get(mapping, key):
     """mapping[key] in a template, or None."""
     return mapping.get(key) if mapping else None
