@@ -202,6 +202,50 @@ def test_other_roles_need_no_end_date(org, users):
     assert not scope_for(users.unit_head).is_empty
 
 
+@pytest.mark.django_db
+def test_lists_of_who_holds_a_role_count_grants_as_the_scope_does(org, users):
+    """Who is told of what happens at a unit (users_with_capability) and who may own a plan's
+    action (plan_people) count the same grants as scope_for: a coach's grant past its end
+    date, or without one, counts in neither."""
+    from skolkvalitet.organisation.roles import Capability
+    from skolkvalitet.organisation.selectors import users_with_capability
+    from skolkvalitet.quality.plans.selectors import plan_people
+
+    def listed() -> tuple[bool, bool]:
+        told = users_with_capability(capability=Capability.SEE_FOLLOW_UP, node=org.unit_s1)
+        return users.coach in told, users.coach in plan_people(org.unit_s1)
+
+    assert listed() == (True, True)
+    grant = RoleAssignment.objects.filter(user=users.coach)
+    grant.update(valid_until=None)
+    assert listed() == (False, False)
+    grant.update(valid_until=dt.date.today() - dt.timedelta(days=1))
+    assert listed() == (False, False)
+
+
+@pytest.mark.django_db
+def test_a_coach_past_the_end_date_reaches_nothing_on_the_pages_or_the_api(client, org, users):
+    from django.urls import reverse
+
+    from skolkvalitet.api.actions import api_token_create
+
+    _row, token = api_token_create(user=users.coach, name="coach")
+    client.force_login(users.coach)
+    unit_page = reverse("unit", args=[org.unit_s1.pk])
+
+    def reached() -> tuple[int, list]:
+        api = client.get("/api/v1/nodes", HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client.get(unit_page).status_code, [node["id"] for node in api.json()["items"]]
+
+    status, nodes = reached()
+    assert status == 200 and org.unit_s1.pk in nodes
+    RoleAssignment.objects.filter(user=users.coach).update(
+        valid_until=dt.date.today() - dt.timedelta(days=1)
+    )
+    status, nodes = reached()
+    assert status in (403, 404) and nodes == []
+
+
 # -- users without a scope -------------------------------------------------------------------
 
 

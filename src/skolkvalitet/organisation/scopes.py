@@ -131,20 +131,29 @@ class Scope:
         return Pupil.objects.filter(pk__in=self.enrolments().values("pupil_id"))
 
 
+def grants_valid_q(on: dt.date) -> Q:
+    """The role assignments that count on the day `on`: begun and not ended (`valid_from`,
+    `valid_until`, both days included), on an active node, and, for a time-limited role (the
+    coach), with an end date, however the row was written (role_grant refuses one without).
+    scope_for and every list of who holds a role (organisation/selectors.py,
+    quality/plans/selectors.py) read grants through it."""
+    open_ended = [role for role, spec in ROLE_SPECS.items() if spec.time_limited]
+    return (
+        Q(node__is_active=True)
+        & (Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        & ~Q(role__in=open_ended, valid_until__isnull=True)
+    )
+
+
 def scope_for(user, *, on: dt.date | None = None) -> Scope:
     """The scope of `user` on the day `on` (default today). Anonymous users get none;
     superusers get the same as anyone else: their grants."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(user_id=None, grants=())
-    on = on or timezone.localdate()
-    # A time-limited role (the coach) reaches nothing without an end date, however its row
-    # was written: role_grant refuses one, and every read is bound here too.
-    open_ended = [role for role, spec in ROLE_SPECS.items() if spec.time_limited]
     rows = (
-        RoleAssignment.objects.filter(user=user, node__is_active=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-        .exclude(role__in=open_ended, valid_until__isnull=True)
+        RoleAssignment.objects.filter(user=user)
+        .filter(grants_valid_q(on or timezone.localdate()))
         .values_list("node_id", "node__path", "role")
     )
     return Scope(user_id=user.pk, grants=tuple(Grant(*row) for row in rows))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind, RoleAssignment
 from skolkvalitet.organisation.roles import Capability
-from skolkvalitet.organisation.scopes import Grant, Scope
+from skolkvalitet.organisation.scopes import Grant, Scope, grants_valid_q
 
 
 def academic_year_current(*, on: dt.date | None = None) -> AcademicYear | None:
@@ -142,11 +142,8 @@ def users_with_capability(
     happens at `node`."""
     on = on or timezone.localdate()
     assignments = (
-        RoleAssignment.objects.filter(
-            node_id__in=node.ancestor_ids(), user__is_active=True, node__is_active=True
-        )
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        RoleAssignment.objects.filter(node_id__in=node.ancestor_ids(), user__is_active=True)
+        .filter(grants_valid_q(on))
         .select_related("user", "node")
         .order_by("user__username")
     )

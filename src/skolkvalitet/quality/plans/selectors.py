@@ -28,7 +28,7 @@ from skolkvalitet.organisation.models import (
     RoleAssignment,
     Term,
 )
-from skolkvalitet.organisation.scopes import Scope
+from skolkvalitet.organisation.scopes import Scope, grants_valid_q
 from skolkvalitet.quality.models import (
     ACTION_FINISHED,
     DevelopmentGoal,
@@ -435,14 +435,9 @@ def plan_people(
     without changing its owner)."""
     on = on or timezone.localdate()
     ancestor_ids = [int(part) for part in node.path.strip("/").split("/") if part]
-    grants = (
-        RoleAssignment.objects.filter(
-            Q(node_id__in=ancestor_ids) | Q(node__path__startswith=node.path),
-            node__is_active=True,
-        )
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-    )
+    grants = RoleAssignment.objects.filter(
+        Q(node_id__in=ancestor_ids) | Q(node__path__startswith=node.path)
+    ).filter(grants_valid_q(on))
     chosen = Q(is_active=True, pk__in=grants.values("user_id"))
     if keep_id is not None:
         chosen |= Q(pk=keep_id)
