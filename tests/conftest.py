@@ -260,6 +260,19 @@ def _flushed_after(item: pytest.Item) -> bool:
     return bool(FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+# Tests that replace the whole SQLite test database file (operations/restore.py through
+# SQLite's backup API) need every other connection to it closed; the session's live server
+# (browser tests) keeps connections open in its threads once started. They run first.
+RUN_FIRST = ("tests/operations/test_backup.py",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    first = [item for item in items if item.nodeid.startswith(RUN_FIRST)]
+    if first:
+        rest = [item for item in items if not item.nodeid.startswith(RUN_FIRST)]
+        items[:] = first + rest
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     """A transactional test (live_server, transaction=True) ends with a flush, which also
