@@ -123,3 +123,14 @@ def test_behind_one_proxy_the_client_is_the_address_it_appended():
 def test_behind_two_proxies_the_second_address_from_the_right():
     request = FakeRequest("10.0.0.3", "203.0.113.5, 192.0.2.44, 10.0.0.2")
     assert client_address(request) == "192.0.2.44"
+
+
+def test_the_operator_lifts_a_lockout_with_axes_reset_username(client, eva):
+    """docs/operations.md, "Login lockouts": `skolkvalitet axes_reset_username USERNAME`."""
+    from django.core.management import call_command
+
+    for i in range(5):
+        attempt(client, f"fel-{i}")
+    assert attempt(client, PASSWORD).status_code == 429
+    call_command("axes_reset_username", "eva", verbosity=0)
+    assert attempt(client, PASSWORD).status_code == 302 and logged_in(client)

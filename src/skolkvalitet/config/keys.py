@@ -72,7 +72,7 @@ def keys_create(var_dir: Path) -> dict[Key, Created]:
         if os.environ.get(key.environment):
             outcome[key] = Created.ENVIRONMENT
             continue
-        var_dir.mkdir(parents=True, exist_ok=True)
+        var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             descriptor = os.open(
                 var_dir / key.file_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
