@@ -156,7 +156,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             area_id=area_id,
             school_form=school_form,
             basis=basis,
-            with_figures=with_facts,
         )
     export = request.GET.get("format")
     if export and data:

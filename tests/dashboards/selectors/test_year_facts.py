@@ -87,8 +87,8 @@ def cell(data, node, key):
     return next(c for c in row.cells if c.indicator.key == key)
 
 
-def table_of(facts_overview, form):
-    return next(t for t in facts_overview.tables if form in t.forms)
+def table_of(facts_overview, form, key="surveys"):
+    return next(t for t in facts_overview.tables if form in t.forms and t.key == key)
 
 
 def test_the_unit_page_shows_the_surveys_over_the_years_with_respondents_of_invited(
@@ -149,7 +149,7 @@ def test_the_nation_stands_beside_the_staff_figure_where_published(facts, users)
         ImportBatch.objects.create(kind="skolverket", source_name="personal.csv"),
     )
     surveys, staff = unit_fact_sections(scope_for(users.unit_head), facts.unit_n1)
-    assert row_of(staff, "certified_teachers_share").references == [None, 70.5]
+    assert row_of(staff, "certified_teachers_share").references == [70.5]  # staff: 2024/25 only
     assert row_of(staff, "certified_teachers_share").reference == 70.5
     # The organiser's type is not recorded and it has no municipality code: all schools.
     assert staff.reference.basis == Basis.ALL and staff.reference.year == "2024/25"
@@ -157,7 +157,7 @@ def test_the_nation_stands_beside_the_staff_figure_where_published(facts, users)
     assert surveys.reference.missing == [REGISTRY_NAME["survey_pupil_safety"]]
 
     data = overview_facts(scope_for(users.organiser_admin), facts.year)
-    table = table_of(data, "GR").overview
+    table = table_of(data, "GR", "staff").overview
     nation = next(r for r in table.references if r.area == "nation")
     keys = [i.key for i in table.indicators]
     assert nation.values[keys.index("certified_teachers_share")] == 70.5
@@ -166,8 +166,12 @@ def test_the_nation_stands_beside_the_staff_figure_where_published(facts, users)
 
 def test_the_overview_has_a_table_per_school_form_with_the_organisers_figure(facts, users) -> None:
     data = overview_facts(scope_for(users.organiser_admin), facts.year)
-    assert data.year.label == "2024/25"
-    assert [t.forms for t in data.tables] == [("GR", "GY"), ("FS",)]
+    assert [(t.key, t.forms, t.year.label) for t in data.tables] == [
+        ("surveys", ("GR", "GY"), "2024/25"),
+        ("surveys", ("FS",), "2024/25"),
+        ("staff", ("GR", "GY"), "2024/25"),
+        ("staff", ("FS",), "2024/25"),
+    ]
     pupils = table_of(data, "GR").overview
     assert [r.node for r in pupils.rows] == [facts.unit_n2, facts.unit_n1, facts.unit_s2]
     n1 = cell(pupils, facts.unit_n1, "survey_pupil_safety")
@@ -176,7 +180,7 @@ def test_the_overview_has_a_table_per_school_form_with_the_organisers_figure(fac
     organiser = cell(pupils, facts.organiser, "survey_pupil_safety")
     assert organiser.shown == pytest.approx(100 * 44 / 53)
     assert (organiser.n, organiser.invited) == (53, 66)
-    preschool = table_of(data, "FS").overview
+    preschool = table_of(data, "FS", "staff").overview
     assert [r.node for r in preschool.rows] == [facts.preschool]
     assert cell(preschool, facts.preschool, "children_per_group").shown == 15.0
 
@@ -185,8 +189,7 @@ def test_filtering_on_a_school_form_sums_the_reference_line_over_its_units(facts
     """The organiser's stored figure covers its grundskolor and its gymnasium: filtered on
     grundskola, the reference line is the sum of the grundskolor's figures, named so."""
     data = overview_facts(scope_for(users.organiser_admin), facts.year, school_form="GR")
-    [table] = data.tables
-    pupils = table.overview
+    pupils = table_of(data, "GR").overview
     assert [r.node for r in pupils.rows] == [facts.unit_n2, facts.unit_n1]
     organiser = cell(pupils, facts.organiser, "survey_pupil_safety")
     assert organiser.shown == pytest.approx(100 * 38 / 45)
@@ -194,15 +197,18 @@ def test_filtering_on_a_school_form_sums_the_reference_line_over_its_units(facts
     assert pupils.organiser.name == "Exempelstads kommun, grundskola"
     assert "survey_pupil_safety" in pupils.summed
     # Staff: only Norrskolan has staff figures, so the organiser's own figure is its alone.
-    assert "certified_teachers_share" not in pupils.summed
+    assert "certified_teachers_share" not in table_of(data, "GR", "staff").overview.summed
 
     gymnasium = overview_facts(scope_for(users.organiser_admin), facts.year, school_form="GY")
-    [table] = gymnasium.tables
-    organiser = cell(table.overview, facts.organiser, "survey_pupil_safety")
+    assert [t.key for t in gymnasium.tables] == ["surveys"]  # no staff figures of Ekskolan
+    organiser = cell(gymnasium.tables[0].overview, facts.organiser, "survey_pupil_safety")
     assert (organiser.shown, organiser.n) == (75.0, 8)
 
     preschool = overview_facts(scope_for(users.organiser_admin), facts.year, school_form="FS")
-    assert [t.forms for t in preschool.tables] == [("FS",)]
+    assert [(t.key, t.forms) for t in preschool.tables] == [
+        ("surveys", ("FS",)),
+        ("staff", ("FS",)),
+    ]
 
 
 def test_the_board_sees_a_summed_line_hidden_where_a_unit_in_it_is(facts, users) -> None:

@@ -44,10 +44,24 @@ FACT_FAMILIES = ("surveys", "staff", "preschool")
 
 def fact_years() -> list[AcademicYear]:
     """Academic years with materialised survey or staff figures, oldest first."""
-    computed = MaterialisedPeriod.objects.filter(family__in=FACT_FAMILIES, period_kind="year")
-    return list(
-        AcademicYear.objects.filter(pk__in=computed.values("period_id")).order_by("start_date")
+    return sorted(
+        {y for years in fact_years_by_family().values() for y in years},
+        key=lambda y: y.start_date,
     )
+
+
+def fact_years_by_family() -> dict[str, list[AcademicYear]]:
+    """Per family of FACT_FAMILIES: the academic years with its figures, oldest first (a
+    survey is answered in the spring, staff are counted in the autumn: the latest years
+    differ)."""
+    computed = MaterialisedPeriod.objects.filter(family__in=FACT_FAMILIES, period_kind="year")
+    pairs = list(computed.values_list("family", "period_id"))
+    years = AcademicYear.objects.in_bulk({period_id for _family, period_id in pairs})
+    out: dict[str, list[AcademicYear]] = {family: [] for family in FACT_FAMILIES}
+    for family, period_id in pairs:
+        if period_id in years:
+            out[family].append(years[period_id])
+    return {family: sorted(found, key=lambda y: y.start_date) for family, found in out.items()}
 
 
 def term_sequence(term: Term) -> list[Term]:

@@ -16,7 +16,11 @@ from django.db.models import Sum
 
 from skolkvalitet.dashboards.selectors.applicable import applicable_keys, by_school_forms
 from skolkvalitet.dashboards.selectors.overview import Overview, overview_of, year_references
-from skolkvalitet.dashboards.selectors.periods import TREND_LENGTH, PeriodRef, fact_years
+from skolkvalitet.dashboards.selectors.periods import (
+    TREND_LENGTH,
+    PeriodRef,
+    fact_years_by_family,
+)
 from skolkvalitet.dashboards.selectors.series import Section, SectionReference, section
 from skolkvalitet.dashboards.selectors.targets import nearest_targets
 from skolkvalitet.indicators.registry import PAGES, REGISTRY, Family
@@ -26,6 +30,13 @@ from skolkvalitet.reference.comparison import Basis, like_for_like
 from skolkvalitet.results.models import SurveyResult
 
 SECTIONS = (("surveys", PAGES.surveys), ("staff", PAGES.staff))
+
+
+def years_of(keys: tuple[str, ...], by_family: dict[str, list[AcademicYear]]) -> list[AcademicYear]:
+    """The years with figures of the families of `keys`, oldest first."""
+    families = {REGISTRY[k].family.value for k in keys}
+    found = {y for family in families for y in by_family.get(family, [])}
+    return sorted(found, key=lambda y: y.start_date)
 
 
 def organiser_of(node: Node) -> Node | None:
@@ -85,17 +96,18 @@ def unit_fact_sections(scope: Scope, node: Node) -> list[Section]:
     forms that has a figure in the last years, a value and n per year, those invited beside
     a survey's respondents, and the nation's figure per year."""
     access = scope.can_see_pupils_in(node)
-    years = fact_years()[-TREND_LENGTH:]
-    if not years:
+    by_family = fact_years_by_family()
+    if not any(by_family.values()):
         return []
-    refs = [PeriodRef("year", y.pk, y.code) for y in years]
     organiser = organiser_of(node)
     basis = comparison_basis(organiser)
     sections = []
     for key, all_keys in SECTIONS:
         keys = applicable_keys(all_keys, node.school_forms or ())
+        years = years_of(keys, by_family)[-TREND_LENGTH:]
         if not keys or not years:
             continue
+        refs = [PeriodRef("year", y.pk, y.code) for y in years]
         targets = nearest_targets([node], list(keys), years[-1].pk)
         found = section(key, node, keys, refs, None, access, targets)
         if not found.rows:
@@ -120,15 +132,20 @@ def unit_fact_sections(scope: Scope, node: Node) -> list[Section]:
 @dataclass
 class FactTable:
     """One table of the overview's survey and staff section: the units × the indicators of
-    one set of school forms, with the reference line and the published figures."""
+    one section (surveys or staff) and set of school forms, in the latest year up to the
+    page's with such figures, with the reference line and the published figures."""
 
+    key: str  # "surveys" or "staff"
     forms: tuple[str, ...]
     overview: Overview
+
+    @property
+    def year(self) -> PeriodRef:
+        return self.overview.period
 
 
 @dataclass
 class FactOverview:
-    year: PeriodRef
     tables: list[FactTable]
 
 
@@ -139,20 +156,41 @@ def overview_facts(
     area_id: int | None = None,
     school_form: str | None = None,
     basis: Basis | None = None,
-    with_figures: list[AcademicYear] | None = None,
 ) -> FactOverview | None:
-    """The overview's survey and staff section for `year` (the latest year up to it that
-    has such figures): a table per set of school forms the indicators are kept for (those of
-    the school form filtered on), each with the organiser's or area's figure as its
-    reference line (summed over the form's units where the node's own figure covers other
-    forms too, as the main table's) and the published figures of the nation, the
-    municipality and similar municipalities where the reference data hold them.
-    `with_figures`: the years that have survey or staff figures, where the caller has them
-    (periods.fact_years)."""
-    known = fact_years() if with_figures is None else with_figures
-    years = [y for y in known if y.start_date <= year.start_date][-TREND_LENGTH:]
-    if not years:
-        return None
+    """The overview's survey and staff section for `year`: a table per section and set of
+    school forms the indicators are kept for (of the school form filtered on), each of the
+    latest year up to `year` with its figures (a survey is answered in the spring, staff
+    counted in the autumn), with the organiser's or area's figure as its reference line
+    (summed over the form's units where the node's own figure covers other forms too, as the
+    main table's) and the published figures of the nation, the municipality and similar
+    municipalities where the reference data hold them."""
+    by_family = fact_years_by_family()
+    tables = []
+    for section_key, all_keys in SECTIONS:
+        keys = applicable_keys(all_keys, (school_form,)) if school_form else all_keys
+        for forms, members in by_school_forms(keys):
+            years = [y for y in years_of(members, by_family) if y.start_date <= year.start_date]
+            years = years[-TREND_LENGTH:]
+            if not years:
+                continue
+            table = _fact_table(
+                scope, section_key, forms, members, years, area_id, school_form, basis
+            )
+            if table is not None:
+                tables.append(table)
+    return FactOverview(tables) if tables else None
+
+
+def _fact_table(
+    scope: Scope,
+    section_key: str,
+    forms: tuple[str, ...],
+    members: tuple[str, ...],
+    years: list[AcademicYear],
+    area_id: int | None,
+    school_form: str | None,
+    basis: Basis | None,
+) -> FactTable | None:
     now = years[-1]
     previous = years[-2] if len(years) > 1 else None
     periods = {
@@ -163,52 +201,46 @@ def overview_facts(
             "trend": [y.pk for y in years],
         }
     }
-    keys = (*PAGES.surveys, *PAGES.staff)
-    if school_form:
-        keys = applicable_keys(keys, (school_form,))
-    tables = []
-    for forms, members in by_school_forms(keys):
-        data = overview_of(
-            scope,
-            columns=members,
-            periods=periods,
-            year_id=now.pk,
-            period=PeriodRef("year", now.pk, now.code),
-            previous=PeriodRef("year", previous.pk, previous.code) if previous else None,
-            last_year=None,
-            breakdown="",
-            area_id=area_id,
-            school_form=school_form,
+    data = overview_of(
+        scope,
+        columns=members,
+        periods=periods,
+        year_id=now.pk,
+        period=PeriodRef("year", now.pk, now.code),
+        previous=PeriodRef("year", previous.pk, previous.code) if previous else None,
+        last_year=None,
+        breakdown="",
+        area_id=area_id,
+        school_form=school_form,
+    )
+    if not data.rows:
+        return None
+    organiser = data.comparison_organiser
+    if organiser is not None:
+        data.reference_basis = basis or comparison_basis(organiser)
+        assert data.reference_basis is not None
+        data.references = year_references(
+            now, organiser.municipality_code, members, "", data.reference_basis
         )
-        if not data.rows:
-            continue
-        organiser = data.comparison_organiser
-        if organiser is not None:
-            data.reference_basis = basis or comparison_basis(organiser)
-            assert data.reference_basis is not None
-            data.references = year_references(
-                now, organiser.municipality_code, members, "", data.reference_basis
-            )
-            shown_areas = {row.area for row in data.references}
-            data.reference_missing = [
-                a for a in ("nation", "municipality", "similar") if a not in shown_areas
-            ]
-            nation = next((r for r in data.references if r.area == "nation"), None)
-            if nation:
-                for row in data.rows:
-                    for cell, reference in zip(row.cells, nation.values, strict=True):
-                        cell.reference = reference if isinstance(reference, float) else None
-        asked = invited([r.node for r in data.rows], members, [now.pk])
-        if data.organiser:
-            top = data.organiser.node
-            asked |= invited([top], members, [now.pk])
-            for key in data.summed:  # the reference line sums the listed units only
-                total = [asked.get((r.node.pk, key, now.pk)) for r in data.rows]
-                counted = [t for t in total if t is not None]
-                asked[(top.pk, key, now.pk)] = sum(counted) if counted else 0
-        for row in [*data.rows, *([data.organiser] if data.organiser else [])]:
-            for cell in row.cells:
-                if cell.n is not None and cell.is_number:
-                    cell.invited = asked.get((row.node.pk, cell.indicator.key, now.pk))
-        tables.append(FactTable(forms, data))
-    return FactOverview(PeriodRef("year", now.pk, now.code), tables)
+        shown_areas = {row.area for row in data.references}
+        data.reference_missing = [
+            a for a in ("nation", "municipality", "similar") if a not in shown_areas
+        ]
+        nation = next((r for r in data.references if r.area == "nation"), None)
+        if nation:
+            for row in data.rows:
+                for cell, reference in zip(row.cells, nation.values, strict=True):
+                    cell.reference = reference if isinstance(reference, float) else None
+    asked = invited([r.node for r in data.rows], members, [now.pk])
+    if data.organiser:
+        top = data.organiser.node
+        asked |= invited([top], members, [now.pk])
+        for key in data.summed:  # the reference line sums the listed units only
+            total = [asked.get((r.node.pk, key, now.pk)) for r in data.rows]
+            counted = [t for t in total if t is not None]
+            asked[(top.pk, key, now.pk)] = sum(counted) if counted else 0
+    for row in [*data.rows, *([data.organiser] if data.organiser else [])]:
+        for cell in row.cells:
+            if cell.n is not None and cell.is_number:
+                cell.invited = asked.get((row.node.pk, cell.indicator.key, now.pk))
+    return FactTable(section_key, forms, data)
