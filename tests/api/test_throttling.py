@@ -65,3 +65,14 @@ def test_the_count_of_refused_tokens_starts_again_after_the_hour(client, token):
     count, first = cache.get(key)
     cache.set(key, (count, first - 3601))
     assert get(client, token).status_code == 200
+
+
+def test_requests_without_a_token_are_limited_per_address(client, token):
+    """SKOLKVALITET_API_ANONYMOUS_RATE (60 a minute): 401 until then, 429 after, per address;
+    a valid token is not held back by it."""
+    answers = [client.get(URL, REMOTE_ADDR="192.0.2.30").status_code for _ in range(60)]
+    assert set(answers) == {401}
+    over = client.get(URL, REMOTE_ADDR="192.0.2.30")
+    assert over.status_code == 429 and 0 < int(over["Retry-After"]) <= 60
+    assert client.get(URL, REMOTE_ADDR="192.0.2.31").status_code == 401  # another address
+    assert get(client, token, address="192.0.2.30").status_code == 200

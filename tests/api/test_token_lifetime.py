@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from skolkvalitet.api.actions import api_token_create
@@ -45,3 +46,18 @@ def test_a_token_stored_without_an_end_expires_a_year_after_it_was_made(user):
     assert row.is_valid_at(made + dt.timedelta(days=364))
     assert not row.is_valid_at(made + dt.timedelta(days=365))
     assert row.is_valid_at(timezone.now())
+
+
+def test_a_lowered_maximum_binds_the_tokens_already_made(user, settings):
+    """An operator who lowers SKOLKVALITET_API_TOKEN_MAX_DAYS shortens every token's life:
+    a 365-day token made 40 days ago is refused once the maximum is 30 days."""
+    row, token = api_token_create(user=user, name="ett år", days=365)
+    made = timezone.now() - dt.timedelta(days=40)
+    ApiToken.objects.filter(pk=row.pk).update(created=made, expires=made + dt.timedelta(days=365))
+    row.refresh_from_db()
+    assert row.is_valid_at(timezone.now())
+    settings.SKOLKVALITET_API_TOKEN_MAX_DAYS = 30
+    assert not row.is_valid_at(timezone.now()) and row.status == "expired"
+    assert row.expires_at == made + dt.timedelta(days=30)
+    answer = Client().get("/api/v1/nodes", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401

@@ -12,7 +12,11 @@ from ninja.security import HttpBearer
 
 from skolkvalitet.api.actions import api_token_touch
 from skolkvalitet.api.models import ApiToken
-from skolkvalitet.api.throttling import refused_token_record, refused_tokens_check
+from skolkvalitet.api.throttling import (
+    anonymous_request_check,
+    refused_token_record,
+    refused_tokens_check,
+)
 from skolkvalitet.api.tokens import MAX_TOKEN_LENGTH, token_hash
 
 
@@ -39,10 +43,12 @@ class BearerToken(HttpBearer):
         refused_tokens_check(request)
         scheme, _space, token = request.headers.get(self.header, "").partition(" ")
         if scheme.lower() != self.openapi_scheme:
+            anonymous_request_check(request)
             return None
         row = self.authenticate(request, token.strip())
         if row is None:
             refused_token_record(request)
+            anonymous_request_check(request)
         return row
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:

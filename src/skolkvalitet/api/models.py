@@ -29,15 +29,17 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.user})"
 
     def is_valid_at(self, when: dt.datetime) -> bool:
-        """Neither revoked nor expired at `when`. A token made before tokens had to expire
-        (no `expires`) expires SKOLKVALITET_API_TOKEN_MAX_DAYS after it was made."""
+        """Neither revoked nor expired at `when`. No token outlives
+        SKOLKVALITET_API_TOKEN_MAX_DAYS after it was made: not one made before tokens had to
+        expire (no `expires`), nor one made before the maximum was lowered."""
         return self.revoked is None and when < self.expires_at
 
     @property
     def expires_at(self) -> dt.datetime:
+        longest = self.created + dt.timedelta(days=settings.SKOLKVALITET_API_TOKEN_MAX_DAYS)
         if self.expires is not None:
-            return self.expires
-        return self.created + dt.timedelta(days=settings.SKOLKVALITET_API_TOKEN_MAX_DAYS)
+            return min(self.expires, longest)
+        return longest
 
     @property
     def status(self) -> str:

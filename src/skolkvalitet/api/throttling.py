@@ -2,6 +2,9 @@
 
 - each token may make SKOLKVALITET_API_RATE requests (default 600 a minute), counted by
   django-ninja's throttle on the token's id;
+- each client address may make SKOLKVALITET_API_ANONYMOUS_RATE requests (default 60 a minute)
+  without a valid token (none, another scheme, or refused), answered 401 until then and 429
+  after, so that requests no token stands behind cannot wear the server out;
 - each client address may present SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR (default 20) tokens
   that are refused (unknown, revoked, expired) in an hour; after that every request from it is
   answered 429 with Retry-After until the hour has passed, so tokens cannot be guessed.
@@ -41,6 +44,30 @@ class TokenRateThrottle(SimpleRateThrottle):
         if token is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": token.pk}
+
+
+class AnonymousRateThrottle(SimpleRateThrottle):
+    """Requests without a valid token, per client address (behind SKOLKVALITET_PROXY_COUNT
+    trusted proxies, as the audit log reads it)."""
+
+    scope = "anonymous"
+
+    def __init__(self) -> None:
+        super().__init__(rate=settings.SKOLKVALITET_API_ANONYMOUS_RATE)
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": client_address(request) or "unknown",
+        }
+
+
+def anonymous_request_check(request: HttpRequest) -> None:
+    """Count a request without a valid token; raise Throttled past the address's rate."""
+    throttle = AnonymousRateThrottle()
+    if not throttle.allow_request(request):
+        wait = throttle.wait()
+        raise Throttled(wait=math.ceil(wait) if wait is not None else None)
 
 
 def _failure_key(address: str | None) -> str:

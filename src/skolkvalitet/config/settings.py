@@ -27,6 +27,8 @@ Environment variables:
                                  client's address is read behind that many. Default 0 (none
                                  trusted: the connection's address).
     SKOLKVALITET_API_RATE        Requests one API token may make, e.g. "600/m" (the default).
+    SKOLKVALITET_API_ANONYMOUS_RATE  API requests without a valid token one client address may
+                                 make before it gets 429. Default "60/m".
     SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR  Refused API tokens from one address in an hour
                                  before it gets 429 for the rest of the hour. Default 20.
     SKOLKVALITET_API_TOKEN_DAYS  A new API token's lifetime unless --days says. Default 90.
@@ -148,9 +150,11 @@ AXES_LOCKOUT_CALLABLE = "skolkvalitet.web.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "skolkvalitet.organisation.client_address.client_address"
 AXES_VERBOSE = False  # the product logs failures itself (web/signals.py), without the password
 SKOLKVALITET_PROXY_COUNT = int(os.environ.get("SKOLKVALITET_PROXY_COUNT", "0"))
-# API rate limits (api/throttling.py): requests per token, and refused tokens per client address
-# in an hour before the address gets 429 until the hour has passed.
+# API rate limits (api/throttling.py): requests per token, requests without a valid token per
+# client address, and refused tokens per client address in an hour before the address gets
+# 429 until the hour has passed.
 SKOLKVALITET_API_RATE = os.environ.get("SKOLKVALITET_API_RATE", "600/m")
+SKOLKVALITET_API_ANONYMOUS_RATE = os.environ.get("SKOLKVALITET_API_ANONYMOUS_RATE", "60/m")
 # API tokens' lifetime: the default of a new token and the longest allowed (api/actions.py).
 SKOLKVALITET_API_TOKEN_DAYS = int(os.environ.get("SKOLKVALITET_API_TOKEN_DAYS", "90"))
 SKOLKVALITET_API_TOKEN_MAX_DAYS = int(os.environ.get("SKOLKVALITET_API_TOKEN_MAX_DAYS", "365"))
