@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from django.utils.translation import gettext as _
+
 from skolkvalitet.publishing.charts.comparison import comparison_chart
 
 
@@ -36,6 +38,16 @@ def test_comparison_chart():
     rule = _layers_with(spec, "rule")[0]
     assert rule["encoding"]["x"]["field"] == "value"
     assert rule["data"]["values"][0]["label"] == "Huvudmannen: 72,5\u00a0%"
+    # Its label is the subtitle (wrapped to the chart's width on a phone), not a text mark
+    # beside the rule that would run past the chart's edges.
+    assert spec["title"]["subtitle"] == _("Dashed line: %(reference)s") % {
+        "reference": "Huvudmannen: 72,5\u00a0%"
+    }
+    assert all(
+        "label" not in (layer.get("data") or {}).get("values", [{}])[0]
+        for layer in _layers_with(spec, "text")
+    )
+    assert spec["padding"]["right"] >= 45  # room for "100,0 %" right of the longest bar
     weight = bar["encoding"]["y"]["axis"]["labelFontWeight"]
     assert weight["condition"]["test"] == 'datum.value == "Aspskolan"'
 

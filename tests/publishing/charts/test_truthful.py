@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils.translation import gettext as _
 
 from skolkvalitet.publishing.charts.base import zero_based_axis
 from skolkvalitet.publishing.charts.comparison import comparison_chart
@@ -86,7 +87,7 @@ def test_the_comparisons_rule_and_target_marks_lie_under_the_value_labels():
         organiser=75.1,
         targets={"Ekskolan": 80.0, "Aspskolan": 64.0, "Björkskolan": 70.0},
     )
-    assert _layer_kinds(spec) == ["bar", "rule", "text", "tick", "halo", "text", "text"]
+    assert _layer_kinds(spec) == ["bar", "rule", "tick", "halo", "text", "text"]
     rows = {d["name"]: (d["target"], d["target_label"]) for d in spec["data"]["values"]}
     # No mark beside a hidden unit: it would stand for a result that is not there.
     assert rows == {
@@ -95,12 +96,15 @@ def test_the_comparisons_rule_and_target_marks_lie_under_the_value_labels():
         "Björkskolan": (None, ""),
     }
     # The value is written right of the bar or of the target mark, whichever lies further out.
-    label = spec["layer"][5]
+    label = spec["layer"][4]
     assert {"calculate": "max(datum.value, datum.target || 0)", "as": "label_at"} in label[
         "transform"
     ]
     assert label["encoding"]["x"]["field"] == "label_at"
-    assert spec["title"]["subtitle"] == "Black mark: the unit's target"
+    dashed = _("Dashed line: %(reference)s") % {"reference": f"{_('Organiser')}: 75,1\u00a0%"}
+    assert (
+        spec["title"]["subtitle"] == f"{dashed}. {_('Black mark: the unit' + chr(39) + 's target')}"
+    )
     assert spec["usermeta"]["table"]["rows"][0] == ["Ekskolan", "74,8\u00a0%", "80,0\u00a0%"]
     assert spec["usermeta"]["shown"] == 2
 

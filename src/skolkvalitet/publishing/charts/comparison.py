@@ -109,9 +109,13 @@ def comparison_chart(
         numbers = [n for n in (as_number(v) for _n, v in pairs) if n is not None]
         end = 100.0 if as_unit(unit) == Unit.PERCENT else max([*numbers, 0.0])
         before = (as_number(organiser) or 0.0) > 0.6 * end
-        layers += rule_layers(
+        # The rule alone: its label ("Ekbacka kommun, utbildningsförvaltningen: 75,1 %") is
+        # the subtitle, which the page wraps to the chart's width. Written beside the rule it
+        # ran past the chart's edges on a phone and pushed the title off its left edge.
+        rule, _text = rule_layers(
             organiser, label, colour=INK, dash=(4, 4), unit=unit, channel="x", label_before=before
         )
+        layers.append(rule)
     if with_targets:
         notes.append(str(_("Black mark: the unit's target")))
         layers.append(
@@ -164,13 +168,21 @@ def comparison_chart(
         height=rows_height(len(pairs), step=26, legend=False) + (20 if notes else 0),
         table=data_table(columns, table_rows, notes),
     )
-    if with_targets and title:
+    subtitle = []
+    if organiser is not None:
+        subtitle.append(str(_("Dashed line: %(reference)s") % {"reference": notes[0]}))
+    if with_targets:
+        subtitle.append(str(_("Black mark: the unit's target")))
+    if subtitle and title:
         spec["title"] = {
             "text": title,
-            "subtitle": str(_("Black mark: the unit's target")),
+            "subtitle": ". ".join(subtitle),
             "subtitleColor": MUTED,
             "aria": False,
         }
+    # Room right of the bars for their value labels ("100,0 %"), which the fitted width
+    # would otherwise cut at the chart's edge on a phone.
+    spec["padding"] = {"left": 0, "top": 0, "bottom": 0, "right": 48}
     spec["data"] = {"values": data}
     spec["layer"] = layers
     spec["usermeta"]["shown"] = shown_count([v for _n, v in pairs])
