@@ -57,3 +57,11 @@ def test_highlight_names_are_escaped_in_expressions():
     spec = comparison_chart([(name, 1.0)], title="", unit="points", highlight=name)
     test = spec["layer"][0]["encoding"]["y"]["axis"]["labelFontWeight"]["condition"]["test"]
     assert test == "datum.value == " + json.dumps(name)
+
+
+def test_a_hidden_organiser_figure_draws_no_rule_and_names_none():
+    spec = comparison_chart(
+        [("Ekskolan", 80.0)], title="Behöriga", unit="percent", organiser="..", organiser_label="X"
+    )
+    assert _layers_with(spec, "rule") == []
+    assert "subtitle" not in spec["title"]

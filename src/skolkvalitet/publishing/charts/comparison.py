@@ -103,6 +103,7 @@ def comparison_chart(
         }
     ]
     notes = []
+    drawn_rule: list[dict[str, Any]] = []
     if organiser is not None:
         label = f"{organiser_label or _('Organiser')}: {format_value(organiser, unit)}"
         notes.append(label)
@@ -112,10 +113,10 @@ def comparison_chart(
         # The rule alone: its label ("Ekbacka kommun, utbildningsförvaltningen: 75,1 %") is
         # the subtitle, which the page wraps to the chart's width. Written beside the rule it
         # ran past the chart's edges on a phone and pushed the title off its left edge.
-        rule, _text = rule_layers(
+        drawn_rule = rule_layers(
             organiser, label, colour=INK, dash=(4, 4), unit=unit, channel="x", label_before=before
-        )
-        layers.append(rule)
+        )[:1]  # none for a hidden figure
+        layers += drawn_rule
     if with_targets:
         notes.append(str(_("Black mark: the unit's target")))
         layers.append(
@@ -169,7 +170,7 @@ def comparison_chart(
         table=data_table(columns, table_rows, notes),
     )
     subtitle = []
-    if organiser is not None:
+    if organiser is not None and drawn_rule:
         subtitle.append(str(_("Dashed line: %(reference)s") % {"reference": notes[0]}))
     if with_targets:
         subtitle.append(str(_("Black mark: the unit's target")))
