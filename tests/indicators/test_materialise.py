@@ -49,9 +49,13 @@ def facts(org):
     one that does not count)."""
     year = org.year
     ns = SimpleNamespace(org=org, year=year)
-    ns.batch = ImportBatch.objects.create(kind="grades", source_name="betyg.csv")
-    ns.latest_batch = ImportBatch.objects.create(kind="assessments", source_name="bed.csv")
-    ImportBatch.objects.create(kind="grades", source_name="x.csv", status=BatchStatus.ROLLED_BACK)
+    # The organiser's imports, as the write path binds them (ImportBatch.organiser).
+    mine = {"organiser": org.organiser}
+    ns.batch = ImportBatch.objects.create(kind="grades", source_name="betyg.csv", **mine)
+    ns.latest_batch = ImportBatch.objects.create(kind="assessments", source_name="bed.csv", **mine)
+    ImportBatch.objects.create(
+        kind="grades", source_name="x.csv", status=BatchStatus.ROLLED_BACK, **mine
+    )
     ns.ht = Term.objects.create(
         academic_year=year,
         kind="HT",
