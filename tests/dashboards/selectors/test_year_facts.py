@@ -201,6 +201,7 @@ def test_filtering_on_a_school_form_sums_the_reference_line_over_its_units(facts
 
     gymnasium = overview_facts(scope_for(users.organiser_admin), facts.year, school_form="GY")
     assert [t.key for t in gymnasium.tables] == ["surveys"]  # no staff figures of Ekskolan
+    assert gymnasium.tables[0].forms == ("GY",)  # named by the form filtered on
     organiser = cell(gymnasium.tables[0].overview, facts.organiser, "survey_pupil_safety")
     assert (organiser.shown, organiser.n) == (75.0, 8)
 

@@ -177,6 +177,8 @@ def overview_facts(
                 scope, section_key, forms, members, years, area_id, school_form, basis
             )
             if table is not None:
+                if school_form:  # named by the form filtered on, not every form it is kept for
+                    table.forms = (school_form,)
                 tables.append(table)
     return FactOverview(tables) if tables else None
 
