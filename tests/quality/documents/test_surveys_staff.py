@@ -22,11 +22,12 @@ from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.organisation import actions
 from skolkvalitet.organisation.models import AcademicYear, NodeKind, Role, SchoolForm
+from skolkvalitet.organisation.school_forms import school_forms_label as forms_label
 from skolkvalitet.organisation.scopes import scope_for
 from skolkvalitet.publishing.documents.check import publication_problems
 from skolkvalitet.publishing.documents.model import Chart, FigureCell, Heading, Table
 from skolkvalitet.quality.documents.annual_report import annual_report_document
-from skolkvalitet.quality.documents.surveys_staff import forms_label, years_up_to
+from skolkvalitet.quality.documents.surveys_staff import years_up_to
 from skolkvalitet.quality.documents.unit_report import unit_report_document
 from skolkvalitet.quality.reports.actions import report_start
 from skolkvalitet.reference.actions import reference_values_store

@@ -74,14 +74,18 @@ def invited(nodes: list[Node], keys: tuple[str, ...], years: list[int]) -> dict[
 
 
 def nation_by_year(
-    years: list[AcademicYear], organiser: Node | None, keys: tuple[str, ...], basis: Basis | None
+    years: list[AcademicYear],
+    municipality_code: str,
+    keys: tuple[str, ...],
+    basis: Basis | None,
 ) -> dict[tuple[str, int], float | str]:
-    """(indicator, year id) → the nation's published figure of `basis` schools that year."""
-    if organiser is None or basis is None or not keys:
+    """(indicator, year id) → the nation's published figure of `basis` schools that year (the
+    unit page's survey and staff sections and the board documents' chapters)."""
+    if basis is None or not keys:
         return {}
     out: dict[tuple[str, int], float | str] = {}
     for year in years:
-        rows = year_references(year, organiser.municipality_code, keys, "", basis)
+        rows = year_references(year, municipality_code, keys, "", basis)
         nation = next((r for r in rows if r.area == "nation"), None)
         if nation is None:
             continue
@@ -114,7 +118,11 @@ def unit_fact_sections(scope: Scope, node: Node) -> list[Section]:
             continue
         shown_keys = tuple(row.indicator.key for row in found.rows)
         asked = invited([node], shown_keys, [y.pk for y in years])
-        nation = nation_by_year(years, organiser, shown_keys, basis)
+        nation = (
+            nation_by_year(years, organiser.municipality_code, shown_keys, basis)
+            if organiser is not None
+            else {}
+        )
         for row in found.rows:
             k = row.indicator.key
             row.invited = [asked.get((node.pk, k, y.pk)) for y in years]

@@ -91,17 +91,9 @@ def breakdown_label(code: str) -> str:
 @register.filter
 def school_forms_label(forms) -> str:
     """ "Grundskola och gymnasieskola": school form codes in words, in SchoolForm's order."""
-    from skolkvalitet.organisation.models import SchoolForm
+    from skolkvalitet.organisation.school_forms import school_forms_label as label
 
-    names = [str(label).lower() for code, label in SchoolForm.choices if code in set(forms)]
-    if not names:
-        return ""
-    text = (
-        names[0]
-        if len(names) == 1
-        else _("%(a)s and %(b)s") % {"a": ", ".join(names[:-1]), "b": names[-1]}
-    )
-    return text[:1].upper() + text[1:]
+    return label(forms)
 
 
 @register.filter

@@ -16,7 +16,7 @@ heading names the forms they cover."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Sum
@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from skolkvalitet.dashboards.breakdowns import BASIS_LABELS
-from skolkvalitet.dashboards.selectors.overview import year_references
+from skolkvalitet.dashboards.selectors.year_facts import nation_by_year
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import REGISTRY, Family, Level
-from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind, SchoolForm
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
+from skolkvalitet.organisation.school_forms import school_forms_label
 from skolkvalitet.organisation.scopes import path_prefix_q
 from skolkvalitet.publishing.charts.trend import trend_chart
 from skolkvalitet.publishing.documents.model import (
@@ -173,37 +174,6 @@ def _node_forms(setting: Setting) -> set[str]:
     return {form for unit in setting.units for form in (unit.school_forms or ())}
 
 
-def forms_label(forms: Iterable[str]) -> str:
-    """ "Grundskola", "Grundskola och gymnasieskola" (in the order SchoolForm lists them)."""
-    names = [str(label).lower() for code, label in SchoolForm.choices if code in set(forms)]
-    if not names:
-        return ""
-    text = (
-        names[0]
-        if len(names) == 1
-        else _("%(a)s and %(b)s")
-        % {
-            "a": ", ".join(names[:-1]),
-            "b": names[-1],
-        }
-    )
-    return text[:1].upper() + text[1:]
-
-
-def _nation(setting: Setting, keys: tuple[str, ...]) -> dict[tuple[str, int], Value]:
-    """(indicator, year id) → the nation's published figure of the year, `basis` schools."""
-    out: dict[tuple[str, int], Value] = {}
-    for year in setting.years:
-        rows = year_references(year, setting.municipality_code, keys, "", setting.basis)
-        nation = next((r for r in rows if r.area == "nation"), None)
-        if nation is None:
-            continue
-        for key, value in zip(keys, nation.values, strict=True):
-            if value is not None:
-                out[(key, year.pk)] = value
-    return out
-
-
 def invited_of(node: Node, year: AcademicYear, keys: Iterable[str]) -> dict[str, int]:
     """Indicator → how many were invited to the survey behind it at `node` (its units'
     respondent groups summed), in `year`."""
@@ -238,7 +208,7 @@ def surveys_and_staff(document: Document, setting: Setting, *, remark: str = "")
     that these figures are not the report's frozen ones)."""
     forms = _node_forms(setting)
     stored = stored_year_values([setting.node, *setting.units], KEYS, setting.years)
-    nation = _nation(setting, KEYS)
+    nation = nation_by_year(setting.years, setting.municipality_code, KEYS, setting.basis)
     document.add(
         Heading(_("Safety and study calm")),
         Paragraph(
@@ -276,7 +246,7 @@ def _groups(
     groups: tuple[Group, ...],
     forms: set[str],
     stored: dict[tuple[int, str, int], IndicatorValue],
-    nation: dict[tuple[str, int], Value],
+    nation: Mapping[tuple[str, int], Value],
     what: str,
 ) -> None:
     shown_any = False
@@ -291,7 +261,7 @@ def _groups(
             continue
         shown_any = True
         # Figures of units whose school forms are not recorded: named by the registry's forms.
-        label = forms_label(covered or group.forms)
+        label = school_forms_label(covered or group.forms)
         document.add(Heading(label, level=2))
         if not has_figures:
             document.add(
@@ -329,7 +299,7 @@ def _trend_table(
     label: str,
     what: str,
     stored: dict[tuple[int, str, int], IndicatorValue],
-    nation: dict[tuple[str, int], Value],
+    nation: Mapping[tuple[str, int], Value],
 ) -> None:
     year = setting.year
     surveyed = group.n_label == RESPONDENTS  # a survey: those invited beside the respondents
@@ -399,7 +369,7 @@ def _charts(
     setting: Setting,
     group: Group,
     stored: dict[tuple[int, str, int], IndicatorValue],
-    nation: dict[tuple[str, int], Value],
+    nation: Mapping[tuple[str, int], Value],
 ) -> None:
     for key in setting.charts(group):
         indicator = REGISTRY[key]
@@ -442,7 +412,11 @@ def _units_table(
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (
             unit.name,
-            *([forms_label(set(unit.school_forms or ()) & set(group.forms))] if several else []),
+            *(
+                [school_forms_label(set(unit.school_forms or ()) & set(group.forms))]
+                if several
+                else []
+            ),
             *(year_cell(stored, unit, key, year) for key in group.keys),
         )
         for unit in units
