@@ -76,6 +76,11 @@ class Node(models.Model):
     school_form = models.CharField(max_length=8, choices=SchoolForm.choices, blank=True)
     year_group = models.SmallIntegerField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    # Organisers: logging in needs a second factor (a TOTP code, django-otp) for every user
+    # whose grants below this organiser include a role with pupil access (docs/security.md).
+    two_factor_required = models.BooleanField(
+        _("two-factor login required for roles with pupil access"), default=False
+    )
 
     class Meta:
         ordering = ["path"]
