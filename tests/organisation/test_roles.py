@@ -57,6 +57,8 @@ def test_the_table_as_the_docs_state_it():
         Capability.WRITE_DIALOGUE: {"unit_head"},
         Capability.REVIEW_DIALOGUE: {"organiser_admin", "analyst"},
         Capability.APPROVE_ORGANISER_REPORT: {"organiser_admin"},
+        Capability.MANAGE_USERS: {"organiser_admin"},
+        Capability.SEE_AUDIT_LOG: {"organiser_admin"},
     }
     assert set(expected) == set(Capability)
     for capability, roles in expected.items():
@@ -115,6 +117,8 @@ def test_organiser_only_capabilities_do_not_count_below_the_organiser(capability
         Capability.ROLL_BACK_IMPORTS,
         Capability.MANAGE_CALENDAR,
         Capability.EDIT_COMMON_MODEL,
+        Capability.MANAGE_USERS,
+        Capability.SEE_AUDIT_LOG,
     } == {c for c in Capability if c.organiser_only}
 
 

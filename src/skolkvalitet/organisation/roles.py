@@ -41,6 +41,11 @@ class Capability(StrEnum):
     # Approve or return the organiser's own quality report (its analysis and priorities, which
     # those with REVIEW_DIALOGUE on the organiser write). Counts only on an organiser node.
     APPROVE_ORGANISER_REPORT = "approve_organiser_report"
+    # Manage the organiser's users and their role grants, and its login policy (two-factor).
+    # Counts only on an organiser node.
+    MANAGE_USERS = "manage_users"
+    # Search and export the audit log of the organiser. Counts only on an organiser node.
+    SEE_AUDIT_LOG = "see_audit_log"
 
     @property
     def organiser_only(self) -> bool:
@@ -58,6 +63,8 @@ ORGANISER_ONLY = frozenset(
         Capability.MANAGE_CALENDAR,
         Capability.EDIT_COMMON_MODEL,
         Capability.APPROVE_ORGANISER_REPORT,
+        Capability.MANAGE_USERS,
+        Capability.SEE_AUDIT_LOG,
     }
 )
 
@@ -76,6 +83,10 @@ DESCRIPTIONS: dict[Capability, str] = {
     Capability.APPROVE_ORGANISER_REPORT: (
         "approve or return the organiser's own quality report (on an organiser node only)"
     ),
+    Capability.MANAGE_USERS: (
+        "manage users, their role grants and the two-factor policy (on an organiser node only)"
+    ),
+    Capability.SEE_AUDIT_LOG: "search and export the audit log (on an organiser node only)",
 }
 
 
@@ -110,6 +121,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 _C.SEE_FOLLOW_UP,
                 _C.REVIEW_DIALOGUE,
                 _C.APPROVE_ORGANISER_REPORT,
+                _C.MANAGE_USERS,
+                _C.SEE_AUDIT_LOG,
             }
         ),
     ),
