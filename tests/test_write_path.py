@@ -20,6 +20,7 @@ WRITE_MODULES = {
     "ingest/ss12000/state.py",  # what a sync keeps between runs (links, sync states)
     "indicators/materialise.py",  # indicators_materialise: the one writer of IndicatorValue
     "organisation/audit.py",  # audit_record
+    "organisation/user_actions.py",  # the user administration's writes (web/users/)
     "demo/builder.py",  # demo_build
 }
 MANAGER_WRITES = {"create", "get_or_create", "update_or_create", "bulk_create", "bulk_update"}

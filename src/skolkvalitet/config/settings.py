@@ -46,8 +46,15 @@ Environment variables:
                                  (587), login and STARTTLS ("1", the default).
     DEFAULT_FROM_EMAIL           The sender. Default: skolkvalitet@localhost.
     SKOLKVALITET_SITE_URL        The address users open the product at, for links in e-mail
-    SKOLKVALITET_LOGO            A PNG or SVG file: the organiser's logo on the documents
-                                 (e.g. https://skolkvalitet.kommun.se). Default: none (no links).
+                                 (e.g. https://skolkvalitet.kommun.se). Default: none (no links;
+                                 a password reset link then names the host the request came to).
+    SKOLKVALITET_PASSWORD_RESET  "0" turns password reset by e-mail off. Default on.
+    SKOLKVALITET_PASSWORD_RESET_MINUTES  How long a reset link works. Default 60.
+    SKOLKVALITET_PASSWORD_RESET_PER_ADDRESS  Reset requests one client address may make in an
+                                 hour before it gets 429. Default 10.
+    SKOLKVALITET_PASSWORD_RESET_PER_EMAIL  Reset links sent to one e-mail address in an hour.
+                                 Default 3.
+    SKOLKVALITET_LOGO            A PNG or SVG file: the organiser's logo on the documents.
     SKOLKVALITET_REMINDER_DAYS   Days before a report deadline that `skolkvalitet remind`
                                  reminds the writers, comma-separated. Default: 14,2.
 """
@@ -306,6 +313,20 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "skolkvalitet@localhost")
 SKOLKVALITET_SITE_URL = os.environ.get("SKOLKVALITET_SITE_URL", "").rstrip("/")
+# Password reset by e-mail for users with a local password (web/users/password_reset.py,
+# docs/security.md "Password reset"): off with SKOLKVALITET_PASSWORD_RESET=0 (single sign-on
+# only); a link lasts SKOLKVALITET_PASSWORD_RESET_MINUTES; each client address may ask
+# SKOLKVALITET_PASSWORD_RESET_PER_ADDRESS times an hour (then 429) and each e-mail address is
+# sent at most SKOLKVALITET_PASSWORD_RESET_PER_EMAIL links an hour (then nothing is sent, the
+# answer unchanged). The counts live in Django's cache, as the API's rate limits do.
+SKOLKVALITET_PASSWORD_RESET = _env_bool("SKOLKVALITET_PASSWORD_RESET", True)
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("SKOLKVALITET_PASSWORD_RESET_MINUTES", "60")) * 60
+SKOLKVALITET_PASSWORD_RESET_PER_ADDRESS = int(
+    os.environ.get("SKOLKVALITET_PASSWORD_RESET_PER_ADDRESS", "10")
+)
+SKOLKVALITET_PASSWORD_RESET_PER_EMAIL = int(
+    os.environ.get("SKOLKVALITET_PASSWORD_RESET_PER_EMAIL", "3")
+)
 # The organiser's logo on the board documents' title page: a PNG or SVG file (Word shows PNG).
 SKOLKVALITET_LOGO = os.environ.get("SKOLKVALITET_LOGO", "")
 SKOLKVALITET_REMINDER_DAYS = [

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from skolkvalitet.web import views
+from skolkvalitet.web.users import password_reset
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -12,4 +13,26 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by e-mail (web/users/password_reset.py; Django's view names).
+    path(
+        "login/glomt-losenord/",
+        password_reset.PasswordResetRequestView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "login/glomt-losenord/skickat/",
+        password_reset.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "login/nytt-losenord/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "login/nytt-losenord/klart/",
+        password_reset.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("administration/anvandare/", include("skolkvalitet.web.users.urls")),
 ]

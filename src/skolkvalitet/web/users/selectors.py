@@ -1,0 +1,192 @@
+"""Reads of the user administration, each within the organisers the acting user manages
+(`Capability.MANAGE_USERS` on the organiser node; organisation/user_actions.py says which
+users belong to an organiser): nothing of another organiser is listed, and a user or grant of
+another organiser answers 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind, RoleAssignment
+from skolkvalitet.organisation.roles import ROLE_SPECS, Capability
+from skolkvalitet.organisation.scopes import Scope, grants_valid_q, path_prefix_q
+from skolkvalitet.organisation.selectors import academic_year_current
+from skolkvalitet.organisation.user_actions import managed_organiser_ids, user_organiser_ids
+
+
+def may_manage_users(scope: Scope) -> bool:
+    return scope.can_somewhere(Capability.MANAGE_USERS)
+
+
+def managed_paths(scope: Scope) -> list[str]:
+    return scope.paths_with(Capability.MANAGE_USERS)
+
+
+def managed_assignments(scope: Scope) -> QuerySet[RoleAssignment]:
+    """Every grant, of any date, on a node of the managed organisers."""
+    return RoleAssignment.objects.filter(path_prefix_q("node__path", managed_paths(scope)))
+
+
+class GrantState:
+    """What a grant does today, as the list shows it."""
+
+    VALID = "valid"
+    NOT_BEGUN = "not_begun"
+    ENDED = "ended"
+    NODE_INACTIVE = "node_inactive"
+    NO_END_DATE = "no_end_date"  # a time-limited role (coach) without one: counts nowhere
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    assignment: RoleAssignment
+    state: str
+
+    @property
+    def valid(self) -> bool:
+        return self.state == GrantState.VALID
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLE_SPECS[self.assignment.role].role.label)
+
+    @property
+    def node_label(self) -> str:
+        return node_label(self.assignment.node)
+
+    @property
+    def may_end(self) -> bool:
+        """Still counting today or later: ending it changes something."""
+        return self.state in {GrantState.VALID, GrantState.NOT_BEGUN, GrantState.NODE_INACTIVE}
+
+
+@dataclass(frozen=True)
+class UserRow:
+    user: User
+    grants: list[GrantRow]
+    # Grants in an organiser the acting user does not manage: the account is not theirs alone.
+    shared: bool
+
+    @property
+    def has_valid_grant(self) -> bool:
+        return any(g.valid for g in self.grants)
+
+
+def _grant_rows(assignments: list[RoleAssignment], valid_ids: set[int]) -> list[GrantRow]:
+    today = timezone.localdate()
+    rows = []
+    for a in sorted(assignments, key=lambda a: (a.node.path, a.role)):
+        if a.pk in valid_ids:
+            state = GrantState.VALID
+        elif a.valid_until is not None and a.valid_until < today:
+            state = GrantState.ENDED
+        elif a.valid_from is not None and a.valid_from > today:
+            state = GrantState.NOT_BEGUN
+        elif not a.node.is_active:
+            state = GrantState.NODE_INACTIVE
+        else:
+            state = GrantState.NO_END_DATE
+        rows.append(GrantRow(assignment=a, state=state))
+    return rows
+
+
+def _valid_ids(assignments: QuerySet[RoleAssignment]) -> set[int]:
+    """The grants that count today, by the scope's one rule (grants_valid_q)."""
+    return set(
+        assignments.filter(grants_valid_q(timezone.localdate())).values_list("pk", flat=True)
+    )
+
+
+def users_managed(
+    scope: Scope, *, search: str = "", role: str = "", show_inactive: bool = True
+) -> list[UserRow]:
+    """The users of the managed organisers with their grants there, by username; `search`
+    matches username, first name, last name and e-mail (parts of them), `role` keeps the users
+    holding that role here (of any date)."""
+    assignments = managed_assignments(scope)
+    users = get_user_model().objects.filter(pk__in=assignments.values("user_id"))
+    if role:
+        users = users.filter(pk__in=assignments.filter(role=role).values("user_id"))
+    for word in search.split():
+        users = users.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+    if not show_inactive:
+        users = users.filter(is_active=True)
+    here = assignments.select_related("node__parent")
+    users = users.order_by("username").prefetch_related(
+        Prefetch("role_assignments", queryset=here, to_attr="grants_here")
+    )
+    paths = managed_paths(scope)
+    elsewhere = set(
+        RoleAssignment.objects.filter(user__in=users)
+        .exclude(path_prefix_q("node__path", paths))
+        .values_list("user_id", flat=True)
+    )
+    valid_ids = _valid_ids(assignments.filter(user__in=users))
+    return [
+        UserRow(
+            user=user,
+            grants=_grant_rows(user.grants_here, valid_ids),  # type: ignore[attr-defined]  # Prefetch to_attr
+            shared=user.pk in elsewhere,
+        )
+        for user in users
+    ]
+
+
+def user_managed(scope: Scope, user_id: int) -> UserRow:
+    """One user of the managed organisers, with their grants there; 404 for anyone else."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not user_organiser_ids(user) & managed_organiser_ids(scope):
+        raise Http404
+    assignments = managed_assignments(scope).filter(user=user)
+    rows = _grant_rows(list(assignments.select_related("node__parent")), _valid_ids(assignments))
+    shared = not user_organiser_ids(user) <= managed_organiser_ids(scope)
+    return UserRow(user=user, grants=rows, shared=shared)
+
+
+def assignment_managed(scope: Scope, user: User, assignment_id: int) -> RoleAssignment:
+    """One grant of `user` in the managed organisers; 404 for any other."""
+    assignment = (
+        managed_assignments(scope)
+        .filter(pk=assignment_id, user=user)
+        .select_related("node", "user")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+# -- the nodes a role may be granted on ------------------------------------------------------
+
+NODE_KIND_ORDER = (NodeKind.ORGANISER, NodeKind.AREA, NodeKind.UNIT, NodeKind.GROUP)
+
+
+def node_label(node: Node) -> str:
+    """A node as the forms and lists name it: a unit with its area, a group with its unit."""
+    if node.kind in {NodeKind.UNIT, NodeKind.GROUP} and node.parent is not None:
+        return f"{node.name} ({node.parent.name})"
+    return node.name
+
+
+def grant_nodes(scope: Scope, *, academic_year: AcademicYear | None = None) -> list[Node]:
+    """The active nodes of the managed organisers a role may be granted on: the organisers,
+    their areas and units, and the groups of the current academic year (groups are made anew
+    each year), in the order of the tree."""
+    year = academic_year or academic_year_current()
+    nodes = (
+        Node.objects.filter(path_prefix_q("path", managed_paths(scope)), is_active=True)
+        .filter(~Q(kind=NodeKind.GROUP) | Q(academic_year=year))
+        .select_related("parent")
+    )
+    return sorted(nodes, key=lambda n: tuple(int(p) for p in n.path.strip("/").split("/")))

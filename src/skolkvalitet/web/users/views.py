@@ -1,0 +1,254 @@
+"""The user administration pages (`/administration/anvandare/`): the users of the organisers
+where the user holds `Capability.MANAGE_USERS` (organiser_admin on the organiser node), with
+their grants; creating a user with a first grant, granting and ending roles, deactivating and
+reactivating. Others get 403 and see no link; a user or grant of another organiser is 404.
+Views validate and dispatch to organisation/user_actions.py, which checks the scope again
+and writes the audit log (docs/security.md "User administration")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from skolkvalitet.organisation import user_actions
+from skolkvalitet.organisation.scopes import Scope, scope_for_request
+from skolkvalitet.web.forms import form_attach_error
+from skolkvalitet.web.users.forms import GrantForm, UserCreateForm, UserDetailsForm, UserSearchForm
+from skolkvalitet.web.users.selectors import (
+    assignment_managed,
+    grant_nodes,
+    may_manage_users,
+    node_label,
+    user_managed,
+    users_managed,
+)
+
+
+def _scope_that_manages_users(request: HttpRequest) -> Scope:
+    scope = scope_for_request(request)
+    if not may_manage_users(scope):
+        raise PermissionDenied
+    return scope
+
+
+def _acting_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    return user
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope_that_manages_users(request)
+    search = UserSearchForm(request.GET or None)
+    text, role = "", ""
+    if search.is_valid():
+        text, role = search.cleaned_data["sok"], search.cleaned_data["roll"]
+    rows = users_managed(scope, search=text, role=role)
+    context = {"search": search, "rows": rows, "filtered": bool(text or role)}
+    return render(request, "web/users/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    scope = _scope_that_manages_users(request)
+    nodes = grant_nodes(scope)
+    status = 200
+    if request.method == "POST":
+        form = UserCreateForm(request.POST, nodes=nodes)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = user_actions.user_create(
+                    by=_acting_user(request),
+                    scope=scope,
+                    username=data["username"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    password=data["password"] or None,
+                    role=data["role"],
+                    node=data["node"],
+                    valid_from=data["valid_from"],
+                    valid_until=data["valid_until"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form_attach_error(form, error)
+            else:
+                messages.success(
+                    request, _("The user %(name)s was created.") % {"name": _name(user)}
+                )
+                return redirect("users_detail", user_id=user.pk)
+        status = 400
+    else:
+        form = UserCreateForm(nodes=nodes)
+    return render(request, "web/users/create.html", {"form": form}, status=status)
+
+
+def _detail_page(
+    request: HttpRequest,
+    scope: Scope,
+    user_id: int,
+    *,
+    grant_form: GrantForm | None = None,
+    details_form: UserDetailsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    row = user_managed(scope, user_id)
+    user = row.user
+    context = {
+        "row": row,
+        "managed": user,
+        "is_self": user.pk == request.user.pk,
+        "grant_form": grant_form or GrantForm(nodes=grant_nodes(scope)),
+        "details_form": details_form
+        or UserDetailsForm(
+            initial={
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "email": user.email,
+            }
+        ),
+    }
+    return render(request, "web/users/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _detail_page(request, _scope_that_manages_users(request), user_id)
+
+
+@login_required
+@require_POST
+def grant_add(request: HttpRequest, user_id: int) -> HttpResponse:
+    scope = _scope_that_manages_users(request)
+    user = user_managed(scope, user_id).user
+    form = GrantForm(request.POST, nodes=grant_nodes(scope))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = user_actions.grant_add(
+                by=_acting_user(request),
+                scope=scope,
+                user=user,
+                role=data["role"],
+                node=data["node"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                request=request,
+            )
+        except ValidationError as error:
+            form_attach_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s now holds the role %(role)s on %(node)s.")
+                % {
+                    "name": _name(user),
+                    "role": assignment.get_role_display(),
+                    "node": node_label(assignment.node),
+                },
+            )
+            return redirect("users_detail", user_id=user.pk)
+    return _detail_page(request, scope, user_id, grant_form=form, status=400)
+
+
+@login_required
+@require_POST
+def grant_end(request: HttpRequest, user_id: int, assignment_id: int) -> HttpResponse:
+    scope = _scope_that_manages_users(request)
+    user = user_managed(scope, user_id).user
+    assignment = assignment_managed(scope, user, assignment_id)
+    try:
+        user_actions.grant_end(
+            by=_acting_user(request), scope=scope, assignment=assignment, request=request
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("The role %(role)s of %(name)s on %(node)s has ended.")
+            % {
+                "role": assignment.get_role_display(),
+                "name": _name(user),
+                "node": node_label(assignment.node),
+            },
+        )
+    return redirect("users_detail", user_id=user.pk)
+
+
+def _account_change(
+    request: HttpRequest, user_id: int, action: Callable[..., User], done: str
+) -> HttpResponse:
+    scope = _scope_that_manages_users(request)
+    user = user_managed(scope, user_id).user
+    try:
+        action(by=_acting_user(request), scope=scope, user=user, request=request)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, done % {"name": _name(user)})
+    return redirect("users_detail", user_id=user.pk)
+
+
+@login_required
+@require_POST
+def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _account_change(
+        request,
+        user_id,
+        user_actions.user_deactivate,
+        _("%(name)s is inactive and can no longer log in."),
+    )
+
+
+@login_required
+@require_POST
+def user_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _account_change(
+        request, user_id, user_actions.user_reactivate, _("%(name)s is active again.")
+    )
+
+
+@login_required
+@require_POST
+def user_details(request: HttpRequest, user_id: int) -> HttpResponse:
+    scope = _scope_that_manages_users(request)
+    user = user_managed(scope, user_id).user
+    form = UserDetailsForm(request.POST)
+    if form.is_valid():
+        try:
+            user_actions.user_details_change(
+                by=_acting_user(request),
+                scope=scope,
+                user=user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form_attach_error(form, error)
+        else:
+            messages.success(
+                request, _("The details of %(name)s were saved.") % {"name": _name(user)}
+            )
+            return redirect("users_detail", user_id=user.pk)
+    return _detail_page(request, scope, user_id, details_form=form, status=400)
