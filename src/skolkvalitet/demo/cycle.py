@@ -106,7 +106,7 @@ DIALOGUE_STATES = (
 # What the units' plans hold: last year's area and its indicator goal (evaluated), and the
 # running year's area with a qualitative goal and actions — one of them overdue.
 LAST_YEAR_AREA = (
-    "Fler elever ska nå kunskapskraven i alla ämnen",
+    "Fler elever ska nå lägst E i alla ämnen",
     "Stöd sätts in för sent: elever som riskerar att inte nå E upptäcks först i vårterminen "
     "i årskurs 9, och de extra anpassningarna dokumenteras olika i olika ämnen.",
 )
@@ -306,7 +306,7 @@ def _plans(
         )
     goal = plans.goal_create_indicator(
         area=last,
-        title="Fler elever når kunskapskraven i alla ämnen",
+        title="Fler elever når lägst E i alla ämnen",
         indicator="passed_all_subjects",
         target_value=round(min(100.0, start_value + 5)),
         target_date=previous.end_date,

@@ -28,7 +28,7 @@ TEXTS = {
         "- Närvaron följs upp vid varje uppföljningstillfälle."
     ),
     "kunskaper": (
-        "Andelen elever som når kunskapskraven i alla ämnen har minskat något. Skolorna med "
+        "Andelen elever som når lägst E i alla ämnen har minskat något. Skolorna med "
         "lägst resultat har också flest nyanlända elever och högst frånvaro."
     ),
     "likvardighet": (

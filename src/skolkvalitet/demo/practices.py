@@ -41,7 +41,7 @@ LAST_YEAR = (
             "följer upp stödet till nästa genomgång, och de extra anpassningarna skrivs in på "
             "samma sätt i alla ämnen."
         ),
-        for_whom="Elever i årskurs 9 som riskerar att inte nå kunskapskraven, och deras lärare.",
+        for_whom="Elever i årskurs 9 som riskerar att inte nå lägst E, och deras lärare.",
         material=(
             "Mall för elevgenomgången och en lathund för extra anpassningar, i skolans "
             "gemensamma mapp under Elevhälsa."

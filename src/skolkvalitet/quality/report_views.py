@@ -63,6 +63,7 @@ from skolkvalitet.quality.reports.figures import (
     ShownFigure,
     figures_as_shown,
     figures_with_charts_live,
+    n_counts_pupils,
 )
 from skolkvalitet.quality.reports.selectors import (
     may_review_report,
@@ -266,6 +267,12 @@ class SectionView:
     # text and version, with the refused text kept beside it).
     text: str = ""
     version: int = 0
+
+    @property
+    def n_counts_pupils(self) -> bool:
+        """The table's n column counts pupils (else respondents, teachers or children)."""
+        return n_counts_pupils(f.indicator for f in self.figures)
+
     refused_text: str | None = None
     error: str = ""
     revisions: int = 0

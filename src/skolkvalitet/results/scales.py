@@ -12,10 +12,11 @@ ASSESSMENT_SCALES: tuple[dict, ...] = (
     },
     {
         "code": "on_track",
-        "name": "Når / riskerar att inte nå kunskapskraven",
+        # Lgr22 speaks of betygskriterier, not kunskapskrav: the lowest pass is the grade E.
+        "name": "Når lägst E / riskerar att inte nå lägst E",
         "values": [
-            {"value": "reaches", "label": "Når kunskapskraven", "on_track": True},
-            {"value": "at_risk", "label": "Riskerar att inte nå kunskapskraven", "on_track": False},
+            {"value": "reaches", "label": "Når lägst E", "on_track": True},
+            {"value": "at_risk", "label": "Riskerar att inte nå lägst E", "on_track": False},
         ],
     },
 )

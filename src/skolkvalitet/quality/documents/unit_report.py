@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from skolkvalitet.indicators.registry import REGISTRY, Family, Level
+from skolkvalitet.indicators.registry import REGISTRY, Level
 from skolkvalitet.organisation.selectors import organiser_of
 from skolkvalitet.publishing.documents.model import (
     Chart,
@@ -30,10 +30,9 @@ from skolkvalitet.quality.documents.text import text_blocks
 from skolkvalitet.quality.models import QualityReport
 from skolkvalitet.quality.reports.charts import section_charts
 from skolkvalitet.quality.reports.export import data_version_of, report_figures, template_of
-from skolkvalitet.quality.reports.figures import TABLE, TREND, TREND_YEARS, Figure
+from skolkvalitet.quality.reports.figures import TABLE, TREND, TREND_YEARS, Figure, n_counts_pupils
 from skolkvalitet.reference.comparison import like_for_like
 
-NOT_PUPILS = frozenset({Family.SURVEYS, Family.STAFF, Family.PRESCHOOL})
 STATUS_NAMES = {
     "draft": "Draft, not submitted",
     "submitted": "Submitted",
@@ -113,7 +112,7 @@ def unit_report_document(report: QualityReport) -> Document:
                 for f, cell in cells
             )
             # Survey, staff and preschool figures rest on respondents, teachers or children.
-            pupils_only = all(REGISTRY[f.indicator].family not in NOT_PUPILS for f, _c in cells)
+            pupils_only = n_counts_pupils(f.indicator for f, _c in cells)
             document.add(
                 Table(
                     caption=_("Figures of %(title)s") % {"title": section.title},

@@ -14,6 +14,7 @@ unit page hides it). quality/reports/charts.py draws them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -21,7 +22,7 @@ from django.db.models import Q
 from skolkvalitet.dashboards.selectors.distribution import leaving_certificate_counts
 from skolkvalitet.indicators.markers import HIDDEN
 from skolkvalitet.indicators.models import IndicatorValue
-from skolkvalitet.indicators.registry import REGISTRY
+from skolkvalitet.indicators.registry import REGISTRY, Family
 from skolkvalitet.indicators.suppression import present, present_n
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, Term
 from skolkvalitet.organisation.scopes import Scope
@@ -31,6 +32,15 @@ TABLE = "table"  # a figure of the section's table
 TREND = "trend"  # a point of a trend chart
 GRADES = "grades"  # a count of a grade distribution chart
 TREND_YEARS = 5  # a trend shows the report's academic year and the four before it
+
+# Families whose n counts respondents (surveys), teachers (staff) or children (preschool).
+NOT_PUPILS = frozenset({Family.SURVEYS, Family.STAFF, Family.PRESCHOOL})
+
+
+def n_counts_pupils(indicators: Iterable[str]) -> bool:
+    """Whether the n of every one of these indicators counts pupils: a table's n column is then
+    "Number of pupils", else plain "n" with a note saying what it counts."""
+    return all(REGISTRY[key].family not in NOT_PUPILS for key in indicators)
 
 
 @dataclass(frozen=True)
