@@ -57,6 +57,32 @@ Environment variables:
     SKOLKVALITET_LOGO            A PNG or SVG file: the organiser's logo on the documents.
     SKOLKVALITET_REMINDER_DAYS   Days before a report deadline that `skolkvalitet remind`
                                  reminds the writers, comma-separated. Default: 14,2.
+    Single sign-on (web/sso/; docs/operations.md "Single sign-on"):
+    SKOLKVALITET_PASSWORD_LOGIN  "0" refuses every password login; the login page shows only the
+                                 single sign-on buttons. Default on.
+    SKOLKVALITET_SSO_LINK_BY_EMAIL  "0": an identity not yet linked to a user is refused even
+                                 when the provider vouches for an e-mail address one user has.
+                                 Default on.
+    SKOLKVALITET_OIDC_ISSUER     The OpenID provider's issuer, e.g.
+                                 https://login.microsoftonline.com/TENANT/v2.0; its endpoints are
+                                 discovered from it. With SKOLKVALITET_OIDC_CLIENT_ID: OIDC is on.
+    SKOLKVALITET_OIDC_CLIENT_ID, SKOLKVALITET_OIDC_CLIENT_SECRET  The client registered there.
+    SKOLKVALITET_OIDC_SCOPES     Default "openid email profile".
+    SKOLKVALITET_OIDC_NAME       The provider's name, e.g. "Entra ID": the button then reads
+                                 "Logga in med Entra ID". Default: "Logga in med gemensam
+                                 inloggning".
+    SKOLKVALITET_OIDC_EMAIL_VERIFIED_CLAIM  The claim that says the e-mail is verified.
+                                 Default email_verified (Entra ID: xms_edov).
+    SKOLKVALITET_OIDC_AUTHORIZATION_ENDPOINT, _TOKEN_ENDPOINT, _USERINFO_ENDPOINT, _JWKS_URI
+                                 Explicit endpoints instead of discovery.
+    SKOLKVALITET_SAML_IDP_METADATA_FILE or SKOLKVALITET_SAML_IDP_METADATA_URL  The SAML IdP's
+                                 metadata. Either: SAML is on.
+    SKOLKVALITET_SAML_ENTITY_ID  Our entity id. Default: the metadata URL (/sso/saml/metadata/).
+    SKOLKVALITET_SAML_KEY_FILE, SKOLKVALITET_SAML_CERT_FILE  Our key and certificate (PEM):
+                                 signed requests, encrypted assertions. Default: none.
+    SKOLKVALITET_SAML_NAME       The IdP's name, e.g. "Skolfederation" (as for OIDC).
+    SKOLKVALITET_SAML_EMAIL_ATTRIBUTE  Default mail.
+    SKOLKVALITET_SAML_SUBJECT_ATTRIBUTE  An attribute naming the user instead of the NameID.
 """
 
 from __future__ import annotations
@@ -127,6 +153,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # SAML's own session cookie (SameSite=None: the IdP posts its answer cross-site).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,7 +173,12 @@ MIDDLEWARE = [
 # (or axes_reset_username USERNAME) lifts lockouts.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Single sign-on (web/sso/): refuses passwords when SKOLKVALITET_PASSWORD_LOGIN=0, and
+    # the OIDC and SAML logins, which answer only their own callbacks.
+    "skolkvalitet.web.sso.passwords.PasswordLoginSwitch",
     "django.contrib.auth.backends.ModelBackend",
+    "skolkvalitet.web.sso.oidc.OidcBackend",
+    "skolkvalitet.web.sso.saml.SamlBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("SKOLKVALITET_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = _timedelta(
@@ -155,6 +188,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "skolkvalitet.web.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "skolkvalitet.organisation.client_address.client_address"
+# Single sign-on callbacks carry no username: not counted (web/sso/passwords.py).
+AXES_WHITELIST_CALLABLE = "skolkvalitet.web.sso.passwords.is_single_sign_on_attempt"
 AXES_VERBOSE = False  # the product logs failures itself (web/signals.py), without the password
 SKOLKVALITET_PROXY_COUNT = int(os.environ.get("SKOLKVALITET_PROXY_COUNT", "0"))
 # API rate limits (api/throttling.py): requests per token, requests without a valid token per
@@ -184,6 +219,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "skolkvalitet.web.context_processors.navigation",
             ],
+            "libraries": {"sso": "skolkvalitet.web.sso.templatetags"},
         },
     },
 ]
@@ -333,6 +369,42 @@ SKOLKVALITET_REMINDER_DAYS = [
     int(days) for days in _env_list("SKOLKVALITET_REMINDER_DAYS", "14,2") if days.strip()
 ]
 
+# Single sign-on (web/sso/, docs/security.md "Single sign-on", docs/operations.md "Single
+# sign-on"): OpenID Connect through mozilla-django-oidc (OIDC_* are its settings) and SAML 2.0
+# through djangosaml2; both map the provider's identity to an existing user (never create one).
+SKOLKVALITET_PASSWORD_LOGIN = _env_bool("SKOLKVALITET_PASSWORD_LOGIN", True)
+SKOLKVALITET_SSO_LINK_BY_EMAIL = _env_bool("SKOLKVALITET_SSO_LINK_BY_EMAIL", True)
+SKOLKVALITET_OIDC_ISSUER = os.environ.get("SKOLKVALITET_OIDC_ISSUER", "").strip()
+SKOLKVALITET_OIDC_NAME = os.environ.get("SKOLKVALITET_OIDC_NAME", "")
+SKOLKVALITET_OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get(
+    "SKOLKVALITET_OIDC_EMAIL_VERIFIED_CLAIM", "email_verified"
+)
+OIDC_RP_CLIENT_ID = os.environ.get("SKOLKVALITET_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("SKOLKVALITET_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("SKOLKVALITET_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("SKOLKVALITET_OIDC_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("SKOLKVALITET_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("SKOLKVALITET_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("SKOLKVALITET_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("SKOLKVALITET_OIDC_JWKS_URI", "")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_STORE_ID_TOKEN = False
+OIDC_STORE_ACCESS_TOKEN = False
+SKOLKVALITET_SAML_IDP_METADATA_FILE = os.environ.get("SKOLKVALITET_SAML_IDP_METADATA_FILE", "")
+SKOLKVALITET_SAML_IDP_METADATA_URL = os.environ.get("SKOLKVALITET_SAML_IDP_METADATA_URL", "")
+SKOLKVALITET_SAML_ENTITY_ID = os.environ.get("SKOLKVALITET_SAML_ENTITY_ID", "")
+SKOLKVALITET_SAML_KEY_FILE = os.environ.get("SKOLKVALITET_SAML_KEY_FILE", "")
+SKOLKVALITET_SAML_CERT_FILE = os.environ.get("SKOLKVALITET_SAML_CERT_FILE", "")
+SKOLKVALITET_SAML_NAME = os.environ.get("SKOLKVALITET_SAML_NAME", "")
+SKOLKVALITET_SAML_EMAIL_ATTRIBUTE = os.environ.get("SKOLKVALITET_SAML_EMAIL_ATTRIBUTE", "mail")
+SKOLKVALITET_SAML_SUBJECT_ATTRIBUTE = os.environ.get("SKOLKVALITET_SAML_SUBJECT_ATTRIBUTE", "")
+SAML_CONFIG_LOADER = "skolkvalitet.web.sso.saml.saml_config_loader"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # no form to post
+SAML_SESSION_COOKIE_NAME = "saml_session"
+SAML_CREATE_UNKNOWN_USER = False
+
 SKOLKVALITET_IMPORT_IN_BACKGROUND = _env_bool("SKOLKVALITET_IMPORT_IN_BACKGROUND", True)
 SKOLKVALITET_DOCUMENTS_IN_BACKGROUND = _env_bool("SKOLKVALITET_DOCUMENTS_IN_BACKGROUND", True)
 SKOLKVALITET_IMPORT_MAX_BYTES = int(os.environ.get("SKOLKVALITET_IMPORT_MAX_BYTES", 256 * 2**20))
@@ -349,6 +421,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},  # pysaml2's schemas (single sign-on), at every start
     },
 }
 

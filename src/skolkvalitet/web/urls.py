@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sso/", include("skolkvalitet.web.sso.urls")),  # single sign-on: OIDC and SAML
     # Password reset by e-mail (web/users/password_reset.py; Django's view names).
     path(
         "login/glomt-losenord/",
