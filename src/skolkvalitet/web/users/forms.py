@@ -38,7 +38,7 @@ class DateInput(forms.DateInput):
 class GrantFields(forms.Form):
     """A role on a node, from and until (both days included)."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *Role.choices])
     node = forms.ChoiceField(label=_("Granted on"))
     valid_from = forms.DateField(
         label=_("Valid from"),
@@ -61,7 +61,7 @@ class GrantFields(forms.Form):
         self._nodes = {str(n.pk): n for n in nodes}
         node_field = self.fields["node"]
         assert isinstance(node_field, forms.ChoiceField)
-        node_field.choices = node_choices(nodes)
+        node_field.choices = [("", _("Choose where")), *node_choices(nodes)]
 
     def clean_node(self) -> Node:
         return self._nodes[self.cleaned_data["node"]]  # the choice field checked it is one

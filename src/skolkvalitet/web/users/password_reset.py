@@ -59,9 +59,12 @@ def _email_key(email: str) -> str:
 class PasswordResetRequestForm(PasswordResetForm):
     """Django's form, audit-logging whom a link went to."""
 
-    def save(self, *, request: HttpRequest | None = None, **kwargs) -> None:  # type: ignore[override]  # keyword-only
+    def send_links(self, *, request: HttpRequest, **options) -> None:
+        """Django's PasswordResetForm.save, named for what it does: it mails a link to each
+        active user with a usable password at the address given, and writes no row; then
+        `password_reset.request` is audit-logged for each (or once for none)."""
         users = list(self.get_users(self.cleaned_data["email"]))
-        super().save(request=request, **kwargs)
+        PasswordResetForm.save(self, request=request, **options)
         for user in users:
             audit_record(
                 user=None,
@@ -111,7 +114,7 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
             return render(request, "registration/password_reset_limited.html", status=429)
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
         email = form.cleaned_data["email"]
         if not count_within_limit(
             _email_key(email), settings.SKOLKVALITET_PASSWORD_RESET_PER_EMAIL
@@ -125,7 +128,7 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
             )
             return HttpResponseRedirect(self.get_success_url())
         site = urlsplit(settings.SKOLKVALITET_SITE_URL) if settings.SKOLKVALITET_SITE_URL else None
-        form.save(
+        form.send_links(
             domain_override=site.netloc if site else None,
             use_https=site.scheme == "https" if site else self.request.is_secure(),
             token_generator=self.token_generator,

@@ -173,10 +173,11 @@ NODE_KIND_ORDER = (NodeKind.ORGANISER, NodeKind.AREA, NodeKind.UNIT, NodeKind.GR
 
 
 def node_label(node: Node) -> str:
-    """A node as the forms and lists name it: a unit with its area, a group with its unit."""
-    if node.kind in {NodeKind.UNIT, NodeKind.GROUP} and node.parent is not None:
+    """A node as the forms and lists name it: a unit with its area, a group with its unit
+    ("9A, Hamnskolan")."""
+    if node.kind == NodeKind.UNIT and node.parent is not None:
         return f"{node.name} ({node.parent.name})"
-    return node.name
+    return node.display_name
 
 
 def grant_nodes(scope: Scope, *, academic_year: AcademicYear | None = None) -> list[Node]:
