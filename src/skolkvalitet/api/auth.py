@@ -7,6 +7,7 @@ may read, exactly as for the pages. The session cookie is not used by the API.
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja.security import HttpBearer
 
@@ -18,6 +19,7 @@ from skolkvalitet.api.throttling import (
     refused_tokens_check,
 )
 from skolkvalitet.api.tokens import MAX_TOKEN_LENGTH, token_hash
+from skolkvalitet.organisation.audit import audit_record
 
 
 def api_token_authenticate(token: str) -> ApiToken | None:
@@ -53,3 +55,25 @@ class BearerToken(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         return api_token_authenticate(token)
+
+
+def api_request_record(request: HttpRequest, response: HttpResponseBase) -> None:
+    """Every use of a valid token in the audit log (docs/security.md, "Audit log"): one
+    "api.request" event per answered request, with the token's id and name, the method, the
+    path (without its query) and the status, from the client's address. Requests without a
+    valid token are not events (they are counted and logged by api/throttling.py)."""
+    token = getattr(request, "auth", None)
+    if not isinstance(token, ApiToken):
+        return
+    audit_record(
+        user=token.user,
+        action="api.request",
+        detail={
+            "token": token.pk,
+            "token_name": token.name,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+        },
+        request=request,
+    )

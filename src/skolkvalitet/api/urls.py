@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, include, path
 
 from skolkvalitet.api.api import api
+from skolkvalitet.api.auth import api_request_record
 from skolkvalitet.api.docs import docs_asset
 
 app_name = "api"
@@ -21,6 +22,7 @@ def no_store(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
+        api_request_record(request, response)  # each use of a token is audit-logged
         return response
 
     return wrapped

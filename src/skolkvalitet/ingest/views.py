@@ -164,7 +164,7 @@ def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     if batch.kind not in (*FILE_KINDS, "ss12000"):
         raise PermissionDenied  # reference data and registers are re-imported, not undone here
     try:
-        import_rollback(batch, by=_signed_in_user(request))
+        import_rollback(batch, by=_signed_in_user(request), request=request)
     except ImportRejected as rejected:
         messages.error(request, rejected.problems[0].message)
     else:

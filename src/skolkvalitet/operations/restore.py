@@ -198,8 +198,11 @@ def _postgresql_restore(path: Path, connection: BaseDatabaseWrapper) -> None:
     pg_restore, psql = postgres.program("pg_restore"), postgres.program("psql")
     quote = connection.ops.quote_name
     drops = "; ".join(
-        f"DROP TABLE IF EXISTS {quote(table)} CASCADE"
-        for table in connection.introspection.table_names()
+        [
+            f"DROP TABLE IF EXISTS {quote(table)} CASCADE"
+            for table in connection.introspection.table_names()
+        ]
+        + [f"DROP FUNCTION IF EXISTS {function} CASCADE" for function in _own_functions(connection)]
     )
     env = postgres.environment(connection.settings_dict)
     connection.close()
@@ -237,3 +240,17 @@ def _postgresql_restore(path: Path, connection: BaseDatabaseWrapper) -> None:
         if applying.wait() != 0:
             psql_errors.seek(0)
             raise postgres.failure("psql", psql_errors.read())
+
+
+def _own_functions(connection: BaseDatabaseWrapper) -> list[str]:
+    """The functions the migrations made in the current schema (the audit log's trigger
+    function), as signatures: the backup's script creates them again, so they go with the
+    tables. Functions of extensions are left alone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = current_schema() AND NOT EXISTS "
+            "(SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+        )
+        return [row[0] for row in cursor.fetchall()]

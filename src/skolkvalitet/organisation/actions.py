@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.calendar import default_term_dates, default_year_dates
 from skolkvalitet.organisation.identity import PersonalNumber, pseudonym_for
 from skolkvalitet.organisation.models import (
@@ -46,25 +47,61 @@ def role_grant(
     role: str,
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
+    by=None,
+    request=None,
 ) -> RoleAssignment:
-    """Grant `role` on `node` (reaching its subtree). Idempotent for the same triple."""
+    """Grant `role` on `node` (reaching its subtree). Idempotent for the same triple. A new
+    grant, or changed dates, is audit-logged ("role_grant") as done by `by` (None: an
+    operator's command or the demo) from `request`'s client address."""
     spec = ROLE_SPECS[role]
     if spec.time_limited and valid_until is None:
         raise ValidationError(_("This role must have an end date."))
     if valid_from and valid_until and valid_until < valid_from:
         raise ValidationError(_("The end date is before the start date."))
+    before = RoleAssignment.objects.filter(user=user, node=node, role=role).first()
     assignment, _created = RoleAssignment.objects.update_or_create(
         user=user,
         node=node,
         role=role,
         defaults={"valid_from": valid_from, "valid_until": valid_until},
     )
+    if before is None or (before.valid_from, before.valid_until) != (valid_from, valid_until):
+        audit_record(
+            user=by,
+            action="role_grant",
+            node=node,
+            detail=_grant_detail(user, role, valid_from, valid_until),
+            request=request,
+        )
     return assignment
 
 
-def role_revoke(*, user, node: Node, role: str) -> int:
-    deleted, _detail = RoleAssignment.objects.filter(user=user, node=node, role=role).delete()
+@transaction.atomic
+def role_revoke(*, user, node: Node, role: str, by=None, request=None) -> int:
+    """Remove `user`'s grant of `role` on `node`; audit-logged ("role_revoke") when there
+    was one."""
+    grants = RoleAssignment.objects.filter(user=user, node=node, role=role)
+    dates = grants.values_list("valid_from", "valid_until").first()
+    deleted, _detail = grants.delete()
+    if deleted and dates is not None:
+        audit_record(
+            user=by,
+            action="role_revoke",
+            node=node,
+            detail=_grant_detail(user, role, *dates),
+            request=request,
+        )
     return deleted
+
+
+def _grant_detail(user, role: str, valid_from: dt.date | None, valid_until: dt.date | None) -> dict:
+    return {
+        "user_id": user.pk,
+        "username": user.get_username(),
+        "role": role,
+        "valid_from": valid_from.isoformat() if valid_from else None,
+        "valid_until": valid_until.isoformat() if valid_until else None,
+    }
 
 
 @transaction.atomic

@@ -20,4 +20,5 @@ def navigation(request: HttpRequest) -> dict:
         "may_see_followup_board": scope.can_somewhere(Capability.SEE_FOLLOW_UP),
         "may_see_results": not scope.is_empty,
         "may_manage_users": scope.can_somewhere(Capability.MANAGE_USERS),
+        "may_see_audit_log": scope.can_somewhere(Capability.SEE_AUDIT_LOG),
     }

@@ -36,4 +36,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("administration/anvandare/", include("skolkvalitet.web.users.urls")),
+    path("administration/logg/", include("skolkvalitet.web.audit_log.urls")),  # the audit log
 ]

@@ -10,6 +10,7 @@ import polars as pl
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import connection, models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,24 +27,31 @@ from skolkvalitet.ingest.writing.writer import (
     batch_periods,
     delete_ids,
 )
+from skolkvalitet.organisation.audit import audit_record
+from skolkvalitet.organisation.models import Node
 
 
 def import_rollback(
-    batch: ImportBatch, *, by: User | None = None, progress: Progress | None = None
+    batch: ImportBatch,
+    *,
+    by: User | None = None,
+    progress: Progress | None = None,
+    request: HttpRequest | None = None,
 ) -> None:
     """Undo `batch` as a whole: delete its rows, restore what it replaced or changed, remove
     what it created, and recompute the indicators of the periods it touched. Refused while a
-    later import has replaced rows of this one (roll that back first)."""
+    later import has replaced rows of this one (roll that back first). Audit-logged
+    ("import_rollback", by `by` from `request`'s client address)."""
     from skolkvalitet.indicators.materialise import indicators_materialise
 
     years, points = batch_periods(batch)
-    _rollback(batch, by)
+    _rollback(batch, by, request)
     if years or points:
         indicators_materialise(years=years, points=points, progress=progress)
 
 
 @transaction.atomic
-def _rollback(batch: ImportBatch, by: User | None) -> None:
+def _rollback(batch: ImportBatch, by: User | None, request: HttpRequest | None) -> None:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.APPLIED:
         raise ImportRejected(
@@ -69,6 +77,13 @@ def _rollback(batch: ImportBatch, by: User | None) -> None:
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = by
     batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
+    audit_record(
+        user=by,
+        action="import_rollback",
+        node=Node.objects.filter(pk=batch.organiser_id).first() if batch.organiser_id else None,
+        detail={"batch": batch.pk, "kind": batch.kind, "rows": batch.rows},
+        request=request,
+    )
 
 
 def _refuse_if_replaced_later(batch: ImportBatch) -> None:

@@ -40,8 +40,10 @@ from skolkvalitet.batches.models import ImportBatch, ImportJournal, JournalActio
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
 from skolkvalitet.indicators.loading import read_frame
 from skolkvalitet.indicators.materialise import indicators_materialise, periods_touched
+from skolkvalitet.ingest.writing.bulk_load import indexes_deferred, table_analyze
 from skolkvalitet.ingest.writing.tables import ENROLMENTS, StoredTable
 from skolkvalitet.organisation.actions import node_create
+from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import Node, Pupil
 from skolkvalitet.organisation.scopes import organiser_ids
 
@@ -103,6 +105,8 @@ class BatchWriter:
             file_sha256=file_sha256,
         )
         self._batch: ImportBatch | None = None
+        self._created_by = created_by
+        self._audited = False
         self._journal: list[ImportJournal] = []
         self._source_name = source_name
         self._organiser_id: int | None = None
@@ -173,11 +177,24 @@ class BatchWriter:
             batch.save(update_fields=["organiser"])
 
     def finish(self) -> ImportBatch | None:
-        """Write the journal; returns the batch, or None when nothing was written."""
+        """Write the journal; returns the batch, or None when nothing was written. The
+        import is audit-logged ("import": the batch, its kind and rows, on its organiser)
+        once, by the user who imported it (None: a command)."""
         if self._journal:
             ImportJournal.objects.bulk_create(self._journal)
             self._journal = []
-        return self._batch
+        batch = self._batch
+        if batch is not None and not self._audited:
+            self._audited = True
+            audit_record(
+                user=self._created_by,
+                action="import",
+                node=Node.objects.filter(pk=batch.organiser_id).first()
+                if batch.organiser_id
+                else None,
+                detail={"batch": batch.pk, "kind": batch.kind, "rows": batch.rows},
+            )
+        return batch
 
     # nodes, pupils and other rows ----------------------------------------------------------
 
@@ -294,9 +311,10 @@ class BatchWriter:
         if fresh.height:
             if table.has_batch:
                 fresh = fresh.with_columns(pl.lit(self.batch.pk, dtype=pl.Int64).alias("batch_id"))
+            with indexes_deferred(table.table, fresh.height):
                 bulk_insert_frame(table.table, fresh)
-            else:
-                bulk_insert_frame(table.table, fresh)
+            table_analyze(table.table, fresh.height)
+            if not table.has_batch:
                 created = _stored(table, fresh[table.period].unique().to_list()).join(
                     fresh.select(key), on=key, how="semi", nulls_equal=True
                 )

@@ -26,10 +26,9 @@ from skolkvalitet.batches.models import ImportJournal
 from skolkvalitet.indicators.loading import years_completing
 from skolkvalitet.indicators.models import ErasedYear
 from skolkvalitet.ingest.models import Ss12000Link
-from skolkvalitet.organisation.audit import audit_record
+from skolkvalitet.organisation.audit import audit_pupils_forget, audit_record
 from skolkvalitet.organisation.models import (
     AcademicYear,
-    AuditEvent,
     Enrolment,
     FollowUpPoint,
     Pupil,
@@ -125,7 +124,7 @@ def _erase(years: list[AcademicYear]) -> dict[str, int]:
         Ss12000Link.objects.filter(resource="pupils", local_id__in=chunk).delete()[0]
         for chunk in _chunks(pupil_ids)
     )
-    removed["organisation_auditevent.pupil_ids"] = _audit_forget(pupil_ids)
+    removed["organisation_auditevent.pupil_ids"] = audit_pupils_forget(pupil_ids)
     removed["ingest_importjournal.rows"] = _journal_forget(
         terms=term_ids,
         points=point_ids,
@@ -153,29 +152,6 @@ def _pupils_left_without_data(candidates: set[int]) -> set[int]:
             pupils = pupils.filter(~Exists(model.objects.filter(pupil_id=OuterRef("pk"))))
         left.update(pupils.values_list("pk", flat=True))
     return left
-
-
-def _audit_forget(pupil_ids: set[int]) -> int:
-    """Take the removed pupils' ids out of the audit log's events, counting them in the
-    event's detail ("pupils_erased"); the events stay. Returns the ids taken out."""
-    if not pupil_ids:
-        return 0
-    changed: list[AuditEvent] = []
-    forgotten = 0
-    for event in AuditEvent.objects.exclude(pupil_ids=[]).only("pupil_ids", "detail").iterator():
-        kept = [pk for pk in event.pupil_ids if pk not in pupil_ids]
-        if len(kept) == len(event.pupil_ids):
-            continue
-        gone = len(event.pupil_ids) - len(kept)
-        event.pupil_ids = kept
-        event.detail = {
-            **event.detail,
-            "pupils_erased": event.detail.get("pupils_erased", 0) + gone,
-        }
-        changed.append(event)
-        forgotten += gone
-    AuditEvent.objects.bulk_update(changed, ["pupil_ids", "detail"], batch_size=CHUNK)
-    return forgotten
 
 
 def _journal_forget(

@@ -1,4 +1,4 @@
-from skolkvalitet.organisation.models.audit import AuditEvent
+from skolkvalitet.organisation.models.audit import AuditEvent, AuditLogAppendOnly
 from skolkvalitet.organisation.models.nodes import (
     Node,
     NodeKind,
@@ -19,6 +19,7 @@ from skolkvalitet.organisation.models.roles import Role, RoleAssignment
 __all__ = [
     "AcademicYear",
     "AuditEvent",
+    "AuditLogAppendOnly",
     "Enrolment",
     "FollowUpPoint",
     "LegalGender",
