@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping
 
 import polars as pl
@@ -36,38 +35,34 @@ GRADE_SCHEMA: dict[str, DataTypeLike] = {
 
 def read_frame(sql: str, schema: Mapping[str, DataTypeLike]) -> pl.DataFrame:
     """Run `sql` (no parameters: callers inline integer ids only) into a Polars frame:
-    COPY … TO STDOUT on PostgreSQL, a cursor on SQLite."""
+    COPY … TO STDOUT on PostgreSQL, a cursor on SQLite.
+
+    PostgreSQL's CSV is parsed by Polars straight into the column types (integers, floats,
+    dates, strings: NULL is an unquoted empty field, an empty string a quoted one); only
+    booleans, which COPY writes as t/f, are read as text and mapped."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
+            parts: list[bytes] = []
             with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
-                for chunk in copy:
-                    buffer.write(chunk)
-            if not buffer.getbuffer().nbytes:
+                parts.extend(bytes(chunk) for chunk in copy)
+            if not parts:
                 return pl.DataFrame(schema=schema)
-            buffer.seek(0)
             text = pl.read_csv(
-                buffer,
+                b"".join(parts),
                 has_header=False,
-                new_columns=list(schema),
-                schema_overrides=dict.fromkeys(schema, pl.String),
+                schema={c: pl.String if t == pl.Boolean else t for c, t in schema.items()},
             )
-            return text.with_columns([_from_text(c, t) for c, t in schema.items()])
+            booleans = [c for c, t in schema.items() if t == pl.Boolean]
+            if booleans:
+                text = text.with_columns((pl.col(c) == "t").alias(c) for c in booleans)
+            return text
         cursor.execute(sql)
         rows = cursor.fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _from_text(column: str, dtype: DataTypeLike) -> pl.Expr:
-    """A column of PostgreSQL's CSV text as `dtype` (booleans come as t/f)."""
-    if dtype == pl.Boolean:
-        return (pl.col(column) == "t").alias(column)
-    if dtype == pl.Date:
-        return pl.col(column).str.to_date("%Y-%m-%d").alias(column)
-    return pl.col(column).cast(dtype).alias(column)
-
-
-def _ids(values: Iterable[int]) -> str:
+def sql_ids(values: Iterable[int]) -> str:
+    """Integer ids as an SQL list to inline (NULL for none: matches nothing)."""
     ids = sorted({int(v) for v in values})
     return ", ".join(str(i) for i in ids) if ids else "NULL"
 
@@ -209,9 +204,9 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
     ids are mapped to years, term kinds and subject codes here: no joins in the database."""
     years, points = list(years), list(points)
     term_frame, point_frame, subjects = _calendar(years, points)
-    year_ids = _ids(years)
-    term_ids = _ids(term_frame["term_id"].to_list())
-    point_ids = _ids(point_frame["point_id"].to_list())
+    year_ids = sql_ids(years)
+    term_ids = sql_ids(term_frame["term_id"].to_list())
+    point_ids = sql_ids(point_frame["point_id"].to_list())
     grades = read_frame(
         "SELECT pupil_id, unit_id, term_id, year_group, subject_id, value, grade_type "
         f"FROM results_grade WHERE term_id IN ({term_ids})",
@@ -376,7 +371,7 @@ def _ended_subjects(years: Iterable[int], subjects: pl.DataFrame) -> pl.DataFram
     else:
         frame = read_frame(
             "SELECT pupil_id, unit_id, term_id, year_group, subject_id, value, grade_type "
-            f"FROM results_grade WHERE term_id IN ({_ids(term_frame['term_id'].to_list())}) "
+            f"FROM results_grade WHERE term_id IN ({sql_ids(term_frame['term_id'].to_list())}) "
             "AND grade_type = 'final' AND year_group < 9",
             GRADE_SCHEMA,
         )

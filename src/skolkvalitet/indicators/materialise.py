@@ -2,8 +2,12 @@
 
 The one write path of the indicator table. It runs after each import for the periods the import
 touched (and from `skolkvalitet indicators --materialise`). Work is done per academic year
-(every family) or per follow-up point (assessments), each chunk in its own transaction:
-the chunk's old rows are deleted and the new ones written, so a chunk is never half-written.
+(every family) or per follow-up point (assessments), each chunk in its own transaction, so a
+chunk is never half-written. Only what changed is written: the chunk's stored values are read
+and compared with the new ones, column for column (floats bit for bit); stored rows that
+equal a new row stay as they are (ids included), the others are deleted, and only the new
+rows without an equal stored one are inserted. Where most of a chunk changed, its old rows
+are deleted by period as a whole.
 """
 
 from __future__ import annotations
@@ -20,10 +24,17 @@ from django.db.models import Max
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.indicators.engine import Facts, Organisation, compute
-from skolkvalitet.indicators.loading import load_facts, load_organisation, years_completing
+from skolkvalitet.indicators.loading import (
+    load_facts,
+    load_organisation,
+    read_frame,
+    sql_ids,
+    years_completing,
+)
 from skolkvalitet.indicators.models import ErasedYear, IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import Family
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Term
+from skolkvalitet.organisation.page_versions import pages_changed
 
 YEAR_FAMILIES = tuple(Family)
 POINT_FAMILIES = (Family.ASSESSMENTS,)
@@ -41,13 +52,40 @@ COLUMNS = (
     "suppression",
     "data_version",
 )
+# The stored values as read back for the comparison (materialise only writes what changed).
+STORED_SCHEMA = {
+    "id": pl.Int64,
+    "indicator": pl.String,
+    "family": pl.String,
+    "node_id": pl.Int64,
+    "period_kind": pl.String,
+    "period_id": pl.Int64,
+    "breakdown": pl.String,
+    "value": pl.Float64,
+    "n": pl.Int64,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+    "suppression": pl.String,
+    "data_version": pl.Int64,
+}
+# Above this share of a chunk's stored rows changed, they are deleted by period, not by id.
+DELETE_BY_PERIOD_SHARE = 0.5
 
 
 @dataclass
 class MaterialiseResult:
+    """`rows`: the values computed (what the periods hold after); `written` and `deleted`:
+    the rows inserted and removed (only what changed); the seconds spent reading facts,
+    computing and writing, summed over the chunks (in the pipeline they overlap)."""
+
     rows: int = 0
     chunks: int = 0
     seconds: float = 0.0
+    written: int = 0
+    deleted: int = 0
+    read_seconds: float = 0.0
+    compute_seconds: float = 0.0
+    write_seconds: float = 0.0
     per_chunk: list[tuple[str, int, float]] = field(default_factory=list)
 
 
@@ -96,13 +134,19 @@ def indicators_materialise(
         steps = _chunks_in_sequence(org, chunks, version)
     else:
         steps = _chunks_in_pipeline(org, chunks, version)
-    for index, ((kind, period_id), rows, seconds) in enumerate(steps, start=1):
-        result.rows += rows
+    for index, step in enumerate(steps, start=1):
+        result.rows += step.rows
+        result.written += step.written
+        result.deleted += step.deleted
+        result.read_seconds += step.read_seconds
+        result.compute_seconds += step.compute_seconds
+        result.write_seconds += step.write_seconds
         result.chunks += 1
-        result.per_chunk.append((kind, period_id, seconds))
+        result.per_chunk.append((step.kind, step.period_id, step.seconds))
         if progress:
-            progress(f"{kind} {period_id}", index, len(chunks))
+            progress(f"{step.kind} {step.period_id}", index, len(chunks))
     result.seconds = time.perf_counter() - started
+    pages_changed(warm=True)  # the page cache: pages show these values (page_versions.py)
     return result
 
 
@@ -110,12 +154,30 @@ def indicators_materialise(
 class _Chunk:
     kind: str
     period_id: int
-    facts: Facts
+    facts: Facts | None
     families: tuple[Family, ...]
     periods: dict[str, list[int]]
+    read_seconds: float = 0.0
+    compute_seconds: float = 0.0
+
+
+@dataclass
+class _Step:
+    """What materialising one chunk did."""
+
+    kind: str
+    period_id: int
+    rows: int
+    written: int
+    deleted: int
+    seconds: float
+    read_seconds: float
+    compute_seconds: float
+    write_seconds: float
 
 
 def _chunk_read(kind: str, period_id: int) -> _Chunk:
+    started = time.perf_counter()
     if kind == "year":
         terms = list(Term.objects.filter(academic_year_id=period_id).values_list("id", flat=True))
         points = list(
@@ -123,36 +185,110 @@ def _chunk_read(kind: str, period_id: int) -> _Chunk:
                 "id", flat=True
             )
         )
-        return _Chunk(
+        chunk = _Chunk(
             kind,
             period_id,
             load_facts(years=[period_id]),
             YEAR_FAMILIES,
             {"year": [period_id], "term": terms, "point": points},
         )
-    return _Chunk(
-        kind, period_id, load_facts(points=[period_id]), POINT_FAMILIES, {"point": [period_id]}
-    )
+    else:
+        chunk = _Chunk(
+            kind, period_id, load_facts(points=[period_id]), POINT_FAMILIES, {"point": [period_id]}
+        )
+    chunk.read_seconds = time.perf_counter() - started
+    return chunk
 
 
 def _chunk_compute(org: Organisation, chunk: _Chunk, version: int) -> pl.DataFrame:
+    started = time.perf_counter()
+    assert chunk.facts is not None
     values = compute(chunk.facts, org, families=chunk.families)
-    return values.with_columns(data_version=pl.lit(version)).select(COLUMNS)
+    values = values.with_columns(data_version=pl.lit(version)).select(COLUMNS)
+    chunk.compute_seconds = time.perf_counter() - started
+    return values
 
 
-def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> int:
-    """Replace the chunk's stored values with `values`, and the record of which periods have
-    values (MaterialisedPeriod), in one transaction."""
+def _period_filter(chunk: _Chunk) -> str:
+    """SQL for the stored rows of the chunk's families and periods (ids and enum values
+    inlined: integers and the registry's fixed names only)."""
+    families = ", ".join(f"'{f.value}'" for f in chunk.families)
+    periods = " OR ".join(
+        f"(period_kind = '{kind}' AND period_id IN ({sql_ids(ids)}))"
+        for kind, ids in chunk.periods.items()
+    )
+    return f"family IN ({families}) AND ({periods})"
+
+
+def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with its floats as their bit patterns: equal only if bit for bit equal."""
+    return frame.with_columns(
+        pl.col(c).reinterpret(signed=True) for c, t in frame.schema.items() if t == pl.Float64
+    )
+
+
+def _changes(stored: pl.DataFrame, values: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """The new rows to insert and the ids of the stored rows to delete: a stored row equal to
+    a new one in every column (nulls equal) is kept, and that new row is not written."""
+    if stored.is_empty() or values.is_empty():
+        return values, stored["id"]
+    columns = list(COLUMNS)
+    matched = (
+        _comparable(values.with_row_index("row"))
+        .join(
+            _comparable(stored.select("id", *columns)),
+            on=columns,
+            how="inner",
+            nulls_equal=True,
+        )
+        .select("row", "id")
+        .unique("row", keep="first")
+        .unique("id", keep="first")
+    )
+    insert = values.with_row_index("row").join(matched, on="row", how="anti").drop("row")
+    delete = stored.join(matched, on="id", how="anti")["id"]
+    return insert, delete
+
+
+def _delete_ids(ids: pl.Series) -> None:
+    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids.to_list()])
+            return
+        for start in range(0, ids.len(), 500):
+            batch = ids.slice(start, 500).to_list()
+            cursor.execute(
+                f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(batch))})", batch
+            )
+
+
+def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
+    """Make the chunk's stored values equal `values`, writing only what changed, and the
+    record of which periods have values (MaterialisedPeriod), in one transaction. Returns
+    the rows inserted and deleted."""
     families = [f.value for f in chunk.families]
+    table = IndicatorValue._meta.db_table
     with transaction.atomic():
+        stored = read_frame(
+            f"SELECT {', '.join(STORED_SCHEMA)} FROM {table} WHERE {_period_filter(chunk)}",
+            STORED_SCHEMA,
+        )
+        insert, delete = _changes(stored, values)
+        if delete.len() > DELETE_BY_PERIOD_SHARE * stored.height:
+            # Most of it changed: delete the periods whole and write every new row.
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {table} WHERE {_period_filter(chunk)}")
+            insert, deleted = values, stored.height
+        else:
+            if delete.len():
+                _delete_ids(delete)
+            deleted = delete.len()
         for period_kind, ids in chunk.periods.items():
-            IndicatorValue.objects.filter(
-                family__in=families, period_kind=period_kind, period_id__in=ids
-            ).delete()
             MaterialisedPeriod.objects.filter(
                 family__in=families, period_kind=period_kind, period_id__in=ids
             ).delete()
-        rows = bulk_insert_frame(IndicatorValue._meta.db_table, values)
+        written = bulk_insert_frame(table, insert) if insert.height else 0
         present = values.group_by("family", "period_kind", "period_id").agg(
             pl.len().alias("rows"), pl.col("data_version").max()
         )
@@ -166,15 +302,32 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> int:
             )
             for family, kind, period_id, count, version in present.iter_rows()
         )
-        return rows
+        return written, deleted
+
+
+def _replace_step(chunk: _Chunk, values: pl.DataFrame, started: float) -> _Step:
+    began = time.perf_counter()
+    written, deleted = _chunk_replace(chunk, values)
+    ended = time.perf_counter()
+    return _Step(
+        chunk.kind,
+        chunk.period_id,
+        values.height,
+        written,
+        deleted,
+        ended - started,
+        chunk.read_seconds,
+        chunk.compute_seconds,
+        ended - began,
+    )
 
 
 def _chunks_in_sequence(org, chunks, version):
     for kind, period_id in chunks:
         started = time.perf_counter()
         chunk = _chunk_read(kind, period_id)
-        rows = _chunk_replace(chunk, _chunk_compute(org, chunk, version))
-        yield (kind, period_id), rows, time.perf_counter() - started
+        values = _chunk_compute(org, chunk, version)
+        yield _replace_step(chunk, values, started)
 
 
 def _on_own_connection(function):
@@ -191,7 +344,7 @@ def _on_own_connection(function):
 
 def _chunks_in_pipeline(org, chunks, version):
     read = _on_own_connection(_chunk_read)
-    replace = _on_own_connection(_chunk_replace)
+    replace = _on_own_connection(_replace_step)
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="indicators-read") as reader,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="indicators-write") as writer,
@@ -207,14 +360,9 @@ def _chunks_in_pipeline(org, chunks, version):
             chunk.facts = None  # free the facts while the values are written
             if writing is not None:
                 yield writing.result()
-            writing = writer.submit(_timed_replace, replace, chunk, values, started)
+            writing = writer.submit(replace, chunk, values, started)
         assert writing is not None  # chunks is never empty
         yield writing.result()
-
-
-def _timed_replace(replace, chunk: _Chunk, values: pl.DataFrame, started: float):
-    rows = replace(chunk, values)
-    return (chunk.kind, chunk.period_id), rows, time.perf_counter() - started
 
 
 def periods_touched(*, batch: ImportBatch) -> tuple[set[int], set[int]]:
