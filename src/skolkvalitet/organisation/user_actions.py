@@ -104,6 +104,18 @@ def _organiser_of(node: Node) -> int:
     return node.ancestor_ids()[0]
 
 
+def _lock(organiser_ids_: set[int]) -> None:
+    """Lock the organisers' nodes until the transaction ends, so that two administrators
+    who end each other's grants at once cannot both pass the last-administrator rule
+    (PostgreSQL; SQLite's write transactions run one at a time anyway)."""
+    list(Node.objects.select_for_update().filter(pk__in=organiser_ids_).order_by("pk"))
+
+
+def _fresh_user(user: User) -> User:
+    """The stored user, not the caller's instance: a refused write leaves that as it was."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
 def _grant_detail(assignment: RoleAssignment) -> dict:
     return {
         "user_id": assignment.user_id,
@@ -211,6 +223,7 @@ def grant_add(
     (and opens an ended one again). Audit: `role.grant`, with the dates it replaced."""
     _require_manages(scope, node)
     _require_member(scope, user)
+    _lock({_organiser_of(node)})
     before = RoleAssignment.objects.filter(user=user, node=node, role=role).first()
     assignment = _grant(
         user=user, node=node, role=role, valid_from=valid_from, valid_until=valid_until
@@ -235,6 +248,8 @@ def grant_end(
     `role.end`."""
     node = assignment.node
     _require_manages(scope, node)
+    _lock({_organiser_of(node)})
+    assignment = RoleAssignment.objects.select_related("node", "user").get(pk=assignment.pk)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     if assignment.valid_until is not None and assignment.valid_until <= yesterday:
         raise ValidationError(_("This role has already ended."))
@@ -270,6 +285,8 @@ def user_deactivate(*, by: User, scope: Scope, user: User, request=None) -> User
     if user.pk == by.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     _require_wholly_managed(scope, user)
+    _lock(user_organiser_ids(user))
+    user = _fresh_user(user)
     if not user.is_active:
         raise ValidationError(_("This user is already inactive."))
     user.is_active = False
@@ -284,6 +301,7 @@ def user_reactivate(*, by: User, scope: Scope, user: User, request=None) -> User
     """Make `user` active again; their grants count again as their dates say. Audit:
     `user.reactivate`."""
     _require_wholly_managed(scope, user)
+    user = _fresh_user(user)
     if user.is_active:
         raise ValidationError(_("This user is already active."))
     user.is_active = True
@@ -306,6 +324,7 @@ def user_details_change(
     """Change a user's name and e-mail address (where password reset mail goes). Not for a
     user of another organiser too. Audit: `user.change`, naming the fields changed."""
     _require_wholly_managed(scope, user)
+    user = _fresh_user(user)
     model = get_user_model()
     new = {
         "first_name": first_name.strip(),
