@@ -143,6 +143,10 @@ INSTALLED_APPS = [
     "skolkvalitet.demo",
     "skolkvalitet.operations",
     "axes",
+    # Two-factor login (web/two_factor/): TOTP authenticators and their recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 # Retention (gallring): `skolkvalitet retention` removes the pupil-level data of academic
 # years that ended more than this many years ago; the organiser decides (docs/operations.md).
@@ -158,8 +162,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session has given a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "skolkvalitet.web.middleware.SessionTimeoutMiddleware",
+    # A code (or setting up an authenticator) before any page: web/two_factor/middleware.py.
+    "skolkvalitet.web.two_factor.middleware.TwoFactorMiddleware",
     "skolkvalitet.web.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with the lockout page.
@@ -192,6 +200,12 @@ AXES_CLIENT_IP_CALLABLE = "skolkvalitet.organisation.client_address.client_addre
 AXES_WHITELIST_CALLABLE = "skolkvalitet.web.sso.passwords.is_single_sign_on_attempt"
 AXES_VERBOSE = False  # the product logs failures itself (web/signals.py), without the password
 SKOLKVALITET_PROXY_COUNT = int(os.environ.get("SKOLKVALITET_PROXY_COUNT", "0"))
+# Two-factor login (django-otp, docs/security.md "Two-factor login"): the issuer authenticator
+# apps show; after each wrong code the next try must wait 1, 2, 4, 8 ... seconds (the factor),
+# counted on the device, for codes and recovery codes alike.
+OTP_TOTP_ISSUER = "Skolkvalitet"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 # API rate limits (api/throttling.py): requests per token, requests without a valid token per
 # client address, and refused tokens per client address in an hour before the address gets
 # 429 until the hour has passed.

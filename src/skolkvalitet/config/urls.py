@@ -8,4 +8,5 @@ urlpatterns = [
     path("uppfoljning/", include("skolkvalitet.quality.urls")),
     path("resultat/", include("skolkvalitet.dashboards.urls")),
     path("api/", include("skolkvalitet.api.urls")),
+    path("konto/api-nycklar/", include("skolkvalitet.api.token_urls")),
 ]

@@ -12,6 +12,10 @@ class WebConfig(AppConfig):
 
         user_logged_in.connect(session_started, dispatch_uid="skolkvalitet.web.session_started")
 
+        from skolkvalitet.web.two_factor.middleware import state_at_login
+
+        user_logged_in.connect(state_at_login, dispatch_uid="skolkvalitet.web.two_factor")
+
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_login_failed
 
