@@ -302,12 +302,16 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache: the API's rate limits count in it
-    (api/throttling.py), and one test's requests must not use up another's."""
-    from django.core.cache import cache
+def empty_cache(settings):
+    """Each test starts with empty caches: the API's rate limits count in the default one
+    (api/throttling.py), and one test's requests must not use up another's; the page cache
+    (dashboards/page_cache.py) must not serve a page of another test's data. Pages are not
+    warmed after a materialisation unless a test asks (tests/dashboards/test_page_cache.py)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    settings.SKOLKVALITET_PAGE_CACHE_WARM_SECONDS = 0
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,10 @@ Environment variables:
                                  make before it gets 429. Default "60/m".
     SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR  Refused API tokens from one address in an hour
                                  before it gets 429 for the rest of the hour. Default 20.
+    SKOLKVALITET_PAGE_CACHE      Where rendered result pages are cached: file (default, under
+                                 SKOLKVALITET_VAR_DIR), database, redis://host:port/db, off.
+    SKOLKVALITET_PAGE_CACHE_WARM_SECONDS  Time the materialisation spends rendering pages ahead
+                                 of the users. Default 60; 0: none.
     SKOLKVALITET_API_TOKEN_DAYS  A new API token's lifetime unless --days says. Default 90.
     SKOLKVALITET_API_TOKEN_MAX_DAYS  The longest lifetime of an API token. Default 365.
     SKOLKVALITET_SESSION_IDLE_MINUTES  Logged out after this long without a request. Default 30.
@@ -217,6 +221,46 @@ SKOLKVALITET_API_TOKEN_MAX_DAYS = int(os.environ.get("SKOLKVALITET_API_TOKEN_MAX
 SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR = int(
     os.environ.get("SKOLKVALITET_API_FAILED_TOKENS_PER_HOUR", "20")
 )
+
+# The page cache (dashboards/page_cache.py, docs/operations.md "Page cache"): rendered result
+# pages, keyed by the data's version, so it is shared by every server process. "file" (the
+# default: files 0600 in a 0700 directory under SKOLKVALITET_VAR_DIR), "database" (a table,
+# after `skolkvalitet createcachetable`), a redis:// URL, or "off". The API's rate limits keep
+# Django's default cache (per process). Cached pages hold figures of pupils: see
+# docs/security.md.
+SKOLKVALITET_PAGE_CACHE = os.environ.get("SKOLKVALITET_PAGE_CACHE", "file").strip()
+# Seconds the materialisation spends rendering the pages ahead of the users (0: none).
+SKOLKVALITET_PAGE_CACHE_WARM_SECONDS = float(
+    os.environ.get("SKOLKVALITET_PAGE_CACHE_WARM_SECONDS", "60")
+)
+_PAGE_CACHE_DAYS = 7 * 24 * 3600  # a page ages out unread; a new data version replaces it
+if SKOLKVALITET_PAGE_CACHE.startswith(("redis://", "rediss://", "unix://")):
+    _page_cache: dict = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": SKOLKVALITET_PAGE_CACHE,
+    }
+elif SKOLKVALITET_PAGE_CACHE == "database":
+    _page_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "skolkvalitet_page_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+elif SKOLKVALITET_PAGE_CACHE == "off":
+    _page_cache = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+elif SKOLKVALITET_PAGE_CACHE == "file":
+    _page_cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "page-cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+else:
+    raise ValueError(
+        f"SKOLKVALITET_PAGE_CACHE={SKOLKVALITET_PAGE_CACHE!r}: file, database, off or redis://"
+    )
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"TIMEOUT": _PAGE_CACHE_DAYS, **_page_cache},
+}
 
 ROOT_URLCONF = "skolkvalitet.config.urls"
 WSGI_APPLICATION = "skolkvalitet.config.wsgi.application"

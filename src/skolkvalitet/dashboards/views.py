@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -20,6 +21,7 @@ from skolkvalitet.dashboards.breakdowns import (
     UNIT_DIMENSIONS,
     breakdown_label,
 )
+from skolkvalitet.dashboards.page_cache import cached_body
 from skolkvalitet.dashboards.selectors.group import GroupPage, group_page, groups_in_scope
 from skolkvalitet.dashboards.selectors.overview import (
     LIKE_FOR_LIKE,
@@ -36,6 +38,7 @@ from skolkvalitet.dashboards.selectors.series import Section, SeriesRow
 from skolkvalitet.dashboards.selectors.unit import UnitGroups, UnitPage, unit_page
 from skolkvalitet.dashboards.selectors.unit import unit_groups as unit_groups_of
 from skolkvalitet.dashboards.selectors.year_facts import overview_facts
+from skolkvalitet.dashboards.target_views import may_set_targets
 from skolkvalitet.indicators.distribution import GRADE_ORDER, Distribution
 from skolkvalitet.indicators.registry import Family, Indicator
 from skolkvalitet.organisation.audit import audit_record
@@ -86,19 +89,53 @@ def overview(request: HttpRequest) -> HttpResponse:
         # Someone whose grants are all on groups (a teacher) starts from their groups.
         groups = groups_in_scope(scope)
         return render(request, "dashboards/my_groups.html", {"groups": groups})
+    export = request.GET.get("format")
+    if export:
+        context = overview_context(scope, request.GET)
+        data = context["data"]
+        if isinstance(data, Overview):
+            return table_download_response(
+                overview_table(data),
+                export,
+                f"resultatuppfoljning {data.period.label}".replace("/", "-"),  # 2024/25 whole
+            )
+    partial = bool(request.headers.get("HX-Request"))
+    body = cached_body(
+        view="overview",
+        scope=scope,
+        path=request.path,
+        query=request.GET.urlencode(),
+        partial=partial,
+        render=lambda: overview_body(scope, request.GET, partial=partial),
+    )
+    if partial:
+        return HttpResponse(body)
+    return render(request, "dashboards/overview.html", {"body": body})
+
+
+def overview_body(scope: Scope, query: QueryDict, *, partial: bool = False) -> str:
+    """The overview's content (or, for htmx, its table), rendered without the request: what
+    the page cache keeps."""
+    template = "dashboards/_overview_table.html" if partial else "dashboards/_overview_body.html"
+    return render_to_string(template, overview_context(scope, query))
+
+
+def overview_context(scope: Scope, query: QueryDict) -> dict[str, object]:
+    """The overview's figures and filters for the query `?punkt=`, `?lasar=`, `?omrade=`,
+    `?skolform=`, `?grupp=`, `?jamfor=`, `?diagram=`."""
     points = points_with_values()
     # The years with final grades, and those with only surveys or staff figures.
     with_facts = fact_years()
     years = sorted({*years_with_values(), *with_facts}, key=lambda y: y.start_date)
-    breakdown = request.GET.get("grupp", "")
+    breakdown = query.get("grupp", "")
     if breakdown not in LIKE_FOR_LIKE:
         breakdown = ""
-    area_id = _int(request.GET.get("omrade"))
-    school_form = request.GET.get("skolform") or None
+    area_id = _int(query.get("omrade"))
+    school_form = query.get("skolform") or None
     if school_form not in SchoolForm.values:
         school_form = None
-    year_id = _int(request.GET.get("lasar"))
-    basis = BASIS_BY_SLUG.get(request.GET.get("jamfor", ""))
+    year_id = _int(query.get("lasar"))
+    basis = BASIS_BY_SLUG.get(query.get("jamfor", ""))
     data: Overview | None
     if year_id:
         year = get_object_or_404(AcademicYear, pk=year_id)
@@ -111,7 +148,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             school_form=school_form,
         )
     elif points:
-        point_id = _int(request.GET.get("punkt"))
+        point_id = _int(query.get("punkt"))
         point = next((p for p in points if p.pk == point_id), points[-1])
         data = overview_at_point(
             scope, point, breakdown=breakdown, area_id=area_id, school_form=school_form
@@ -142,9 +179,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "breakdown": breakdown,
             "basis": data.reference_basis.slug if data and data.reference_basis else "",
         },
+        "may_set_targets": may_set_targets(scope),
     }
     if data and data.indicators:
-        chart_key = request.GET.get("diagram", "")
+        chart_key = query.get("diagram", "")
         chosen = next((i for i in data.indicators if i.key == chart_key), data.indicators[0])
         context["chart_indicator"] = chosen.key
         context["chart"] = overview_chart(data, chosen.key)
@@ -157,17 +195,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             school_form=school_form,
             basis=basis,
         )
-    export = request.GET.get("format")
-    if export and data:
-        return table_download_response(
-            overview_table(data),
-            export,
-            f"resultatuppfoljning {data.period.label}".replace("/", "-"),  # 2024/25 whole
-        )
-    context["export_query"] = request.GET.urlencode()
-    partial = request.headers.get("HX-Request")
-    template = "dashboards/_overview_table.html" if partial else "dashboards/overview.html"
-    return render(request, template, context)
+    context["export_query"] = query.urlencode()
+    return context
 
 
 def _facts_year(
@@ -295,10 +324,24 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     dimension = request.GET.get("grupp", "")
     if dimension not in dict(UNIT_DIMENSIONS):
         dimension = ""
+    if request.GET.get("format"):
+        data = unit_page(scope, node, breakdown_dimension=dimension or None)
+        return _download(request, unit_tables(data), node.name)
+    body = cached_body(
+        view="unit",
+        scope=scope,
+        path=request.path,
+        query=request.GET.urlencode(),
+        partial=False,
+        render=lambda: unit_body(scope, node, request.path, request.GET, dimension),
+    )
+    return render(request, "dashboards/unit.html", {"unit": node, "body": body})
+
+
+def unit_body(scope: Scope, node: Node, path: str, query: QueryDict, dimension: str) -> str:
+    """The unit page's content, rendered without the request (what the page cache keeps)."""
     data = unit_page(scope, node, breakdown_dimension=dimension or None)
     tables = unit_tables(data)
-    if download := _download(request, tables, node.name):
-        return download
     year = data.latest_year.label if data.latest_year else ""
     context = {
         "unit": node,
@@ -315,11 +358,11 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             if TEST_KEYS[year_group] in tables
         ],
         "tables": tables,
-        "downloads": _downloads(request, tables),
+        "downloads": _downloads(path, query, tables),
         "breakdown": dimension,
         "breakdowns": UNIT_DIMENSIONS,
     }
-    return render(request, "dashboards/unit.html", context)
+    return render_to_string("dashboards/_unit_body.html", context)
 
 
 @login_required
@@ -332,19 +375,33 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     )
     if not scope.can_see(node):
         raise Http404
+    if request.GET.get("format"):
+        data = group_page(scope, node)
+        return _download(request, series_tables(data.sections) | subject_tables(data), node.name)
+    body = cached_body(
+        view="group",
+        scope=scope,
+        path=request.path,
+        query=request.GET.urlencode(),
+        partial=False,
+        render=lambda: group_body(scope, node, request.path, request.GET),
+    )
+    return render(request, "dashboards/group.html", {"group": node, "body": body})
+
+
+def group_body(scope: Scope, node: Node, path: str, query: QueryDict) -> str:
+    """The group page's content, rendered without the request (what the page cache keeps)."""
     data = group_page(scope, node)
     tables = series_tables(data.sections) | subject_tables(data)
-    if download := _download(request, tables, node.name):
-        return download
     context = {
         "group": node,
         "data": data,
         "charts": page_charts(data.sections),
         "tables": tables,
-        "downloads": _downloads(request, tables),
+        "downloads": _downloads(path, query, tables),
         "unit_visible": node.parent is not None and scope.can_see(node.parent),
     }
-    return render(request, "dashboards/group.html", context)
+    return render_to_string("dashboards/_group_body.html", context)
 
 
 @login_required
@@ -357,20 +414,40 @@ def unit_groups(request: HttpRequest, unit_id: int) -> HttpResponse:
     node = get_object_or_404(Node, pk=unit_id, kind=NodeKind.UNIT)
     if not scope.can_see(node):
         raise Http404
+    if request.GET.get("format"):
+        data = unit_groups_of(scope, node)
+        tables = {"groups": groups_table(data)} if data.rows else {}
+        return _download(request, tables, node.name)
+    partial = bool(request.headers.get("HX-Request"))
+    body = cached_body(
+        view="unit_groups",
+        scope=scope,
+        path=request.path,
+        query=request.GET.urlencode(),
+        partial=partial,
+        render=lambda: unit_groups_body(scope, node, request.path, request.GET, partial=partial),
+    )
+    if partial:
+        return HttpResponse(body)
+    return render(request, "dashboards/unit_groups.html", {"unit": node, "body": body})
+
+
+def unit_groups_body(
+    scope: Scope, node: Node, path: str, query: QueryDict, *, partial: bool = False
+) -> str:
+    """The unit's groups (the htmx fragment, or the page's content), rendered without the
+    request (what the page cache keeps)."""
     data = unit_groups_of(scope, node)
     tables = {"groups": groups_table(data)} if data.rows else {}
-    if download := _download(request, tables, node.name):
-        return download
     context = {
         "unit": node,
         "data": data,
         "table": tables.get("groups"),
-        "downloads": _downloads(request, tables).get("groups"),
+        "downloads": _downloads(path, query, tables).get("groups"),
         "group_urls": _group_urls([row.group.pk for row in data.rows]),
     }
-    partial = request.headers.get("HX-Request")
-    template = "dashboards/_unit_groups.html" if partial else "dashboards/unit_groups.html"
-    return render(request, template, context)
+    template = "dashboards/_unit_groups.html" if partial else "dashboards/_unit_groups_body.html"
+    return render_to_string(template, context)
 
 
 def groups_table(data: UnitGroups) -> Table:
@@ -397,30 +474,28 @@ def _group_urls(group_ids: list[int]) -> dict[int, str]:
     return {pk: pattern.replace(str(placeholder), str(pk)) for pk in group_ids}
 
 
-def _download(request: HttpRequest, tables: dict[str, Table], name: str) -> HttpResponse | None:
-    """The table that `?tabell=KEY&format=csv|xlsx` asks for, as a download; None without a
-    format. An unknown table or format is a 404."""
-    fmt = request.GET.get("format")
-    if not fmt:
-        return None
+def _download(request: HttpRequest, tables: dict[str, Table], name: str) -> HttpResponse:
+    """The table that `?tabell=KEY&format=csv|xlsx` asks for, as a download. An unknown
+    table or format is a 404."""
+    fmt = request.GET.get("format", "")
     table = tables.get(request.GET.get("tabell", ""))
     if table is None:
         raise Http404
     return table_download_response(table, fmt, f"{name}-{table.title}")
 
 
-def _downloads(request: HttpRequest, tables: dict[str, Table]) -> dict[str, dict[str, str]]:
+def _downloads(path: str, query: QueryDict, tables: dict[str, Table]) -> dict[str, dict[str, str]]:
     """Per table key: the URLs of its CSV and XLSX downloads (the page's query kept). They
     name the view's own path: a fragment that htmx puts into another page (the unit page's
     groups) would otherwise ask that page for a table it does not have."""
     out = {}
     for key in tables:
-        query = request.GET.copy()
-        query["tabell"] = key
+        params = query.copy()
+        params["tabell"] = key
         urls = {}
         for fmt in ("csv", "xlsx"):
-            query["format"] = fmt
-            urls[fmt] = f"{request.path}?{query.urlencode()}"
+            params["format"] = fmt
+            urls[fmt] = f"{path}?{params.urlencode()}"
         out[key] = urls
     return out
 
