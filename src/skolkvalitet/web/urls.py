@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sso/", include("skolkvalitet.web.sso.urls")),  # single sign-on: OIDC and SAML
     # Two-factor login (web/two_factor/): set-up, the code step, the organisers' policy.
     path("konto/tvastegsverifiering/", include("skolkvalitet.web.two_factor.urls")),
     path("sso/", include("skolkvalitet.web.sso.urls")),  # single sign-on: OIDC and SAML

@@ -197,6 +197,13 @@ def test_a_login_denied_at_the_provider_returns_to_the_login_page(client, oidc):
     assert answer.status_code == 302 and answer["Location"] == reverse("login")
     assert len(list(get_messages(answer.wsgi_request))) == 1
     assert logged_in_as(client) is None
+    failed = AuditEvent.objects.get(action="login_sso_refused")
+    assert failed.detail == {
+        "protocol": "oidc",
+        "issuer": oidc.url,
+        "reason": "failed",
+        "error": "access_denied",
+    }
 
 
 def test_a_callback_without_our_state_logs_no_one_in(client, oidc, eva):

@@ -14,7 +14,8 @@ The policy, the same for OpenID Connect and SAML:
 
 A subject that is a personnummer is refused and never stored or logged (a provider must send a
 pseudonymous identifier). Every accepted login is audit event `login_sso`, every refusal
-`login_sso_refused`, with the provider and a reason code.
+`login_sso_refused`, with the provider and a reason code (`failed` when the provider's answer
+itself was an error or failed the protocol's checks: failure_record).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ INACTIVE = "inactive"
 ALREADY_LINKED = "already_linked"
 PERSONAL_NUMBER = "personal_number_subject"
 NO_SUBJECT = "no_subject"
+# Before the policy: the provider's answer was an error, or failed the protocol's checks (a
+# bad signature, an unsolicited or expired assertion, a token for another client).
+FAILED = "failed"
 
 MESSAGES: dict[str, Promise] = {
     NOT_LINKED: _(
@@ -116,6 +120,18 @@ def _refuse(
     )
     logger.warning("single sign-on refused (%s) for %s %s", reason, identity.issuer, subject or "-")
     return LoginRefused(reason, identity.provider)
+
+
+def failure_record(*, protocol: str, issuer: str, error: str, request: HttpRequest) -> None:
+    """Audit a single sign-on that failed before any identity was accepted (`error`: the
+    provider's error code or the check that failed, never the token or assertion)."""
+    audit_record(
+        user=None,
+        action="login_sso_refused",
+        detail={"protocol": protocol, "issuer": issuer, "reason": FAILED, "error": error},
+        request=request,
+    )
+    logger.warning("single sign-on failed (%s) at %s: %s", protocol, issuer, error)
 
 
 def _accept(identity: ProviderIdentity, user: User, *, linked: bool, request) -> User:

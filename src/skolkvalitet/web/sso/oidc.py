@@ -31,7 +31,12 @@ from mozilla_django_oidc.views import (
 )
 
 from skolkvalitet.web.models import ExternalIdentity
-from skolkvalitet.web.sso.identities import LoginRefused, ProviderIdentity, user_for_identity
+from skolkvalitet.web.sso.identities import (
+    LoginRefused,
+    ProviderIdentity,
+    failure_record,
+    user_for_identity,
+)
 
 DISCOVERY_SECONDS = 3600  # how long the provider's discovery document is kept
 
@@ -215,6 +220,13 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
         if refused is not None:
             messages.error(self.request, refused.message)
         else:
+            failure_record(
+                protocol=ExternalIdentity.Protocol.OIDC,
+                issuer=settings.SKOLKVALITET_OIDC_ISSUER,
+                # The provider's error code, or: the state, token or claims failed the checks.
+                error=str(self.request.GET.get("error", "invalid_response"))[:64],
+                request=self.request,
+            )
             messages.error(
                 self.request,
                 gettext("The login at %(provider)s was cancelled or failed. Please try again.")

@@ -29,7 +29,12 @@ from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NAMEID_FORMAT_TRANSIENT
 
 from skolkvalitet.web.models import ExternalIdentity
-from skolkvalitet.web.sso.identities import LoginRefused, ProviderIdentity, user_for_identity
+from skolkvalitet.web.sso.identities import (
+    LoginRefused,
+    ProviderIdentity,
+    failure_record,
+    user_for_identity,
+)
 
 
 def saml_configured() -> bool:
@@ -179,6 +184,12 @@ class SamlAcsView(AssertionConsumerServiceView):
         if refused is not None:
             messages.error(request, refused.message)
         else:
+            failure_record(
+                protocol=ExternalIdentity.Protocol.SAML,
+                issuer="",  # not to be believed: the answer failed the checks
+                error=type(exception).__name__ if exception else "invalid_response",
+                request=request,
+            )
             messages.error(
                 request,
                 gettext("The login at %(provider)s was cancelled or failed. Please try again.")
