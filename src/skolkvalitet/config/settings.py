@@ -163,8 +163,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # SAML's own session cookie (SameSite=None: the IdP posts its answer cross-site).
     "djangosaml2.middleware.SamlSessionMiddleware",
-    # SAML's own session cookie (SameSite=None: the IdP posts its answer cross-site).
-    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -202,8 +200,6 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "skolkvalitet.web.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "skolkvalitet.organisation.client_address.client_address"
-# Single sign-on callbacks carry no username: not counted (web/sso/passwords.py).
-AXES_WHITELIST_CALLABLE = "skolkvalitet.web.sso.passwords.is_single_sign_on_attempt"
 # Single sign-on callbacks carry no username: not counted (web/sso/passwords.py).
 AXES_WHITELIST_CALLABLE = "skolkvalitet.web.sso.passwords.is_single_sign_on_attempt"
 AXES_VERBOSE = False  # the product logs failures itself (web/signals.py), without the password
@@ -281,7 +277,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "skolkvalitet.web.context_processors.navigation",
             ],
-            "libraries": {"sso": "skolkvalitet.web.sso.templatetags"},
             "libraries": {"sso": "skolkvalitet.web.sso.templatetags"},
         },
     },
@@ -468,42 +463,6 @@ SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # n
 SAML_SESSION_COOKIE_NAME = "saml_session"
 SAML_CREATE_UNKNOWN_USER = False
 
-# Single sign-on (web/sso/, docs/security.md "Single sign-on", docs/operations.md "Single
-# sign-on"): OpenID Connect through mozilla-django-oidc (OIDC_* are its settings) and SAML 2.0
-# through djangosaml2; both map the provider's identity to an existing user (never create one).
-SKOLKVALITET_PASSWORD_LOGIN = _env_bool("SKOLKVALITET_PASSWORD_LOGIN", True)
-SKOLKVALITET_SSO_LINK_BY_EMAIL = _env_bool("SKOLKVALITET_SSO_LINK_BY_EMAIL", True)
-SKOLKVALITET_OIDC_ISSUER = os.environ.get("SKOLKVALITET_OIDC_ISSUER", "").strip()
-SKOLKVALITET_OIDC_NAME = os.environ.get("SKOLKVALITET_OIDC_NAME", "")
-SKOLKVALITET_OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get(
-    "SKOLKVALITET_OIDC_EMAIL_VERIFIED_CLAIM", "email_verified"
-)
-OIDC_RP_CLIENT_ID = os.environ.get("SKOLKVALITET_OIDC_CLIENT_ID", "")
-OIDC_RP_CLIENT_SECRET = os.environ.get("SKOLKVALITET_OIDC_CLIENT_SECRET", "")
-OIDC_RP_SCOPES = os.environ.get("SKOLKVALITET_OIDC_SCOPES", "openid email profile")
-OIDC_RP_SIGN_ALGO = os.environ.get("SKOLKVALITET_OIDC_SIGN_ALGO", "RS256")
-OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("SKOLKVALITET_OIDC_AUTHORIZATION_ENDPOINT", "")
-OIDC_OP_TOKEN_ENDPOINT = os.environ.get("SKOLKVALITET_OIDC_TOKEN_ENDPOINT", "")
-OIDC_OP_USER_ENDPOINT = os.environ.get("SKOLKVALITET_OIDC_USERINFO_ENDPOINT", "")
-OIDC_OP_JWKS_ENDPOINT = os.environ.get("SKOLKVALITET_OIDC_JWKS_URI", "")
-OIDC_USE_PKCE = True
-OIDC_CREATE_USER = False
-OIDC_TIMEOUT = 10
-OIDC_STORE_ID_TOKEN = False
-OIDC_STORE_ACCESS_TOKEN = False
-SKOLKVALITET_SAML_IDP_METADATA_FILE = os.environ.get("SKOLKVALITET_SAML_IDP_METADATA_FILE", "")
-SKOLKVALITET_SAML_IDP_METADATA_URL = os.environ.get("SKOLKVALITET_SAML_IDP_METADATA_URL", "")
-SKOLKVALITET_SAML_ENTITY_ID = os.environ.get("SKOLKVALITET_SAML_ENTITY_ID", "")
-SKOLKVALITET_SAML_KEY_FILE = os.environ.get("SKOLKVALITET_SAML_KEY_FILE", "")
-SKOLKVALITET_SAML_CERT_FILE = os.environ.get("SKOLKVALITET_SAML_CERT_FILE", "")
-SKOLKVALITET_SAML_NAME = os.environ.get("SKOLKVALITET_SAML_NAME", "")
-SKOLKVALITET_SAML_EMAIL_ATTRIBUTE = os.environ.get("SKOLKVALITET_SAML_EMAIL_ATTRIBUTE", "mail")
-SKOLKVALITET_SAML_SUBJECT_ATTRIBUTE = os.environ.get("SKOLKVALITET_SAML_SUBJECT_ATTRIBUTE", "")
-SAML_CONFIG_LOADER = "skolkvalitet.web.sso.saml.saml_config_loader"
-SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # no form to post
-SAML_SESSION_COOKIE_NAME = "saml_session"
-SAML_CREATE_UNKNOWN_USER = False
-
 SKOLKVALITET_IMPORT_IN_BACKGROUND = _env_bool("SKOLKVALITET_IMPORT_IN_BACKGROUND", True)
 SKOLKVALITET_DOCUMENTS_IN_BACKGROUND = _env_bool("SKOLKVALITET_DOCUMENTS_IN_BACKGROUND", True)
 SKOLKVALITET_IMPORT_MAX_BYTES = int(os.environ.get("SKOLKVALITET_IMPORT_MAX_BYTES", 256 * 2**20))
@@ -520,7 +479,6 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        "xmlschema": {"level": "WARNING"},  # pysaml2's schemas (single sign-on), at every start
         "xmlschema": {"level": "WARNING"},  # pysaml2's schemas (single sign-on), at every start
     },
 }

@@ -16,7 +16,6 @@ urlpatterns = [
     path("sso/", include("skolkvalitet.web.sso.urls")),  # single sign-on: OIDC and SAML
     # Two-factor login (web/two_factor/): set-up, the code step, the organisers' policy.
     path("konto/tvastegsverifiering/", include("skolkvalitet.web.two_factor.urls")),
-    path("sso/", include("skolkvalitet.web.sso.urls")),  # single sign-on: OIDC and SAML
     # Password reset by e-mail (web/users/password_reset.py; Django's view names).
     path(
         "login/glomt-losenord/",
