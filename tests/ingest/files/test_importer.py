@@ -440,3 +440,28 @@ def test_a_pupil_created_from_a_samordningsnummer_is_never_newly_arrived(org):
     pupil = Pupil.objects.get(pseudonym=pseudonym_for(parse_personal_number(number)))
     assert pupil.coordination_number is True
     assert pupil.is_newly_arrived_on(dt.date(2025, 6, 14)) is None  # okänd bakgrund
+
+
+def test_a_file_imported_by_someone_else_while_it_was_checked_is_not_written_twice(
+    org, monkeypatch
+):
+    """Two people importing the same export at once: the second finds, once it may write,
+    that the first has written it, and writes nothing."""
+    from skolkvalitet.ingest.files import importer
+
+    data = grades_csv(f"{NEW_PUPIL};20000002;2024/25;VT;9;SV;A;slutbetyg")
+    first = facts_import_bytes("grades", data, "betyg.csv", materialise=False)
+    # The second import's early look finds nothing (the first had not committed yet).
+    real = importer._same_file_imported
+    calls = []
+
+    def not_yet(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(importer, "_same_file_imported", not_yet)
+    second = facts_import_bytes("grades", data, "betyg.csv", materialise=False)
+    assert len(calls) == 2
+    assert second.unchanged and second.batch == first.batch
+    assert ImportBatch.objects.filter(kind="grades").count() == 1
+    assert Grade.objects.count() == 1

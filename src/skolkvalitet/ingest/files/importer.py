@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
@@ -35,6 +35,8 @@ from skolkvalitet.organisation.scopes import organiser_ids
 from skolkvalitet.quality.actions import calendar_points_default
 
 Progress = Callable[[str, int, int], None]
+# The advisory lock (PostgreSQL) that file imports take in turn to write: any constant key.
+IMPORT_WRITE_LOCK = 7_216_001
 
 
 def file_sha256(data: bytes) -> str:
@@ -78,10 +80,7 @@ def facts_import_bytes(
     if kind not in FILE_KINDS:
         raise ImportRejected([ImportProblem(file, None, None, _("Unknown kind of file."))])
     digest = file_sha256(data)
-    same = ImportBatch.objects.filter(kind=kind, file_sha256=digest, status=BatchStatus.APPLIED)
-    if unit_paths is not None:  # the same file imported by another organiser is not this one
-        same = same.filter(organiser_id__in=organiser_ids(unit_paths))
-    earlier = same.first()
+    earlier = _same_file_imported(kind, digest, unit_paths)
     if earlier is not None:
         return ImportOutcome(batch=earlier, rows=earlier.rows, unchanged=True)
     if progress:
@@ -89,7 +88,10 @@ def facts_import_bytes(
     checked = facts_check(FILE_KINDS[kind], table_read_bytes(data, file), unit_paths=unit_paths)
     if progress:
         progress(_("Writing %(rows)d rows") % {"rows": checked.rows}, 0, 0)
-    batch, written = _write(checked, digest, created_by)
+    batch, written, earlier = _write(checked, digest, created_by, unit_paths)
+    if earlier is not None:  # the same file, imported meanwhile by someone else
+        return ImportOutcome(batch=earlier, rows=earlier.rows, unchanged=True)
+    assert batch is not None, "a file's import is recorded as a batch"
     outcome = ImportOutcome(batch=batch, rows=checked.rows, notes=checked.notes)
     outcome.notes.extend(written)
     if materialise:
@@ -97,8 +99,35 @@ def facts_import_bytes(
     return outcome
 
 
+def _same_file_imported(kind: str, digest: str, unit_paths: list[str] | None) -> ImportBatch | None:
+    """The applied import of the same file (same kind and bytes), if there is one."""
+    same = ImportBatch.objects.filter(kind=kind, file_sha256=digest, status=BatchStatus.APPLIED)
+    if unit_paths is not None:  # the same file imported by another organiser is not this one
+        same = same.filter(organiser_id__in=organiser_ids(unit_paths))
+    return same.first()
+
+
+def _writes_serialised() -> None:
+    """Make this transaction the only import writing until it ends. Files are read and checked
+    in parallel, but their writes take turns: each compares its rows with what is stored, and
+    two imports comparing at once would both insert the same new rows. SQLite's transactions
+    take the database's write lock when they begin (settings: IMMEDIATE); PostgreSQL takes a
+    transaction-level advisory lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_WRITE_LOCK])
+
+
 @transaction.atomic
-def _write(checked: Checked, digest: str, created_by: User | None) -> tuple[ImportBatch, list[str]]:
+def _write(
+    checked: Checked, digest: str, created_by: User | None, unit_paths: list[str] | None
+) -> tuple[ImportBatch | None, list[str], ImportBatch | None]:
+    """Write a checked file; or, should the same file have been imported while it was
+    checked, nothing (returns that import as the third item)."""
+    _writes_serialised()
+    earlier = _same_file_imported(checked.kind.key, digest, unit_paths)
+    if earlier is not None:
+        return None, [], earlier
     kind = checked.kind
     writer = BatchWriter(
         kind=kind.key,
@@ -124,7 +153,7 @@ def _write(checked: Checked, digest: str, created_by: User | None) -> tuple[Impo
     ]
     if created_pupils:
         notes.append(_("%(count)d new pupils.") % {"count": created_pupils})
-    return batch, notes
+    return batch, notes, None
 
 
 def _with_periods(checked: Checked) -> pl.DataFrame:
