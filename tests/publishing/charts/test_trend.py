@@ -116,3 +116,26 @@ def test_sparkline_has_no_axes_and_a_gap():
     assert [d["value"] for d in _data(spec)] == [210.0, None, 215.5]
     assert spec["usermeta"]["kind"] == "sparkline"
     assert spec["description"] == "Trend: 210,0; ..; 215,5"
+
+
+def _axis_label_rotations(svg: str) -> set[str]:
+    """The rotations of the period labels: the x axis's labels are the texts naming a term."""
+    import re
+
+    tags = re.findall(r"<text([^>]*)>(?:VT|HT)20\d\d</text>", svg)
+    assert len(tags) == 6
+    return {(re.findall(r"rotate\(([-\d.]+)\)", tag) or ["0"])[0] for tag in tags}
+
+
+def test_period_labels_turn_aslant_only_where_the_width_is_too_narrow_for_them():
+    # Six terms side by side fit a desktop's chart; on a phone "VT2024HT2024…" ran together.
+    from skolkvalitet.publishing.charts.render import chart_svg
+
+    periods = ["VT2024", "HT2024", "VT2025", "HT2025", "VT2026", "HT2026"]
+    spec = trend_chart(
+        list(zip(periods, [79, 78, 77, 78.4, 76.4, 75.0], strict=True)),
+        title="t",
+        unit=Unit.PERCENT,
+    )
+    assert _axis_label_rotations(chart_svg(spec, width=700)) == {"0"}
+    assert _axis_label_rotations(chart_svg(spec, width=280)) == {"-45"}

@@ -192,14 +192,40 @@ def _period_order(series: Mapping[str, list[tuple[str, Value]]]) -> list[str]:
     return list(order)
 
 
+# About the width of one character of an axis label (11 px sans-serif), and the least room
+# a value label ("100,0 %") needs at 11 px before it would touch its neighbour's.
+LABEL_CHARACTER_PX = 6.5
+VALUE_LABEL_PX = 44
+
+
+def _crowded(periods: list[str], room: float) -> str:
+    """A Vega expression, true when the chart's width leaves each period less than `room`
+    pixels: decided in the browser (a phone is narrower than a desktop) and in a document.
+
+    In a page it reads the container's width less the value axis (about 50 px), not the
+    `width` signal, which the "fit" layout itself sets from the labels' size: an angle that
+    depended on it would be decided before the layout and the turned labels cut off. A
+    document has no container (0) and a fixed width."""
+    plot = "(containerSize()[0] ? containerSize()[0] - 50 : width)"
+    return f"{plot} / {max(len(periods), 1)} < {room:g}"
+
+
 def _period_axis(periods: list[str]) -> dict[str, Any]:
-    long_labels = any(len(p) > 8 for p in periods) and len(periods) > 4
+    """The periods in order; their labels turn aslant only where the width leaves no room
+    for them side by side ("VT2024HT2024…" on a phone), rather than on every screen."""
+    longest = max((len(p) for p in periods), default=0)
+    crowded = _crowded(periods, longest * LABEL_CHARACTER_PX + 12)
     return {
         "field": "period",
         "type": "ordinal",
         "sort": periods,
         "title": None,
-        "axis": {"labelAngle": -30 if long_labels else 0, "labelLimit": 240},
+        "axis": {
+            "labelAngle": {"expr": f"{crowded} ? -45 : 0"},
+            "labelAlign": {"expr": f"{crowded} ? 'right' : 'center'"},
+            "labelBaseline": {"expr": f"{crowded} ? 'middle' : 'top'"},
+            "labelLimit": 240,
+        },
     }
 
 
@@ -255,7 +281,14 @@ def _trend_points(names: list[str], periods: list[str]) -> dict[str, Any]:
 def _trend_value_labels(name: str, periods: list[str]) -> dict[str, Any]:
     return {
         "transform": [{"filter": f"datum.series == {js_literal(name)}"}, value_filter()],
-        "mark": {"type": "text", "dy": -12, "fontSize": 11, "color": INK},
+        # Smaller where the periods stand close, so that neighbouring labels do not run
+        # together ("74,5 %76,0 %" on a phone).
+        "mark": {
+            "type": "text",
+            "dy": -12,
+            "fontSize": {"expr": f"{_crowded(periods, VALUE_LABEL_PX)} ? 9 : 11"},
+            "color": INK,
+        },
         "encoding": {
             "x": _period_axis(periods),
             "y": {"field": "value", "type": "quantitative"},
