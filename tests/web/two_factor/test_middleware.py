@@ -75,6 +75,7 @@ def test_the_open_paths():
     assert is_open("/logout/")
     assert is_open("/api/v1/nodes")
     assert is_open("/static/web/skolkvalitet.css")
+    assert is_open("/sso/oidc/callback/")
     assert not is_open("/konto/tvastegsverifiering/krav/")
     assert not is_open("/konto/tvastegsverifiering/ta-bort/")
     assert not is_open("/")

@@ -130,8 +130,10 @@ def test_with_a_device_the_login_needs_the_code(client, requiring, users, enrol)
     assert answer.status_code == 302 and answer["Location"] == f"{VERIFY}?next=%2F"
     page = client.get(answer["Location"])
     assert page.status_code == 200 and 'data-two-factor="verify"' in page.content.decode()
+    before = client.session.session_key
     verified = client.post(VERIFY, {"code": next_code(device), "next": "/"})
     assert verified.status_code == 302 and verified["Location"] == "/"
+    assert client.session.session_key != before  # a new session key with the second factor
     assert client.get("/").status_code == 200
     assert actions_logged()[-1] == "two_factor.verify"
 

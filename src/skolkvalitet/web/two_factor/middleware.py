@@ -26,8 +26,9 @@ from skolkvalitet.web.two_factor.selectors import (
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
-# Answered whatever the session's state: they hold nothing of an organiser's.
-OPEN_PREFIXES = ("/api/", "/offentlig/", "/login/", "/healthz")
+# Answered whatever the session's state: they hold nothing of an organiser's. The login pages
+# and single sign-on (/sso/) only start or finish a login, which does not verify a session.
+OPEN_PREFIXES = ("/api/", "/offentlig/", "/login/", "/sso/", "/healthz")
 
 
 # The session keeps what was last decided for it, and when (whole seconds since the epoch),

@@ -91,6 +91,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             form_attach_error(form, error)
         else:
             del request.session[PENDING_KEY]
+            request.session.cycle_key()  # a session that gained a factor gets a new key
             django_otp.login(request, device)  # the code just given verifies this session
             return _codes_page(request, codes)
     url = devices.config_url(user, key)
@@ -124,6 +125,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             request=request,
         )
         if verification.ok:
+            request.session.cycle_key()  # a session that gained a factor gets a new key
             django_otp.login(request, verification.device)
             return redirect(_next_url(request))
         _refused(form, verification)
