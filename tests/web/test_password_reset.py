@@ -145,8 +145,9 @@ def test_the_link_is_built_on_the_site_url_not_the_host_header(ulla, settings):
     assert "evil.example.org" not in message.body
 
 
-def test_the_reset_can_be_turned_off(ulla, settings):
-    settings.SKOLKVALITET_PASSWORD_RESET = False
+@pytest.mark.parametrize("switch", ["SKOLKVALITET_PASSWORD_RESET", "SKOLKVALITET_PASSWORD_LOGIN"])
+def test_the_reset_can_be_turned_off(ulla, settings, switch):
+    setattr(settings, switch, False)
     assert Client().get(RESET).status_code == 404
     assert ask(Client(), "ulla@exempelstad.se").status_code == 404
     assert mail.outbox == []

@@ -133,13 +133,22 @@ def _grant(
     role: str,
     valid_from: dt.date | None,
     valid_until: dt.date | None,
+    by: User,
+    request,
 ) -> RoleAssignment:
-    """role_grant, with its refusals put on the end date they are about."""
+    """role_grant (which logs `role_grant` itself for a new grant or changed dates, as done
+    by `by`), with its refusals put on the end date they are about."""
     if role not in ROLE_SPECS:
         raise ValidationError({"role": _("Choose a role.")})
     try:
         return role_grant(
-            user=user, node=node, role=role, valid_from=valid_from, valid_until=valid_until
+            user=user,
+            node=node,
+            role=role,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            by=by,
+            request=request,
         )
     except ValidationError as error:
         raise ValidationError({"valid_until": error.messages}) from error
@@ -186,7 +195,13 @@ def user_create(
         user.set_unusable_password()
     user.save()
     assignment = _grant(
-        user=user, node=node, role=role, valid_from=valid_from, valid_until=valid_until
+        user=user,
+        node=node,
+        role=role,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        by=by,
+        request=request,
     )
     organiser = Node.objects.get(pk=_organiser_of(node))
     audit_record(
@@ -226,7 +241,13 @@ def grant_add(
     _lock({_organiser_of(node)})
     before = RoleAssignment.objects.filter(user=user, node=node, role=role).first()
     assignment = _grant(
-        user=user, node=node, role=role, valid_from=valid_from, valid_until=valid_until
+        user=user,
+        node=node,
+        role=role,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        by=by,
+        request=request,
     )
     _require_administrators({_organiser_of(node)})
     detail = _grant_detail(assignment)

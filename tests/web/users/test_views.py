@@ -233,6 +233,9 @@ def test_creating_a_user_with_a_first_grant_is_audited(client_for, users, org):
     assert created.detail == {"user_id": nina.pk, "username": "nina", "local_password": False}
     assert (granted.node, granted.ip_address) == (org.unit_s1, "10.1.2.3")
     assert granted.detail["role"] == Role.UNIT_HEAD and granted.detail["user_id"] == nina.pk
+    # role_grant's own event names who granted it, too.
+    (logged,) = AuditEvent.objects.filter(action="role_grant", node=org.unit_s1)
+    assert (logged.user, logged.ip_address) == (users.organiser_admin, "10.1.2.3")
     page = client.get(detail_url(nina)).content.decode()
     assert "Nina Nilsson" in page and "nina@exempelstad.se" in page
 
