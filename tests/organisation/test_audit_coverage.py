@@ -172,3 +172,29 @@ def test_each_use_of_an_api_token_is_logged(org, users, behind_proxy):
     assert first.detail["token"] == token.pk and first.detail["token_name"] == "rapportverktyg"
     assert first.detail["method"] == "GET"
     assert secret not in repr([e.detail for e in events])
+
+
+def test_submitting_returning_and_approving_a_quality_report_are_logged(org, users):
+    from skolkvalitet.organisation.scopes import scope_for
+    from skolkvalitet.quality.reports.actions import (
+        report_approve,
+        report_return,
+        report_start,
+        report_submit,
+    )
+
+    head, admin = scope_for(users.unit_head), scope_for(users.organiser_admin)
+    report = report_start(
+        node=org.unit_n1, year=org.year, school_form="grundskola", scope=head, by=users.unit_head
+    )
+    report = report_submit(report=report, scope=head, by=users.unit_head)
+    report = report_return(report=report, comment="Mer.", scope=admin, by=users.organiser_admin)
+    report = report_submit(report=report, scope=head, by=users.unit_head)
+    report_approve(report=report, scope=admin, by=users.organiser_admin)
+    for action, user in (
+        ("report_submit", users.unit_head),
+        ("report_return", users.organiser_admin),
+        ("report_approve", users.organiser_admin),
+    ):
+        event = the_event(action)
+        assert (event.user, event.node, event.detail["report"]) == (user, org.unit_n1, report.pk)
