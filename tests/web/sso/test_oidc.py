@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.web.sso.provider import CLIENT_ID, NAME
 
 from skolkvalitet.organisation.identity import make_personal_number
@@ -91,6 +92,17 @@ def test_the_start_page_opens_after_an_oidc_login(client, oidc, eva):
     identity_link(user=eva, protocol="oidc", issuer=oidc.url, subject="eva-at-idp")
     oidc_login(client, oidc, "eva-at-idp")
     assert client.get(reverse("start")).status_code == 200
+
+
+def test_a_user_with_an_authenticator_still_gives_a_code_after_single_sign_on(client, oidc, eva):
+    """Single sign-on replaces the password, not the second factor (web/two_factor/)."""
+    TOTPDevice.objects.create(user=eva, name="telefon", confirmed=True)
+    identity_link(user=eva, protocol="oidc", issuer=oidc.url, subject="eva-at-idp")
+    oidc_login(client, oidc, "eva-at-idp")
+    assert logged_in_as(client) == eva
+    start = client.get(reverse("start"))
+    assert start.status_code == 302
+    assert start["Location"].startswith(reverse("two_factor_verify"))
 
 
 def test_the_next_page_is_kept_through_the_provider(client, oidc, eva):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.db import IntegrityError
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -181,7 +182,14 @@ def user_for_identity(identity: ProviderIdentity, *, request: HttpRequest | None
         raise _refuse(identity, INACTIVE, request=request, username=user.get_username())
     if ExternalIdentity.objects.filter(user=user, issuer=identity.issuer).exists():
         raise _refuse(identity, ALREADY_LINKED, request=request, username=user.get_username())
-    identity_link(
-        user=user, protocol=identity.protocol, issuer=identity.issuer, subject=identity.subject
-    )
+    try:
+        identity_link(
+            user=user, protocol=identity.protocol, issuer=identity.issuer, subject=identity.subject
+        )
+    except IntegrityError:
+        # The same identity's first login in two tabs at once: the other one linked it.
+        known = ExternalIdentity.objects.select_related("user").get(
+            issuer=identity.issuer, subject=identity.subject
+        )
+        return _accept(identity, known.user, linked=False, request=request)
     return _accept(identity, user, linked=True, request=request)
