@@ -89,6 +89,23 @@ def test_the_forvaltning_grants_and_ends_a_role(page, live_server, org, with_pas
     ) == [("role.grant", org.unit_n2.pk), ("role.end", org.unit_n2.pk)]
 
 
+def test_the_pages_fit_a_phone(page, live_server, org, with_passwords, screenshot):
+    """At 390 px nothing is wider than the screen: the tables scroll in their wrapper."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, with_passwords.organiser_admin.username)
+    teacher = with_passwords.teacher
+    for name, path in (
+        ("list", USERS),
+        ("create", f"{USERS}ny/"),
+        ("detail", f"{USERS}{teacher.pk}/"),
+        ("reset", "/login/glomt-losenord/"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (name, width)
+        screenshot(f"users-{name}-390")
+
+
 def test_the_unit_head_has_no_user_administration(page, live_server, org, with_passwords):
     log_in(page, live_server, with_passwords.unit_head.username)
     assert page.locator(f"a[href='{USERS}']").count() == 0

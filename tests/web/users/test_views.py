@@ -419,3 +419,19 @@ def test_name_and_e_mail_are_changed_and_audited(client_for, users):
     )
     (event,) = events("user.change")
     assert event.detail["changed"] == ["email", "first_name", "last_name"]
+
+
+def test_the_list_is_paged_and_its_queries_do_not_grow_with_the_users(
+    client_for, users, org, make_user, django_assert_max_num_queries
+):
+    for i in range(60):
+        actions.role_grant(user=make_user(f"t{i:02}"), node=org.group_n1b, role=Role.TEACHER)
+    client = client_for("organiser_admin")
+    with django_assert_max_num_queries(20):
+        first = client.get(LIST)
+    assert len(first.context["rows"]) == 50
+    assert first.context["page"].paginator.count == 66
+    second = client.get(LIST, {"roll": Role.TEACHER, "sida": "2"})
+    # lars and t00–t48 on the first page of teachers, the rest on the second.
+    assert [r.user.username for r in second.context["rows"]] == [f"t{i}" for i in range(49, 60)]
+    assert 'href="?roll=teacher&amp;sida=1"' in second.content.decode()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -103,12 +103,10 @@ def _valid_ids(assignments: QuerySet[RoleAssignment]) -> set[int]:
     )
 
 
-def users_managed(
-    scope: Scope, *, search: str = "", role: str = "", show_inactive: bool = True
-) -> list[UserRow]:
-    """The users of the managed organisers with their grants there, by username; `search`
-    matches username, first name, last name and e-mail (parts of them), `role` keeps the users
-    holding that role here (of any date)."""
+def users_managed_query(scope: Scope, *, search: str = "", role: str = "") -> QuerySet[User]:
+    """The users of the managed organisers, by username; `search` matches username, first
+    name, last name and e-mail (parts of them, every word), `role` keeps the users holding
+    that role here (of any date)."""
     assignments = managed_assignments(scope)
     users = get_user_model().objects.filter(pk__in=assignments.values("user_id"))
     if role:
@@ -120,27 +118,36 @@ def users_managed(
             | Q(last_name__icontains=word)
             | Q(email__icontains=word)
         )
-    if not show_inactive:
-        users = users.filter(is_active=True)
-    here = assignments.select_related("node__parent")
-    users = users.order_by("username").prefetch_related(
-        Prefetch("role_assignments", queryset=here, to_attr="grants_here")
-    )
-    paths = managed_paths(scope)
+    return users.order_by("username")
+
+
+def user_rows(scope: Scope, users: list[User]) -> list[UserRow]:
+    """`users` (of the managed organisers) with their grants there: four queries whatever
+    their number."""
+    ids = [user.pk for user in users]
+    assignments = managed_assignments(scope).filter(user_id__in=ids)
+    grants: dict[int, list[RoleAssignment]] = {pk: [] for pk in ids}
+    for assignment in assignments.select_related("node__parent"):
+        grants[assignment.user_id].append(assignment)
     elsewhere = set(
-        RoleAssignment.objects.filter(user__in=users)
-        .exclude(path_prefix_q("node__path", paths))
+        RoleAssignment.objects.filter(user_id__in=ids)
+        .exclude(path_prefix_q("node__path", managed_paths(scope)))
         .values_list("user_id", flat=True)
     )
-    valid_ids = _valid_ids(assignments.filter(user__in=users))
+    valid_ids = _valid_ids(assignments)
     return [
         UserRow(
             user=user,
-            grants=_grant_rows(user.grants_here, valid_ids),  # type: ignore[attr-defined]  # Prefetch to_attr
+            grants=_grant_rows(grants[user.pk], valid_ids),
             shared=user.pk in elsewhere,
         )
         for user in users
     ]
+
+
+def users_managed(scope: Scope, *, search: str = "", role: str = "") -> list[UserRow]:
+    """Every user of the managed organisers that matches, with their grants there."""
+    return user_rows(scope, list(users_managed_query(scope, search=search, role=role)))
 
 
 def user_managed(scope: Scope, user_id: int) -> UserRow:

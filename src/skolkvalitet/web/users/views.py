@@ -8,11 +8,13 @@ and writes the audit log (docs/security.md "User administration")."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,8 +30,11 @@ from skolkvalitet.web.users.selectors import (
     may_manage_users,
     node_label,
     user_managed,
-    users_managed,
+    user_rows,
+    users_managed_query,
 )
+
+USERS_PER_PAGE = 50
 
 
 def _scope_that_manages_users(request: HttpRequest) -> Scope:
@@ -57,8 +62,16 @@ def user_list(request: HttpRequest) -> HttpResponse:
     text, role = "", ""
     if search.is_valid():
         text, role = search.cleaned_data["sok"], search.cleaned_data["roll"]
-    rows = users_managed(scope, search=text, role=role)
-    context = {"search": search, "rows": rows, "filtered": bool(text or role)}
+    users = users_managed_query(scope, search=text, role=role)
+    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("sida"))
+    query = {key: value for key, value in (("sok", text), ("roll", role)) if value}
+    context = {
+        "search": search,
+        "rows": user_rows(scope, list(page.object_list)),
+        "page": page,
+        "query": urlencode(query),
+        "filtered": bool(text or role),
+    }
     return render(request, "web/users/list.html", context)
 
 
