@@ -40,4 +40,10 @@ def test_with_passwords_off_the_login_page_shows_only_single_sign_on(client, set
     settings.SKOLKVALITET_PASSWORD_LOGIN = False
     page = client.get(reverse("login")).content.decode()
     assert 'id="id_password"' not in page and 'name="username"' not in page
-    assert 'data-sso="oidc"' in page
+    assert 'data-sso="oidc"' in page and "data-login-off" not in page
+
+
+def test_with_passwords_off_and_no_provider_the_page_says_logging_in_is_off(client, settings):
+    settings.SKOLKVALITET_PASSWORD_LOGIN = False
+    page = client.get(reverse("login")).content.decode()
+    assert "data-login-off" in page and 'id="id_password"' not in page

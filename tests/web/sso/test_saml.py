@@ -46,6 +46,7 @@ def eva(make_user):
 def saml_login(client, idp: TestIdP, *, subject: str, mail: str = "", tamper=None):
     start = client.get(reverse("saml2_login") + "?next=/resultat/")
     assert start.status_code == 302 and start["Location"].startswith(IDP_SSO_URL)
+    assert "&Signature=" in start["Location"]  # our key signs the request
     post = idp.answer(start["Location"], subject=subject, mail=mail)
     if tamper:
         xml = base64.b64decode(post["SAMLResponse"]).decode()
