@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from skolkvalitet.api.actions import api_token_create
 from skolkvalitet.batches.models import BatchStatus
-from skolkvalitet.ingest.files.importer import facts_import_bytes
+from skolkvalitet.ingest.models import ImportJob
 from skolkvalitet.organisation import actions
 from skolkvalitet.organisation.identity import make_personal_number
 from skolkvalitet.organisation.models import AuditEvent, Role
@@ -131,26 +132,33 @@ def test_a_role_granted_changed_and_revoked_is_logged_with_who_did_it(
     assert AuditEvent.objects.filter(action="role_revoke").count() == 1
 
 
-def test_an_import_and_its_rollback_are_logged(org, users, behind_proxy):
+def test_an_upload_its_import_and_its_rollback_are_logged(org, users, behind_proxy, settings):
+    settings.SKOLKVALITET_IMPORT_IN_BACKGROUND = False  # the import runs in the request
     pupil = make_personal_number(dt.date(2010, 4, 2), 246)
     data = (
         "personnummer;skolenhetskod;läsår;termin;årskurs;ämne;betyg;betygstyp\n"
         f"{pupil};10000001;2024/25;VT;9;MA;C;slutbetyg\n"
     ).encode()
     admin = users.organiser_admin
-    outcome = facts_import_bytes("grades", data, "betyg.csv", created_by=admin)
+    client = client_as(admin)
+    file = SimpleUploadedFile("betyg.csv", data, content_type="text/csv")
+    assert client.post(reverse("import_page"), {"kind": "grades", "file": file}).status_code == 302
+    job = ImportJob.objects.get()
+    uploaded = the_event("import_upload")
+    assert (uploaded.user, uploaded.node, uploaded.ip_address) == (admin, org.organiser, ADDRESS)
+    assert uploaded.detail == {"job": job.pk, "kind": "grades"}
     imported = the_event("import")
     assert (imported.user, imported.node) == (admin, org.organiser)
-    assert imported.detail == {"batch": outcome.batch.pk, "kind": "grades", "rows": 1}
-    assert str(pupil) not in repr(imported.detail)
+    assert imported.detail == {"batch": job.batch.pk, "kind": "grades", "rows": 1}
+    assert pupil not in repr([uploaded.detail, imported.detail])
 
-    response = client_as(admin).post(reverse("import_batch_rollback", args=[outcome.batch.pk]))
+    response = client.post(reverse("import_batch_rollback", args=[job.batch.pk]))
     assert response.status_code == 302
-    outcome.batch.refresh_from_db()
-    assert outcome.batch.status == BatchStatus.ROLLED_BACK
+    job.batch.refresh_from_db()
+    assert job.batch.status == BatchStatus.ROLLED_BACK
     rolled = the_event("import_rollback")
     assert (rolled.user, rolled.node, rolled.ip_address) == (admin, org.organiser, ADDRESS)
-    assert rolled.detail["batch"] == outcome.batch.pk
+    assert rolled.detail["batch"] == job.batch.pk
 
 
 def test_each_use_of_an_api_token_is_logged(org, users, behind_proxy):

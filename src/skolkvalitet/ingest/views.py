@@ -28,8 +28,10 @@ from skolkvalitet.ingest.models import ImportJob
 from skolkvalitet.ingest.register import KIND as REGISTER_KIND
 from skolkvalitet.ingest.ss12000.sync import KIND as SS12000_KIND
 from skolkvalitet.ingest.writing.rollback import import_rollback
+from skolkvalitet.organisation.audit import audit_record
+from skolkvalitet.organisation.models import Node
 from skolkvalitet.organisation.roles import Capability
-from skolkvalitet.organisation.scopes import Scope, scope_for_request
+from skolkvalitet.organisation.scopes import Scope, organiser_ids, scope_for_request
 from skolkvalitet.reference.imports import KOLADA, NATION, SKOLVERKET
 
 # What each kind of import is called on the page: the file kinds by their own names, the
@@ -99,7 +101,18 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except ImportRejected as rejected:
             form.add_error("file", str(rejected.problems[0].message))
         else:
-            import_job_start(job, unit_paths=scope.paths_with(Capability.IMPORT_DATA))
+            paths = scope.paths_with(Capability.IMPORT_DATA)
+            # The upload, with the client's address (the import itself is an event too,
+            # written by its own process, which has no request: "import").
+            organisers = organiser_ids(paths)
+            audit_record(
+                user=request.user,
+                action="import_upload",
+                node=Node.objects.get(pk=organisers.pop()) if len(organisers) == 1 else None,
+                detail={"job": job.pk, "kind": job.kind},
+                request=request,
+            )
+            import_job_start(job, unit_paths=paths)
             return redirect("import_job", job_id=job.pk)
     context = {
         "form": form,

@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "api_token.create": _("API key created"),
     "api_token.revoke": _("API key revoked"),
     # imports and operations
+    "import_upload": _("File uploaded for import"),
     "import": _("Import"),
     "import_rollback": _("Import rolled back"),
     "retention": _("Retention (gallring)"),
