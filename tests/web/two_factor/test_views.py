@@ -60,9 +60,10 @@ def test_a_first_code_from_the_key_turns_it_on_and_shows_recovery_codes_once(cli
     client = client_for("teacher")
     client.get(ENROL)
     key = client.session[PENDING_KEY]
-    answer = client.post(ENROL, {"code": code_now(key)})
+    answer = client.post(ENROL, {"code": code_now(key), "next": "/resultat/"})
     assert answer.status_code == 200
     html = answer.content.decode()
+    assert '<a href="/resultat/" data-two-factor-done>' in html  # on to the page asked for
     codes = [part.split("<")[0] for part in html.split("data-recovery-code>")[1:]]
     assert len(codes) == 10
     device = TOTPDevice.objects.get(user=users.teacher)
@@ -295,3 +296,8 @@ def test_an_organiser_the_admin_does_not_manage_is_not_found(client_for, org, us
     answer = client_for("organiser_admin").post(POLICY, {"organiser": other.pk, "required": "1"})
     assert answer.status_code == 404
     assert not Node.objects.get(pk=other.pk).two_factor_required
+
+
+def test_the_two_factor_page_links_the_rule_for_those_who_may_set_it(client_for, org, users):
+    assert f'href="{POLICY}"' in client_for("organiser_admin").get(ENROL).content.decode()
+    assert f'href="{POLICY}"' not in client_for("analyst").get(ENROL).content.decode()

@@ -63,9 +63,10 @@ def _refused(form: CodeForm, verification: actions.Verification) -> None:
         form.add_error("code", _("The code is not right."))
 
 
-def _codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:
-    """The recovery codes, shown in this answer only (they are never shown again)."""
-    return render(request, "web/two_factor/recovery_codes.html", {"codes": codes})
+def _codes_page(request: HttpRequest, codes: list[str], *, then: str) -> HttpResponse:
+    """The recovery codes, shown in this answer only (they are never shown again), with a
+    link on to `then`."""
+    return render(request, "web/two_factor/recovery_codes.html", {"codes": codes, "then": then})
 
 
 @login_required
@@ -93,7 +94,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             del request.session[PENDING_KEY]
             request.session.cycle_key()  # a session that gained a factor gets a new key
             django_otp.login(request, device)  # the code just given verifies this session
-            return _codes_page(request, codes)
+            return _codes_page(request, codes, then=_next_url(request))
     url = devices.config_url(user, key)
     return render(
         request,
@@ -104,6 +105,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             "secret": devices.secret_text(key),
             "required": must_verify(scope_for_request(request)),
             "next": _next_url(request),
+            "may_set_policy": bool(organisers_managed(scope_for_request(request))),
         },
     )
 
@@ -182,7 +184,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     if not _verified_again(request, form, actions.Purpose.RECOVERY_CODES):
         return _manage_page(request, codes_form=form)
     codes = actions.recovery_codes_replace(user=request.user, request=request)
-    return _codes_page(request, codes)
+    return _codes_page(request, codes, then=reverse("two_factor"))
 
 
 @login_required
