@@ -138,3 +138,26 @@ def test_the_planted_maths_intervention_raises_maths_grades(data):
 
 def test_the_placebo_intervention_has_no_visible_effect(data):
     assert abs(_did(data, "digital_so", ("GE", "HI", "RE", "SH"))) < 0.6
+
+
+def test_the_demo_has_the_catalogues_25_units_and_larger_organisers_more_of_them():
+    from skolkvalitet.demo.generator import unit_copies, unit_size_factor
+
+    assert [unit_copies(s) for s in (0.08, 1.0, 1.4, 2.0, 13.0)] == [1, 1, 1, 2, 13]
+    assert unit_size_factor(1.0) == 1.0 and unit_size_factor(0.2) == 0.2
+    # From scale 1 up a unit stays about the size of a real school.
+    assert all(0.6 < unit_size_factor(s / 10) < 1.5 for s in range(10, 300))
+
+
+def test_further_copies_of_the_units_have_their_own_keys_codes_and_secondary_schools():
+    from skolkvalitet.demo.generator import scaled_units
+
+    units = scaled_units(3)
+    assert len(units) == 75 and units[:25] == cat.UNITS
+    assert len({u.key for u in units}) == len({u.code for u in units}) == 75
+    assert all(len(u.code) == 8 and u.code.isdigit() for u in units)
+    keys = {u.key for u in units}
+    for copy in (1, 2):
+        for u in units[25 * copy : 25 * (copy + 1)]:
+            assert u.key.endswith(f"-{copy + 1}") and u.name.endswith(f" {copy + 1}")
+            assert not u.secondary or (u.secondary in keys and u.secondary.endswith(f"-{copy + 1}"))

@@ -14,6 +14,7 @@ docs/demo-data.md describes the model, its calibration and the planted intervent
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -158,6 +159,44 @@ class DemoData:
         return [p for t in self.terms for p in t.points]
 
 
+# The most copies of the catalogue's units: a copy's skolenhetskod starts with 99 − copy.
+MAX_UNIT_COPIES = 89
+
+
+def unit_copies(scale: float) -> int:
+    """How many copies of the catalogue's 25 units an organiser of `scale` has: the number of
+    units grows with the organiser (25 × round(scale), at least 25) while each unit's size
+    stays that of a real school (unit_size_factor between about 0.7 and 1.5 from scale 1 up;
+    below 1 the 25 units shrink)."""
+    return min(MAX_UNIT_COPIES, max(1, round(scale)))
+
+
+def unit_size_factor(scale: float) -> float:
+    """What each unit's catalogue size is multiplied by at `scale`."""
+    return scale / unit_copies(scale)
+
+
+def scaled_units(copies: int) -> tuple[cat.UnitDef, ...]:
+    """The catalogue's units, `copies` times: the first copy as it is (the demo), each further
+    one with its own key (``hamn-2``), name (``Hamnskolan 2``), skolenhetskod (``98300301``:
+    the first two digits 99 − copy) and the secondary school of its own copy, in the same
+    three areas."""
+    units = list(cat.UNITS)
+    for copy in range(1, copies):
+        suffix = f"-{copy + 1}"
+        units.extend(
+            dataclasses.replace(
+                u,
+                key=u.key + suffix,
+                name=f"{u.name} {copy + 1}",
+                code=f"{99 - copy:02d}{u.code[2:]}",
+                secondary=u.secondary + suffix if u.secondary else "",
+            )
+            for u in cat.UNITS
+        )
+    return tuple(units)
+
+
 def _letters(index: int) -> str:
     """Class letters as schools use them: A, B, …, Z, then AA, AB, … (large organisers)."""
     letters = ""
@@ -186,12 +225,18 @@ class _Generator:
         # other draw (and the calibration measured in docs/demo-data.md) as it was.
         self.background_rng = np.random.default_rng([seed, 1])
         self.scale = scale
-        self.units = cat.UNITS
+        # More units as the organiser grows, each the size of a real school (unit_copies).
+        self.units = scaled_units(unit_copies(scale))
+        self.unit_scale = unit_size_factor(scale)
         self.years = build_calendar()
         self.unit_index = {u.key: i for i, u in enumerate(self.units)}
         self.area_of = np.array([cat.AREAS.index(u.area) for u in self.units])
         self.school_effect = np.array([u.effect for u in self.units])
         self.kind = np.array([u.kind for u in self.units])
+        # Each unit's upper secondary school: the gymnasium of its copy of the catalogue.
+        per_copy = len(cat.UNITS)
+        gymnasium = next(i for i, u in enumerate(cat.UNITS) if u.kind == "gy")
+        self.upper_secondary = np.arange(len(self.units)) // per_copy * per_copy + gymnasium
         # Pupil attributes grow as pupils are created.
         self.p: dict[str, list[np.ndarray]] = {}
         self.n_pupils = 0
@@ -315,7 +360,7 @@ class _Generator:
     def initial_population(self, y: int) -> Table:
         rng, parts = self.rng, []
         for i, u in enumerate(self.units):
-            size = u.size * self.scale
+            size = u.size * self.unit_scale
             if u.kind == "preschool":
                 for age in range(1, 6):
                     n = rng.poisson(size)
@@ -328,7 +373,7 @@ class _Generator:
                 feeders = [f for f in self.units if f.secondary == u.key]
                 for yg in (7, 8, 9):
                     for f in feeders:
-                        parts.append(self._school_cohort(i, yg, f.size * self.scale, y))
+                        parts.append(self._school_cohort(i, yg, f.size * self.unit_scale, y))
             if u.kind == "gy":
                 for yg in (1, 2, 3):
                     n = rng.poisson(size)
@@ -371,9 +416,8 @@ class _Generator:
         unit = np.where(to_secondary, secondary[unit], unit)
         # After year 9: half continue at the municipal upper secondary school.
         done9 = (stage == GR) & (step == 10)
-        gy = self.units_of("gy")[0]
         to_gy = done9 & (rng.random(len(unit)) < 0.5)
-        unit = np.where(to_gy, gy, unit)
+        unit = np.where(to_gy, self.upper_secondary[unit], unit)
         stage = np.where(to_gy, GY, stage)
         step = np.where(to_gy, 1, step)
         keep = ~(done9 & ~to_gy) & ~((stage == GY) & (step == 4))
@@ -382,7 +426,7 @@ class _Generator:
         # Newcomers: new toddlers, förskoleklass pupils from elsewhere, movers-in, upper
         # secondary entrants from other municipalities, and newly arrived pupils.
         for i, u in enumerate(self.units):
-            size = u.size * self.scale
+            size = u.size * self.unit_scale
             if u.kind == "preschool":
                 n = rng.poisson(size)
                 parts.append(self.create([i] * n, FS, [1] * n, y))
@@ -396,7 +440,9 @@ class _Generator:
                 for yg in range(lo, hi + 1):
                     base = size if u.kind != "s79" else 0
                     base += sum(
-                        f.size * self.scale for f in self.units if f.secondary == u.key and yg >= 7
+                        f.size * self.unit_scale
+                        for f in self.units
+                        if f.secondary == u.key and yg >= 7
                     )
                     n = rng.poisson(0.022 * base)
                     parts.append(self.create([i] * n, GR, [yg] * n, y))
@@ -464,8 +510,10 @@ class _Generator:
 
 
 def generate(*, seed: int = 20261123, scale: float = 1.0) -> DemoData:
-    """Build the demo organiser's data. `scale` multiplies every unit's size (the benchmark
-    generates a Stockholm-sized organiser with it)."""
+    """Build the demo organiser's data. `scale` multiplies the number of pupils: at 1 the
+    demo's 25 units; from 1.5 up, the catalogue's units come round(scale) times (unit_copies),
+    each about as large as at scale 1, so the benchmark's Stockholm-sized organiser (scale 13)
+    has 325 units as a real one has hundreds. Below 1 the 25 units shrink."""
     gen = _Generator(seed, scale)
     groups: list[tuple] = []
     enrolment_parts = []
