@@ -3,6 +3,8 @@
     uv run python bench/bench_load.py [--database-url URL] [--no-sqlite] [--commit REV]
                                       [--users 20] [--requests 30] [--think 2]
                                       [--workers 3] [--threads 4] [--build-scale 13]
+                                      [--repeat 3] [--page-cache file|database|off|redis://…]
+                                      [--no-doc]
 
 For each database (the embedded demo database under SKOLKVALITET_VAR_DIR, ./var by default,
 unless --no-sqlite; and each --database-url, e.g. the 100 000-pupil organiser that
@@ -24,6 +26,16 @@ bench_indicators.py builds in PostgreSQL), the script
      (/resultat/enhet/<id>/grupper/ with HX-Request), as htmx asks for it;
    - paced load: the same with a think time of about `--think` seconds before each request;
 4. stops the server (SIGTERM to its master, SIGKILL to its process group if it lingers).
+
+With `--repeat N` the whole measurement (a fresh server each time) runs N times per database:
+the tables show the run of median throughput, and a table of every page's p95 and
+throughput gives min / median / max over the runs.
+
+The page cache (dashboards/page_cache.py) is what the server's settings say unless
+`--page-cache` names a backend for the server (`file`, `database`, `off` for the uncached
+path, or a redis:// URL); the warm-up requests fill it, as the materialisation's warming
+would, so the measured requests of a page read it from the cache (`off` measures the
+rendering itself).
 
 Each phase is bounded by its request count and by `--max-seconds`. Only loopback addresses
 are ever targeted. A request counts as an error unless it answers 200 (a redirect to the login
@@ -140,6 +152,20 @@ def summarise(samples: list[Sample], seconds: float) -> dict[str, dict]:
     return pages
 
 
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """(min, median, max) of the values (NaN for none)."""
+    if not values:
+        return (math.nan, math.nan, math.nan)
+    return (min(values), statistics.median(values), max(values))
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run whose pages' total back-to-back throughput is the median (the lower middle
+    one for an even number): the run the tables show."""
+    ordered = sorted(runs, key=lambda r: sum(r["load"][p]["per_second"] for p in PAGES))
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def plan(client: int, requests: int, pages: tuple[str, ...]) -> list[str]:
     """The pages one client requests in turn. Clients alternate users (forvaltning, namnd);
     every other pair starts with the second page, so that each user requests each page
@@ -241,6 +267,13 @@ def probe() -> dict:
         "unit_id": unit.pk,
         "code": str(Path(settings.BASE_DIR).parent),
     }
+
+
+def cache_table_create(env: dict) -> None:
+    """The page cache's table, for `--page-cache database` (`skolkvalitet createcachetable`)."""
+    subprocess.run(
+        [sys.executable, "-m", "django", "createcachetable"], env=env, check=True, cwd=ROOT
+    )
 
 
 def run_probe(env: dict) -> dict:
@@ -533,8 +566,10 @@ def build(scale: float, database_url: str) -> None:
     print(build_database(scale, database_url), flush=True)
 
 
-def server_env(database_url: str | None, src: Path | None) -> dict:
+def server_env(database_url: str | None, src: Path | None, page_cache: str | None = None) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "skolkvalitet.config.settings"}
+    if page_cache:
+        env["SKOLKVALITET_PAGE_CACHE"] = page_cache
     if src is not None:  # ahead of the editable install's path to ./src
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
     env.pop("DATABASE_URL", None)
@@ -579,6 +614,8 @@ def report(
         command += " --no-sqlite"
     if args.commit:
         command += f" --commit {args.commit}"
+    if args.page_cache:
+        command += f" --page-cache {args.page_cache}"
     for name, default in (
         ("users", 20),
         ("requests", 30),
@@ -587,6 +624,7 @@ def report(
         ("paced", 15),
         ("workers", 3),
         ("threads", 4),
+        ("repeat", 1),
     ):
         if getattr(args, name) != default:
             command += f" --{name} {getattr(args, name)}"
@@ -606,7 +644,10 @@ def report(
         f"Server: `gunicorn skolkvalitet.config.wsgi:application --worker-class gthread "
         f"--workers {args.workers} --threads {args.threads}` on 127.0.0.1 "
         f"(DATABASE_CONN_MAX_AGE={CONN_MAX_AGE}, DEBUG off), the production command of "
-        "docs/operations.md without the proxy. "
+        "docs/operations.md without the proxy; page cache "
+        f"`{args.page_cache or os.environ.get('SKOLKVALITET_PAGE_CACHE') or 'file'}` "
+        "(SKOLKVALITET_PAGE_CACHE; the warm-up requests fill it, so that the measured requests "
+        "read each page from it unless it is `off`). "
         f"Load: {args.users} users logged in through the login form (alternately "
         "`forvaltning`, real values, and `namnd`, suppressed values), each a thread of this "
         f"script with its own keep-alive httpx client, alternating the overview and the unit "
@@ -653,6 +694,28 @@ def report(
                 f"{f['per_second']:.1f} | {_ms(f['median_ms'])} | {_ms(f['p95_ms'])} | "
                 f"{_ms(f['p99_ms'])} | {_errors(f)} | {ratios} | {verdict} |"
             )
+    if any(len(run.get("repeats", [])) > 1 for _label, run in runs):
+        lines += [
+            "",
+            "Every run (the table above shows the run of median throughput), min / median / max:",
+            "",
+            "| database | page | load | runs | p95 min | p95 median | p95 max | req/s min "
+            "| req/s median | req/s max |",
+            "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for label, run in runs:
+            repeats = run.get("repeats", [run])
+            for phase, load in (("single", "1 user"), ("load", back_to_back)):
+                for page in PAGES:
+                    p95 = spread([r[phase][page]["p95_ms"] for r in repeats])
+                    rate = spread([r[phase][page]["per_second"] for r in repeats])
+                    lines.append(
+                        f"| {label} | {page} | {load} | {len(repeats)} | "
+                        + " | ".join(_ms(v) for v in p95)
+                        + " | "
+                        + " | ".join(f"{v:.1f}" for v in rate)
+                        + " |"
+                    )
     lines += [
         "",
         "Where the CPU went during the load phase (core-seconds; capacity is wall time × nproc):",
@@ -757,7 +820,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--build-scale", type=float, help="build --database-url first")
     parser.add_argument("--commit", help="serve src/ of this commit (git archive), not ./src")
-    parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per database (min/median/max)")
+    parser.add_argument(
+        "--page-cache", help="the server's SKOLKVALITET_PAGE_CACHE: file, database, off, redis://…"
+    )
+    parser.add_argument("--no-doc", action="store_true", help="print only; leave the docs alone")
     parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
@@ -779,7 +846,9 @@ def main() -> None:
         fingerprint = code_fingerprint(src or ROOT / "src")
         code = f"{code_version(commit)}; source fingerprint {fingerprint}"
         for url in targets:
-            env = server_env(url, src)
+            env = server_env(url, src, args.page_cache)
+            if args.page_cache == "database":
+                cache_table_create(env)
             info = run_probe(env)
             if Path(info["code"]) != (src or ROOT / "src").resolve():
                 raise SystemExit(f"the server would run the code in {info['code']}")
@@ -787,9 +856,13 @@ def main() -> None:
                 "SQLite (demo)" if info["vendor"] == "sqlite" else f"PostgreSQL ({info['name']})"
             )
             print(f"{label}: {info['pupils']:,} pupils, unit {info['unit_id']} …", flush=True)
-            run = measure(env, info, args, Path(tmp) / "gunicorn.log")
+            repeats = []
+            for number in range(args.repeat):
+                print(f"  run {number + 1} of {args.repeat} …", flush=True)
+                repeats.append(measure(env, info, args, Path(tmp) / "gunicorn.log"))
+                print(json.dumps(repeats[-1], indent=1), flush=True)
+            run = {**median_run(repeats), "repeats": repeats}
             runs.append((label, run))
-            print(json.dumps(run, indent=1), flush=True)
         changed = code_fingerprint(src or ROOT / "src") != fingerprint
     body = report(runs, args, started, load_avg, code)
     print(body)

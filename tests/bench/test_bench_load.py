@@ -82,3 +82,17 @@ def test_csrf_token_from_the_login_form():
     html = '<form><input type="hidden" name="csrfmiddlewaretoken" value="abc123XYZ"></form>'
     assert bench_load.csrf_token(html) == "abc123XYZ"
     assert bench_load.csrf_token("<form></form>") is None
+
+
+def test_spread_is_min_median_max():
+    assert bench_load.spread([3.0, 1.0, 2.0]) == (1.0, 2.0, 3.0)
+    assert all(math.isnan(v) for v in bench_load.spread([]))
+
+
+def test_the_median_run_is_the_one_of_median_throughput():
+    def run(overview: float, unit: float) -> dict:
+        return {"load": {"overview": {"per_second": overview}, "unit": {"per_second": unit}}}
+
+    slow, middle, fast = run(1, 1), run(50, 60), run(100, 90)
+    assert bench_load.median_run([fast, slow, middle]) is middle
+    assert bench_load.median_run([fast, slow]) is slow  # the lower middle of an even number

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from skolkvalitet.operations.files import BackupError
 from skolkvalitet.operations.restore import database_restore
+from skolkvalitet.organisation.page_versions import pages_changed
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             restored = database_restore(path=file, force=force)
         except BackupError as error:
             raise CommandError(str(error)) from None
+        pages_changed()  # the page cache holds pages of the data before (page_versions.py)
         self.stdout.write(_("Restored from %(path)s.") % {"path": file})
         if restored.migrated:
             self.stdout.write(
