@@ -67,7 +67,13 @@ class TestIdP:
         return cls(Server(config=idp_config(sp_metadata)))
 
     def answer(
-        self, redirect_url: str, *, subject: str, mail: str = "", sign: bool = True
+        self,
+        redirect_url: str,
+        *,
+        subject: str,
+        mail: str = "",
+        sign: bool = True,
+        encrypt: bool = False,
     ) -> dict[str, str]:
         """The POST the browser would carry to our ACS: a signed response to the
         AuthnRequest in `redirect_url` (HTTP-Redirect binding) for the person `subject`."""
@@ -83,6 +89,8 @@ class TestIdP:
             name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject),
             authn={"class_ref": saml2.saml.AUTHN_PASSWORD_PROTECTED},
             sign_assertion=sign,
+            # To the certificate in our metadata, as an IdP that encrypts assertions does.
+            encrypt_assertion=encrypt,
             sign_response=False,
             **arguments,
         )

@@ -73,6 +73,16 @@ def test_a_signed_assertion_for_a_linked_identity_logs_in(client, saml, eva):
     assert client.get(reverse("start")).status_code == 200
 
 
+def test_an_encrypted_assertion_is_read_with_our_key(client, saml, eva):
+    identity_link(user=eva, protocol="saml", issuer=IDP_ENTITY_ID, subject="eva-persistent-1")
+    start = client.get(reverse("saml2_login"))
+    post = saml.answer(start["Location"], subject="eva-persistent-1", encrypt=True)
+    assert b"EncryptedAssertion" in base64.b64decode(post["SAMLResponse"])
+    assert b"eva-persistent-1" not in base64.b64decode(post["SAMLResponse"])
+    client.post(reverse("saml2_acs"), post)
+    assert logged_in(client) == str(eva.pk)
+
+
 def test_an_unknown_identity_is_linked_by_the_signed_mail_attribute(client, saml, eva):
     saml_login(client, saml, subject="new-persistent", mail="Eva.Berg@kommun.se")
     assert logged_in(client) == str(eva.pk)
