@@ -48,6 +48,9 @@ Environment variables:
                                  it, e-mail is written to the console (the demo).
     EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS  The SMTP server's port
                                  (587), login and STARTTLS ("1", the default).
+    EMAIL_BACKEND                One of Django's e-mail backends by its path, instead (with
+                                 EMAIL_FILE_PATH for the file backend). Default: SMTP with
+                                 EMAIL_HOST, else the console.
     DEFAULT_FROM_EMAIL           The sender. Default: skolkvalitet@localhost.
     SKOLKVALITET_SITE_URL        The address users open the product at, for links in e-mail
                                  (e.g. https://skolkvalitet.kommun.se). Default: none (no links;
@@ -405,6 +408,11 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_TIMEOUT = 20
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# EMAIL_BACKEND names another of Django's backends outright (e.g. the file backend with
+# EMAIL_FILE_PATH for a test installation); without it, SMTP with EMAIL_HOST, else the console.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or EMAIL_BACKEND
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "skolkvalitet@localhost")
 SKOLKVALITET_SITE_URL = os.environ.get("SKOLKVALITET_SITE_URL", "").rstrip("/")
 # Password reset by e-mail for users with a local password (web/users/password_reset.py,
