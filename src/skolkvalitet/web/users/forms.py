@@ -78,7 +78,10 @@ class UserCreateForm(GrantFields):
     email = forms.EmailField(
         label=_("E-mail"),
         required=False,
-        help_text=_("Where a password reset link is sent."),
+        help_text=_(
+            "Where a password reset link is sent. A user who logs in through single sign-on "
+            "is found by it at the first login: give the address the identity provider sends."
+        ),
     )
     password = forms.CharField(
         label=_("Password"),
@@ -108,7 +111,9 @@ class UserDetailsForm(forms.Form):
     prefix = "details"
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, help_text=_("Where a password reset link is sent.")
+    )
 
 
 class UserSearchForm(forms.Form):
