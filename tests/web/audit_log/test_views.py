@@ -46,7 +46,7 @@ def client_of(user) -> Client:
 
 
 def shown_ids(response) -> list[int]:
-    return [event.pk for event, _label, _who in response.context["rows"]]
+    return [row[0].pk for row in response.context["rows"]]
 
 
 def at(when: dt.datetime):
@@ -201,3 +201,22 @@ def test_the_download_holds_the_filtered_rows_and_is_logged(org, users, other, f
         cells = [str(c) for r in sheet.iter_rows(values_only=True) for c in r if c is not None]
     assert not any(cell.startswith("=") for cell in cells)  # no formula from a stored text
     assert other.unit.name not in cells
+
+
+def test_each_row_shows_who_what_where_the_address_and_the_details(org, users, rf):
+    request = rf.get("/", REMOTE_ADDR="192.0.2.44")
+    audit_record(
+        user=users.analyst,
+        action="api.request",
+        detail={"method": "GET", "path": "/api/v1/periods", "status": 200, "token": 7},
+        request=request,
+    )
+    audit_record(user=None, action="login_failed", detail={"username": "rut"}, request=request)
+    page = client_of(users.organiser_admin).get(URL)
+    rows = {row[0].action: row for row in page.context["rows"]}
+    event, _label, who, details = rows["api.request"]
+    assert who == "anders" and event.ip_address == "192.0.2.44"
+    assert details == "method: GET, path: /api/v1/periods, status: 200, token: 7"
+    assert rows["login_failed"][2] == "rut"  # the existing user a failed login named
+    html = page.content.decode()
+    assert "path: /api/v1/periods" in html and "192.0.2.44" in html

@@ -21,6 +21,15 @@ def event_username(event: AuditEvent) -> str:
     return event.username or (named if isinstance(named, str) else "")
 
 
+def event_details(event: AuditEvent, *, limit: int | None = None) -> str:
+    """The event's details as "key: value" pairs (the page cuts them at `limit` characters)."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    text = ", ".join(f"{key}: {detail[key]}" for key in sorted(detail) if detail[key] is not None)
+    if limit is not None and len(text) > limit:
+        return text[: limit - 1] + "…"
+    return text
+
+
 def event_row(event: AuditEvent) -> dict[str, object]:
     return {
         "at": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),

@@ -17,7 +17,12 @@ from django.views.decorators.http import require_GET
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 from skolkvalitet.publishing.tables import table_download_response
-from skolkvalitet.web.audit_log.export import EXPORT_LIMIT, audit_table, event_username
+from skolkvalitet.web.audit_log.export import (
+    EXPORT_LIMIT,
+    audit_table,
+    event_details,
+    event_username,
+)
 from skolkvalitet.web.audit_log.forms import AuditFilterForm
 from skolkvalitet.web.audit_log.labels import action_label
 from skolkvalitet.web.audit_log.selectors import (
@@ -83,7 +88,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": [
-            (event, action_label(event.action), event_username(event)) for event in page.object_list
+            (
+                event,
+                action_label(event.action),
+                event_username(event),
+                event_details(event, limit=120),
+            )
+            for event in page.object_list
         ],
         "filtered": chosen.any,
         "organisers": organisers,
