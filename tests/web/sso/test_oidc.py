@@ -237,6 +237,19 @@ def client_class_new():
     return Client()
 
 
+def test_an_unreachable_provider_is_said_and_passwords_still_work(client, oidc, settings, eva):
+    settings.SKOLKVALITET_OIDC_ISSUER = "http://localhost:9"  # nothing listens there
+    start = client.get(reverse("oidc_authentication_init"))
+    assert start.status_code == 302 and start["Location"] == reverse("login")
+    assert len(list(get_messages(start.wsgi_request))) == 1
+    failed = AuditEvent.objects.get(action="login_sso_refused")
+    assert failed.detail["error"] == "provider_unreachable"
+    eva.set_password("ett-långt-lösenord-9")
+    eva.save()
+    answer = client.post(reverse("login"), {"username": "eva", "password": "ett-långt-lösenord-9"})
+    assert answer.status_code == 302 and logged_in_as(client) == eva
+
+
 def test_without_configuration_oidc_is_not_offered(client, settings):
     settings.SKOLKVALITET_OIDC_ISSUER = ""
     assert client.get(reverse("oidc_authentication_init")).status_code == 404
@@ -276,7 +289,7 @@ def id_token(key, **claims) -> str:
 
 
 def test_an_id_token_from_another_issuer_or_for_another_client_is_refused(oidc, signing_key):
-    backend = OidcBackend()
+    backend = OidcBackend().ready()
     good = id_token(signing_key, iss=oidc.url, aud=CLIENT_ID)
     assert backend.verify_token(good, nonce="n-1")["sub"] == "eva-at-idp"
     for bad in (

@@ -9,6 +9,7 @@ identities.py's policy; a refused login returns to the login page with the reaso
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,8 @@ from skolkvalitet.web.sso.identities import (
     user_for_identity,
 )
 
+logger = logging.getLogger("skolkvalitet.security")
+
 DISCOVERY_SECONDS = 3600  # how long the provider's discovery document is kept
 
 # mozilla-django-oidc's endpoint settings and the discovery document's names for them.
@@ -53,6 +56,10 @@ _discovered: dict[str, tuple[float, dict[str, Any]]] = {}
 def oidc_configured() -> bool:
     """Whether OpenID Connect login is offered: an issuer and a client id are set."""
     return bool(settings.SKOLKVALITET_OIDC_ISSUER and settings.OIDC_RP_CLIENT_ID)
+
+
+def oidc_issuer() -> str:
+    return settings.SKOLKVALITET_OIDC_ISSUER
 
 
 def oidc_name() -> str:
@@ -121,19 +128,28 @@ class OidcBackend(OIDCAuthenticationBackend):
     login's credentials, a SAML assertion), and nothing when OIDC is not configured."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.configured = oidc_configured()
-        if self.configured:
-            super().__init__(*args, **kwargs)
-        else:
-            self.UserModel = get_user_model()
+        # Django makes every backend for every login, a password's too: the provider's settings
+        # (and its discovery, over the network) are read only for an OIDC callback below, so
+        # that a password login never waits for, or fails with, the provider.
+        self.UserModel = get_user_model()
 
     @staticmethod
     def get_settings(attr: str, *args: Any) -> Any:
         return oidc_setting(attr, *args)
 
+    def ready(self) -> OidcBackend:
+        """Read the client's and the provider's settings (mozilla-django-oidc's __init__)."""
+        super().__init__()
+        return self
+
     def authenticate(self, request, **kwargs):
         # The callback view passes the nonce it kept in the session; nothing else does.
-        if not self.configured or request is None or "nonce" not in kwargs:
+        if not oidc_configured() or request is None or "nonce" not in kwargs:
+            return None
+        try:
+            self.ready()
+        except (requests.RequestException, ImproperlyConfigured, ValueError):
+            logger.exception("the OpenID provider %s cannot be used", oidc_issuer())
             return None
         return super().authenticate(request, **kwargs)
 
@@ -192,9 +208,15 @@ class OidcLoginView(OIDCAuthenticationRequestView):
     """Sends the browser to the provider (state, nonce and PKCE kept in the session)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if oidc_configured():
-            super().__init__(*args, **kwargs)
-        else:  # not offered: get() answers 404 rather than the view failing to start
+        self.unreachable = False
+        if not oidc_configured():  # not offered: get() answers 404
+            View.__init__(self, *args, **kwargs)
+            return
+        try:
+            super().__init__(*args, **kwargs)  # reads the endpoints: discovery
+        except (requests.RequestException, ImproperlyConfigured, ValueError):
+            logger.exception("the OpenID provider %s cannot be used", oidc_issuer())
+            self.unreachable = True
             View.__init__(self, *args, **kwargs)
 
     @staticmethod
@@ -204,6 +226,19 @@ class OidcLoginView(OIDCAuthenticationRequestView):
     def get(self, request):
         if not oidc_configured():
             raise Http404
+        if self.unreachable:
+            failure_record(
+                protocol=ExternalIdentity.Protocol.OIDC,
+                issuer=oidc_issuer(),
+                error="provider_unreachable",
+                request=request,
+            )
+            messages.error(
+                request,
+                gettext("%(provider)s cannot be reached just now. Please try again later.")
+                % {"provider": oidc_name()},
+            )
+            return HttpResponseRedirect(resolve_url(settings.LOGIN_URL))
         return super().get(request)
 
 
