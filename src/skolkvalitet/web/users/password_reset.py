@@ -3,7 +3,9 @@ reset"): Django's PasswordResetView family, with
 
 - the same answer whatever address is given: the page says a link was sent if the address
   belongs to an account, and mail goes only to active users with a usable password (Django's
-  `PasswordResetForm.get_users`); single sign-on users without a password get none;
+  `PasswordResetForm.get_users`); single sign-on users without a password get none. The mail
+  is sent by a thread of its own after the answer (`mail_sender`), so that the time an
+  answer takes does not tell whether mail was sent; a failed sending is logged;
 - rate limits counted in Django's cache: each client address may ask
   SKOLKVALITET_PASSWORD_RESET_PER_ADDRESS times an hour (then 429, which says nothing about
   any account), and each e-mail address is sent at most SKOLKVALITET_PASSWORD_RESET_PER_EMAIL
@@ -20,15 +22,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template import loader
 
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.client_address import client_address
@@ -51,13 +57,60 @@ def count_within_limit(key: str, limit: int, *, window: int = WINDOW_SECONDS) ->
     return count <= limit
 
 
+_sender: ThreadPoolExecutor | None = None
+_sender_pid = 0
+
+
+def mail_sender() -> ThreadPoolExecutor:
+    """The one thread of this process that sends password reset mail, one message after
+    another (made at first use in each process, so a server that forks its workers gives
+    each its own)."""
+    global _sender, _sender_pid
+    if _sender is None or _sender_pid != os.getpid():
+        _sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-reset-mail")
+        _sender_pid = os.getpid()
+    return _sender
+
+
+def mail_sent() -> None:
+    """Wait until every reset mail handed to the sender so far is sent (or has failed)."""
+    mail_sender().submit(lambda: None).result(timeout=60)
+
+
+def _send(message: EmailMultiAlternatives, user_id: int) -> None:
+    try:
+        message.send()
+    except Exception:
+        logger.exception("password reset mail to user %s not sent", user_id)
+
+
 def _email_key(email: str) -> str:
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     return f"password_reset_email_{digest}"
 
 
 class PasswordResetRequestForm(PasswordResetForm):
-    """Django's form, audit-logging whom a link went to."""
+    """Django's form, audit-logging whom a link went to and sending the mail after the
+    answer."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Django's message, made here (in the request's language) and sent by the mail
+        sender's thread."""
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            html = loader.render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        mail_sender().submit(_send, message, context["user"].pk)
 
     def send_links(self, *, request: HttpRequest, **options) -> None:
         """Django's PasswordResetForm.save, named for what it does: it mails a link to each
