@@ -225,16 +225,15 @@ def child_materialise(mode: str) -> dict:
                 for model in (IndicatorValue, MaterialisedPeriod):
                     cursor.execute(f"TRUNCATE {model._meta.db_table}")
         result = indicators_materialise()
-    return {
-        "seconds": result.seconds,
-        "rows": result.rows,
-        "written": result.written,
-        "stages": {
+    measured = {"seconds": result.seconds, "rows": result.rows}
+    if hasattr(result, "written"):  # not in the code before issue 16 (--baseline-src)
+        measured["written"] = result.written
+        measured["stages"] = {
             "read": result.read_seconds,
             "compute": result.compute_seconds,
             "write": result.write_seconds,
-        },
-    }
+        }
+    return measured
 
 
 FLOOR_READ = {
@@ -284,7 +283,7 @@ def child_floor_write(database_url: str) -> dict:
         with db.transaction():
             cursor.execute(
                 "CREATE TABLE bench_floor_values "
-                "(LIKE indicators_indicatorvalue INCLUDING DEFAULTS)"
+                "(LIKE indicators_indicatorvalue INCLUDING DEFAULTS INCLUDING IDENTITY)"
             )
             with cursor.copy(f"COPY bench_floor_values ({columns}) FROM STDIN") as copy:
                 copy.write(data)
@@ -420,11 +419,18 @@ def build_database(scale: float, database_url: str) -> dict:
         cwd=ROOT,
         capture_output=True,
     )
-    seconds = time.perf_counter() - started
-    # The planner's statistics, as after an import (and as a fresh bulk load lacks them).
+    return {"build_seconds": time.perf_counter() - started, **analyse_database(database_url)}
+
+
+def analyse_database(database_url: str) -> dict:
+    """The planner's statistics and the visibility map, as after an import (a fresh bulk
+    load has neither)."""
+    import psycopg
+
+    started = time.perf_counter()
     with psycopg.connect(database_url, autocommit=True) as db:
         db.execute("VACUUM ANALYZE")
-    return {"build_seconds": seconds}
+    return {"analyse_seconds": time.perf_counter() - started}
 
 
 # -- reporting ------------------------------------------------------------------------------
@@ -556,6 +562,18 @@ def report(setup: dict, results: dict, args) -> str:
             f"≤ {GOALS['floor_ratio']:.0f}: "
             f"{verdict(db_full['seconds'] <= GOALS['floor_ratio'] * floor)} |",
         ]
+        for label, name, full_run in (
+            ("before_db_full_empty", "full, into an empty values table", True),
+            ("before_db_full", "full, over the stored values", True),
+            ("before_db_incremental", "one new follow-up point", False),
+        ):
+            if label in results:
+                m = results[label]
+                ratio_text = f"ratio to floor {m['seconds'] / floor:.2f}" if full_run else ""
+                lines.append(
+                    f"| before (`--baseline-src`): {name} | {spread(m)} | {m['rows']:,} | "
+                    f"{m['peak_mib']:.0f} | {ratio_text} |"
+                )
         notes = [
             "",
             "Inside the materialisations (median run; the stages overlap in the pipeline, so "
@@ -563,8 +581,12 @@ def report(setup: dict, results: dict, args) -> str:
             f"full into an empty table: {stages(empty)}; "
             f"over the stored values: {stages(db_full)}; "
             f"one follow-up point: {stages(db_inc)}. "
-            f"The database was built with demo_build in {setup['build_seconds']:.0f} s and "
-            "ANALYZEd after.",
+            + (
+                f"The database was built with demo_build in {setup['build_seconds']:.0f} s"
+                if "build_seconds" in setup
+                else "The database was built before the run (`--no-build`)"
+            )
+            + f" and VACUUM ANALYZEd ({setup['analyse_seconds']:.0f} s) before the runs.",
         ]
     lines += notes
     lines += [
@@ -580,16 +602,34 @@ def report(setup: dict, results: dict, args) -> str:
     return "\n".join(lines)
 
 
-def run_all(args, kinds: list[tuple[str, list[str]]], env: dict | None = None) -> dict:
-    """Every measurement `args.repeat` times, interleaved; the runs of each."""
-    runs: dict[str, list[dict]] = {kind: [] for kind, _extra in kinds}
+def run_all(args, kinds: list[tuple], env: dict | None = None) -> dict:
+    """Every measurement `args.repeat` times, interleaved; the runs of each. A kind is
+    (kind, extra arguments) or (label, kind, extra arguments, environment)."""
+    runs: dict[str, list[dict]] = {}
     for repeat in range(args.repeat):
-        for kind, extra in kinds:
-            result = run_child([kind, *extra], env)
-            runs[kind].append(result)
+        for entry in kinds:
+            label, kind, extra, own_env = (
+                entry if len(entry) == 4 else (entry[0], entry[0], entry[1], {})
+            )
+            result = run_child([kind, *extra], {**(env or {}), **own_env})
+            runs.setdefault(label, []).append(result)
             shown = {k: v for k, v in result.items() if k != "values"}
-            print(f"[{repeat + 1}/{args.repeat}] {kind}", shown, flush=True)
+            print(f"[{repeat + 1}/{args.repeat}] {label}", shown, flush=True)
     return runs
+
+
+def baseline_kinds(args) -> list[tuple]:
+    """With --baseline-src: the materialisations again with the code in that directory (a
+    `src` exported from an earlier commit, put ahead on PYTHONPATH), interleaved with the
+    others: before and after in the same run."""
+    if not args.baseline_src:
+        return []
+    env = {"PYTHONPATH": str(Path(args.baseline_src).resolve())}
+    return [
+        ("before_db_full_empty", "db_full_empty", [], env),
+        ("before_db_full", "db_full", [], env),
+        ("before_db_incremental", "db_incremental", [], env),
+    ]
 
 
 def main() -> None:
@@ -598,6 +638,17 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-doc", action="store_true", help="print only; leave the doc alone")
+    parser.add_argument(
+        "--no-build",
+        action="store_true",
+        help="use the --database-url database as it is (built before at the same --scale); "
+        "only ANALYZE it",
+    )
+    parser.add_argument(
+        "--baseline-src",
+        help="a src directory of earlier code (git archive); its materialisations are timed "
+        "too, interleaved, as the figures before",
+    )
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
@@ -645,8 +696,11 @@ def main() -> None:
         for (u1, y1, m1), (u2, y2, m2) in zip(engine_values, duck_values, strict=True):
             assert (u1, y1) == (u2, y2) and abs(m1 - m2) < 1e-9, ((u1, y1, m1), (u2, y2, m2))
         if args.database_url:
-            print("building the organiser in PostgreSQL …", flush=True)
-            setup.update(build_database(args.scale, args.database_url))
+            if args.no_build:
+                setup.update(analyse_database(args.database_url))
+            else:
+                print("building the organiser in PostgreSQL …", flush=True)
+                setup.update(build_database(args.scale, args.database_url))
             # The page cache is warmed after a materialisation (not part of what is timed):
             # not here, where no one reads the pages.
             env = {"DATABASE_URL": args.database_url, "SKOLKVALITET_PAGE_CACHE_WARM_SECONDS": "0"}
@@ -659,6 +713,7 @@ def main() -> None:
                     ("floor_write", []),
                     ("db_full", []),
                     ("db_incremental", []),
+                    *baseline_kinds(args),
                 ],
                 env,
             )

@@ -90,6 +90,28 @@ def _bits(frame):
     )
 
 
+def _explain(a, b, only_a) -> None:
+    """Which indicators and columns differ, and by how much (relative, for floats)."""
+    import polars as pl
+
+    print(only_a["indicator"].value_counts().sort("count", descending=True).head(10))
+    paired = a.join(b, on=KEY, how="inner", suffix="_after", nulls_equal=True).join(
+        only_a.select(KEY), on=KEY, how="semi", nulls_equal=True
+    )
+    for column in VALUE_COLUMNS:
+        if column in KEY:
+            continue
+        left, right = pl.col(column), pl.col(f"{column}_after")
+        differs = paired.filter(~left.eq_missing(right))
+        if differs.is_empty():
+            continue
+        detail = ""
+        if a.schema[column] == pl.Float64:
+            worst = differs.select(((left - right).abs() / left.abs()).max()).item()
+            detail = f", largest relative difference {worst:.3g}"
+        print(f"  {column}: {differs.height:,} rows differ{detail}")
+
+
 def compare(before: Path, after: Path) -> bool:
     import polars as pl
 
@@ -106,15 +128,14 @@ def compare(before: Path, after: Path) -> bool:
             print(f"{label}: {a.height:,} rows, identical")
             continue
         ok = False
-        keys = KEY if not suffix else ["family", "period_kind", "period_id"]
         only_a = _bits(a).join(_bits(b), on=a.columns, how="anti", nulls_equal=True)
         only_b = _bits(b).join(_bits(a), on=a.columns, how="anti", nulls_equal=True)
         print(
             f"{label}: {a.height:,} / {b.height:,} rows; {only_a.height:,} only before, "
             f"{only_b.height:,} only after"
         )
-        print(only_a.sort(keys).head(5))
-        print(only_b.sort(keys).head(5))
+        if not suffix:
+            _explain(a, b, only_a)
     return ok
 
 

@@ -343,6 +343,52 @@ def test_materialising_twice_gives_the_same_rows(materialised):
     assert without_id(after) == without_id(before)
 
 
+def test_a_rerun_over_unchanged_facts_writes_nothing(materialised):
+    before = snapshot()
+    result = indicators_materialise()
+    assert result.written == result.deleted == 0
+    assert result.rows == len(before)
+    assert snapshot() == before  # ids included: no row rewritten
+
+
+def test_a_changed_fact_rewrites_only_the_values_it_changes(materialised):
+    org, year = materialised.org, materialised.year
+    before = snapshot()  # the year, its terms and its follow-up points
+    Grade.objects.filter(pupil=org.pupils["Alva"], term=materialised.vt, subject__code="MA").update(
+        value="F"
+    )
+    result = indicators_materialise(years=[year.pk])
+    after = snapshot()
+    # Each changed value is one row deleted and one inserted; the rest keep their ids.
+    assert 0 < result.written == result.deleted < len(before) / 2
+    assert len(before - after) == len(after - before) == result.written
+    assert {row[1] for row in after - before} >= {"passed_MA", "merit_value_17"}
+
+
+def test_most_of_a_chunk_changed_is_replaced_whole(materialised):
+    year = materialised.year
+    before = without_id(snapshot(period_kind="year", period_id=year.pk))
+    # A new data version: every value of the year changes.
+    ImportBatch.objects.create(
+        kind="grades", source_name="later.csv", organiser=materialised.org.organiser
+    )
+    result = indicators_materialise(years=[year.pk])
+    after = without_id(snapshot(period_kind="year", period_id=year.pk))
+    assert result.written == result.rows
+    assert {row[:-1] for row in after} == {row[:-1] for row in before}
+    assert {row[-1] for row in after} == {data_version_current()}
+
+
+def test_a_points_own_organisation_gives_the_values_of_the_whole_one(materialised):
+    p1 = materialised.p1
+    # The year's chunk computed the point's values with every year's enrolments and pupils.
+    with_whole = without_id(snapshot(period_kind="point", period_id=p1.pk))
+    IndicatorValue.objects.filter(period_kind="point", period_id=p1.pk).delete()
+    indicators_materialise(years=[], points=[p1.pk])
+    assert without_id(snapshot(period_kind="point", period_id=p1.pk)) == with_whole
+    assert with_whole
+
+
 def test_rerunning_a_year_after_a_changed_grade_updates_only_that_year(facts):
     org = facts.org
     other = AcademicYear.objects.create(

@@ -22,6 +22,7 @@ from skolkvalitet.indicators.registry import (
     Aggregation,
     Family,
     Level,
+    PeriodKind,
     Unit,
 )
 from skolkvalitet.indicators.suppression import suppress
@@ -308,6 +309,24 @@ SUMS = (
 )
 
 
+# The indicator and period kind as integer codes while rows are grouped and summed (Polars
+# groups on a u32 code faster than on a string); strings again before suppression.
+INDICATOR_ENUM = pl.Enum(sorted(REGISTRY))
+PERIOD_KIND_ENUM = pl.Enum(sorted(kind.value for kind in PeriodKind))
+
+
+def _coded(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col("indicator").cast(INDICATOR_ENUM), pl.col("period_kind").cast(PERIOD_KIND_ENUM)
+    )
+
+
+def _decoded(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col("indicator").cast(pl.String), pl.col("period_kind").cast(pl.String)
+    )
+
+
 def _aggregate(cells: pl.DataFrame, dimension: str | None) -> pl.DataFrame:
     keys = [*GROUP_KEYS, "academic_year_id"] + ([dimension] if dimension else [])
     out = cells.group_by(keys).agg(
@@ -339,6 +358,7 @@ def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
         else:
             frame = counted_in_school_forms(with_breakdown_attributes(measures, org))
         frame = frame.drop("school_form")
+    frame = _coded(frame)
     dimensions = list(BREAKDOWN_DIMENSIONS) if pupil_level else []
     # The academic year goes along with the period (for the suppression rule of its year).
     period = ["indicator", "period_kind", "period_id", "academic_year_id"]
@@ -360,7 +380,7 @@ def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
     )
     parts = [at_group, _aggregate(at_nodes, None)]
     parts += [_aggregate(at_nodes, d) for d in dimensions]
-    values = pl.concat(parts, how="diagonal_relaxed")
+    values = _decoded(pl.concat(parts, how="diagonal_relaxed"))
     registry = _registry_frame()
     values = values.join(registry, on="indicator", how="inner")
     # Keep only the breakdowns each indicator allows.

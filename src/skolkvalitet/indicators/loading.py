@@ -67,7 +67,24 @@ def sql_ids(values: Iterable[int]) -> str:
     return ", ".join(str(i) for i in ids) if ids else "NULL"
 
 
-def load_organisation() -> Organisation:
+def load_organisation(*, points: Iterable[int] | None = None) -> Organisation:
+    """The organisation tree, enrolments and pupil backgrounds the engine aggregates over.
+
+    With `points` (follow-up point ids: a materialisation of points only), only what their
+    assessments can be joined to: the enrolments of the points' academic years and the
+    pupils with an assessment at them. The engine joins attributes only to the pupils and
+    years of its facts, so this gives the same values as the whole organisation."""
+    enrolment_filter = pupil_filter = ""
+    if points is not None:
+        point_ids = sql_ids(points)
+        point_years = FollowUpPoint.objects.filter(pk__in=list(points)).values_list(
+            "term__academic_year_id", flat=True
+        )
+        enrolment_filter = f" WHERE academic_year_id IN ({sql_ids(point_years)})"
+        pupil_filter = (
+            " WHERE id IN (SELECT pupil_id FROM results_assessment "
+            f"WHERE follow_up_point_id IN ({point_ids}))"
+        )
     nodes = list(
         Node.objects.values_list("id", "parent_id", "kind", "path", "year_group", "school_forms")
     )
@@ -98,7 +115,7 @@ def load_organisation() -> Organisation:
         ),
         enrolments=read_frame(
             "SELECT pupil_id, academic_year_id, unit_id, group_id, reads_sva, school_form "
-            "FROM organisation_enrolment",
+            "FROM organisation_enrolment" + enrolment_filter,
             {
                 "pupil_id": pl.Int64,
                 "academic_year_id": pl.Int64,
@@ -110,7 +127,7 @@ def load_organisation() -> Organisation:
         ),
         pupils=read_frame(
             "SELECT id, legal_gender, arrival_date, born_abroad, parents_born_abroad, "
-            "coordination_number, parents_highest_education FROM organisation_pupil",
+            "coordination_number, parents_highest_education FROM organisation_pupil" + pupil_filter,
             {
                 "pupil_id": pl.Int64,
                 "gender": pl.String,

@@ -34,7 +34,6 @@ from skolkvalitet.indicators.loading import (
 from skolkvalitet.indicators.models import ErasedYear, IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import Family
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Term
-from skolkvalitet.organisation.page_versions import pages_changed
 
 YEAR_FAMILIES = tuple(Family)
 POINT_FAMILIES = (Family.ASSESSMENTS,)
@@ -124,7 +123,8 @@ def indicators_materialise(
             .exclude(term__academic_year_id__in=erased)
             .values_list("id", flat=True)
         )
-    org = load_organisation()
+    # Follow-up points alone (an import of assessments): the organisation of their year only.
+    org = load_organisation(points=None if year_ids else point_ids)
     version = data_version_current()
     chunks: list[tuple[str, int]] = [("year", y) for y in year_ids] + [
         ("point", p) for p in point_ids
@@ -146,7 +146,6 @@ def indicators_materialise(
         if progress:
             progress(f"{step.kind} {step.period_id}", index, len(chunks))
     result.seconds = time.perf_counter() - started
-    pages_changed(warm=True)  # the page cache: pages show these values (page_versions.py)
     return result
 
 
