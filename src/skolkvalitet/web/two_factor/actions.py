@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import django_otp
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -67,6 +68,11 @@ def two_factor_enrol(*, user, key: str, code: str, request=None) -> tuple[TOTPDe
 
 @transaction.atomic
 def _enrol_save(*, user, key: str, step: int, request) -> tuple[TOTPDevice, list[str]]:
+    # One set-up at a time per user (two forms sent at once): the user's row is locked, and
+    # the check is made again under the lock.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if totp_device_for(user) is not None:
+        raise ValidationError(_("Two-step verification is already set up."))
     TOTPDevice.objects.filter(user=user).delete()  # unconfirmed leftovers, if any
     device = TOTPDevice.objects.create(
         user=user,
