@@ -1,5 +1,5 @@
-"""The writes of single sign-on: linking an identity at a provider to a user, and noting
-its use."""
+"""The writes of single sign-on: linking an identity at a provider to a user, noting its
+use, and unlinking it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.web.models import ExternalIdentity
 
 
@@ -27,3 +28,20 @@ def identity_used(*, identity: ExternalIdentity) -> None:
     """Note that `identity` has just logged in."""
     identity.last_login_at = timezone.now()
     identity.save(update_fields=["last_login_at"])
+
+
+@transaction.atomic
+def identity_unlink(*, identity: ExternalIdentity, by: User | None = None) -> None:
+    """Remove the link: that identity logs in as no one until a login links it again (by
+    e-mail, if the policy allows). Audit event `sso_identity_unlink`."""
+    audit_record(
+        user=by,
+        action="sso_identity_unlink",
+        detail={
+            "protocol": identity.protocol,
+            "issuer": identity.issuer,
+            "subject": identity.subject,
+            "username": identity.user.get_username(),
+        },
+    )
+    identity.delete()
