@@ -6,14 +6,16 @@ grant, of any date, in its tree."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from skolkvalitet.organisation import actions, user_actions
-from skolkvalitet.organisation.models import AuditEvent, NodeKind, Role, RoleAssignment
+from skolkvalitet.organisation.models import AuditEvent, Node, NodeKind, Role, RoleAssignment
 from skolkvalitet.organisation.scopes import scope_for
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +171,44 @@ def test_the_organiser_keeps_an_administrator(admin, users, org, make_user):
     user_actions.user_reactivate(by=by, scope=scope, user=second)
     user_actions.grant_end(by=by, scope=scope, assignment=own)
     assert user_actions.organiser_has_administrator(org.organiser.pk)  # greta
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_waits_for_the_organisers_lock(users, org):
+    """Two administrators ending each other's grants at once: the second write waits for the
+    first's lock on the organiser's node (PostgreSQL; SQLite runs one write at a time)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite's writes are serialised anyway")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        try:
+            with transaction.atomic():
+                list(Node.objects.select_for_update().filter(pk=org.organiser.pk))
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    assert locked.wait(10)
+    grant = RoleAssignment.objects.get(user=users.teacher)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            with pytest.raises(OperationalError):
+                user_actions.grant_end(
+                    by=users.organiser_admin,
+                    scope=scope_for(users.organiser_admin),
+                    assignment=grant,
+                )
+    finally:
+        release.set()
+        holder.join(10)
+    grant.refresh_from_db()
+    assert grant.valid_until is None
+    user_actions.grant_end(
+        by=users.organiser_admin, scope=scope_for(users.organiser_admin), assignment=grant
+    )  # once the lock is gone
