@@ -115,3 +115,53 @@ def test_a_cell_over_the_size_limit_is_refused_at_its_line_and_column_not_as_a_f
         assert problems(data, "betyg.csv") == [
             "betyg.csv:2:betygstyp: The cell holds more than 32767 characters."
         ]
+
+
+def test_the_whole_column_check_of_personnummer_agrees_with_parsing_them_one_by_one():
+    """personal_numbers_valid keeps exactly the 12-digit texts parse_personal_number accepts,
+    with what it returns; every other text is left to it."""
+    import random
+
+    import polars as pl
+
+    from skolkvalitet.ingest.files.validation import personal_numbers_valid
+    from skolkvalitet.organisation.identity import (
+        InvalidPersonalNumber,
+        make_personal_number,
+        parse_personal_number,
+    )
+
+    rng = random.Random(7)
+    texts = [
+        "20100402-2467", " 201004022467 ", "2010 0402 2467", "100402-2467", "100402+2467",
+        "20100402+2467", "20230230-1234", "20230229-1236", "20240229-1237", "19000101-0009",
+        "00000101-0000", "20991231-1234", "20100462-1235", "20100492-1230", "20101332-1238",
+        "2010040224", "x0100402-2467", "",
+    ]  # fmt: skip
+    for _ in range(400):
+        birth = dt.date(1990, 1, 1) + dt.timedelta(days=rng.randrange(20000))
+        number = make_personal_number(birth, rng.randrange(1000), coordination=rng.random() < 0.2)
+        if rng.random() < 0.3:  # a wrong check digit
+            number = number[:-1] + str((int(number[-1]) + rng.randrange(1, 10)) % 10)
+        texts.append(number if rng.random() < 0.5 else f"{number[:8]}-{number[8:]}")
+    today = dt.date.today()
+    found = {
+        row["text"]: row
+        for row in personal_numbers_valid(pl.Series(texts), today=today).iter_rows(named=True)
+    }
+    for text in texts:
+        try:
+            number = parse_personal_number(text, today=today)
+        except InvalidPersonalNumber:
+            assert text not in found, text
+            continue
+        cleaned = text.strip().replace(" ", "")
+        if len(cleaned.replace("-", "")) == 12 and "+" not in cleaned:
+            row = found[text]
+            assert row["canonical"] == number.canonical
+            assert row["birth_date"] == number.birth_date
+            assert row["legal_gender"] == number.legal_gender
+            assert row["is_coordination_number"] == number.is_coordination_number
+        else:
+            assert text not in found, text
+    assert len(found) > 150  # the generated valid numbers born by today

@@ -17,7 +17,8 @@ takes them after validation:
 - `finish`: the journal is written, in chunks;
 - throughout, the batch records the organiser whose nodes and units it writes to (created,
   changed or named in fact rows); an import that reaches two organisers is refused;
-- `indicators_refresh` after the commit recomputes the periods the batch touched.
+- `indicators_refresh` after the commit recomputes the periods the batch touched, one
+  recomputation at a time (turns.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from skolkvalitet.indicators.loading import read_frame
 from skolkvalitet.indicators.materialise import indicators_materialise, periods_touched
 from skolkvalitet.ingest.writing.bulk_load import indexes_deferred, table_analyze
 from skolkvalitet.ingest.writing.tables import ENROLMENTS, StoredTable
+from skolkvalitet.ingest.writing.turns import materialisation_turn
 from skolkvalitet.organisation.actions import node_create
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import Node, Pupil
@@ -334,7 +336,8 @@ def indicators_refresh(batch: ImportBatch | None, *, progress: Progress | None =
         return
     years, points = batch_periods(batch)
     if years or points:
-        indicators_materialise(years=years, points=points, progress=progress)
+        with materialisation_turn():  # one recomputation at a time (turns.py)
+            indicators_materialise(years=years, points=points, progress=progress)
 
 
 def batch_periods(batch: ImportBatch) -> tuple[set[int], set[int]]:

@@ -1,0 +1,51 @@
+"""Taking turns: the recomputation of indicators after imports runs one at a time.
+
+Imports run in processes of their own, several at once when several people import. Each
+recomputes the periods it touched after its commit. Two recomputations at once would compete
+for the database's single write lock on SQLite (a chunk's transaction waits at most the
+connection's timeout, then fails: measured with eight imports at once on a busy machine by
+bench/bench_concurrency.py), and on PostgreSQL one that began before another import committed
+could end after the recomputation that saw that import, leaving figures stamped with an older
+data version. In turn, each recomputation starts after the previous one ended and sees every
+import committed by then.
+
+PostgreSQL: a session-level advisory lock on the connection the recomputation starts from.
+SQLite: an exclusive `flock` on a file beside the database (under VAR_DIR), which every
+process on the machine shares, as they share the database file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+# The advisory lock key of the recomputation's turn (any constant; not the import's).
+MATERIALISE_LOCK = 7_216_002
+
+
+@contextlib.contextmanager
+def materialisation_turn() -> Iterator[None]:
+    """Wait for this process's turn to recompute indicators; hold it inside the block."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [MATERIALISE_LOCK])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [MATERIALISE_LOCK])
+        return
+    directory = Path(settings.VAR_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(directory / "materialise.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock

@@ -1,0 +1,51 @@
+"""Recomputations of indicators after imports take turns: while one holds its turn, no other
+process gets one."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from skolkvalitet.ingest.writing.turns import MATERIALISE_LOCK, materialisation_turn
+
+pytestmark = pytest.mark.django_db
+
+
+def someone_else_gets_a_turn() -> bool:
+    """Whether another process could take the turn now (without waiting for it)."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        params = connection.get_connection_params()
+        with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}) as other:
+            taken = other.execute("SELECT pg_try_advisory_lock(%s)", [MATERIALISE_LOCK])
+            got = taken.fetchone()[0]
+            if got:
+                other.execute("SELECT pg_advisory_unlock(%s)", [MATERIALISE_LOCK])
+            return got
+    descriptor = os.open(Path(settings.VAR_DIR) / "materialise.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(descriptor)
+    return True
+
+
+def test_a_recomputation_holds_its_turn_until_it_ends():
+    assert someone_else_gets_a_turn()
+    with materialisation_turn():
+        assert not someone_else_gets_a_turn()
+    assert someone_else_gets_a_turn()
+
+
+def test_the_turn_is_given_back_when_the_recomputation_fails():
+    with pytest.raises(RuntimeError), materialisation_turn():
+        raise RuntimeError("the recomputation failed")
+    assert someone_else_gets_a_turn()
