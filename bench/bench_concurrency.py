@@ -2,7 +2,7 @@
 
     uv run python bench/bench_concurrency.py [--database-url URL] [--scale 0.5]
                                              [--clients 20] [--importers 8] [--pupils 400]
-                                             [--max-seconds 240] [--no-doc]
+                                             [--max-seconds 600] [--commit REV] [--no-doc]
 
 1. A fresh database (SQLite in a temporary SKOLKVALITET_VAR_DIR, or the PostgreSQL database
    of --database-url, dropped and created: use a name of its own) is migrated and the demo
@@ -23,6 +23,8 @@
      with its groups fragment, back to back, alternately as `forvaltning` and `namnd`, until
      every import has ended.
    Every phase is bounded by --max-seconds; the server is stopped at the end whatever happened.
+   With --commit REV the server (and the child processes) run src/ of that commit (exported
+   with `git archive`, as bench_load.py does), so that edits in the work tree do not blur a run.
 5. Checks, in a child process on the database: every file's rows are stored (the grades of
    each imported unit and term equal the file's rows, no more, no fewer), each distinct file
    is one applied batch, every import job ended as done (none failed, rejected or running),
@@ -62,7 +64,9 @@ from bench_load import (  # noqa: E402  (the bench directory is not a package)
     PASSWORD,
     Sample,
     Server,
+    code_version,
     csrf_token,
+    export_source,
     is_loopback,
     percentile,
     server_env,
@@ -495,7 +499,9 @@ def report(results: dict[str, dict], args) -> str:
         f"`uv run python bench/bench_concurrency.py --scale {args.scale:g} --clients "
         f"{args.clients} --importers {args.importers} --pupils {args.pupils}"
         + (" --database-url postgres://…" if args.database_url else "")
-        + f"` ({dt.date.today()}; nproc {os.cpu_count()}, Python {platform.python_version()}). "
+        + (f" --commit {args.commit}" if args.commit else "")
+        + f"` ({dt.date.today()}; {args.code}; nproc {os.cpu_count()}, Python "
+        f"{platform.python_version()}). "
         f"{args.clients} users at once through gunicorn on loopback (3 gthread workers × 4 "
         f"threads, the production settings): {args.importers} import grades files through the "
         f"Import page ({args.pupils} new pupils × 16 term grades = {args.pupils * 16:,} rows "
@@ -584,7 +590,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--importers", type=int, default=8)
     parser.add_argument("--pupils", type=int, default=400)
-    parser.add_argument("--max-seconds", type=float, default=240)
+    parser.add_argument("--max-seconds", type=float, default=600)
+    parser.add_argument("--commit", default="", help="serve src/ of this commit")
     parser.add_argument("--no-doc", action="store_true")
     parser.add_argument("--child", nargs="*")
     args = parser.parse_args()
@@ -600,15 +607,17 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
+        src = export_source(args.commit, workdir / "code") if args.commit else None
+        args.code = code_version(args.commit or None)
         if not args.no_sqlite:
             var = workdir / "var"
             var.mkdir()
-            env = server_env(None, None)
+            env = server_env(None, src)
             env["SKOLKVALITET_VAR_DIR"] = str(var)
             results["SQLite"] = measure("SQLite", env, args, workdir)
         if args.database_url:
             fresh_postgres(args.database_url)
-            env = server_env(args.database_url, None)
+            env = server_env(args.database_url, src)
             env["SKOLKVALITET_VAR_DIR"] = str(workdir / "var-pg")
             results["PostgreSQL"] = measure("PostgreSQL", env, args, workdir)
     body = report(results, args)
