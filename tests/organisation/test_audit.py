@@ -91,3 +91,21 @@ def test_log_line_names_the_event_but_no_personnummer(org, users, caplog):
     assert "pupils=2" in line
     for form in ("201103142426", "1103142426", "110314-2426", alva.pseudonym):
         assert form not in caplog.text
+
+
+def test_an_event_written_in_another_thread_does_not_take_this_requests_address(users):
+    import threading
+
+    from skolkvalitet.organisation import audit
+
+    audit.request_began(None, environ={"REMOTE_ADDR": "10.1.1.1"})
+    try:
+        assert audit_record(user=users.analyst, action="here").ip_address == "10.1.1.1"
+        seen: list[str | None] = []
+        thread = threading.Thread(target=lambda: seen.append(audit._client_ip(None)))
+        thread.start()
+        thread.join()
+        assert seen == [None]
+    finally:
+        audit.request_ended(None)
+    assert audit_record(user=users.analyst, action="after").ip_address is None

@@ -19,6 +19,7 @@ from skolkvalitet.api.actions import api_token_create
 from skolkvalitet.batches.models import BatchStatus
 from skolkvalitet.ingest.models import ImportJob
 from skolkvalitet.organisation import actions
+from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.identity import make_personal_number
 from skolkvalitet.organisation.models import AuditEvent, Role
 
@@ -206,3 +207,31 @@ def test_submitting_returning_and_approving_a_quality_report_are_logged(org, use
     ):
         event = the_event(action)
         assert (event.user, event.node, event.detail["report"]) == (user, org.unit_n1, report.pk)
+
+
+def test_an_approval_on_the_report_page_has_the_address_of_the_request(org, users, behind_proxy):
+    """The quality work's actions are not given the request; their events take the address of
+    the request being answered (organisation/audit.py), and none after it."""
+    from skolkvalitet.organisation.scopes import scope_for
+    from skolkvalitet.quality.reports.actions import report_start, report_submit
+
+    head = scope_for(users.unit_head)
+    report = report_start(
+        node=org.unit_n1, year=org.year, school_form="grundskola", scope=head, by=users.unit_head
+    )
+    report_submit(report=report, scope=head, by=users.unit_head)
+    assert the_event("report_submit").ip_address is None  # written outside any request
+    url = reverse(
+        "quality_report",
+        kwargs={
+            "start_year": org.year.start_year,
+            "unit_id": org.unit_n1.pk,
+            "school_form": "grundskola",
+        },
+    )
+    response = client_as(users.organiser_admin).post(url, {"intent": "approve"})
+    assert response.status_code == 302
+    approved = the_event("report_approve")
+    assert (approved.user, approved.ip_address) == (users.organiser_admin, ADDRESS)
+    # The request is over: an event written now has no address.
+    assert audit_record(user=users.analyst, action="after").ip_address is None

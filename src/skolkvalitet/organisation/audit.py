@@ -11,8 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
+from django.http import HttpRequest
 
 from skolkvalitet.organisation.client_address import client_address
 from skolkvalitet.organisation.models import AuditEvent, Node
@@ -23,7 +26,35 @@ UNLOCK_TABLE = "organisation_auditunlock"  # made by migration 0008, no model
 CHUNK = 500  # rows per query: well below every database's limit on parameters
 
 
+# The WSGI environ of the request being answered in this thread (set and cleared by Django's
+# request_started and request_finished signals, connected in organisation/apps.py): an event
+# written while a request is answered has its client's address even where the action that
+# writes it was not given the request (the quality work's approvals, a role granted from a
+# page). Never shared between threads or requests.
+_current_environ: ContextVar[dict[str, Any] | None] = ContextVar(
+    "skolkvalitet_audit_environ", default=None
+)
+
+
+class _Environ:
+    """What client_address reads of a request: its META, here the WSGI environ."""
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self.META = environ
+
+
+def request_began(sender, environ: dict[str, Any] | None = None, **kwargs) -> None:
+    _current_environ.set(environ)
+
+
+def request_ended(sender, **kwargs) -> None:
+    _current_environ.set(None)
+
+
 def _client_ip(request) -> str | None:
+    if request is None:
+        environ = _current_environ.get()
+        return client_address(cast(HttpRequest, _Environ(environ))) if environ else None
     return client_address(request)
 
 
@@ -39,7 +70,8 @@ def audit_record(
     """Record that `user` did `action` (e.g. viewed a pupil list) on `node`.
 
     Pupils are recorded by database id; never pass a personnummer in `detail`. The client's
-    address is the request's behind the configured proxies (organisation/client_address.py).
+    address is the request's behind the configured proxies (organisation/client_address.py);
+    without `request`, the address of the request this thread is answering, if any.
     """
     authenticated = user is not None and user.is_authenticated
     event = AuditEvent.objects.create(
@@ -107,7 +139,6 @@ def audit_pupils_forget(pupil_ids: set[int]) -> int:
         forgotten += gone
     with audit_unlocked("retention: removed pupils' ids"):
         # The model's own queryset refuses bulk_update; this is the one permitted path.
-        models.QuerySet[AuditEvent](model=AuditEvent).bulk_update(
-            changed, ["pupil_ids", "detail"], batch_size=CHUNK
-        )
+        plain: models.QuerySet[AuditEvent] = models.QuerySet(model=AuditEvent)
+        plain.bulk_update(changed, ["pupil_ids", "detail"], batch_size=CHUNK)
     return forgotten
