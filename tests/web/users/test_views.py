@@ -14,10 +14,12 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from skolkvalitet.organisation import actions
 from skolkvalitet.organisation.models import AuditEvent, NodeKind, Role, RoleAssignment
 from skolkvalitet.organisation.scopes import scope_for
+from skolkvalitet.web.models import ExternalIdentity
 
 pytestmark = pytest.mark.django_db
 
@@ -435,3 +437,21 @@ def test_the_list_is_paged_and_its_queries_do_not_grow_with_the_users(
     # lars and t00–t48 on the first page of teachers, the rest on the second.
     assert [r.user.username for r in second.context["rows"]] == [f"t{i}" for i in range(49, 60)]
     assert 'href="?roll=teacher&amp;sida=1"' in second.content.decode()
+
+
+def test_a_users_page_says_how_they_sign_in(client_for, users):
+    client = client_for("organiser_admin")
+    page = client.get(detail_url(users.teacher))
+    assert page.context["sign_in"].identities == []
+    assert 'data-set-up="false"' in page.content.decode()
+    ExternalIdentity.objects.create(
+        user=users.teacher,
+        protocol=ExternalIdentity.Protocol.OIDC,
+        issuer="https://login.exempelstad.se",
+        subject="a-subject-not-shown",
+    )
+    TOTPDevice.objects.create(user=users.teacher, name="telefon", confirmed=True)
+    html = client.get(detail_url(users.teacher)).content.decode()
+    assert "https://login.exempelstad.se" in html
+    assert "a-subject-not-shown" not in html
+    assert 'data-set-up="true"' in html

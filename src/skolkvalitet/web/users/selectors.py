@@ -18,6 +18,8 @@ from skolkvalitet.organisation.roles import ROLE_SPECS, Capability
 from skolkvalitet.organisation.scopes import Scope, grants_valid_q, path_prefix_q
 from skolkvalitet.organisation.selectors import academic_year_current
 from skolkvalitet.organisation.user_actions import managed_organiser_ids, user_organiser_ids
+from skolkvalitet.web.models import ExternalIdentity
+from skolkvalitet.web.two_factor.selectors import has_device
 
 
 def may_manage_users(scope: Scope) -> bool:
@@ -172,6 +174,24 @@ def assignment_managed(scope: Scope, user: User, assignment_id: int) -> RoleAssi
     if assignment is None:
         raise Http404
     return assignment
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """How a user logs in, as the user's page shows it: the identity providers their
+    account is linked to (protocol and issuer; the subject is the provider's and is not
+    shown) and whether they have an authenticator for two-step verification (web/two_factor/
+    decides it)."""
+
+    identities: list[ExternalIdentity]
+    two_factor: bool
+
+
+def sign_in(user: User) -> SignIn:
+    identities = list(
+        ExternalIdentity.objects.filter(user=user).order_by("protocol", "issuer", "pk")
+    )
+    return SignIn(identities=identities, two_factor=has_device(user))
 
 
 # -- the nodes a role may be granted on ------------------------------------------------------

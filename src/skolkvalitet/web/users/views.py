@@ -29,6 +29,7 @@ from skolkvalitet.web.users.selectors import (
     grant_nodes,
     may_manage_users,
     node_label,
+    sign_in,
     user_managed,
     user_rows,
     users_managed_query,
@@ -128,6 +129,7 @@ def _detail_page(
         "row": row,
         "managed": user,
         "is_self": user.pk == request.user.pk,
+        "sign_in": sign_in(user),
         "grant_form": grant_form or GrantForm(nodes=grant_nodes(scope)),
         "details_form": details_form
         or UserDetailsForm(
