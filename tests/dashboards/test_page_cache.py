@@ -397,3 +397,19 @@ def test_the_file_cache_keeps_pages_readable_by_the_service_alone(materialised, 
     files = list(location.glob("*.djcache"))
     assert files
     assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_makes_every_cached_page_old(materialised, users, tmp_path):  # noqa: F811
+    """`skolkvalitet restore` replaces the database under the cache: the pages cached before
+    it are never read after it."""
+    from django.core.management import call_command
+
+    from skolkvalitet.operations.backup import database_backup
+
+    admin = logged_in(users.organiser_admin)
+    backup = tmp_path / "backup"
+    database_backup(out=backup)
+    cached_overview(admin)
+    call_command("restore", str(backup), "--force")
+    assert rendered(admin.get(reverse("overview")), OVERVIEW_BODY)
