@@ -34,6 +34,7 @@ from skolkvalitet.indicators.loading import (
 from skolkvalitet.indicators.models import ErasedYear, IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import Family
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Term
+from skolkvalitet.organisation.page_versions import pages_changed
 
 YEAR_FAMILIES = tuple(Family)
 POINT_FAMILIES = (Family.ASSESSMENTS,)
@@ -146,6 +147,7 @@ def indicators_materialise(
         if progress:
             progress(f"{step.kind} {step.period_id}", index, len(chunks))
     result.seconds = time.perf_counter() - started
+    pages_changed(warm=True)  # the page cache: pages show these values (page_versions.py)
     return result
 
 
