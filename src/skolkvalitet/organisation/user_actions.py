@@ -89,6 +89,13 @@ def _require_wholly_managed(scope: Scope, user: User) -> None:
         )
 
 
+def require_wholly_managed(scope: Scope, user: User) -> None:
+    """Refuse (PermissionDenied, or ValidationError with the reason) unless `user` belongs only
+    to organisers that `scope` manages: what an administrator may change of the account itself
+    (its sign-in: two-step device, single sign-on links) alone."""
+    _require_wholly_managed(scope, user)
+
+
 def _require_administrators(organiser_ids_: set[int]) -> None:
     for organiser_id in sorted(organiser_ids_):
         if not organiser_has_administrator(organiser_id):

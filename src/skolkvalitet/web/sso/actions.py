@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from skolkvalitet.organisation.audit import audit_record
@@ -31,7 +32,9 @@ def identity_used(*, identity: ExternalIdentity) -> None:
 
 
 @transaction.atomic
-def identity_unlink(*, identity: ExternalIdentity, by: User | None = None) -> None:
+def identity_unlink(
+    *, identity: ExternalIdentity, by: User | None = None, request: HttpRequest | None = None
+) -> None:
     """Remove the link: that identity logs in as no one until a login links it again (by
     e-mail, if the policy allows). Audit event `sso_identity_unlink`."""
     audit_record(
@@ -43,5 +46,6 @@ def identity_unlink(*, identity: ExternalIdentity, by: User | None = None) -> No
             "subject": identity.subject,
             "username": identity.user.get_username(),
         },
+        request=request,
     )
     identity.delete()

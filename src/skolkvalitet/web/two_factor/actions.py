@@ -109,15 +109,22 @@ def recovery_codes_replace(*, user, request=None) -> list[str]:
 
 @transaction.atomic
 def two_factor_remove(*, user, by=None, request=None) -> None:
-    """Remove the user's authenticator and recovery codes: by the user (`by`), after a code
-    was verified (the view asks two_factor_verify first), or with no `by` by the operator
-    for a user who lost both phone and recovery codes (docs/operations.md)."""
+    """Remove the user's authenticator and recovery codes: by the user (`by` is the user),
+    after a code was verified (the view asks two_factor_verify first); by an administrator of
+    the user's organiser (`by` another user; web/users checks that it may) for a user who lost
+    both phone and recovery codes; or with no `by` by the operator (docs/operations.md)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    if by is None:
+        who = "operator"
+    elif by.pk == user.pk:
+        who = "user"
+    else:
+        who = "administrator"
     audit_record(
         user=by,
         action="two_factor.remove",
-        detail={"user": user.get_username(), "by": "user" if by is not None else "operator"},
+        detail={"user": user.get_username(), "by": who},
         request=request,
     )
 

@@ -17,4 +17,14 @@ urlpatterns = [
     ),
     path("<int:user_id>/inaktivera/", views.user_deactivate, name="users_deactivate"),
     path("<int:user_id>/aktivera/", views.user_reactivate, name="users_reactivate"),
+    path(
+        "<int:user_id>/tvastegsverifiering/ta-bort/",
+        views.two_factor_reset,
+        name="users_two_factor_reset",
+    ),
+    path(
+        "<int:user_id>/inloggning/<int:identity_id>/ta-bort/",
+        views.identity_remove,
+        name="users_identity_remove",
+    ),
 ]

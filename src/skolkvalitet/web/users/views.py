@@ -16,13 +16,16 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from skolkvalitet.organisation import user_actions
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 from skolkvalitet.web.forms import form_attach_error
+from skolkvalitet.web.models import ExternalIdentity
+from skolkvalitet.web.sso.actions import identity_unlink
+from skolkvalitet.web.two_factor.actions import two_factor_remove
 from skolkvalitet.web.users.forms import GrantForm, UserCreateForm, UserDetailsForm, UserSearchForm
 from skolkvalitet.web.users.selectors import (
     assignment_managed,
@@ -267,3 +270,53 @@ def user_details(request: HttpRequest, user_id: int) -> HttpResponse:
             )
             return redirect("users_detail", user_id=user.pk)
     return _detail_page(request, scope, user_id, details_form=form, status=400)
+
+
+def _sign_in_change(
+    request: HttpRequest, user_id: int, change: Callable[[User], str]
+) -> HttpResponse:
+    """Change how a user signs in (the two-step device, a single sign-on link): only for a
+    user who belongs to no organiser but the administrator's, as for the account itself."""
+    scope = _scope_that_manages_users(request)
+    user = user_managed(scope, user_id).user
+    try:
+        user_actions.require_wholly_managed(scope, user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, change(user))
+    return redirect("users_detail", user_id=user.pk)
+
+
+@login_required
+@require_POST
+def two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Remove a user's authenticator and recovery codes (a lost phone): the user sets up a
+    new one at the next login where the organiser requires it (audit two_factor.remove, by
+    administrator)."""
+
+    def remove(user: User) -> str:
+        two_factor_remove(user=user, by=_acting_user(request), request=request)
+        return _(
+            "The two-step verification of %(name)s is removed; a new one is set up at the next "
+            "login where it is required."
+        ) % {"name": _name(user)}
+
+    return _sign_in_change(request, user_id, remove)
+
+
+@login_required
+@require_POST
+def identity_remove(request: HttpRequest, user_id: int, identity_id: int) -> HttpResponse:
+    """Unlink one of a user's single sign-on identities (audit sso_identity_unlink)."""
+
+    def unlink(user: User) -> str:
+        identity = get_object_or_404(ExternalIdentity, pk=identity_id, user=user)
+        identity_unlink(identity=identity, by=_acting_user(request), request=request)
+        return _("The link to %(issuer)s is removed from %(name)s.") % {
+            "issuer": identity.issuer,
+            "name": _name(user),
+        }
+
+    return _sign_in_change(request, user_id, unlink)
