@@ -318,6 +318,7 @@ def import_once(client, name: str, data: bytes, deadline: float) -> tuple[list[S
     """Upload a file through the Import page and follow its job to the end."""
     samples: list[Sample] = []
     sample, page = request(client, "import page", "GET", "/import/", (200,))
+    samples.append(sample)
     token = csrf_token(page.text) if page is not None else None
     started = time.perf_counter()
     sample, answer = request(

@@ -71,11 +71,11 @@ SECTION_INTRO = """Building the demo organiser (`demo_build`, what `skolkvalitet
   into a new file; PostgreSQL: psycopg `COPY` into a fresh database). Rows are built as
   Python tuples before the clock starts.
 - **demo_build**: `demo_build(scale=...)` into a fresh, migrated database; includes
-  generation, every table (each fact table's statistics refreshed with `ANALYZE` after its
-  load, and a load into an empty table written with its secondary indexes built once after
-  it, as every import does: `ingest/writing/bulk_load.py`), the users, the commit and
-  whatever the builder does after it (materialising the indicators). `migrate` on the empty database is timed apart and not
-  included.
+  generation, every table (on PostgreSQL each fact table's statistics refreshed with
+  `ANALYZE` after its load, and a load into an empty table written with its secondary
+  indexes built once after it, as every import does: `ingest/writing/bulk_load.py`), the
+  users, the commit and whatever the builder does after it (materialising the indicators).
+  `migrate` on the empty database is timed apart and not included.
 
 The stage tables split demo_build at the builder's progress messages; a stage runs from its
 message to the next. The stage that is running when the builder's transaction ends also

@@ -13,16 +13,20 @@ rebuilding them over the stored rows would cost more than it saves.
   definitions are read, and only if no other transaction is using it at that moment
   (NOWAIT): otherwise the load keeps the indexes, so an import never waits for, deadlocks
   with or queues readers behind another. The definitions come from the catalogue
-  (`pg_indexes`), so the recreated indexes are exactly the migrations' (partial ones
-  included); readers that arrive during the load wait for its commit. Unique indexes and
-  constraints are kept: they are the table's integrity, checked row by row.
+  (`pg_indexes`, `pg_constraint`), so the recreated indexes are exactly the migrations'
+  (partial ones included); readers that arrive during the load wait for its commit. Unique
+  constraints are dropped too and added again after the load, which checks every row at
+  once (a duplicate fails the import there, as it would have failed the COPY).
 - SQLite: the writer holds the database's write lock already; the definitions come from
-  `sqlite_master` (indexes SQLite made for a UNIQUE or PRIMARY KEY have none and are kept).
+  `sqlite_master` (indexes SQLite made for a UNIQUE or PRIMARY KEY have none and are kept,
+  checking each row as it comes).
 
 Everything is transactional: should the import fail, the rollback restores the indexes with
-the rows. After a load, the table's statistics are refreshed (`table_analyze`), so that the
-planner knows the table's new size at once rather than at autovacuum's next visit (PostgreSQL)
-or never (SQLite has no automatic statistics).
+the rows. After a load on PostgreSQL, the table's statistics are refreshed (`table_analyze`),
+so that the planner knows the table's new size at once rather than at autovacuum's next
+visit. SQLite is not analysed: ANALYZE creates `sqlite_stat1`, a table that every tool listing
+the database's tables (backup, restore, the tests that compare databases) would meet, and
+SQLite plans these tables' queries from their indexes alone.
 """
 
 from __future__ import annotations
@@ -37,8 +41,6 @@ from django.db import OperationalError, connection, transaction
 DEFER_INDEXES_MIN_ROWS = 50_000
 # After a load of at least this many rows (or a tenth of the table), statistics are refreshed.
 ANALYZE_MIN_ROWS = 10_000
-# SQLite's ANALYZE reads every index whole unless limited: rows examined per index.
-SQLITE_ANALYSIS_LIMIT = 1000
 
 
 def _quote(name: str) -> str:
@@ -93,13 +95,37 @@ def indexes_deferred(table: str, rows: int) -> Iterator[bool]:
         yield False
         return
     indexes = secondary_indexes(table)
+    constraints = unique_constraints(table)
     with connection.cursor() as cursor:
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {_quote(name)}")
+        for name, _definition in constraints:
+            cursor.execute(f"ALTER TABLE {_quote(table)} DROP CONSTRAINT {_quote(name)}")
     yield True
     with connection.cursor() as cursor:
+        # Adding a unique constraint builds its index and checks every row: a duplicate
+        # fails the import here, as it would have failed the COPY.
+        for name, definition in constraints:
+            cursor.execute(
+                f"ALTER TABLE {_quote(table)} ADD CONSTRAINT {_quote(name)} {definition}"
+            )
         for _name, definition in indexes:
             cursor.execute(definition)
+
+
+def unique_constraints(table: str) -> list[tuple[str, str]]:
+    """(name, definition) of `table`'s unique constraints on PostgreSQL, where they too are
+    built once after a large load; none on SQLite, where a table's UNIQUE clause cannot be
+    dropped."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname",
+            [table],
+        )
+        return [(name, definition) for name, definition in cursor.fetchall()]
 
 
 def _locked_now(table: str) -> bool:
@@ -116,11 +142,12 @@ def _locked_now(table: str) -> bool:
 
 def table_analyze(table: str, rows: int) -> bool:
     """Refresh the planner's statistics of `table` after `rows` rows were written to it, when
-    that is many rows; returns whether it did. Runs inside the import's transaction."""
+    that is many rows (PostgreSQL; see the module's docstring); returns whether it did. Runs
+    inside the import's transaction."""
+    if connection.vendor != "postgresql":
+        return False
     if rows < ANALYZE_MIN_ROWS and table_holds_more_than(table, rows * 10):
         return False
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
         cursor.execute(f"ANALYZE {_quote(table)}")
     return True
