@@ -412,13 +412,16 @@ def build_database(scale: float, database_url: str) -> dict:
         "from skolkvalitet.demo.builder import demo_build;"
         f"r = demo_build(scale={scale}); print(r.counts)"
     )
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-c", code],
         env={**os.environ, **env},
-        check=True,
+        check=False,
         cwd=ROOT,
         capture_output=True,
+        text=True,
     )
+    if built.returncode != 0:
+        raise SystemExit(f"demo_build failed:\n{built.stderr[-3000:]}")
     return {"build_seconds": time.perf_counter() - started, **analyse_database(database_url)}
 
 
@@ -576,7 +579,8 @@ def report(setup: dict, results: dict, args) -> str:
                 )
         notes = [
             "",
-            "Inside the materialisations (median run; the stages overlap in the pipeline, so "
+            "Inside the materialisations (the median run, or the faster of the middle two; the "
+            "stages overlap in the pipeline, so "
             "they add up to more than the total): "
             f"full into an empty table: {stages(empty)}; "
             f"over the stored values: {stages(db_full)}; "
