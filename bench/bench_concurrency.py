@@ -552,6 +552,7 @@ def write_doc(body: str) -> None:
         text = text.rstrip("\n") + "\n\n" + body
     else:
         end = text.find("\n## ", start + len(SECTION))
+        body = body.rstrip("\n") + "\n\n"  # a blank line before the next section
         text = text[:start] + body + (text[end + 1 :] if end != -1 else "")
     DOC.write_text(text.rstrip("\n") + "\n")
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
@@ -235,6 +236,7 @@ def _parse_personal_numbers(
     gives the message for a number that is not valid."""
     distinct = raw.drop_nulls().unique()
     valid = personal_numbers_valid(distinct)
+    key_text = settings.PSEUDONYM_KEY  # read once, not once per pupil (a lazy setting)
     texts: list[str] = []
     keys: list[str | None] = []
     errors: list[str | None] = []
@@ -245,7 +247,7 @@ def _parse_personal_numbers(
             legal_gender=gender,
             is_coordination_number=coordination,
         )
-        key = pseudonym_for(number)
+        key = pseudonym_for(number, key=key_text or None)
         people[key] = number
         texts.append(text)
         keys.append(key)
@@ -258,7 +260,7 @@ def _parse_personal_numbers(
             keys.append(None)
             errors.append(str(error))
             continue
-        key = pseudonym_for(number)
+        key = pseudonym_for(number, key=key_text or None)
         people[key] = number
         keys.append(key)
         errors.append(None)
