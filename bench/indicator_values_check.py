@@ -82,11 +82,14 @@ def dump(path: Path) -> None:
 
 
 def _bits(frame):
-    """Floats as their 64-bit patterns, so that equality is bit for bit."""
+    """Floats as their 64-bit patterns (nulls stay null), so that equality is bit for bit:
+    -0.0 is not 0.0, and NaN equals only the same NaN."""
     import polars as pl
 
+    from skolkvalitet.indicators.engine import float_bits
+
     return frame.with_columns(
-        pl.col(c).reinterpret(signed=True) for c, t in frame.schema.items() if t == pl.Float64
+        float_bits(frame[c]).alias(c) for c, t in frame.schema.items() if t == pl.Float64
     )
 
 

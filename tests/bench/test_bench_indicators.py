@@ -92,3 +92,9 @@ def test_a_float_that_differs_in_its_last_bit_is_a_difference(tmp_path, capsys, 
     after = write_dump(tmp_path / "after.parquet", values(other))
     assert not values_check.compare(before, after)
     assert "absence_mean" in capsys.readouterr().out
+
+
+def test_minus_zero_is_not_zero(tmp_path):
+    before = write_dump(tmp_path / "before.parquet", values(0.0))
+    after = write_dump(tmp_path / "after.parquet", values(-0.0))
+    assert not values_check.compare(before, after)

@@ -249,3 +249,23 @@ def test_a_pupil_known_by_a_samordningsnummer_is_uppgift_saknas(org_frames, fina
     unknown = value(values, "passed_all_subjects", 1, "newly_arrived=unknown")
     assert unknown["n"] == 2  # p2 and p4
     assert values.filter(pl.col("breakdown") == "newly_arrived=yes").is_empty()
+
+
+def test_shares_are_summed_in_a_fixed_order_and_exact_values_as_they_come():
+    """Shares such as absence are floats whose sum depends on the order they are added in
+    ((0.1 + 0.2) + 0.3 is 0.6000000000000001, (0.3 + 0.2) + 0.1 is 0.6), and the parallel
+    group-bys combine rows in an order that differs from run to run: aggregate() sums such
+    columns per group in ascending order (`_sum(ordered=True)`), so that the same facts give
+    the same figures bit for bit (bench/indicator_values_check.py showed two full runs
+    equal). Counts, grade points and merit values, exact multiples of 1/8, sum exactly in
+    any order and keep the faster plain sum."""
+    from skolkvalitet.indicators.engine import _order_matters, _sum
+
+    assert _order_matters(pl.DataFrame({"num": [0.1, 0.2, 0.3], "den": [1.0] * 3}))
+    assert _order_matters(pl.DataFrame({"num": [1.0, 2.0], "den": [1.0, 1 / 3]}))
+    assert _order_matters(pl.DataFrame({"num": [2.0**41], "den": [1.0]}))
+    assert not _order_matters(pl.DataFrame({"num": [17.5, 12.5, None], "den": [1.0, 1, 0]}))
+    # The ordered sum is taken over the group's values sorted (whatever order they came in).
+    assert "sort" in str(_sum("num", ordered=True)) and "sort" not in str(
+        _sum("num", ordered=False)
+    )

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
 import polars as pl
 
 from skolkvalitet.indicators import measures as m
@@ -302,11 +303,27 @@ BREAKDOWN_LABELS: dict[str, pl.Expr] = {
 }
 
 
-SUMS = (
-    pl.col("num").sum().alias("numerator"),
-    pl.col("den").sum().alias("denominator"),
-    pl.col("n").sum().alias("n"),
-)
+def _sum(column: str, *, ordered: bool) -> pl.Expr:
+    """The sum of a float column per group; `ordered`: of its values sorted first, so that
+    the sum does not depend on the order the rows come in (joins and group-bys give them in
+    an order that differs from run to run, and floats' sums depend on their order)."""
+    return (pl.col(column).sort() if ordered else pl.col(column)).sum()
+
+
+def _order_matters(frame: pl.DataFrame) -> bool:
+    """Whether the float sums of `num` and `den` can depend on the order of the rows: not
+    where every value is a multiple of 1/8 below 2^40 (counts, grade points, merit values:
+    their sums are exact), as the absence shares are not."""
+    return bool(
+        frame.select(
+            pl.any_horizontal(
+                (((pl.col(c) * 8).floor() != pl.col(c) * 8) | (pl.col(c).abs() >= 2.0**40))
+                .fill_null(False)
+                .any()
+                for c in ("num", "den")
+            )
+        ).item()
+    )
 
 
 # The indicator and period kind as integer codes while rows are grouped and summed (Polars
@@ -327,10 +344,12 @@ def _decoded(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _aggregate(cells: pl.DataFrame, dimension: str | None) -> pl.DataFrame:
+def _aggregate(cells: pl.DataFrame, dimension: str | None, *, ordered: bool) -> pl.DataFrame:
     keys = [*GROUP_KEYS, "academic_year_id"] + ([dimension] if dimension else [])
     out = cells.group_by(keys).agg(
-        pl.col("numerator").sum(), pl.col("denominator").sum(), pl.col("n").sum()
+        _sum("numerator", ordered=ordered),
+        _sum("denominator", ordered=ordered),
+        pl.col("n").sum(),
     )
     if dimension:
         return out.with_columns(
@@ -360,16 +379,24 @@ def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
         frame = frame.drop("school_form")
     frame = _coded(frame)
     dimensions = list(BREAKDOWN_DIMENSIONS) if pupil_level else []
+    # Pupil-level shares (absence) are summed in a fixed order: the same facts give the same
+    # figures, bit for bit, every time.
+    ordered = pupil_level and _order_matters(frame)
+    sums = (
+        _sum("num", ordered=ordered).alias("numerator"),
+        _sum("den", ordered=ordered).alias("denominator"),
+        pl.col("n").sum().alias("n"),
+    )
     # The academic year goes along with the period (for the suppression rule of its year).
     period = ["indicator", "period_kind", "period_id", "academic_year_id"]
     at_group = (
         frame.filter(pl.col("group_id").is_not_null())
         .group_by([*period, "group_id"])
-        .agg(*SUMS)
+        .agg(*sums)
         .rename({"group_id": "node_id"})
         .with_columns(breakdown=pl.lit(""))
     )
-    cells = frame.group_by([*period, "unit_id", *dimensions]).agg(*SUMS)
+    cells = frame.group_by([*period, "unit_id", *dimensions]).agg(*sums)
     at_nodes = pl.concat(
         [
             cells.with_columns(node_id=pl.col("unit_id")),
@@ -378,8 +405,8 @@ def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
             .drop("ancestor_id"),
         ]
     )
-    parts = [at_group, _aggregate(at_nodes, None)]
-    parts += [_aggregate(at_nodes, d) for d in dimensions]
+    parts = [at_group, _aggregate(at_nodes, None, ordered=ordered)]
+    parts += [_aggregate(at_nodes, d, ordered=ordered) for d in dimensions]
     values = _decoded(pl.concat(parts, how="diagonal_relaxed"))
     registry = _registry_frame()
     values = values.join(registry, on="indicator", how="inner")
@@ -413,6 +440,13 @@ def compute(
 
 
 UNKNOWN_YEAR = 0  # an academic year not in Organisation.years: the stricter limit
+
+
+def float_bits(column: pl.Series) -> pl.Series:
+    """A float column as its 64-bit patterns (nulls stay null): equal only where bit for bit
+    equal, so -0.0 is not 0.0 and a last-bit difference is a difference."""
+    bits = pl.Series(column.name, column.fill_null(0.0).to_numpy().view(np.int64))
+    return pl.select(pl.when(column.is_null()).then(None).otherwise(bits)).to_series()
 
 
 def with_min_n(values: pl.DataFrame, org: Organisation) -> pl.DataFrame:

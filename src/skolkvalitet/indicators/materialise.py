@@ -23,7 +23,7 @@ from django.db.models import Max
 
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
-from skolkvalitet.indicators.engine import Facts, Organisation, compute
+from skolkvalitet.indicators.engine import Facts, Organisation, compute, float_bits
 from skolkvalitet.indicators.loading import (
     load_facts,
     load_organisation,
@@ -224,7 +224,7 @@ def _period_filter(chunk: _Chunk) -> str:
 def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with its floats as their bit patterns: equal only if bit for bit equal."""
     return frame.with_columns(
-        pl.col(c).reinterpret(signed=True) for c, t in frame.schema.items() if t == pl.Float64
+        float_bits(frame[c]).alias(c) for c, t in frame.schema.items() if t == pl.Float64
     )
 
 
