@@ -14,7 +14,7 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any, cast
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 from django.http import HttpRequest
 
 from skolkvalitet.organisation.client_address import client_address
@@ -142,3 +142,20 @@ def audit_pupils_forget(pupil_ids: set[int]) -> int:
         plain: models.QuerySet[AuditEvent] = models.QuerySet(model=AuditEvent)
         plain.bulk_update(changed, ["pupil_ids", "detail"], batch_size=CHUNK)
     return forgotten
+
+
+def audit_nodes_forget(node_ids: Iterable[int]) -> int:
+    """Set the node of the events on these nodes to NULL, as on_delete=SET_NULL does when the
+    ORM deletes a node, before a writer deletes them by SQL (an import's rollback removing the
+    organiser, areas and units it created). The append-only triggers allow exactly this change
+    (the event stays: who, when, what). Returns the events changed."""
+    ids = sorted(set(node_ids))
+    table = AuditEvent._meta.db_table
+    changed = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"UPDATE {table} SET node_id = NULL WHERE node_id IN ({marks})", chunk)
+            changed += max(cursor.rowcount, 0)
+    return changed

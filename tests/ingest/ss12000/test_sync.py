@@ -23,6 +23,7 @@ from skolkvalitet.ingest.writing.rollback import import_rollback
 from skolkvalitet.organisation.actions import node_create
 from skolkvalitet.organisation.identity import parse_personal_number, pseudonym_for
 from skolkvalitet.organisation.models import (
+    AuditEvent,
     Enrolment,
     Node,
     NodeKind,
@@ -606,3 +607,17 @@ def test_an_organiser_known_without_a_type_is_given_the_one_its_number_tells(cli
     known.refresh_from_db()
     assert known.organiser_type == "municipal"
     assert "Updated: organisers 1." in " ".join(outcome.notes)
+
+
+def test_rolling_back_a_sync_keeps_the_audit_events_on_the_nodes_it_removes(client, server):
+    # The sync's own event names the organiser it created; the rollback removes that node and
+    # the event stays, its node NULL (as on_delete=SET_NULL), every other column as it was.
+    outcome = sync(client)
+    (event,) = AuditEvent.objects.filter(action="import")
+    assert event.node is not None
+
+    import_rollback(outcome.batch)
+
+    event.refresh_from_db()
+    assert event.node is None and event.action == "import"
+    assert AuditEvent.objects.filter(action="import_rollback").exists()

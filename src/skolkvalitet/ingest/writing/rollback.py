@@ -27,7 +27,7 @@ from skolkvalitet.ingest.writing.writer import (
     batch_periods,
     delete_ids,
 )
-from skolkvalitet.organisation.audit import audit_record
+from skolkvalitet.organisation.audit import audit_nodes_forget, audit_record
 from skolkvalitet.organisation.models import Node
 
 
@@ -66,6 +66,10 @@ def _rollback(batch: ImportBatch, by: User | None, request: HttpRequest | None) 
     for table in CREATED_TABLES_IN_DELETE_ORDER:
         ids = [row[0] for e in created if e.table == table for row in e.rows]
         if ids:
+            if table == Node._meta.db_table:
+                # Events on those nodes (the import's own event on an organiser it created)
+                # keep everything but the node, as when the ORM deletes one.
+                audit_nodes_forget(ids)
             delete_ids(table, ids)
     for entry in journal:
         if entry.action == JournalAction.SUPERSEDED:
