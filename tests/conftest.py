@@ -263,7 +263,10 @@ def _flushed_after(item: pytest.Item) -> bool:
 # Tests that replace the whole SQLite test database file (operations/restore.py through
 # SQLite's backup API) need every other connection to it closed; the session's live server
 # (browser tests) keeps connections open in its threads once started. They run first.
-RUN_FIRST = ("tests/operations/test_backup.py",)
+RUN_FIRST = (
+    "tests/operations/test_backup.py",
+    "tests/dashboards/test_page_cache.py::test_a_restore_makes_every_cached_page_old",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
