@@ -260,6 +260,16 @@ def _flushed_after(item: pytest.Item) -> bool:
     return bool(FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Each pytest-xdist worker keeps its cached pages in a directory of its own: the workers
+    share SKOLKVALITET_VAR_DIR, and one worker's clearing of the page cache before each test
+    (empty_cache) must not empty another's in the middle of its test."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    pages = settings.CACHES.get("pages", {})
+    if worker and str(pages.get("BACKEND", "")).endswith("FileBasedCache"):
+        pages["LOCATION"] = f"{pages['LOCATION']}-{worker}"
+
+
 # Tests that replace the whole SQLite test database file (operations/restore.py through
 # SQLite's backup API) need every other connection to it closed; the session's live server
 # (browser tests) keeps connections open in its threads once started. They run first.
