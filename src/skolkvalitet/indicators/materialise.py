@@ -23,7 +23,13 @@ from django.db.models import Max
 
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
-from skolkvalitet.indicators.engine import Facts, Organisation, compute, float_bits
+from skolkvalitet.indicators.engine import (
+    VALUE_SCHEMA,
+    Facts,
+    Organisation,
+    compute,
+    float_bits,
+)
 from skolkvalitet.indicators.loading import (
     load_facts,
     load_organisation,
@@ -53,21 +59,7 @@ COLUMNS = (
     "data_version",
 )
 # The stored values as read back for the comparison (materialise only writes what changed).
-STORED_SCHEMA = {
-    "id": pl.Int64,
-    "indicator": pl.String,
-    "family": pl.String,
-    "node_id": pl.Int64,
-    "period_kind": pl.String,
-    "period_id": pl.Int64,
-    "breakdown": pl.String,
-    "value": pl.Float64,
-    "n": pl.Int64,
-    "numerator": pl.Float64,
-    "denominator": pl.Float64,
-    "suppression": pl.String,
-    "data_version": pl.Int64,
-}
+STORED_SCHEMA = {"id": pl.Int64, **VALUE_SCHEMA, "data_version": pl.Int64}
 # Above this share of a chunk's stored rows changed, they are deleted by period, not by id.
 DELETE_BY_PERIOD_SHARE = 0.5
 
