@@ -35,7 +35,7 @@ def test_the_openapi_document_describes_every_operation_and_the_token():
     for path, operations in document["paths"].items():
         get = operations["get"]
         assert get["security"] == [{"BearerToken": []}], path
-        assert {"200", "401", "422"} <= set(get["responses"]), path
+        assert {"200", "401", "422", "429"} <= set(get["responses"]), path
 
 
 def test_the_docs_page_loads_nothing_from_other_hosts():

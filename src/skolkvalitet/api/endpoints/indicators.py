@@ -72,7 +72,7 @@ def _indicator(i: Indicator) -> dict:
 
 @router.get(
     "/indicators",
-    response={200: list[IndicatorOut], 401: Error, 422: InvalidRequest},
+    response={200: list[IndicatorOut], 401: Error, 429: Error, 422: InvalidRequest},
     summary="The indicator registry",
 )
 def indicators_list(request: HttpRequest, query: Query[IndicatorQuery]):
@@ -99,7 +99,7 @@ def _value(shown: ShownValue, labels: dict[tuple[str, int], str]) -> dict:
 
 @router.get(
     "/values",
-    response={200: ValuePage, 401: Error, 404: Error, 422: InvalidRequest},
+    response={200: ValuePage, 401: Error, 429: Error, 404: Error, 422: InvalidRequest},
     summary="Materialised indicator values, as the token's user may see them",
 )
 def values_list(request: HttpRequest, query: Query[ValueQuery]):

@@ -31,7 +31,7 @@ class PeriodQuery(Schema):
 
 @router.get(
     "/nodes",
-    response={200: NodePage, 401: Error, 422: InvalidRequest},
+    response={200: NodePage, 401: Error, 429: Error, 422: InvalidRequest},
     summary="The organisation nodes the token's user may see",
 )
 def nodes_list(request: HttpRequest, query: Query[NodeQuery]):
@@ -81,7 +81,7 @@ def _period(p: AcademicYear | Term | FollowUpPoint) -> dict:
 
 @router.get(
     "/periods",
-    response={200: list[PeriodOut], 401: Error, 422: InvalidRequest},
+    response={200: list[PeriodOut], 401: Error, 429: Error, 422: InvalidRequest},
     summary="Academic years, terms and follow-up points",
 )
 def periods_list(request: HttpRequest, query: Query[PeriodQuery]):

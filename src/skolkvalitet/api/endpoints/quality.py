@@ -92,7 +92,7 @@ def _summary(report: QualityReport) -> dict:
 
 @router.get(
     "/reports",
-    response={200: ReportPage, 401: Error, 422: InvalidRequest},
+    response={200: ReportPage, 401: Error, 429: Error, 422: InvalidRequest},
     summary="The quality reports the token's user may read",
 )
 def reports_list(request: HttpRequest, query: Query[ReportQuery]):
@@ -113,7 +113,7 @@ def reports_list(request: HttpRequest, query: Query[ReportQuery]):
 
 @router.get(
     "/reports/{report_id}",
-    response={200: ReportOut, 401: Error, 404: Error, 422: InvalidRequest},
+    response={200: ReportOut, 401: Error, 429: Error, 404: Error, 422: InvalidRequest},
     summary="One quality report with its sections and figures",
 )
 def report_detail(request: HttpRequest, report_id: int):
@@ -273,7 +273,7 @@ def _goal(view) -> dict:
 
 @router.get(
     "/plans",
-    response={200: PlanOut, 401: Error, 404: Error, 422: InvalidRequest},
+    response={200: PlanOut, 401: Error, 429: Error, 404: Error, 422: InvalidRequest},
     summary="A node's nulägesanalys and utvecklingsplan for a year",
 )
 def plan_detail(request: HttpRequest, query: Query[PlanQuery]):

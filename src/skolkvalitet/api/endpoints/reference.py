@@ -87,7 +87,7 @@ def _point(p: ReferencePoint) -> dict:
 
 @router.get(
     "/reference",
-    response={200: ReferencePage, 401: Error, 422: InvalidRequest},
+    response={200: ReferencePage, 401: Error, 429: Error, 422: InvalidRequest},
     summary="Stored reference values of one municipality or one school unit",
 )
 def reference_list(request: HttpRequest, query: Query[ReferenceQuery]):
@@ -107,7 +107,7 @@ def reference_list(request: HttpRequest, query: Query[ReferenceQuery]):
 
 @router.get(
     "/reference/indicator/{key}",
-    response={200: IndicatorReferenceOut, 401: Error, 404: Error, 422: InvalidRequest},
+    response={200: IndicatorReferenceOut, 401: Error, 429: Error, 404: Error, 422: InvalidRequest},
     summary="The nation's, the municipality's and similar municipalities' values of an indicator",
 )
 def reference_indicator(
