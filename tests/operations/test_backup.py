@@ -155,13 +155,23 @@ def test_a_backup_newer_than_the_code_is_refused_before_anything_is_written(
     assert differences(before, tables_snapshot()) == []
 
 
+def indicators_migrations_after(number: str) -> list[str]:
+    """The indicators app's migrations after `number`, in order, as the code holds them."""
+    from django.db.migrations.loader import MigrationLoader
+
+    names = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    return sorted(
+        f"indicators.{name}" for app, name in names if app == "indicators" and name[:4] > number
+    )
+
+
 def test_a_backup_older_than_the_code_is_migrated_forward(world, tmp_path) -> None:
     call_command("migrate", "indicators", "0003", verbosity=0)
     out = tmp_path / "b"
     database_backup(out=out)
     call_command("migrate", verbosity=0)
     restored = database_restore(path=out, force=True)
-    assert restored.migrated == ["indicators.0004_erased_year"]
+    assert restored.migrated == indicators_migrations_after("0003")
     assert not ErasedYear.objects.exists()  # the table is there again, empty
     assert Grade.objects.count() == 11
 
