@@ -274,7 +274,7 @@ def materialise(ns, users):
 
 
 def erase_year(ns, users):
-    ErasedYear.objects.create(academic_year=ns.year)
+    ErasedYear.objects.create(organiser=ns.org.organiser, academic_year=ns.year)
 
 
 WRITES = [

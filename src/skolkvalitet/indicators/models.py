@@ -75,15 +75,25 @@ class MaterialisedPeriod(models.Model):
 
 
 class ErasedYear(models.Model):
-    """An academic year whose pupil-level facts retention (gallring) removed
-    (operations/retention/actions.py). Its stored values are kept as they were computed, the
-    published figures of that year, and materialise.py never recomputes the year or its
-    follow-up points: computed again from the facts left, they would be empty."""
+    """An academic year whose pupil-level facts retention (gallring) removed for one organiser
+    (operations/retention/actions.py). That organiser's stored values of the year are kept as
+    they were computed, the published figures of that year, and materialise.py never recomputes
+    the year or its follow-up points for that organiser: computed again from the facts left,
+    they would be empty. Each organiser has its own retention period, so a year can be erased
+    for one organiser and kept for another."""
 
-    academic_year = models.OneToOneField(
+    organiser = models.ForeignKey("organisation.Node", on_delete=models.PROTECT, related_name="+")
+    academic_year = models.ForeignKey(
         "organisation.AcademicYear", on_delete=models.PROTECT, related_name="+"
     )
     erased_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organiser", "academic_year"], name="erased_year_once_per_organiser"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.academic_year} erased {self.erased_at:%Y-%m-%d}"

@@ -31,6 +31,8 @@ from skolkvalitet.organisation.models import (
     AcademicYear,
     Enrolment,
     FollowUpPoint,
+    Node,
+    NodeKind,
     Pupil,
     Term,
 )
@@ -132,8 +134,11 @@ def _erase(years: list[AcademicYear]) -> dict[str, int]:
         pupils=pupil_ids,
         enrolments=enrolment_ids,
     )
+    # The period is still the installation's, so the years are erased for every organiser.
+    organisers = Node.objects.filter(kind=NodeKind.ORGANISER).values_list("pk", flat=True)
     for year_id in sorted(year_ids):
-        ErasedYear.objects.get_or_create(academic_year_id=year_id)
+        for organiser_id in organisers:
+            ErasedYear.objects.get_or_create(organiser_id=organiser_id, academic_year_id=year_id)
     return removed
 
 

@@ -81,6 +81,12 @@ class Node(models.Model):
     two_factor_required = models.BooleanField(
         _("two-factor login required for roles with pupil access"), default=False
     )
+    # Organisers: retention (gallring) removes pupil-level data of academic years that ended more
+    # than this many years ago (operations/retention/); None: the installation's default,
+    # SKOLKVALITET_RETENTION_YEARS. The organiser decides its period (docs/operations.md).
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period for pupil-level data (years)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["path"]
