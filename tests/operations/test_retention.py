@@ -76,7 +76,7 @@ def test_the_old_years_pupil_rows_are_gone_and_the_kept_years_stay(world) -> Non
         "assessments": Assessment.objects.filter(follow_up_point=world.p24).count(),
         "enrolments": Enrolment.objects.filter(academic_year=world.y24).count(),
     }
-    outcome = retention_apply(years_kept=5, today=TODAY)
+    outcome = retention_apply(organiser=world.org.organiser, years_kept=5, today=TODAY)
 
     assert outcome.years == ["2018/19", "2020/21"]
     assert outcome.cutoff == dt.date(2021, 9, 1)
@@ -126,7 +126,7 @@ def test_the_old_years_pupil_rows_are_gone_and_the_kept_years_stay(world) -> Non
 def test_the_figures_and_the_reports_stay_and_a_later_materialise_keeps_them(world) -> None:
     before_figures, before_reports = figures(), reports()
     assert IndicatorValue.objects.filter(period_kind="year", period_id=world.y18.pk).exists()
-    retention_apply(years_kept=5, today=TODAY)
+    retention_apply(organiser=world.org.organiser, years_kept=5, today=TODAY)
     assert figures() == before_figures
     assert reports() == before_reports
 
@@ -148,16 +148,18 @@ def test_without_the_kept_ended_subject_the_kept_year_would_change(world) -> Non
 
 def test_a_dry_run_changes_nothing_and_counts_what_the_run_removes(world) -> None:
     before = tables_snapshot()
-    dry = retention_apply(years_kept=5, today=TODAY, dry_run=True)
+    dry = retention_apply(organiser=world.org.organiser, years_kept=5, today=TODAY, dry_run=True)
     assert differences(before, tables_snapshot()) == []
-    real = retention_apply(years_kept=5, today=TODAY)
+    real = retention_apply(organiser=world.org.organiser, years_kept=5, today=TODAY)
     assert dry.dry_run and not real.dry_run
     assert dry.removed == real.removed
     assert dry.years == real.years
 
 
 def test_the_run_is_audit_logged(world) -> None:
-    retention_apply(years_kept=5, today=TODAY, by=world.users.organiser_admin)
+    retention_apply(
+        organiser=world.org.organiser, years_kept=5, today=TODAY, by=world.users.organiser_admin
+    )
     event = AuditEvent.objects.get(action="retention")
     assert event.username == "agnes"
     assert event.detail["years"] == ["2018/19", "2020/21"]
@@ -167,7 +169,9 @@ def test_the_run_is_audit_logged(world) -> None:
 
 
 def test_a_longer_period_keeps_more(world) -> None:
-    outcome = retention_apply(years_kept=6, today=TODAY)  # cut-off 1 September 2020
+    outcome = retention_apply(
+        organiser=world.org.organiser, years_kept=6, today=TODAY
+    )  # cut-off 1 September 2020
     assert outcome.years == ["2018/19"]
     assert Enrolment.objects.filter(academic_year=world.y20).exists()
     # Josef's 2020/21 rows are all there; nothing of him goes.
@@ -175,24 +179,31 @@ def test_a_longer_period_keeps_more(world) -> None:
 
 
 def test_a_year_ending_on_the_cut_off_day_is_kept(world) -> None:
-    outcome = retention_apply(years_kept=5, today=dt.date(2026, 6, 11))  # 2020/21's last day
+    outcome = retention_apply(
+        organiser=world.org.organiser, years_kept=5, today=dt.date(2026, 6, 11)
+    )  # 2020/21's last day
     assert outcome.years == ["2018/19"]
 
 
-def test_nothing_to_remove_is_said_and_nothing_is_logged(world) -> None:
-    outcome = retention_apply(years_kept=20, today=TODAY)
+def test_nothing_to_remove_is_said_and_the_run_is_still_logged(world) -> None:
+    before = tables_snapshot()
+    outcome = retention_apply(organiser=world.org.organiser, years_kept=20, today=TODAY)
     assert outcome.years == [] and outcome.removed == {}
-    assert not AuditEvent.objects.filter(action="retention").exists()
+    (event,) = AuditEvent.objects.filter(action="retention")
+    assert event.node == world.org.organiser
+    assert event.detail["years"] == [] and event.detail["years_kept"] == 20
+    changed = differences(before, tables_snapshot())
+    assert [line.split(":")[0] for line in changed] == ["organisation_auditevent"]
 
 
 def test_a_period_under_a_year_is_refused(world) -> None:
     with pytest.raises(ValueError):
-        retention_apply(years_kept=0, today=TODAY)
+        retention_apply(organiser=world.org.organiser, years_kept=0, today=TODAY)
 
 
 def test_the_command_dry_run_says_what_would_go(world, capsys) -> None:
     before = tables_snapshot()
-    call_command("retention", "--dry-run", "--years", "5")
+    call_command("retention", "--dry-run", "--organiser", "2120000001", "--years", "5")
     out = capsys.readouterr().out
     assert "2018/19, 2020/21" in out
     assert "organisation_pupil: 1" in out
