@@ -83,10 +83,12 @@ def test_the_forvaltning_grants_and_ends_a_role(page, live_server, org, with_pas
     )
     assert not scope_for(teacher).can_see(org.unit_n2)
     assert list(
-        AuditEvent.objects.filter(action__in=["role.grant", "role.end"])
+        AuditEvent.objects.filter(
+            action__in=["role_grant", "role.grant", "role.end"], node=org.unit_n2
+        )
         .order_by("pk")
         .values_list("action", "node")
-    ) == [("role.grant", org.unit_n2.pk), ("role.end", org.unit_n2.pk)]
+    ) == [("role_grant", org.unit_n2.pk), ("role.end", org.unit_n2.pk)]
 
 
 def test_the_pages_fit_a_phone(page, live_server, org, with_passwords, screenshot):

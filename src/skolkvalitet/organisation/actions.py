@@ -52,7 +52,9 @@ def role_grant(
 ) -> RoleAssignment:
     """Grant `role` on `node` (reaching its subtree). Idempotent for the same triple. A new
     grant, or changed dates, is audit-logged ("role_grant") as done by `by` (None: an
-    operator's command or the demo) from `request`'s client address."""
+    operator's command or the demo) from `request`'s client address: whom, which role, the
+    dates and, for changed dates, the dates they replaced. This is the one event of a grant,
+    from the user administration too (organisation/user_actions.py writes none of its own)."""
     spec = ROLE_SPECS[role]
     if spec.time_limited and valid_until is None:
         raise ValidationError(_("This role must have an end date."))
@@ -66,13 +68,13 @@ def role_grant(
         defaults={"valid_from": valid_from, "valid_until": valid_until},
     )
     if before is None or (before.valid_from, before.valid_until) != (valid_from, valid_until):
-        audit_record(
-            user=by,
-            action="role_grant",
-            node=node,
-            detail=_grant_detail(user, role, valid_from, valid_until),
-            request=request,
-        )
+        detail = _grant_detail(user, role, valid_from, valid_until)
+        if before is not None:
+            detail["replaced"] = {
+                "valid_from": before.valid_from.isoformat() if before.valid_from else None,
+                "valid_until": before.valid_until.isoformat() if before.valid_until else None,
+            }
+        audit_record(user=by, action="role_grant", node=node, detail=detail, request=request)
     return assignment
 
 

@@ -143,8 +143,9 @@ def _grant(
     by: User,
     request,
 ) -> RoleAssignment:
-    """role_grant (which logs `role_grant` itself for a new grant or changed dates, as done
-    by `by`), with its refusals put on the end date they are about."""
+    """role_grant (which writes the grant's one audit event, `role_grant`, for a new grant or
+    changed dates, as done by `by` from `request`'s address, with the dates it replaced),
+    with its refusals put on the end date they are about."""
     if role not in ROLE_SPECS:
         raise ValidationError({"role": _("Choose a role.")})
     try:
@@ -179,7 +180,8 @@ def user_create(
 ) -> User:
     """Create a user with a first grant of `role` on `node`, which ties the user to the
     node's organiser. Without a password the user logs in through single sign-on only (an
-    unusable password; no password reset either). Audit: `user.create` and `role.grant`."""
+    unusable password; no password reset either). Audit: `user.create` and (by role_grant)
+    `role_grant`."""
     _require_manages(scope, node)
     model = get_user_model()
     username = model.normalize_username(username.strip())
@@ -201,7 +203,7 @@ def user_create(
     else:
         user.set_unusable_password()
     user.save()
-    assignment = _grant(
+    _grant(
         user=user,
         node=node,
         role=role,
@@ -222,9 +224,6 @@ def user_create(
         },
         request=request,
     )
-    audit_record(
-        user=by, action="role.grant", node=node, detail=_grant_detail(assignment), request=request
-    )
     return user
 
 
@@ -242,11 +241,11 @@ def grant_add(
 ) -> RoleAssignment:
     """Grant `user` (who belongs to an organiser the acting user manages) `role` on `node`
     of a managed organiser. The same role on the same node again changes that grant's dates
-    (and opens an ended one again). Audit: `role.grant`, with the dates it replaced."""
+    (and opens an ended one again). Audit (by role_grant): `role_grant`, with the dates it
+    replaced; none when nothing changed."""
     _require_manages(scope, node)
     _require_member(scope, user)
     _lock({_organiser_of(node)})
-    before = RoleAssignment.objects.filter(user=user, node=node, role=role).first()
     assignment = _grant(
         user=user,
         node=node,
@@ -257,13 +256,6 @@ def grant_add(
         request=request,
     )
     _require_administrators({_organiser_of(node)})
-    detail = _grant_detail(assignment)
-    if before is not None:
-        detail["replaced"] = {
-            "valid_from": before.valid_from.isoformat() if before.valid_from else None,
-            "valid_until": before.valid_until.isoformat() if before.valid_until else None,
-        }
-    audit_record(user=by, action="role.grant", node=node, detail=detail, request=request)
     return assignment
 
 
