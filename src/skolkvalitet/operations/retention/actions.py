@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -41,9 +42,13 @@ from skolkvalitet.organisation.models import (
     Pupil,
     Term,
 )
+from skolkvalitet.organisation.roles import Capability
+from skolkvalitet.organisation.scopes import scope_for
 from skolkvalitet.results.models import Absence, Assessment, Grade, GradeType, NationalTest
 
 CHUNK = 500  # ids per query: well below every database's limit on parameters
+RETENTION_YEARS_MIN = 1  # a period the organiser sets in the browser: whole years, 1 to 50
+RETENTION_YEARS_MAX = 50
 PUPIL_TABLES = (Enrolment, Grade, Assessment, NationalTest, Absence)
 
 
@@ -141,6 +146,45 @@ def retention_apply_all(
         retention_apply(organiser=organiser, today=today, dry_run=dry_run, by=by)
         for organiser in organisers
     ]
+
+
+@transaction.atomic
+def retention_period_set(*, organiser: Node, years: int | None, by, request=None) -> Node:
+    """Set `organiser`'s retention period to `years` whole years (None: the installation's
+    default). Only a holder of MANAGE_USERS on the organiser (`by`) may; audit-logged
+    ("policy.retention", with the period before and after)."""
+    if organiser.kind != NodeKind.ORGANISER:
+        raise ValidationError(_("The retention period is set for a whole organiser."))
+    if not scope_for(by).can(Capability.MANAGE_USERS, organiser):
+        raise PermissionDenied
+    if years is not None and not RETENTION_YEARS_MIN <= years <= RETENTION_YEARS_MAX:
+        raise ValidationError(
+            _("The retention period is between %(min)d and %(max)d years.")
+            % {"min": RETENTION_YEARS_MIN, "max": RETENTION_YEARS_MAX}
+        )
+    before = Node.objects.select_for_update().get(pk=organiser.pk).retention_years
+    if before == years:
+        organiser.retention_years = years
+        return organiser
+    Node.objects.filter(pk=organiser.pk).update(retention_years=years)
+    organiser.retention_years = years
+    audit_record(
+        user=by,
+        action="policy.retention",
+        node=organiser,
+        detail={"years": years, "before": before},
+        request=request,
+    )
+    return organiser
+
+
+def retention_erased_years(organiser: Node) -> list[str]:
+    """The academic years whose pupil-level data retention removed for `organiser`."""
+    return list(
+        ErasedYear.objects.filter(organiser=organiser)
+        .order_by("academic_year__start_date")
+        .values_list("academic_year__code", flat=True)
+    )
 
 
 def retention_last_run(organiser: Node) -> AuditEvent | None:

@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "import": _("Import"),
     "import_rollback": _("Import rolled back"),
     "retention": _("Retention (gallring)"),
+    "policy.retention": _("Retention period changed"),
     "pseudonym_key_rotate": _("Pseudonym key rotated"),
     "audit_log.export": _("Downloaded the audit log"),
     # quality work

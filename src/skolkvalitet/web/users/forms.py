@@ -121,3 +121,11 @@ class UserSearchForm(forms.Form):
     roll = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("Every role")), *Role.choices]
     )
+
+
+class RetentionForm(forms.Form):
+    """An organiser's retention period: whole years, or empty for the installation's default
+    (the bounds are the action's, retention_period_set, which says them in Swedish)."""
+
+    organiser = forms.IntegerField(widget=forms.HiddenInput)
+    years = forms.IntegerField(required=False)

@@ -7,6 +7,7 @@ from skolkvalitet.web.users import views
 urlpatterns = [
     path("", views.user_list, name="users_list"),
     path("ny/", views.user_create, name="users_create"),
+    path("gallring/", views.retention, name="users_retention"),
     path("<int:user_id>/", views.user_detail, name="users_detail"),
     path("<int:user_id>/uppgifter/", views.user_details, name="users_details"),
     path("<int:user_id>/behorighet/", views.grant_add, name="users_grant_add"),

@@ -10,23 +10,39 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from skolkvalitet.operations.retention.actions import (
+    RETENTION_YEARS_MAX,
+    RETENTION_YEARS_MIN,
+    organiser_retention_years,
+    retention_erased_years,
+    retention_last_run,
+    retention_period_set,
+)
 from skolkvalitet.organisation import user_actions
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 from skolkvalitet.web.forms import form_attach_error
 from skolkvalitet.web.models import ExternalIdentity
 from skolkvalitet.web.sso.actions import identity_unlink
 from skolkvalitet.web.two_factor.actions import two_factor_remove
-from skolkvalitet.web.users.forms import GrantForm, UserCreateForm, UserDetailsForm, UserSearchForm
+from skolkvalitet.web.two_factor.selectors import organisers_managed
+from skolkvalitet.web.users.forms import (
+    GrantForm,
+    RetentionForm,
+    UserCreateForm,
+    UserDetailsForm,
+    UserSearchForm,
+)
 from skolkvalitet.web.users.selectors import (
     assignment_managed,
     grant_nodes,
@@ -320,3 +336,62 @@ def identity_remove(request: HttpRequest, user_id: int, identity_id: int) -> Htt
         }
 
     return _sign_in_change(request, user_id, unlink)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retention(request: HttpRequest) -> HttpResponse:
+    """Each organiser the user manages (MANAGE_USERS on the organiser; others 403): its
+    retention period of pupil-level data (own or the installation's default), when retention
+    last ran and the years it erased; the period is set here (retention_period_set)."""
+    scope = _scope_that_manages_users(request)
+    organisers = organisers_managed(scope)
+    if not organisers:
+        raise PermissionDenied
+    status = 200
+    errors: dict[int, list[str]] = {}
+    if request.method == "POST":
+        form = RetentionForm(request.POST)
+        form.is_valid()
+        if "organiser" not in form.cleaned_data:
+            return HttpResponse(status=400)
+        chosen = next((o for o in organisers if o.pk == form.cleaned_data["organiser"]), None)
+        if chosen is None:
+            raise Http404
+        try:
+            if "years" in form.errors:
+                raise ValidationError(list(form.errors["years"]))
+            organiser = retention_period_set(
+                organiser=chosen,
+                years=form.cleaned_data["years"],
+                by=_acting_user(request),
+                request=request,
+            )
+        except ValidationError as error:
+            errors[chosen.pk] = error.messages
+            status = 400
+        else:
+            messages.success(
+                request,
+                _("%(organiser)s keeps pupil-level data for %(years)d years.")
+                % {"organiser": organiser.name, "years": organiser_retention_years(organiser)},
+            )
+            return redirect("users_retention")
+    rows = [
+        {
+            "organiser": organiser,
+            "years": organiser_retention_years(organiser),
+            "own": organiser.retention_years is not None,
+            "last_run": retention_last_run(organiser),
+            "erased": retention_erased_years(organiser),
+            "errors": errors.get(organiser.pk, []),
+        }
+        for organiser in organisers
+    ]
+    context = {
+        "rows": rows,
+        "default_years": settings.SKOLKVALITET_RETENTION_YEARS,
+        "min_years": RETENTION_YEARS_MIN,
+        "max_years": RETENTION_YEARS_MAX,
+    }
+    return render(request, "web/users/retention.html", context, status=status)
