@@ -22,7 +22,7 @@ IDP_SSO_URL = "https://idp.example.test/saml/sso"
 XMLSEC = shutil.which("xmlsec1") or "/usr/bin/xmlsec1"
 
 
-def idp_config(sp_metadata: Path | None) -> IdPConfig:
+def idp_config(sp_metadata: Path | None, sso_url: str = IDP_SSO_URL) -> IdPConfig:
     config = IdPConfig()
     config.load(
         {
@@ -35,7 +35,7 @@ def idp_config(sp_metadata: Path | None) -> IdPConfig:
                 "idp": {
                     "name": "Test IdP",
                     "endpoints": {
-                        "single_sign_on_service": [(IDP_SSO_URL, saml2.BINDING_HTTP_REDIRECT)]
+                        "single_sign_on_service": [(sso_url, saml2.BINDING_HTTP_REDIRECT)]
                     },
                     "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                     "policy": {
@@ -52,19 +52,20 @@ def idp_config(sp_metadata: Path | None) -> IdPConfig:
     return config
 
 
-def idp_metadata(path: Path) -> Path:
+def idp_metadata(path: Path, sso_url: str = IDP_SSO_URL) -> Path:
     """The IdP's metadata, for the service provider's settings."""
-    path.write_text(create_metadata_string(None, config=idp_config(None)).decode())
+    path.write_text(create_metadata_string(None, config=idp_config(None, sso_url)).decode())
     return path
 
 
 @dataclass
 class TestIdP:
     server: Server
+    sso_url: str = IDP_SSO_URL
 
     @classmethod
-    def trusting(cls, sp_metadata: Path) -> TestIdP:
-        return cls(Server(config=idp_config(sp_metadata)))
+    def trusting(cls, sp_metadata: Path, sso_url: str = IDP_SSO_URL) -> TestIdP:
+        return cls(Server(config=idp_config(sp_metadata, sso_url)), sso_url)
 
     def answer(
         self,
@@ -77,7 +78,22 @@ class TestIdP:
     ) -> dict[str, str]:
         """The POST the browser would carry to our ACS: a signed response to the
         AuthnRequest in `redirect_url` (HTTP-Redirect binding) for the person `subject`."""
-        assert redirect_url.startswith(IDP_SSO_URL + "?")
+        return self.answer_to(redirect_url, subject=subject, mail=mail, sign=sign, encrypt=encrypt)[
+            1
+        ]
+
+    def answer_to(
+        self,
+        redirect_url: str,
+        *,
+        subject: str,
+        mail: str = "",
+        sign: bool = True,
+        encrypt: bool = False,
+    ) -> tuple[str, dict[str, str]]:
+        """Where the answer goes (the ACS the request names or our metadata gives) and the
+        POST `answer` describes."""
+        assert redirect_url.startswith(self.sso_url + "?")
         query = parse_qs(urlsplit(redirect_url).query)
         request = self.server.parse_authn_request(
             query["SAMLRequest"][0], saml2.BINDING_HTTP_REDIRECT
@@ -94,7 +110,7 @@ class TestIdP:
             sign_response=False,
             **arguments,
         )
-        return {
+        return arguments["destination"], {
             "SAMLResponse": base64.b64encode(str(response).encode()).decode(),
             "RelayState": query.get("RelayState", [""])[0],
         }
