@@ -42,6 +42,7 @@ from skolkvalitet.batches.tabular import MAX_FILE_BYTES
 from skolkvalitet.ingest.child import import_child_main
 from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.ingest.models import ImportJob, JobStatus
+from skolkvalitet.organisation.audit import audit_address, import_upload_address
 
 logger = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 200
@@ -254,14 +255,16 @@ def import_job_run(job: ImportJob, *, unit_paths: list[str] | None) -> ImportJob
     job.pid, job.host, job.heartbeat_at = os.getpid(), socket.gethostname(), timezone.now()
     job.save(update_fields=["status", "pid", "host", "heartbeat_at"])
     try:
-        outcome = facts_import_bytes(
-            job.kind,
-            path.read_bytes(),
-            job.file_name,
-            created_by=job.created_by,
-            progress=progress,
-            unit_paths=unit_paths,
-        )
+        # The import's audit event carries the address of the request that uploaded the file.
+        with audit_address(import_upload_address(job.pk)):
+            outcome = facts_import_bytes(
+                job.kind,
+                path.read_bytes(),
+                job.file_name,
+                created_by=job.created_by,
+                progress=progress,
+                unit_paths=unit_paths,
+            )
     except ImportRejected as rejected:
         job.status = JobStatus.REJECTED
         job.problems = [str(p) for p in rejected.problems[:MAX_PROBLEMS_SHOWN]]

@@ -51,6 +51,31 @@ def request_ended(sender, **kwargs) -> None:
     _current_environ.set(None)
 
 
+@contextmanager
+def audit_address(address: str | None) -> Iterator[None]:
+    """Events written inside carry `address` as their client's, for work a request started
+    and another process does (an import job: the address of the upload's request). None:
+    as without."""
+    if address is None:
+        yield
+        return
+    token = _current_environ.set({"REMOTE_ADDR": address})
+    try:
+        yield
+    finally:
+        _current_environ.reset(token)
+
+
+def import_upload_address(job_id: int) -> str | None:
+    """The client address of the request that uploaded import job `job_id` (its
+    `import_upload` event, written by the import page before the job starts)."""
+    return (
+        AuditEvent.objects.filter(action="import_upload", detail__job=job_id)
+        .values_list("ip_address", flat=True)
+        .first()
+    )
+
+
 def _client_ip(request) -> str | None:
     if request is None:
         environ = _current_environ.get()
