@@ -39,7 +39,13 @@ from skolkvalitet.indicators.loading import (
 )
 from skolkvalitet.indicators.models import ErasedYear, IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.registry import Family
-from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Term
+from skolkvalitet.organisation.models import (
+    AcademicYear,
+    FollowUpPoint,
+    Node,
+    NodeKind,
+    Term,
+)
 from skolkvalitet.organisation.page_versions import pages_changed
 
 YEAR_FAMILIES = tuple(Family)
@@ -107,21 +113,26 @@ def indicators_materialise(
         AcademicYear.objects.values_list("id", flat=True) if years is None else set(years)
     )
     point_ids = sorted(set(points))
-    # A year whose pupil-level facts retention removed keeps the values it had (ErasedYear).
-    erased = set(ErasedYear.objects.values_list("academic_year_id", flat=True))
-    if erased:
-        year_ids = [y for y in year_ids if y not in erased]
-        point_ids = sorted(
-            FollowUpPoint.objects.filter(pk__in=point_ids)
-            .exclude(term__academic_year_id__in=erased)
-            .values_list("id", flat=True)
+    # A year whose pupil-level facts retention removed for an organiser keeps that organiser's
+    # values as they were (ErasedYear): a year erased for every organiser is not computed at
+    # all, one erased for some is computed with their nodes' stored values left alone.
+    protected_by_year = _erased_nodes_by_year()
+    if protected_by_year:
+        year_of_point = dict(
+            FollowUpPoint.objects.filter(pk__in=point_ids).values_list("id", "term__academic_year")
         )
+        year_ids = [y for y in year_ids if not _erased_for_all(protected_by_year, y)]
+        point_ids = [
+            p for p in point_ids if not _erased_for_all(protected_by_year, year_of_point[p])
+        ]
+    else:
+        year_of_point = {}
     # Follow-up points alone (an import of assessments): the organisation of their year only.
     org = load_organisation(points=None if year_ids else point_ids)
     version = data_version_current()
-    chunks: list[tuple[str, int]] = [("year", y) for y in year_ids] + [
-        ("point", p) for p in point_ids
-    ]
+    chunks: list[tuple[str, int, tuple[int, ...]]] = [
+        ("year", y, protected_by_year.get(y) or ()) for y in year_ids
+    ] + [("point", p, protected_by_year.get(year_of_point.get(p, 0)) or ()) for p in point_ids]
     result = MaterialiseResult()
     if connection.in_atomic_block or len(chunks) < 2:
         steps = _chunks_in_sequence(org, chunks, version)
@@ -152,6 +163,39 @@ class _Chunk:
     periods: dict[str, list[int]]
     read_seconds: float = 0.0
     compute_seconds: float = 0.0
+    # Nodes whose stored values of this chunk stay as they are: those of the organisers that
+    # erased the chunk's year (ErasedYear).
+    protected: tuple[int, ...] = ()
+
+
+def _erased_for_all(protected_by_year: dict[int, tuple[int, ...] | None], year_id: int) -> bool:
+    return year_id in protected_by_year and protected_by_year[year_id] is None
+
+
+def _erased_nodes_by_year() -> dict[int, tuple[int, ...] | None]:
+    """For each academic year erased for some organiser: the ids of those organisers' nodes
+    (the organiser and every node under it), or None when it is erased for every organiser
+    the database holds (nothing of the year is computed)."""
+    erased: dict[int, set[int]] = {}
+    for organiser_id, year_id in ErasedYear.objects.values_list("organiser_id", "academic_year_id"):
+        erased.setdefault(year_id, set()).add(organiser_id)
+    if not erased:
+        return {}
+    organisers = dict(Node.objects.filter(kind=NodeKind.ORGANISER).values_list("pk", "path"))
+    result: dict[int, tuple[int, ...] | None] = {}
+    for year_id, organiser_ids in erased.items():
+        if set(organisers) <= organiser_ids:
+            result[year_id] = None
+            continue
+        nodes: set[int] = set()
+        for organiser_id in organiser_ids & set(organisers):
+            nodes.update(
+                Node.objects.filter(path__startswith=organisers[organiser_id]).values_list(
+                    "pk", flat=True
+                )
+            )
+        result[year_id] = tuple(sorted(nodes))
+    return result
 
 
 @dataclass
@@ -169,7 +213,7 @@ class _Step:
     write_seconds: float
 
 
-def _chunk_read(kind: str, period_id: int) -> _Chunk:
+def _chunk_read(kind: str, period_id: int, protected: tuple[int, ...] = ()) -> _Chunk:
     started = time.perf_counter()
     if kind == "year":
         terms = list(Term.objects.filter(academic_year_id=period_id).values_list("id", flat=True))
@@ -189,6 +233,7 @@ def _chunk_read(kind: str, period_id: int) -> _Chunk:
         chunk = _Chunk(
             kind, period_id, load_facts(points=[period_id]), POINT_FAMILIES, {"point": [period_id]}
         )
+    chunk.protected = protected
     chunk.read_seconds = time.perf_counter() - started
     return chunk
 
@@ -210,7 +255,8 @@ def _period_filter(chunk: _Chunk) -> str:
         f"(period_kind = '{kind}' AND period_id IN ({sql_ids(ids)}))"
         for kind, ids in chunk.periods.items()
     )
-    return f"family IN ({families}) AND ({periods})"
+    kept = f" AND node_id NOT IN ({sql_ids(chunk.protected)})" if chunk.protected else ""
+    return f"family IN ({families}) AND ({periods}){kept}"
 
 
 def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
@@ -262,6 +308,8 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
     the rows inserted and deleted."""
     families = [f.value for f in chunk.families]
     table = IndicatorValue._meta.db_table
+    if chunk.protected:
+        values = values.filter(~pl.col("node_id").is_in(chunk.protected))
     with transaction.atomic():
         stored = read_frame(
             f"SELECT {', '.join(STORED_SCHEMA)} FROM {table} WHERE {_period_filter(chunk)}",
@@ -285,6 +333,8 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
         present = values.group_by("family", "period_kind", "period_id").agg(
             pl.len().alias("rows"), pl.col("data_version").max()
         )
+        if chunk.protected:
+            present = _with_protected_rows(chunk, present)
         MaterialisedPeriod.objects.bulk_create(
             MaterialisedPeriod(
                 family=family,
@@ -296,6 +346,37 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
             for family, kind, period_id, count, version in present.iter_rows()
         )
         return written, deleted
+
+
+def _with_protected_rows(chunk: _Chunk, present: pl.DataFrame) -> pl.DataFrame:
+    """`present` (rows per family and period computed now) with the stored rows of the
+    chunk's protected nodes added: an erased organiser's periods keep their record."""
+    table = IndicatorValue._meta.db_table
+    families = ", ".join(f"'{f.value}'" for f in chunk.families)
+    periods = " OR ".join(
+        f"(period_kind = '{kind}' AND period_id IN ({sql_ids(ids)}))"
+        for kind, ids in chunk.periods.items()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT family, period_kind, period_id, COUNT(*), MAX(data_version) FROM {table} "
+            f"WHERE family IN ({families}) AND ({periods}) "
+            f"AND node_id IN ({sql_ids(chunk.protected)}) "
+            "GROUP BY family, period_kind, period_id"
+        )
+        kept = cursor.fetchall()
+    if not kept:
+        return present
+    kept_frame = pl.DataFrame(
+        kept,
+        schema={name: present.schema[name] for name in present.columns},
+        orient="row",
+    )
+    return (
+        pl.concat([present, kept_frame])
+        .group_by("family", "period_kind", "period_id")
+        .agg(pl.col("rows").sum(), pl.col("data_version").max())
+    )
 
 
 def _replace_step(chunk: _Chunk, values: pl.DataFrame, started: float) -> _Step:
@@ -316,9 +397,9 @@ def _replace_step(chunk: _Chunk, values: pl.DataFrame, started: float) -> _Step:
 
 
 def _chunks_in_sequence(org, chunks, version):
-    for kind, period_id in chunks:
+    for kind, period_id, protected in chunks:
         started = time.perf_counter()
-        chunk = _chunk_read(kind, period_id)
+        chunk = _chunk_read(kind, period_id, protected)
         values = _chunk_compute(org, chunk, version)
         yield _replace_step(chunk, values, started)
 
