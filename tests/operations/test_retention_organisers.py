@@ -15,12 +15,7 @@ from django.db.models import Q
 
 from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.indicators.models import ErasedYear, IndicatorValue
-from skolkvalitet.operations.retention.actions import (
-    organiser_retention_years,
-    retention_apply,
-    retention_apply_all,
-    retention_last_run,
-)
+from skolkvalitet.operations.retention.actions import retention_apply, retention_apply_all
 from skolkvalitet.organisation import actions
 from skolkvalitet.organisation.models import (
     AuditEvent,
@@ -30,6 +25,10 @@ from skolkvalitet.organisation.models import (
     Pupil,
     SchoolForm,
     Term,
+)
+from skolkvalitet.organisation.retention_policy import (
+    organiser_retention_years,
+    retention_last_run,
 )
 from skolkvalitet.results.models import Absence, Grade
 

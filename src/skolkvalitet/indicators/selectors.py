@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from skolkvalitet.indicators.models import IndicatorValue
+from skolkvalitet.indicators.models import ErasedYear, IndicatorValue
 from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.indicators.suppression import present, present_n
 from skolkvalitet.organisation.models import AcademicYear, FollowUpPoint, Node, Term
@@ -122,3 +122,12 @@ def headline_figures(*, node: Node) -> tuple[AcademicYear | None, list[Indicator
     )
     by_key = {v.indicator: v for v in values}
     return year, [by_key[k] for k in HEADLINE if k in by_key]
+
+
+def retention_erased_years(organiser: Node) -> list[str]:
+    """The academic years whose pupil-level data retention removed for `organiser`."""
+    return list(
+        ErasedYear.objects.filter(organiser=organiser)
+        .order_by("academic_year__start_date")
+        .values_list("academic_year__code", flat=True)
+    )

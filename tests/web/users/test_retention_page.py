@@ -14,9 +14,10 @@ from django.test import Client
 from django.utils.translation import override
 
 from skolkvalitet.indicators.models import ErasedYear
-from skolkvalitet.operations.retention.actions import retention_apply, retention_period_set
+from skolkvalitet.operations.retention.actions import retention_apply
 from skolkvalitet.organisation import actions
 from skolkvalitet.organisation.models import AcademicYear, AuditEvent, NodeKind
+from skolkvalitet.organisation.retention_policy import retention_period_set
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -34,7 +32,6 @@ from skolkvalitet.ingest.models import Ss12000Link
 from skolkvalitet.organisation.audit import audit_pupils_forget, audit_record
 from skolkvalitet.organisation.models import (
     AcademicYear,
-    AuditEvent,
     Enrolment,
     FollowUpPoint,
     Node,
@@ -42,13 +39,10 @@ from skolkvalitet.organisation.models import (
     Pupil,
     Term,
 )
-from skolkvalitet.organisation.roles import Capability
-from skolkvalitet.organisation.scopes import scope_for
+from skolkvalitet.organisation.retention_policy import organiser_retention_years
 from skolkvalitet.results.models import Absence, Assessment, Grade, GradeType, NationalTest
 
 CHUNK = 500  # ids per query: well below every database's limit on parameters
-RETENTION_YEARS_MIN = 1  # a period the organiser sets in the browser: whole years, 1 to 50
-RETENTION_YEARS_MAX = 50
 PUPIL_TABLES = (Enrolment, Grade, Assessment, NationalTest, Absence)
 
 
@@ -72,13 +66,6 @@ def retention_cutoff(*, today: dt.date, years_kept: int) -> dt.date:
 
 class _DryRun(Exception):
     """Raised inside the transaction of a dry run, so that everything it did is undone."""
-
-
-def organiser_retention_years(organiser: Node) -> int:
-    """The organiser's retention period: its own, else the installation's default."""
-    if organiser.retention_years is not None:
-        return organiser.retention_years
-    return int(settings.SKOLKVALITET_RETENTION_YEARS)
 
 
 def retention_apply(
@@ -146,50 +133,6 @@ def retention_apply_all(
         retention_apply(organiser=organiser, today=today, dry_run=dry_run, by=by)
         for organiser in organisers
     ]
-
-
-@transaction.atomic
-def retention_period_set(*, organiser: Node, years: int | None, by, request=None) -> Node:
-    """Set `organiser`'s retention period to `years` whole years (None: the installation's
-    default). Only a holder of MANAGE_USERS on the organiser (`by`) may; audit-logged
-    ("policy.retention", with the period before and after)."""
-    if organiser.kind != NodeKind.ORGANISER:
-        raise ValidationError(_("The retention period is set for a whole organiser."))
-    if not scope_for(by).can(Capability.MANAGE_USERS, organiser):
-        raise PermissionDenied
-    if years is not None and not RETENTION_YEARS_MIN <= years <= RETENTION_YEARS_MAX:
-        raise ValidationError(
-            _("The retention period is between %(min)d and %(max)d years.")
-            % {"min": RETENTION_YEARS_MIN, "max": RETENTION_YEARS_MAX}
-        )
-    before = Node.objects.select_for_update().get(pk=organiser.pk).retention_years
-    if before == years:
-        organiser.retention_years = years
-        return organiser
-    Node.objects.filter(pk=organiser.pk).update(retention_years=years)
-    organiser.retention_years = years
-    audit_record(
-        user=by,
-        action="policy.retention",
-        node=organiser,
-        detail={"years": years, "before": before},
-        request=request,
-    )
-    return organiser
-
-
-def retention_erased_years(organiser: Node) -> list[str]:
-    """The academic years whose pupil-level data retention removed for `organiser`."""
-    return list(
-        ErasedYear.objects.filter(organiser=organiser)
-        .order_by("academic_year__start_date")
-        .values_list("academic_year__code", flat=True)
-    )
-
-
-def retention_last_run(organiser: Node) -> AuditEvent | None:
-    """The organiser's latest retention event (None: retention never ran for it)."""
-    return AuditEvent.objects.filter(action="retention", node=organiser).order_by("-pk").first()
 
 
 def _erase(organiser: Node, years: list[AcademicYear]) -> dict[str, int]:

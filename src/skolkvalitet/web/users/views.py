@@ -21,15 +21,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from skolkvalitet.operations.retention.actions import (
+from skolkvalitet.indicators.selectors import retention_erased_years
+from skolkvalitet.organisation import user_actions
+from skolkvalitet.organisation.retention_policy import (
     RETENTION_YEARS_MAX,
     RETENTION_YEARS_MIN,
     organiser_retention_years,
-    retention_erased_years,
     retention_last_run,
     retention_period_set,
 )
-from skolkvalitet.organisation import user_actions
 from skolkvalitet.organisation.scopes import Scope, scope_for_request
 from skolkvalitet.web.forms import form_attach_error
 from skolkvalitet.web.models import ExternalIdentity
