@@ -21,6 +21,7 @@ WRITE_MODULES = {
     "indicators/materialise.py",  # indicators_materialise: the one writer of IndicatorValue
     "organisation/audit.py",  # audit_record
     "organisation/user_actions.py",  # the user administration's writes (web/users/)
+    "organisation/retention_policy.py",  # retention_period_set: the organiser's retention period
     "demo/builder.py",  # demo_build
 }
 MANAGER_WRITES = {"create", "get_or_create", "update_or_create", "bulk_create", "bulk_update"}
