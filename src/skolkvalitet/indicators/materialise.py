@@ -247,16 +247,19 @@ def _chunk_compute(org: Organisation, chunk: _Chunk, version: int) -> pl.DataFra
     return values
 
 
-def _period_filter(chunk: _Chunk) -> str:
+def _period_filter(chunk: _Chunk, *, protected: bool = False) -> str:
     """SQL for the stored rows of the chunk's families and periods (ids and enum values
-    inlined: integers and the registry's fixed names only)."""
+    inlined: integers and the registry's fixed names only): those of the nodes it computes,
+    or with `protected` those of its protected nodes."""
     families = ", ".join(f"'{f.value}'" for f in chunk.families)
     periods = " OR ".join(
         f"(period_kind = '{kind}' AND period_id IN ({sql_ids(ids)}))"
         for kind, ids in chunk.periods.items()
     )
-    kept = f" AND node_id NOT IN ({sql_ids(chunk.protected)})" if chunk.protected else ""
-    return f"family IN ({families}) AND ({periods}){kept}"
+    rows = f"family IN ({families}) AND ({periods})"
+    if not chunk.protected:
+        return "0 = 1" if protected else rows
+    return f"{rows} AND node_id {'IN' if protected else 'NOT IN'} ({sql_ids(chunk.protected)})"
 
 
 def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
@@ -352,16 +355,10 @@ def _with_protected_rows(chunk: _Chunk, present: pl.DataFrame) -> pl.DataFrame:
     """`present` (rows per family and period computed now) with the stored rows of the
     chunk's protected nodes added: an erased organiser's periods keep their record."""
     table = IndicatorValue._meta.db_table
-    families = ", ".join(f"'{f.value}'" for f in chunk.families)
-    periods = " OR ".join(
-        f"(period_kind = '{kind}' AND period_id IN ({sql_ids(ids)}))"
-        for kind, ids in chunk.periods.items()
-    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT family, period_kind, period_id, COUNT(*), MAX(data_version) FROM {table} "
-            f"WHERE family IN ({families}) AND ({periods}) "
-            f"AND node_id IN ({sql_ids(chunk.protected)}) "
+            f"WHERE {_period_filter(chunk, protected=True)} "
             "GROUP BY family, period_kind, period_id"
         )
         kept = cursor.fetchall()

@@ -41,11 +41,10 @@ def retention_period_set(*, organiser: Node, years: int | None, by, request=None
             % {"min": RETENTION_YEARS_MIN, "max": RETENTION_YEARS_MAX}
         )
     before = Node.objects.select_for_update().get(pk=organiser.pk).retention_years
+    organiser.retention_years = years
     if before == years:
-        organiser.retention_years = years
         return organiser
     Node.objects.filter(pk=organiser.pk).update(retention_years=years)
-    organiser.retention_years = years
     audit_record(
         user=by,
         action="policy.retention",
