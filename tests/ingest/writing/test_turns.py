@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import fcntl
 import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
-from skolkvalitet.ingest.writing.turns import MATERIALISE_LOCK, materialisation_turn
+from skolkvalitet.ingest.writing.turns import MATERIALISE_LOCK, materialisation_turn, turn_lock_path
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +26,7 @@ def someone_else_gets_a_turn() -> bool:
             if got:
                 other.execute("SELECT pg_advisory_unlock(%s)", [MATERIALISE_LOCK])
             return got
-    descriptor = os.open(Path(settings.VAR_DIR) / "materialise.lock", os.O_RDWR | os.O_CREAT)
+    descriptor = os.open(turn_lock_path(), os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -49,3 +47,10 @@ def test_the_turn_is_given_back_when_the_recomputation_fails():
     with pytest.raises(RuntimeError), materialisation_turn():
         raise RuntimeError("the recomputation failed")
     assert someone_else_gets_a_turn()
+
+
+def test_the_turn_belongs_to_the_database_in_use():
+    """Processes on another database (another test worker's) do not take this database's turn."""
+    if connection.vendor == "postgresql":
+        pytest.skip("advisory locks hold within one database by PostgreSQL's own rule")
+    assert str(turn_lock_path()) == f"{connection.settings_dict['NAME']}.materialise.lock"

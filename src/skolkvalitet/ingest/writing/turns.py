@@ -10,8 +10,10 @@ data version. In turn, each recomputation starts after the previous one ended an
 import committed by then.
 
 PostgreSQL: a session-level advisory lock on the connection the recomputation starts from.
-SQLite: an exclusive `flock` on a file beside the database (under VAR_DIR), which every
-process on the machine shares, as they share the database file.
+SQLite: an exclusive `flock` on a file beside the database file (`<database>.materialise.lock`),
+which every process using that database shares, as they share the database file. Like
+PostgreSQL's advisory locks, which hold within one database, the turn belongs to one database:
+processes on other databases (the parallel test workers' own) do not wait for it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ from django.db import connection
 MATERIALISE_LOCK = 7_216_002
 
 
+def turn_lock_path() -> Path:
+    """SQLite: the file whose lock is the turn, beside the database file in use (VAR_DIR for a
+    database without a file)."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return Path(settings.VAR_DIR) / "materialise.lock"
+    return Path(f"{name}.materialise.lock")
+
+
 @contextlib.contextmanager
 def materialisation_turn() -> Iterator[None]:
     """Wait for this process's turn to recompute indicators; hold it inside the block."""
@@ -41,9 +52,9 @@ def materialisation_turn() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [MATERIALISE_LOCK])
         return
-    directory = Path(settings.VAR_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(directory / "materialise.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    path = turn_lock_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
