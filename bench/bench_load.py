@@ -338,6 +338,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# gunicorn's keep-alive, as docs/operations.md sets it: well above the clients' idle expiry
+# (1 s), so a request sent on an idle connection never meets the server closing it
+# (bench/keepalive_race.py shows the errors when the two are close).
+KEEP_ALIVE_SECONDS = 5
+
+
 def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
     return [
         sys.executable,
@@ -352,6 +358,8 @@ def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
         str(workers),
         "--threads",
         str(threads),
+        "--keep-alive",
+        str(KEEP_ALIVE_SECONDS),
         "--log-level",
         "warning",
         "--no-control-socket",
@@ -414,8 +422,9 @@ def login(base_url: str, username: str):
 
     if not is_loopback(base_url):
         raise SystemExit(f"refusing a non-loopback target: {base_url}")
-    # Idle connections are dropped after 1 s, before gunicorn closes them (its keep-alive is
-    # 2 s): otherwise a paced client may send into a connection the server is closing.
+    # Idle connections are dropped after 1 s, well before gunicorn closes them (its keep-alive
+    # is KEEP_ALIVE_SECONDS): otherwise a client may send into a connection the server is
+    # closing, and the request fails without an answer (bench/keepalive_race.py).
     client = httpx.Client(
         base_url=base_url,
         timeout=30,
