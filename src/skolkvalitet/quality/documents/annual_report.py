@@ -8,7 +8,7 @@ it never gives a cause (the units' and the organiser's analyses do that)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from skolkvalitet.dashboards.breakdowns import BASIS_LABELS, breakdown_label
 from skolkvalitet.dashboards.selectors.overview import ReferenceRow, year_references
 from skolkvalitet.indicators.registry import PAGES, REGISTRY
-from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
-from skolkvalitet.organisation.scopes import path_prefix_q
+from skolkvalitet.organisation.models import AcademicYear, Node
 from skolkvalitet.publishing.charts.trend import trend_chart
 from skolkvalitet.publishing.documents.model import (
     BulletList,
@@ -33,11 +32,21 @@ from skolkvalitet.publishing.formatting import as_number, format_value
 from skolkvalitet.quality.common_model import ORGANISER_FORM
 from skolkvalitet.quality.documents import surveys_staff
 from skolkvalitet.quality.documents.figures import (
+    StoredFigure,
     reference_cell,
     stored_year_values,
     year_cell,
 )
-from skolkvalitet.quality.documents.surveys_staff import Setting, surveys_and_staff, years_up_to
+from skolkvalitet.quality.documents.surveys_staff import (
+    ChapterFigures,
+    Setting,
+    active_units,
+    chapter_figures_live,
+    frozen_chapters,
+    newer_than_frozen,
+    surveys_and_staff,
+    years_up_to,
+)
 from skolkvalitet.quality.documents.text import text_blocks
 from skolkvalitet.quality.documents.unit_report import STATUS_NAMES
 from skolkvalitet.quality.models import DevelopmentGoal, ProblemArea, QualityReport
@@ -88,14 +97,6 @@ class _Context:
         return value
 
 
-def _units(organiser: Node) -> list[Node]:
-    return list(
-        Node.objects.filter(
-            path_prefix_q("path", [organiser.path]), kind=NodeKind.UNIT, is_active=True
-        ).order_by("name")
-    )
-
-
 def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
     years = years_up_to(year, YEARS)
     basis = like_for_like(organiser.organiser_type, municipality_code=organiser.municipality_code)
@@ -103,9 +104,21 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
     for y in years:
         rows = year_references(y, organiser.municipality_code, NATION_KEYS, "", basis)
         nation[y.pk] = next((r for r in rows if r.area == "nation"), None)
-    ctx = _Context(organiser, year, years, _units(organiser), basis, nation)
-    # The key figures and those of the surveys and staff chapters (for the data version).
-    stored = stored_year_values([organiser, *ctx.units], (*KEYS, *surveys_staff.KEYS), years)
+    ctx = _Context(organiser, year, years, active_units(organiser), basis, nation)
+    setting = Setting(
+        node=organiser,
+        years=years,
+        units=ctx.units,
+        basis=basis,
+        municipality_code=organiser.municipality_code,
+    )
+    setting, chapters, remark = _chapter_figures(ctx, setting)
+    # The key figures as stored now; those of the surveys and staff chapters (the summary
+    # gives some) as the chapters show them: frozen with the organiser's handed-in report.
+    stored: dict[tuple[int, str, int], StoredFigure] = {
+        **stored_year_values([organiser, *ctx.units], KEYS, years),
+        **chapters.stored,
+    }
     document = Document(
         title=_("Kvalitetsredovisning %(year)s") % {"year": year.code},
         organiser=organiser.name,
@@ -122,16 +135,7 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
     _organiser_analysis(document, ctx)
     _knowledge(document, ctx, stored)
     _tests_against_grades(document, ctx)
-    surveys_and_staff(
-        document,
-        Setting(
-            node=organiser,
-            years=years,
-            units=ctx.units,
-            basis=basis,
-            municipality_code=organiser.municipality_code,
-        ),
-    )
+    surveys_and_staff(document, setting, figures=chapters, remark=remark)
     _equity(document, ctx)
     _units_results(document, ctx, stored)
     _goals(document, ctx)
@@ -139,6 +143,51 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
     _practices(document, ctx)
     _sources(document, ctx)
     return document
+
+
+def _organiser_report(ctx: _Context) -> QualityReport | None:
+    """The organiser's own report of the year (on the organiser's template), if written."""
+    return (
+        QualityReport.objects.filter(
+            node=ctx.organiser, academic_year=ctx.year, template__school_form=ORGANISER_FORM
+        )
+        .select_related("template")
+        .first()
+    )
+
+
+def _chapter_figures(ctx: _Context, setting: Setting) -> tuple[Setting, ChapterFigures, str]:
+    """The survey and staff chapters' setting, figures and remark: frozen with the
+    organiser's handed-in report (its units those it froze figures of; the report page's
+    note when the figures have been computed from a later import since), else as stored
+    now."""
+    report = _organiser_report(ctx)
+    frozen = frozen_chapters(report) if report is not None else None
+    if report is None or frozen is None:
+        remark = ""
+        if report is not None:
+            remark = (
+                _(
+                    "The figures of this chapter are the stored figures when the document was "
+                    "produced: the organiser's report was submitted before these chapters were "
+                    "frozen with it."
+                )
+                if report.is_handed_in
+                else _(
+                    "The figures of this chapter are the stored figures when the document was "
+                    "produced; they are frozen with the organiser's report when it is submitted."
+                )
+            )
+        return setting, chapter_figures_live(setting), remark
+    remark = _("The figures of this chapter were frozen when the organiser's report was submitted.")
+    if newer_than_frozen(setting, frozen):
+        remark += " " + _(
+            "Newer data have been imported since; the result pages show the figures as they "
+            "are now."
+        )
+    frozen_units = {node_id for node_id, _key, _year in frozen.stored} - {ctx.organiser.pk}
+    units = list(Node.objects.filter(pk__in=frozen_units).order_by("name"))
+    return replace(setting, units=units), frozen, remark
 
 
 def _basis_text(ctx: _Context) -> str:
@@ -225,13 +274,7 @@ def _summary(document: Document, ctx: _Context, stored) -> None:
 def _organiser_analysis(document: Document, ctx: _Context) -> None:
     """The organiser's own report (the "huvudman" template): the förvaltning's analysis and
     decided priorities, section by section, with its status."""
-    report = (
-        QualityReport.objects.filter(
-            node=ctx.organiser, academic_year=ctx.year, template__school_form=ORGANISER_FORM
-        )
-        .select_related("template")
-        .first()
-    )
+    report = _organiser_report(ctx)
     document.add(Heading(_("The organiser's analysis and priorities")))
     if report is None:
         document.add(

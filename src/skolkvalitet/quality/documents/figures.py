@@ -3,7 +3,8 @@ access: suppressed by its stored marker), with what it rests on for the publicat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import LEVEL_OF_KIND, REGISTRY, Level
@@ -11,6 +12,20 @@ from skolkvalitet.indicators.suppression import present, present_n
 from skolkvalitet.organisation.models import AcademicYear, Node
 from skolkvalitet.publishing.documents.model import FigureCell
 from skolkvalitet.publishing.formatting import Value
+
+
+class StoredFigure(Protocol):
+    """A stored yearly figure as the documents read it: an IndicatorValue, or one frozen with
+    a handed-in report (quality/documents/surveys_staff.py)."""
+
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def n(self) -> int | None: ...
+    @property
+    def suppression(self) -> str: ...
+    @property
+    def data_version(self) -> int | None: ...
 
 
 def board_cell(
@@ -62,7 +77,7 @@ def stored_year_values(
 
 
 def year_cell(
-    stored: dict[tuple[int, str, int], IndicatorValue], node: Node, key: str, year: AcademicYear
+    stored: Mapping[tuple[int, str, int], StoredFigure], node: Node, key: str, year: AcademicYear
 ) -> FigureCell:
     value = stored.get((node.pk, key, year.pk))
     if value is None:

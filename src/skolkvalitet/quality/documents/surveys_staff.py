@@ -12,12 +12,17 @@ pages' chart functions; in the kvalitetsredovisning also every unit's figure of 
 
 The organiser's stored figures are not split by school form: its pupil survey and staff
 figures cover every unit with the facts, compulsory and upper secondary alike, and the
-heading names the forms they cover."""
+heading names the forms they cover.
+
+What the chapters read is a `ChapterFigures`: the stored figures, the nation's and those
+invited to the surveys. `chapter_figures_live` reads them now; a unit's report freezes them
+when it is handed in (quality/reports/actions.py `report_submit`, as ReportFigure rows of the
+kinds in CHAPTER_KINDS) and its document reads them back with `chapter_figures_frozen`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -25,11 +30,11 @@ from django.utils.translation import gettext_noop
 
 from skolkvalitet.dashboards.breakdowns import BASIS_LABELS
 from skolkvalitet.dashboards.selectors.year_facts import nation_by_year
-from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import REGISTRY, Family, Level
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.school_forms import school_forms_label
 from skolkvalitet.organisation.scopes import path_prefix_q
+from skolkvalitet.organisation.selectors import organiser_of
 from skolkvalitet.publishing.charts.trend import trend_chart
 from skolkvalitet.publishing.documents.model import (
     Cell,
@@ -42,8 +47,16 @@ from skolkvalitet.publishing.documents.model import (
     Table,
 )
 from skolkvalitet.publishing.formatting import Value, as_number
-from skolkvalitet.quality.documents.figures import reference_cell, stored_year_values, year_cell
-from skolkvalitet.reference.comparison import Basis
+from skolkvalitet.quality.common_model import Template
+from skolkvalitet.quality.documents.figures import (
+    StoredFigure,
+    reference_cell,
+    stored_year_values,
+    year_cell,
+)
+from skolkvalitet.quality.models import QualityReport
+from skolkvalitet.quality.reports.figures import CHAPTER_KINDS, TREND_YEARS
+from skolkvalitet.reference.comparison import Basis, like_for_like
 from skolkvalitet.results.models import SurveyResult
 
 
@@ -161,6 +174,190 @@ class Setting:
         return self.years[-1]
 
 
+@dataclass(frozen=True)
+class FrozenFigure:
+    """A stored figure as it was when a report was handed in."""
+
+    value: float | None
+    n: int | None
+    suppression: str
+    data_version: int | None
+
+
+@dataclass(frozen=True)
+class ChapterFigures:
+    """What the chapters show: `stored` (node id, indicator, year id) → the stored figure;
+    `nation` (indicator, year id) → the nation's published figure; `invited` indicator → those
+    invited to the survey behind it at the setting's node in its year. `frozen_at_version`
+    is the data version they were frozen at (None: read now)."""
+
+    stored: Mapping[tuple[int, str, int], StoredFigure]
+    nation: Mapping[tuple[str, int], Value]
+    invited: Mapping[str, int] = field(default_factory=dict)
+    frozen_at_version: int | None = None
+
+    @property
+    def data_version(self) -> int | None:
+        return max((v.data_version or 0 for v in self.stored.values()), default=0) or None
+
+
+# The kinds of ReportFigure rows that hold a handed-in report's chapter figures
+# (CHAPTER_KINDS): the stored figures (`chapter`), the nation's (`nation`: a number in
+# `value`, a marker in `suppression`) and those invited (`invited`: the count in `n`).
+CHAPTER, NATION, INVITED = CHAPTER_KINDS
+CHAPTER_YEARS = TREND_YEARS  # the report's year and the four before it
+
+
+def chapter_figures_live(setting: Setting) -> ChapterFigures:
+    """The chapters' figures as stored now."""
+    return ChapterFigures(
+        stored=stored_year_values([setting.node, *setting.units], KEYS, setting.years),
+        nation=nation_by_year(setting.years, setting.municipality_code, KEYS, setting.basis),
+        invited=invited_of(setting.node, setting.year, KEYS),
+    )
+
+
+@dataclass(frozen=True)
+class FrozenRow:
+    """A row that stores one chapter figure of a handed-in report (quality/reports/actions.py
+    writes them as ReportFigure rows): of `kind` CHAPTER a node's stored figure, NATION the
+    nation's (a number in `value`, else its marker in `suppression`), INVITED those invited to
+    a survey at the report's node (the count in `n`)."""
+
+    kind: str
+    indicator: str
+    year_id: int
+    node_id: int | None = None
+    value: float | None = None
+    n: int | None = None
+    suppression: str = ""
+    data_version: int | None = None
+
+
+def chapter_rows(setting: Setting, figures: ChapterFigures) -> list[FrozenRow]:
+    """The rows that freeze `figures`: every stored figure (the node's and its units'), the
+    nation's and those invited, in the setting's year."""
+    rows = [
+        FrozenRow(
+            CHAPTER,
+            key,
+            year_id,
+            node_id=node_id,
+            value=v.value,
+            n=v.n,
+            suppression=v.suppression,
+            data_version=v.data_version,
+        )
+        for (node_id, key, year_id), v in sorted(figures.stored.items())
+    ]
+    for (key, year_id), value in sorted(figures.nation.items(), key=lambda item: item[0]):
+        number = as_number(value)
+        rows.append(
+            FrozenRow(
+                NATION,
+                key,
+                year_id,
+                value=float(number) if number is not None else None,
+                suppression="" if number is not None else str(value),
+            )
+        )
+    rows += [
+        FrozenRow(INVITED, key, setting.year.pk, n=count)
+        for key, count in sorted(figures.invited.items())
+    ]
+    return rows
+
+
+def chapter_figures_frozen(rows: Iterable[FrozenRow]) -> ChapterFigures:
+    """The chapters' figures from the rows a handed-in report stored (chapter_rows)."""
+    stored: dict[tuple[int, str, int], StoredFigure] = {}
+    nation: dict[tuple[str, int], Value] = {}
+    invited: dict[str, int] = {}
+    versions = [0]
+    for row in rows:
+        if row.kind == CHAPTER and row.node_id is not None:
+            stored[(row.node_id, row.indicator, row.year_id)] = FrozenFigure(
+                row.value, row.n, row.suppression, row.data_version
+            )
+            versions.append(row.data_version or 0)
+        elif row.kind == NATION:
+            nation[(row.indicator, row.year_id)] = (
+                row.value if row.value is not None else row.suppression
+            )
+        elif row.kind == INVITED and row.n is not None:
+            invited[row.indicator] = row.n
+    return ChapterFigures(stored, nation, invited, frozen_at_version=max(versions))
+
+
+def newer_than_frozen(setting: Setting, frozen: ChapterFigures) -> bool:
+    """The stored figures of the chapters' nodes have been computed from a later import than
+    the frozen ones (as the report page's notice of newer data)."""
+    latest = chapter_figures_live(setting).data_version
+    return latest is not None and latest > (frozen.frozen_at_version or 0)
+
+
+def report_setting(report: QualityReport, template: Template) -> Setting:
+    """The chapters' setting of a report's document over CHAPTER_YEARS: a unit's (the
+    surveys' trends its template does not chart already; the staff figures as tables) or the
+    organiser's (its report on the organiser's template: the kvalitetsredovisning, with its
+    active units)."""
+    node, year = report.node, report.academic_year
+    organiser = organiser_of(node)
+    units: list[Node] = []
+    charted: frozenset[str] | None = None
+    if node.kind == NodeKind.UNIT:
+        charted = frozenset(
+            key
+            for group in SURVEY_GROUPS
+            for key in group.charted
+            if not any(
+                chart.indicator == key for section in template.sections for chart in section.charts
+            )
+        )
+    else:
+        units = active_units(node)
+    return Setting(
+        node=node,
+        years=years_up_to(year, CHAPTER_YEARS),
+        units=units,
+        basis=like_for_like(
+            organiser.organiser_type, municipality_code=organiser.municipality_code
+        ),
+        municipality_code=organiser.municipality_code,
+        charted=charted,
+    )
+
+
+def active_units(organiser: Node) -> list[Node]:
+    """The organiser's active units, by name."""
+    return list(
+        Node.objects.filter(
+            path_prefix_q("path", [organiser.path]), kind=NodeKind.UNIT, is_active=True
+        ).order_by("name")
+    )
+
+
+def frozen_chapters(report: QualityReport) -> ChapterFigures | None:
+    """The chapters' figures a handed-in report froze (None: a draft or returned report, or
+    one handed in before the chapters were frozen with it)."""
+    if not report.is_handed_in:
+        return None
+    rows = [
+        FrozenRow(
+            kind=f.kind,
+            indicator=f.indicator,
+            year_id=f.period_id,
+            node_id=f.node_ref,
+            value=f.value,
+            n=f.n,
+            suppression=f.suppression,
+            data_version=f.data_version,
+        )
+        for f in report.figures.filter(kind__in=CHAPTER_KINDS)
+    ]
+    return chapter_figures_frozen(rows) if rows else None
+
+
 def years_up_to(year: AcademicYear, count: int) -> list[AcademicYear]:
     """`year` and the `count` - 1 academic years before it, earliest first."""
     return list(
@@ -202,13 +399,18 @@ def count_cell(figure: FigureCell, count: int | None) -> Cell:
     return FigureCell(shown=count, unit="count")
 
 
-def surveys_and_staff(document: Document, setting: Setting, *, remark: str = "") -> None:
-    """The two chapters: trygghet and studiero from the surveys; staff and certification.
-    `remark`, when given, follows each chapter's introduction (a unit's report says there
-    that these figures are not the report's frozen ones)."""
+def surveys_and_staff(
+    document: Document,
+    setting: Setting,
+    *,
+    figures: ChapterFigures | None = None,
+    remark: str = "",
+) -> None:
+    """The two chapters: trygghet and studiero from the surveys; staff and certification,
+    from `figures` (None: as stored now). `remark`, when given, follows each chapter's
+    introduction (a unit's report says there whether these figures are frozen)."""
     forms = _node_forms(setting)
-    stored = stored_year_values([setting.node, *setting.units], KEYS, setting.years)
-    nation = nation_by_year(setting.years, setting.municipality_code, KEYS, setting.basis)
+    figures = figures if figures is not None else chapter_figures_live(setting)
     document.add(
         Heading(_("Safety and study calm")),
         Paragraph(
@@ -223,7 +425,7 @@ def surveys_and_staff(document: Document, setting: Setting, *, remark: str = "")
     )
     if remark:
         document.add(Note(remark))
-    _groups(document, setting, SURVEY_GROUPS, forms, stored, nation, _("Surveys"))
+    _groups(document, setting, SURVEY_GROUPS, forms, figures, _("Surveys"))
     document.add(
         Heading(_("Staff and teacher certification")),
         Paragraph(
@@ -237,7 +439,7 @@ def surveys_and_staff(document: Document, setting: Setting, *, remark: str = "")
     )
     if remark:
         document.add(Note(remark))
-    _groups(document, setting, STAFF_GROUPS, forms, stored, nation, _("Staff"))
+    _groups(document, setting, STAFF_GROUPS, forms, figures, _("Staff"))
 
 
 def _groups(
@@ -245,10 +447,10 @@ def _groups(
     setting: Setting,
     groups: tuple[Group, ...],
     forms: set[str],
-    stored: dict[tuple[int, str, int], IndicatorValue],
-    nation: Mapping[tuple[str, int], Value],
+    figures: ChapterFigures,
     what: str,
 ) -> None:
+    stored, nation = figures.stored, figures.nation
     shown_any = False
     for group in groups:
         covered = forms & set(group.forms)
@@ -279,7 +481,7 @@ def _groups(
                 )
             )
             continue
-        _trend_table(document, setting, group, label, what, stored, nation)
+        _trend_table(document, setting, group, label, what, figures)
         _charts(document, setting, group, stored, nation)
         if setting.units:
             _units_table(document, setting, group, label, what, stored)
@@ -298,12 +500,12 @@ def _trend_table(
     group: Group,
     label: str,
     what: str,
-    stored: dict[tuple[int, str, int], IndicatorValue],
-    nation: Mapping[tuple[str, int], Value],
+    figures: ChapterFigures,
 ) -> None:
+    stored, nation = figures.stored, figures.nation
     year = setting.year
     surveyed = group.n_label == RESPONDENTS  # a survey: those invited beside the respondents
-    invited = invited_of(setting.node, year, group.keys) if surveyed else {}
+    invited = figures.invited if surveyed else {}
     rows: list[tuple[Cell, ...]] = []
     for key in group.keys:
         cells = [year_cell(stored, setting.node, key, y) for y in setting.years]
@@ -368,7 +570,7 @@ def _charts(
     document: Document,
     setting: Setting,
     group: Group,
-    stored: dict[tuple[int, str, int], IndicatorValue],
+    stored: Mapping[tuple[int, str, int], StoredFigure],
     nation: Mapping[tuple[str, int], Value],
 ) -> None:
     for key in setting.charts(group):
@@ -397,7 +599,7 @@ def _units_table(
     group: Group,
     label: str,
     what: str,
-    stored: dict[tuple[int, str, int], IndicatorValue],
+    stored: Mapping[tuple[int, str, int], StoredFigure],
 ) -> None:
     year = setting.year
     units = [

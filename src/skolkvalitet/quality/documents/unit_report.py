@@ -21,17 +21,19 @@ from skolkvalitet.publishing.documents.model import (
 )
 from skolkvalitet.quality.documents.figures import board_cell
 from skolkvalitet.quality.documents.surveys_staff import (
-    SURVEY_GROUPS,
+    ChapterFigures,
     Setting,
+    chapter_figures_live,
+    frozen_chapters,
+    newer_than_frozen,
+    report_setting,
     surveys_and_staff,
-    years_up_to,
 )
 from skolkvalitet.quality.documents.text import text_blocks
 from skolkvalitet.quality.models import QualityReport
 from skolkvalitet.quality.reports.charts import section_charts
 from skolkvalitet.quality.reports.export import data_version_of, report_figures, template_of
-from skolkvalitet.quality.reports.figures import TABLE, TREND, TREND_YEARS, Figure, n_counts_pupils
-from skolkvalitet.reference.comparison import like_for_like
+from skolkvalitet.quality.reports.figures import TABLE, TREND, Figure, n_counts_pupils
 
 STATUS_NAMES = {
     "draft": "Draft, not submitted",
@@ -142,33 +144,41 @@ def unit_report_document(report: QualityReport) -> Document:
                 and f.indicator == chart.indicator
             )
             document.add(Chart(chart.spec, figures=points))
-    organiser = organiser_of(node)
-    surveys_and_staff(
-        document,
-        Setting(
-            node=node,
-            years=years_up_to(year, TREND_YEARS),
-            units=[],
-            basis=like_for_like(
-                organiser.organiser_type, municipality_code=organiser.municipality_code
-            ),
-            municipality_code=organiser.municipality_code,
-            # The surveys' trends the template does not chart; the staff figures as tables.
-            charted=frozenset(
-                key
-                for group in SURVEY_GROUPS
-                for key in group.charted
-                if not any(
-                    chart.indicator == key
-                    for section in template.sections
-                    for chart in section.charts
-                )
-            ),
-        ),
-        remark=_(
-            "The figures of this chapter are the unit's stored figures when the document was "
-            "produced, over five years; the report's own figures above are frozen when it is "
-            "submitted."
-        ),
-    )
+    setting = report_setting(report, template)
+    chapters, remark = chapter_figures_of(report, setting)
+    surveys_and_staff(document, setting, figures=chapters, remark=remark)
     return document
+
+
+def chapter_figures_of(report: QualityReport, setting: Setting) -> tuple[ChapterFigures, str]:
+    """The survey and staff chapters' figures of a unit's report and what its document says
+    of them: frozen with a handed-in report (with the report page's note when the unit's
+    figures have been computed from a later import since), else as stored now. A report
+    handed in before the chapters were frozen with it has none stored and shows them as
+    stored now, saying so."""
+    frozen = frozen_chapters(report)
+    if frozen is None:
+        remark = (
+            _(
+                "The figures of this chapter are the unit's stored figures when the document "
+                "was produced, over five years; they are frozen with the report when it is "
+                "submitted."
+            )
+            if not report.is_handed_in
+            else _(
+                "The figures of this chapter are the unit's stored figures when the document "
+                "was produced, over five years: the report was submitted before these "
+                "chapters were frozen with it."
+            )
+        )
+        return chapter_figures_live(setting), remark
+    remark = _(
+        "The figures of this chapter were frozen when the report was submitted, as its own "
+        "figures above."
+    )
+    if newer_than_frozen(setting, frozen):
+        remark += " " + _(
+            "Newer data have been imported since; the unit's result pages show the figures "
+            "as they are now."
+        )
+    return frozen, remark

@@ -169,6 +169,10 @@ class ReportFigure(models.Model):
     suppression = models.CharField(max_length=8, blank=True)
     data_version = models.BigIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=8, default="table")  # table, trend, grades
+    # A figure of the document's survey and staff chapters (kind chapter, nation, invited:
+    # quality/documents/surveys_staff.py) rather than of a section; a chapter figure's node
+    # (the report's or, in the organiser's report, one of its units').
+    node_ref = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["report", "id"]

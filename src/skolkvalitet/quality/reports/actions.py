@@ -32,8 +32,14 @@ from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope
 from skolkvalitet.quality.common_model import (
     ModelError,
+    Template,
     default_model,
     template_checked,
+)
+from skolkvalitet.quality.documents.surveys_staff import (
+    chapter_figures_live,
+    chapter_rows,
+    report_setting,
 )
 from skolkvalitet.quality.models import (
     QualityReport,
@@ -259,7 +265,10 @@ def _observation_handled(section: ReportSection, observation: str, by, *, taken:
 @transaction.atomic
 def report_submit(*, report: QualityReport, scope: Scope, by) -> QualityReport:
     """Hand the report in: its figures are frozen (value, n, marker and data version as
-    computed now), so a later import does not change what was submitted."""
+    computed now), so a later import does not change what was submitted; so are the figures
+    of its document's survey and staff chapters (the node's stored figures over five years,
+    in the organiser's report also its units', the nation's and those invited:
+    quality/documents/surveys_staff.py)."""
     _require(scope, writes_with(report.node), report.node)
     report = QualityReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
@@ -287,6 +296,7 @@ def report_submit(*, report: QualityReport, scope: Scope, by) -> QualityReport:
         )
         for f in figures
     )
+    _chapters_freeze(report, template)
     report.frozen_data_version = max((f.data_version or 0 for f in figures), default=None)
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
@@ -295,6 +305,29 @@ def report_submit(*, report: QualityReport, scope: Scope, by) -> QualityReport:
     audit_record(user=by, action="report_submit", node=report.node, detail={"report": report.pk})
     report_event(report, "submitted", by=by)
     return report
+
+
+def _chapters_freeze(report: QualityReport, template: Template) -> None:
+    """Store the figures of the report's document's survey and staff chapters as they are."""
+    setting = report_setting(report, template)
+    codes = {y.pk: y.code for y in setting.years}
+    ReportFigure.objects.bulk_create(
+        ReportFigure(
+            report=report,
+            section_key="",
+            indicator=row.indicator,
+            period_kind="year",
+            period_id=row.year_id,
+            period_label=codes[row.year_id],
+            value=row.value,
+            n=row.n,
+            suppression=row.suppression,
+            data_version=row.data_version,
+            kind=row.kind,
+            node_ref=row.node_id,
+        )
+        for row in chapter_rows(setting, chapter_figures_live(setting))
+    )
 
 
 def _reviewable(report: QualityReport, scope: Scope) -> QualityReport:

@@ -17,6 +17,7 @@ from skolkvalitet.quality.common_model import (
 )
 from skolkvalitet.quality.models import QualityReport, ReportTemplate
 from skolkvalitet.quality.reports.figures import (
+    CHAPTER_KINDS,
     GRADES,
     TABLE,
     TREND,
@@ -48,7 +49,8 @@ def report_find(*, node: Node, year: AcademicYear, school_form: str) -> QualityR
 
 def report_figures(report: QualityReport, template: Template) -> list[Figure]:
     """The figures the report shows, its tables' and its charts': frozen once handed in, else
-    live."""
+    live. The rows a handed-in report keeps for its document's survey and staff chapters
+    (CHAPTER_KINDS) are not among them."""
     if report.is_handed_in:
         return [
             Figure(
@@ -63,7 +65,7 @@ def report_figures(report: QualityReport, template: Template) -> list[Figure]:
                 data_version=f.data_version,
                 kind=f.kind,
             )
-            for f in report.figures.all()
+            for f in report.figures.exclude(kind__in=CHAPTER_KINDS)
         ]
     return figures_with_charts_live(node=report.node, year=report.academic_year, template=template)
 

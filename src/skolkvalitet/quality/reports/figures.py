@@ -31,6 +31,10 @@ from skolkvalitet.quality.common_model import Template
 TABLE = "table"  # a figure of the section's table
 TREND = "trend"  # a point of a trend chart
 GRADES = "grades"  # a count of a grade distribution chart
+# Rows a handed-in report stores for its document's survey and staff chapters, not for its
+# sections (quality/documents/surveys_staff.py): the readers of the sections' figures leave
+# them out.
+CHAPTER_KINDS = ("chapter", "nation", "invited")
 TREND_YEARS = 5  # a trend shows the report's academic year and the four before it
 
 # Families whose n counts respondents (surveys), teachers (staff) or children (preschool).
