@@ -21,16 +21,33 @@ from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.indicators.registry import REGISTRY
 from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.organisation import actions
-from skolkvalitet.organisation.models import AcademicYear, NodeKind, Role, SchoolForm
+from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind, Role, SchoolForm
 from skolkvalitet.organisation.school_forms import school_forms_label as forms_label
 from skolkvalitet.organisation.scopes import scope_for
 from skolkvalitet.publishing.documents.check import publication_problems
-from skolkvalitet.publishing.documents.model import Chart, FigureCell, Heading, Table
+from skolkvalitet.publishing.documents.model import (
+    BulletList,
+    Chart,
+    FigureCell,
+    Heading,
+    Note,
+    Table,
+)
 from skolkvalitet.quality.documents.annual_report import annual_report_document
-from skolkvalitet.quality.documents.surveys_staff import years_up_to
+from skolkvalitet.quality.documents.surveys_staff import (
+    ChapterFigures,
+    FrozenFigure,
+    Setting,
+    chapter_figures_frozen,
+    chapter_rows,
+    years_up_to,
+)
 from skolkvalitet.quality.documents.unit_report import unit_report_document
-from skolkvalitet.quality.reports.actions import report_start
+from skolkvalitet.quality.reports.actions import report_return, report_start, report_submit
+from skolkvalitet.quality.reports.export import report_data, report_figures, template_of
+from skolkvalitet.quality.reports.figures import CHAPTER_KINDS, figures_with_charts_live
 from skolkvalitet.reference.actions import reference_values_store
+from skolkvalitet.reference.comparison import Basis
 from skolkvalitet.reference.records import AreaKind, ReferenceRecord, Source
 
 pytestmark = pytest.mark.django_db
@@ -360,7 +377,6 @@ def test_the_pdf_and_the_word_file_carry_the_chapters_and_their_figures(facts, t
 def test_the_summary_gives_trygghet_studiero_and_certified_teachers_with_their_change(
     facts,
 ) -> None:
-    from skolkvalitet.publishing.documents.model import BulletList
 
     document = annual_report_document(facts.organiser, facts.year)
     summary = next(b for b in document.blocks if isinstance(b, BulletList))
@@ -441,3 +457,204 @@ def test_a_count_stands_only_beside_a_shown_figure(shown, n, count) -> None:
     assert (cell != "–") == beside_a_number
     if beside_a_number:
         assert isinstance(cell, FigureCell) and cell.shown == count and not cell.indicator
+
+
+# Frozen with a handed-in report: report_submit stores what the chapters show (the node's
+# stored figures, in the organiser's report also its units', the nation's, those invited),
+# and the documents of a handed-in report read those back; a draft's read the figures now.
+
+
+def remarks(document) -> list[str]:
+    return [b.text for b in document.blocks if isinstance(b, Note)]
+
+
+NEWER = (
+    "Newer data have been imported since; the unit's result pages show the figures as they are now."
+)
+NEWER_ORGANISER = (
+    "Newer data have been imported since; the result pages show the figures as they are now."
+)
+
+
+def certified_nation(value: float) -> None:
+    """The nation's published share of certified teachers in 2024/25."""
+    reference_values_store(
+        [
+            ReferenceRecord(
+                source=Source.SKOLVERKET,
+                dataset="Grundskola - Personalstatistik med lärarlegitimation och behörighet",
+                measure="Heltidstjänster, Andel med lärarlegitimation och behörighet",
+                area_kind=AreaKind.NATION,
+                area_code="0000",
+                area_name="Riket",
+                period="2024/25",
+                value=value,
+                organiser_type="Samtliga",
+                indicator_key="certified_teachers_share",
+            )
+        ],
+        ImportBatch.objects.create(kind="skolverket", source_name="personal.csv"),
+    )
+
+
+def resurvey(facts) -> None:
+    """Trygghet 2024/25 imported anew: Norrskolan 15 of 25 respondents agree (60,0 %), of 40
+    invited; Björkskolan 10 of 20 (50,0 %): the organiser 25 / 45 = 55,6 %, of 64 invited."""
+    facts_import_bytes(
+        "surveys",
+        survey_rows(
+            [
+                (facts.unit_n1.code, "2024/25", "safety", 40, 25, 15),
+                (facts.unit_n2.code, "2024/25", "safety", 24, 20, 10),
+            ]
+        ),
+        "enkät-ny.csv",
+    )
+    # Staff anew: Norrskolan 9 of 18 teacher FTEs certified (50,0 %).
+    staff = STAFF_HEADER + f"{facts.unit_n1.code};2024/25;20;18,0;9,0;216\n"
+    facts_import_bytes("staff", staff.encode(), "personal-ny.csv")
+
+
+def test_a_handed_in_unit_report_keeps_the_chapters_figures_of_its_submission(
+    facts, report_of, users
+) -> None:
+    head = users.unit_head  # of Norrskolan
+    report = report_of(facts.unit_n1)
+    report = report_submit(report=report, scope=scope_for(head), by=head)
+    draft = report_of(facts.unit_n2)
+    certified_nation(70.5)  # reference data only: not newer data of the unit
+    document = unit_report_document(report)
+    assert _(NEWER) not in " ".join(remarks(document))
+    resurvey(facts)
+    stored = IndicatorValue.objects.get(
+        node=facts.unit_n1,
+        indicator="survey_pupil_safety",
+        period_kind="year",
+        period_id=facts.year.pk,
+        breakdown="",
+    )
+    assert stored.value == 60.0  # the figure now: 15 of 25
+
+    document = unit_report_document(report)
+    _name, before, now, respondents, invited, _nation = row_named(document, SAFETY, "2023/24")
+    assert (before.shown, before.n) == (50.0, 22)  # 11 of 22, as before
+    assert (now.shown, now.n) == (80.0, 25)  # 20 of 25 when submitted, not 60,0
+    assert (respondents.shown, invited.shown) == (25, 30)  # not the 40 invited since
+    certified = row_named(document, CERTIFIED, "2023/24")
+    assert certified[2].text == "83,3\u00a0%"  # 15 of 18 when submitted, not 9 of 18
+    assert certified[-1].shown == "."  # the nation's figure was published after submission
+    assert any(_(NEWER) in remark for remark in remarks(document))
+    assert publication_problems(document) == []
+
+    # A draft shows the figures as they are now: Björkskolan 10 of 20.
+    document = unit_report_document(draft)
+    assert row_named(document, SAFETY, "2023/24")[2].shown == 50.0
+    assert row_named(document, CERTIFIED, "2023/24")[-1].shown == 70.5
+    assert not any(_(NEWER) in remark for remark in remarks(document))
+
+    # Returned, the report is live again; submitted anew, it freezes the figures of then.
+    reviewer = users.organiser_admin
+    report = report_return(
+        report=report, comment="Komplettera.", scope=scope_for(reviewer), by=reviewer
+    )
+    assert row_named(unit_report_document(report), SAFETY, "2023/24")[2].shown == 60.0
+    report = report_submit(report=report, scope=scope_for(head), by=head)
+    document = unit_report_document(report)
+    now, respondents, invited = row_named(document, SAFETY, "2023/24")[2:5]
+    assert (now.shown, respondents.shown, invited.shown) == (60.0, 25, 40)
+    assert not any(_(NEWER) in remark for remark in remarks(document))
+
+
+def test_the_frozen_chapter_rows_are_not_figures_of_the_reports_sections(
+    facts, report_of, users
+) -> None:
+    report = report_of(facts.unit_n1)
+    template = template_of(report.template)
+    sections = figures_with_charts_live(
+        node=report.node, year=report.academic_year, template=template
+    )
+    head = users.unit_head
+    report = report_submit(report=report, scope=scope_for(head), by=head)
+    chapter_rows = report.figures.filter(kind__in=CHAPTER_KINDS)
+    # Norrskolan's stored figures of the chapters: trygghet 2023/24 and 2024/25, studiero
+    # 2024/25 and its staff figures of 2024/25; the nation's; those invited to both surveys.
+    assert chapter_rows.filter(kind="chapter", indicator="survey_pupil_safety").count() == 2
+    assert set(chapter_rows.filter(kind="invited").values_list("indicator", "n")) == {
+        ("survey_pupil_safety", 30),
+        ("survey_pupil_study_calm", 30),
+    }
+    assert set(chapter_rows.values_list("node_ref", flat=True)) <= {facts.unit_n1.pk, None}
+    shown = report_figures(report, template)
+    assert len(shown) == len(sections)
+    assert not any(f.kind in CHAPTER_KINDS for f in shown)
+    data = report_data(node=facts.unit_n1, year=facts.year, school_form="grundskola")
+    assert data["figures_frozen"] and not data["newer_data"]
+
+
+def organiser_report(facts, users):
+    analyst = users.analyst
+    scope = scope_for(analyst)
+    report = report_start(
+        node=facts.organiser, year=facts.year, school_form="huvudman", scope=scope, by=analyst
+    )
+    return report, scope, analyst
+
+
+def test_the_kvalitetsredovisning_keeps_the_chapters_of_the_organisers_handed_in_report(
+    facts, users
+) -> None:
+    report, scope, analyst = organiser_report(facts, users)
+    resurvey_before = annual_report_document(facts.organiser, facts.year)
+    # A draft: the figures now, frozen when the organiser's report is submitted.
+    assert row_named(resurvey_before, SAFETY)[2].text == "84,4\u00a0%"
+    report_submit(report=report, scope=scope, by=analyst)
+    resurvey(facts)
+
+    document = annual_report_document(facts.organiser, facts.year)
+    _name, before, now, respondents, invited, _nation = row_named(document, SAFETY)
+    assert before.shown == 50.0  # 20 of 40
+    assert now.text == "84,4\u00a0%" and now.n == 45  # 38 of 45 when submitted, not 55,6 %
+    assert (respondents.shown, invited.shown) == (45, 54)  # not the 64 invited since
+    # Every unit's figure of the year as frozen: Norrskolan 20 of 25, Björkskolan 18 of 20.
+    assert row_named(document, facts.unit_n1.name)[1].shown == 80.0
+    staff = {r[0]: r for r in staff_units_table(document, facts.unit_n1.name).rows}
+    assert staff[facts.unit_n1.name][1].text == "83,3\u00a0%"  # 15 of 18, not 9 of 18
+    summary = next(b for b in document.blocks if isinstance(b, BulletList))
+    items = [i.replace("\xa0", " ") for i in summary.items]
+    assert f"{SAFETY} 2024/25: 84,4 %, +34,4 procentenheter sedan 2023/24" in items
+    assert any(_(NEWER_ORGANISER) in remark for remark in remarks(document))
+    assert publication_problems(document) == []
+
+
+def test_the_kvalitetsredovisning_of_a_draft_organiser_report_reads_the_figures_now(
+    facts, users
+) -> None:
+    organiser_report(facts, users)
+    resurvey(facts)
+    document = annual_report_document(facts.organiser, facts.year)
+    now = row_named(document, SAFETY)[2]
+    assert now.text == "55,6\u00a0%" and now.n == 45  # 25 of 45
+    assert row_named(document, facts.unit_n1.name)[1].shown == 60.0
+    assert not any(_(NEWER_ORGANISER) in remark for remark in remarks(document))
+
+
+def test_frozen_rows_give_back_the_figures_they_froze() -> None:
+    year = AcademicYear(pk=7, code="2024/25")
+    node = Node(pk=3, kind=NodeKind.ORGANISER)
+    unit = Node(pk=4, kind=NodeKind.UNIT)
+    figures = ChapterFigures(
+        stored={
+            (3, "survey_pupil_safety", 7): FrozenFigure(84.4, 45, "", 12),
+            (4, "survey_pupil_safety", 7): FrozenFigure(100.0, 8, "..", 11),
+        },
+        nation={("certified_teachers_share", 7): 70.5, ("survey_pupil_safety", 7): "."},
+        invited={"survey_pupil_safety": 54},
+    )
+    setting = Setting(
+        node=node, years=[year], units=[unit], basis=Basis.ALL, municipality_code="0180"
+    )
+    back = chapter_figures_frozen(chapter_rows(setting, figures))
+    assert back.stored == figures.stored
+    assert back.nation == figures.nation
+    assert back.invited == figures.invited
+    assert back.frozen_at_version == 12 == back.data_version
