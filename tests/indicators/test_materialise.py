@@ -619,3 +619,142 @@ def test_a_pupil_with_grades_but_no_enrolment_counts_as_grundskola(mixed_unit):
     indicators_materialise()
     merit = get("merit_value_17", mixed_unit.unit, "year", mixed_unit.year.pk)
     assert (merit.n, merit.value) == (11, pytest.approx((9 * 45 + 2 * 30) / 11))
+
+
+# --- One organiser of several -------------------------------------------------------------
+
+# A second organiser in the same database: Grannby kommun, one unit (no area) with group 9A,
+# five year-9 pupils with a final grade in MA. Passed: Karin, Leo, Nils: 3 of 5, 60 %.
+OTHER_MA = {"Karin": "A", "Leo": "E", "Maja": "F", "Nils": "C", "Olle": "F"}
+
+
+@pytest.fixture
+def two_organisers(facts):
+    """The facts above for Exempelstads kommun and Grannby kommun's five MA grades."""
+    from skolkvalitet.organisation import actions
+    from skolkvalitet.organisation.identity import make_personal_number, parse_personal_number
+    from skolkvalitet.organisation.models import Enrolment, SchoolForm
+
+    ns = facts
+    ns.other = actions.node_create(
+        kind=NodeKind.ORGANISER, name="Grannby kommun", code="2120000002"
+    )
+    ns.other_unit = actions.node_create(
+        kind=NodeKind.UNIT,
+        name="Grannskolan",
+        parent=ns.other,
+        code="30000001",
+        school_forms=[SchoolForm.GR],
+        year_groups=[7, 8, 9],
+    )
+    ns.other_group = actions.node_create(
+        kind=NodeKind.GROUP,
+        name="Grannskolan 9A",
+        parent=ns.other_unit,
+        code="9A",
+        academic_year=ns.year,
+        school_form=SchoolForm.GR,
+        year_group=9,
+    )
+    batch = ImportBatch.objects.create(kind="grades", source_name="granne.csv", organiser=ns.other)
+    ma = Subject.objects.get(code="MA")
+    ns.other_grades = {}
+    for serial, (name, value) in enumerate(OTHER_MA.items(), start=700):
+        number = parse_personal_number(make_personal_number(dt.date(2010, 6, 1), serial))
+        pupil, _created = actions.pupil_get_or_create(number=number, given_name=name)
+        Enrolment.objects.create(
+            pupil=pupil,
+            academic_year=ns.year,
+            unit=ns.other_unit,
+            group=ns.other_group,
+            school_form=SchoolForm.GR,
+            year_group=9,
+        )
+        ns.other_grades[name] = Grade.objects.create(
+            pupil=pupil,
+            unit=ns.other_unit,
+            term=ns.vt,
+            year_group=9,
+            subject=ma,
+            value=value,
+            grade_type="final",
+            batch=batch,
+        )
+    return ns
+
+
+def _of(organiser) -> set[tuple]:
+    """The stored values of `organiser`'s nodes, ids included."""
+    return snapshot(node__path__startswith=organiser.path)
+
+
+def test_one_organisers_run_computes_its_figures_by_hand(two_organisers):
+    ns = two_organisers
+    indicators_materialise(organiser=ns.other)
+    unit = get("passed_MA", ns.other_unit, "year", ns.year.pk)  # Karin, Leo, Nils of five
+    assert unit.value == pytest.approx(60.0)
+    assert figures(unit) == (5, 3, 5, "..")
+    assert figures(get("passed_MA", ns.other, "year", ns.year.pk)) == (5, 3, 5, "..")
+    # Nothing of the first organiser is computed: its nodes have no values.
+    assert not _of(ns.org.organiser)
+
+
+def test_one_organisers_run_leaves_the_others_values_as_they_are(two_organisers):
+    ns = two_organisers
+    indicators_materialise()
+    before_first, before_other = _of(ns.org.organiser), _of(ns.other)
+    assert before_first and before_other
+    # Leo's E becomes F at Grannby: its figure changes only when Grannby is recomputed.
+    Grade.objects.filter(pk=ns.other_grades["Leo"].pk).update(value="F")
+    indicators_materialise(organiser=ns.org.organiser)
+    assert _of(ns.other) == before_other  # untouched, ids included
+    assert _of(ns.org.organiser) == before_first  # its facts did not change: nothing written
+    assert figures(get("passed_MA", ns.other_unit, "year", ns.year.pk)) == (5, 3, 5, "..")
+    indicators_materialise(organiser=ns.other.pk)
+    assert figures(get("passed_MA", ns.other_unit, "year", ns.year.pk)) == (5, 2, 5, "..")
+    assert _of(ns.org.organiser) == before_first
+
+
+def test_an_organisers_figures_are_the_same_alone_as_in_a_full_run(two_organisers):
+    ns = two_organisers
+    indicators_materialise()
+    full_first, full_other = without_id(_of(ns.org.organiser)), without_id(_of(ns.other))
+    IndicatorValue.objects.all().delete()
+    indicators_materialise(organiser=ns.other)
+    assert without_id(_of(ns.other)) == full_other
+    indicators_materialise(organiser=ns.org.organiser)
+    assert without_id(_of(ns.org.organiser)) == full_first
+    assert without_id(_of(ns.other)) == full_other
+
+
+def test_one_organisers_run_keeps_the_period_record_of_every_organisers_rows(two_organisers):
+    from skolkvalitet.indicators.models import MaterialisedPeriod
+
+    ns = two_organisers
+    indicators_materialise()
+    IndicatorValue.objects.filter(node__path__startswith=ns.other.path).delete()
+    indicators_materialise(organiser=ns.other)
+    for record in MaterialisedPeriod.objects.all():
+        stored = IndicatorValue.objects.filter(
+            family=record.family, period_kind=record.period_kind, period_id=record.period_id
+        ).count()
+        assert record.rows == stored
+
+
+def test_only_an_organiser_can_be_materialised_alone(two_organisers):
+    with pytest.raises(ValueError, match="not an organiser"):
+        indicators_materialise(organiser=two_organisers.other_unit)
+
+
+def test_the_command_materialises_the_organiser_named_by_its_code(two_organisers, capsys):
+    from django.core.management import call_command
+
+    ns = two_organisers
+    indicators_materialise()
+    before_first = _of(ns.org.organiser)
+    Grade.objects.filter(pk=ns.other_grades["Leo"].pk).update(value="F")
+    IndicatorValue.objects.filter(node=ns.other_unit).delete()
+    call_command("indicators", "--materialise", "--organiser", "2120000002")
+    assert capsys.readouterr().err.endswith(" s\n")
+    assert figures(get("passed_MA", ns.other_unit, "year", ns.year.pk)) == (5, 2, 5, "..")
+    assert _of(ns.org.organiser) == before_first

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import select
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 import polars as pl
 from django.db import connection
@@ -112,13 +112,19 @@ def sql_ids(values: Iterable[int]) -> str:
     return ", ".join(str(i) for i in ids) if ids else "NULL"
 
 
-def load_organisation(*, points: Iterable[int] | None = None) -> Organisation:
+def load_organisation(
+    *, points: Iterable[int] | None = None, nodes: Collection[int] | None = None
+) -> Organisation:
     """The organisation tree, enrolments and pupil backgrounds the engine aggregates over.
 
     With `points` (follow-up point ids: a materialisation of points only), only what their
     assessments can be joined to: the enrolments of the points' academic years and the
     pupils with an assessment at them. The engine joins attributes only to the pupils and
-    years of its facts, so this gives the same values as the whole organisation."""
+    years of its facts, so this gives the same values as the whole organisation.
+
+    With `nodes` (one organiser's node ids: a materialisation of one organiser), only those
+    nodes, the enrolments at their units and no pupils: the caller reads the pupils of each
+    chunk's facts with load_pupils (the engine joins attributes only to its facts' pupils)."""
     enrolment_filter = pupil_filter = ""
     if points is not None:
         point_ids = sql_ids(points)
@@ -130,12 +136,14 @@ def load_organisation(*, points: Iterable[int] | None = None) -> Organisation:
             " WHERE id IN (SELECT pupil_id FROM results_assessment "
             f"WHERE follow_up_point_id IN ({point_ids}))"
         )
-    nodes = list(
-        Node.objects.values_list("id", "parent_id", "kind", "path", "year_group", "school_forms")
-    )
+    tree = Node.objects.all() if nodes is None else Node.objects.filter(pk__in=list(nodes))
+    rows = list(tree.values_list("id", "parent_id", "kind", "path", "year_group", "school_forms"))
+    if nodes is not None:
+        units = sql_ids(n for n, _parent, kind, *_rest in rows if kind == NodeKind.UNIT)
+        enrolment_filter += f"{' AND' if enrolment_filter else ' WHERE'} unit_id IN ({units})"
     unit_ancestors = [
         (node_id, int(ancestor))
-        for node_id, _parent, kind, path, _year_group, _forms in nodes
+        for node_id, _parent, kind, path, _year_group, _forms in rows
         if kind == NodeKind.UNIT
         for ancestor in path.strip("/").split("/")[:-1]
     ]
@@ -144,7 +152,7 @@ def load_organisation(*, points: Iterable[int] | None = None) -> Organisation:
         nodes=pl.DataFrame(
             [
                 (n, p, k, y, (forms or None) if k == NodeKind.UNIT else None)
-                for n, p, k, _path, y, forms in nodes
+                for n, p, k, _path, y, forms in rows
             ],
             schema={
                 "node_id": pl.Int64,
@@ -170,22 +178,42 @@ def load_organisation(*, points: Iterable[int] | None = None) -> Organisation:
                 "school_form": pl.String,
             },
         ),
-        pupils=read_frame(
-            "SELECT id, legal_gender, arrival_date, born_abroad, parents_born_abroad, "
-            "coordination_number, parents_highest_education FROM organisation_pupil" + pupil_filter,
-            {
-                "pupil_id": pl.Int64,
-                "gender": pl.String,
-                "arrival_date": pl.Date,
-                "born_abroad": pl.Boolean,
-                "parents_born_abroad": pl.Boolean,
-                "coordination_number": pl.Boolean,
-                "parents_education": pl.Int64,
-            },
-        ),
+        pupils=_pupils(pupil_filter if nodes is None else " WHERE 0 = 1"),
         years=years_frame(years),
         periods=_periods(),
     )
+
+
+PUPIL_SCHEMA: dict[str, DataTypeLike] = {
+    "pupil_id": pl.Int64,
+    "gender": pl.String,
+    "arrival_date": pl.Date,
+    "born_abroad": pl.Boolean,
+    "parents_born_abroad": pl.Boolean,
+    "coordination_number": pl.Boolean,
+    "parents_education": pl.Int64,
+}
+
+
+def _pupils(where: str) -> pl.DataFrame:
+    return read_frame(
+        "SELECT id, legal_gender, arrival_date, born_abroad, parents_born_abroad, "
+        "coordination_number, parents_highest_education FROM organisation_pupil" + where,
+        PUPIL_SCHEMA,
+    )
+
+
+def load_pupils(facts: Facts) -> pl.DataFrame:
+    """The backgrounds of the pupils `facts` name (Organisation.pupils for those facts)."""
+    ids: set[int] = set()
+    for frame in (facts.grades, facts.assessments, facts.national_tests, facts.absences):
+        if "pupil_id" in frame.columns:
+            ids.update(frame["pupil_id"].drop_nulls().unique().to_list())
+    if not ids:
+        return pl.DataFrame(schema=PUPIL_SCHEMA)
+    if connection.vendor == "postgresql":
+        return _pupils(f" WHERE id = ANY('{{{sql_ids(ids).replace(' ', '')}}}'::bigint[])")
+    return _pupils(f" WHERE id IN ({sql_ids(ids)})")
 
 
 def _periods() -> pl.DataFrame:
@@ -258,9 +286,15 @@ def _term_ends(term_frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("academic_year_id")
 
 
-def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Facts:
+def load_facts(
+    *,
+    years: Iterable[int] = (),
+    points: Iterable[int] = (),
+    units: Collection[int] | None = None,
+) -> Facts:
     """The facts of the academic years `years` (all kinds, absence also at each of their
-    follow-up points) and of the follow-up points `points` (assessments only).
+    follow-up points) and of the follow-up points `points` (assessments only); with `units`,
+    only the facts given at those units (one organiser's: what its own database would hold).
 
     Each fact table is read with a plain indexed query (term or follow-up point ids), and the
     ids are mapped to years, term kinds and subject codes here: no joins in the database."""
@@ -269,9 +303,10 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
     year_ids = sql_ids(years)
     term_ids = sql_ids(term_frame["term_id"].to_list())
     point_ids = sql_ids(point_frame["point_id"].to_list())
+    at = "" if units is None else f" AND unit_id IN ({sql_ids(units)})"
     grades = read_frame(
         "SELECT pupil_id, unit_id, term_id, year_group, subject_id, value, grade_type "
-        f"FROM results_grade WHERE term_id IN ({term_ids})",
+        f"FROM results_grade WHERE term_id IN ({term_ids}){at}",
         GRADE_SCHEMA,
     )
     grades = (
@@ -280,10 +315,10 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
         .drop("subject_id")
         .with_columns(earlier=pl.lit(False))
     )
-    grades = pl.concat([grades, _ended_subjects(years, subjects)], how="vertical_relaxed")
+    grades = pl.concat([grades, _ended_subjects(years, subjects, at)], how="vertical_relaxed")
     assessments = read_frame(
         "SELECT pupil_id, unit_id, follow_up_point_id, year_group, subject_id, scale_id, value "
-        f"FROM results_assessment WHERE follow_up_point_id IN ({point_ids})",
+        f"FROM results_assessment WHERE follow_up_point_id IN ({point_ids}){at}",
         {
             "pupil_id": pl.Int64,
             "unit_id": pl.Int64,
@@ -307,7 +342,7 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
         assessments=assessments.with_columns(pl.col("on_track").fill_null(False)),
         national_tests=read_frame(
             "SELECT pupil_id, unit_id, term_id, year_group, subject_id, scale, value "
-            f"FROM results_nationaltest WHERE term_id IN ({term_ids})",
+            f"FROM results_nationaltest WHERE term_id IN ({term_ids}){at}",
             {
                 "pupil_id": pl.Int64,
                 "unit_id": pl.Int64,
@@ -323,7 +358,8 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
         .drop("term_id", "subject_id"),
         absences=read_frame(
             "SELECT pupil_id, unit_id, term_id, ends_on, year_group, scheduled_minutes, "
-            f"absent_minutes, unexcused_minutes FROM results_absence WHERE term_id IN ({term_ids})",
+            "absent_minutes, unexcused_minutes FROM results_absence "
+            f"WHERE term_id IN ({term_ids}){at}",
             {
                 "pupil_id": pl.Int64,
                 "unit_id": pl.Int64,
@@ -341,7 +377,7 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
         points=point_frame.filter(pl.col("term_id").is_in(term_frame["term_id"].implode())),
         surveys=read_frame(
             'SELECT unit_id, academic_year_id, survey, "index", respondents, agreeing '
-            f"FROM results_surveyresult WHERE academic_year_id IN ({year_ids})",
+            f"FROM results_surveyresult WHERE academic_year_id IN ({year_ids}){at}",
             {
                 "unit_id": pl.Int64,
                 "academic_year_id": pl.Int64,
@@ -353,7 +389,8 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
         ),
         staff=read_frame(
             "SELECT unit_id, academic_year_id, teachers, teacher_fte, certified_teacher_fte, "
-            f"pupils FROM results_unitstafffact WHERE academic_year_id IN ({year_ids})",
+            "pupils FROM results_unitstafffact "
+            f"WHERE academic_year_id IN ({year_ids}){at}",
             {
                 "unit_id": pl.Int64,
                 "academic_year_id": pl.Int64,
@@ -366,7 +403,7 @@ def load_facts(*, years: Iterable[int] = (), points: Iterable[int] = ()) -> Fact
         preschool=read_frame(
             "SELECT unit_id, group_id, academic_year_id, children, staff_fte, "
             "preschool_teacher_fte FROM results_preschoolgroupfact "
-            f"WHERE academic_year_id IN ({year_ids})",
+            f"WHERE academic_year_id IN ({year_ids}){at}",
             {
                 "unit_id": pl.Int64,
                 "group_id": pl.Int64,
@@ -402,7 +439,7 @@ def years_completing(year_ids: Iterable[int]) -> set[int]:
     )
 
 
-def _ended_subjects(years: Iterable[int], subjects: pl.DataFrame) -> pl.DataFrame:
+def _ended_subjects(years: Iterable[int], subjects: pl.DataFrame, at: str = "") -> pl.DataFrame:
     """Final grades of subjects ended before year 9 (year group below 9) given in the
     academic years before `years` (at most ENDED_SUBJECT_YEARS_BACK): they belong to the
     leaving certificate of a year-9 pupil of `years` (measures.leaving_certificates). Marked
@@ -434,7 +471,7 @@ def _ended_subjects(years: Iterable[int], subjects: pl.DataFrame) -> pl.DataFram
         frame = read_frame(
             "SELECT pupil_id, unit_id, term_id, year_group, subject_id, value, grade_type "
             f"FROM results_grade WHERE term_id IN ({sql_ids(term_frame['term_id'].to_list())}) "
-            "AND grade_type = 'final' AND year_group < 9",
+            f"AND grade_type = 'final' AND year_group < 9{at}",
             GRADE_SCHEMA,
         )
     return (

@@ -8,6 +8,10 @@ and compared with the new ones, column for column (floats bit for bit); stored r
 equal a new row stay as they are (ids included), the others are deleted, and only the new
 rows without an equal stored one are inserted. Where most of a chunk changed, its old rows
 are deleted by period as a whole.
+
+With `organiser`, only that organiser's nodes are recomputed, from the facts given at its
+units only (what its own database would hold): every other organiser's stored values stay
+as they are, and its figures equal those of a run on a database holding it alone.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 from django.db import connection, transaction
@@ -33,6 +37,7 @@ from skolkvalitet.indicators.engine import (
 from skolkvalitet.indicators.loading import (
     load_facts,
     load_organisation,
+    load_pupils,
     read_frame,
     sql_ids,
     years_completing,
@@ -98,10 +103,17 @@ def indicators_materialise(
     years: Iterable[int] | None = None,
     points: Iterable[int] = (),
     progress: Callable[[str, int, int], None] | None = None,
+    organiser: Node | int | None = None,
 ) -> MaterialiseResult:
     """Recompute the indicators of the academic years `years` (None: every year) and of the
     follow-up points `points` (assessments only), leaving out the years retention erased and
     their points (their stored values stay as they are).
+
+    With `organiser` (a Node or its id), only the nodes of that organiser (itself, its areas,
+    units and groups), from the facts at its units: the other organisers' stored values and
+    the years retention erased for it are left as they are. Its figures are those of a run
+    on a database holding this organiser alone (a pupil's facts at another organiser's
+    units are not read: they are the other organiser's).
 
     Outside a transaction the work runs as a pipeline: while one chunk is computed, the next
     one's facts are read and the previous one's values written, each on its own database
@@ -113,10 +125,21 @@ def indicators_materialise(
         AcademicYear.objects.values_list("id", flat=True) if years is None else set(years)
     )
     point_ids = sorted(set(points))
+    scope = _scope_of(organiser) if organiser is not None else None
     # A year whose pupil-level facts retention removed for an organiser keeps that organiser's
     # values as they were (ErasedYear): a year erased for every organiser is not computed at
     # all, one erased for some is computed with their nodes' stored values left alone.
-    protected_by_year = _erased_nodes_by_year()
+    if scope is None:
+        protected_by_year = _erased_nodes_by_year()
+    else:
+        # One organiser: its erased years are not computed; the other organisers' nodes are
+        # outside the scope, so nothing else needs protecting.
+        protected_by_year = {
+            year: None
+            for year in ErasedYear.objects.filter(organiser_id=scope.organiser_id).values_list(
+                "academic_year_id", flat=True
+            )
+        }
     if protected_by_year:
         year_of_point = dict(
             FollowUpPoint.objects.filter(pk__in=point_ids).values_list("id", "term__academic_year")
@@ -128,11 +151,15 @@ def indicators_materialise(
     else:
         year_of_point = {}
     # Follow-up points alone (an import of assessments): the organisation of their year only.
-    org = load_organisation(points=None if year_ids else point_ids)
+    org = load_organisation(
+        points=None if year_ids else point_ids, nodes=None if scope is None else scope.nodes
+    )
     version = data_version_current()
-    chunks: list[tuple[str, int, tuple[int, ...]]] = [
-        ("year", y, protected_by_year.get(y) or ()) for y in year_ids
-    ] + [("point", p, protected_by_year.get(year_of_point.get(p, 0)) or ()) for p in point_ids]
+    chunks: list[tuple[str, int, tuple[int, ...], _Scope | None]] = [
+        ("year", y, protected_by_year.get(y) or (), scope) for y in year_ids
+    ] + [
+        ("point", p, protected_by_year.get(year_of_point.get(p, 0)) or (), scope) for p in point_ids
+    ]
     result = MaterialiseResult()
     if connection.in_atomic_block or len(chunks) < 2:
         steps = _chunks_in_sequence(org, chunks, version)
@@ -154,6 +181,28 @@ def indicators_materialise(
     return result
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """One organiser's part of a materialisation: its id, its nodes (itself and every node
+    under it) and its units (whose facts are read)."""
+
+    organiser_id: int
+    nodes: tuple[int, ...]
+    units: tuple[int, ...]
+
+
+def _scope_of(organiser: Node | int) -> _Scope:
+    node = organiser if isinstance(organiser, Node) else Node.objects.get(pk=organiser)
+    if node.kind != NodeKind.ORGANISER:
+        raise ValueError(f"Node {node.pk} is not an organiser.")
+    rows = list(Node.objects.filter(path__startswith=node.path).values_list("pk", "kind"))
+    return _Scope(
+        organiser_id=node.pk,
+        nodes=tuple(sorted(pk for pk, _kind in rows)),
+        units=tuple(sorted(pk for pk, kind in rows if kind == NodeKind.UNIT)),
+    )
+
+
 @dataclass
 class _Chunk:
     kind: str
@@ -166,6 +215,10 @@ class _Chunk:
     # Nodes whose stored values of this chunk stay as they are: those of the organisers that
     # erased the chunk's year (ErasedYear).
     protected: tuple[int, ...] = ()
+    # One organiser's materialisation: only its nodes are computed, with the backgrounds of
+    # the pupils of its facts (`pupils`, Organisation.pupils for this chunk).
+    scope: _Scope | None = None
+    pupils: pl.DataFrame | None = None
 
 
 def _erased_for_all(protected_by_year: dict[int, tuple[int, ...] | None], year_id: int) -> bool:
@@ -213,8 +266,11 @@ class _Step:
     write_seconds: float
 
 
-def _chunk_read(kind: str, period_id: int, protected: tuple[int, ...] = ()) -> _Chunk:
+def _chunk_read(
+    kind: str, period_id: int, protected: tuple[int, ...] = (), scope: _Scope | None = None
+) -> _Chunk:
     started = time.perf_counter()
+    units = None if scope is None else scope.units
     if kind == "year":
         terms = list(Term.objects.filter(academic_year_id=period_id).values_list("id", flat=True))
         points = list(
@@ -225,15 +281,22 @@ def _chunk_read(kind: str, period_id: int, protected: tuple[int, ...] = ()) -> _
         chunk = _Chunk(
             kind,
             period_id,
-            load_facts(years=[period_id]),
+            load_facts(years=[period_id], units=units),
             YEAR_FAMILIES,
             {"year": [period_id], "term": terms, "point": points},
         )
     else:
         chunk = _Chunk(
-            kind, period_id, load_facts(points=[period_id]), POINT_FAMILIES, {"point": [period_id]}
+            kind,
+            period_id,
+            load_facts(points=[period_id], units=units),
+            POINT_FAMILIES,
+            {"point": [period_id]},
         )
     chunk.protected = protected
+    chunk.scope = scope
+    if scope is not None and chunk.facts is not None:
+        chunk.pupils = load_pupils(chunk.facts)
     chunk.read_seconds = time.perf_counter() - started
     return chunk
 
@@ -241,7 +304,11 @@ def _chunk_read(kind: str, period_id: int, protected: tuple[int, ...] = ()) -> _
 def _chunk_compute(org: Organisation, chunk: _Chunk, version: int) -> pl.DataFrame:
     started = time.perf_counter()
     assert chunk.facts is not None
+    if chunk.pupils is not None:
+        org = replace(org, pupils=chunk.pupils)
     values = compute(chunk.facts, org, families=chunk.families)
+    if chunk.scope is not None:
+        values = values.filter(pl.col("node_id").is_in(chunk.scope.nodes))
     values = values.with_columns(data_version=pl.lit(version)).select(COLUMNS)
     chunk.compute_seconds = time.perf_counter() - started
     return values
@@ -250,16 +317,22 @@ def _chunk_compute(org: Organisation, chunk: _Chunk, version: int) -> pl.DataFra
 def _period_filter(chunk: _Chunk, *, protected: bool = False) -> str:
     """SQL for the stored rows of the chunk's families and periods (ids and enum values
     inlined: integers and the registry's fixed names only): those of the nodes it computes,
-    or with `protected` those of its protected nodes."""
+    or with `protected` those of the nodes it leaves as they are (its protected nodes, and
+    with a scope every node outside it)."""
     families = ", ".join(f"'{f.value}'" for f in chunk.families)
     periods = " OR ".join(
         f"(period_kind = '{kind}' AND period_id IN ({sql_ids(ids)}))"
         for kind, ids in chunk.periods.items()
     )
     rows = f"family IN ({families}) AND ({periods})"
-    if not chunk.protected:
+    computed = []
+    if chunk.scope is not None:
+        computed.append(f"node_id IN ({sql_ids(chunk.scope.nodes)})")
+    if chunk.protected:
+        computed.append(f"node_id NOT IN ({sql_ids(chunk.protected)})")
+    if not computed:
         return "0 = 1" if protected else rows
-    return f"{rows} AND node_id {'IN' if protected else 'NOT IN'} ({sql_ids(chunk.protected)})"
+    return f"{rows} AND {'NOT ' if protected else ''}({' AND '.join(computed)})"
 
 
 def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
@@ -336,7 +409,7 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
         present = values.group_by("family", "period_kind", "period_id").agg(
             pl.len().alias("rows"), pl.col("data_version").max()
         )
-        if chunk.protected:
+        if chunk.protected or chunk.scope is not None:
             present = _with_protected_rows(chunk, present)
         MaterialisedPeriod.objects.bulk_create(
             MaterialisedPeriod(
@@ -353,7 +426,8 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
 
 def _with_protected_rows(chunk: _Chunk, present: pl.DataFrame) -> pl.DataFrame:
     """`present` (rows per family and period computed now) with the stored rows of the
-    chunk's protected nodes added: an erased organiser's periods keep their record."""
+    nodes the chunk leaves as they are added: an erased organiser's periods, and in one
+    organiser's run the other organisers', keep their record."""
     table = IndicatorValue._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -394,9 +468,9 @@ def _replace_step(chunk: _Chunk, values: pl.DataFrame, started: float) -> _Step:
 
 
 def _chunks_in_sequence(org, chunks, version):
-    for kind, period_id, protected in chunks:
+    for kind, period_id, protected, scope in chunks:
         started = time.perf_counter()
-        chunk = _chunk_read(kind, period_id, protected)
+        chunk = _chunk_read(kind, period_id, protected, scope)
         values = _chunk_compute(org, chunk, version)
         yield _replace_step(chunk, values, started)
 

@@ -77,7 +77,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--materialise",
             action="store_true",
-            help="recompute (the given --year, else every year) first",
+            help="recompute (the given --year, else every year) first; with --organiser "
+            "CODE only that organiser's values (the others' stay as they are)",
         )
         parser.add_argument(
             "--doc",
@@ -91,9 +92,13 @@ class Command(BaseCommand):
             return
         year = self._year(options["year"])
         if options["materialise"]:
-            result = indicators_materialise(years=[year.pk] if year else None)
+            # With --organiser (and no --unit): that organiser's values only.
+            organiser = None
+            if options["organiser"] is not None and not options["unit"]:
+                organiser = self._node(None, options["organiser"])
+            result = indicators_materialise(years=[year.pk] if year else None, organiser=organiser)
             self.stderr.write(f"{result.rows} values in {result.seconds:.1f} s")
-            if not options["unit"] and options["organiser"] is None:
+            if not options["unit"] and (options["organiser"] is None or year is None):
                 return
         if not options["unit"] and options["organiser"] is None:
             raise CommandError("Give --unit SKOLENHETSKOD or --organiser.")
