@@ -1,7 +1,7 @@
 """Imports from the web UI: the upload is deleted on every path (imported, rejected, failed,
-killed), the import runs in a process of its own whose memory is limited, a job whose process
-is gone or that has stalled ends failed at the next use of the page, and a hostile workbook is
-refused quickly with nothing imported."""
+killed), the worker runs the import in a process of its own whose memory is limited, a job
+whose process is gone or that has stalled ends failed at the next use of the page, and a
+hostile workbook is refused quickly with nothing imported."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -21,6 +20,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from tests.job_worker import run_worker, worker_thread
 
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.ingest import jobs, views
@@ -58,13 +58,13 @@ def upload(client, data: bytes, name: str = "betyg.csv"):
 
 
 def wait_for(job: ImportJob, seconds: float = 120) -> ImportJob:
+    """Run the queued jobs in a worker and wait for `job` to finish."""
+    worker = worker_thread()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         job.refresh_from_db()
         if job.is_finished:
-            for thread in threading.enumerate():  # the web process's watcher of the child
-                if thread.name.startswith("import-watch-"):
-                    thread.join(timeout=30)
+            worker.join(timeout=60)  # the worker's watch of the child ends the job's task
             job.refresh_from_db()
             return job
         time.sleep(0.2)
@@ -305,6 +305,7 @@ def test_an_import_process_killed_by_anyone_fails_the_job_and_deletes_its_upload
     client.force_login(users.organiser_admin)
     upload(client, big_grades_file(300_000))
     job = ImportJob.objects.get()
+    worker_thread()
     deadline = time.monotonic() + 60
     while job.status != "running" and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -325,6 +326,9 @@ def test_an_import_process_that_cannot_start_fails_the_job_and_deletes_its_uploa
     client.force_login(users.organiser_admin)
     upload(client, VALID.encode())
     job = ImportJob.objects.get()
+    assert job.status == "queued"
+    run_worker()
+    job.refresh_from_db()
     assert job.status == "failed"
     assert job.problems == ["Importen misslyckades oväntat; ingenting sparades."]
     assert uploads(var_dir) == []

@@ -154,7 +154,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The job queue (imports, board documents) in the database; `skolkvalitet db_worker`
+    # runs its jobs (docs/operations.md "The worker").
+    "django_tasks",
+    "django_tasks_db",
 ]
+# Jobs run by the worker, on SQLite and PostgreSQL alike: one queue, taken in turn per
+# organiser (skolkvalitet.organisation.job_turns).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Retention (gallring): `skolkvalitet retention` removes the pupil-level data of academic
 # years that ended more than this many years ago; the organiser decides (docs/operations.md).
 SKOLKVALITET_RETENTION_YEARS = int(os.environ.get("SKOLKVALITET_RETENTION_YEARS", "5"))

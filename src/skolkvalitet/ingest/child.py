@@ -1,10 +1,10 @@
-"""The process an import from the web UI runs in (ingest/jobs.py starts it with
-multiprocessing's "spawn": a fresh interpreter, nothing inherited from the web process but
-what is passed here).
+"""The process an import from the web UI runs in (the worker starts it, ingest/jobs.py
+import_job_process, with multiprocessing's "spawn": a fresh interpreter, nothing inherited
+from the worker but what is passed here).
 
 Its address space is limited (RLIMIT_AS, SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB) before Django,
 Polars or anything else is imported, so the limit binds the whole import: a file that needs
-more ends the import, never the web server. This module imports only the standard library at
+more ends the import, never the worker. This module imports only the standard library at
 the top, for the same reason.
 """
 
@@ -43,10 +43,15 @@ def memory_limit_set(limit_bytes: int) -> None:
 
 
 def import_child_main(
-    job_id: int, unit_paths: list[str] | None, parent_settings: dict[str, Any], memory: int
+    job_id: int,
+    unit_paths: list[str] | None,
+    parent_settings: dict[str, Any],
+    memory: int,
+    retry: bool = False,
 ) -> None:
-    """Run one import job: limit memory, set Django up with the web process's database and
-    import settings (`parent_settings`), then import (ingest.jobs.import_job_run)."""
+    """Run one import job: limit memory, set Django up with the worker's database and import
+    settings (`parent_settings`), then import (ingest.jobs.import_job_run; `retry`: a
+    transient failure leaves the job queued for another try)."""
     memory_limit_set(memory)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skolkvalitet.config.settings")
     from django.conf import settings
@@ -62,6 +67,6 @@ def import_child_main(
     from skolkvalitet.ingest.models import ImportJob
 
     try:
-        import_job_run(ImportJob.objects.get(pk=job_id), unit_paths=unit_paths)
+        import_job_run(ImportJob.objects.get(pk=job_id), unit_paths=unit_paths, retry=retry)
     finally:
         connection.close()

@@ -1,18 +1,24 @@
-"""Imports started from the web UI: the upload is saved (owner-only), the import runs in a
-process of its own with limited memory (or at once, in the request, when
-SKOLKVALITET_IMPORT_IN_BACKGROUND is False, as in most tests), and its progress and outcome
-are written to an ImportJob the page polls. A thread of the web process watches the child:
-it kills it when its resident memory passes SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB, and the
-child's address space is capped a little above that (RLIMIT_AS) as a backstop.
+"""Imports started from the web UI: the upload is saved (owner-only), the job is queued
+(django-tasks' database backend) and a worker process runs it (`skolkvalitet db_worker`;
+ingest/tasks.py), or it runs at once, in the request, when SKOLKVALITET_IMPORT_IN_BACKGROUND
+is False, as in most tests. The web process never imports a file in the background.
+
+In the worker, the import runs in a process of its own with limited memory, and its progress
+and outcome are written to an ImportJob the page polls. The worker watches the child: it kills
+it when its resident memory passes SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB, and the child's
+address space is capped a little above that (RLIMIT_AS) as a backstop. A job that fails for a
+transient reason (OperationalError: the database unreachable or locked) keeps its upload and
+is queued again, SKOLKVALITET_JOB_ATTEMPTS tries in all; a rejected file is never retried.
 
 The uploaded file holds personnummer in clear, so it is deleted however the job ends: by
-import_job_run when the import ends (done, rejected, failed, out of memory); by the thread
-that watches the child process when the child dies before that (killed by the memory limit
-or by anyone); and, should the web process itself be gone, by import_jobs_expire at the next
-use of the Import page, which ends as failed every job whose process is gone or that has made
-no progress for SKOLKVALITET_IMPORT_STALE_MINUTES, and deletes every upload no running job
-holds. A job that ends that way wrote nothing unless it had reached computing the indicators:
-the import's rows are written in one transaction, which a dead process never committed.
+import_job_run when the import ends (done, rejected, failed, out of memory, transient failure
+on the last try); by the worker that watches the child process when the child dies before
+that (killed by the memory limit or by anyone); and, should the worker itself be gone (or
+none run), by import_jobs_expire at the next use of the Import page, which ends as failed
+every job whose process is gone or that has made no progress for
+SKOLKVALITET_IMPORT_STALE_MINUTES, and deletes every upload no running job holds. A job that
+ends that way wrote nothing unless it had reached computing the indicators: the import's rows
+are written in one transaction, which a dead process never committed.
 """
 
 from __future__ import annotations
@@ -24,7 +30,6 @@ import multiprocessing
 import os
 import signal
 import socket
-import threading
 import traceback
 import uuid
 from pathlib import Path
@@ -33,7 +38,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +48,8 @@ from skolkvalitet.ingest.child import import_child_main
 from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.ingest.models import ImportJob, JobStatus
 from skolkvalitet.organisation.audit import audit_address, import_upload_address
+from skolkvalitet.organisation.job_turns import ALL_ORGANISERS
+from skolkvalitet.organisation.scopes import organiser_ids
 
 logger = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 200
@@ -112,18 +119,34 @@ def import_job_create(*, kind: str, uploaded: UploadedFile, user: User | None) -
 
 
 def import_job_start(job: ImportJob, *, unit_paths: list[str] | None) -> None:
-    """Run the job: in a process of its own, or now if imports are not run in background."""
+    """Queue the job for the worker, or run it now if imports are not run in background."""
     import_jobs_expire()
-    if getattr(settings, "SKOLKVALITET_IMPORT_IN_BACKGROUND", True):
-        _child_start(job, unit_paths)
-    else:
+    if not getattr(settings, "SKOLKVALITET_IMPORT_IN_BACKGROUND", True):
         import_job_run(job, unit_paths=unit_paths)
+        return
+    from skolkvalitet.ingest.tasks import import_job_task
+
+    organisers = organiser_ids(unit_paths) if unit_paths is not None else set()
+    try:
+        import_job_task.enqueue(
+            job_id=job.pk,
+            unit_paths=unit_paths,
+            organiser_id=organisers.pop() if len(organisers) == 1 else ALL_ORGANISERS,
+        )
+    except Exception as error:  # the queue's table unreachable, ...
+        logger.error("import job %s: not queued: %s", job.pk, type(error).__name__)
+        _job_fail(job, _("The import failed unexpectedly; nothing was written."))
+
+
+def import_job_waiting(job_id: int) -> None:
+    """Record that a queued job waits for its organiser's turn: it is alive, not stalled."""
+    ImportJob.objects.filter(pk=job_id, status__in=UNFINISHED).update(heartbeat_at=timezone.now())
 
 
 def _child_settings() -> dict[str, Any]:
-    """What the child takes from the web process: the very database it uses (a test
-    database in the tests), the pseudonym key, the var directory and every setting of the
-    product's own (the import limits among them)."""
+    """What the child takes from the worker: the very database it uses (a test database in
+    the tests), the pseudonym key, the var directory and every setting of the product's own
+    (the import limits among them)."""
     names = {
         "PSEUDONYM_KEY",
         "VAR_DIR",
@@ -134,7 +157,13 @@ def _child_settings() -> dict[str, Any]:
     return values
 
 
-def _child_start(job: ImportJob, unit_paths: list[str] | None) -> None:
+def import_job_process(job_id: int, unit_paths: list[str] | None, *, retry: bool) -> str:
+    """Run the job in a process of its own with limited memory and wait for it, killing it
+    should it pass the memory limit (the worker's side of a job). Returns the job's status
+    at the end: "queued" when it failed transiently and may be tried again (`retry`)."""
+    job = ImportJob.objects.filter(pk=job_id, status__in=UNFINISHED).first()
+    if job is None:
+        return "gone"  # ended meanwhile (expired as stalled): its upload is deleted
     context = multiprocessing.get_context("spawn")
     limit = _memory_limit_bytes()
     process = context.Process(
@@ -144,6 +173,7 @@ def _child_start(job: ImportJob, unit_paths: list[str] | None) -> None:
             unit_paths,
             _child_settings(),
             limit + ADDRESS_SPACE_HEADROOM if limit else 0,
+            retry,
         ),
         name=f"skolkvalitet-import-{job.pk}",
     )
@@ -152,18 +182,12 @@ def _child_start(job: ImportJob, unit_paths: list[str] | None) -> None:
     except Exception as error:  # a setting that cannot be passed, no processes left, ...
         logger.error("import job %s: its process did not start: %s", job.pk, type(error).__name__)
         _job_fail(job, _("The import failed unexpectedly; nothing was written."))
-        return
+        return JobStatus.FAILED
     assert process.pid is not None, "a started process has a pid"
     ImportJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
         pid=process.pid, host=socket.gethostname(), heartbeat_at=timezone.now()
     )
-    watcher = threading.Thread(
-        target=_child_watch,
-        args=(process, job.pk, limit),
-        name=f"import-watch-{job.pk}",
-        daemon=True,
-    )
-    watcher.start()
+    return _child_watch(process, job.pk, limit)
 
 
 def _resident_bytes(pid: int) -> int:
@@ -178,10 +202,10 @@ def _resident_bytes(pid: int) -> int:
     return 0
 
 
-def _child_watch(process: Any, job_id: int, limit: int) -> None:
+def _child_watch(process: Any, job_id: int, limit: int) -> str:
     """Wait for the child, killing it should it use more memory than `limit`; if it ended
     without finishing its job (killed for its memory, or by anyone), end the job as failed
-    and delete its upload."""
+    and delete its upload. Returns the job's status."""
     out_of_memory = False
     while process.exitcode is None:
         process.join(timeout=WATCH_SECONDS)
@@ -189,19 +213,22 @@ def _child_watch(process: Any, job_id: int, limit: int) -> None:
             process.kill()
             process.join()
             out_of_memory = True
-    close_old_connections()
-    try:
-        job = ImportJob.objects.filter(pk=job_id).first()
-        if job is not None and not job.is_finished:
-            logger.error(
-                "import job %s: its process ended with code %s%s",
-                job_id,
-                process.exitcode,
-                " (killed: over the memory limit)" if out_of_memory else "",
-            )
-            _job_fail(job, _memory_message(job) if out_of_memory else _stopped_message(job))
-    finally:
-        connection.close()
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "gone"
+    if job.status == JobStatus.QUEUED and process.exitcode == 0:  # to be tried again
+        ImportJob.objects.filter(pk=job_id).update(pid=None, heartbeat_at=timezone.now())
+        return JobStatus.QUEUED
+    if not job.is_finished:
+        logger.error(
+            "import job %s: its process ended with code %s%s",
+            job_id,
+            process.exitcode,
+            " (killed: over the memory limit)" if out_of_memory else "",
+        )
+        _job_fail(job, _memory_message(job) if out_of_memory else _stopped_message(job))
+        job.refresh_from_db()
+    return str(job.status)
 
 
 def _memory_message(job: ImportJob) -> str:
@@ -239,10 +266,14 @@ def _job_fail(job: ImportJob, message: str) -> None:
     )
 
 
-def import_job_run(job: ImportJob, *, unit_paths: list[str] | None) -> ImportJob:
+def import_job_run(
+    job: ImportJob, *, unit_paths: list[str] | None, retry: bool = False
+) -> ImportJob:
     """Import the job's file, recording progress as it goes and the outcome at the end; the
-    upload is deleted whatever the outcome."""
+    upload is deleted whatever the outcome, but for a transient failure (OperationalError)
+    when the job may be tried again (`retry`): the job is then left queued, its upload kept."""
     path = Path(job.stored_path)
+    keep = False
 
     def progress(stage: str, done: int, total: int) -> None:
         job.stage = stage if total == 0 else _("Computing indicators")
@@ -268,6 +299,11 @@ def import_job_run(job: ImportJob, *, unit_paths: list[str] | None) -> ImportJob
     except ImportRejected as rejected:
         job.status = JobStatus.REJECTED
         job.problems = [str(p) for p in rejected.problems[:MAX_PROBLEMS_SHOWN]]
+    except OperationalError as error:
+        logger.error("import job %s: database unavailable: %s", job.pk, type(error).__name__)
+        keep = retry
+        job.status = JobStatus.QUEUED if retry else JobStatus.FAILED
+        job.problems = [] if retry else [_("The import failed unexpectedly; nothing was written.")]
     except MemoryError:
         logger.error("import job %s: out of memory", job.pk)
         job.status = JobStatus.FAILED
@@ -292,7 +328,13 @@ def import_job_run(job: ImportJob, *, unit_paths: list[str] | None) -> ImportJob
             else [_("%(rows)d rows imported.") % {"rows": outcome.rows}, *outcome.notes]
         )
     finally:
-        path.unlink(missing_ok=True)
+        if not keep:
+            path.unlink(missing_ok=True)
+    if keep:
+        job.stage = _("Waiting to try again")
+        job.done = job.total = 0
+        job.save()
+        return job
     job.stage = ""
     job.finished_at = timezone.now()
     job.stored_path = ""

@@ -1,28 +1,30 @@
 """Board documents produced from the browser: `document_job_create` records the request,
-`document_job_start` runs it in a background thread of the web process (or at once when
-SKOLKVALITET_DOCUMENTS_IN_BACKGROUND is False), and `document_job_run` builds the document,
-checks it against the publication rules and renders it, recording each stage for the page
-that polls it. The file is written under var/documents/ readable by the service's user only
-(0600 in a 0700 folder); a refusal records every problem and writes no file. A job left
-running by a stopped process is marked failed when the next one starts."""
+`document_job_start` queues it for the worker (quality/documents/tasks.py; `skolkvalitet
+db_worker`), or runs it at once when SKOLKVALITET_DOCUMENTS_IN_BACKGROUND is False, and
+`document_job_run` builds the document, checks it against the publication rules and renders
+it, recording each stage for the page that polls it. The file is written under var/documents/
+readable by the service's user only (0600 in a 0700 folder); a refusal records every problem
+and writes no file. A transient failure (OperationalError) leaves the job queued for another
+try while tries remain (SKOLKVALITET_JOB_ATTEMPTS). A job left running by a stopped worker is
+marked failed when the next one starts."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import os
-import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import close_old_connections, connection
+from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import AcademicYear, Node
+from skolkvalitet.organisation.selectors import organiser_of
 from skolkvalitet.publishing.documents.check import PublicationRefused
 from skolkvalitet.publishing.documents.model import Document
 from skolkvalitet.quality.documents.produce import Format, document_bytes
@@ -58,23 +60,22 @@ def document_job_create(
 
 
 def document_job_start(job: DocumentJob) -> None:
-    """Run the job: in a background thread, or now."""
+    """Queue the job for the worker, or run it now."""
     _mark_interrupted_jobs(exclude=job.pk)
-    if getattr(settings, "SKOLKVALITET_DOCUMENTS_IN_BACKGROUND", True):
-        thread = threading.Thread(
-            target=_run_in_thread, args=(job.pk,), name=f"document-{job.pk}", daemon=True
-        )
-        thread.start()
-    else:
+    if not getattr(settings, "SKOLKVALITET_DOCUMENTS_IN_BACKGROUND", True):
         document_job_run(job)
+        return
+    from skolkvalitet.quality.documents.tasks import document_job_task
 
-
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
     try:
-        document_job_run(DocumentJob.objects.get(pk=job_id))
-    finally:
-        connection.close()
+        document_job_task.enqueue(job_id=job.pk, organiser_id=organiser_of(job.node).pk)
+    except Exception as error:  # the queue's table unreachable, ...
+        logger.error("document job %s: not queued: %s", job.pk, type(error).__name__)
+        DocumentJob.objects.filter(pk=job.pk).update(
+            status=DocumentStatus.FAILED,
+            problems=[_("The document could not be produced. Try again, or ask the operator.")],
+            finished_at=timezone.now(),
+        )
 
 
 def _stage(job: DocumentJob, stage: str, done: int) -> None:
@@ -111,8 +112,9 @@ def document_file_name(job: DocumentJob) -> str:
     return f"kvalitetsrapport-{unit}-{year}.{job.format}"
 
 
-def document_job_run(job: DocumentJob) -> DocumentJob:
-    """Build, check and render the job's document, recording each stage and the outcome."""
+def document_job_run(job: DocumentJob, *, retry: bool = False) -> DocumentJob:
+    """Build, check and render the job's document, recording each stage and the outcome; a
+    transient failure (OperationalError) leaves the job queued if it may be tried again."""
     try:
         _stage(job, _("Collecting the figures"), 0)
         document = _build(job)
@@ -130,6 +132,14 @@ def document_job_run(job: DocumentJob) -> DocumentJob:
     except PublicationRefused as refused:
         job.status = DocumentStatus.REFUSED
         job.problems = [str(p) for p in refused.problems[:200]]
+    except OperationalError as error:
+        logger.error("document job %s: database unavailable: %s", job.pk, type(error).__name__)
+        if retry:
+            job.status, job.stage, job.done = DocumentStatus.QUEUED, _("Waiting to try again"), 0
+            job.save(update_fields=["status", "stage", "done"])
+            return job
+        job.status = DocumentStatus.FAILED
+        job.problems = [_("The document could not be produced. Try again, or ask the operator.")]
     except Exception as error:  # never the message: it may quote data
         logger.error("document job %s failed: %s", job.pk, type(error).__name__, exc_info=False)
         job.status = DocumentStatus.FAILED

@@ -1,0 +1,50 @@
+"""The import job as the worker runs it (`skolkvalitet db_worker`; django-tasks' database
+backend): in its organiser's turn (organisation/job_turns.py), in a process of its own with
+limited memory (ingest/jobs.py import_job_process), queued again after a transient failure
+(OperationalError) while tries remain. The web process only queues it (import_job_start)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import OperationalError
+from django_tasks import task
+
+from skolkvalitet.ingest.jobs import import_job_process, import_job_waiting
+from skolkvalitet.ingest.models import JobStatus
+from skolkvalitet.organisation.job_turns import (
+    enqueue_again,
+    job_attempts,
+    organiser_turn,
+    retry_at,
+    wait_at,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def import_job_task(
+    job_id: int, unit_paths: list[str] | None, organiser_id: int, attempt: int = 1
+) -> str:
+    """Run import job `job_id` (try number `attempt`); returns what became of it: "done",
+    "rejected", "failed", "gone" (ended meanwhile), "waiting" (the organiser's turn was taken:
+    queued again) or "retry" (failed transiently: queued again)."""
+    again = {"job_id": job_id, "unit_paths": unit_paths, "organiser_id": organiser_id}
+    retry = attempt < job_attempts()
+    try:
+        with organiser_turn(organiser_id) as taken:
+            if not taken:
+                import_job_waiting(job_id)
+                enqueue_again(import_job_task, at=wait_at(), attempt=attempt, **again)
+                return "waiting"
+            status = import_job_process(job_id, unit_paths, retry=retry)
+    except OperationalError:
+        if not retry:
+            raise  # the job stays unfinished; import_jobs_expire ends it and its upload
+        status = JobStatus.QUEUED
+    if status == JobStatus.QUEUED:
+        logger.warning("import job %s: try %d failed transiently", job_id, attempt)
+        enqueue_again(import_job_task, at=retry_at(), attempt=attempt + 1, **again)
+        return "retry"
+    return status
