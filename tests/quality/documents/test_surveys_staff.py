@@ -525,6 +525,8 @@ def test_a_handed_in_unit_report_keeps_the_chapters_figures_of_its_submission(
     certified_nation(70.5)  # reference data only: not newer data of the unit
     document = unit_report_document(report)
     assert _(NEWER) not in " ".join(remarks(document))
+    frozen_version = document.data_version
+    assert frozen_version is not None
     resurvey(facts)
     stored = IndicatorValue.objects.get(
         node=facts.unit_n1,
@@ -544,12 +546,14 @@ def test_a_handed_in_unit_report_keeps_the_chapters_figures_of_its_submission(
     assert certified[2].text == "83,3\u00a0%"  # 15 of 18 when submitted, not 9 of 18
     assert certified[-1].shown == "."  # the nation's figure was published after submission
     assert any(_(NEWER) in remark for remark in remarks(document))
+    assert document.data_version == frozen_version  # the title page's, too
     assert publication_problems(document) == []
 
     # A draft shows the figures as they are now: Björkskolan 10 of 20.
     document = unit_report_document(draft)
     assert row_named(document, SAFETY, "2023/24")[2].shown == 50.0
     assert row_named(document, CERTIFIED, "2023/24")[-1].shown == 70.5
+    assert (document.data_version or 0) > frozen_version  # the surveys imported since
     assert not any(_(NEWER) in remark for remark in remarks(document))
 
     # Returned, the report is live again; submitted anew, it freezes the figures of then.

@@ -61,6 +61,8 @@ def unit_report_document(report: QualityReport) -> Document:
     texts = {s.key: s.text for s in report.sections.all()}
     start_year = year.start_date.year
     charts = section_charts(figures, template=template, year=year, pupil_access=False)
+    setting = report_setting(report, template)
+    chapters, remark = chapter_figures_of(report, setting)
     document = Document(
         title=_("Quality report %(year)s") % {"year": year.code},
         organiser=organiser_of(node).name,
@@ -70,7 +72,11 @@ def unit_report_document(report: QualityReport) -> Document:
             "Skolverket's rules (.. hidden, ~100 nearly all, . no figure)."
         ),
         generated_at=timezone.localtime(),
-        data_version=data_version_of(figures),
+        # Of the sections' figures and the survey and staff chapters'.
+        data_version=max(
+            (v for v in (data_version_of(figures), chapters.data_version) if v is not None),
+            default=None,
+        ),
     )
     status = _(STATUS_NAMES.get(report.status, report.status))
     document.add(
@@ -144,8 +150,6 @@ def unit_report_document(report: QualityReport) -> Document:
                 and f.indicator == chart.indicator
             )
             document.add(Chart(chart.spec, figures=points))
-    setting = report_setting(report, template)
-    chapters, remark = chapter_figures_of(report, setting)
     surveys_and_staff(document, setting, figures=chapters, remark=remark)
     return document
 
