@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,7 +27,11 @@ from skolkvalitet.ingest.writing import tables
 from skolkvalitet.ingest.writing.tables import StoredTable
 from skolkvalitet.ingest.writing.writer import BatchWriter
 from skolkvalitet.organisation.actions import role_grant
-from skolkvalitet.organisation.identity import parse_personal_number, pseudonym_for
+from skolkvalitet.organisation.identity import (
+    PersonalNumber,
+    parse_personal_number,
+    pseudonym_for,
+)
 from skolkvalitet.organisation.models import (
     AcademicYear,
     FollowUpPoint,
@@ -154,6 +159,23 @@ def _write(data: DemoData, writer: BatchWriter, say) -> tuple[dict[str, int], di
     counts["pupils"] = len(pupil_ids)
     counts["enrolments"] = _enrolments(data, pupil_ids, unit_ids, group_ids, years, writer)
     subject = dict(Subject.objects.values_list("code", "pk"))
+    counts.update(
+        _pupil_facts(data, writer, pupil_ids, unit_ids, group_ids, years, terms, points, say)
+    )
+    counts.update(_staff(data, unit_ids, years, subject, writer))
+    _interventions(data, unit_ids, terms, subject)
+    heads = _users(data, organiser, areas, unit_ids, group_ids)
+    counts["unit_heads"] = len(heads)
+    return counts, heads
+
+
+def _pupil_facts(
+    data: DemoData, writer: BatchWriter, pupil_ids, unit_ids, group_ids, years, terms, points, say
+) -> dict[str, int]:
+    """The facts the indicators read but the staff's: grades, assessments, national tests,
+    absence, surveys and preschool groups."""
+    counts: dict[str, int] = {}
+    subject = dict(Subject.objects.values_list("code", "pk"))
     scale = dict(AssessmentScale.objects.values_list("code", "pk"))
 
     say("Betyg …")
@@ -223,7 +245,6 @@ def _write(data: DemoData, writer: BatchWriter, say) -> tuple[dict[str, int], di
         respondents=s["respondents"],
         agreeing=s["agreeing"],
     )
-    counts.update(_staff(data, unit_ids, years, subject, writer))
     pf = data.preschool_facts
     counts["preschool_facts"] = _facts(
         writer,
@@ -236,10 +257,7 @@ def _write(data: DemoData, writer: BatchWriter, say) -> tuple[dict[str, int], di
         staff_fte=pf["staff_fte"],
         preschool_teacher_fte=pf["preschool_teacher_fte"],
     )
-    _interventions(data, unit_ids, terms, subject)
-    heads = _users(data, organiser, areas, unit_ids, group_ids)
-    counts["unit_heads"] = len(heads)
-    return counts, heads
+    return counts
 
 
 def _facts(writer: BatchWriter, table: StoredTable, **columns) -> int:
@@ -341,7 +359,9 @@ def _organisation(data: DemoData, years: np.ndarray, writer: BatchWriter):
     return unit_ids, group_ids, organiser, areas
 
 
-def _pupils(data: DemoData, writer: BatchWriter) -> np.ndarray:
+def _pupils(
+    data: DemoData, writer: BatchWriter, pseudonym: Callable[[PersonalNumber], str] = pseudonym_for
+) -> np.ndarray:
     p = data.pupils
     numbers = [parse_personal_number(n, today=cat.TODAY) for n in p["personal_number"].tolist()]
     arrival = p["arrival_date"]
@@ -349,7 +369,7 @@ def _pupils(data: DemoData, writer: BatchWriter) -> np.ndarray:
     mean = p["parents_mean"]
     frame = pl.DataFrame(
         {
-            "pupil": [pseudonym_for(n) for n in numbers],
+            "pupil": [pseudonym(n) for n in numbers],
             "given_name": [str(v) for v in p["given_name"].tolist()],
             "family_name": [str(v) for v in p["family_name"].tolist()],
             "birth_year": [n.birth_year for n in numbers],
@@ -520,3 +540,133 @@ def _users(data, organiser, areas, unit_ids, group_ids) -> dict[int, User]:
         role_grant(user=head, node=Node.objects.get(pk=unit_id), role=Role.UNIT_HEAD)
         heads[unit_id] = head
     return heads
+
+
+# -- Several organisers in one database (bench/bench_tenants.py) ---------------------------
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One of several demo organisers in one database: `index` (0–9) makes its codes its
+    own: the organiser's code and kommunkod, the first digit of its units' skolenhetskoder,
+    and its pupils' pseudonyms (the generator's personal numbers, which another tenant's
+    generator may give too, are pseudonymised with the tenant's code: each tenant's pupils
+    are its own, as in its own database)."""
+
+    index: int
+    seed: int
+    scale: float
+
+    @property
+    def code(self) -> str:
+        return f"T{self.index:02d}"
+
+    @property
+    def municipality_code(self) -> str:
+        return f"98{self.index:02d}"
+
+    @property
+    def name(self) -> str:
+        return f"Demohuvudman {self.index:02d}"
+
+    def unit_code(self, code: str) -> str:
+        return f"{self.index}{code[1:]}"
+
+    def pseudonym(self, number: PersonalNumber) -> str:
+        return hashlib.sha256(f"{self.code}/{pseudonym_for(number)}".encode()).hexdigest()
+
+
+def tenant_build(tenant: Tenant, *, progress: Callable[[str], None] | None = None) -> dict:
+    """Write one tenant's generated organisation, pupils, enrolments and the facts the
+    indicators read, through the import's write path, beside any organisers the database
+    already holds (none of the demo's users, cycle or reference data; nothing
+    materialised). Refuses a tenant whose organiser is already there (ValueError).
+    Returns the rows written per table."""
+    say = progress or (lambda message: None)
+    if Node.objects.filter(kind=NodeKind.ORGANISER, code=tenant.code).exists():
+        raise ValueError(f"The database already holds organiser {tenant.code}.")
+    data = generate(seed=tenant.seed, scale=tenant.scale)
+    source = f"{tenant.name} (tenant, seed {tenant.seed}, scale {tenant.scale:g})"
+    with transaction.atomic():
+        writer = BatchWriter(kind="demo", source_name=source)
+        years, terms, points = _calendar(data)
+        organiser = writer.node_create(
+            kind=NodeKind.ORGANISER,
+            name=tenant.name,
+            code=tenant.code,
+            municipality_code=tenant.municipality_code,
+            organiser_type=OrganiserType.MUNICIPAL,
+        )
+        areas = {
+            name: writer.node_create(kind=NodeKind.AREA, name=name, parent=organiser)
+            for name in cat.AREAS
+        }
+        forms = {
+            "preschool": ["FS"],
+            "f6": ["FKLASS", "GR", "FTH"],
+            "f9": ["FKLASS", "GR", "FTH"],
+            "s79": ["GR"],
+            "gy": ["GY"],
+        }
+        year_groups = {
+            "preschool": [],
+            "f6": list(range(0, 7)),
+            "f9": list(range(0, 10)),
+            "s79": [7, 8, 9],
+            "gy": [1, 2, 3],
+        }
+        units = [
+            writer.node_create(
+                kind=NodeKind.UNIT,
+                name=u.name,
+                parent=areas[u.area],
+                code=tenant.unit_code(u.code),
+                municipality_code=tenant.municipality_code,
+                school_forms=forms[u.kind],
+                year_groups=year_groups[u.kind],
+            )
+            for u in data.units
+        ]
+        unit_ids = np.array([u.pk for u in units])
+        g = data.groups
+        groups = [
+            writer.node_create(
+                kind=NodeKind.GROUP,
+                parent=units[u],
+                name=name,
+                code=name,
+                academic_year_id=int(years[y]),
+                school_form=form,
+                year_group=None if yg < 0 else int(yg),
+            )
+            for u, y, name, form, yg in zip(
+                g["unit"].tolist(),
+                g["year"].tolist(),
+                g["name"].tolist(),
+                g["school_form"].tolist(),
+                g["year_group"].tolist(),
+                strict=True,
+            )
+        ]
+        group_ids = np.array([n.pk for n in groups] + [0])  # index -1 → 0 (no group)
+        say(f"{tenant.code}: elever …")
+        pupil_ids = _pupils(data, writer, tenant.pseudonym)
+        counts = {"pupils": len(pupil_ids)}
+        counts["enrolments"] = _enrolments(data, pupil_ids, unit_ids, group_ids, years, writer)
+        counts.update(
+            _pupil_facts(data, writer, pupil_ids, unit_ids, group_ids, years, terms, points, say)
+        )
+        f = data.staff_facts
+        counts["staff_facts"] = _facts(
+            writer,
+            tables.STAFF,
+            unit_id=unit_ids[f["unit"]],
+            academic_year_id=years[f["year"]],
+            teachers=f["teachers"],
+            teacher_fte=np.round(f["teacher_fte"], 2),
+            certified_teacher_fte=np.round(f["certified_fte"], 2),
+            pupils=f["pupils"],
+        )
+        writer.batch_rows_set(sum(counts.values()))
+        writer.finish()
+    return counts
