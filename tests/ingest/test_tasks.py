@@ -1,0 +1,85 @@
+"""Imports as jobs of the worker: the web process only queues the job (nothing imported, no
+process started, the upload kept for the worker); a worker run imports it; a rejected file is
+tried once; a transient database failure leaves the job queued with its upload for another try,
+and on the last try fails it and deletes the upload."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
+from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
+from tests.ingest.test_jobs import HEADER, VALID, upload, uploads
+from tests.job_worker import run_worker
+
+from skolkvalitet.ingest import jobs
+from skolkvalitet.ingest.models import ImportJob
+from skolkvalitet.results.models import Grade
+
+TASK = "skolkvalitet.ingest.tasks.import_job_task"
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.SKOLKVALITET_IMPORT_IN_BACKGROUND = True
+    return tmp_path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_web_process_only_queues_the_import_and_the_worker_runs_it(client, users, var_dir):
+    client.force_login(users.organiser_admin)
+    upload(client, VALID.encode())
+    job = ImportJob.objects.get()
+    (queued,) = DBTaskResult.objects.all()
+    assert (queued.task_path, queued.status) == (TASK, "READY")
+    assert queued.args_kwargs["kwargs"]["job_id"] == job.pk
+    assert (job.status, job.pid) == ("queued", None)
+    assert len(uploads(var_dir)) == 1 and not Grade.objects.exists()
+
+    run_worker()
+    job.refresh_from_db()
+    queued.refresh_from_db()
+    assert job.status == "done", job.problems
+    assert (queued.status, queued.return_value) == ("SUCCESSFUL", "done")
+    assert Grade.objects.get().value == "C"
+    assert uploads(var_dir) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rejected_file_is_tried_once(client, users, var_dir):
+    client.force_login(users.organiser_admin)
+    upload(
+        client, (HEADER + "inte ett personnummer;20000002;2024/25;VT;9;MA;C;slutbetyg\n").encode()
+    )
+    run_worker()
+    job = ImportJob.objects.get()
+    assert job.status == "rejected" and job.problems
+    (ran,) = DBTaskResult.objects.all()
+    assert (ran.status, ran.return_value) == ("SUCCESSFUL", "rejected")
+    assert uploads(var_dir) == []
+
+
+def database_unavailable(*args, **kwargs):
+    raise OperationalError("database is locked")
+
+
+@pytest.mark.django_db
+def test_a_transient_failure_keeps_the_job_queued_with_its_upload_for_another_try(
+    users, var_dir, monkeypatch
+):
+    file = SimpleUploadedFile("betyg.csv", VALID.encode(), content_type="text/csv")
+    job = jobs.import_job_create(kind="grades", uploaded=file, user=users.organiser_admin)
+    monkeypatch.setattr(jobs, "facts_import_bytes", database_unavailable)
+
+    job = jobs.import_job_run(job, unit_paths=None, retry=True)
+    job.refresh_from_db()
+    assert (job.status, job.stage, job.problems) == ("queued", _("Waiting to try again"), [])
+    assert len(uploads(var_dir)) == 1 and job.stored_path
+
+    job = jobs.import_job_run(job, unit_paths=None, retry=False)  # the last try
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.problems == ["Importen misslyckades oväntat; ingenting sparades."]
+    assert uploads(var_dir) == [] and not job.stored_path
