@@ -1,8 +1,8 @@
 """The kvalitetsredovisning from the browser (issue 13): the förvaltning writes the organiser's
 analysis on the organiser's own report, orders the kvalitetsredovisning as PDF from the
-documents page, watches the job's progress until it is done (a background thread of the live
-server) and downloads the file, whose text holds the analysis; the management publishes it
-and anyone reads it on the public pages."""
+documents page, watches the job's progress until it is done (run by the worker, a process of
+its own beside the live server) and downloads the file, whose text holds the analysis; the
+management publishes it and anyone reads it on the public pages."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from tests.browser.axe import serious_violations
+from tests.job_worker import worker_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +49,8 @@ def log_in(browser, live_server, settings, tmp_path):
         page.wait_for_url(f"{live_server.url}/")
         return page
 
-    yield open_as
+    with worker_process():  # the worker as the demo starts it: a process of its own
+        yield open_as
     for context in contexts:
         context.close()
 

@@ -1,10 +1,14 @@
-"""`skolkvalitet demo`: build the fictional municipality and serve the app."""
+"""`skolkvalitet demo`: build the fictional municipality and serve the app, with a worker
+process beside the server (`skolkvalitet db_worker`) that runs the imports and board documents
+ordered in the browser; the worker is stopped when the server stops."""
 
 from __future__ import annotations
 
 import logging
 import re
 import socket
+import subprocess
+import sys
 import time
 
 from django.core.management import call_command
@@ -27,6 +31,40 @@ def _n(number: int) -> str:
 
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
+WORKER_STOP_SECONDS = 10
+
+
+def worker_start(env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start the worker (`skolkvalitet db_worker`) in a process of its own, on the same
+    settings and database (the environment, or `env`)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "skolkvalitet.cli",
+            "db_worker",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0.5",
+            "--verbosity",
+            "0",
+        ],
+        env=env,
+    )
+
+
+def worker_stop(worker: subprocess.Popen[bytes]) -> None:
+    """Stop the worker: SIGTERM lets it finish the job it runs; a second signal or, after
+    WORKER_STOP_SECONDS, a kill ends it."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def address_of(addrport: str) -> tuple[str, int]:
@@ -181,4 +219,8 @@ class Command(BaseCommand):
         host, port = address_of(addrport)
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"\nÖppna http://{shown}:{port}/ i webbläsaren. Avsluta med Ctrl-C.\n")
-        call_command("runserver", addrport, use_reloader=False)
+        worker = worker_start()
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            worker_stop(worker)
