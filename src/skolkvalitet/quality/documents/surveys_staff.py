@@ -15,9 +15,10 @@ figures cover every unit with the facts, compulsory and upper secondary alike, a
 heading names the forms they cover.
 
 What the chapters read is a `ChapterFigures`: the stored figures, the nation's and those
-invited to the surveys. `chapter_figures_live` reads them now; a unit's report freezes them
-when it is handed in (quality/reports/actions.py `report_submit`, as ReportFigure rows of the
-kinds in CHAPTER_KINDS) and its document reads them back with `chapter_figures_frozen`."""
+invited to the surveys. `chapter_figures_live` reads them now; a report freezes them when it
+is handed in (quality/reports/actions.py `report_submit`, as ReportFigure rows of the kinds in
+CHAPTER_KINDS: a unit's report its own, the organiser's report also its units') and the
+documents of a handed-in report read them back (`frozen_chapters`)."""
 
 from __future__ import annotations
 
