@@ -642,6 +642,70 @@ def test_the_kvalitetsredovisning_of_a_draft_organiser_report_reads_the_figures_
     assert not any(_(NEWER_ORGANISER) in remark for remark in remarks(document))
 
 
+def test_a_report_handed_in_before_the_chapters_were_frozen_shows_them_now_and_says_so(
+    facts, report_of, users
+) -> None:
+    head = users.unit_head
+    report = report_submit(report=report_of(facts.unit_n1), scope=scope_for(head), by=head)
+    report.figures.filter(kind__in=CHAPTER_KINDS).delete()  # as submitted before they were
+    resurvey(facts)
+    document = unit_report_document(report)
+    assert row_named(document, SAFETY, "2023/24")[2].shown == 60.0  # 15 of 25, now
+    before_frozen = _(
+        "The figures of this chapter are the unit's stored figures when the document was "
+        "produced, over five years: the report was submitted before these chapters were frozen "
+        "with it."
+    )
+    assert before_frozen in remarks(document)
+
+
+FIGURES = st.builds(
+    FrozenFigure,
+    value=st.one_of(st.none(), st.floats(0, 100, allow_nan=False)),
+    n=st.one_of(st.none(), st.integers(0, 10_000)),
+    suppression=st.sampled_from(["", "..", "~100", "."]),
+    data_version=st.one_of(st.none(), st.integers(1, 10_000)),
+)
+
+
+@given(
+    stored=st.dictionaries(
+        st.tuples(
+            st.sampled_from([3, 4, 5]),
+            st.sampled_from(["survey_pupil_safety", "certified_teachers_share"]),
+            st.sampled_from([6, 7]),
+        ),
+        FIGURES,
+    ),
+    nation=st.dictionaries(
+        st.tuples(
+            st.sampled_from(["survey_pupil_safety", "certified_teachers_share"]),
+            st.sampled_from([6, 7]),
+        ),
+        st.one_of(st.floats(0, 100, allow_nan=False), st.sampled_from([".", ".."])),
+    ),
+    invited=st.dictionaries(
+        st.sampled_from(["survey_pupil_safety", "survey_pupil_study_calm"]), st.integers(0, 5000)
+    ),
+)
+def test_frozen_rows_give_back_any_figures_they_froze(stored, nation, invited) -> None:
+    years = [AcademicYear(pk=6, code="2023/24"), AcademicYear(pk=7, code="2024/25")]
+    setting = Setting(
+        node=Node(pk=3, kind=NodeKind.ORGANISER),
+        years=years,
+        units=[Node(pk=4, kind=NodeKind.UNIT), Node(pk=5, kind=NodeKind.UNIT)],
+        basis=Basis.ALL,
+        municipality_code="0180",
+    )
+    figures = ChapterFigures(stored=stored, nation=nation, invited=invited)
+    back = chapter_figures_frozen(chapter_rows(setting, figures))
+    assert back.stored == figures.stored
+    assert back.nation == figures.nation
+    assert back.invited == figures.invited
+    assert back.data_version == figures.data_version
+    assert (back.frozen_at_version or None) == figures.data_version
+
+
 def test_frozen_rows_give_back_the_figures_they_froze() -> None:
     year = AcademicYear(pk=7, code="2024/25")
     node = Node(pk=3, kind=NodeKind.ORGANISER)
