@@ -83,3 +83,24 @@ def test_a_transient_failure_keeps_the_job_queued_with_its_upload_for_another_tr
     assert job.status == "failed"
     assert job.problems == ["Importen misslyckades oväntat; ingenting sparades."]
     assert uploads(var_dir) == [] and not job.stored_path
+
+
+@pytest.mark.django_db
+def test_a_transient_failure_after_the_rows_are_in_is_not_tried_again(users, var_dir, monkeypatch):
+    file = SimpleUploadedFile("betyg.csv", VALID.encode(), content_type="text/csv")
+    job = jobs.import_job_create(kind="grades", uploaded=file, user=users.organiser_admin)
+
+    def fails_while_computing_indicators(*args, progress, **kwargs):
+        progress("", 1, 4)  # computing the indicators: the rows were committed
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(jobs, "facts_import_bytes", fails_while_computing_indicators)
+    job = jobs.import_job_run(job, unit_paths=None, retry=True)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.problems == [
+        "Raderna importerades, men importen avbröts medan indikatorerna beräknades (den kan ha "
+        "behövt mer minne än en import får använda). Driftansvarig kan beräkna dem med "
+        "skolkvalitet indicators."
+    ]
+    assert uploads(var_dir) == []

@@ -301,9 +301,19 @@ def import_job_run(
         job.problems = [str(p) for p in rejected.problems[:MAX_PROBLEMS_SHOWN]]
     except OperationalError as error:
         logger.error("import job %s: database unavailable: %s", job.pk, type(error).__name__)
-        keep = retry
-        job.status = JobStatus.QUEUED if retry else JobStatus.FAILED
-        job.problems = [] if retry else [_("The import failed unexpectedly; nothing was written.")]
+        # Tried again only if nothing was written: once the indicators are being computed,
+        # the rows are in, and the same file again would change nothing.
+        keep = retry and not job.total
+        job.status = JobStatus.QUEUED if keep else JobStatus.FAILED
+        job.problems = (
+            []
+            if keep
+            else [
+                _stopped_message(job)
+                if job.total
+                else _("The import failed unexpectedly; nothing was written.")
+            ]
+        )
     except MemoryError:
         logger.error("import job %s: out of memory", job.pk)
         job.status = JobStatus.FAILED
