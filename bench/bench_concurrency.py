@@ -2,7 +2,8 @@
 
     uv run python bench/bench_concurrency.py [--database-url URL] [--scale 0.5]
                                              [--clients 20] [--importers 8] [--pupils 400]
-                                             [--max-seconds 600] [--commit REV] [--no-doc]
+                                             [--max-seconds 600] [--job-workers 2]
+                                             [--commit REV] [--no-doc]
 
 1. A fresh database (SQLite in a temporary SKOLKVALITET_VAR_DIR, or the PostgreSQL database
    of --database-url, dropped and created: use a name of its own) is migrated and the demo
@@ -12,7 +13,9 @@
    of its own (year 9 at a unit with years 7–9, else year 6).
 3. gunicorn starts on 127.0.0.1 with the production settings of docs/operations.md (the
    helpers of bench_load.py: gthread, 3 workers × 4 threads, persistent connections, DEBUG
-   off); imports run as the product runs them, each in a process of its own.
+   off), and --job-workers job workers beside it (`skolkvalitet db_worker`, as
+   docs/operations.md runs them): the web process only queues each import, a worker runs it in
+   a process of its own with limited memory, one import of an organiser at a time.
 4. All --clients clients start together, each logged in through the login form:
    - --importers importers as the organiser admin `forvaltning`, through the Import page as a
      browser does: GET /import/ (the form's CSRF token), POST the file (multipart), follow the
@@ -50,6 +53,7 @@ import platform
 import random
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -102,6 +106,46 @@ class PatientServer(Server):
         self.__exit__(None, None, None)
         raise SystemExit(f"gunicorn did not come up:\n{self.log.read_text()[-3000:]}")
 
+
+class JobWorkers:
+    """`count` job workers (`skolkvalitet db_worker`) on the server's settings, each in its
+    own process group, stopped on exit whatever happened (SIGTERM lets a worker finish its
+    job; after WORKER_STOP_SECONDS it is killed)."""
+
+    def __init__(self, env: dict, count: int, log: Path):
+        self.env, self.count, self.log = env, count, log
+        self.processes: list[subprocess.Popen] = []
+
+    def __enter__(self) -> JobWorkers:
+        with self.log.open("ab") as log:
+            for _ in range(self.count):
+                self.processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "skolkvalitet.cli", "db_worker", "--no-reload",
+                         "--no-startup-delay", "--interval", "0.5", "--verbosity", "1"],
+                        env=self.env,
+                        cwd=ROOT,
+                        stdout=log,
+                        stderr=log,
+                        start_new_session=True,
+                    )
+                )  # fmt: skip
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + WORKER_STOP_SECONDS
+        for process in self.processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+WORKER_STOP_SECONDS = 30
 
 # Throwaway keys for the benchmark's throwaway databases (the children inherit them).
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
@@ -501,10 +545,13 @@ def report(results: dict[str, dict], args) -> str:
         f"{args.clients} --importers {args.importers} --pupils {args.pupils}"
         + (" --database-url postgres://…" if args.database_url else "")
         + (f" --commit {args.commit}" if args.commit else "")
+        + f" --job-workers {args.job_workers}"
         + f"` ({dt.date.today()}; {args.code}; nproc {os.cpu_count()}, Python "
         f"{platform.python_version()}). "
         f"{args.clients} users at once through gunicorn on loopback (3 gthread workers × 4 "
-        f"threads, the production settings): {args.importers} import grades files through the "
+        f"threads, the production settings, and {args.job_workers} job workers, "
+        "`skolkvalitet db_worker`): "
+        f"{args.importers} import grades files through the "
         f"Import page ({args.pupils} new pupils × 16 term grades = {args.pupils * 16:,} rows "
         "each, every file at a unit of its own; the last two upload the same file at the same "
         "moment and then each once more), polling their job every 0.5 s until it ends; the "
@@ -569,7 +616,8 @@ def measure(name: str, env: dict, args, workdir: Path) -> dict:
         expected[unit["code"]] = args.pupils * len(SUBJECTS)
     log = workdir / f"gunicorn-{name}.log"
     print(f"{name}: {args.clients} clients, {len(files)} files …", flush=True)
-    with PatientServer(env, 3, 4, log) as server:
+    workers_log = workdir / f"workers-{name}.log"
+    with JobWorkers(env, args.job_workers, workers_log), PatientServer(env, 3, 4, log) as server:
         outcome = run(server.base_url, info, files, args)
     verify = run_child(["verify", json.dumps(expected), str(len(files))], env)
     result = {
@@ -581,6 +629,8 @@ def measure(name: str, env: dict, args, workdir: Path) -> dict:
     result["failures"] = failures(result)
     if result["failures"]:
         print(f"{name}: the server's log ends:\n{log.read_text()[-3000:]}", flush=True)
+        if workers_log.exists():
+            print(f"{name}: the workers' log ends:\n{workers_log.read_text()[-3000:]}", flush=True)
     return result
 
 
@@ -593,6 +643,7 @@ def main() -> None:
     parser.add_argument("--importers", type=int, default=8)
     parser.add_argument("--pupils", type=int, default=400)
     parser.add_argument("--max-seconds", type=float, default=600)
+    parser.add_argument("--job-workers", type=int, default=2)
     parser.add_argument("--commit", default="", help="serve src/ of this commit")
     parser.add_argument("--no-doc", action="store_true")
     parser.add_argument("--child", nargs="*")
