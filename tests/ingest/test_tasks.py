@@ -104,3 +104,64 @@ def test_a_transient_failure_after_the_rows_are_in_is_not_tried_again(users, var
         "skolkvalitet indicators."
     ]
     assert uploads(var_dir) == []
+
+
+ROLLBACK_TASK = "skolkvalitet.ingest.tasks.rollback_recompute_task"
+
+
+def merit_points(unit_code: str = "20000002") -> list[tuple[str, float | None]]:
+    """The unit's stored pass shares and merit values of its years: what a rollback changes."""
+    from skolkvalitet.indicators.models import IndicatorValue
+
+    return sorted(
+        IndicatorValue.objects.filter(
+            node__code=unit_code, period_kind="year", breakdown="", indicator="merit_value_17"
+        ).values_list("indicator", "value")
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rollback_undoes_the_rows_at_once_and_the_worker_recomputes_the_figures(
+    client, users, settings
+):
+    from django.urls import reverse
+
+    from skolkvalitet.batches.models import BatchStatus, ImportBatch
+
+    client.force_login(users.organiser_admin)
+    settings.SKOLKVALITET_IMPORT_IN_BACKGROUND = False  # the import itself at once
+    upload(client, VALID.encode())
+    with_import = merit_points()
+    assert with_import, "the import computed the unit's merit value"
+    settings.SKOLKVALITET_IMPORT_IN_BACKGROUND = True
+
+    batch = ImportBatch.objects.get()
+    response = client.post(reverse("import_batch_rollback", args=[batch.pk]), follow=True)
+    page = response.content.decode()
+    assert "Dess resultat räknas om" in page
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.ROLLED_BACK and not Grade.objects.exists()
+    (queued,) = DBTaskResult.objects.filter(task_path=ROLLBACK_TASK)
+    assert queued.status == "READY"
+    assert merit_points() == with_import  # not yet recomputed: the worker does it
+
+    run_worker()
+    queued.refresh_from_db()
+    assert (queued.status, queued.return_value) == ("SUCCESSFUL", "done")
+    # The one pupil's grade is gone: no merit value rests on anyone any more.
+    assert all(value is None for _key, value in merit_points()) or merit_points() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_import_says_it_waits_for_its_turn(client, users):
+    client.force_login(users.organiser_admin)
+    upload(client, VALID.encode())
+    job = ImportJob.objects.get()
+    page = client.get(reverse_job(job)).content.decode()
+    assert 'id="job-queued"' in page and "köad" in page
+
+
+def reverse_job(job: ImportJob) -> str:
+    from django.urls import reverse
+
+    return reverse("import_job_status", args=[job.pk])

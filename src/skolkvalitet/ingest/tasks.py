@@ -1,18 +1,25 @@
 """The import job as the worker runs it (`skolkvalitet db_worker`; django-tasks' database
 backend): in its organiser's turn (organisation/job_turns.py), in a process of its own with
 limited memory (ingest/jobs.py import_job_process), queued again after a transient failure
-(OperationalError) while tries remain. The web process only queues it (import_job_start)."""
+(OperationalError) while tries remain. The web process only queues it (import_job_start).
+
+Likewise the recomputation after a rollback on the Import page (`rollback_recompute_start`):
+the web process undoes the batch in its transaction and queues the indicators' recomputation
+of the periods it touched for the worker (`rollback_recompute_task`)."""
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import OperationalError
 from django_tasks import task
 
 from skolkvalitet.ingest.jobs import import_job_process, import_job_waiting
 from skolkvalitet.ingest.models import JobStatus
+from skolkvalitet.ingest.writing.turns import materialisation_turn
 from skolkvalitet.organisation.job_turns import (
+    ALL_ORGANISERS,
     enqueue_again,
     job_attempts,
     organiser_turn,
@@ -48,3 +55,47 @@ def import_job_task(
         enqueue_again(import_job_task, at=retry_at(), attempt=attempt + 1, **again)
         return "retry"
     return status
+
+
+def rollback_recompute_start(years: set[int], points: set[int], organiser_id: int | None) -> bool:
+    """After a rollback on the Import page: queue the recomputation of the indicators of
+    `years` and `points` for the worker (True), or run it now when imports do not run in
+    the background (False; most tests)."""
+    if not (years or points):
+        return False
+    if not getattr(settings, "SKOLKVALITET_IMPORT_IN_BACKGROUND", True):
+        from skolkvalitet.indicators.materialise import indicators_materialise
+
+        with materialisation_turn():
+            indicators_materialise(years=years, points=points)
+        return False
+    rollback_recompute_task.enqueue(
+        years=sorted(years), points=sorted(points), organiser_id=organiser_id or ALL_ORGANISERS
+    )
+    return True
+
+
+@task()
+def rollback_recompute_task(
+    years: list[int], points: list[int], organiser_id: int, attempt: int = 1
+) -> str:
+    """Recompute the indicators of `years` and `points` after a rollback, in the organiser's
+    turn and the recomputations' (ingest/writing/turns.py); returns "done", "waiting" (the
+    organiser's turn was taken: queued again) or "retry" (failed transiently: queued again)."""
+    from skolkvalitet.indicators.materialise import indicators_materialise
+
+    again = {"years": years, "points": points, "organiser_id": organiser_id}
+    try:
+        with organiser_turn(organiser_id) as taken:
+            if not taken:
+                enqueue_again(rollback_recompute_task, at=wait_at(), attempt=attempt, **again)
+                return "waiting"
+            with materialisation_turn():
+                indicators_materialise(years=years, points=points)
+    except OperationalError:
+        if attempt >= job_attempts():
+            raise
+        logger.warning("rollback recomputation: try %d failed transiently", attempt)
+        enqueue_again(rollback_recompute_task, at=retry_at(), attempt=attempt + 1, **again)
+        return "retry"
+    return "done"

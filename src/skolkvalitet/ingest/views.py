@@ -27,6 +27,7 @@ from skolkvalitet.ingest.jobs import import_job_create, import_job_start, import
 from skolkvalitet.ingest.models import ImportJob
 from skolkvalitet.ingest.register import KIND as REGISTER_KIND
 from skolkvalitet.ingest.ss12000.sync import KIND as SS12000_KIND
+from skolkvalitet.ingest.tasks import rollback_recompute_start
 from skolkvalitet.ingest.writing.rollback import import_rollback
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import Node
@@ -177,11 +178,24 @@ def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     if batch.kind not in (*FILE_KINDS, "ss12000"):
         raise PermissionDenied  # reference data and registers are re-imported, not undone here
     try:
-        import_rollback(batch, by=_signed_in_user(request), request=request)
+        # The rows now, in this request's transaction; the recomputation of the figures (the
+        # heavy part) by the worker.
+        years, points = import_rollback(
+            batch, by=_signed_in_user(request), request=request, recompute=False
+        )
     except ImportRejected as rejected:
         messages.error(request, rejected.problems[0].message)
-    else:
-        messages.success(
-            request, _("The import %(name)s was rolled back.") % {"name": batch.source_name}
+        return redirect("import_page")
+    queued = rollback_recompute_start(years, points, batch.organiser_id)
+    messages.success(
+        request, _("The import %(name)s was rolled back.") % {"name": batch.source_name}
+    )
+    if queued:
+        messages.info(
+            request,
+            _(
+                "Its figures are being recomputed; the result pages show them as they were "
+                "before the import once that is done."
+            ),
         )
     return redirect("import_page")

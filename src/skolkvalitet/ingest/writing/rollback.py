@@ -1,6 +1,8 @@
 """Rolling an import back as a whole: `import_rollback` deletes the batch's fact rows, removes
 what it created, restores what it replaced or changed in place (from its journal, written by
-ingest/writing/writer.py) and recomputes the indicators of the periods it touched."""
+ingest/writing/writer.py) and recomputes the indicators of the periods it touched, in the
+recomputations' turn (turns.py) — or leaves that to the caller (`recompute=False`: the Import
+page queues it as a job for the worker, ingest/tasks.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from skolkvalitet.ingest.writing.tables import (
     FACT_TABLES,
     stored_table,
 )
+from skolkvalitet.ingest.writing.turns import materialisation_turn
 from skolkvalitet.ingest.writing.writer import (
     Progress,
     batch_periods,
@@ -37,17 +40,21 @@ def import_rollback(
     by: User | None = None,
     progress: Progress | None = None,
     request: HttpRequest | None = None,
-) -> None:
+    recompute: bool = True,
+) -> tuple[set[int], set[int]]:
     """Undo `batch` as a whole: delete its rows, restore what it replaced or changed, remove
-    what it created, and recompute the indicators of the periods it touched. Refused while a
-    later import has replaced rows of this one (roll that back first). Audit-logged
-    ("import_rollback", by `by` from `request`'s client address)."""
+    what it created, and (with `recompute`) recompute the indicators of the periods it
+    touched. Refused while a later import has replaced rows of this one (roll that back
+    first). Audit-logged ("import_rollback", by `by` from `request`'s client address).
+    Returns the academic years and follow-up points whose indicators the rollback changes."""
     from skolkvalitet.indicators.materialise import indicators_materialise
 
     years, points = batch_periods(batch)
     _rollback(batch, by, request)
-    if years or points:
-        indicators_materialise(years=years, points=points, progress=progress)
+    if recompute and (years or points):
+        with materialisation_turn():  # one recomputation at a time (turns.py)
+            indicators_materialise(years=years, points=points, progress=progress)
+    return years, points
 
 
 @transaction.atomic
