@@ -26,9 +26,10 @@
    and marker exactly); and isolation: one organiser's values deleted and materialised again
    leaves every other organiser's rows as they were, ids included, and its own as before.
 
-The report gives each organiser's size (pupils, fact rows), its seconds alone and in the
-parallel run, the cost per 1 000 pupils and per million fact rows, and the wall times of the
-full and parallel runs (min / median / max). Figures go to the SQLite or PostgreSQL part of
+The report gives each organiser's size (units, pupils, fact rows, values), its seconds alone
+and in the parallel run, the cost per 1 000 pupils, per million fact rows and per million
+values, and the wall times of the full and parallel runs (min / median / max); --json writes
+the raw runs. Figures go to the SQLite or PostgreSQL part of
 the "## Many organisers in one database" section of docs/benchmarks.md (not with --no-doc).
 """
 
@@ -444,19 +445,20 @@ def report(dbs: Databases, args, setup: dict, runs: dict, checks: dict) -> str:
         f"absence) in the shared database; built in {setup['build_seconds']:.0f} s "
         "(not measured).",
         "",
-        "| organiser | units | pupils | fact rows | alone (s) | in parallel (s) | "
-        "s per 1 000 pupils | s per M fact rows |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| organiser | units | pupils | fact rows | values | alone (s) | in parallel (s) | "
+        "s per 1 000 pupils | s per M fact rows | s per M values |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for code in codes:
         s = sizes[code]
         alone = [r["seconds"] for r in runs["alone"][code]]
         shared = [r["organisers"][code]["seconds"] for r in runs["parallel"]]
         med = statistics.median(shared)
+        rows = runs["alone"][code][0]["rows"]
         lines.append(
-            f"| {code} | {s['units']} | {s['pupils']:,} | {s['facts']:,} | {spread(alone, 2)} | "
-            f"{spread(shared, 2)} | {1000 * med / s['pupils']:.3f} | "
-            f"{1e6 * med / s['facts']:.2f} |"
+            f"| {code} | {s['units']} | {s['pupils']:,} | {s['facts']:,} | {rows:,} | "
+            f"{spread(alone, 2)} | {spread(shared, 2)} | {1000 * med / s['pupils']:.3f} | "
+            f"{1e6 * med / s['facts']:.2f} | {1e6 * med / rows:.2f} |"
         )
     alone_sum = [sum(runs["alone"][c][i]["seconds"] for c in codes) for i in range(args.repeat)]
     parallel_sum = [sum(r["organisers"][c]["seconds"] for c in codes) for r in runs["parallel"]]
@@ -465,6 +467,8 @@ def report(dbs: Databases, args, setup: dict, runs: dict, checks: dict) -> str:
     isolated = checks["isolation"]["others_unchanged"]
     per_pupil = 1000 * statistics.median(parallel_sum) / pupils
     per_fact = 1e6 * statistics.median(parallel_sum) / facts
+    values = sum(runs["alone"][c][0]["rows"] for c in codes)
+    per_value = 1e6 * statistics.median(parallel_sum) / values
     lines += [
         "",
         f"- Every organiser alone, one after another (sum): {spread(alone_sum)} s.",
@@ -472,7 +476,8 @@ def report(dbs: Databases, args, setup: dict, runs: dict, checks: dict) -> str:
         f"- The shared database, per organiser in {args.workers} worker processes (largest "
         f"first): wall {spread(wall)} s; the organisers' own seconds add up to "
         f"{spread(parallel_sum)} s: **{per_pupil:.3f} s per 1 000 pupils, {per_fact:.2f} s "
-        "per million fact rows** (medians), the per-organiser cost docs/scaling.md rests on.",
+        f"per million fact rows, {per_value:.2f} s per million values** ({values:,} values; "
+        "medians), the per-organiser cost docs/scaling.md rests on.",
         f"- Equal to each organiser's single-tenant database, row by row: after the parallel "
         f"run {checks['parallel']['rows']:,} rows, {differences(checks['parallel'])}; after "
         f"the full run of every organiser at once, {differences(checks['full'])}.",
@@ -525,6 +530,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-doc", action="store_true", help="print only; leave the doc alone")
+    parser.add_argument("--json", help="also write the raw runs and checks to this file")
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
@@ -588,6 +594,8 @@ def main() -> None:
             print("isolation:", checks["isolation"], flush=True)
         finally:
             dbs.drop()
+    if args.json:
+        Path(args.json).write_text(json.dumps({"setup": setup, "runs": runs, "checks": checks}))
     body = report(dbs, args, setup, runs, checks)
     print(body)
     failed = (
