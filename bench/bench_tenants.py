@@ -523,9 +523,9 @@ def write_doc(body: str, vendor: str) -> None:
         "sizes in one database, each materialised alone in its own process "
         "(`indicators_materialise(organiser=...)`, `indicators --materialise --organiser "
         "CODE`), checked row by row against its own single-tenant database. Repeat with "
-        "`uv run python bench/bench_tenants.py --scale 0.25 --repeat 3` (SQLite) and "
+        "`uv run python bench/bench_tenants.py --scale 0.1 --repeat 2` (SQLite) and "
         "`DATABASE_URL=postgres://postgres@127.0.0.1:5432/skolkvalitet_tenants uv run python "
-        "bench/bench_tenants.py --scale 0.25 --repeat 3`. docs/scaling.md builds on these "
+        "bench/bench_tenants.py --scale 0.1 --repeat 2`. docs/scaling.md builds on these "
         "figures.\n\n"
     )
     start = text.find(SECTION)
