@@ -73,6 +73,8 @@ COLUMNS = (
 STORED_SCHEMA = {"id": pl.Int64, **VALUE_SCHEMA, "data_version": pl.Int64}
 # Above this share of a chunk's stored rows changed, they are deleted by period, not by id.
 DELETE_BY_PERIOD_SHARE = 0.5
+# PostgreSQL advisory lock taken (until commit) around the update of MaterialisedPeriod.
+PERIOD_RECORD_LOCK = 0x5B0_1D1CA7
 
 
 @dataclass
@@ -401,11 +403,17 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
             if delete.len():
                 _delete_ids(delete)
             deleted = delete.len()
+        written = bulk_insert_frame(table, insert) if insert.height else 0
+        # The period records are shared by every organiser: runs of several organisers at
+        # once (parallel workers) take turns on them, each counting the others' committed
+        # rows (PostgreSQL; SQLite's one write lock already serialises the transactions).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PERIOD_RECORD_LOCK])
         for period_kind, ids in chunk.periods.items():
             MaterialisedPeriod.objects.filter(
                 family__in=families, period_kind=period_kind, period_id__in=ids
             ).delete()
-        written = bulk_insert_frame(table, insert) if insert.height else 0
         present = values.group_by("family", "period_kind", "period_id").agg(
             pl.len().alias("rows"), pl.col("data_version").max()
         )
