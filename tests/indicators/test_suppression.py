@@ -928,3 +928,55 @@ def test_markers_do_not_depend_on_the_order_of_the_rows(ns, order):
         *(mean_row(node, n) for node, n in zip((10, 11, 12), ns, strict=True)),
     ]
     assert run([rows[i] for i in order]) == run(rows)
+
+
+# --- Several organisers in one computation ---------------------------------------------------
+
+
+def _shifted(tree, counts, offset: int):
+    """The organisation with every node id moved up by `offset` (another organiser's tree)."""
+    moved_tree = {node + offset: (None if p is None else p + offset) for node, p in tree.items()}
+    moved_counts = {unit + offset: genders for unit, genders in counts.items()}
+    return moved_tree, moved_counts
+
+
+def nodes_with_kinds(tree: dict[int, int | None]) -> pl.DataFrame:
+    """The nodes with their kind by depth (organiser, area, unit), as the engine gives them:
+    the complements are settled from the highest level down."""
+
+    def depth(node: int) -> int:
+        parent = tree[node]
+        return 0 if parent is None else 1 + depth(parent)
+
+    kinds = ("organiser", "area", "unit", "group")
+    return pl.DataFrame(
+        {
+            "node_id": list(tree),
+            "parent_id": list(tree.values()),
+            "kind": [kinds[depth(node)] for node in tree],
+        },
+        schema={**NODE_SCHEMA, "kind": pl.String},
+    )
+
+
+def markers(result: pl.DataFrame) -> dict[tuple, str]:
+    return {
+        (r["node_id"], r["breakdown"]): r["suppression"] for r in result.iter_rows(named=True)
+    }
+
+
+@PROPERTY_SETTINGS
+@given(organisations(), organisations())
+def test_each_organiser_is_suppressed_as_if_it_were_alone(first, second):
+    """Two organisers computed together get exactly the markers each gets alone: how far one
+    organiser's complements reach never changes the order in which another's are chosen."""
+    tree_a, counts_a, is_share = first
+    tree_b, counts_b = _shifted(second[0], second[1], 1000)
+    rows_a = build_rows(tree_a, counts_a, is_share)
+    rows_b = build_rows(tree_b, counts_b, is_share)
+    alone_a = markers(suppress(values_frame(rows_a), nodes_with_kinds(tree_a)))
+    alone_b = markers(suppress(values_frame(rows_b), nodes_with_kinds(tree_b)))
+    together = markers(
+        suppress(values_frame(rows_a + rows_b), nodes_with_kinds({**tree_a, **tree_b}))
+    )
+    assert together == {**alone_a, **alone_b}

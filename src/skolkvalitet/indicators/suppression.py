@@ -41,7 +41,8 @@ breakdown) only the partitions of the highest level that needs a complement get 
 round, and the levels below are looked at again after it. A complement chosen higher up
 often already protects the level below (the organiser's areas: hiding the area Söder as
 Norr's complement also protects Söder's small unit), so no unit is hidden that did not need
-to be.
+to be. The highest level is each organiser's own (the root of its tree): several organisers
+computed together get exactly the markers each gets alone.
 
 The stored row keeps the real value, n, numerator and denominator; the marker decides what a
 role without pupil access is shown (present()).
@@ -198,6 +199,21 @@ def _victims(
     return chosen["rid"].to_list(), without["total_rid"].to_list()
 
 
+def _roots(nodes: pl.DataFrame) -> pl.DataFrame:
+    """Each node's organiser: the root of its tree among `nodes` (node_id, root_id)."""
+    parent = dict(zip(nodes["node_id"].to_list(), nodes["parent_id"].to_list(), strict=True))
+    roots = []
+    for node in parent:
+        root, steps = node, 0
+        while parent.get(root) is not None and steps <= len(parent):
+            root, steps = parent[root], steps + 1
+        roots.append(root)
+    dtype = nodes["node_id"].dtype
+    return pl.DataFrame(
+        {"node_id": list(parent), "root_id": roots}, schema={"node_id": dtype, "root_id": dtype}
+    )
+
+
 def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
     """Add the `suppression` column. `values` needs indicator, node_id, period_kind,
     period_id, breakdown, n, numerator, denominator, min_n (the row's own limit), near_full,
@@ -227,15 +243,20 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             how="left",
         )
     )
-    levels = nodes.select(
-        "node_id",
-        (
-            pl.col("kind").replace_strict(LEVELS, default=len(LEVELS))
-            if "kind" in nodes.columns
-            else pl.lit(len(LEVELS))
+    levels = (
+        _roots(nodes)
+        .join(nodes, on="node_id", how="left")
+        .select(
+            "node_id",
+            "root_id",
+            (
+                pl.col("kind").replace_strict(LEVELS, default=len(LEVELS))
+                if "kind" in nodes.columns
+                else pl.lit(len(LEVELS))
+            )
+            .cast(pl.Int64)
+            .alias("level"),
         )
-        .cast(pl.Int64)
-        .alias("level"),
     )
     for _ in range(MAX_ROUNDS):
         new: set[int] = set()
@@ -263,12 +284,14 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             total_suppression="suppression",
             total_missing=(pl.col("denominator") - pl.col("numerator")).fill_null(0),
             total_level="level",
+            total_root="root_id",
         )
         cells = frame.filter(pl.col("parent_id").is_not_null())
         keys = [*PERIOD, "breakdown", "parent_id"]
         partitions = _unsafe_partitions(cells, totals, keys, keys)
         partitions = partitions.filter(
-            pl.col("total_level") == pl.col("total_level").min().over([*PERIOD, "breakdown"])
+            pl.col("total_level")
+            == pl.col("total_level").min().over([*PERIOD, "breakdown", "total_root"])
         )
         cells_hidden, totals_hidden = _victims(cells, partitions, keys)
         new.update(cells_hidden, totals_hidden)
