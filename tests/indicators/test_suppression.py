@@ -960,9 +960,7 @@ def nodes_with_kinds(tree: dict[int, int | None]) -> pl.DataFrame:
 
 
 def markers(result: pl.DataFrame) -> dict[tuple, str]:
-    return {
-        (r["node_id"], r["breakdown"]): r["suppression"] for r in result.iter_rows(named=True)
-    }
+    return {(r["node_id"], r["breakdown"]): r["suppression"] for r in result.iter_rows(named=True)}
 
 
 @PROPERTY_SETTINGS
