@@ -296,12 +296,23 @@ def _calendar(data: DemoData):
     return np.array(year_ids), np.array(term_ids), np.array(point_ids)
 
 
-def _organisation(data: DemoData, years: np.ndarray, writer: BatchWriter):
+def _organisation(
+    data: DemoData,
+    years: np.ndarray,
+    writer: BatchWriter,
+    *,
+    name: str = cat.ORGANISER_NAME,
+    code: str = cat.MUNICIPALITY_CODE,
+    municipality_code: str = cat.MUNICIPALITY_CODE,
+    unit_code: Callable[[str], str] = str,
+):
+    """The organiser (the demo's, or a tenant's with its own name and codes: `unit_code`
+    turns a generated skolenhetskod into the one written), its areas, units and groups."""
     organiser = writer.node_create(
         kind=NodeKind.ORGANISER,
-        name=cat.ORGANISER_NAME,
-        code=cat.MUNICIPALITY_CODE,
-        municipality_code=cat.MUNICIPALITY_CODE,
+        name=name,
+        code=code,
+        municipality_code=municipality_code,
         organiser_type=OrganiserType.MUNICIPAL,
     )
     areas = {
@@ -327,8 +338,8 @@ def _organisation(data: DemoData, years: np.ndarray, writer: BatchWriter):
             kind=NodeKind.UNIT,
             name=u.name,
             parent=areas[u.area],
-            code=u.code,
-            municipality_code=cat.MUNICIPALITY_CODE,
+            code=unit_code(u.code),
+            municipality_code=municipality_code,
             school_forms=forms[u.kind],
             year_groups=year_groups[u.kind],
         )
@@ -590,65 +601,15 @@ def tenant_build(tenant: Tenant, *, progress: Callable[[str], None] | None = Non
     with transaction.atomic():
         writer = BatchWriter(kind="demo", source_name=source)
         years, terms, points = _calendar(data)
-        organiser = writer.node_create(
-            kind=NodeKind.ORGANISER,
+        unit_ids, group_ids, _organiser, _areas = _organisation(
+            data,
+            years,
+            writer,
             name=tenant.name,
             code=tenant.code,
             municipality_code=tenant.municipality_code,
-            organiser_type=OrganiserType.MUNICIPAL,
+            unit_code=tenant.unit_code,
         )
-        areas = {
-            name: writer.node_create(kind=NodeKind.AREA, name=name, parent=organiser)
-            for name in cat.AREAS
-        }
-        forms = {
-            "preschool": ["FS"],
-            "f6": ["FKLASS", "GR", "FTH"],
-            "f9": ["FKLASS", "GR", "FTH"],
-            "s79": ["GR"],
-            "gy": ["GY"],
-        }
-        year_groups = {
-            "preschool": [],
-            "f6": list(range(0, 7)),
-            "f9": list(range(0, 10)),
-            "s79": [7, 8, 9],
-            "gy": [1, 2, 3],
-        }
-        units = [
-            writer.node_create(
-                kind=NodeKind.UNIT,
-                name=u.name,
-                parent=areas[u.area],
-                code=tenant.unit_code(u.code),
-                municipality_code=tenant.municipality_code,
-                school_forms=forms[u.kind],
-                year_groups=year_groups[u.kind],
-            )
-            for u in data.units
-        ]
-        unit_ids = np.array([u.pk for u in units])
-        g = data.groups
-        groups = [
-            writer.node_create(
-                kind=NodeKind.GROUP,
-                parent=units[u],
-                name=name,
-                code=name,
-                academic_year_id=int(years[y]),
-                school_form=form,
-                year_group=None if yg < 0 else int(yg),
-            )
-            for u, y, name, form, yg in zip(
-                g["unit"].tolist(),
-                g["year"].tolist(),
-                g["name"].tolist(),
-                g["school_form"].tolist(),
-                g["year_group"].tolist(),
-                strict=True,
-            )
-        ]
-        group_ids = np.array([n.pk for n in groups] + [0])  # index -1 → 0 (no group)
         say(f"{tenant.code}: elever …")
         pupil_ids = _pupils(data, writer, tenant.pseudonym)
         counts = {"pupils": len(pupil_ids)}
