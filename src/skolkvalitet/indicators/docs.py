@@ -161,7 +161,9 @@ show them all). In practice:
 
 The child nodes are settled from the top of the tree down, so that a complement chosen higher
 up (an area hidden beside another hidden area under the organiser) protects the units below it
-before any unit is hidden for them. Skolverket: "Om enbart en av andelsuppgifterna
+before any unit is hidden for them. The top is each organiser's own: organisers computed
+together (one installation, many organisers) get exactly the markers each would get alone.
+Skolverket: "Om enbart en av andelsuppgifterna
 dubbelprickas, prickas även den andelsuppgift som baseras på näst lägst antal elever. Detta för
 att det inte ska vara möjligt att räkna fram ett värde utifrån övriga värden" (Betyg årskurs 6,
 2024/25) and "Om en andelsuppgift för antingen pojkar eller flickor redovisas med ~100 kommer
