@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -52,6 +53,10 @@ def worker_start(env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         ],
         env=env,
     )
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def worker_stop(worker: subprocess.Popen[bytes]) -> None:
@@ -220,7 +225,11 @@ class Command(BaseCommand):
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"\nÖppna http://{shown}:{port}/ i webbläsaren. Avsluta med Ctrl-C.\n")
         worker = worker_start()
+        # Stopped by SIGTERM (a service manager, `kill`) as by Ctrl-C: the server ends by an
+        # exception, so the worker is stopped with it instead of being left behind.
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
+            signal.signal(signal.SIGTERM, previous)
             worker_stop(worker)
