@@ -399,7 +399,8 @@ def build_database(scale: float, database_url: str) -> dict:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
-    env = {"DATABASE_URL": database_url}
+    # The settings module is named here, not only in main(): bench_load.py calls this too.
+    env = {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "skolkvalitet.config.settings"}
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "skolkvalitet.cli", "migrate", "-v0"],
