@@ -658,10 +658,11 @@ def two_organisers(facts):
     )
     batch = ImportBatch.objects.create(kind="grades", source_name="granne.csv", organiser=ns.other)
     ma = Subject.objects.get(code="MA")
-    ns.other_grades = {}
+    ns.other_grades, ns.other_pupils = {}, {}
     for serial, (name, value) in enumerate(OTHER_MA.items(), start=700):
         number = parse_personal_number(make_personal_number(dt.date(2010, 6, 1), serial))
         pupil, _created = actions.pupil_get_or_create(number=number, given_name=name)
+        ns.other_pupils[name] = pupil
         Enrolment.objects.create(
             pupil=pupil,
             academic_year=ns.year,
@@ -758,3 +759,53 @@ def test_the_command_materialises_the_organiser_named_by_its_code(two_organisers
     assert capsys.readouterr().err.endswith(" s\n")
     assert figures(get("passed_MA", ns.other_unit, "year", ns.year.pk)) == (5, 2, 5, "..")
     assert _of(ns.org.organiser) == before_first
+
+
+def _karin_ended_english_at_the_first_organiser(ns) -> None:
+    """Karin, in year 9 at Grannby, ended EN with an A in year 8 at the first organiser's
+    unit_n1 (the first organiser's import): a subject ended in an earlier year group, which
+    the year-9 leaving certificate carries (measures.leaving_certificates)."""
+    Grade.objects.create(
+        pupil=ns.other_pupils["Karin"],
+        unit=ns.org.unit_n1,
+        term=ns.ht,
+        year_group=8,
+        subject=Subject.objects.get(code="EN"),
+        value="A",
+        grade_type="final",
+        batch=ns.batch,
+    )
+
+
+def test_a_full_run_counts_a_pupils_facts_only_with_the_organiser_they_were_given_at(
+    two_organisers,
+):
+    # Grannby's merit value (17) by hand: pupils with a grade A–E are Karin (MA A, 20), Leo
+    # (E, 10) and Nils (C, 15): 45 over 3. Karin's EN A was given at the first organiser's
+    # unit: Grannby's own database would not hold it, so it is not in Grannby's figures,
+    # whether Grannby is computed alone or with the first organiser (it would make 65).
+    ns = two_organisers
+    _karin_ended_english_at_the_first_organiser(ns)
+    indicators_materialise()
+    assert figures(get("merit_value_17", ns.other_unit, "year", ns.year.pk)) == (3, 45, 3, "..")
+    full = without_id(_of(ns.other))
+    IndicatorValue.objects.all().delete()
+    indicators_materialise(organiser=ns.other)
+    assert without_id(_of(ns.other)) == full
+
+
+def test_an_import_recomputes_only_its_own_organisers_figures(two_organisers):
+    from skolkvalitet.ingest.writing.writer import indicators_refresh
+
+    ns = two_organisers
+    indicators_materialise()
+    before_first, before_other = _of(ns.org.organiser), _of(ns.other)
+    # Leo's E becomes F at Grannby, and one of the first organiser's MA grades changes too
+    # without an import of its own: only Grannby's figures follow Grannby's import.
+    Grade.objects.filter(pk=ns.other_grades["Leo"].pk).update(value="F")
+    Grade.objects.filter(pupil=ns.org.pupils["Bella"], subject__code="MA").update(value="F")
+    grannby_import = ImportBatch.objects.get(source_name="granne.csv")
+    indicators_refresh(grannby_import)
+    assert figures(get("passed_MA", ns.other_unit, "year", ns.year.pk)) == (5, 2, 5, "..")
+    assert _of(ns.org.organiser) == before_first  # untouched, ids included
+    assert _of(ns.other) != before_other

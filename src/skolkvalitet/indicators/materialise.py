@@ -9,9 +9,13 @@ equal a new row stay as they are (ids included), the others are deleted, and onl
 rows without an equal stored one are inserted. Where most of a chunk changed, its old rows
 are deleted by period as a whole.
 
-With `organiser`, only that organiser's nodes are recomputed, from the facts given at its
-units only (what its own database would hold): every other organiser's stored values stay
-as they are, and its figures equal those of a run on a database holding it alone.
+Each organiser is computed as if the database held it alone: from the facts given at its
+units only (what its own database would hold). With `organiser`, only that organiser's nodes
+are recomputed and every other organiser's stored values stay as they are; without it, a
+database of several organisers is computed one organiser after another, so a full run stores
+exactly what the organisers' own runs store (a pupil enrolled under two organisers has the
+facts of each counted by that organiser only), and an import, which reaches one organiser's
+units, needs only that organiser recomputed.
 """
 
 from __future__ import annotations
@@ -93,6 +97,17 @@ class MaterialiseResult:
     write_seconds: float = 0.0
     per_chunk: list[tuple[str, int, float]] = field(default_factory=list)
 
+    def add(self, other: MaterialiseResult) -> None:
+        """Count `other` (another organiser's part of the same run) in."""
+        self.rows += other.rows
+        self.chunks += other.chunks
+        self.written += other.written
+        self.deleted += other.deleted
+        self.read_seconds += other.read_seconds
+        self.compute_seconds += other.compute_seconds
+        self.write_seconds += other.write_seconds
+        self.per_chunk += other.per_chunk
+
 
 def data_version_current() -> int:
     """The latest applied import batch: the data version of what is computed now."""
@@ -115,7 +130,10 @@ def indicators_materialise(
     units and groups), from the facts at its units: the other organisers' stored values and
     the years retention erased for it are left as they are. Its figures are those of a run
     on a database holding this organiser alone (a pupil's facts at another organiser's
-    units are not read: they are the other organiser's).
+    units are not read: they are the other organiser's). Without it, every organiser in
+    turn, each the same way: a database of one organiser is computed in one go, one of
+    several organiser by organiser, so that each organiser's figures are the same whether
+    it is computed alone or with the others.
 
     Outside a transaction the work runs as a pipeline: while one chunk is computed, the next
     one's facts are read and the previous one's values written, each on its own database
@@ -123,11 +141,35 @@ def indicators_materialise(
     atomic block, or a test's) other connections could not see its uncommitted facts, so the
     chunks run one after another on this connection. Both give the same rows."""
     started = time.perf_counter()
+    if organiser is not None:
+        scopes: list[_Scope | None] = [_scope_of(organiser)]
+    else:
+        organisers = list(
+            Node.objects.filter(kind=NodeKind.ORGANISER).order_by("pk").values_list("pk", flat=True)
+        )
+        # One organiser (or none): the whole database at once, which is that organiser.
+        scopes = [None] if len(organisers) < 2 else [_scope_of(pk) for pk in organisers]
+    result = MaterialiseResult()
+    for scope in scopes:
+        result.add(_materialise(years, points, progress, scope))
+    result.seconds = time.perf_counter() - started
+    pages_changed(warm=True)  # the page cache: pages show these values (page_versions.py)
+    return result
+
+
+def _materialise(
+    years: Iterable[int] | None,
+    points: Iterable[int],
+    progress: Callable[[str, int, int], None] | None,
+    scope: _Scope | None,
+) -> MaterialiseResult:
+    """indicators_materialise() of one organiser's nodes (`scope`), or of every node when
+    `scope` is None (a database of one organiser)."""
+    started = time.perf_counter()
     year_ids = sorted(
         AcademicYear.objects.values_list("id", flat=True) if years is None else set(years)
     )
     point_ids = sorted(set(points))
-    scope = _scope_of(organiser) if organiser is not None else None
     # A year whose pupil-level facts retention removed for an organiser keeps that organiser's
     # values as they were (ErasedYear): a year erased for every organiser is not computed at
     # all, one erased for some is computed with their nodes' stored values left alone.
@@ -179,7 +221,6 @@ def indicators_materialise(
         if progress:
             progress(f"{step.kind} {step.period_id}", index, len(chunks))
     result.seconds = time.perf_counter() - started
-    pages_changed(warm=True)  # the page cache: pages show these values (page_versions.py)
     return result
 
 
@@ -560,6 +601,9 @@ def periods_touched(*, batch: ImportBatch) -> tuple[set[int], set[int]]:
 
 def indicators_materialise_batch(*, batch: ImportBatch, progress=None) -> MaterialiseResult:
     """Recompute only what `batch` touched: every family of the years it wrote grades, tests,
-    absence or unit facts for, and the assessments of the follow-up points it wrote."""
+    absence or unit facts for, and the assessments of the follow-up points it wrote, of the
+    batch's organiser (every organiser for a batch of none)."""
     years, points = periods_touched(batch=batch)
-    return indicators_materialise(years=years, points=points, progress=progress)
+    return indicators_materialise(
+        years=years, points=points, progress=progress, organiser=batch.organiser_id
+    )

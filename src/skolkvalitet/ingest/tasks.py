@@ -59,15 +59,15 @@ def import_job_task(
 
 def rollback_recompute_start(years: set[int], points: set[int], organiser_id: int | None) -> bool:
     """After a rollback on the Import page: queue the recomputation of the indicators of
-    `years` and `points` for the worker (True), or run it now when imports do not run in
-    the background (False; most tests)."""
+    `years` and `points` of the batch's organiser (every organiser for None) for the worker
+    (True), or run it now when imports do not run in the background (False; most tests)."""
     if not (years or points):
         return False
     if not getattr(settings, "SKOLKVALITET_IMPORT_IN_BACKGROUND", True):
         from skolkvalitet.indicators.materialise import indicators_materialise
 
         with materialisation_turn():
-            indicators_materialise(years=years, points=points)
+            indicators_materialise(years=years, points=points, organiser=organiser_id)
         return False
     rollback_recompute_task.enqueue(
         years=sorted(years), points=sorted(points), organiser_id=organiser_id or ALL_ORGANISERS
@@ -91,7 +91,11 @@ def rollback_recompute_task(
                 enqueue_again(rollback_recompute_task, at=wait_at(), attempt=attempt, **again)
                 return "waiting"
             with materialisation_turn():
-                indicators_materialise(years=years, points=points)
+                indicators_materialise(
+                    years=years,
+                    points=points,
+                    organiser=None if organiser_id == ALL_ORGANISERS else organiser_id,
+                )
     except OperationalError:
         if attempt >= job_attempts():
             raise

@@ -43,9 +43,10 @@ def import_rollback(
     recompute: bool = True,
 ) -> tuple[set[int], set[int]]:
     """Undo `batch` as a whole: delete its rows, restore what it replaced or changed, remove
-    what it created, and (with `recompute`) recompute the indicators of the periods it
-    touched. Refused while a later import has replaced rows of this one (roll that back
-    first). Audit-logged ("import_rollback", by `by` from `request`'s client address).
+    what it created, and (with `recompute`) recompute its organiser's indicators of the
+    periods it touched (as writer.indicators_refresh). Refused while a later import has
+    replaced rows of this one (roll that back first). Audit-logged ("import_rollback", by
+    `by` from `request`'s client address).
     Returns the academic years and follow-up points whose indicators the rollback changes."""
     from skolkvalitet.indicators.materialise import indicators_materialise
 
@@ -53,7 +54,9 @@ def import_rollback(
     _rollback(batch, by, request)
     if recompute and (years or points):
         with materialisation_turn():  # one recomputation at a time (turns.py)
-            indicators_materialise(years=years, points=points, progress=progress)
+            indicators_materialise(
+                years=years, points=points, progress=progress, organiser=batch.organiser_id
+            )
     return years, points
 
 

@@ -331,13 +331,17 @@ class BatchWriter:
 
 def indicators_refresh(batch: ImportBatch | None, *, progress: Progress | None = None) -> None:
     """Recompute the indicators of the periods `batch` touched (its facts' periods and the
-    academic years of the enrolments it created or replaced), after the import's commit."""
+    academic years of the enrolments it created or replaced), after the import's commit: of
+    its organiser only, the one whose units it wrote to (each organiser's figures come from
+    its own units' facts; a batch of no organiser recomputes every one)."""
     if batch is None:
         return
     years, points = batch_periods(batch)
     if years or points:
         with materialisation_turn():  # one recomputation at a time (turns.py)
-            indicators_materialise(years=years, points=points, progress=progress)
+            indicators_materialise(
+                years=years, points=points, progress=progress, organiser=batch.organiser_id
+            )
 
 
 def batch_periods(batch: ImportBatch) -> tuple[set[int], set[int]]:
