@@ -5,7 +5,13 @@ port that cannot be served is refused with a clear message before the build, nev
 from __future__ import annotations
 
 import io
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -69,3 +75,41 @@ def test_a_free_port_passes_the_check():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command.port_check(f"127.0.0.1:{port}")  # no error: free (again)
+
+
+def test_sigterm_stops_the_server_and_the_worker_as_ctrl_c_does(monkeypatch):
+    """A service manager or `kill` ends the demo with SIGTERM: the server stops by an
+    exception, as by Ctrl-C, and the worker process is stopped with it, not left running.
+    The worker here is a real child process that would sleep for two minutes; the build and
+    the server are left out (the server's part: a SIGTERM to this process while it serves)."""
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    served = []
+
+    def call(name, *args, **kwargs):
+        if name == "runserver":
+            served.append(args)
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(30)  # the handler's exception ends this at once
+            raise AssertionError("SIGTERM did not stop the server")
+
+    monkeypatch.setattr(command, "call_command", call)
+    monkeypatch.setattr(command, "keys_ensure", lambda: [])
+    monkeypatch.setattr(
+        command, "demo_build", lambda **_: SimpleNamespace(built=False, logins=[], counts={})
+    )
+    monkeypatch.setattr(command.Command, "_headline", lambda self: None)
+    monkeypatch.setattr(command, "worker_start", lambda: worker)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit):
+            call_command("demo", addrport=f"127.0.0.1:{port}", stdout=io.StringIO())
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert served == [(f"127.0.0.1:{port}",)]
+    assert worker.returncode == -signal.SIGTERM  # stopped by worker_stop, not killed after
+    assert signal.getsignal(signal.SIGTERM) is before  # the demo's handler is gone again
