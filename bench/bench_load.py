@@ -803,8 +803,11 @@ def write_doc(body: str) -> None:
         else:
             text = text[: end + 1] + body.rstrip("\n") + "\n\n" + text[end + 1 :]
     else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + body + (text[end + 1 :] if end != -1 else "")
+        # The generated part ends at the next heading: a hand-written subsection after it
+        # ("### Before and after the page cache") stays.
+        ends = [text.find(h, start + len(SECTION)) for h in ("\n## ", "\n### ")]
+        end = min((e for e in ends if e != -1), default=-1)
+        text = text[:start] + body.rstrip("\n") + "\n" + (text[end:] if end != -1 else "")
     DOC.write_text(text.rstrip("\n") + "\n")
 
 
