@@ -19,6 +19,7 @@ from skolkvalitet.ingest.writing.bulk_load import (
     unique_constraints,
 )
 from skolkvalitet.organisation.identity import make_personal_number
+from skolkvalitet.organisation.models import AcademicYear, Enrolment
 from skolkvalitet.results.models import Grade
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,60 @@ def test_on_postgresql_a_large_load_checks_the_unique_key_once_after_it(org, mon
             "(1, 1, 1, 'final', 1, 9, 'A', '', 1), (1, 1, 1, 'final', 1, 9, 'B', '', 1)"
         )
     assert unique_constraints("results_grade") == constraints
+
+
+def _next_year_enrolments(org) -> list[Enrolment]:
+    """Every enrolment of `org` again, a year later (a new academic year)."""
+    later = AcademicYear.objects.create(
+        code="2025/26", start_date=dt.date(2025, 8, 18), end_date=dt.date(2026, 6, 12)
+    )
+    return [
+        Enrolment(
+            pupil=e.pupil,
+            academic_year=later,
+            unit=e.unit,
+            group=None,
+            school_form=e.school_form,
+            year_group=e.year_group,
+        )
+        for e in Enrolment.objects.all()
+    ]
+
+
+def test_a_large_load_into_a_table_with_foreign_keys_rebuilds_its_indexes(org, monkeypatch):
+    # Enrolments have foreign keys, which Django has PostgreSQL check at commit: after the
+    # load their checks would still be pending, and PostgreSQL refuses to alter a table with
+    # pending trigger events (the demo at scale 13 failed so). The load makes them immediate.
+    monkeypatch.setattr(bulk_load, "DEFER_INDEXES_MIN_ROWS", 2)
+    table = "organisation_enrolment"
+    before = secondary_indexes(table), unique_constraints(table)
+    stored = Enrolment.objects.count()
+    rows = _next_year_enrolments(org)
+    with transaction.atomic(), indexes_deferred(table, len(rows)) as deferred:
+        assert deferred
+        Enrolment.objects.bulk_create(rows)
+    assert Enrolment.objects.count() == 2 * stored
+    assert (secondary_indexes(table), unique_constraints(table)) == before
+
+
+def test_a_large_load_with_a_reference_to_nothing_fails_and_changes_nothing(org, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks foreign keys at the outermost commit; no indexes are altered")
+    monkeypatch.setattr(bulk_load, "DEFER_INDEXES_MIN_ROWS", 2)
+    table = "organisation_enrolment"
+    before = secondary_indexes(table), unique_constraints(table)
+    stored = Enrolment.objects.count()
+    rows = _next_year_enrolments(org)
+    rows[0].unit_id = 999_999  # no such unit
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        indexes_deferred(table, len(rows)) as deferred,
+    ):
+        assert deferred
+        Enrolment.objects.bulk_create(rows)
+    assert Enrolment.objects.count() == stored
+    assert (secondary_indexes(table), unique_constraints(table)) == before
 
 
 def test_a_small_load_into_a_larger_table_keeps_the_indexes(org, monkeypatch):

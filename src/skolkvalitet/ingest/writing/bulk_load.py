@@ -16,7 +16,13 @@ rebuilding them over the stored rows would cost more than it saves.
   (`pg_indexes`, `pg_constraint`), so the recreated indexes are exactly the migrations'
   (partial ones included); readers that arrive during the load wait for its commit. Unique
   constraints are dropped too and added again after the load, which checks every row at
-  once (a duplicate fails the import there, as it would have failed the COPY).
+  once (a duplicate fails the import there, as it would have failed the COPY). Django's
+  foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED), and PostgreSQL refuses
+  to alter a table whose checks are still pending ("pending trigger events"): during a
+  deferred load they are made immediate (`SET CONSTRAINTS ALL IMMEDIATE`: each statement's
+  rows are checked at its end, the same checks, a bad reference still fails the import) and
+  deferred again after the indexes are built. Without it a first load of enrolments (the
+  demo at scale 13, a large organiser's first SS 12000 sync) failed.
 - SQLite: the writer holds the database's write lock already; the definitions come from
   `sqlite_master` (indexes SQLite made for a UNIQUE or PRIMARY KEY have none and are kept,
   checking each row as it comes).
@@ -96,7 +102,10 @@ def indexes_deferred(table: str, rows: int) -> Iterator[bool]:
         return
     indexes = secondary_indexes(table)
     constraints = unique_constraints(table)
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
+        if postgresql:  # no check left pending on the table when it is altered (above)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {_quote(name)}")
         for name, _definition in constraints:
@@ -111,6 +120,8 @@ def indexes_deferred(table: str, rows: int) -> Iterator[bool]:
             )
         for _name, definition in indexes:
             cursor.execute(definition)
+        if postgresql:  # back to Django's mode: checked at commit
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def unique_constraints(table: str) -> list[tuple[str, str]]:
