@@ -1,13 +1,21 @@
 """Imports as jobs of the worker: the web process only queues the job (nothing imported, no
 process started, the upload kept for the worker); a worker run imports it; a rejected file is
 tried once; a transient database failure leaves the job queued with its upload for another try,
-and on the last try fails it and deletes the upload."""
+and on the last try fails it and deletes the upload. The recomputation after a rollback runs in
+a process of its own, with the figures an in-process run gives, while the worker holds the
+organiser's turn and the recomputations'; past the memory limit it fails and changes nothing."""
 
 from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 from tests.ingest.test_jobs import HEADER, VALID, upload, uploads
@@ -15,9 +23,12 @@ from tests.job_worker import run_worker
 
 from skolkvalitet.ingest import jobs
 from skolkvalitet.ingest.models import ImportJob
+from skolkvalitet.organisation.identity import make_personal_number
+from skolkvalitet.organisation.job_child import job_child_run
 from skolkvalitet.results.models import Grade
 
 TASK = "skolkvalitet.ingest.tasks.import_job_task"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -165,3 +176,137 @@ def reverse_job(job: ImportJob) -> str:
     from django.urls import reverse
 
     return reverse("import_job_status", args=[job.pk])
+
+
+# --- The recomputation after a rollback runs in a process of its own
+
+
+@pytest.fixture
+def targets_importable(monkeypatch):
+    """The recomputation's process imports a test's target below by name: the repository
+    on its path (a spawned process takes the worker's sys.path)."""
+    monkeypatch.syspath_prepend(str(ROOT))
+
+
+def stored_figures() -> list[tuple]:
+    """Every stored figure but its data version (a stamp of when it was computed)."""
+    from skolkvalitet.indicators.models import IndicatorValue
+
+    return sorted(
+        IndicatorValue.objects.values_list(
+            "indicator",
+            "node_id",
+            "period_kind",
+            "period_id",
+            "breakdown",
+            "value",
+            "n",
+            "numerator",
+            "denominator",
+            "suppression",
+        ),
+        key=repr,
+    )
+
+
+def rollback_queued(client, users, settings, *files: str):
+    """Import `files` at once, one after another, and roll the last back from the Import page:
+    its recomputation is queued for the worker. Returns the figures of before the last."""
+    from skolkvalitet.batches.models import ImportBatch
+
+    client.force_login(users.organiser_admin)
+    settings.SKOLKVALITET_IMPORT_IN_BACKGROUND = False  # the imports themselves at once
+    before = []
+    for file in files:
+        before = stored_figures()
+        upload(client, file.encode())
+    settings.SKOLKVALITET_IMPORT_IN_BACKGROUND = True
+    batch = ImportBatch.objects.order_by("pk").last()
+    client.post(reverse("import_batch_rollback", args=[batch.pk]))
+    assert DBTaskResult.objects.get(task_path=ROLLBACK_TASK).status == "READY"
+    return before
+
+
+ANOTHER_PUPIL = make_personal_number(dt.date(2010, 5, 3), 357)
+ANOTHER = HEADER + f"{ANOTHER_PUPIL};20000002;2024/25;VT;9;MA;A;slutbetyg\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_recomputation_after_a_rollback_runs_in_a_process_of_its_own_with_the_same_figures(
+    client, users, settings, monkeypatch
+):
+    from skolkvalitet.ingest import tasks
+
+    before = rollback_queued(client, users, settings, VALID, ANOTHER)
+    assert before and stored_figures() != before  # the second import changed the figures
+    ends = []
+
+    def watched(*args, **kwargs):
+        ends.append(job_child_run(*args, **kwargs))
+        return ends[-1]
+
+    monkeypatch.setattr(tasks, "job_child_run", watched)
+    run_worker()
+    (end,) = ends
+    assert end.completed and end.pid != os.getpid()
+    assert DBTaskResult.objects.get(task_path=ROLLBACK_TASK).return_value == "done"
+    # The figures computed in the request after the first import, to the last bit.
+    assert stored_figures() == before
+
+
+def turns_seen(organiser: int | None, **_periods) -> None:
+    """In the recomputation's process: record whether the organiser's turn and the
+    recomputations' turn are free to take, as for another worker."""
+    import fcntl
+    import json
+
+    from django.conf import settings
+    from django.db import connection
+
+    from skolkvalitet.ingest.writing.turns import MATERIALISE_LOCK, turn_lock_path
+    from skolkvalitet.organisation.job_turns import organiser_turn
+
+    with organiser_turn(organiser) as organiser_free:
+        pass
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [MATERIALISE_LOCK])
+            materialise_free = bool(cursor.fetchone()[0])
+    else:
+        with open(turn_lock_path(), "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                materialise_free = True
+            except BlockingIOError:
+                materialise_free = False
+    (Path(settings.VAR_DIR) / "turns.json").write_text(
+        json.dumps({"organiser": organiser_free, "materialise": materialise_free})
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_holds_both_turns_while_the_recomputations_process_runs(
+    client, users, settings, monkeypatch, var_dir, targets_importable
+):
+    from skolkvalitet.ingest import tasks
+
+    rollback_queued(client, users, settings, VALID)
+    monkeypatch.setattr(tasks, "ROLLBACK_CHILD", "tests.ingest.test_tasks.turns_seen")
+    run_worker()
+    assert DBTaskResult.objects.get(task_path=ROLLBACK_TASK).return_value == "done"
+    seen = json.loads((var_dir / "turns.json").read_text())
+    assert seen == {"organiser": False, "materialise": False}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recomputation_over_the_memory_limit_fails_and_leaves_the_figures_as_they_were(
+    client, users, settings, caplog
+):
+    rollback_queued(client, users, settings, VALID)
+    with_import = stored_figures()
+    settings.SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB = 1  # less than any process: killed at once
+    run_worker()
+    assert DBTaskResult.objects.get(task_path=ROLLBACK_TASK).status == "FAILED"
+    assert stored_figures() == with_import
+    assert "its process ended with code -9 (killed: over the memory limit)" in caplog.text
+    assert "skolkvalitet indicators --materialise" in caplog.text

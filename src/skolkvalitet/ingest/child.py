@@ -1,72 +1,36 @@
-"""The process an import from the web UI runs in (the worker starts it, ingest/jobs.py
-import_job_process, with multiprocessing's "spawn": a fresh interpreter, nothing inherited
-from the worker but what is passed here).
+"""What the ingest jobs run in their process of their own (organisation/job_child.py starts
+it from the worker with multiprocessing's "spawn" and limits its memory, SKOLKVALITET_IMPORT_
+MEMORY_LIMIT_MB, before Django, Polars or anything else is imported; so a file that needs more
+ends the import, never the worker): an import from the web UI (`import_child_run`, started by
+ingest/jobs.py import_job_process) and the recomputation after a rollback
+(`rollback_recompute_child`, started by ingest/tasks.py rollback_recompute_task).
 
-Its address space is limited (RLIMIT_AS, SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB) before Django,
-Polars or anything else is imported, so the limit binds the whole import: a file that needs
-more ends the import, never the worker. This module imports only the standard library at
-the top, for the same reason.
+This module imports nothing but the standard library at the top (job_child_main is made of
+it alone): the functions import what they need once the child has set Django up.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import os
-import resource
-from typing import Any
+from skolkvalitet.organisation.job_child_main import memory_limit_set
 
-M_ARENA_MAX = -8  # mallopt's parameter (glibc malloc.h)
+__all__ = ["import_child_run", "memory_limit_set", "rollback_recompute_child"]
 
-
-IMPORT_THREADS = 2  # Polars' and OpenBLAS's threads in the import process
+IMPORT_CHILD = "skolkvalitet.ingest.child.import_child_run"
+ROLLBACK_CHILD = "skolkvalitet.ingest.child.rollback_recompute_child"
 
 
-def memory_limit_set(limit_bytes: int) -> None:
-    """Limit this process's address space to `limit_bytes` (0: no limit), within any hard
-    limit the process already has.
-
-    Address space is what RLIMIT_AS bounds, and threads reserve it beyond what they use:
-    OpenBLAS a buffer per thread, glibc an arena of 64 MB per thread, Polars a pool of one
-    thread per CPU. So that the limit measures the import's data rather than the server's
-    number of CPUs, the import runs with few threads and two malloc arenas."""
-    os.environ.setdefault("POLARS_MAX_THREADS", str(IMPORT_THREADS))
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    with contextlib.suppress(OSError):  # not glibc: its own allocator
-        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 2)
-    if limit_bytes <= 0:
-        return
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit_bytes = min(limit_bytes, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, hard))
-
-
-def import_child_main(
-    job_id: int,
-    unit_paths: list[str] | None,
-    parent_settings: dict[str, Any],
-    memory: int,
-    retry: bool = False,
-) -> None:
-    """Run one import job: limit memory, set Django up with the worker's database and import
-    settings (`parent_settings`), then import (ingest.jobs.import_job_run; `retry`: a
-    transient failure leaves the job queued for another try)."""
-    memory_limit_set(memory)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skolkvalitet.config.settings")
-    from django.conf import settings
-
-    for name, value in parent_settings.items():
-        setattr(settings, name, value)
-    import django
-
-    django.setup()
-    from django.db import connection
-
+def import_child_run(job_id: int, unit_paths: list[str] | None, retry: bool = False) -> None:
+    """Import job `job_id` (ingest.jobs.import_job_run; `retry`: a transient failure leaves
+    the job queued for another try)."""
     from skolkvalitet.ingest.jobs import import_job_run
     from skolkvalitet.ingest.models import ImportJob
 
-    try:
-        import_job_run(ImportJob.objects.get(pk=job_id), unit_paths=unit_paths, retry=retry)
-    finally:
-        connection.close()
+    import_job_run(ImportJob.objects.get(pk=job_id), unit_paths=unit_paths, retry=retry)
+
+
+def rollback_recompute_child(years: list[int], points: list[int], organiser: int | None) -> None:
+    """Recompute the indicators of `years` and `points` of `organiser` (None: every
+    organiser) after a rollback; the worker holds the turns meanwhile."""
+    from skolkvalitet.indicators.materialise import indicators_materialise
+
+    indicators_materialise(years=years, points=points, organiser=organiser)

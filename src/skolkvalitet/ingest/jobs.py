@@ -3,10 +3,11 @@
 ingest/tasks.py), or it runs at once, in the request, when SKOLKVALITET_IMPORT_IN_BACKGROUND
 is False, as in most tests. The web process never imports a file in the background.
 
-In the worker, the import runs in a process of its own with limited memory, and its progress
-and outcome are written to an ImportJob the page polls. The worker watches the child: it kills
-it when its resident memory passes SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB, and the child's
-address space is capped a little above that (RLIMIT_AS) as a backstop. A job that fails for a
+In the worker, the import runs in a process of its own with limited memory
+(organisation/job_child.py), and its progress and outcome are written to an ImportJob the page
+polls. The worker watches the child: it kills it when its resident memory passes
+SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB, and the child's address space is capped a little above
+that (RLIMIT_AS) as a backstop. A job that fails for a
 transient reason (OperationalError: the database unreachable or locked) keeps its upload and
 is queued again, SKOLKVALITET_JOB_ATTEMPTS tries in all; a rejected file is never retried.
 
@@ -26,40 +27,32 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import multiprocessing
 import os
 import signal
 import socket
 import traceback
 import uuid
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
 from skolkvalitet.batches.tabular import MAX_FILE_BYTES
-from skolkvalitet.ingest.child import import_child_main
+from skolkvalitet.ingest.child import IMPORT_CHILD
 from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.ingest.models import ImportJob, JobStatus
 from skolkvalitet.organisation.audit import audit_address, import_upload_address
+from skolkvalitet.organisation.job_child import ChildEnd, job_child_run
 from skolkvalitet.organisation.job_turns import ALL_ORGANISERS
 from skolkvalitet.organisation.scopes import organiser_ids
 
 logger = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 200
-MEMORY_LIMIT_MB = 4096  # default of SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB; 0 = no limit
-# The child's address space (RLIMIT_AS) is the limit plus this: address space reserved but
-# unused (thread stacks, allocator arenas) does not count against an import, and allocation
-# failures inside Polars' threads can hang a process instead of ending it, so the watcher's
-# kill on resident memory comes first and RLIMIT_AS is the backstop.
-ADDRESS_SPACE_HEADROOM = 1024 * 2**20
-WATCH_SECONDS = 0.25
 STALE_MINUTES = 60  # default of SKOLKVALITET_IMPORT_STALE_MINUTES
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
@@ -70,10 +63,6 @@ def upload_dir() -> Path:
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     directory.chmod(0o700)
     return directory
-
-
-def _memory_limit_bytes() -> int:
-    return int(getattr(settings, "SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB", MEMORY_LIMIT_MB)) * 2**20
 
 
 def _stale_after() -> dt.timedelta:
@@ -143,90 +132,45 @@ def import_job_waiting(job_id: int) -> None:
     ImportJob.objects.filter(pk=job_id, status__in=UNFINISHED).update(heartbeat_at=timezone.now())
 
 
-def _child_settings() -> dict[str, Any]:
-    """What the child takes from the worker: the very database it uses (a test database in
-    the tests), the pseudonym key, the var directory and every setting of the product's own
-    (the import limits among them)."""
-    names = {
-        "PSEUDONYM_KEY",
-        "VAR_DIR",
-        *(n for n in dir(settings) if n.startswith("SKOLKVALITET_")),
-    }
-    values = {name: getattr(settings, name) for name in names if hasattr(settings, name)}
-    values["DATABASES"] = {"default": dict(connection.settings_dict)}
-    return values
-
-
 def import_job_process(job_id: int, unit_paths: list[str] | None, *, retry: bool) -> str:
     """Run the job in a process of its own with limited memory and wait for it, killing it
-    should it pass the memory limit (the worker's side of a job). Returns the job's status
-    at the end: "queued" when it failed transiently and may be tried again (`retry`)."""
+    should it pass the memory limit (the worker's side of a job; organisation/job_child.py).
+    Returns the job's status at the end: "queued" when it failed transiently and may be
+    tried again (`retry`)."""
     job = ImportJob.objects.filter(pk=job_id, status__in=UNFINISHED).first()
     if job is None:
         return "gone"  # ended meanwhile (expired as stalled): its upload is deleted
-    context = multiprocessing.get_context("spawn")
-    limit = _memory_limit_bytes()
-    process = context.Process(
-        target=import_child_main,
-        args=(
-            job.pk,
-            unit_paths,
-            _child_settings(),
-            limit + ADDRESS_SPACE_HEADROOM if limit else 0,
-            retry,
-        ),
+
+    def started(pid: int) -> None:
+        ImportJob.objects.filter(pk=job_id, status__in=UNFINISHED).update(
+            pid=pid, host=socket.gethostname(), heartbeat_at=timezone.now()
+        )
+
+    end = job_child_run(
+        IMPORT_CHILD,
+        {"job_id": job.pk, "unit_paths": unit_paths, "retry": retry},
         name=f"skolkvalitet-import-{job.pk}",
+        started=started,
     )
-    try:
-        process.start()
-    except Exception as error:  # a setting that cannot be passed, no processes left, ...
-        logger.error("import job %s: its process did not start: %s", job.pk, type(error).__name__)
+    if not end.started:
+        logger.error("import job %s: its process did not start: %s", job.pk, end.error)
         _job_fail(job, _("The import failed unexpectedly; nothing was written."))
         return JobStatus.FAILED
-    assert process.pid is not None, "a started process has a pid"
-    ImportJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
-        pid=process.pid, host=socket.gethostname(), heartbeat_at=timezone.now()
-    )
-    return _child_watch(process, job.pk, limit)
+    return _child_ended(end, job.pk)
 
 
-def _resident_bytes(pid: int) -> int:
-    """The memory a process uses (its resident set; Linux), 0 where unknown."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _child_watch(process: Any, job_id: int, limit: int) -> str:
-    """Wait for the child, killing it should it use more memory than `limit`; if it ended
-    without finishing its job (killed for its memory, or by anyone), end the job as failed
-    and delete its upload. Returns the job's status."""
-    out_of_memory = False
-    while process.exitcode is None:
-        process.join(timeout=WATCH_SECONDS)
-        if limit and process.exitcode is None and _resident_bytes(process.pid) > limit:
-            process.kill()
-            process.join()
-            out_of_memory = True
+def _child_ended(end: ChildEnd, job_id: int) -> str:
+    """After the child: if it ended without finishing its job (killed for its memory, or by
+    anyone), end the job as failed and delete its upload. Returns the job's status."""
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None:
         return "gone"
-    if job.status == JobStatus.QUEUED and process.exitcode == 0:  # to be tried again
+    if job.status == JobStatus.QUEUED and end.completed:  # to be tried again
         ImportJob.objects.filter(pk=job_id).update(pid=None, heartbeat_at=timezone.now())
         return JobStatus.QUEUED
     if not job.is_finished:
-        logger.error(
-            "import job %s: its process ended with code %s%s",
-            job_id,
-            process.exitcode,
-            " (killed: over the memory limit)" if out_of_memory else "",
-        )
-        _job_fail(job, _memory_message(job) if out_of_memory else _stopped_message(job))
+        logger.error("import job %s: its process %s", job_id, end.describe())
+        _job_fail(job, _memory_message(job) if end.out_of_memory else _stopped_message(job))
         job.refresh_from_db()
     return str(job.status)
 

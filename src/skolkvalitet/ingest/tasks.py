@@ -5,7 +5,8 @@ limited memory (ingest/jobs.py import_job_process), queued again after a transie
 
 Likewise the recomputation after a rollback on the Import page (`rollback_recompute_start`):
 the web process undoes the batch in its transaction and queues the indicators' recomputation
-of the periods it touched for the worker (`rollback_recompute_task`)."""
+of the periods it touched for the worker (`rollback_recompute_task`), which runs it in a
+process of its own with limited memory, as it runs an import."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from django.conf import settings
 from django.db import OperationalError
 from django_tasks import task
 
+from skolkvalitet.ingest.child import ROLLBACK_CHILD
 from skolkvalitet.ingest.jobs import import_job_process, import_job_waiting
 from skolkvalitet.ingest.models import JobStatus
 from skolkvalitet.ingest.writing.turns import materialisation_turn
+from skolkvalitet.organisation.job_child import job_child_run
 from skolkvalitet.organisation.job_turns import (
     ALL_ORGANISERS,
     enqueue_again,
@@ -75,15 +78,22 @@ def rollback_recompute_start(years: set[int], points: set[int], organiser_id: in
     return True
 
 
+class RecomputeStopped(RuntimeError):
+    """The recomputation's process ended without finishing (killed for its memory, or by
+    anyone): the stored figures stay as they were."""
+
+
 @task()
 def rollback_recompute_task(
     years: list[int], points: list[int], organiser_id: int, attempt: int = 1
 ) -> str:
     """Recompute the indicators of `years` and `points` after a rollback, in the organiser's
-    turn and the recomputations' (ingest/writing/turns.py); returns "done", "waiting" (the
-    organiser's turn was taken: queued again) or "retry" (failed transiently: queued again)."""
-    from skolkvalitet.indicators.materialise import indicators_materialise
-
+    turn and the recomputations' (ingest/writing/turns.py), both held here, in the worker,
+    while a process of its own with limited memory does the work (organisation/job_child.py);
+    returns "done", "waiting" (the organiser's turn was taken: queued again) or "retry"
+    (failed transiently: queued again). Raises RecomputeStopped when the process ended
+    without finishing: the figures stay as they were until `skolkvalitet indicators
+    --materialise`."""
     again = {"years": years, "points": points, "organiser_id": organiser_id}
     try:
         with organiser_turn(organiser_id) as taken:
@@ -91,15 +101,29 @@ def rollback_recompute_task(
                 enqueue_again(rollback_recompute_task, at=wait_at(), attempt=attempt, **again)
                 return "waiting"
             with materialisation_turn():
-                indicators_materialise(
-                    years=years,
-                    points=points,
-                    organiser=None if organiser_id == ALL_ORGANISERS else organiser_id,
+                end = job_child_run(
+                    ROLLBACK_CHILD,
+                    {
+                        "years": years,
+                        "points": points,
+                        "organiser": None if organiser_id == ALL_ORGANISERS else organiser_id,
+                    },
+                    name=f"skolkvalitet-recompute-{organiser_id}",
                 )
+            if end.transient:
+                raise OperationalError("the recomputation's database was unavailable")
     except OperationalError:
         if attempt >= job_attempts():
             raise
         logger.warning("rollback recomputation: try %d failed transiently", attempt)
         enqueue_again(rollback_recompute_task, at=retry_at(), attempt=attempt + 1, **again)
         return "retry"
+    if not end.completed:
+        logger.error(
+            "rollback recomputation of organiser %s: its process %s; the figures are as "
+            "before, until skolkvalitet indicators --materialise",
+            organiser_id,
+            end.describe(),
+        )
+        raise RecomputeStopped(f"the recomputation's process {end.describe()}")
     return "done"

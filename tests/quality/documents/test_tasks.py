@@ -1,27 +1,35 @@
 """Board documents as jobs of the worker: the web process only queues the job; a worker run
-renders it; a refusal by the publication rules is tried once; a transient database failure is
-tried again, SKOLKVALITET_JOB_ATTEMPTS tries in all, then fails; and a job whose organiser's
-turn is taken waits in the queue while another organiser's job runs."""
+renders it, in a process of its own; a refusal by the publication rules is tried once; a
+transient database failure is tried again, SKOLKVALITET_JOB_ATTEMPTS tries in all, then fails;
+a job whose process passes the memory limit, or is ended by anyone, fails clearly and leaves
+no file; and a job whose organiser's turn is taken waits in the queue while another
+organiser's job runs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 from pathlib import Path
 
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 from tests.job_worker import run_worker, worker_thread
 
+from skolkvalitet.organisation.job_child import job_child_run
 from skolkvalitet.organisation.job_turns import organiser_turn
-from skolkvalitet.quality.documents import actions
+from skolkvalitet.quality.documents import actions, tasks
 from skolkvalitet.quality.documents.actions import document_job_create
 from skolkvalitet.quality.documents.tasks import document_job_task
 from skolkvalitet.quality.models import DocumentJob
 
 TASK = "skolkvalitet.quality.documents.tasks.document_job_task"
+HERE = "tests.quality.documents.test_tasks"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +37,49 @@ def in_background(settings, tmp_path):
     settings.SKOLKVALITET_DOCUMENTS_IN_BACKGROUND = True
     settings.VAR_DIR = tmp_path
     settings.SKOLKVALITET_JOB_RETRY_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def targets_importable(monkeypatch):
+    """The job's process imports a test's target below by name: the repository on its path
+    (a spawned process takes the worker's sys.path)."""
+    monkeypatch.syspath_prepend(str(ROOT))
+
+
+def in_the_jobs_process(monkeypatch, target: str) -> None:
+    """Have the job's process run `target` (below) instead of the job as it is: a test's
+    monkeypatch does not reach a process of its own."""
+    monkeypatch.setattr(tasks, "DOCUMENT_CHILD", f"{HERE}.{target}")
+
+
+def documents(var_dir: Path) -> list[Path]:
+    directory = var_dir / "documents"
+    return sorted(directory.iterdir()) if directory.exists() else []
+
+
+# --- What the job's process runs in some tests (imported by name there)
+
+
+def build_fails_transiently(**arguments) -> None:
+    actions._build = database_unavailable
+    tasks.document_job_child(**arguments)
+
+
+def build_refused(**arguments) -> None:
+    from skolkvalitet.publishing.documents.check import PublicationRefused
+
+    def refused(job):
+        raise PublicationRefused([])
+
+    actions._build = refused
+    tasks.document_job_child(**arguments)
+
+
+def writes_part_then_dies(job_id: int, retry: bool, path: str) -> None:
+    """Begin the file as the job does, then be killed, as by anyone."""
+    DocumentJob.objects.filter(pk=job_id).update(status="running")
+    Path(path).write_bytes(b"%PDF-1.7 half a document")
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,13 +103,81 @@ def test_the_web_process_only_queues_the_document_and_the_worker_renders_it(org,
     assert (queued.status, queued.return_value) == ("SUCCESSFUL", "done")
 
 
+def ran_in_the_worker(job, **kwargs):
+    raise AssertionError("the worker's own process produced the document")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_produces_the_document_in_a_process_of_its_own(org, monkeypatch):
+    ends = []
+
+    def watched(*args, **kwargs):
+        ends.append(job_child_run(*args, **kwargs))
+        return ends[-1]
+
+    monkeypatch.setattr(tasks, "job_child_run", watched)
+    monkeypatch.setattr(tasks, "document_job_run", ran_in_the_worker)
+    job = document_job_create(
+        kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
+    )
+    actions.document_job_start(job)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "done", job.problems
+    assert Path(job.stored_path).read_bytes()[:5] == b"%PDF-"
+    (end,) = ends
+    assert end.completed and end.pid != os.getpid()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_document_over_the_memory_limit_fails_clearly_and_leaves_no_file(org, settings, tmp_path):
+    settings.SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB = 1  # less than any process: killed at once
+    job = document_job_create(
+        kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
+    )
+    actions.document_job_start(job)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.problems == [
+        _(
+            "The document needed more memory than a job may use. Ask the operator to raise "
+            "the limit."
+        )
+    ]
+    assert (job.stored_path, documents(tmp_path)) == ("", [])
+    (ran,) = DBTaskResult.objects.all()
+    assert ran.return_value == "failed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_document_whose_process_is_killed_fails_clearly_and_its_part_file_is_deleted(
+    org, monkeypatch, tmp_path
+):
+    in_the_jobs_process(monkeypatch, "writes_part_then_dies")
+    job = document_job_create(
+        kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
+    )
+    actions.document_job_start(job)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "failed" and job.finished_at
+    assert job.problems == [
+        _(
+            "The document could not be produced: its process was ended before it finished. "
+            "Try again, or ask the operator."
+        )
+    ]
+    assert (job.stored_path, documents(tmp_path)) == ("", [])
+
+
 def database_unavailable(job):
     raise OperationalError("database is locked")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_transient_failure_is_tried_three_times_in_all_then_fails(org, monkeypatch):
-    monkeypatch.setattr(actions, "_build", database_unavailable)
+    in_the_jobs_process(monkeypatch, "build_fails_transiently")
     job = document_job_create(
         kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
     )
@@ -73,12 +192,7 @@ def test_a_transient_failure_is_tried_three_times_in_all_then_fails(org, monkeyp
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_document_is_tried_once(org, monkeypatch):
-    from skolkvalitet.publishing.documents.check import PublicationRefused
-
-    def refused(job):
-        raise PublicationRefused([])
-
-    monkeypatch.setattr(actions, "_build", refused)
+    in_the_jobs_process(monkeypatch, "build_refused")
     job = document_job_create(
         kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
     )

@@ -112,16 +112,24 @@ def document_file_name(job: DocumentJob) -> str:
     return f"kvalitetsrapport-{unit}-{year}.{job.format}"
 
 
-def document_job_run(job: DocumentJob, *, retry: bool = False) -> DocumentJob:
-    """Build, check and render the job's document, recording each stage and the outcome; a
-    transient failure (OperationalError) leaves the job queued if it may be tried again."""
+def document_file_path(job: DocumentJob) -> Path:
+    """A new file for the job's document: a random name under var/documents/."""
+    return documents_dir() / f"{uuid.uuid4().hex}.{job.format}"
+
+
+def document_job_run(
+    job: DocumentJob, *, retry: bool = False, path: Path | None = None
+) -> DocumentJob:
+    """Build, check and render the job's document into `path` (document_file_path if None),
+    recording each stage and the outcome; a transient failure (OperationalError) leaves the
+    job queued if it may be tried again. A document not finished leaves no file."""
+    path = document_file_path(job) if path is None else path
     try:
         _stage(job, _("Collecting the figures"), 0)
         document = _build(job)
         _stage(job, _("Drawing the charts and the pages"), 1)
         data = document_bytes(document, Format(job.format))
         _stage(job, _("Saving the file"), 2)
-        path = documents_dir() / f"{uuid.uuid4().hex}.{job.format}"
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as out:
             out.write(data)
@@ -134,6 +142,7 @@ def document_job_run(job: DocumentJob, *, retry: bool = False) -> DocumentJob:
         job.problems = [str(p) for p in refused.problems[:200]]
     except OperationalError as error:
         logger.error("document job %s: database unavailable: %s", job.pk, type(error).__name__)
+        path.unlink(missing_ok=True)
         if retry:
             job.status, job.stage, job.done = DocumentStatus.QUEUED, _("Waiting to try again"), 0
             job.save(update_fields=["status", "stage", "done"])
@@ -144,6 +153,8 @@ def document_job_run(job: DocumentJob, *, retry: bool = False) -> DocumentJob:
         logger.error("document job %s failed: %s", job.pk, type(error).__name__, exc_info=False)
         job.status = DocumentStatus.FAILED
         job.problems = [_("The document could not be produced. Try again, or ask the operator.")]
+    if job.status != DocumentStatus.DONE:
+        path.unlink(missing_ok=True)  # written in part, if at all
     job.finished_at = timezone.now()
     job.save(
         update_fields=[
@@ -158,6 +169,26 @@ def document_job_run(job: DocumentJob, *, retry: bool = False) -> DocumentJob:
         ]
     )
     return job
+
+
+def document_job_fail(job_id: int, message: str, *, path: Path | None = None) -> None:
+    """End an unfinished job as failed with `message`, deleting its file `path` (written in
+    part, if at all)."""
+    if path is not None:
+        path.unlink(missing_ok=True)
+    DocumentJob.objects.filter(
+        pk=job_id, status__in=[DocumentStatus.QUEUED, DocumentStatus.RUNNING]
+    ).update(status=DocumentStatus.FAILED, problems=[message], stage="", finished_at=timezone.now())
+
+
+def document_job_requeue(job_id: int, *, path: Path | None = None) -> None:
+    """Leave an unfinished job queued for another try, deleting its file `path` (written in
+    part, if at all)."""
+    if path is not None:
+        path.unlink(missing_ok=True)
+    DocumentJob.objects.filter(
+        pk=job_id, status__in=[DocumentStatus.QUEUED, DocumentStatus.RUNNING]
+    ).update(status=DocumentStatus.QUEUED, stage=_("Waiting to try again"), done=0)
 
 
 def _mark_interrupted_jobs(*, exclude: int) -> None:
