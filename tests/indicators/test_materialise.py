@@ -809,3 +809,14 @@ def test_an_import_recomputes_only_its_own_organisers_figures(two_organisers):
     assert figures(get("passed_MA", ns.other_unit, "year", ns.year.pk)) == (5, 2, 5, "..")
     assert _of(ns.org.organiser) == before_first  # untouched, ids included
     assert _of(ns.other) != before_other
+
+
+def test_an_organiser_that_no_longer_exists_has_nothing_to_compute(two_organisers):
+    # A rollback of the import that created an organiser removes it with all its nodes, then
+    # recomputes "its" figures: there are none, and the other organisers' stay as they are.
+    ns = two_organisers
+    indicators_materialise()
+    before = _of(ns.org.organiser)
+    result = indicators_materialise(organiser=ns.other.pk + 1000)
+    assert (result.rows, result.chunks) == (0, 0)
+    assert _of(ns.org.organiser) == before

@@ -263,7 +263,7 @@ def turns_seen(organiser: int | None, **_periods) -> None:
     from django.conf import settings
     from django.db import connection
 
-    from skolkvalitet.ingest.writing.turns import MATERIALISE_LOCK, turn_lock_path
+    from skolkvalitet.indicators.turns import MATERIALISE_LOCK, turn_lock_path
     from skolkvalitet.organisation.job_turns import organiser_turn
 
     with organiser_turn(organiser) as organiser_free:

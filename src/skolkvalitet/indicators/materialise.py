@@ -142,7 +142,10 @@ def indicators_materialise(
     chunks run one after another on this connection. Both give the same rows."""
     started = time.perf_counter()
     if organiser is not None:
-        scopes: list[_Scope | None] = [_scope_of(organiser)]
+        # An organiser that no longer exists (a rollback removed the organiser its import
+        # created, with all its nodes) has nothing left to compute.
+        scope = _scope_of(organiser)
+        scopes: list[_Scope | None] = [] if scope is None else [scope]
     else:
         organisers = list(
             Node.objects.filter(kind=NodeKind.ORGANISER).order_by("pk").values_list("pk", flat=True)
@@ -234,8 +237,11 @@ class _Scope:
     units: tuple[int, ...]
 
 
-def _scope_of(organiser: Node | int) -> _Scope:
-    node = organiser if isinstance(organiser, Node) else Node.objects.get(pk=organiser)
+def _scope_of(organiser: Node | int) -> _Scope | None:
+    """The scope of `organiser`, or None when no such node exists (any more)."""
+    node = organiser if isinstance(organiser, Node) else Node.objects.filter(pk=organiser).first()
+    if node is None:
+        return None
     if node.kind != NodeKind.ORGANISER:
         raise ValueError(f"Node {node.pk} is not an organiser.")
     rows = list(Node.objects.filter(path__startswith=node.path).values_list("pk", "kind"))

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.db import OperationalError
 from django_tasks import task
 
+from skolkvalitet.indicators.turns import materialisation_turn
 from skolkvalitet.ingest.child import ROLLBACK_CHILD
 from skolkvalitet.ingest.jobs import import_job_process, import_job_waiting
 from skolkvalitet.ingest.models import JobStatus
-from skolkvalitet.ingest.writing.turns import materialisation_turn
 from skolkvalitet.organisation.job_child import job_child_run
 from skolkvalitet.organisation.job_turns import (
     ALL_ORGANISERS,
@@ -88,7 +88,7 @@ def rollback_recompute_task(
     years: list[int], points: list[int], organiser_id: int, attempt: int = 1
 ) -> str:
     """Recompute the indicators of `years` and `points` after a rollback, in the organiser's
-    turn and the recomputations' (ingest/writing/turns.py), both held here, in the worker,
+    turn and the recomputations' (indicators/turns.py), both held here, in the worker,
     while a process of its own with limited memory does the work (organisation/job_child.py);
     returns "done", "waiting" (the organiser's turn was taken: queued again) or "retry"
     (failed transiently: queued again). Raises RecomputeStopped when the process ended

@@ -13,7 +13,7 @@ that (RLIMIT_AS) as a backstop, but for a board document, whose charts' renderer
 far more address space than it uses. How the child ended (`ChildEnd`) is for the job to
 judge.
 
-Turns (organisation/job_turns.py, ingest/writing/turns.py) are held by the worker around
+Turns (organisation/job_turns.py, indicators/turns.py) are held by the worker around
 `job_child_run`, which returns only when the child has ended; the child dies with the worker
 (job_child_main.die_with_parent), so no child runs without the turns it was started in.
 """

@@ -9,7 +9,7 @@ child imports first. The job itself is a function named by its dotted path (the 
 imported once Django is set up and called with the job's JSON-able arguments.
 
 The child is killed when the worker's thread that started it ends (PR_SET_PDEATHSIG), so a
-job never outlives the turns (organisation/job_turns.py, ingest/writing/turns.py) that the
+job never outlives the turns (organisation/job_turns.py, indicators/turns.py) that the
 worker holds for it.
 """
 

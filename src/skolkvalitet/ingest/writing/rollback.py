@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import BatchStatus, ImportBatch, ImportJournal, JournalAction
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
+from skolkvalitet.indicators.turns import materialisation_turn
 from skolkvalitet.ingest.writing.tables import (
     CREATED_TABLES_IN_DELETE_ORDER,
     FACT_TABLES,
     stored_table,
 )
-from skolkvalitet.ingest.writing.turns import materialisation_turn
 from skolkvalitet.ingest.writing.writer import (
     Progress,
     batch_periods,

@@ -41,9 +41,9 @@ from skolkvalitet.batches.models import ImportBatch, ImportJournal, JournalActio
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
 from skolkvalitet.indicators.loading import read_frame
 from skolkvalitet.indicators.materialise import indicators_materialise, periods_touched
+from skolkvalitet.indicators.turns import materialisation_turn
 from skolkvalitet.ingest.writing.bulk_load import indexes_deferred, table_analyze
 from skolkvalitet.ingest.writing.tables import ENROLMENTS, StoredTable
-from skolkvalitet.ingest.writing.turns import materialisation_turn
 from skolkvalitet.organisation.actions import node_create
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import Node, Pupil

@@ -17,6 +17,7 @@ from skolkvalitet.indicators.docs import indicators_markdown
 from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.indicators.registry import BREAKDOWN_DIMENSIONS, REGISTRY
 from skolkvalitet.indicators.selectors import indicator_values, period_label, periods_of_year
+from skolkvalitet.indicators.turns import materialisation_turn
 from skolkvalitet.organisation.models import AcademicYear, Node, NodeKind
 from skolkvalitet.organisation.selectors import organiser_chosen
 from skolkvalitet.reference.comparison import BASIS_BY_SLUG, Basis, like_for_like
@@ -96,7 +97,11 @@ class Command(BaseCommand):
             organiser = None
             if options["organiser"] is not None and not options["unit"]:
                 organiser = self._node(None, options["organiser"])
-            result = indicators_materialise(years=[year.pk] if year else None, organiser=organiser)
+            # In turn with the recomputations after imports and rollbacks (turns.py).
+            with materialisation_turn():
+                result = indicators_materialise(
+                    years=[year.pk] if year else None, organiser=organiser
+                )
             self.stderr.write(f"{result.rows} values in {result.seconds:.1f} s")
             if not options["unit"] and (options["organiser"] is None or year is None):
                 return

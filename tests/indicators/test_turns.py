@@ -9,7 +9,7 @@ import os
 import pytest
 from django.db import connection
 
-from skolkvalitet.ingest.writing.turns import MATERIALISE_LOCK, materialisation_turn, turn_lock_path
+from skolkvalitet.indicators.turns import MATERIALISE_LOCK, materialisation_turn, turn_lock_path
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,24 @@ def test_the_turn_belongs_to_the_database_in_use():
     if connection.vendor == "postgresql":
         pytest.skip("advisory locks hold within one database by PostgreSQL's own rule")
     assert str(turn_lock_path()) == f"{connection.settings_dict['NAME']}.materialise.lock"
+
+
+
+def test_the_indicators_command_recomputes_in_its_turn(monkeypatch):
+    """`skolkvalitet indicators --materialise` waits for the recomputations after imports and
+    rollbacks, as they wait for it."""
+    from django.core.management import call_command
+
+    from skolkvalitet.indicators.management.commands import indicators as command
+
+    real = command.indicators_materialise
+    turn_free_while_computing: list[bool] = []
+
+    def materialise(**kwargs):
+        turn_free_while_computing.append(someone_else_gets_a_turn())
+        return real(**kwargs)
+
+    monkeypatch.setattr(command, "indicators_materialise", materialise)
+    call_command("indicators", "--materialise")
+    assert turn_free_while_computing == [False]
+    assert someone_else_gets_a_turn()
