@@ -56,7 +56,6 @@ def test_the_turn_belongs_to_the_database_in_use():
     assert str(turn_lock_path()) == f"{connection.settings_dict['NAME']}.materialise.lock"
 
 
-
 def test_the_indicators_command_recomputes_in_its_turn(monkeypatch):
     """`skolkvalitet indicators --materialise` waits for the recomputations after imports and
     rollbacks, as they wait for it."""

@@ -120,6 +120,13 @@ def test_a_transient_failure_after_the_rows_are_in_is_not_tried_again(users, var
 ROLLBACK_TASK = "skolkvalitet.ingest.tasks.rollback_recompute_task"
 
 
+def batch_year(batch) -> int:
+    """The id of the academic year 2024/25, the one year of the files of these tests."""
+    from skolkvalitet.organisation.models import AcademicYear
+
+    return AcademicYear.objects.get(code="2024/25").pk
+
+
 def merit_points(unit_code: str = "20000002") -> list[tuple[str, float | None]]:
     """The unit's stored pass shares and merit values of its years: what a rollback changes."""
     from skolkvalitet.indicators.models import IndicatorValue
@@ -155,10 +162,17 @@ def test_a_rollback_undoes_the_rows_at_once_and_the_worker_recomputes_the_figure
     (queued,) = DBTaskResult.objects.filter(task_path=ROLLBACK_TASK)
     assert queued.status == "READY"
     assert merit_points() == with_import  # not yet recomputed: the worker does it
+    # Until then the Import page says the figures still include the rolled-back rows.
+    assert batch.recompute_pending == {"years": [batch_year(batch)], "points": []}
+    assert f'id="recompute-pending-{batch.pk}"' in page
 
     run_worker()
     queued.refresh_from_db()
     assert (queued.status, queued.return_value) == ("SUCCESSFUL", "done")
+    batch.refresh_from_db()
+    assert batch.recompute_pending is None
+    page = client.get(reverse("import_page")).content.decode()
+    assert "recompute-pending" not in page
     # The one pupil's grade is gone: no merit value rests on anyone any more.
     assert all(value is None for _key, value in merit_points()) or merit_points() == []
 
@@ -310,3 +324,33 @@ def test_a_recomputation_over_the_memory_limit_fails_and_leaves_the_figures_as_t
     assert stored_figures() == with_import
     assert "its process ended with code -9 (killed: over the memory limit)" in caplog.text
     assert "skolkvalitet indicators --materialise" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_recomputation_shows_on_the_import_page_and_can_be_started_again(
+    client, users, settings
+):
+    from skolkvalitet.batches.models import ImportBatch
+
+    before = rollback_queued(client, users, settings, VALID, ANOTHER)
+    batch = ImportBatch.objects.order_by("pk").last()
+    with_import = stored_figures()
+    settings.SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB = 1  # the job's process is killed at once
+    run_worker()
+    assert DBTaskResult.objects.get(task_path=ROLLBACK_TASK).status == "FAILED"
+    assert stored_figures() == with_import  # still with the rolled-back rows
+    page = client.get(reverse("import_page")).content.decode()
+    assert f'id="recompute-pending-{batch.pk}"' in page
+    assert "resultatsidorna visar fortfarande dess rader" in page
+    again = reverse("import_batch_recompute", args=[batch.pk])
+    assert f'action="{again}"' in page
+
+    settings.SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB = 2048
+    client.post(again)
+    assert DBTaskResult.objects.filter(task_path=ROLLBACK_TASK).count() == 2
+    run_worker()
+    assert stored_figures() == before
+    batch.refresh_from_db()
+    assert batch.recompute_pending is None
+    page = client.get(reverse("import_page")).content.decode()
+    assert "recompute-pending" not in page and f'action="{again}"' not in page

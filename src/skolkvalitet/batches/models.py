@@ -49,6 +49,14 @@ class ImportBatch(models.Model):
         related_name="+",
     )
 
+    # After a rollback, until its organiser's figures are recomputed: the periods whose
+    # stored figures still include the rolled-back rows ({"years": [...], "points": [...]}),
+    # set in the rollback's transaction and cleared when a recomputation of them, or a full
+    # one, has finished (batches/actions.py). None: nothing is waiting. The Import page shows
+    # it, so a recomputation that was lost (the worker died, its process was killed) is seen
+    # and can be started again.
+    recompute_pending = models.JSONField(null=True, blank=True)
+
     class Meta:
         db_table = "ingest_importbatch"
         ordering = ["-created_at"]

@@ -29,6 +29,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.db.models import Max
 
+from skolkvalitet.batches.actions import batches_recomputed
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.indicators.engine import (
@@ -155,6 +156,9 @@ def indicators_materialise(
     result = MaterialiseResult()
     for scope in scopes:
         result.add(_materialise(years, points, progress, scope))
+    if years is None:
+        # Every year recomputed: no rollback's figures wait any more (in this scope).
+        batches_recomputed(organiser_id=organiser.pk if isinstance(organiser, Node) else organiser)
     result.seconds = time.perf_counter() - started
     pages_changed(warm=True)  # the page cache: pages show these values (page_versions.py)
     return result

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import OperationalError
 from django_tasks import task
 
+from skolkvalitet.batches.actions import batches_recomputed
+from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.indicators.turns import materialisation_turn
 from skolkvalitet.ingest.child import ROLLBACK_CHILD
 from skolkvalitet.ingest.jobs import import_job_process, import_job_waiting
@@ -60,20 +62,28 @@ def import_job_task(
     return status
 
 
-def rollback_recompute_start(years: set[int], points: set[int], organiser_id: int | None) -> bool:
-    """After a rollback on the Import page: queue the recomputation of the indicators of
-    `years` and `points` of the batch's organiser (every organiser for None) for the worker
-    (True), or run it now when imports do not run in the background (False; most tests)."""
-    if not (years or points):
+def rollback_recompute_start(batch: ImportBatch) -> bool:
+    """After a rollback on the Import page (or again from it, when the figures still wait):
+    queue the recomputation of the indicators of the periods `batch`'s rollback left waiting
+    (ImportBatch.recompute_pending), of the batch's organiser (every organiser for none), for
+    the worker (True), or run it now when imports do not run in the background (False; most
+    tests). The batch stops waiting when the recomputation has finished."""
+    pending = batch.recompute_pending
+    if not pending:
         return False
+    years, points = pending["years"], pending["points"]
     if not getattr(settings, "SKOLKVALITET_IMPORT_IN_BACKGROUND", True):
         from skolkvalitet.indicators.materialise import indicators_materialise
 
         with materialisation_turn():
-            indicators_materialise(years=years, points=points, organiser=organiser_id)
+            indicators_materialise(years=years, points=points, organiser=batch.organiser_id)
+        batches_recomputed(batch_ids=[batch.pk])
         return False
     rollback_recompute_task.enqueue(
-        years=sorted(years), points=sorted(points), organiser_id=organiser_id or ALL_ORGANISERS
+        years=years,
+        points=points,
+        organiser_id=batch.organiser_id or ALL_ORGANISERS,
+        batch_id=batch.pk,
     )
     return True
 
@@ -85,16 +95,20 @@ class RecomputeStopped(RuntimeError):
 
 @task()
 def rollback_recompute_task(
-    years: list[int], points: list[int], organiser_id: int, attempt: int = 1
+    years: list[int],
+    points: list[int],
+    organiser_id: int,
+    attempt: int = 1,
+    batch_id: int | None = None,
 ) -> str:
     """Recompute the indicators of `years` and `points` after a rollback, in the organiser's
     turn and the recomputations' (indicators/turns.py), both held here, in the worker,
     while a process of its own with limited memory does the work (organisation/job_child.py);
     returns "done", "waiting" (the organiser's turn was taken: queued again) or "retry"
     (failed transiently: queued again). Raises RecomputeStopped when the process ended
-    without finishing: the figures stay as they were until `skolkvalitet indicators
-    --materialise`."""
-    again = {"years": years, "points": points, "organiser_id": organiser_id}
+    without finishing: the figures stay as they were, and batch `batch_id` waiting for them
+    (the Import page offers to start the recomputation again)."""
+    again = {"years": years, "points": points, "organiser_id": organiser_id, "batch_id": batch_id}
     try:
         with organiser_turn(organiser_id) as taken:
             if not taken:
@@ -121,9 +135,12 @@ def rollback_recompute_task(
     if not end.completed:
         logger.error(
             "rollback recomputation of organiser %s: its process %s; the figures are as "
-            "before, until skolkvalitet indicators --materialise",
+            "before, until it is started again from the Import page or by skolkvalitet "
+            "indicators --materialise",
             organiser_id,
             end.describe(),
         )
         raise RecomputeStopped(f"the recomputation's process {end.describe()}")
+    if batch_id is not None:
+        batches_recomputed(batch_ids=[batch_id])
     return "done"

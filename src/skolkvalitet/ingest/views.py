@@ -180,13 +180,12 @@ def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     try:
         # The rows now, in this request's transaction; the recomputation of the figures (the
         # heavy part) by the worker.
-        years, points = import_rollback(
-            batch, by=_signed_in_user(request), request=request, recompute=False
-        )
+        import_rollback(batch, by=_signed_in_user(request), request=request, recompute=False)
     except ImportRejected as rejected:
         messages.error(request, rejected.problems[0].message)
         return redirect("import_page")
-    queued = rollback_recompute_start(years, points, batch.organiser_id)
+    batch.refresh_from_db()  # with the periods its rollback left waiting
+    queued = rollback_recompute_start(batch)
     messages.success(
         request, _("The import %(name)s was rolled back.") % {"name": batch.source_name}
     )
@@ -198,4 +197,29 @@ def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
                 "before the import once that is done."
             ),
         )
+    return redirect("import_page")
+
+
+@login_required
+@require_POST
+def import_batch_recompute(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """Start the recomputation after a rollback again, when the figures still wait for it
+    (its job was lost: the worker stopped, or its process was killed)."""
+    scope = _managing_scope(request)
+    if not scope.can_somewhere(Capability.ROLL_BACK_IMPORTS):
+        raise PermissionDenied
+    batch = get_object_or_404(batches_to_roll_back(scope), pk=batch_id)
+    if not batch.recompute_pending:
+        messages.info(request, _("The figures have already been recomputed."))
+        return redirect("import_page")
+    if rollback_recompute_start(batch):
+        messages.info(
+            request,
+            _(
+                "The figures are being recomputed; the result pages show them without the "
+                "rolled-back import once that is done."
+            ),
+        )
+    else:
+        messages.success(request, _("The figures were recomputed."))
     return redirect("import_page")

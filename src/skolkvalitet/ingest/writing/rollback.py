@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from skolkvalitet.batches.actions import batch_recompute_pending, batches_recomputed
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import BatchStatus, ImportBatch, ImportJournal, JournalAction
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
@@ -51,17 +52,24 @@ def import_rollback(
     from skolkvalitet.indicators.materialise import indicators_materialise
 
     years, points = batch_periods(batch)
-    _rollback(batch, by, request)
+    _rollback(batch, years, points, by, request)
     if recompute and (years or points):
         with materialisation_turn():  # one recomputation at a time (turns.py)
             indicators_materialise(
                 years=years, points=points, progress=progress, organiser=batch.organiser_id
             )
+        batches_recomputed(batch_ids=[batch.pk])
     return years, points
 
 
 @transaction.atomic
-def _rollback(batch: ImportBatch, by: User | None, request: HttpRequest | None) -> None:
+def _rollback(
+    batch: ImportBatch,
+    years: set[int],
+    points: set[int],
+    by: User | None,
+    request: HttpRequest | None,
+) -> None:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.APPLIED:
         raise ImportRejected(
@@ -91,6 +99,11 @@ def _rollback(batch: ImportBatch, by: User | None, request: HttpRequest | None) 
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = by
     batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
+    # Until the figures are recomputed (here after the commit, or by the worker), the
+    # Import page says they still include the rows (ImportBatch.recompute_pending).
+    # An organiser the import created is gone with its nodes and figures: nothing waits.
+    if batch.organiser_id is None or Node.objects.filter(pk=batch.organiser_id).exists():
+        batch_recompute_pending(batch, years, points)
     audit_record(
         user=by,
         action="import_rollback",
