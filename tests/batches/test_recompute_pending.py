@@ -44,14 +44,14 @@ def test_a_rollback_that_leaves_the_recomputation_to_the_worker_records_its_peri
     a, _b = two_imports
     assert import_rollback(a, recompute=False) == ({year()}, set())
     a.refresh_from_db()
-    assert a.recompute_pending == {"years": [year()], "points": []}
+    assert a.recompute_pending == {"years": [year()], "points": [], "organisers": [a.organiser_id]}
     # The figures still include the rolled-back grade: the unit's MA pass share rests on it.
     assert IndicatorValue.objects.filter(node__code="20000002", indicator="passed_MA").exists()
 
 
 def test_nothing_waits_for_a_rollback_that_touched_no_period(two_imports):
     a, _b = two_imports
-    batch_recompute_pending(a, [], [])
+    batch_recompute_pending(a, [], [], [a.organiser_id])
     a.refresh_from_db()
     assert a.recompute_pending is None
 

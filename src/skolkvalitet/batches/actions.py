@@ -34,24 +34,41 @@ def batch_create(
 
 
 def batch_recompute_pending(
-    batch: ImportBatch, years: Iterable[int], points: Iterable[int]
+    batch: ImportBatch,
+    years: Iterable[int],
+    points: Iterable[int],
+    organisers: Iterable[int] | None,
 ) -> None:
-    """Record that `batch`'s organiser's figures of `years` and `points` still include the
-    rows its rollback removed (called in the rollback's transaction)."""
-    pending = {"years": sorted(set(years)), "points": sorted(set(points))}
+    """Record that the figures of `years` and `points` of `organisers` (None: every
+    organiser) still include the rows `batch`'s rollback removed (called in the rollback's
+    transaction)."""
+    pending = {
+        "years": sorted(set(years)),
+        "points": sorted(set(points)),
+        "organisers": None if organisers is None else sorted(set(organisers)),
+    }
     batch.recompute_pending = pending if pending["years"] or pending["points"] else None
     batch.save(update_fields=["recompute_pending"])
 
 
 def batches_recomputed(
-    *, batch_ids: Iterable[int] | None = None, organiser_id: int | None = None
+    *, batch_ids: Iterable[int] | None = None, organisers: Iterable[int] | None = None
 ) -> int:
-    """Record that the figures have followed the rollbacks of `batch_ids`, or of every batch
-    of `organiser_id` (a full recomputation of that organiser), or of every batch (neither
-    given: a full recomputation of every organiser). Returns how many were waiting."""
+    """Record that the figures have followed the rollbacks of `batch_ids`; or, after a full
+    recomputation of `organisers`, of every batch whose waiting figures are all theirs; or,
+    with neither (a full recomputation of every organiser), of every batch. Returns how many
+    were waiting."""
     waiting = ImportBatch.objects.filter(recompute_pending__isnull=False)
     if batch_ids is not None:
         waiting = waiting.filter(pk__in=list(batch_ids))
-    elif organiser_id is not None:
-        waiting = waiting.filter(organiser_id=organiser_id)
+    elif organisers is not None:
+        computed = set(organisers)
+        ids = [
+            pk
+            for pk, pending in waiting.values_list("pk", "recompute_pending")
+            if pending
+            and pending.get("organisers") is not None
+            and set(pending["organisers"]) <= computed
+        ]
+        waiting = waiting.filter(pk__in=ids)
     return waiting.update(recompute_pending=None)

@@ -195,10 +195,22 @@ PUPIL_SCHEMA: dict[str, DataTypeLike] = {
 }
 
 
+# The pupil attributes the indicators read (their breakdowns and who counts as newly
+# arrived), in the order of PUPIL_SCHEMA after the id: an import that changes one of them
+# changes the figures of every period the pupil has facts in.
+PUPIL_BACKGROUND_FIELDS = (
+    "legal_gender",
+    "arrival_date",
+    "born_abroad",
+    "parents_born_abroad",
+    "coordination_number",
+    "parents_highest_education",
+)
+
+
 def _pupils(where: str) -> pl.DataFrame:
     return read_frame(
-        "SELECT id, legal_gender, arrival_date, born_abroad, parents_born_abroad, "
-        "coordination_number, parents_highest_education FROM organisation_pupil" + where,
+        f"SELECT id, {', '.join(PUPIL_BACKGROUND_FIELDS)} FROM organisation_pupil" + where,
         PUPIL_SCHEMA,
     )
 

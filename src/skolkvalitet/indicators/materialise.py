@@ -51,12 +51,14 @@ from skolkvalitet.indicators.models import ErasedYear, IndicatorValue, Materiali
 from skolkvalitet.indicators.registry import Family
 from skolkvalitet.organisation.models import (
     AcademicYear,
+    Enrolment,
     FollowUpPoint,
     Node,
     NodeKind,
     Term,
 )
 from skolkvalitet.organisation.page_versions import pages_changed
+from skolkvalitet.organisation.scopes import organiser_ids as organisers_of_paths
 
 YEAR_FAMILIES = tuple(Family)
 POINT_FAMILIES = (Family.ASSESSMENTS,)
@@ -122,6 +124,7 @@ def indicators_materialise(
     points: Iterable[int] = (),
     progress: Callable[[str, int, int], None] | None = None,
     organiser: Node | int | None = None,
+    organisers: Iterable[int] | None = None,
 ) -> MaterialiseResult:
     """Recompute the indicators of the academic years `years` (None: every year) and of the
     follow-up points `points` (assessments only), leaving out the years retention erased and
@@ -134,7 +137,9 @@ def indicators_materialise(
     units are not read: they are the other organiser's). Without it, every organiser in
     turn, each the same way: a database of one organiser is computed in one go, one of
     several organiser by organiser, so that each organiser's figures are the same whether
-    it is computed alone or with the others.
+    it is computed alone or with the others. With `organisers` (ids), each of them in turn, as
+    with `organiser` (an import that changed the background of pupils with facts at other
+    organisers' units changes those organisers' figures too).
 
     Outside a transaction the work runs as a pipeline: while one chunk is computed, the next
     one's facts are read and the previous one's values written, each on its own database
@@ -142,23 +147,31 @@ def indicators_materialise(
     atomic block, or a test's) other connections could not see its uncommitted facts, so the
     chunks run one after another on this connection. Both give the same rows."""
     started = time.perf_counter()
+    wanted: list[int] | None = None  # None: every organiser
     if organiser is not None:
+        wanted = [organiser.pk if isinstance(organiser, Node) else organiser]
+    elif organisers is not None:
+        wanted = sorted(set(organisers))
+    if wanted is not None:
         # An organiser that no longer exists (a rollback removed the organiser its import
         # created, with all its nodes) has nothing left to compute.
-        scope = _scope_of(organiser)
-        scopes: list[_Scope | None] = [] if scope is None else [scope]
+        scopes: list[_Scope | None] = [
+            scope
+            for scope in map(_scope_of, [organiser] if isinstance(organiser, Node) else wanted)
+            if scope is not None
+        ]
     else:
-        organisers = list(
+        every = list(
             Node.objects.filter(kind=NodeKind.ORGANISER).order_by("pk").values_list("pk", flat=True)
         )
         # One organiser (or none): the whole database at once, which is that organiser.
-        scopes = [None] if len(organisers) < 2 else [_scope_of(pk) for pk in organisers]
+        scopes = [None] if len(every) < 2 else [_scope_of(pk) for pk in every]
     result = MaterialiseResult()
     for scope in scopes:
         result.add(_materialise(years, points, progress, scope))
     if years is None:
         # Every year recomputed: no rollback's figures wait any more (in this scope).
-        batches_recomputed(organiser_id=organiser.pk if isinstance(organiser, Node) else organiser)
+        batches_recomputed(organisers=wanted)
     result.seconds = time.perf_counter() - started
     pages_changed(warm=True)  # the page cache: pages show these values (page_versions.py)
     return result
@@ -609,10 +622,50 @@ def periods_touched(*, batch: ImportBatch) -> tuple[set[int], set[int]]:
     return years, points
 
 
+def pupil_periods(pupil_ids: Iterable[int]) -> tuple[set[int], set[int], set[int]]:
+    """The academic years and follow-up points in which the pupils `pupil_ids` have facts
+    or enrolments, and the organisers whose units hold them: what must be recomputed when
+    their background changes (every organiser's figures that count them)."""
+    from skolkvalitet.results.models import Absence, Assessment, Grade, NationalTest
+
+    ids = sorted(set(pupil_ids))
+    years: set[int] = set()
+    points: set[int] = set()
+    units: set[int] = set()
+    for start in range(0, len(ids), 5000):  # within every database's limit of parameters
+        chunk = ids[start : start + 5000]
+        for model in (Grade, NationalTest, Absence):
+            for year, unit in (
+                model.objects.filter(pupil_id__in=chunk)
+                .values_list("term__academic_year_id", "unit_id")
+                .distinct()
+            ):
+                years.add(year)
+                units.add(unit)
+        for point, unit in (
+            Assessment.objects.filter(pupil_id__in=chunk)
+            .values_list("follow_up_point_id", "unit_id")
+            .distinct()
+        ):
+            points.add(point)
+            units.add(unit)
+        for year, unit in (
+            Enrolment.objects.filter(pupil_id__in=chunk)
+            .values_list("academic_year_id", "unit_id")
+            .distinct()
+        ):
+            years.add(year)
+            units.add(unit)
+    paths = Node.objects.filter(pk__in=units).values_list("path", flat=True)
+    return years, points, organisers_of_paths(paths)
+
+
 def indicators_materialise_batch(*, batch: ImportBatch, progress=None) -> MaterialiseResult:
     """Recompute only what `batch` touched: every family of the years it wrote grades, tests,
     absence or unit facts for, and the assessments of the follow-up points it wrote, of the
-    batch's organiser (every organiser for a batch of none)."""
+    batch's organiser (every organiser for a batch of none). The facts' periods only: after an
+    import, ingest/writing/writer.py indicators_refresh also follows the enrolments and the
+    pupils' backgrounds it changed."""
     years, points = periods_touched(batch=batch)
     return indicators_materialise(
         years=years, points=points, progress=progress, organiser=batch.organiser_id

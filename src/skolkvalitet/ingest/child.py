@@ -28,9 +28,11 @@ def import_child_run(job_id: int, unit_paths: list[str] | None, retry: bool = Fa
     import_job_run(ImportJob.objects.get(pk=job_id), unit_paths=unit_paths, retry=retry)
 
 
-def rollback_recompute_child(years: list[int], points: list[int], organiser: int | None) -> None:
-    """Recompute the indicators of `years` and `points` of `organiser` (None: every
+def rollback_recompute_child(
+    years: list[int], points: list[int], organisers: list[int] | None
+) -> None:
+    """Recompute the indicators of `years` and `points` of `organisers` (None: every
     organiser) after a rollback; the worker holds the turns meanwhile."""
     from skolkvalitet.indicators.materialise import indicators_materialise
 
-    indicators_materialise(years=years, points=points, organiser=organiser)
+    indicators_materialise(years=years, points=points, organisers=organisers)

@@ -72,11 +72,12 @@ def rollback_recompute_start(batch: ImportBatch) -> bool:
     if not pending:
         return False
     years, points = pending["years"], pending["points"]
+    organisers = pending.get("organisers")
     if not getattr(settings, "SKOLKVALITET_IMPORT_IN_BACKGROUND", True):
         from skolkvalitet.indicators.materialise import indicators_materialise
 
         with materialisation_turn():
-            indicators_materialise(years=years, points=points, organiser=batch.organiser_id)
+            indicators_materialise(years=years, points=points, organisers=organisers)
         batches_recomputed(batch_ids=[batch.pk])
         return False
     rollback_recompute_task.enqueue(
@@ -84,6 +85,7 @@ def rollback_recompute_start(batch: ImportBatch) -> bool:
         points=points,
         organiser_id=batch.organiser_id or ALL_ORGANISERS,
         batch_id=batch.pk,
+        organisers=organisers,
     )
     return True
 
@@ -100,15 +102,26 @@ def rollback_recompute_task(
     organiser_id: int,
     attempt: int = 1,
     batch_id: int | None = None,
+    organisers: list[int] | None = None,
 ) -> str:
-    """Recompute the indicators of `years` and `points` after a rollback, in the organiser's
+    """Recompute the indicators of `years` and `points` after a rollback (of `organisers`:
+    the batch's organiser `organiser_id` and any whose pupils' backgrounds it had changed;
+    an old job without them: `organiser_id`'s, or every organiser's), in the organiser's
     turn and the recomputations' (indicators/turns.py), both held here, in the worker,
     while a process of its own with limited memory does the work (organisation/job_child.py);
     returns "done", "waiting" (the organiser's turn was taken: queued again) or "retry"
     (failed transiently: queued again). Raises RecomputeStopped when the process ended
     without finishing: the figures stay as they were, and batch `batch_id` waiting for them
     (the Import page offers to start the recomputation again)."""
-    again = {"years": years, "points": points, "organiser_id": organiser_id, "batch_id": batch_id}
+    again = {
+        "years": years,
+        "points": points,
+        "organiser_id": organiser_id,
+        "batch_id": batch_id,
+        "organisers": organisers,
+    }
+    if organisers is None and organiser_id != ALL_ORGANISERS:
+        organisers = [organiser_id]
     try:
         with organiser_turn(organiser_id) as taken:
             if not taken:
@@ -117,11 +130,7 @@ def rollback_recompute_task(
             with materialisation_turn():
                 end = job_child_run(
                     ROLLBACK_CHILD,
-                    {
-                        "years": years,
-                        "points": points,
-                        "organiser": None if organiser_id == ALL_ORGANISERS else organiser_id,
-                    },
+                    {"years": years, "points": points, "organisers": organisers},
                     name=f"skolkvalitet-recompute-{organiser_id}",
                 )
             if end.transient:

@@ -53,7 +53,7 @@ def facts_import(
     materialise: bool = True,
 ) -> ImportOutcome:
     """Import the file at `path` as a file of `kind` (a key of ingest.formats.FILE_KINDS).
-    With materialise=False the caller recomputes the indicators (indicators_materialise_batch)."""
+    With materialise=False the caller recomputes the indicators (writer.indicators_refresh)."""
     name = file or path.name
     return facts_import_bytes(
         kind,

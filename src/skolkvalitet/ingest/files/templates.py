@@ -74,7 +74,9 @@ def formats_markdown() -> str:
         "rows), listed by `skolkvalitet import list` and on the Import page. The same file "
         "again changes nothing; a stored fact with the same key is replaced (and restored if "
         "the import is rolled back: `skolkvalitet import rollback ID`). After the import the "
-        "indicators of the periods it touched are recomputed.",
+        "indicators of the periods it touched are recomputed; where a pupils file changes "
+        "a pupil's background, every period in which that pupil has facts, at whichever "
+        "organiser, is recomputed too.",
         "- Dates are written 2024-10-15 (an XLSX date cell reads as its date; a time of day "
         "after it is ignored). The whole cell is read: a personnummer in a date column "
         "(20100101-1234) is refused, not read as its birth date.",

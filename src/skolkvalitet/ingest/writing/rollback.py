@@ -28,7 +28,8 @@ from skolkvalitet.ingest.writing.tables import (
 )
 from skolkvalitet.ingest.writing.writer import (
     Progress,
-    batch_periods,
+    Recomputation,
+    batch_recomputation,
     delete_ids,
 )
 from skolkvalitet.organisation.audit import audit_nodes_forget, audit_record
@@ -44,31 +45,32 @@ def import_rollback(
     recompute: bool = True,
 ) -> tuple[set[int], set[int]]:
     """Undo `batch` as a whole: delete its rows, restore what it replaced or changed, remove
-    what it created, and (with `recompute`) recompute its organiser's indicators of the
-    periods it touched (as writer.indicators_refresh). Refused while a later import has
+    what it created, and (with `recompute`) recompute what it changed: its organiser's
+    indicators of the periods it touched, and those of any organiser with facts of a pupil
+    whose background it changed (writer.batch_recomputation); without, the batch records
+    what waits (ImportBatch.recompute_pending). Refused while a later import has
     replaced rows of this one (roll that back first). Audit-logged ("import_rollback", by
     `by` from `request`'s client address).
     Returns the academic years and follow-up points whose indicators the rollback changes."""
     from skolkvalitet.indicators.materialise import indicators_materialise
 
-    years, points = batch_periods(batch)
-    _rollback(batch, years, points, by, request)
-    if recompute and (years or points):
+    wanted = batch_recomputation(batch)  # before the rows and the journal's changes go
+    _rollback(batch, wanted, by, request)
+    if recompute and (wanted.years or wanted.points):
         with materialisation_turn():  # one recomputation at a time (turns.py)
             indicators_materialise(
-                years=years, points=points, progress=progress, organiser=batch.organiser_id
+                years=wanted.years,
+                points=wanted.points,
+                progress=progress,
+                organisers=wanted.organisers,
             )
         batches_recomputed(batch_ids=[batch.pk])
-    return years, points
+    return wanted.years, wanted.points
 
 
 @transaction.atomic
 def _rollback(
-    batch: ImportBatch,
-    years: set[int],
-    points: set[int],
-    by: User | None,
-    request: HttpRequest | None,
+    batch: ImportBatch, wanted: Recomputation, by: User | None, request: HttpRequest | None
 ) -> None:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.APPLIED:
@@ -101,9 +103,13 @@ def _rollback(
     batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
     # Until the figures are recomputed (here after the commit, or by the worker), the
     # Import page says they still include the rows (ImportBatch.recompute_pending).
-    # An organiser the import created is gone with its nodes and figures: nothing waits.
-    if batch.organiser_id is None or Node.objects.filter(pk=batch.organiser_id).exists():
-        batch_recompute_pending(batch, years, points)
+    # An organiser the import created is gone with its nodes and figures: only the others'
+    # figures can wait (none, unless the import changed their pupils' backgrounds).
+    organisers = wanted.organisers
+    if organisers is not None:
+        organisers = list(Node.objects.filter(pk__in=organisers).values_list("pk", flat=True))
+    if organisers is None or organisers:
+        batch_recompute_pending(batch, wanted.years, wanted.points, organisers)
     audit_record(
         user=by,
         action="import_rollback",

@@ -39,8 +39,12 @@ from skolkvalitet.batches.actions import batch_create
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import ImportBatch, ImportJournal, JournalAction
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
-from skolkvalitet.indicators.loading import read_frame
-from skolkvalitet.indicators.materialise import indicators_materialise, periods_touched
+from skolkvalitet.indicators.loading import PUPIL_BACKGROUND_FIELDS, read_frame
+from skolkvalitet.indicators.materialise import (
+    indicators_materialise,
+    periods_touched,
+    pupil_periods,
+)
 from skolkvalitet.indicators.turns import materialisation_turn
 from skolkvalitet.ingest.writing.bulk_load import indexes_deferred, table_analyze
 from skolkvalitet.ingest.writing.tables import ENROLMENTS, StoredTable
@@ -330,28 +334,70 @@ class BatchWriter:
 
 
 def indicators_refresh(batch: ImportBatch | None, *, progress: Progress | None = None) -> None:
-    """Recompute the indicators of the periods `batch` touched (its facts' periods and the
-    academic years of the enrolments it created or replaced), after the import's commit: of
-    its organiser only, the one whose units it wrote to (each organiser's figures come from
-    its own units' facts; a batch of no organiser recomputes every one)."""
+    """Recompute the indicators `batch` can change (batch_recomputation), after the import's
+    commit: of its organiser, the one whose units it wrote to (each organiser's figures come
+    from its own units' facts), and of any other organiser with facts of a pupil whose
+    background it changed; a batch of no organiser recomputes every one."""
     if batch is None:
         return
-    years, points = batch_periods(batch)
-    if years or points:
+    wanted = batch_recomputation(batch)
+    if wanted.years or wanted.points:
         with materialisation_turn():  # one recomputation at a time (turns.py)
             indicators_materialise(
-                years=years, points=points, progress=progress, organiser=batch.organiser_id
+                years=wanted.years,
+                points=wanted.points,
+                progress=progress,
+                organisers=wanted.organisers,
             )
 
 
-def batch_periods(batch: ImportBatch) -> tuple[set[int], set[int]]:
-    """The academic years and follow-up points whose indicators `batch` can change."""
+@dataclass(frozen=True)
+class Recomputation:
+    """What an import changes, to be recomputed after it is applied or rolled back: the
+    indicators of `years` and `points` of `organisers` (None: every organiser)."""
+
+    years: set[int]
+    points: set[int]
+    organisers: list[int] | None
+
+
+def batch_recomputation(batch: ImportBatch) -> Recomputation:
+    """What `batch` can change: the periods of its facts and of the enrolments it created or
+    replaced, at its organiser; and where it changed the background of a pupil who has facts
+    or enrolments elsewhere too (a pupils file of one organiser, for a pupil who moved), every
+    period of that pupil's, at every organiser holding them. A batch of no organiser (reference
+    figures) changes every organiser's."""
     years, points = periods_touched(batch=batch)
     for entry in batch.journal.filter(table=ENROLMENTS.table):
         if "academic_year_id" in entry.columns:
             index = entry.columns.index("academic_year_id")
             years.update(row[index] for row in entry.rows)
-    return years, points
+    organisers = None if batch.organiser_id is None else {batch.organiser_id}
+    changed = _background_changed(batch)
+    if changed:
+        their_years, their_points, their_organisers = pupil_periods(changed)
+        years |= their_years
+        points |= their_points
+        if organisers is not None:
+            organisers |= their_organisers
+    return Recomputation(years, points, None if organisers is None else sorted(organisers))
+
+
+def _background_changed(batch: ImportBatch) -> set[int]:
+    """The pupils whose background (the attributes the indicators read) `batch` changed in
+    place: its journal holds their values before, and one of them differs from now."""
+    changed: set[int] = set()
+    entries = batch.journal.filter(table=Pupil._meta.db_table, action=JournalAction.UPDATED)
+    for entry in entries:
+        fields = [c for c in entry.columns[1:] if c in PUPIL_BACKGROUND_FIELDS]
+        if not fields:
+            continue  # names only (an SS 12000 sync)
+        positions = [entry.columns.index(f) for f in fields]
+        before = {row[0]: [row[i] for i in positions] for row in entry.rows}
+        for pk, *now in Pupil.objects.filter(pk__in=list(before)).values_list("pk", *fields):
+            if [_json_value(value) for value in now] != before[pk]:
+                changed.add(pk)
+    return changed
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -411,6 +457,7 @@ def delete_ids(table: str, ids: list[int]) -> None:
 
 
 def _json_value(value: Any) -> Any:
+    """A value as the journal's JSON holds it (a date as its ISO text)."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
