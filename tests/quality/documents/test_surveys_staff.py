@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from hypothesis import given
 from hypothesis import strategies as st
@@ -31,6 +31,7 @@ from skolkvalitet.publishing.documents.model import (
     FigureCell,
     Heading,
     Note,
+    Paragraph,
     Table,
 )
 from skolkvalitet.quality.documents.annual_report import annual_report_document
@@ -626,6 +627,16 @@ def test_the_kvalitetsredovisning_keeps_the_chapters_of_the_organisers_handed_in
     summary = next(b for b in document.blocks if isinstance(b, BulletList))
     items = [i.replace("\xa0", " ") for i in summary.items]
     assert f"{SAFETY} 2024/25: 84,4 %, +34,4 procentenheter sedan 2023/24" in items
+    # The summary's key figures are as stored now, its survey and staff figures as frozen:
+    # the paragraph after it says which is which, with the day of the submission.
+    after_summary = document.blocks[document.blocks.index(summary) + 1]
+    assert isinstance(after_summary, Paragraph)
+    assert after_summary.text == (
+        "Trygghet, studiero och andelen behöriga lärare är de siffror som frystes med "
+        "huvudmannens kvalitetsrapport när den lämnades in "
+        f"{timezone.localdate().isoformat()}, som i deras kapitel; övriga siffror är som "
+        "de var lagrade när dokumentet togs fram."
+    )
     assert any(_(NEWER_ORGANISER) in remark for remark in remarks(document))
     assert publication_problems(document) == []
 
@@ -640,6 +651,11 @@ def test_the_kvalitetsredovisning_of_a_draft_organiser_report_reads_the_figures_
     assert now.text == "55,6\u00a0%" and now.n == 45  # 25 of 45
     assert row_named(document, facts.unit_n1.name)[1].shown == 60.0
     assert not any(_(NEWER_ORGANISER) in remark for remark in remarks(document))
+    # Every figure of the summary is as stored now: nothing to tell apart.
+    assert not any(
+        isinstance(b, Paragraph) and b.text.startswith("Trygghet, studiero och andelen")
+        for b in document.blocks
+    )
 
 
 def test_a_report_handed_in_before_the_chapters_were_frozen_shows_them_now_and_says_so(

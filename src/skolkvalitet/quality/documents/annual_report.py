@@ -8,6 +8,7 @@ it never gives a cause (the units' and the organiser's analyses do that)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
 from django.utils import timezone
@@ -88,6 +89,9 @@ class _Context:
     units: list[Node]
     basis: Basis
     nation: dict[int, ReferenceRow | None]  # year id → the nation's published row
+    # The day the survey and staff chapters' figures were frozen with the organiser's
+    # handed-in report (None: they are the stored figures now, as the key figures are).
+    chapters_frozen_on: dt.date | None = None
 
     def nation_value(self, key: str, year: AcademicYear):
         row = self.nation.get(year.pk)
@@ -112,7 +116,7 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
         basis=basis,
         municipality_code=organiser.municipality_code,
     )
-    setting, chapters, remark = _chapter_figures(ctx, setting)
+    setting, chapters, remark, ctx.chapters_frozen_on = _chapter_figures(ctx, setting)
     # The key figures as stored now; those of the surveys and staff chapters (the summary
     # gives some) as the chapters show them: frozen with the organiser's handed-in report.
     stored: dict[tuple[int, str, int], StoredFigure] = {
@@ -156,11 +160,13 @@ def _organiser_report(ctx: _Context) -> QualityReport | None:
     )
 
 
-def _chapter_figures(ctx: _Context, setting: Setting) -> tuple[Setting, ChapterFigures, str]:
-    """The survey and staff chapters' setting, figures and remark: frozen with the
-    organiser's handed-in report (its units those it froze figures of; the report page's
-    note when the figures have been computed from a later import since), else as stored
-    now."""
+def _chapter_figures(
+    ctx: _Context, setting: Setting
+) -> tuple[Setting, ChapterFigures, str, dt.date | None]:
+    """The survey and staff chapters' setting, figures, remark and the day they were frozen:
+    frozen with the organiser's handed-in report (its units those it froze figures of; the
+    report page's note when the figures have been computed from a later import since), else
+    as stored now (no day)."""
     report = _organiser_report(ctx)
     frozen = frozen_chapters(report) if report is not None else None
     if report is None or frozen is None:
@@ -178,7 +184,7 @@ def _chapter_figures(ctx: _Context, setting: Setting) -> tuple[Setting, ChapterF
                     "produced; they are frozen with the organiser's report when it is submitted."
                 )
             )
-        return setting, chapter_figures_live(setting), remark
+        return setting, chapter_figures_live(setting), remark, None
     remark = _("The figures of this chapter were frozen when the organiser's report was submitted.")
     if newer_than_frozen(setting, frozen):
         remark += " " + _(
@@ -187,7 +193,8 @@ def _chapter_figures(ctx: _Context, setting: Setting) -> tuple[Setting, ChapterF
         )
     frozen_units = {node_id for node_id, _key, _year in frozen.stored} - {ctx.organiser.pk}
     units = list(Node.objects.filter(pk__in=frozen_units).order_by("name"))
-    return replace(setting, units=units), frozen, remark
+    frozen_on = timezone.localdate(report.submitted_at) if report.submitted_at else None
+    return replace(setting, units=units), frozen, remark, frozen_on
 
 
 def _basis_text(ctx: _Context) -> str:
@@ -269,6 +276,19 @@ def _summary(document: Document, ctx: _Context, stored) -> None:
             % {"goals": len(goals), "year": year.code, "met": met}
         )
     document.add(Heading(_("Summary")), BulletList(tuple(items)))
+    if ctx.chapters_frozen_on is not None:
+        # Two kinds of figure above: say which is which (review finding, issue 16).
+        document.add(
+            Paragraph(
+                _(
+                    "Trygghet, studiero and the share of certified teachers are the figures "
+                    "frozen with the organiser's quality report when it was submitted on "
+                    "%(day)s, as in their chapters; the other figures are as stored when this "
+                    "document was produced."
+                )
+                % {"day": ctx.chapters_frozen_on.isoformat()}
+            )
+        )
 
 
 def _organiser_analysis(document: Document, ctx: _Context) -> None:
