@@ -359,3 +359,24 @@ def test_a_lost_recomputation_shows_on_the_import_page_and_can_be_started_again(
     assert batch.recompute_pending is None
     page = client.get(reverse("import_page")).content.decode()
     assert "recompute-pending" not in page and f'action="{again}"' not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_process_the_database_failed_before_it_began_is_tried_again(
+    users, var_dir, monkeypatch, targets_importable
+):
+    """The job's process exits with EX_TEMPFAIL (75) when the database fails it outside the
+    import's own handling (here: at once): nothing was written, so the job stays queued with
+    its upload while tries remain, and fails on the last."""
+    file = SimpleUploadedFile("betyg.csv", VALID.encode(), content_type="text/csv")
+    job = jobs.import_job_create(kind="grades", uploaded=file, user=users.organiser_admin)
+    monkeypatch.setattr(jobs, "IMPORT_CHILD", "tests.ingest.test_tasks.database_unavailable")
+
+    assert jobs.import_job_process(job.pk, None, retry=True) == "queued"
+    job.refresh_from_db()
+    assert (job.status, job.pid, job.problems) == ("queued", None, [])
+    assert len(uploads(var_dir)) == 1
+
+    assert jobs.import_job_process(job.pk, None, retry=False) == "failed"
+    job.refresh_from_db()
+    assert job.status == "failed" and uploads(var_dir) == []

@@ -156,17 +156,25 @@ def import_job_process(job_id: int, unit_paths: list[str] | None, *, retry: bool
         logger.error("import job %s: its process did not start: %s", job.pk, end.error)
         _job_fail(job, _("The import failed unexpectedly; nothing was written."))
         return JobStatus.FAILED
-    return _child_ended(end, job.pk)
+    return _child_ended(end, job.pk, retry=retry)
 
 
-def _child_ended(end: ChildEnd, job_id: int) -> str:
+def _child_ended(end: ChildEnd, job_id: int, *, retry: bool = False) -> str:
     """After the child: if it ended without finishing its job (killed for its memory, or by
-    anyone), end the job as failed and delete its upload. Returns the job's status."""
+    anyone), end the job as failed and delete its upload; if the database failed it before
+    the import began (`end.transient`: nothing written) and it may be tried again (`retry`),
+    leave it queued for another try. Returns the job's status."""
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None:
         return "gone"
     if job.status == JobStatus.QUEUED and end.completed:  # to be tried again
         ImportJob.objects.filter(pk=job_id).update(pid=None, heartbeat_at=timezone.now())
+        return JobStatus.QUEUED
+    if end.transient and retry and not job.is_finished and not job.total:
+        logger.warning("import job %s: its process %s; to be tried again", job_id, end.describe())
+        ImportJob.objects.filter(pk=job_id).update(
+            status=JobStatus.QUEUED, pid=None, heartbeat_at=timezone.now()
+        )
         return JobStatus.QUEUED
     if not job.is_finished:
         logger.error("import job %s: its process %s", job_id, end.describe())
