@@ -316,6 +316,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(VAR_DIR / f"test_skolkvalitet_{os.getpid()}.sqlite3")
     }
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # TCP keepalives (libpq's): the worker holds its jobs' turns as advisory locks on a
+    # connection that stays idle while a job's process works, for minutes; without probes a
+    # firewall or NAT between it and the server may drop the idle connection, and the turn
+    # with it, unseen. A caller's own values in OPTIONS win.
+    for name, value in {
+        "keepalives": 1,
+        "keepalives_idle": 60,
+        "keepalives_interval": 10,
+        "keepalives_count": 6,
+    }.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(name, value)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -224,12 +224,15 @@ class Command(BaseCommand):
         host, port = address_of(addrport)
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"\nÖppna http://{shown}:{port}/ i webbläsaren. Avsluta med Ctrl-C.\n")
-        worker = worker_start()
         # Stopped by SIGTERM (a service manager, `kill`) as by Ctrl-C: the server ends by an
-        # exception, so the worker is stopped with it instead of being left behind.
+        # exception, so the worker is stopped with it instead of being left behind (the
+        # handler first: a SIGTERM while the worker starts stops it too).
         previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        worker = None
         try:
+            worker = worker_start()
             call_command("runserver", addrport, use_reloader=False)
         finally:
             signal.signal(signal.SIGTERM, previous)
-            worker_stop(worker)
+            if worker is not None:
+                worker_stop(worker)
