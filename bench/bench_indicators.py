@@ -453,7 +453,10 @@ def write_doc(body: str) -> None:
     if start == -1:
         text = text.rstrip("\n") + "\n\n" + body
     else:
-        end = text.find("\n## ", start + len(SECTION))
+        # The generated part ends at the next heading: hand-written subsections after it
+        # (### Earlier runs …) stay.
+        ends = [text.find(h, start + len(SECTION)) for h in ("\n## ", "\n### ")]
+        end = min((e for e in ends if e != -1), default=-1)
         text = text[:start] + body + (text[end + 1 :] if end != -1 else "")
     DOC.write_text(text.rstrip("\n") + "\n")
 
