@@ -9,13 +9,18 @@ import pytest
 from django.urls import reverse
 from tests.batches.test_selectors import PUPIL_A, PUPIL_B, grades, other  # noqa: F401
 
-from skolkvalitet.batches.actions import batch_recompute_pending, batches_recomputed
+from skolkvalitet.batches.actions import (
+    batch_pending_organisers,
+    batch_recompute_pending,
+    batches_recomputed,
+)
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.indicators.models import IndicatorValue
 from skolkvalitet.ingest.files.importer import facts_import_bytes
 from skolkvalitet.ingest.writing.rollback import import_rollback
-from skolkvalitet.organisation.models import AcademicYear
+from skolkvalitet.organisation import actions
+from skolkvalitet.organisation.models import AcademicYear, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -109,10 +114,66 @@ def test_another_organisers_admin_cannot_start_it(client, two_imports, other):  
     assert a.recompute_pending is not None
 
 
-def test_a_user_who_may_not_roll_back_cannot_start_it(client, users, two_imports):
+def test_a_user_who_may_not_roll_back_cannot_start_it(client, org, two_imports, make_user):
+    """An organiser admin of an area sees the organiser's imports but rolls back none
+    (ROLL_BACK_IMPORTS counts on the organiser's node only): no button, and the view refuses."""
     a, _b = two_imports
     import_rollback(a, recompute=False)
-    client.force_login(users.unit_head)
+    north_admin = make_user("nora")
+    actions.role_grant(user=north_admin, node=org.area_north, role=Role.ORGANISER_ADMIN)
+    client.force_login(north_admin)
+    page = client.get(reverse("import_page")).content.decode()
+    assert f'id="recompute-pending-{a.pk}"' in page  # it sees that the figures wait
+    assert reverse("import_batch_recompute", args=[a.pk]) not in page
     assert client.post(reverse("import_batch_recompute", args=[a.pk])).status_code in (403, 404)
     a.refresh_from_db()
     assert a.recompute_pending is not None
+
+
+def test_a_full_recomputation_of_one_organiser_leaves_a_batch_that_waits_for_another_too(
+    two_imports,
+    other,  # noqa: F811
+):
+    a, _b = two_imports
+    organiser_b, _unit, _admin = other
+    import_rollback(a, recompute=False)
+    a.refresh_from_db()
+    batch_recompute_pending(a, [year()], [], [a.organiser_id, organiser_b.pk])
+    indicators_materialise(organiser=organiser_b)
+    assert ImportBatch.objects.get(pk=a.pk).recompute_pending is not None
+    indicators_materialise(organisers=[a.organiser_id, organiser_b.pk])
+    assert ImportBatch.objects.get(pk=a.pk).recompute_pending is None
+
+
+def test_a_rollback_committed_while_a_full_recomputation_runs_still_waits(two_imports, monkeypatch):
+    """The full run may have read the rolled-back rows before the rollback: it settles only
+    the rollbacks that waited when it began."""
+    from skolkvalitet.indicators import materialise
+
+    a, _b = two_imports
+    real = materialise._materialise
+    rolled_back: list[int] = []
+
+    def meanwhile(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if not rolled_back:  # after the first organiser's figures are computed
+            import_rollback(a, recompute=False)
+            rolled_back.append(a.pk)
+        return result
+
+    monkeypatch.setattr(materialise, "_materialise", meanwhile)
+    indicators_materialise()
+    assert rolled_back == [a.pk]
+    assert ImportBatch.objects.get(pk=a.pk).recompute_pending is not None
+
+
+def test_a_record_from_before_the_organisers_were_recorded_waits_for_its_batchs_organiser(
+    two_imports,
+):
+    a, _b = two_imports
+    import_rollback(a, recompute=False)
+    ImportBatch.objects.filter(pk=a.pk).update(recompute_pending={"years": [year()], "points": []})
+    a.refresh_from_db()
+    assert batch_pending_organisers(a) == [a.organiser_id]
+    indicators_materialise(organiser=a.organiser_id)
+    assert ImportBatch.objects.get(pk=a.pk).recompute_pending is None

@@ -380,3 +380,50 @@ def test_an_import_whose_process_the_database_failed_before_it_began_is_tried_ag
     assert jobs.import_job_process(job.pk, None, retry=False) == "failed"
     job.refresh_from_db()
     assert job.status == "failed" and uploads(var_dir) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recomputation_waiting_in_the_queue_is_not_queued_twice(client, users, settings):
+    from django.utils import timezone
+
+    from skolkvalitet.batches.models import ImportBatch
+    from skolkvalitet.ingest.tasks import rollback_recompute_queued, rollback_recompute_start
+
+    rollback_queued(client, users, settings, VALID)
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("import_page")).content.decode()
+    # Queued: the page says it is being recomputed and offers no button to start it again.
+    assert "Dess resultat räknas om: tills det är klart" in page
+    assert reverse("import_batch_recompute", args=[batch.pk]) not in page
+    assert rollback_recompute_start(batch) is True
+    response = client.post(reverse("import_batch_recompute", args=[batch.pk]), follow=True)
+    assert "Resultaten räknas redan om." in response.content.decode()
+    assert DBTaskResult.objects.filter(task_path=ROLLBACK_TASK).count() == 1
+
+    # A job that has been running for longer than a job may stall is taken for lost (its
+    # worker died): the page offers the button again.
+    started = timezone.now() - dt.timedelta(minutes=settings.SKOLKVALITET_IMPORT_STALE_MINUTES + 1)
+    DBTaskResult.objects.filter(task_path=ROLLBACK_TASK).update(
+        status="RUNNING", started_at=started
+    )
+    assert rollback_recompute_queued([batch.pk]) == set()
+    page = client.get(reverse("import_page")).content.decode()
+    assert reverse("import_batch_recompute", args=[batch.pk]) in page
+
+
+@pytest.mark.django_db
+def test_a_transient_failure_before_the_first_figure_is_computed_is_not_tried_again(
+    users, var_dir, monkeypatch
+):
+    """Once the rows are committed, a failure while the figures are computed (even before the
+    first chunk reports) is final: the same file again would change nothing, so a retry would
+    end 'done' with the figures never computed."""
+    from skolkvalitet.ingest.files import importer
+
+    file = SimpleUploadedFile("betyg.csv", VALID.encode(), content_type="text/csv")
+    job = jobs.import_job_create(kind="grades", uploaded=file, user=users.organiser_admin)
+    monkeypatch.setattr(importer, "indicators_refresh", database_unavailable)
+    job = jobs.import_job_run(job, unit_paths=None, retry=True)
+    job.refresh_from_db()
+    assert job.status == "failed" and Grade.objects.exists()
+    assert "Driftansvarig kan beräkna dem med skolkvalitet indicators." in job.problems[0]

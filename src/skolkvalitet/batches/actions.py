@@ -51,24 +51,48 @@ def batch_recompute_pending(
     batch.save(update_fields=["recompute_pending"])
 
 
+def batches_pending() -> list[int]:
+    """The ids of the batches whose figures wait for the recomputation after their rollback."""
+    return list(
+        ImportBatch.objects.filter(recompute_pending__isnull=False).values_list("pk", flat=True)
+    )
+
+
 def batches_recomputed(
     *, batch_ids: Iterable[int] | None = None, organisers: Iterable[int] | None = None
 ) -> int:
-    """Record that the figures have followed the rollbacks of `batch_ids`; or, after a full
-    recomputation of `organisers`, of every batch whose waiting figures are all theirs; or,
-    with neither (a full recomputation of every organiser), of every batch. Returns how many
-    were waiting."""
+    """Record that the figures have followed the rollbacks of the batches `batch_ids` (all
+    waiting ones when None) — with `organisers` (a full recomputation of those organisers)
+    only of those whose waiting figures are all theirs. Returns how many were waiting.
+
+    A full recomputation passes the batches that waited when it began (batches_pending): a
+    rollback committed while it ran may have been read before, and waits for its own."""
     waiting = ImportBatch.objects.filter(recompute_pending__isnull=False)
     if batch_ids is not None:
         waiting = waiting.filter(pk__in=list(batch_ids))
-    elif organisers is not None:
+    if organisers is not None:
         computed = set(organisers)
         ids = [
             pk
-            for pk, pending in waiting.values_list("pk", "recompute_pending")
+            for pk, organiser_id, pending in waiting.values_list(
+                "pk", "organiser_id", "recompute_pending"
+            )
             if pending
-            and pending.get("organisers") is not None
-            and set(pending["organisers"]) <= computed
+            and _pending_organisers(pending, organiser_id) is not None
+            and set(_pending_organisers(pending, organiser_id) or ()) <= computed
         ]
         waiting = waiting.filter(pk__in=ids)
     return waiting.update(recompute_pending=None)
+
+
+def batch_pending_organisers(batch: ImportBatch) -> list[int] | None:
+    """The organisers whose figures wait for `batch`'s rollback (None: every organiser)."""
+    return _pending_organisers(batch.recompute_pending or {}, batch.organiser_id)
+
+
+def _pending_organisers(pending: dict, organiser_id: int | None) -> list[int] | None:
+    """The organisers a pending record waits for (None: every one); a record without them
+    (written before they were recorded) waits for its batch's organiser."""
+    if "organisers" in pending:
+        return pending["organisers"]
+    return None if organiser_id is None else [organiser_id]

@@ -29,7 +29,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.db.models import Max
 
-from skolkvalitet.batches.actions import batches_recomputed
+from skolkvalitet.batches.actions import batches_pending, batches_recomputed
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
 from skolkvalitet.indicators.engine import (
@@ -147,6 +147,8 @@ def indicators_materialise(
     atomic block, or a test's) other connections could not see its uncommitted facts, so the
     chunks run one after another on this connection. Both give the same rows."""
     started = time.perf_counter()
+    # The rollbacks whose figures this run can settle: those waiting when it begins.
+    waiting = batches_pending() if years is None else []
     wanted: list[int] | None = None  # None: every organiser
     if organiser is not None:
         wanted = [organiser.pk if isinstance(organiser, Node) else organiser]
@@ -169,9 +171,9 @@ def indicators_materialise(
     result = MaterialiseResult()
     for scope in scopes:
         result.add(_materialise(years, points, progress, scope))
-    if years is None:
-        # Every year recomputed: no rollback's figures wait any more (in this scope).
-        batches_recomputed(organisers=wanted)
+    if waiting:
+        # Every year recomputed: no earlier rollback's figures wait any more (in this scope).
+        batches_recomputed(batch_ids=waiting, organisers=wanted)
     result.seconds = time.perf_counter() - started
     pages_changed(warm=True)  # the page cache: pages show these values (page_versions.py)
     return result

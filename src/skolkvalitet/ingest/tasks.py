@@ -10,13 +10,18 @@ process of its own with limited memory, as it runs an import."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import OperationalError
-from django_tasks import task
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
-from skolkvalitet.batches.actions import batches_recomputed
+from skolkvalitet.batches.actions import batch_pending_organisers, batches_recomputed
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.indicators.turns import materialisation_turn
 from skolkvalitet.ingest.child import ROLLBACK_CHILD
@@ -33,6 +38,9 @@ from skolkvalitet.organisation.job_turns import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The recomputation's task as django-tasks records it (DBTaskResult.task_path).
+ROLLBACK_TASK_PATH = f"{__name__}.rollback_recompute_task"
 
 
 @task()
@@ -72,7 +80,7 @@ def rollback_recompute_start(batch: ImportBatch) -> bool:
     if not pending:
         return False
     years, points = pending["years"], pending["points"]
-    organisers = pending.get("organisers")
+    organisers = batch_pending_organisers(batch)
     if not getattr(settings, "SKOLKVALITET_IMPORT_IN_BACKGROUND", True):
         from skolkvalitet.indicators.materialise import indicators_materialise
 
@@ -80,6 +88,8 @@ def rollback_recompute_start(batch: ImportBatch) -> bool:
             indicators_materialise(years=years, points=points, organisers=organisers)
         batches_recomputed(batch_ids=[batch.pk])
         return False
+    if rollback_recompute_queued([batch.pk]):
+        return True  # already waiting or running: not twice
     rollback_recompute_task.enqueue(
         years=years,
         points=points,
@@ -88,6 +98,27 @@ def rollback_recompute_start(batch: ImportBatch) -> bool:
         organisers=organisers,
     )
     return True
+
+
+def rollback_recompute_queued(batch_ids: Iterable[int]) -> set[int]:
+    """Those of `batch_ids` whose recomputation after a rollback waits in the queue or runs
+    now (a job running for longer than SKOLKVALITET_IMPORT_STALE_MINUTES counts as lost: its
+    worker died)."""
+    wanted = set(batch_ids)
+    if not wanted:
+        return set()
+    started_since = timezone.now() - dt.timedelta(
+        minutes=settings.SKOLKVALITET_IMPORT_STALE_MINUTES
+    )
+    jobs = DBTaskResult.objects.filter(task_path=ROLLBACK_TASK_PATH).filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=started_since)
+    )
+    found = {
+        (job.get("kwargs") or {}).get("batch_id")
+        for job in jobs.values_list("args_kwargs", flat=True)
+    }
+    return wanted & found
 
 
 class RecomputeStopped(RuntimeError):

@@ -27,7 +27,7 @@ from skolkvalitet.ingest.jobs import import_job_create, import_job_start, import
 from skolkvalitet.ingest.models import ImportJob
 from skolkvalitet.ingest.register import KIND as REGISTER_KIND
 from skolkvalitet.ingest.ss12000.sync import KIND as SS12000_KIND
-from skolkvalitet.ingest.tasks import rollback_recompute_start
+from skolkvalitet.ingest.tasks import rollback_recompute_queued, rollback_recompute_start
 from skolkvalitet.ingest.writing.rollback import import_rollback
 from skolkvalitet.organisation.audit import audit_record
 from skolkvalitet.organisation.models import Node
@@ -70,6 +70,10 @@ class BatchRow:
     batch: ImportBatch
     kind: str
     by: str
+    # The user may roll this import back (and start its recomputation again).
+    may_roll_back: bool = False
+    # Its recomputation after a rollback is queued or running in the worker.
+    recompute_queued: bool = False
 
 
 def _signed_in_user(request: HttpRequest) -> User:
@@ -118,15 +122,34 @@ def import_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "kinds": FILE_KINDS.values(),
-        "batches": [
-            BatchRow(batch, batch_kind_name(batch.kind), user_name(batch.created_by))
-            for batch in batches_visible(scope).select_related("created_by")[:25]
-        ],
+        "batches": _batch_rows(scope),
         "jobs": ImportJob.objects.filter(created_by=_signed_in_user(request))[:10],
         "may_roll_back": scope.can_somewhere(Capability.ROLL_BACK_IMPORTS),
         "file_kinds": {*FILE_KINDS, "ss12000"},
     }
     return render(request, "ingest/import.html", context)
+
+
+def _batch_rows(scope: Scope) -> list[BatchRow]:
+    """The latest 25 imports the user sees, and any older one whose figures still wait for
+    the recomputation after its rollback."""
+    visible = batches_visible(scope).select_related("created_by")
+    batches = list(visible[:25])
+    shown = {batch.pk for batch in batches}
+    batches += [b for b in visible.filter(recompute_pending__isnull=False) if b.pk not in shown]
+    ids = [batch.pk for batch in batches]
+    may = set(batches_to_roll_back(scope).filter(pk__in=ids).values_list("pk", flat=True))
+    queued = rollback_recompute_queued(ids)
+    return [
+        BatchRow(
+            batch,
+            batch_kind_name(batch.kind),
+            user_name(batch.created_by),
+            may_roll_back=batch.pk in may,
+            recompute_queued=batch.pk in queued,
+        )
+        for batch in batches
+    ]
 
 
 def _job_for(request: HttpRequest, job_id: int) -> ImportJob:
@@ -211,6 +234,9 @@ def import_batch_recompute(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_object_or_404(batches_to_roll_back(scope), pk=batch_id)
     if not batch.recompute_pending:
         messages.info(request, _("The figures have already been recomputed."))
+        return redirect("import_page")
+    if rollback_recompute_queued([batch.pk]):
+        messages.info(request, _("The figures are already being recomputed."))
         return redirect("import_page")
     if rollback_recompute_start(batch):
         messages.info(

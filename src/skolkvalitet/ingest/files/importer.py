@@ -95,6 +95,10 @@ def facts_import_bytes(
     outcome = ImportOutcome(batch=batch, rows=checked.rows, notes=checked.notes)
     outcome.notes.extend(written)
     if materialise:
+        if progress:
+            # The rows are in (committed): from here a failure is not one to try again, the
+            # same file would change nothing (ingest/jobs.py reads this from its total).
+            progress(_("Computing indicators"), 0, 1)
         indicators_refresh(batch, progress=progress)
     return outcome
 

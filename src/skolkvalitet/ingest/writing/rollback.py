@@ -54,8 +54,7 @@ def import_rollback(
     Returns the academic years and follow-up points whose indicators the rollback changes."""
     from skolkvalitet.indicators.materialise import indicators_materialise
 
-    wanted = batch_recomputation(batch)  # before the rows and the journal's changes go
-    _rollback(batch, wanted, by, request)
+    wanted = _rollback(batch, by, request)
     if recompute and (wanted.years or wanted.points):
         with materialisation_turn():  # one recomputation at a time (turns.py)
             indicators_materialise(
@@ -69,15 +68,16 @@ def import_rollback(
 
 
 @transaction.atomic
-def _rollback(
-    batch: ImportBatch, wanted: Recomputation, by: User | None, request: HttpRequest | None
-) -> None:
+def _rollback(batch: ImportBatch, by: User | None, request: HttpRequest | None) -> Recomputation:
+    """Undo the rows; returns what the figures must follow (read under the batch's lock,
+    before its rows and the journal's changes go)."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.APPLIED:
         raise ImportRejected(
             [ImportProblem(batch.source_name, None, None, _("The import is already rolled back."))]
         )
     _refuse_if_replaced_later(batch)
+    wanted = batch_recomputation(batch)
     with connection.cursor() as cursor:
         for table in FACT_TABLES:
             cursor.execute(f"DELETE FROM {table} WHERE batch_id = %s", [batch.pk])
@@ -117,6 +117,7 @@ def _rollback(
         detail={"batch": batch.pk, "kind": batch.kind, "rows": batch.rows},
         request=request,
     )
+    return wanted
 
 
 def _refuse_if_replaced_later(batch: ImportBatch) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -89,8 +90,10 @@ class _Context:
     units: list[Node]
     basis: Basis
     nation: dict[int, ReferenceRow | None]  # year id → the nation's published row
-    # The day the survey and staff chapters' figures were frozen with the organiser's
-    # handed-in report (None: they are the stored figures now, as the key figures are).
+    # Whether the survey and staff chapters' figures are those frozen with the organiser's
+    # handed-in report (else the stored figures now, as the key figures are), and the day
+    # it was submitted.
+    chapters_frozen: bool = False
     chapters_frozen_on: dt.date | None = None
 
     def nation_value(self, key: str, year: AcademicYear):
@@ -116,7 +119,9 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
         basis=basis,
         municipality_code=organiser.municipality_code,
     )
-    setting, chapters, remark, ctx.chapters_frozen_on = _chapter_figures(ctx, setting)
+    setting, chapters, remark, frozen_on = _chapter_figures(ctx, setting)
+    ctx.chapters_frozen = frozen_on is not False
+    ctx.chapters_frozen_on = frozen_on if isinstance(frozen_on, dt.date) else None
     # The key figures as stored now; those of the surveys and staff chapters (the summary
     # gives some) as the chapters show them: frozen with the organiser's handed-in report.
     stored: dict[tuple[int, str, int], StoredFigure] = {
@@ -162,11 +167,11 @@ def _organiser_report(ctx: _Context) -> QualityReport | None:
 
 def _chapter_figures(
     ctx: _Context, setting: Setting
-) -> tuple[Setting, ChapterFigures, str, dt.date | None]:
+) -> tuple[Setting, ChapterFigures, str, dt.date | Literal[False] | None]:
     """The survey and staff chapters' setting, figures, remark and the day they were frozen:
     frozen with the organiser's handed-in report (its units those it froze figures of; the
-    report page's note when the figures have been computed from a later import since), else
-    as stored now (no day)."""
+    report page's note when the figures have been computed from a later import since; the
+    day of its submission, None when not recorded), else as stored now (False)."""
     report = _organiser_report(ctx)
     frozen = frozen_chapters(report) if report is not None else None
     if report is None or frozen is None:
@@ -184,7 +189,7 @@ def _chapter_figures(
                     "produced; they are frozen with the organiser's report when it is submitted."
                 )
             )
-        return setting, chapter_figures_live(setting), remark, None
+        return setting, chapter_figures_live(setting), remark, False
     remark = _("The figures of this chapter were frozen when the organiser's report was submitted.")
     if newer_than_frozen(setting, frozen):
         remark += " " + _(
@@ -243,10 +248,12 @@ def _change_text(key: str, now, before) -> str:
 def _summary(document: Document, ctx: _Context, stored) -> None:
     year, previous = ctx.year, (ctx.years[-2] if len(ctx.years) > 1 else None)
     items = []
+    shown_keys: set[str] = set()
     for key in (*KEYS, *SUMMARY_MORE):
         now = year_cell(stored, ctx.organiser, key, year)
         if isinstance(now.shown, str):
             continue
+        shown_keys.add(key)
         parts = [f"{REGISTRY[key].name_sv} {year.code}: {now.text}"]
         if previous is not None:
             before = year_cell(stored, ctx.organiser, key, previous)
@@ -276,19 +283,31 @@ def _summary(document: Document, ctx: _Context, stored) -> None:
             % {"goals": len(goals), "year": year.code, "met": met}
         )
     document.add(Heading(_("Summary")), BulletList(tuple(items)))
-    if ctx.chapters_frozen_on is not None:
+    shown_frozen = [REGISTRY[key].name_sv for key in SUMMARY_MORE if key in shown_keys]
+    if ctx.chapters_frozen and shown_frozen:
         # Two kinds of figure above: say which is which (review finding, issue 16).
-        document.add(
-            Paragraph(
-                _(
-                    "Trygghet, studiero and the share of certified teachers are the figures "
-                    "frozen with the organiser's quality report when it was submitted on "
-                    "%(day)s, as in their chapters; the other figures are as stored when this "
-                    "document was produced."
-                )
-                % {"day": ctx.chapters_frozen_on.isoformat()}
-            )
+        names = (
+            shown_frozen[0]
+            if len(shown_frozen) == 1
+            else _("%(some)s and %(last)s")
+            % {"some": ", ".join(shown_frozen[:-1]), "last": shown_frozen[-1]}
         )
+        text = (
+            _(
+                "%(figures)s: the figures frozen with the organiser's quality report when it "
+                "was submitted on %(day)s, as in their chapters. The other figures are as "
+                "stored when this document was produced."
+            )
+            % {"figures": names, "day": ctx.chapters_frozen_on.isoformat()}
+            if ctx.chapters_frozen_on is not None
+            else _(
+                "%(figures)s: the figures frozen with the organiser's quality report when it "
+                "was submitted, as in their chapters. The other figures are as stored when "
+                "this document was produced."
+            )
+            % {"figures": names}
+        )
+        document.add(Paragraph(text))
 
 
 def _organiser_analysis(document: Document, ctx: _Context) -> None:
