@@ -88,6 +88,13 @@ def pytest_sessionstart(session):
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+def pytest_sessionfinish(session, exitstatus):
+    # The turns' lock files beside this process's SQLite test database (turns.py,
+    # job_turns.py): empty files that would otherwise pile up in var/ run after run.
+    for lock in Path(settings.VAR_DIR).glob(f"test_skolkvalitet_{os.getpid()}.sqlite3*.lock"):
+        lock.unlink(missing_ok=True)
+
+
 NODE_NAMES = (
     "organiser",
     "area_north",
