@@ -208,23 +208,11 @@ def targets_importable(monkeypatch):
 
 def stored_figures() -> list[tuple]:
     """Every stored figure but its data version (a stamp of when it was computed)."""
+    from skolkvalitet.indicators.materialise import COLUMNS
     from skolkvalitet.indicators.models import IndicatorValue
 
-    return sorted(
-        IndicatorValue.objects.values_list(
-            "indicator",
-            "node_id",
-            "period_kind",
-            "period_id",
-            "breakdown",
-            "value",
-            "n",
-            "numerator",
-            "denominator",
-            "suppression",
-        ),
-        key=repr,
-    )
+    columns = [c for c in COLUMNS if c != "data_version"]
+    return sorted(IndicatorValue.objects.values_list(*columns), key=repr)
 
 
 def rollback_queued(client, users, settings, *files: str):

@@ -72,15 +72,13 @@ def batches_recomputed(
         waiting = waiting.filter(pk__in=list(batch_ids))
     if organisers is not None:
         computed = set(organisers)
-        ids = [
-            pk
-            for pk, organiser_id, pending in waiting.values_list(
-                "pk", "organiser_id", "recompute_pending"
-            )
-            if pending
-            and _pending_organisers(pending, organiser_id) is not None
-            and set(_pending_organisers(pending, organiser_id) or ()) <= computed
-        ]
+        ids = []
+        for pk, organiser_id, pending in waiting.values_list(
+            "pk", "organiser_id", "recompute_pending"
+        ):
+            waits_for = _pending_organisers(pending or {}, organiser_id)
+            if waits_for is not None and set(waits_for) <= computed:
+                ids.append(pk)
         waiting = waiting.filter(pk__in=ids)
     return waiting.update(recompute_pending=None)
 

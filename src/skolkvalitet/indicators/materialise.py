@@ -157,11 +157,7 @@ def indicators_materialise(
     if wanted is not None:
         # An organiser that no longer exists (a rollback removed the organiser its import
         # created, with all its nodes) has nothing left to compute.
-        scopes: list[_Scope | None] = [
-            scope
-            for scope in map(_scope_of, [organiser] if isinstance(organiser, Node) else wanted)
-            if scope is not None
-        ]
+        scopes: list[_Scope | None] = [s for s in map(_scope_of, wanted) if s is not None]
     else:
         every = list(
             Node.objects.filter(kind=NodeKind.ORGANISER).order_by("pk").values_list("pk", flat=True)
@@ -634,30 +630,19 @@ def pupil_periods(pupil_ids: Iterable[int]) -> tuple[set[int], set[int], set[int
     years: set[int] = set()
     points: set[int] = set()
     units: set[int] = set()
+    # Each table with a pupil column: its period column and the set that period goes to.
+    tables = [
+        *((model, "term__academic_year_id", years) for model in (Grade, NationalTest, Absence)),
+        (Assessment, "follow_up_point_id", points),
+        (Enrolment, "academic_year_id", years),
+    ]
     for start in range(0, len(ids), 5000):  # within every database's limit of parameters
         chunk = ids[start : start + 5000]
-        for model in (Grade, NationalTest, Absence):
-            for year, unit in (
-                model.objects.filter(pupil_id__in=chunk)
-                .values_list("term__academic_year_id", "unit_id")
-                .distinct()
-            ):
-                years.add(year)
+        for model, period, periods in tables:
+            rows = model.objects.filter(pupil_id__in=chunk).values_list(period, "unit_id")
+            for period_id, unit in rows.distinct():
+                periods.add(period_id)
                 units.add(unit)
-        for point, unit in (
-            Assessment.objects.filter(pupil_id__in=chunk)
-            .values_list("follow_up_point_id", "unit_id")
-            .distinct()
-        ):
-            points.add(point)
-            units.add(unit)
-        for year, unit in (
-            Enrolment.objects.filter(pupil_id__in=chunk)
-            .values_list("academic_year_id", "unit_id")
-            .distinct()
-        ):
-            years.add(year)
-            units.add(unit)
     paths = Node.objects.filter(pk__in=units).values_list("path", flat=True)
     return years, points, organisers_of_paths(paths)
 

@@ -82,6 +82,17 @@ def writes_part_then_dies(job_id: int, retry: bool, path: str) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def annual_report_run(org) -> DocumentJob:
+    """The organiser's kvalitetsredovisning ordered as a PDF and run by the worker."""
+    job = document_job_create(
+        kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
+    )
+    actions.document_job_start(job)
+    run_worker()
+    job.refresh_from_db()
+    return job
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_web_process_only_queues_the_document_and_the_worker_renders_it(org, client_for):
     admin = client_for("organiser_admin")
@@ -117,12 +128,7 @@ def test_the_worker_produces_the_document_in_a_process_of_its_own(org, monkeypat
 
     monkeypatch.setattr(tasks, "job_child_run", watched)
     monkeypatch.setattr(tasks, "document_job_run", ran_in_the_worker)
-    job = document_job_create(
-        kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
-    )
-    actions.document_job_start(job)
-    run_worker()
-    job.refresh_from_db()
+    job = annual_report_run(org)
     assert job.status == "done", job.problems
     assert Path(job.stored_path).read_bytes()[:5] == b"%PDF-"
     (end,) = ends
@@ -132,12 +138,7 @@ def test_the_worker_produces_the_document_in_a_process_of_its_own(org, monkeypat
 @pytest.mark.django_db(transaction=True)
 def test_a_document_over_the_memory_limit_fails_clearly_and_leaves_no_file(org, settings, tmp_path):
     settings.SKOLKVALITET_IMPORT_MEMORY_LIMIT_MB = 1  # less than any process: killed at once
-    job = document_job_create(
-        kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
-    )
-    actions.document_job_start(job)
-    run_worker()
-    job.refresh_from_db()
+    job = annual_report_run(org)
     assert job.status == "failed"
     assert job.problems == [
         _(
@@ -155,12 +156,7 @@ def test_a_document_whose_process_is_killed_fails_clearly_and_its_part_file_is_d
     org, monkeypatch, tmp_path
 ):
     in_the_jobs_process(monkeypatch, "writes_part_then_dies")
-    job = document_job_create(
-        kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
-    )
-    actions.document_job_start(job)
-    run_worker()
-    job.refresh_from_db()
+    job = annual_report_run(org)
     assert job.status == "failed" and job.finished_at
     assert job.problems == [
         _(
@@ -178,12 +174,7 @@ def database_unavailable(job):
 @pytest.mark.django_db(transaction=True)
 def test_a_transient_failure_is_tried_three_times_in_all_then_fails(org, monkeypatch):
     in_the_jobs_process(monkeypatch, "build_fails_transiently")
-    job = document_job_create(
-        kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
-    )
-    actions.document_job_start(job)
-    run_worker()
-    job.refresh_from_db()
+    job = annual_report_run(org)
     assert job.status == "failed"
     tries = DBTaskResult.objects.order_by("enqueued_at")
     assert [t.args_kwargs["kwargs"].get("attempt", 1) for t in tries] == [1, 2, 3]
@@ -193,12 +184,7 @@ def test_a_transient_failure_is_tried_three_times_in_all_then_fails(org, monkeyp
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_document_is_tried_once(org, monkeypatch):
     in_the_jobs_process(monkeypatch, "build_refused")
-    job = document_job_create(
-        kind="annual", fmt="pdf", node=org.organiser, year=org.year, user=None
-    )
-    actions.document_job_start(job)
-    run_worker()
-    job.refresh_from_db()
+    job = annual_report_run(org)
     assert job.status == "refused"
     (ran,) = DBTaskResult.objects.all()
     assert ran.return_value == "refused"

@@ -8,9 +8,7 @@ it never gives a cause (the units' and the organiser's analyses do that)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,11 +88,9 @@ class _Context:
     units: list[Node]
     basis: Basis
     nation: dict[int, ReferenceRow | None]  # year id → the nation's published row
-    # Whether the survey and staff chapters' figures are those frozen with the organiser's
-    # handed-in report (else the stored figures now, as the key figures are), and the day
-    # it was submitted.
-    chapters_frozen: bool = False
-    chapters_frozen_on: dt.date | None = None
+    # The organiser's handed-in report whose frozen figures the survey and staff chapters
+    # show (None: they show the stored figures now, as the key figures do).
+    frozen_with: QualityReport | None = None
 
     def nation_value(self, key: str, year: AcademicYear):
         row = self.nation.get(year.pk)
@@ -119,9 +115,7 @@ def annual_report_document(organiser: Node, year: AcademicYear) -> Document:
         basis=basis,
         municipality_code=organiser.municipality_code,
     )
-    setting, chapters, remark, frozen_on = _chapter_figures(ctx, setting)
-    ctx.chapters_frozen = frozen_on is not False
-    ctx.chapters_frozen_on = frozen_on if isinstance(frozen_on, dt.date) else None
+    setting, chapters, remark, ctx.frozen_with = _chapter_figures(ctx, setting)
     # The key figures as stored now; those of the surveys and staff chapters (the summary
     # gives some) as the chapters show them: frozen with the organiser's handed-in report.
     stored: dict[tuple[int, str, int], StoredFigure] = {
@@ -167,11 +161,11 @@ def _organiser_report(ctx: _Context) -> QualityReport | None:
 
 def _chapter_figures(
     ctx: _Context, setting: Setting
-) -> tuple[Setting, ChapterFigures, str, dt.date | Literal[False] | None]:
-    """The survey and staff chapters' setting, figures, remark and the day they were frozen:
-    frozen with the organiser's handed-in report (its units those it froze figures of; the
-    report page's note when the figures have been computed from a later import since; the
-    day of its submission, None when not recorded), else as stored now (False)."""
+) -> tuple[Setting, ChapterFigures, str, QualityReport | None]:
+    """The survey and staff chapters' setting, figures, remark and the report they were
+    frozen with: the organiser's handed-in report (its units those it froze figures of; the
+    report page's note when the figures have been computed from a later import since), else
+    as stored now (no report)."""
     report = _organiser_report(ctx)
     frozen = frozen_chapters(report) if report is not None else None
     if report is None or frozen is None:
@@ -189,7 +183,7 @@ def _chapter_figures(
                     "produced; they are frozen with the organiser's report when it is submitted."
                 )
             )
-        return setting, chapter_figures_live(setting), remark, False
+        return setting, chapter_figures_live(setting), remark, None
     remark = _("The figures of this chapter were frozen when the organiser's report was submitted.")
     if newer_than_frozen(setting, frozen):
         remark += " " + _(
@@ -198,8 +192,7 @@ def _chapter_figures(
         )
     frozen_units = {node_id for node_id, _key, _year in frozen.stored} - {ctx.organiser.pk}
     units = list(Node.objects.filter(pk__in=frozen_units).order_by("name"))
-    frozen_on = timezone.localdate(report.submitted_at) if report.submitted_at else None
-    return replace(setting, units=units), frozen, remark, frozen_on
+    return replace(setting, units=units), frozen, remark, report
 
 
 def _basis_text(ctx: _Context) -> str:
@@ -284,7 +277,8 @@ def _summary(document: Document, ctx: _Context, stored) -> None:
         )
     document.add(Heading(_("Summary")), BulletList(tuple(items)))
     shown_frozen = [REGISTRY[key].name_sv for key in SUMMARY_MORE if key in shown_keys]
-    if ctx.chapters_frozen and shown_frozen:
+    if ctx.frozen_with is not None and shown_frozen:
+        submitted = ctx.frozen_with.submitted_at
         # Two kinds of figure above: say which is which (review finding, issue 16).
         names = (
             shown_frozen[0]
@@ -298,8 +292,8 @@ def _summary(document: Document, ctx: _Context, stored) -> None:
                 "was submitted on %(day)s, as in their chapters. The other figures are as "
                 "stored when this document was produced."
             )
-            % {"figures": names, "day": ctx.chapters_frozen_on.isoformat()}
-            if ctx.chapters_frozen_on is not None
+            % {"figures": names, "day": timezone.localdate(submitted).isoformat()}
+            if submitted is not None
             else _(
                 "%(figures)s: the figures frozen with the organiser's quality report when it "
                 "was submitted, as in their chapters. The other figures are as stored when "
