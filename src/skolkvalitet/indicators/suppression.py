@@ -222,21 +222,37 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
     group_year = (
         pl.col("year_group").cast(pl.Int64) if "year_group" in nodes.columns else pl.lit(None)
     )
-    added = [] if "linked" in values.columns else ["linked"]
+    linked = pl.col("linked") if "linked" in values.columns else pl.lit("")
+    # Only the columns the rules read, and the string keys as integer codes (enums whose
+    # order is the strings'), while the rounds sort, join and group on them.
+    frame = values.select(
+        "indicator",
+        "period_kind",
+        "period_id",
+        "breakdown",
+        "node_id",
+        "n",
+        "numerator",
+        "denominator",
+        "min_n",
+        linked.alias("linked"),
+        suppression=primary(values),
+        dimension=pl.col("breakdown").str.split("=").list.first(),
+        family_key=pl.when(linked != "")
+        .then(pl.lit("linked:") + linked)
+        .otherwise(pl.col("indicator")),
+    )
+    strings = ["indicator", "period_kind", "breakdown", "dimension", "linked", "family_key"]
     # Row ids in a fixed order of the cells, not the order the values came in (a group-by's,
     # which differs from run to run): a tie between complements of equal n goes to the first
     # cell in this order, so the same data give the same markers every time. Otherwise two
     # computations could hide different complements of one cell, and a reader who kept both
     # publications would see every cell of the partition.
     frame = (
-        values.with_row_index("input_order")
+        frame.with_columns(pl.col(c).cast(_enum_of(frame[c])) for c in strings)
+        .with_row_index("input_order")
         .sort(["indicator", "period_kind", "period_id", "breakdown", "node_id"])
         .with_row_index("rid")
-        .with_columns(
-            *([pl.lit("").alias("linked")] if added else []),
-            suppression=primary(values),
-            dimension=pl.col("breakdown").str.split("=").list.first(),
-        )
         .join(
             nodes.select("node_id", "parent_id", group_year.cast(pl.Int64).alias("group_year")),
             on="node_id",
@@ -258,70 +274,97 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             .alias("level"),
         )
     )
+    # Each round looks only at the families whose markers the last round changed: every
+    # partition and linked set lies within one family (an indicator's period, or a linked
+    # set's), so a family the last round left alone gives no new complement.
+    family = ["family_key", "period_kind", "period_id"]
+    work = frame
+    hidden: list[int] = []
     for _ in range(MAX_ROUNDS):
-        new: set[int] = set()
-        # Breakdown categories under the node's total.
-        totals = frame.filter(pl.col("breakdown") == "").select(
-            *PERIOD,
-            "node_id",
-            total_rid="rid",
-            total_n="n",
-            total_suppression="suppression",
-            total_missing=(pl.col("denominator") - pl.col("numerator")).fill_null(0),
-        )
-        cells = frame.filter(pl.col("breakdown") != "")
-        keys = [*PERIOD, "node_id", "dimension"]
-        partitions = _unsafe_partitions(cells, totals, keys, [*PERIOD, "node_id"])
-        cells_hidden, totals_hidden = _victims(cells, partitions, keys)
-        new.update(cells_hidden, totals_hidden)
-        # Child nodes under their parent, breakdown by breakdown, the highest level first.
-        totals = frame.join(levels, on="node_id", how="left").select(
-            *PERIOD,
-            "breakdown",
-            parent_id="node_id",
-            total_rid="rid",
-            total_n="n",
-            total_suppression="suppression",
-            total_missing=(pl.col("denominator") - pl.col("numerator")).fill_null(0),
-            total_level="level",
-            total_root="root_id",
-        )
-        cells = frame.filter(pl.col("parent_id").is_not_null())
-        keys = [*PERIOD, "breakdown", "parent_id"]
-        partitions = _unsafe_partitions(cells, totals, keys, keys)
-        partitions = partitions.filter(
-            pl.col("total_level")
-            == pl.col("total_level").min().over([*PERIOD, "breakdown", "total_root"])
-        )
-        cells_hidden, totals_hidden = _victims(cells, partitions, keys)
-        new.update(cells_hidden, totals_hidden)
-        # The groups of one year group under their unit's figure for that year group.
-        totals = frame.filter(pl.col("dimension") == "year_group").select(
-            *PERIOD,
-            parent_id="node_id",
-            group_year=pl.col("breakdown").str.split("=").list.last().cast(pl.Int64, strict=False),
-            total_rid="rid",
-            total_n="n",
-            total_suppression="suppression",
-            total_missing=(pl.col("denominator") - pl.col("numerator")).fill_null(0),
-        )
-        cells = frame.filter(pl.col("group_year").is_not_null() & (pl.col("breakdown") == ""))
-        keys = [*PERIOD, "parent_id", "group_year"]
-        partitions = _unsafe_partitions(cells, totals, keys, keys)
-        cells_hidden, totals_hidden = _victims(cells, partitions, keys)
-        new.update(cells_hidden, totals_hidden)
-        # Linked indicators: one hidden, all hidden.
-        new.update(_linked_victims(frame))
+        new = _complements(work, levels)
         if not new:
             break
-        frame = frame.with_columns(
-            suppression=pl.when(pl.col("rid").is_in(list(new)))
-            .then(pl.lit(HIDDEN))
-            .otherwise(pl.col("suppression"))
+        hidden.extend(new)
+        changed = pl.col("rid").is_in(new)
+        work = work.join(work.filter(changed).select(family).unique(), on=family, how="semi")
+        work = work.with_columns(
+            suppression=pl.when(changed).then(pl.lit(HIDDEN)).otherwise(pl.col("suppression"))
         )
-    return frame.sort("input_order").drop(
-        "input_order", "rid", "dimension", "parent_id", "group_year", *added
+    markers = frame.select(
+        "input_order",
+        suppression=pl.when(pl.col("rid").is_in(hidden))
+        .then(pl.lit(HIDDEN))
+        .otherwise(pl.col("suppression")),
+    ).sort("input_order")
+    return values.with_columns(markers["suppression"])
+
+
+def _enum_of(column: pl.Series) -> pl.Enum:
+    """An enum of the column's values (and ""), for coding it."""
+    return pl.Enum(sorted({"", *column.unique().drop_nulls().to_list()}))
+
+
+def _complements(frame: pl.DataFrame, levels: pl.DataFrame) -> list[int]:
+    """One round: the row ids (`rid`) of the figures hidden as complements, given the
+    markers of `frame` so far."""
+    new: set[int] = set()
+    # Breakdown categories under the node's total.
+    totals = frame.filter(pl.col("breakdown") == "").select(
+        *PERIOD,
+        "node_id",
+        total_rid="rid",
+        total_n="n",
+        total_suppression="suppression",
+        total_missing=(pl.col("denominator") - pl.col("numerator")).fill_null(0),
     )
+    cells = frame.filter(pl.col("breakdown") != "")
+    keys = [*PERIOD, "node_id", "dimension"]
+    partitions = _unsafe_partitions(cells, totals, keys, [*PERIOD, "node_id"])
+    cells_hidden, totals_hidden = _victims(cells, partitions, keys)
+    new.update(cells_hidden, totals_hidden)
+    # Child nodes under their parent, breakdown by breakdown, the highest level first.
+    totals = frame.join(levels, on="node_id", how="left").select(
+        *PERIOD,
+        "breakdown",
+        parent_id="node_id",
+        total_rid="rid",
+        total_n="n",
+        total_suppression="suppression",
+        total_missing=(pl.col("denominator") - pl.col("numerator")).fill_null(0),
+        total_level="level",
+        total_root="root_id",
+    )
+    cells = frame.filter(pl.col("parent_id").is_not_null())
+    keys = [*PERIOD, "breakdown", "parent_id"]
+    partitions = _unsafe_partitions(cells, totals, keys, keys)
+    partitions = partitions.filter(
+        pl.col("total_level")
+        == pl.col("total_level").min().over([*PERIOD, "breakdown", "total_root"])
+    )
+    cells_hidden, totals_hidden = _victims(cells, partitions, keys)
+    new.update(cells_hidden, totals_hidden)
+    # The groups of one year group under their unit's figure for that year group.
+    totals = frame.filter(pl.col("dimension") == "year_group").select(
+        *PERIOD,
+        parent_id="node_id",
+        group_year=pl.col("breakdown")
+        .cast(pl.String)
+        .str.split("=")
+        .list.last()
+        .cast(pl.Int64, strict=False),
+        total_rid="rid",
+        total_n="n",
+        total_suppression="suppression",
+        total_missing=(pl.col("denominator") - pl.col("numerator")).fill_null(0),
+    )
+    cells = frame.filter(pl.col("group_year").is_not_null() & (pl.col("breakdown") == ""))
+    keys = [*PERIOD, "parent_id", "group_year"]
+    partitions = _unsafe_partitions(cells, totals, keys, keys)
+    cells_hidden, totals_hidden = _victims(cells, partitions, keys)
+    new.update(cells_hidden, totals_hidden)
+    # Linked indicators: one hidden, all hidden.
+    new.update(_linked_victims(frame))
+    return sorted(new)
 
 
 def present(value: float | None, suppression: str, *, pupil_access: bool) -> str | float | None:
