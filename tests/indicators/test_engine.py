@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest.mock import patch
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from skolkvalitet.indicators.engine import (
     Facts,
+    Organisation,
+    aggregate,
     compute,
     periods_frame,
     with_breakdown_attributes,
     years_frame,
 )
+from skolkvalitet.indicators.loading import PUPIL_SCHEMA
+from skolkvalitet.indicators.measures import MEASURE_SCHEMA
 from skolkvalitet.indicators.registry import Family
 
 from .conftest import YEAR
@@ -269,3 +277,102 @@ def test_shares_are_summed_in_a_fixed_order_and_exact_values_as_they_come():
     assert "sort" in str(_sum("num", ordered=True)) and "sort" not in str(
         _sum("num", ordered=False)
     )
+
+
+def test_sums_are_exact_only_for_multiples_of_an_eighth_of_bounded_magnitude():
+    """Where every partial sum is exact, aggregate() sums each breakdown per unit first and
+    those per area and organiser; the figures are the same as summed from the cells."""
+    from skolkvalitet.indicators.engine import EXACT_SUM_LIMIT, _sums_exact
+
+    assert _sums_exact(pl.DataFrame({"num": [17.5, 12.5, None], "den": [1.0, 1, 0]}))
+    assert not _sums_exact(pl.DataFrame({"num": [0.1, 0.2], "den": [1.0, 1.0]}))
+    # Each value is below 2^40, but their sum is not exact in a float64.
+    assert not _sums_exact(pl.DataFrame({"num": [2.0**39] * 1024, "den": [1.0] * 1024}))
+    assert EXACT_SUM_LIMIT == 2.0**49
+    assert not _sums_exact(pl.DataFrame(schema={"num": pl.Float64, "den": pl.Float64}))
+
+
+@st.composite
+def rolled_up_organisations(draw):
+    """An organiser (1) with 1–3 areas of 1–3 units, each with 0–2 groups, and 1–30 pupils
+    of random backgrounds, each with term grade points (multiples of 2.5) at some unit."""
+    nodes = [(1, None, "organiser")]
+    ancestors, units = [], []
+    next_id = 2
+    for _area in range(draw(st.integers(1, 3))):
+        area, next_id = next_id, next_id + 1
+        nodes.append((area, 1, "area"))
+        for _unit in range(draw(st.integers(1, 3))):
+            unit, next_id = next_id, next_id + 1
+            nodes.append((unit, area, "unit"))
+            ancestors += [(unit, area), (unit, 1)]
+            groups = []
+            for _group in range(draw(st.integers(0, 2))):
+                groups.append(next_id)
+                nodes.append((next_id, unit, "group"))
+                next_id += 1
+            units.append((unit, groups))
+    pupils, measures = [], []
+    for pupil in range(1, draw(st.integers(1, 30)) + 1):
+        pupils.append(
+            {
+                "pupil_id": pupil,
+                "gender": draw(st.sampled_from(["F", "M", None])),
+                "arrival_date": None,
+                "born_abroad": draw(st.sampled_from([True, False, None])),
+                "parents_born_abroad": draw(st.sampled_from([True, False, None])),
+                "coordination_number": False,
+                "parents_education": draw(st.sampled_from([1, 2, 3, None])),
+            }
+        )
+        unit, groups = draw(st.sampled_from(units))
+        for term in draw(st.sets(st.sampled_from([7, 8]), min_size=1)):
+            measures.append(
+                {
+                    "indicator": "term_grade_points_MA",
+                    "unit_id": unit,
+                    "group_id": draw(st.sampled_from([None, *groups])),
+                    "academic_year_id": YEAR,
+                    "period_kind": "term",
+                    "period_id": term,
+                    "pupil_id": pupil,
+                    "year_group": draw(st.integers(6, 9)),
+                    "num": 2.5 * draw(st.integers(0, 8)),
+                    "den": 1.0,
+                    "n": 1,
+                }
+            )
+    org = Organisation(
+        nodes=pl.DataFrame(
+            nodes,
+            schema={"node_id": pl.Int64, "parent_id": pl.Int64, "kind": pl.String},
+            orient="row",
+        ),
+        unit_ancestors=pl.DataFrame(
+            ancestors, schema={"unit_id": pl.Int64, "ancestor_id": pl.Int64}, orient="row"
+        ),
+        enrolments=pl.DataFrame(
+            schema={
+                "pupil_id": pl.Int64,
+                "academic_year_id": pl.Int64,
+                "unit_id": pl.Int64,
+                "group_id": pl.Int64,
+                "sva": pl.Boolean,
+            }
+        ),
+        pupils=pl.DataFrame(pupils, schema=PUPIL_SCHEMA),
+        years=years_frame({YEAR: dt.date(2024, 8, 15)}),
+    )
+    return pl.DataFrame(measures, schema=MEASURE_SCHEMA), org
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rolled_up_organisations())
+def test_exact_sums_rolled_up_per_unit_equal_the_sums_from_the_cells(organisation):
+    measures, org = organisation
+    keys = ["indicator", "node_id", "period_kind", "period_id", "breakdown"]
+    rolled_up = aggregate(measures, org).sort(keys)
+    with patch("skolkvalitet.indicators.engine._sums_exact", return_value=False):
+        from_cells = aggregate(measures, org).sort(keys)
+    assert rolled_up.height > 0
+    assert_frame_equal(rolled_up, from_cells, check_column_order=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from unittest.mock import patch
 
 import numpy as np
 import polars as pl
@@ -978,3 +979,39 @@ def test_each_organiser_is_suppressed_as_if_it_were_alone(first, second):
         suppress(values_frame(rows_a + rows_b), nodes_with_kinds({**tree_a, **tree_b}))
     )
     assert together == {**alone_a, **alone_b}
+
+
+@st.composite
+def families(draw):
+    """One organisation's rows as several families: the linked shares "a" and "b" of the
+    same pupils (each pupil passes one or the other's measure at random) and the share "c",
+    each in two periods."""
+    tree, counts, _is_share = draw(organisations())
+    rows = []
+    for period in (1, 2):
+        for indicator, linked in (("a", "L"), ("b", "L"), ("c", "")):
+            drawn = {
+                unit: {g: (n, draw(st.integers(0, n))) for g, (n, _passed) in genders.items()}
+                for unit, genders in counts.items()
+            }
+            rows += [
+                row | {"indicator": indicator, "period_id": period, "linked": linked}
+                for row in build_rows(tree, drawn, True)
+            ]
+    return tree, rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(families())
+def test_rounds_after_the_first_looking_only_at_changed_families_give_the_same_markers(
+    drawn,
+):
+    """Each round after the first looks only at the families (an indicator's period, or a
+    linked set's) whose markers the last round changed: the markers are those of rounds
+    over every family each time."""
+    tree, rows = drawn
+    frame = values_frame(rows).with_columns(linked=pl.Series([r["linked"] for r in rows]))
+    narrowed = suppress(frame, nodes_frame(tree))
+    with patch("skolkvalitet.indicators.suppression._families_of", lambda work, _rids: work):
+        every_family = suppress(frame, nodes_frame(tree))
+    assert narrowed.equals(every_family)

@@ -358,6 +358,35 @@ def _aggregate(cells: pl.DataFrame, dimension: str | None, *, ordered: bool) -> 
     return out.with_columns(breakdown=pl.lit(""))
 
 
+_CELL_SUMS = (pl.col("numerator").sum(), pl.col("denominator").sum(), pl.col("n").sum())
+
+# Sums of multiples of 1/8 below this are exact in a float64 (53 bits, 3 of them fractional).
+EXACT_SUM_LIMIT = 2.0**49
+
+
+def _sums_exact(frame: pl.DataFrame) -> bool:
+    """Whether every sum of `num` and `den` over any rows of the frame is exact, whatever
+    the order and grouping: every value a multiple of 1/8 (_order_matters) and the sum of
+    their magnitudes below EXACT_SUM_LIMIT."""
+    if frame.is_empty() or _order_matters(frame):
+        return False
+    magnitude = frame.select(pl.col("num").abs().sum() + pl.col("den").abs().sum()).item()
+    return bool(magnitude < EXACT_SUM_LIMIT)
+
+
+def _at_nodes(cells: pl.DataFrame, org: Organisation) -> pl.DataFrame:
+    """Rows per unit (`unit_id`) as rows of the unit and of each area and organiser above it
+    (`node_id`)."""
+    return pl.concat(
+        [
+            cells.with_columns(node_id=pl.col("unit_id")),
+            cells.join(org.unit_ancestors, on="unit_id", how="inner")
+            .with_columns(node_id=pl.col("ancestor_id"))
+            .drop("ancestor_id"),
+        ]
+    )
+
+
 def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
     """Sum measure rows per node (group, unit and every ancestor) and breakdown.
 
@@ -397,24 +426,24 @@ def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
         .with_columns(breakdown=pl.lit(""))
     )
     cells = frame.group_by([*period, "unit_id", *dimensions]).agg(*sums)
-    at_nodes = pl.concat(
-        [
-            cells.with_columns(node_id=pl.col("unit_id")),
-            cells.join(org.unit_ancestors, on="unit_id", how="inner")
-            .with_columns(node_id=pl.col("ancestor_id"))
-            .drop("ancestor_id"),
-        ]
-    )
-    parts = [at_group, _aggregate(at_nodes, None, ordered=ordered)]
-    parts += [_aggregate(at_nodes, d, ordered=ordered) for d in dimensions]
+    parts = [at_group]
+    if _sums_exact(frame):
+        # Every partial sum is exact: each breakdown is summed per unit first (small), and
+        # those sums per area and organiser, the same figures as from the cells directly.
+        for dimension in [None, *dimensions]:
+            at_units = cells.group_by([*period, "unit_id", *([dimension] if dimension else [])])
+            parts.append(
+                _aggregate(_at_nodes(at_units.agg(*_CELL_SUMS), org), dimension, ordered=False)
+            )
+    else:
+        at_nodes = _at_nodes(cells, org)
+        parts += [_aggregate(at_nodes, d, ordered=ordered) for d in [None, *dimensions]]
     values = _decoded(pl.concat(parts, how="diagonal_relaxed"))
     registry = _registry_frame()
     values = values.join(registry, on="indicator", how="inner")
     # Keep only the breakdowns each indicator allows.
-    dimension = pl.col("breakdown").str.split("=").list.first()
-    values = values.filter(
-        (pl.col("breakdown") == "") | pl.col("breakdowns").list.contains(dimension)
-    )
+    allowed = pl.col("breakdowns").list.contains(pl.col("breakdown").str.split("=").list.first())
+    values = values.filter((pl.col("breakdown") == "") | allowed)
     return values.with_columns(
         value=pl.when(pl.col("denominator") > 0)
         .then(pl.col("scale") * pl.col("numerator") / pl.col("denominator"))

@@ -137,7 +137,13 @@ def load_organisation(
             f"WHERE follow_up_point_id IN ({point_ids}))"
         )
     tree = Node.objects.all() if nodes is None else Node.objects.filter(pk__in=list(nodes))
-    rows = list(tree.values_list("id", "parent_id", "kind", "path", "year_group", "school_forms"))
+    # School forms are read for the units only: decoding the JSON of every group costs more
+    # than the rest of the tree.
+    forms_of_unit = dict(tree.filter(kind=NodeKind.UNIT).values_list("id", "school_forms"))
+    rows = [
+        (*row, forms_of_unit.get(row[0]))
+        for row in tree.values_list("id", "parent_id", "kind", "path", "year_group")
+    ]
     if nodes is not None:
         units = sql_ids(n for n, _parent, kind, *_rest in rows if kind == NodeKind.UNIT)
         enrolment_filter += f"{' AND' if enrolment_filter else ' WHERE'} unit_id IN ({units})"

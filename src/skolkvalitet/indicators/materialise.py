@@ -78,6 +78,8 @@ COLUMNS = (
 )
 # The stored values as read back for the comparison (materialise only writes what changed).
 STORED_SCHEMA = {"id": pl.Int64, **VALUE_SCHEMA, "data_version": pl.Int64}
+# The columns of IndicatorValue's main index, in its order.
+INDEX_ORDER = ["node_id", "period_kind", "period_id", "breakdown", "indicator"]
 # Above this share of a chunk's stored rows changed, they are deleted by period, not by id.
 DELETE_BY_PERIOD_SHARE = 0.5
 # PostgreSQL advisory lock taken (until commit) around the update of MaterialisedPeriod.
@@ -465,6 +467,9 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
             if delete.len():
                 _delete_ids(delete)
             deleted = delete.len()
+        # In the order of the table's (node, period, breakdown, indicator) index: each new
+        # entry lands beside the last one, not on a page of its own.
+        insert = insert.sort(INDEX_ORDER)
         written = bulk_insert_frame(table, insert) if insert.height else 0
         # The period records are shared by every organiser: runs of several organisers at
         # once (parallel workers) take turns on them, each counting the others' committed

@@ -274,10 +274,6 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
             .alias("level"),
         )
     )
-    # Each round looks only at the families whose markers the last round changed: every
-    # partition and linked set lies within one family (an indicator's period, or a linked
-    # set's), so a family the last round left alone gives no new complement.
-    family = ["family_key", "period_kind", "period_id"]
     work = frame
     hidden: list[int] = []
     for _ in range(MAX_ROUNDS):
@@ -285,10 +281,10 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
         if not new:
             break
         hidden.extend(new)
-        changed = pl.col("rid").is_in(new)
-        work = work.join(work.filter(changed).select(family).unique(), on=family, how="semi")
-        work = work.with_columns(
-            suppression=pl.when(changed).then(pl.lit(HIDDEN)).otherwise(pl.col("suppression"))
+        work = _families_of(work, new).with_columns(
+            suppression=pl.when(pl.col("rid").is_in(new))
+            .then(pl.lit(HIDDEN))
+            .otherwise(pl.col("suppression"))
         )
     markers = frame.select(
         "input_order",
@@ -297,6 +293,18 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("suppression")),
     ).sort("input_order")
     return values.with_columns(markers["suppression"])
+
+
+# A family: an indicator's period, or a linked set's (family_key names the set).
+FAMILY = ["family_key", "period_kind", "period_id"]
+
+
+def _families_of(frame: pl.DataFrame, rids: list[int]) -> pl.DataFrame:
+    """The rows of the families the rows `rids` belong to. Each round looks only at the
+    families whose markers the last round changed: every partition and linked set lies
+    within one family, so a family the last round left alone gives no new complement."""
+    changed = frame.filter(pl.col("rid").is_in(rids)).select(FAMILY).unique()
+    return frame.join(changed, on=FAMILY, how="semi")
 
 
 def _enum_of(column: pl.Series) -> pl.Enum:
