@@ -177,3 +177,35 @@ def test_a_record_from_before_the_organisers_were_recorded_waits_for_its_batchs_
     assert batch_pending_organisers(a) == [a.organiser_id]
     indicators_materialise(organiser=a.organiser_id)
     assert ImportBatch.objects.get(pk=a.pk).recompute_pending is None
+
+
+def test_a_batch_whose_organiser_is_gone_is_listed_where_its_figures_wait(
+    client,
+    users,
+    two_imports,
+    other,  # noqa: F811
+    settings,
+):
+    """The rollback of an import that created its organiser removes that organiser; what it
+    changed in the background of another organiser's pupils still waits there. That
+    organiser's admin sees it on the Import page and may start it again; no one else does."""
+    a, _b = two_imports
+    organiser_b, _unit, admin_b = other
+    gone = organiser_b.pk + 1000  # no node has this id: the organiser the rollback removed
+    ImportBatch.objects.filter(pk=a.pk).update(
+        organiser_id=gone,
+        recompute_pending={"years": [year()], "points": [], "organisers": [organiser_b.pk]},
+    )
+    client.force_login(admin_b)
+    page = client.get(reverse("import_page")).content.decode()
+    assert f'id="recompute-pending-{a.pk}"' in page
+    assert reverse("import_batch_recompute", args=[a.pk]) in page
+    client.force_login(users.organiser_admin)
+    page = client.get(reverse("import_page")).content.decode()
+    assert f'id="recompute-pending-{a.pk}"' not in page
+    assert client.post(reverse("import_batch_recompute", args=[a.pk])).status_code == 404
+    client.force_login(admin_b)
+    settings.SKOLKVALITET_IMPORT_IN_BACKGROUND = False  # at once, in the request
+    response = client.post(reverse("import_batch_recompute", args=[a.pk]), follow=True)
+    assert "Resultaten räknades om." in response.content.decode()
+    assert ImportBatch.objects.get(pk=a.pk).recompute_pending is None

@@ -19,7 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from skolkvalitet.batches.models import ImportBatch
 from skolkvalitet.batches.problems import ImportRejected
-from skolkvalitet.batches.selectors import batches_to_roll_back, batches_visible
+from skolkvalitet.batches.selectors import (
+    batches_to_recompute,
+    batches_to_roll_back,
+    batches_visible,
+    batches_waiting_without_organiser,
+)
 from skolkvalitet.ingest.files.kinds import FILE_KINDS
 from skolkvalitet.ingest.files.templates import template_csv, template_xlsx
 from skolkvalitet.ingest.forms import UploadForm
@@ -70,8 +75,10 @@ class BatchRow:
     batch: ImportBatch
     kind: str
     by: str
-    # The user may roll this import back (and start its recomputation again).
+    # The user may roll this import back.
     may_roll_back: bool = False
+    # The user may start its recomputation after a rollback again.
+    may_recompute: bool = False
     # Its recomputation after a rollback is queued or running in the worker.
     recompute_queued: bool = False
 
@@ -137,8 +144,13 @@ def _batch_rows(scope: Scope) -> list[BatchRow]:
     batches = list(visible[:25])
     shown = {batch.pk for batch in batches}
     batches += [b for b in visible.filter(recompute_pending__isnull=False) if b.pk not in shown]
+    # An import whose rollback removed the organiser it created is no organiser's any more;
+    # it is listed where figures still wait for it.
+    mine = organiser_ids(scope.paths_with(Capability.IMPORT_DATA))
+    batches += batches_waiting_without_organiser(mine)
     ids = [batch.pk for batch in batches]
     may = set(batches_to_roll_back(scope).filter(pk__in=ids).values_list("pk", flat=True))
+    recompute = set(batches_to_recompute(scope))
     queued = rollback_recompute_queued(ids)
     return [
         BatchRow(
@@ -146,6 +158,7 @@ def _batch_rows(scope: Scope) -> list[BatchRow]:
             batch_kind_name(batch.kind),
             user_name(batch.created_by),
             may_roll_back=batch.pk in may,
+            may_recompute=batch.pk in recompute,
             recompute_queued=batch.pk in queued,
         )
         for batch in batches
@@ -231,7 +244,9 @@ def import_batch_recompute(request: HttpRequest, batch_id: int) -> HttpResponse:
     scope = _managing_scope(request)
     if not scope.can_somewhere(Capability.ROLL_BACK_IMPORTS):
         raise PermissionDenied
-    batch = get_object_or_404(batches_to_roll_back(scope), pk=batch_id)
+    batch = get_object_or_404(
+        ImportBatch.objects.filter(pk__in=batches_to_recompute(scope)), pk=batch_id
+    )
     if not batch.recompute_pending:
         messages.info(request, _("The figures have already been recomputed."))
         return redirect("import_page")
