@@ -728,18 +728,36 @@ def test_an_organisers_figures_are_the_same_alone_as_in_a_full_run(two_organiser
     assert without_id(_of(ns.other)) == full_other
 
 
-def test_one_organisers_run_keeps_the_period_record_of_every_organisers_rows(two_organisers):
+def test_each_organiser_has_its_own_period_records_and_its_run_replaces_only_them(
+    two_organisers,
+):
+    """One record per organiser and period: an organiser's run writes its own records and
+    counts no other organiser's rows (the cost of a run does not grow with the others)."""
     from skolkvalitet.indicators.models import MaterialisedPeriod
 
     ns = two_organisers
     indicators_materialise()
     IndicatorValue.objects.filter(node__path__startswith=ns.other.path).delete()
+    before = {
+        r.pk: r.computed_at
+        for r in MaterialisedPeriod.objects.filter(organiser_id=ns.org.organiser.pk)
+    }
     indicators_materialise(organiser=ns.other)
+    assert {
+        r.pk: r.computed_at
+        for r in MaterialisedPeriod.objects.filter(organiser_id=ns.org.organiser.pk)
+    } == before
+    organisers = {ns.org.organiser.pk: ns.org.organiser.path, ns.other.pk: ns.other.path}
+    assert {r.organiser_id for r in MaterialisedPeriod.objects.all()} == set(organisers)
     for record in MaterialisedPeriod.objects.all():
         stored = IndicatorValue.objects.filter(
-            family=record.family, period_kind=record.period_kind, period_id=record.period_id
-        ).count()
-        assert record.rows == stored
+            node__path__startswith=organisers[record.organiser_id],
+            family=record.family,
+            period_kind=record.period_kind,
+            period_id=record.period_id,
+        )
+        assert record.rows == stored.count() > 0
+        assert record.data_version == max(stored.values_list("data_version", flat=True))
 
 
 def test_only_an_organiser_can_be_materialised_alone(two_organisers):

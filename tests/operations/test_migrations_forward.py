@@ -45,7 +45,7 @@ def test_migrations_run_forward_on_a_copy_of_the_demo_and_the_figures_stay(tmp_p
     shutil.copy(demo, copy)
     result = json.loads(run(copy, "check"))
 
-    assert "indicators.0006_erased_year_per_organiser" in result["stepped"]
+    assert "indicators.0007_materialised_period_per_organiser" in result["stepped"]
     assert result["models_match"]
     before, after = result["before"], result["after_migrations"]
     assert before["counts"]["results_grade"] > 10_000

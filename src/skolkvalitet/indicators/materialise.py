@@ -47,7 +47,12 @@ from skolkvalitet.indicators.loading import (
     sql_ids,
     years_completing,
 )
-from skolkvalitet.indicators.models import ErasedYear, IndicatorValue, MaterialisedPeriod
+from skolkvalitet.indicators.models import (
+    NO_ORGANISER,
+    ErasedYear,
+    IndicatorValue,
+    MaterialisedPeriod,
+)
 from skolkvalitet.indicators.registry import Family
 from skolkvalitet.organisation.models import (
     AcademicYear,
@@ -82,8 +87,6 @@ STORED_SCHEMA = {"id": pl.Int64, **VALUE_SCHEMA, "data_version": pl.Int64}
 INDEX_ORDER = ["node_id", "period_kind", "period_id", "breakdown", "indicator"]
 # Above this share of a chunk's stored rows changed, they are deleted by period, not by id.
 DELETE_BY_PERIOD_SHARE = 0.5
-# PostgreSQL advisory lock taken (until commit) around the update of MaterialisedPeriod.
-PERIOD_RECORD_LOCK = 0x5B0_1D1CA7
 
 
 @dataclass
@@ -380,25 +383,21 @@ def _chunk_compute(org: Organisation, chunk: _Chunk, version: int) -> pl.DataFra
     return values
 
 
-def _period_filter(chunk: _Chunk, *, protected: bool = False) -> str:
-    """SQL for the stored rows of the chunk's families and periods (ids and enum values
-    inlined: integers and the registry's fixed names only): those of the nodes it computes,
-    or with `protected` those of the nodes it leaves as they are (its protected nodes, and
-    with a scope every node outside it)."""
+def _period_filter(chunk: _Chunk) -> str:
+    """SQL for the stored rows of the chunk's families and periods of the nodes it computes
+    (ids and enum values inlined: integers and the registry's fixed names only): with a
+    scope its organiser's nodes, less its protected nodes."""
     families = ", ".join(f"'{f.value}'" for f in chunk.families)
     periods = " OR ".join(
         f"(period_kind = '{kind}' AND period_id IN ({sql_ids(ids)}))"
         for kind, ids in chunk.periods.items()
     )
     rows = f"family IN ({families}) AND ({periods})"
-    computed = []
     if chunk.scope is not None:
-        computed.append(f"node_id IN ({sql_ids(chunk.scope.nodes)})")
+        rows += f" AND node_id IN ({sql_ids(chunk.scope.nodes)})"
     if chunk.protected:
-        computed.append(f"node_id NOT IN ({sql_ids(chunk.protected)})")
-    if not computed:
-        return "0 = 1" if protected else rows
-    return f"{rows} AND {'NOT ' if protected else ''}({' AND '.join(computed)})"
+        rows += f" AND node_id NOT IN ({sql_ids(chunk.protected)})"
+    return rows
 
 
 def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
@@ -471,23 +470,21 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
         # entry lands beside the last one, not on a page of its own.
         insert = insert.sort(INDEX_ORDER)
         written = bulk_insert_frame(table, insert) if insert.height else 0
-        # The period records are shared by every organiser: runs of several organisers at
-        # once (parallel workers) take turns on them, each counting the others' committed
-        # rows (PostgreSQL; SQLite's one write lock already serialises the transactions).
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PERIOD_RECORD_LOCK])
+        # The organiser's own period records: the other organisers' stay as they are.
+        organiser_id = chunk.scope.organiser_id if chunk.scope else _only_organiser_id()
         for period_kind, ids in chunk.periods.items():
             MaterialisedPeriod.objects.filter(
-                family__in=families, period_kind=period_kind, period_id__in=ids
+                organiser_id=organiser_id,
+                family__in=families,
+                period_kind=period_kind,
+                period_id__in=ids,
             ).delete()
         present = values.group_by("family", "period_kind", "period_id").agg(
             pl.len().alias("rows"), pl.col("data_version").max()
         )
-        if chunk.protected or chunk.scope is not None:
-            present = _with_protected_rows(chunk, present)
         MaterialisedPeriod.objects.bulk_create(
             MaterialisedPeriod(
+                organiser_id=organiser_id,
                 family=family,
                 period_kind=kind,
                 period_id=period_id,
@@ -499,30 +496,11 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
         return written, deleted
 
 
-def _with_protected_rows(chunk: _Chunk, present: pl.DataFrame) -> pl.DataFrame:
-    """`present` (rows per family and period computed now) with the stored rows of the
-    nodes the chunk leaves as they are added: an erased organiser's periods, and in one
-    organiser's run the other organisers', keep their record."""
-    table = IndicatorValue._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT family, period_kind, period_id, COUNT(*), MAX(data_version) FROM {table} "
-            f"WHERE {_period_filter(chunk, protected=True)} "
-            "GROUP BY family, period_kind, period_id"
-        )
-        kept = cursor.fetchall()
-    if not kept:
-        return present
-    kept_frame = pl.DataFrame(
-        kept,
-        schema={name: present.schema[name] for name in present.columns},
-        orient="row",
-    )
-    return (
-        pl.concat([present, kept_frame])
-        .group_by("family", "period_kind", "period_id")
-        .agg(pl.col("rows").sum(), pl.col("data_version").max())
-    )
+def _only_organiser_id() -> int:
+    """The organiser of a database computed in one go (it has one organiser, or none:
+    NO_ORGANISER)."""
+    found = Node.objects.filter(kind=NodeKind.ORGANISER).values_list("pk", flat=True)[:2]
+    return found[0] if len(found) == 1 else NO_ORGANISER
 
 
 def _replace_step(chunk: _Chunk, values: pl.DataFrame, started: float) -> _Step:

@@ -51,11 +51,21 @@ class IndicatorValue(models.Model):
         ]
 
 
-class MaterialisedPeriod(models.Model):
-    """That a family's values of one period are materialised: written by materialise.py in
-    the same transaction as the values, so pages can ask which follow-up points and years have
-    figures without scanning the values table."""
+# MaterialisedPeriod.organiser_id of values computed in a database without an organiser node.
+NO_ORGANISER = 0
 
+
+class MaterialisedPeriod(models.Model):
+    """That a family's values of one period are materialised for one organiser: written by
+    materialise.py in the same transaction as the values, so pages can ask which follow-up
+    points and years have figures without scanning the values table. One record per
+    organiser (`organiser_id`: the organiser node's id; NO_ORGANISER for a database whose
+    nodes have no organiser): an organiser's run replaces its own records only, so no run
+    counts the other organisers' rows."""
+
+    # No foreign key: the rollback of an import that created its organiser removes the node
+    # and its records (ingest/writing/rollback.py).
+    organiser_id = models.BigIntegerField()
     family = models.CharField(max_length=16)
     period_kind = models.CharField(max_length=8)
     period_id = models.BigIntegerField()
@@ -66,7 +76,8 @@ class MaterialisedPeriod(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["family", "period_kind", "period_id"], name="unique_materialised_period"
+                fields=["organiser_id", "family", "period_kind", "period_id"],
+                name="unique_materialised_period_per_organiser",
             )
         ]
 

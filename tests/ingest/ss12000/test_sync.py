@@ -621,3 +621,21 @@ def test_rolling_back_a_sync_keeps_the_audit_events_on_the_nodes_it_removes(clie
     event.refresh_from_db()
     assert event.node is None and event.action == "import"
     assert AuditEvent.objects.filter(action="import_rollback").exists()
+
+
+def test_rolling_back_the_sync_that_created_its_organiser_removes_its_figures(client, server):
+    """The organiser's nodes go, and with them their stored figures and the organiser's
+    records of which periods have figures (no figure is left of a node that is gone)."""
+    from skolkvalitet.indicators.models import MaterialisedPeriod
+
+    outcome = sync(client)
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
+    nodes = list(Node.objects.filter(path__startswith=organiser.path).values_list("pk", flat=True))
+    assert IndicatorValue.objects.filter(node_id__in=nodes).exists()
+    assert MaterialisedPeriod.objects.filter(organiser_id=organiser.pk).exists()
+
+    import_rollback(outcome.batch)
+
+    assert not Node.objects.filter(pk__in=nodes).exists()
+    assert not IndicatorValue.objects.filter(node_id__in=nodes).exists()
+    assert not MaterialisedPeriod.objects.filter(organiser_id=organiser.pk).exists()

@@ -55,7 +55,8 @@ def fact_years_by_family() -> dict[str, list[AcademicYear]]:
     survey is answered in the spring, staff are counted in the autumn: the latest years
     differ)."""
     computed = MaterialisedPeriod.objects.filter(family__in=FACT_FAMILIES, period_kind="year")
-    pairs = list(computed.values_list("family", "period_id"))
+    # One record per organiser: a period counts once.
+    pairs = list(computed.values_list("family", "period_id").distinct())
     years = AcademicYear.objects.in_bulk({period_id for _family, period_id in pairs})
     out: dict[str, list[AcademicYear]] = {family: [] for family in FACT_FAMILIES}
     for family, period_id in pairs:

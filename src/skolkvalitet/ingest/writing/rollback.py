@@ -20,6 +20,7 @@ from skolkvalitet.batches.actions import batch_recompute_pending, batches_recomp
 from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import BatchStatus, ImportBatch, ImportJournal, JournalAction
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
+from skolkvalitet.indicators.models import IndicatorValue, MaterialisedPeriod
 from skolkvalitet.indicators.turns import materialisation_turn
 from skolkvalitet.ingest.writing.tables import (
     CREATED_TABLES_IN_DELETE_ORDER,
@@ -90,6 +91,9 @@ def _rollback(batch: ImportBatch, by: User | None, request: HttpRequest | None) 
                 # Events on those nodes (the import's own event on an organiser it created)
                 # keep everything but the node, as when the ORM deletes one.
                 audit_nodes_forget(ids)
+                # Their figures and an organiser's period records go with them.
+                IndicatorValue.objects.filter(node_id__in=ids).delete()
+                MaterialisedPeriod.objects.filter(organiser_id__in=ids).delete()
             delete_ids(table, ids)
     for entry in journal:
         if entry.action == JournalAction.SUPERSEDED:
