@@ -3,7 +3,7 @@
     uv run python bench/bench_concurrency.py [--database-url URL] [--scale 0.5]
                                              [--clients 20] [--importers 8] [--pupils 400]
                                              [--max-seconds 600] [--job-workers 2]
-                                             [--commit REV] [--no-doc]
+                                             [--commit REV] [--repeat 1] [--no-doc]
 
 1. A fresh database (SQLite in a temporary SKOLKVALITET_VAR_DIR, or the PostgreSQL database
    of --database-url, dropped and created: use a name of its own) is migrated and the demo
@@ -26,6 +26,8 @@
      with its groups fragment, back to back, alternately as `forvaltning` and `namnd`, until
      every import has ended.
    Every phase is bounded by --max-seconds; the server is stopped at the end whatever happened.
+   With --repeat N all of it runs N times per database, each time on a fresh database, the
+   two databases interleaved; the report adds min / median / max over the repeats.
    With --commit REV the server (and the child processes) run src/ of that commit (exported
    with `git archive`, as bench_load.py does), so that edits in the work tree do not blur a run.
 5. Checks, in a child process on the database: every file's rows are stored (the grades of
@@ -54,6 +56,7 @@ import random
 import re
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -585,11 +588,44 @@ def report(results: dict[str, dict], args) -> str:
             + ("all passed" if not problems else "**failed**: " + "; ".join(problems))
             + " |"
         )
+    if args.repeat > 1:
+        lines += ["", *spread_table(results)]
     notes = stamp_note(results)
     if notes:
         lines += ["", *notes]
     lines.append("")
     return "\n".join(lines)
+
+
+def spread_table(results: dict[str, dict]) -> list[str]:
+    """Per database and kind of request, over the repeats: min / median / max of the
+    throughput, the median and the p95, and the errors of all repeats together."""
+    lines = [
+        "Over the repeats (min / median / max):",
+        "",
+        "| database | kind | req/s | median | p95 | errors |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    databases: dict[str, list[dict]] = {}
+    for name, result in results.items():
+        databases.setdefault(name.split(" #")[0], []).append(result)
+    for database, runs in databases.items():
+        for kind in KINDS:
+            figures = [r["kinds"][kind] for r in runs if r["kinds"][kind]["requests"]]
+            if not figures:
+                continue
+            rate = _spread([f["per_second"] for f in figures], lambda v: f"{v:.1f}")
+            median = _spread([f["median_ms"] for f in figures], _ms)
+            p95 = _spread([f["p95_ms"] for f in figures], _ms)
+            errors = sum(f["errors"] for f in figures)
+            lines.append(f"| {database} | {kind} | {rate} | {median} | {p95} | {errors} |")
+    return lines
+
+
+def _spread(values: list[float], show) -> str:
+    """min / median / max of `values`, each as `show` writes it."""
+    ordered = sorted(values)
+    return f"{show(ordered[0])} / **{show(statistics.median(ordered))}** / {show(ordered[-1])}"
 
 
 def write_doc(body: str) -> None:
@@ -646,6 +682,9 @@ def main() -> None:
     parser.add_argument("--job-workers", type=int, default=2)
     parser.add_argument("--commit", default="", help="serve src/ of this commit")
     parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per database, each on a fresh database"
+    )
     parser.add_argument("--child", nargs="*")
     args = parser.parse_args()
     if args.child:
@@ -657,22 +696,28 @@ def main() -> None:
         return
     if not 3 <= args.importers < args.clients:
         raise SystemExit("--importers: at least 3, and fewer than --clients")
+    if args.repeat < 1:
+        raise SystemExit("--repeat: at least 1")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         src = export_source(args.commit, workdir / "code") if args.commit else None
         args.code = code_version(args.commit or None)
-        if not args.no_sqlite:
-            var = workdir / "var"
-            var.mkdir()
-            env = server_env(None, src)
-            env["SKOLKVALITET_VAR_DIR"] = str(var)
-            results["SQLite"] = measure("SQLite", env, args, workdir)
-        if args.database_url:
-            fresh_postgres(args.database_url)
-            env = server_env(args.database_url, src)
-            env["SKOLKVALITET_VAR_DIR"] = str(workdir / "var-pg")
-            results["PostgreSQL"] = measure("PostgreSQL", env, args, workdir)
+        # Each repeat from a fresh database, the two databases interleaved.
+        for repeat in range(1, args.repeat + 1):
+            suffix = "" if args.repeat == 1 else f" #{repeat}"
+            if not args.no_sqlite:
+                var = workdir / f"var-{repeat}"
+                var.mkdir()
+                env = server_env(None, src)
+                env["SKOLKVALITET_VAR_DIR"] = str(var)
+                results["SQLite" + suffix] = measure("SQLite" + suffix, env, args, workdir)
+            if args.database_url:
+                fresh_postgres(args.database_url)
+                env = server_env(args.database_url, src)
+                env["SKOLKVALITET_VAR_DIR"] = str(workdir / f"var-pg-{repeat}")
+                name = "PostgreSQL" + suffix
+                results[name] = measure(name, env, args, workdir)
     body = report(results, args)
     print(body)
     if not args.no_doc:
