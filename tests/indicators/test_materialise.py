@@ -519,6 +519,30 @@ def test_the_periods_with_values_are_recorded_once_each(materialised):
     assert recorded() == first
 
 
+def test_a_database_of_one_organiser_records_its_periods_as_that_organisers(materialised):
+    """Computed in one go, the records are the organiser's; a record of the same period
+    written before the database had its organiser (NO_ORGANISER) is replaced, not kept."""
+    from skolkvalitet.indicators.models import NO_ORGANISER, MaterialisedPeriod
+
+    point = materialised.p1.pk
+    assert set(MaterialisedPeriod.objects.values_list("organiser_id", flat=True)) == {
+        materialised.org.organiser.pk
+    }
+    MaterialisedPeriod.objects.create(
+        organiser_id=NO_ORGANISER,
+        family="assessments",
+        period_kind="point",
+        period_id=point,
+        rows=1,
+        data_version=0,
+    )
+    indicators_materialise(years=[], points=[point])
+    assert not MaterialisedPeriod.objects.filter(organiser_id=NO_ORGANISER).exists()
+    assert MaterialisedPeriod.objects.filter(
+        organiser_id=materialised.org.organiser.pk, family="assessments", period_id=point
+    ).exists()
+
+
 # --- School forms: the final-grade indicators are grundskola's (GR) only -----------------
 # Västerskolan (area Söder) runs grundskola and anpassad grundskola. Ten GR pupils: eight with
 # C in SV, EN and MA (merit 45), two with F in MA (30). Three GRS pupils with A in all three

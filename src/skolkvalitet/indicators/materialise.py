@@ -470,15 +470,17 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
         # entry lands beside the last one, not on a page of its own.
         insert = insert.sort(INDEX_ORDER)
         written = bulk_insert_frame(table, insert) if insert.height else 0
-        # The organiser's own period records: the other organisers' stay as they are.
+        # The organiser's own period records: the other organisers' stay as they are. A
+        # database computed in one go (one organiser, or none) replaces every record of
+        # the periods, also those written before it had its organiser.
         organiser_id = chunk.scope.organiser_id if chunk.scope else _only_organiser_id()
         for period_kind, ids in chunk.periods.items():
-            MaterialisedPeriod.objects.filter(
-                organiser_id=organiser_id,
-                family__in=families,
-                period_kind=period_kind,
-                period_id__in=ids,
-            ).delete()
+            records = MaterialisedPeriod.objects.filter(
+                family__in=families, period_kind=period_kind, period_id__in=ids
+            )
+            if chunk.scope is not None or chunk.protected:
+                records = records.filter(organiser_id=organiser_id)
+            records.delete()
         present = values.group_by("family", "period_kind", "period_id").agg(
             pl.len().alias("rows"), pl.col("data_version").max()
         )
