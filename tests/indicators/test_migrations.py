@@ -1,6 +1,7 @@
 """indicators/migrations/0007_materialised_period_per_organiser.py: the period records of
 before, one per family and period for the whole database, become one per organiser whose
-nodes hold the period's values, counted from the values table."""
+nodes hold the period's values, counted from the values table; taken back, they are one per
+family and period again."""
 
 from __future__ import annotations
 
@@ -35,18 +36,19 @@ def test_the_records_of_the_whole_database_become_one_per_organiser(two_organise
     # Both organisers have values of the year: one record each for the same period.
     organisers = {organiser for organiser, *_rest in expected}
     assert organisers == {ns.org.organiser.pk, ns.other.pk}
-    MaterialisedPeriod.objects.all().delete()
-    migrate(BEFORE)
+    migrate(BEFORE)  # back: one record per family and period, as the code before kept
     try:
         with connection.cursor() as cursor:
-            # The records as the code before wrote them: one per family and period.
             cursor.execute(
-                "INSERT INTO indicators_materialisedperiod (family, period_kind, period_id, "
-                "rows, data_version, computed_at) SELECT family, period_kind, period_id, "
-                "COUNT(*), MAX(data_version), CURRENT_TIMESTAMP FROM indicators_indicatorvalue "
-                "GROUP BY family, period_kind, period_id"
+                "SELECT family, period_kind, period_id, rows, data_version "
+                "FROM indicators_materialisedperiod"
             )
-        migrate(AFTER)
+            global_records = set(cursor.fetchall())
+            cursor.execute(
+                "SELECT family, period_kind, period_id, COUNT(*), MAX(data_version) "
+                "FROM indicators_indicatorvalue GROUP BY family, period_kind, period_id"
+            )
+            assert global_records == set(cursor.fetchall())
     finally:
         migrate(AFTER)
     assert IndicatorValue.objects.exists()

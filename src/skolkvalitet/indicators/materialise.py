@@ -159,19 +159,25 @@ def indicators_materialise(
         wanted = [organiser.pk if isinstance(organiser, Node) else organiser]
     elif organisers is not None:
         wanted = sorted(set(organisers))
+    # Each run: its scope (None: the whole database at once) and the organiser whose period
+    # records it writes.
+    runs: list[tuple[_Scope | None, int]]
     if wanted is not None:
         # An organiser that no longer exists (a rollback removed the organiser its import
         # created, with all its nodes) has nothing left to compute.
-        scopes: list[_Scope | None] = [s for s in map(_scope_of, wanted) if s is not None]
+        runs = [(s, s.organiser_id) for s in map(_scope_of, wanted) if s is not None]
     else:
         every = list(
             Node.objects.filter(kind=NodeKind.ORGANISER).order_by("pk").values_list("pk", flat=True)
         )
-        # One organiser (or none): the whole database at once, which is that organiser.
-        scopes = [None] if len(every) < 2 else [_scope_of(pk) for pk in every]
+        if len(every) < 2:
+            # One organiser (or none): the whole database at once, which is that organiser.
+            runs = [(None, every[0] if every else NO_ORGANISER)]
+        else:
+            runs = [(s, s.organiser_id) for s in map(_scope_of, every) if s is not None]
     result = MaterialiseResult()
-    for scope in scopes:
-        result.add(_materialise(years, points, progress, scope))
+    for scope, records_of in runs:
+        result.add(_materialise(years, points, progress, scope, records_of))
     if waiting:
         # Every year recomputed: no earlier rollback's figures wait any more (in this scope).
         batches_recomputed(batch_ids=waiting, organisers=wanted)
@@ -185,9 +191,10 @@ def _materialise(
     points: Iterable[int],
     progress: Callable[[str, int, int], None] | None,
     scope: _Scope | None,
+    records_of: int,
 ) -> MaterialiseResult:
     """indicators_materialise() of one organiser's nodes (`scope`), or of every node when
-    `scope` is None (a database of one organiser)."""
+    `scope` is None (a database of one organiser); the period records are `records_of`'s."""
     started = time.perf_counter()
     year_ids = sorted(
         AcademicYear.objects.values_list("id", flat=True) if years is None else set(years)
@@ -222,10 +229,11 @@ def _materialise(
         points=None if year_ids else point_ids, nodes=None if scope is None else scope.nodes
     )
     version = data_version_current()
-    chunks: list[tuple[str, int, tuple[int, ...], _Scope | None]] = [
-        ("year", y, protected_by_year.get(y) or (), scope) for y in year_ids
+    chunks: list[tuple[str, int, tuple[int, ...], _Scope | None, int]] = [
+        ("year", y, protected_by_year.get(y) or (), scope, records_of) for y in year_ids
     ] + [
-        ("point", p, protected_by_year.get(year_of_point.get(p, 0)) or (), scope) for p in point_ids
+        ("point", p, protected_by_year.get(year_of_point.get(p, 0)) or (), scope, records_of)
+        for p in point_ids
     ]
     result = MaterialiseResult()
     if connection.in_atomic_block or len(chunks) < 2:
@@ -288,6 +296,8 @@ class _Chunk:
     # the pupils of its facts (`pupils`, Organisation.pupils for this chunk).
     scope: _Scope | None = None
     pupils: pl.DataFrame | None = None
+    # The organiser whose period records (MaterialisedPeriod) the chunk writes.
+    records_of: int = NO_ORGANISER
 
 
 def _erased_for_all(protected_by_year: dict[int, tuple[int, ...] | None], year_id: int) -> bool:
@@ -336,7 +346,11 @@ class _Step:
 
 
 def _chunk_read(
-    kind: str, period_id: int, protected: tuple[int, ...] = (), scope: _Scope | None = None
+    kind: str,
+    period_id: int,
+    protected: tuple[int, ...] = (),
+    scope: _Scope | None = None,
+    records_of: int = NO_ORGANISER,
 ) -> _Chunk:
     started = time.perf_counter()
     units = None if scope is None else scope.units
@@ -364,6 +378,7 @@ def _chunk_read(
         )
     chunk.protected = protected
     chunk.scope = scope
+    chunk.records_of = records_of
     if scope is not None and chunk.facts is not None:
         chunk.pupils = load_pupils(chunk.facts)
     chunk.read_seconds = time.perf_counter() - started
@@ -473,20 +488,19 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
         # The organiser's own period records: the other organisers' stay as they are. A
         # database computed in one go (one organiser, or none) replaces every record of
         # the periods, also those written before it had its organiser.
-        organiser_id = chunk.scope.organiser_id if chunk.scope else _only_organiser_id()
         for period_kind, ids in chunk.periods.items():
             records = MaterialisedPeriod.objects.filter(
                 family__in=families, period_kind=period_kind, period_id__in=ids
             )
             if chunk.scope is not None or chunk.protected:
-                records = records.filter(organiser_id=organiser_id)
+                records = records.filter(organiser_id=chunk.records_of)
             records.delete()
         present = values.group_by("family", "period_kind", "period_id").agg(
             pl.len().alias("rows"), pl.col("data_version").max()
         )
         MaterialisedPeriod.objects.bulk_create(
             MaterialisedPeriod(
-                organiser_id=organiser_id,
+                organiser_id=chunk.records_of,
                 family=family,
                 period_kind=kind,
                 period_id=period_id,
@@ -496,13 +510,6 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
             for family, kind, period_id, count, version in present.iter_rows()
         )
         return written, deleted
-
-
-def _only_organiser_id() -> int:
-    """The organiser of a database computed in one go (it has one organiser, or none:
-    NO_ORGANISER)."""
-    found = Node.objects.filter(kind=NodeKind.ORGANISER).values_list("pk", flat=True)[:2]
-    return found[0] if len(found) == 1 else NO_ORGANISER
 
 
 def _replace_step(chunk: _Chunk, values: pl.DataFrame, started: float) -> _Step:
@@ -523,9 +530,9 @@ def _replace_step(chunk: _Chunk, values: pl.DataFrame, started: float) -> _Step:
 
 
 def _chunks_in_sequence(org, chunks, version):
-    for kind, period_id, protected, scope in chunks:
+    for kind, period_id, protected, scope, records_of in chunks:
         started = time.perf_counter()
-        chunk = _chunk_read(kind, period_id, protected, scope)
+        chunk = _chunk_read(kind, period_id, protected, scope, records_of)
         values = _chunk_compute(org, chunk, version)
         yield _replace_step(chunk, values, started)
 

@@ -249,7 +249,7 @@ def suppress(values: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
     # computations could hide different complements of one cell, and a reader who kept both
     # publications would see every cell of the partition.
     frame = (
-        frame.with_columns(pl.col(c).cast(_enum_of(frame[c])) for c in strings)
+        frame.with_columns(pl.col(c).cast(_enum_of(frame[c], KNOWN_KEYS)) for c in strings)
         .with_row_index("input_order")
         .sort(["indicator", "period_kind", "period_id", "breakdown", "node_id"])
         .with_row_index("rid")
@@ -307,9 +307,14 @@ def _families_of(frame: pl.DataFrame, rids: list[int]) -> pl.DataFrame:
     return frame.join(changed, on=FAMILY, how="semi")
 
 
-def _enum_of(column: pl.Series) -> pl.Enum:
-    """An enum of the column's values (and ""), for coding it."""
-    return pl.Enum(sorted({"", *column.unique().drop_nulls().to_list()}))
+# The values the rounds compare the coded keys with, whether or not the frame holds them
+# (Polars may refuse to compare an enum with a value that is not one of its categories).
+KNOWN_KEYS = ("", "year_group")
+
+
+def _enum_of(column: pl.Series, known: tuple[str, ...]) -> pl.Enum:
+    """An enum of the column's values and `known`, in the strings' order, for coding it."""
+    return pl.Enum(sorted({*known, *column.unique().drop_nulls().to_list()}))
 
 
 def _complements(frame: pl.DataFrame, levels: pl.DataFrame) -> list[int]:

@@ -23,6 +23,14 @@ def record_per_organiser(apps, schema_editor):
     _record(rest, NO_ORGANISER, MaterialisedPeriod)
 
 
+def record_per_period(apps, schema_editor):
+    """Back: one record per family and period for the whole database, as before."""
+    IndicatorValue = apps.get_model("indicators", "IndicatorValue")
+    MaterialisedPeriod = apps.get_model("indicators", "MaterialisedPeriod")
+    MaterialisedPeriod.objects.all().delete()
+    _record(IndicatorValue.objects.all(), NO_ORGANISER, MaterialisedPeriod)
+
+
 def _record(values, organiser_id, MaterialisedPeriod):
     seen = (
         values.values("family", "period_kind", "period_id")
@@ -37,7 +45,6 @@ def _record(values, organiser_id, MaterialisedPeriod):
 class Migration(migrations.Migration):
     dependencies = [
         ("indicators", "0006_erased_year_per_organiser"),
-        ("organisation", "0001_initial"),
     ]
 
     operations = [
@@ -50,7 +57,7 @@ class Migration(migrations.Migration):
             field=models.BigIntegerField(default=NO_ORGANISER),
             preserve_default=False,
         ),
-        migrations.RunPython(record_per_organiser, migrations.RunPython.noop),
+        migrations.RunPython(record_per_organiser, record_per_period),
         migrations.AddConstraint(
             model_name="materialisedperiod",
             constraint=models.UniqueConstraint(

@@ -91,9 +91,12 @@ def _rollback(batch: ImportBatch, by: User | None, request: HttpRequest | None) 
                 # Events on those nodes (the import's own event on an organiser it created)
                 # keep everything but the node, as when the ORM deletes one.
                 audit_nodes_forget(ids)
-                # Their figures and an organiser's period records go with them.
-                IndicatorValue.objects.filter(node_id__in=ids).delete()
-                MaterialisedPeriod.objects.filter(organiser_id__in=ids).delete()
+                # Their figures and an organiser's period records go with them (in chunks:
+                # within every database's limit of parameters).
+                for start in range(0, len(ids), 5000):
+                    some = ids[start : start + 5000]
+                    IndicatorValue.objects.filter(node_id__in=some).delete()
+                    MaterialisedPeriod.objects.filter(organiser_id__in=some).delete()
             delete_ids(table, ids)
     for entry in journal:
         if entry.action == JournalAction.SUPERSEDED:
