@@ -305,7 +305,7 @@ def test_an_import_process_killed_by_anyone_fails_the_job_and_deletes_its_upload
     client.force_login(users.organiser_admin)
     upload(client, big_grades_file(300_000))
     job = ImportJob.objects.get()
-    worker_thread()
+    worker = worker_thread()
     deadline = time.monotonic() + 60
     while job.status != "running" and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -313,6 +313,9 @@ def test_an_import_process_killed_by_anyone_fails_the_job_and_deletes_its_upload
     assert job.status == "running" and job.pid
     os.kill(job.pid, signal.SIGKILL)
     job = wait_for(job)
+    # The worker records its task's end before the test's database is emptied.
+    worker.join(timeout=60)
+    assert not worker.is_alive()
     assert job.status == "failed"
     assert job.problems == [STOPPED]
     assert uploads(var_dir) == [] and not Grade.objects.exists()
