@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from tests.migration_steps import migrate, migrate_to_latest
 
 from skolkvalitet.organisation import actions
 from skolkvalitet.organisation.models import NodeKind, Term
@@ -15,12 +15,6 @@ from skolkvalitet.results.models import Subject
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("batches", "0001_initial")]
-
-
-def migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 def batch_insert(cursor, kind: str) -> int:
@@ -80,4 +74,4 @@ def test_stored_batches_get_the_organiser_of_what_they_wrote(org):
             cursor.execute("DELETE FROM results_grade")
             cursor.execute("DELETE FROM ingest_importjournal")
             cursor.execute("DELETE FROM ingest_importbatch")
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from tests.indicators.test_materialise import facts, two_organisers  # noqa: F401
+from tests.migration_steps import migrate
 
 from skolkvalitet.indicators.materialise import indicators_materialise
 from skolkvalitet.indicators.models import IndicatorValue, MaterialisedPeriod
@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("indicators", "0006_erased_year_per_organiser")]
 AFTER = [("indicators", "0007_materialised_period_per_organiser")]
-
-
-def migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 def test_the_records_of_the_whole_database_become_one_per_organiser(two_organisers):  # noqa: F811

@@ -7,18 +7,12 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from tests.migration_steps import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("results", "0006_batch_moved")]
 AFTER = [("results", "0007_absence_periods")]
-
-
-def migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 def test_each_term_row_becomes_the_period_of_its_term():
@@ -66,7 +60,7 @@ def test_each_term_row_becomes_the_period_of_its_term():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM results_absence")
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 def test_backwards_the_periods_of_a_term_become_one_row_of_their_sums():
@@ -108,4 +102,4 @@ def test_backwards_the_periods_of_a_term_become_one_row_of_their_sums():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM results_absence")
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

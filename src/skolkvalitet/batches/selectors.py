@@ -51,15 +51,14 @@ def batches_waiting_without_organiser(organisers: set[int]) -> list[ImportBatch]
     ]
 
 
-def batches_to_recompute(scope: Scope) -> list[int]:
+def batches_to_recompute(scope: Scope) -> QuerySet[ImportBatch]:
     """The rolled-back imports whose waiting recomputation the user may start again: those
     the user may roll back, and those whose own organiser is gone where the user may roll
     back imports in every organiser whose figures wait."""
-    granted = set(organisers_granting_rollback(scope))
-    mine = list(batches_to_roll_back(scope).values_list("pk", flat=True))
+    granted = organisers_granting_rollback(scope)
     orphaned = [
         batch.pk
-        for batch in batches_waiting_without_organiser(granted)
-        if set(batch_pending_organisers(batch) or ()) <= granted
+        for batch in batches_waiting_without_organiser(set(granted))
+        if set(batch_pending_organisers(batch) or ()) <= set(granted)
     ]
-    return mine + orphaned
+    return ImportBatch.objects.filter(Q(organiser_id__in=granted) | Q(pk__in=orphaned))

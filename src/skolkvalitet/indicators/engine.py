@@ -344,21 +344,24 @@ def _decoded(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _aggregate(cells: pl.DataFrame, dimension: str | None, *, ordered: bool) -> pl.DataFrame:
-    keys = [*GROUP_KEYS, "academic_year_id"] + ([dimension] if dimension else [])
-    out = cells.group_by(keys).agg(
+def _cell_sums(*, ordered: bool) -> tuple[pl.Expr, ...]:
+    """The sums of cells (numerator, denominator, n) into larger cells."""
+    return (
         _sum("numerator", ordered=ordered),
         _sum("denominator", ordered=ordered),
         pl.col("n").sum(),
     )
+
+
+def _aggregate(cells: pl.DataFrame, dimension: str | None, *, ordered: bool) -> pl.DataFrame:
+    keys = [*GROUP_KEYS, "academic_year_id"] + ([dimension] if dimension else [])
+    out = cells.group_by(keys).agg(*_cell_sums(ordered=ordered))
     if dimension:
         return out.with_columns(
             breakdown=pl.lit(f"{dimension}=") + BREAKDOWN_LABELS[dimension]
         ).drop(dimension)
     return out.with_columns(breakdown=pl.lit(""))
 
-
-_CELL_SUMS = (pl.col("numerator").sum(), pl.col("denominator").sum(), pl.col("n").sum())
 
 # Sums of multiples of 1/8 below this are exact in a float64 (53 bits, 3 of them fractional).
 EXACT_SUM_LIMIT = 2.0**49
@@ -433,7 +436,11 @@ def aggregate(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
         for dimension in [None, *dimensions]:
             at_units = cells.group_by([*period, "unit_id", *([dimension] if dimension else [])])
             parts.append(
-                _aggregate(_at_nodes(at_units.agg(*_CELL_SUMS), org), dimension, ordered=False)
+                _aggregate(
+                    _at_nodes(at_units.agg(*_cell_sums(ordered=False)), org),
+                    dimension,
+                    ordered=False,
+                )
             )
     else:
         at_nodes = _at_nodes(cells, org)

@@ -150,7 +150,7 @@ def _batch_rows(scope: Scope) -> list[BatchRow]:
     batches += batches_waiting_without_organiser(mine)
     ids = [batch.pk for batch in batches]
     may = set(batches_to_roll_back(scope).filter(pk__in=ids).values_list("pk", flat=True))
-    recompute = set(batches_to_recompute(scope))
+    recompute = set(batches_to_recompute(scope).filter(pk__in=ids).values_list("pk", flat=True))
     queued = rollback_recompute_queued(ids)
     return [
         BatchRow(
@@ -244,9 +244,7 @@ def import_batch_recompute(request: HttpRequest, batch_id: int) -> HttpResponse:
     scope = _managing_scope(request)
     if not scope.can_somewhere(Capability.ROLL_BACK_IMPORTS):
         raise PermissionDenied
-    batch = get_object_or_404(
-        ImportBatch.objects.filter(pk__in=batches_to_recompute(scope)), pk=batch_id
-    )
+    batch = get_object_or_404(batches_to_recompute(scope), pk=batch_id)
     if not batch.recompute_pending:
         messages.info(request, _("The figures have already been recomputed."))
         return redirect("import_page")

@@ -28,6 +28,7 @@ from skolkvalitet.ingest.writing.tables import (
     stored_table,
 )
 from skolkvalitet.ingest.writing.writer import (
+    DELETE_CHUNK,
     Progress,
     Recomputation,
     batch_recomputation,
@@ -91,10 +92,10 @@ def _rollback(batch: ImportBatch, by: User | None, request: HttpRequest | None) 
                 # Events on those nodes (the import's own event on an organiser it created)
                 # keep everything but the node, as when the ORM deletes one.
                 audit_nodes_forget(ids)
-                # Their figures and an organiser's period records go with them (in chunks:
-                # within every database's limit of parameters).
-                for start in range(0, len(ids), 5000):
-                    some = ids[start : start + 5000]
+                # Their figures and an organiser's period records go with them (in chunks,
+                # as delete_ids: within every database's limit of parameters).
+                for start in range(0, len(ids), DELETE_CHUNK):
+                    some = ids[start : start + DELETE_CHUNK]
                     IndicatorValue.objects.filter(node_id__in=some).delete()
                     MaterialisedPeriod.objects.filter(organiser_id__in=some).delete()
             delete_ids(table, ids)
