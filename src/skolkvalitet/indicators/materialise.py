@@ -20,6 +20,7 @@ units, needs only that organiser recomputed.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +55,7 @@ from skolkvalitet.indicators.models import (
     MaterialisedPeriod,
 )
 from skolkvalitet.indicators.registry import Family
+from skolkvalitet.indicators.turns import figures_write_lock
 from skolkvalitet.organisation.models import (
     AcademicYear,
     Enrolment,
@@ -458,6 +460,27 @@ def _delete_ids(ids: pl.Series) -> None:
             )
 
 
+def _nodes_gone(node_ids: pl.Series) -> list[int]:
+    """Of `node_ids`, those no longer in the tree (removed by a rollback since the chunk read
+    it), after taking the turn that keeps rollbacks from removing more until the transaction
+    ends (turns.py)."""
+    figures_write_lock()
+    table = connection.ops.quote_name(Node._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT x FROM unnest(%s::bigint[]) AS x "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE id = x)",
+                [node_ids.to_list()],
+            )
+        else:
+            cursor.execute(
+                f"SELECT value FROM json_each(%s) WHERE value NOT IN (SELECT id FROM {table})",
+                [json.dumps(node_ids.to_list())],
+            )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
     """Make the chunk's stored values equal `values`, writing only what changed, and the
     record of which periods have values (MaterialisedPeriod), in one transaction. Returns
@@ -467,6 +490,11 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
     if chunk.protected:
         values = values.filter(~pl.col("node_id").is_in(chunk.protected))
     with transaction.atomic():
+        # Only for nodes still in the tree: a rollback may have removed some (those the
+        # import it undoes created) since the chunk read it.
+        gone = _nodes_gone(values["node_id"].unique())
+        if gone:
+            values = values.filter(~pl.col("node_id").is_in(gone))
         stored = read_frame(
             f"SELECT {', '.join(STORED_SCHEMA)} FROM {table} WHERE {_period_filter(chunk)}",
             STORED_SCHEMA,

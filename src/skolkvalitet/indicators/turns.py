@@ -14,6 +14,12 @@ SQLite: an exclusive `flock` on a file beside the database file (`<database>.mat
 which every process using that database shares, as they share the database file. Like
 PostgreSQL's advisory locks, which hold within one database, the turn belongs to one database:
 processes on other databases (the parallel test workers' own) do not wait for it.
+
+The values table has no foreign key to the tree (checking each of millions of rows would cost
+more than the write), so a chunk's write and a rollback that removes nodes take turns too
+(`figures_write_lock`, `node_removal_lock`): the chunk writes figures only of nodes still in
+the tree, and the rollback deletes every figure of the nodes it removes, also those of a
+chunk that computed them before.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from django.db import connection
 
 # The advisory lock key of the recomputation's turn (any constant; not the import's).
 MATERIALISE_LOCK = 7_216_002
+# The advisory lock key shared by the chunks' writes, taken alone by a rollback removing nodes.
+NODE_REMOVAL_LOCK = 7_216_003
 
 
 def turn_lock_path() -> Path:
@@ -60,3 +68,23 @@ def materialisation_turn() -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)  # releases the lock
+
+
+def figures_write_lock() -> None:
+    """In a chunk's transaction, before it checks which of its nodes are still in the tree:
+    wait for a rollback removing nodes to end, and hold it off until the transaction ends
+    (PostgreSQL: a shared transaction-level advisory lock; chunks do not wait for each other).
+    SQLite: nothing to do, as its transactions take the database's write lock when they begin
+    (settings: IMMEDIATE), one at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [NODE_REMOVAL_LOCK])
+
+
+def node_removal_lock() -> None:
+    """In a rollback's transaction, before it deletes the figures of the nodes it removes:
+    wait for the chunks writing figures now, and hold off later ones until the transaction
+    ends (they then find the nodes gone)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NODE_REMOVAL_LOCK])

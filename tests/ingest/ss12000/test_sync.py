@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from django.db import connection
 from tests.ingest.ss12000.conftest import TODAY
@@ -639,3 +640,94 @@ def test_rolling_back_the_sync_that_created_its_organiser_removes_its_figures(cl
     assert not Node.objects.filter(pk__in=nodes).exists()
     assert not IndicatorValue.objects.filter(node_id__in=nodes).exists()
     assert not MaterialisedPeriod.objects.filter(organiser_id=organiser.pk).exists()
+
+
+def test_a_recomputation_that_computed_before_the_rollback_writes_no_figures_of_its_nodes(
+    client, server, monkeypatch
+):
+    """A recomputation reads the tree and the facts and computes; then the rollback of the
+    sync that created the organiser removes it; then the recomputation writes: only figures
+    of nodes that are still there (materialise._nodes_gone), none of the removed organiser,
+    nor its records of which periods have figures."""
+    from skolkvalitet.indicators import materialise
+    from skolkvalitet.indicators.models import MaterialisedPeriod
+
+    outcome = sync(client)
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
+    nodes = list(Node.objects.filter(path__startswith=organiser.path).values_list("pk", flat=True))
+    replace = materialise._chunk_replace
+    written: list[int] = []
+
+    def rollback_then_replace(chunk, values):
+        if Node.objects.filter(pk=organiser.pk).exists():
+            import_rollback(outcome.batch, recompute=False)
+        written.append(values.filter(pl.col("node_id").is_in(nodes)).height)
+        return replace(chunk, values)
+
+    monkeypatch.setattr(materialise, "_chunk_replace", rollback_then_replace)
+    materialise.indicators_materialise()
+
+    assert sum(written) > 0  # computed for the organiser's nodes, before they went
+    assert not Node.objects.filter(pk__in=nodes).exists()
+    assert not IndicatorValue.objects.filter(node_id__in=nodes).exists()
+    assert not MaterialisedPeriod.objects.filter(organiser_id=organiser.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rollback_waits_for_a_recomputation_writing_figures_of_its_nodes_then_deletes_them(
+    client, server
+):
+    """PostgreSQL, two connections: a recomputation's chunk finds the organiser's nodes in
+    the tree (materialise._nodes_gone: none gone) and writes a figure of one; the rollback
+    that removes them waits for the chunk to commit before it deletes their figures, so none
+    is left behind (indicators/turns.py)."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    from skolkvalitet.indicators.materialise import _nodes_gone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's transactions take the write lock when they begin: one at a time")
+
+    outcome = sync(client)
+    organiser = Node.objects.get(kind=NodeKind.ORGANISER)
+    nodes = list(Node.objects.filter(path__startswith=organiser.path).values_list("pk", flat=True))
+    figure = IndicatorValue.objects.filter(node_id=organiser.pk).first()
+    assert figure is not None
+    ended: list[BaseException | None] = []
+
+    def roll_back() -> None:
+        try:
+            import_rollback(outcome.batch, recompute=False)
+            ended.append(None)
+        except BaseException as error:  # reported by the test below
+            ended.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        assert _nodes_gone(pl.Series("node_id", nodes, dtype=pl.Int64)) == []
+        other = threading.Thread(target=roll_back)
+        other.start()
+        # Until the rollback's connection waits for a lock this transaction holds.
+        deadline = time.monotonic() + 60
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # not the transaction's
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0] or not other.is_alive() or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+        assert other.is_alive(), "the rollback did not wait for the recomputation's chunk"
+        figure.pk = None
+        figure.breakdown = "written=meanwhile"
+        figure.save()
+    other.join(timeout=120)
+    assert ended == [None]
+    assert not Node.objects.filter(pk__in=nodes).exists()
+    assert not IndicatorValue.objects.filter(node_id__in=nodes).exists()

@@ -21,7 +21,7 @@ from skolkvalitet.batches.bulk import bulk_insert_frame
 from skolkvalitet.batches.models import BatchStatus, ImportBatch, ImportJournal, JournalAction
 from skolkvalitet.batches.problems import ImportProblem, ImportRejected
 from skolkvalitet.indicators.models import IndicatorValue, MaterialisedPeriod
-from skolkvalitet.indicators.turns import materialisation_turn
+from skolkvalitet.indicators.turns import materialisation_turn, node_removal_lock
 from skolkvalitet.ingest.writing.tables import (
     CREATED_TABLES_IN_DELETE_ORDER,
     FACT_TABLES,
@@ -80,11 +80,15 @@ def _rollback(batch: ImportBatch, by: User | None, request: HttpRequest | None) 
         )
     _refuse_if_replaced_later(batch)
     wanted = batch_recomputation(batch)
+    journal = list(batch.journal.all())
+    created = [e for e in journal if e.action == JournalAction.CREATED]
+    if any(e.table == Node._meta.db_table for e in created):
+        # Before their figures go: a recomputation writing figures of them ends first, and
+        # one that comes after finds them gone (indicators/turns.py).
+        node_removal_lock()
     with connection.cursor() as cursor:
         for table in FACT_TABLES:
             cursor.execute(f"DELETE FROM {table} WHERE batch_id = %s", [batch.pk])
-    journal = list(batch.journal.all())
-    created = [e for e in journal if e.action == JournalAction.CREATED]
     for table in CREATED_TABLES_IN_DELETE_ORDER:
         ids = [row[0] for e in created if e.table == table for row in e.rows]
         if ids:
