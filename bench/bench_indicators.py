@@ -19,8 +19,9 @@
    db_full_empty  `indicators_materialise()` of every year and point into an empty values
                   table (every value written);
    db_full        the same again over the stored values (a recompute that changes nothing);
-   db_incremental one new follow-up point: the latest point's stored values are removed
-                  first (not timed), then `indicators_materialise(points=[it])`;
+   db_incremental one new follow-up point: the latest point's stored values of what a
+                  point's recomputation writes (its assessments) are removed first (not
+                  timed), then `indicators_materialise(points=[it])`;
    and the floor of a full materialisation, measured on the same database in the same run:
    floor_read     the server's COPY of the fact columns the engine reads, discarded;
    floor_joins    DuckDB (2 threads) joining every grade and assessment of the Parquet facts
@@ -215,9 +216,17 @@ def child_materialise(mode: str) -> dict:
         latest = (
             FollowUpPoint.objects.filter(assessment__isnull=False).order_by("-assessed_on").first()
         )
-        # A new follow-up point: its values are not stored yet.
-        IndicatorValue.objects.filter(period_kind="point", period_id=latest.pk).delete()
-        MaterialisedPeriod.objects.filter(period_kind="point", period_id=latest.pk).delete()
+        # A new follow-up point: the values a point's recomputation writes (its assessments;
+        # the point's absence so far belongs to its year's chunk) are not stored yet.
+        try:
+            from skolkvalitet.indicators.materialise import POINT_FAMILIES
+
+            families = [str(family) for family in POINT_FAMILIES]
+        except ImportError:  # the code before issue 16 (--baseline-src)
+            families = ["assessments"]
+        point = {"period_kind": "point", "period_id": latest.pk, "family__in": families}
+        IndicatorValue.objects.filter(**point).delete()
+        MaterialisedPeriod.objects.filter(**point).delete()
         result = indicators_materialise(years=[], points=[latest.pk])
     else:
         if mode == "empty":
