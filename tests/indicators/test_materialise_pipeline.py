@@ -62,3 +62,21 @@ def test_the_pipeline_stores_exactly_what_the_sequence_stores(seeded_subjects_an
     assert in_pipeline.rows == in_sequence.rows
     assert in_pipeline.chunks == in_sequence.chunks == 3  # one year, two follow-up points
     assert [c[:2] for c in in_pipeline.per_chunk] == [c[:2] for c in in_sequence.per_chunk]
+
+
+def test_one_point_alone_in_the_pipeline_stores_what_the_sequence_stores(
+    seeded_subjects_and_scales,
+    facts,  # noqa: F811
+):
+    """One chunk outside a transaction (one new follow-up point) also runs in the pipeline,
+    its facts read while the organisation is, its pupils read with its facts."""
+    with transaction.atomic():
+        in_sequence = indicators_materialise(years=[], points=[facts.p1.pk])
+    sequence_rows = stored()
+    IndicatorValue.objects.all().delete()
+
+    in_pipeline = indicators_materialise(years=[], points=[facts.p1.pk])
+
+    assert stored() == sequence_rows
+    assert any(breakdown.startswith("gender=") for _i, _n, _k, _p, breakdown, *_ in sequence_rows)
+    assert in_pipeline.chunks == in_sequence.chunks == 1

@@ -118,24 +118,21 @@ def load_organisation(
     """The organisation tree, enrolments and pupil backgrounds the engine aggregates over.
 
     With `points` (follow-up point ids: a materialisation of points only), only what their
-    assessments can be joined to: the enrolments of the points' academic years and the
-    pupils with an assessment at them. The engine joins attributes only to the pupils and
-    years of its facts, so this gives the same values as the whole organisation.
+    assessments can be joined to: the enrolments of the points' academic years, and no
+    pupils.
 
     With `nodes` (one organiser's node ids: a materialisation of one organiser), only those
-    nodes, the enrolments at their units and no pupils: the caller reads the pupils of each
-    chunk's facts with load_pupils (the engine joins attributes only to its facts' pupils)."""
-    enrolment_filter = pupil_filter = ""
+    nodes, the enrolments at their units and no pupils.
+
+    Without pupils, the caller reads the pupils of each chunk's facts with load_pupils: the
+    engine joins attributes only to the pupils and years of its facts, so this gives the
+    same values as the whole organisation."""
+    enrolment_filter = ""
     if points is not None:
-        point_ids = sql_ids(points)
         point_years = FollowUpPoint.objects.filter(pk__in=list(points)).values_list(
             "term__academic_year_id", flat=True
         )
         enrolment_filter = f" WHERE academic_year_id IN ({sql_ids(point_years)})"
-        pupil_filter = (
-            " WHERE id IN (SELECT pupil_id FROM results_assessment "
-            f"WHERE follow_up_point_id IN ({point_ids}))"
-        )
     tree = Node.objects.all() if nodes is None else Node.objects.filter(pk__in=list(nodes))
     # School forms are read for the units only: decoding the JSON of every group costs more
     # than the rest of the tree.
@@ -184,7 +181,7 @@ def load_organisation(
                 "school_form": pl.String,
             },
         ),
-        pupils=_pupils(pupil_filter if nodes is None else " WHERE 0 = 1"),
+        pupils=_pupils(" WHERE 0 = 1" if points is not None or nodes is not None else ""),
         years=years_frame(years),
         periods=_periods(),
     )

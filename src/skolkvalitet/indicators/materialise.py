@@ -150,7 +150,8 @@ def indicators_materialise(
 
     Outside a transaction the work runs as a pipeline: while one chunk is computed, the next
     one's facts are read and the previous one's values written, each on its own database
-    connection (the database does its part on other cores). Inside a transaction (the caller's
+    connection (the database does its part on other cores); the first chunk's facts are read
+    while the organisation is. Inside a transaction (the caller's
     atomic block, or a test's) other connections could not see its uncommitted facts, so the
     chunks run one after another on this connection. Both give the same rows."""
     started = time.perf_counter()
@@ -226,22 +227,35 @@ def _materialise(
         ]
     else:
         year_of_point = {}
-    # Follow-up points alone (an import of assessments): the organisation of their year only.
-    org = load_organisation(
-        points=None if year_ids else point_ids, nodes=None if scope is None else scope.nodes
-    )
+
+    def organisation() -> Organisation:
+        # Follow-up points alone (an import of assessments): the organisation of their year
+        # only. One organiser, or points alone: the organisation without pupils; each chunk
+        # reads those of its facts.
+        return load_organisation(
+            points=None if year_ids else point_ids, nodes=None if scope is None else scope.nodes
+        )
+
+    own_pupils = scope is not None or not year_ids
     version = data_version_current()
-    chunks: list[tuple[str, int, tuple[int, ...], _Scope | None, int]] = [
-        ("year", y, protected_by_year.get(y) or (), scope, records_of) for y in year_ids
+    chunks: list[tuple[str, int, tuple[int, ...], _Scope | None, int, bool]] = [
+        ("year", y, protected_by_year.get(y) or (), scope, records_of, own_pupils) for y in year_ids
     ] + [
-        ("point", p, protected_by_year.get(year_of_point.get(p, 0)) or (), scope, records_of)
+        (
+            "point",
+            p,
+            protected_by_year.get(year_of_point.get(p, 0)) or (),
+            scope,
+            records_of,
+            own_pupils,
+        )
         for p in point_ids
     ]
     result = MaterialiseResult()
-    if connection.in_atomic_block or len(chunks) < 2:
-        steps = _chunks_in_sequence(org, chunks, version)
+    if connection.in_atomic_block or not chunks:
+        steps = _chunks_in_sequence(organisation(), chunks, version)
     else:
-        steps = _chunks_in_pipeline(org, chunks, version)
+        steps = _chunks_in_pipeline(organisation, chunks, version)
     for index, step in enumerate(steps, start=1):
         result.rows += step.rows
         result.written += step.written
@@ -353,7 +367,10 @@ def _chunk_read(
     protected: tuple[int, ...] = (),
     scope: _Scope | None = None,
     records_of: int = NO_ORGANISER,
+    own_pupils: bool = False,
 ) -> _Chunk:
+    """Read a chunk's facts; with `own_pupils` (the organisation was read without pupils)
+    also the backgrounds of the pupils they name."""
     started = time.perf_counter()
     units = None if scope is None else scope.units
     if kind == "year":
@@ -381,7 +398,7 @@ def _chunk_read(
     chunk.protected = protected
     chunk.scope = scope
     chunk.records_of = records_of
-    if scope is not None and chunk.facts is not None:
+    if own_pupils and chunk.facts is not None:
         chunk.pupils = load_pupils(chunk.facts)
     chunk.read_seconds = time.perf_counter() - started
     return chunk
@@ -558,9 +575,9 @@ def _replace_step(chunk: _Chunk, values: pl.DataFrame, started: float) -> _Step:
 
 
 def _chunks_in_sequence(org, chunks, version):
-    for kind, period_id, protected, scope, records_of in chunks:
+    for kind, period_id, protected, scope, records_of, own_pupils in chunks:
         started = time.perf_counter()
-        chunk = _chunk_read(kind, period_id, protected, scope, records_of)
+        chunk = _chunk_read(kind, period_id, protected, scope, records_of, own_pupils)
         values = _chunk_compute(org, chunk, version)
         yield _replace_step(chunk, values, started)
 
@@ -577,7 +594,9 @@ def _on_own_connection(function):
     return run
 
 
-def _chunks_in_pipeline(org, chunks, version):
+def _chunks_in_pipeline(organisation, chunks, version):
+    """The chunks as a pipeline; the organisation (`organisation()`) is read while the first
+    chunk's facts are."""
     read = _on_own_connection(_chunk_read)
     replace = _on_own_connection(_replace_step)
     with (
@@ -585,6 +604,7 @@ def _chunks_in_pipeline(org, chunks, version):
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="indicators-write") as writer,
     ):
         next_chunk = reader.submit(read, *chunks[0])
+        org = organisation()
         writing = None
         for index in range(len(chunks)):
             started = time.perf_counter()
