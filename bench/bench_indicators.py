@@ -31,6 +31,10 @@
    floor_write    COPY of every stored value (as CSV prepared before the clock) into a new
                   table without indexes, committed.
    The floor is their sum; the report gives each materialisation's ratio to it.
+   The floor of one new follow-up point likewise, of db_incremental's point alone:
+   floor_point_read (the COPY of its assessments' columns), floor_point_joins (DuckDB on
+   the Parquet facts' latest point) and floor_point_write (COPY of the values its
+   recomputation writes into a table without indexes).
 
 Every measurement runs `--repeat` times (interleaved); the report gives min / median / max.
 Figures go to the "## Indicator engine" section of docs/benchmarks.md (not with --no-doc).
@@ -213,9 +217,9 @@ def child_materialise(mode: str) -> dict:
     from skolkvalitet.organisation.models import FollowUpPoint
 
     if mode == "incremental":
-        latest = (
-            FollowUpPoint.objects.filter(assessment__isnull=False).order_by("-assessed_on").first()
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(LATEST_POINT)
+            latest = FollowUpPoint.objects.get(pk=cursor.fetchone()[0])
         # A new follow-up point: the values a point's recomputation writes (its assessments;
         # the point's absence so far belongs to its year's chunk) are not stored yet.
         try:
@@ -270,8 +274,36 @@ def child_floor_read(database_url: str) -> dict:
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 
-def child_floor_write(database_url: str) -> dict:
-    """COPY of every stored value into a new table without indexes, committed."""
+# The follow-up point db_incremental recomputes: the latest one with assessments.
+LATEST_POINT = (
+    "SELECT p.id FROM organisation_followuppoint p WHERE EXISTS "
+    "(SELECT 1 FROM results_assessment a WHERE a.follow_up_point_id = p.id) "
+    "ORDER BY p.assessed_on DESC, p.id DESC LIMIT 1"
+)
+
+
+def child_floor_point_read(database_url: str) -> dict:
+    """The server's side of reading one follow-up point's facts (db_incremental's point):
+    COPY of the assessment columns the engine reads, every byte received and dropped."""
+    import psycopg
+
+    rows = 0
+    with psycopg.connect(database_url) as db, db.cursor() as cursor:
+        point = cursor.execute(LATEST_POINT).fetchone()[0]
+        started = time.perf_counter()
+        query = (
+            f"SELECT {FLOOR_READ['results_assessment']} FROM results_assessment "
+            f"WHERE follow_up_point_id = {int(point)}"
+        )
+        with cursor.copy(f"COPY ({query}) TO STDOUT") as copy:
+            for chunk in copy:
+                rows += bytes(chunk).count(b"\n")
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def child_floor_write(database_url: str, point: bool = False) -> dict:
+    """COPY of every stored value (with `point`: of db_incremental's point, the values its
+    recomputation writes) into a new table without indexes, committed."""
     import io
 
     import psycopg
@@ -282,7 +314,15 @@ def child_floor_write(database_url: str) -> dict:
     )
     buffer = io.BytesIO()
     with psycopg.connect(database_url, autocommit=True) as db, db.cursor() as cursor:
-        with cursor.copy(f"COPY (SELECT {columns} FROM indicators_indicatorvalue) TO STDOUT") as c:
+        where = ""
+        if point:
+            point_id = int(cursor.execute(LATEST_POINT).fetchone()[0])
+            where = (
+                f" WHERE period_kind = 'point' AND period_id = {point_id} "
+                "AND family = 'assessments'"
+            )
+        query = f"SELECT {columns} FROM indicators_indicatorvalue{where}"
+        with cursor.copy(f"COPY ({query}) TO STDOUT") as c:
             for chunk in c:
                 buffer.write(chunk)
         cursor.execute("DROP TABLE IF EXISTS bench_floor_values")
@@ -301,8 +341,7 @@ def child_floor_write(database_url: str) -> dict:
     return {"seconds": seconds, "rows": rows}
 
 
-DUCKDB_JOINS = """
-WITH facts AS (
+DUCKDB_FACTS = """
     SELECT pupil_id, unit_id, academic_year_id, year_group, subject, grade_type AS kind,
            value IN ('A', 'B', 'C', 'D', 'E') AS passed
     FROM read_parquet('{workdir}/grades_*.parquet')
@@ -310,7 +349,16 @@ WITH facts AS (
     SELECT pupil_id, unit_id, academic_year_id, year_group, subject,
            'point ' || point_id AS kind, on_track AS passed
     FROM read_parquet('{workdir}/assessments_*.parquet')
-), attributed AS (
+"""
+# One follow-up point's assessments only (the Parquet facts' latest point).
+DUCKDB_POINT_FACTS = """
+    SELECT pupil_id, unit_id, academic_year_id, year_group, subject,
+           'point ' || point_id AS kind, on_track AS passed
+    FROM read_parquet('{workdir}/assessments_*.parquet')
+    WHERE point_id = {point}
+"""
+DUCKDB_JOINS = """
+WITH facts AS ({facts}), attributed AS (
     SELECT f.*, e.group_id, coalesce(e.sva, false) AS sva, p.gender, p.parents_education,
            p.born_abroad AND p.parents_born_abroad
                AND year(p.arrival_date) > 2010 AS newly_arrived
@@ -334,15 +382,21 @@ GROUP BY GROUPING SETS (
 """
 
 
-def child_floor_joins(workdir: Path) -> dict:
+def child_floor_joins(workdir: Path, point: int | None = None) -> dict:
+    """DuckDB's joins and group-bys of every fact (with `point`: of that follow-up point's
+    assessments only)."""
     import duckdb
 
+    facts = (
+        DUCKDB_FACTS.format(workdir=workdir)
+        if point is None
+        else DUCKDB_POINT_FACTS.format(workdir=workdir, point=point)
+    )
     connection = duckdb.connect()
     connection.execute("SET threads = 2")
     started = time.perf_counter()
-    rows = connection.execute(
-        f"SELECT count(*) FROM ({DUCKDB_JOINS.format(workdir=workdir)})"
-    ).fetchone()[0]
+    query = DUCKDB_JOINS.format(facts=facts, workdir=workdir)
+    rows = connection.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 
@@ -578,6 +632,26 @@ def report(setup: dict, results: dict, args) -> str:
             f"≤ {GOALS['floor_ratio']:.0f}: "
             f"{verdict(db_full['seconds'] <= GOALS['floor_ratio'] * floor)} |",
         ]
+        if "floor_point_read" in results:
+            p_read, p_joins, p_write = (
+                results["floor_point_read"],
+                results["floor_point_joins"],
+                results["floor_point_write"],
+            )
+            point_floor = p_read["seconds"] + p_joins["seconds"] + p_write["seconds"]
+            lines += [
+                f"| floor of one point: the server's COPY of its assessment columns | "
+                f"{spread(p_read, 2)} | {p_read['rows']:,} rows | {p_read['peak_mib']:.0f} | |",
+                f"| floor of one point: DuckDB's joins and group-bys of its assessments | "
+                f"{spread(p_joins, 2)} | {p_joins['rows']:,} rows | "
+                f"{p_joins['peak_mib']:.0f} | |",
+                f"| floor of one point: COPY of its values into a table without indexes | "
+                f"{spread(p_write, 2)} | {p_write['rows']:,} | {p_write['peak_mib']:.0f} | |",
+                f"| floor of one point: the sum (medians) | {point_floor:.2f} | | | |",
+                f"| ratio one point / its floor | {db_inc['seconds'] / point_floor:.2f} | | | "
+                f"(the goal of {GOALS['point']:.0f} s is "
+                f"{GOALS['point'] / point_floor:.2f}× this floor) |",
+            ]
         for label, name, full_run in (
             ("before_db_full_empty", "full, into an empty values table", True),
             ("before_db_full", "full, over the stored values", True),
@@ -682,6 +756,9 @@ def main() -> None:
             "floor_read": lambda: child_floor_read(os.environ["DATABASE_URL"]),
             "floor_write": lambda: child_floor_write(os.environ["DATABASE_URL"]),
             "floor_joins": lambda: child_floor_joins(workdir),
+            "floor_point_read": lambda: child_floor_point_read(os.environ["DATABASE_URL"]),
+            "floor_point_joins": lambda: child_floor_joins(workdir, int(rest[1])),
+            "floor_point_write": lambda: child_floor_write(os.environ["DATABASE_URL"], True),
         }[kind]()
         result["peak_mib"] = peak_rss_mib()
         print(json.dumps(result))
@@ -730,6 +807,9 @@ def main() -> None:
                     ("floor_write", []),
                     ("db_full", []),
                     ("db_incremental", []),
+                    ("floor_point_read", []),
+                    ("floor_point_joins", [str(workdir), str(setup["last_point"])]),
+                    ("floor_point_write", []),
                     *baseline_kinds(args),
                 ],
                 env,
