@@ -282,6 +282,14 @@ LATEST_POINT = (
 )
 
 
+def latest_point(database_url: str) -> int:
+    """db_incremental's point (LATEST_POINT) in the database."""
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        return int(db.execute(LATEST_POINT).fetchone()[0])
+
+
 def child_floor_point_read(database_url: str) -> dict:
     """The server's side of reading one follow-up point's facts (db_incremental's point):
     COPY of the assessment columns the engine reads, every byte received and dropped."""
@@ -642,7 +650,14 @@ def report(setup: dict, results: dict, args) -> str:
             lines += [
                 f"| floor of one point: the server's COPY of its assessment columns | "
                 f"{spread(p_read, 2)} | {p_read['rows']:,} rows | {p_read['peak_mib']:.0f} | |",
-                f"| floor of one point: DuckDB's joins and group-bys of its assessments | "
+                "| floor of one point: DuckDB's joins and group-bys of its assessments"
+                + (
+                    " (the same point)"
+                    if setup.get("db_last_point") == setup["last_point"]
+                    else f" (the Parquet facts' point {setup['last_point']}, "
+                    f"the database's {setup.get('db_last_point')})"
+                )
+                + " | "
                 f"{spread(p_joins, 2)} | {p_joins['rows']:,} rows | "
                 f"{p_joins['peak_mib']:.0f} | |",
                 f"| floor of one point: COPY of its values into a table without indexes | "
@@ -795,6 +810,7 @@ def main() -> None:
             else:
                 print("building the organiser in PostgreSQL …", flush=True)
                 setup.update(build_database(args.scale, args.database_url))
+            setup["db_last_point"] = latest_point(args.database_url)
             # The page cache is warmed after a materialisation (not part of what is timed):
             # not here, where no one reads the pages.
             env = {"DATABASE_URL": args.database_url, "SKOLKVALITET_PAGE_CACHE_WARM_SECONDS": "0"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import polars as pl
 import pytest
 
 from skolkvalitet.batches.models import BatchStatus, ImportBatch
@@ -447,6 +448,34 @@ def test_rerunning_a_year_after_a_changed_grade_updates_only_that_year(facts):
         period_kind="term", period_id=spring.pk
     )
     assert other_after == other_before  # the same rows, ids included: not rewritten
+
+
+def test_a_chunk_writes_the_figures_of_nodes_still_there_and_no_records_of_an_organiser_gone(
+    materialised,
+):
+    """A chunk computed before a rollback removed some of its nodes (here: a node id and an
+    organiser id that the tree does not hold) writes figures only of the nodes still there,
+    and no period records of the organiser that is gone."""
+    from skolkvalitet.indicators import materialise
+    from skolkvalitet.indicators.models import MaterialisedPeriod
+
+    org, p1 = materialised.org, materialised.p1
+    gone_node, gone_organiser = 999_001, 999_002
+    chunk = materialise._chunk_read("point", p1.pk, records_of=gone_organiser)
+    values = materialise._chunk_compute(materialise.load_organisation(), chunk, 7)
+    ghost = values.filter(pl.col("node_id") == org.unit_n1.pk).with_columns(
+        node_id=pl.lit(gone_node, dtype=values["node_id"].dtype)
+    )
+    assert ghost.height > 0
+
+    written, _deleted = materialise._chunk_replace(chunk, pl.concat([values, ghost]))
+
+    assert written == values.height
+    assert not IndicatorValue.objects.filter(node_id=gone_node).exists()
+    assert IndicatorValue.objects.filter(period_kind="point", period_id=p1.pk).count() == (
+        values.height
+    )
+    assert not MaterialisedPeriod.objects.filter(organiser_id=gone_organiser).exists()
 
 
 def test_materialising_a_point_rewrites_only_that_points_assessments(materialised):

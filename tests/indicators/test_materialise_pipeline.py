@@ -67,16 +67,28 @@ def test_the_pipeline_stores_exactly_what_the_sequence_stores(seeded_subjects_an
 def test_one_point_alone_in_the_pipeline_stores_what_the_sequence_stores(
     seeded_subjects_and_scales,
     facts,  # noqa: F811
+    monkeypatch,
 ):
     """One chunk outside a transaction (one new follow-up point) also runs in the pipeline,
     its facts read while the organisation is, its pupils read with its facts."""
+    from skolkvalitet.indicators import materialise
+
     with transaction.atomic():
         in_sequence = indicators_materialise(years=[], points=[facts.p1.pk])
     sequence_rows = stored()
     IndicatorValue.objects.all().delete()
+    pipelines: list[int] = []
+    pipeline = materialise._chunks_in_pipeline
+
+    def counted(organisation, chunks, version):
+        pipelines.append(len(chunks))
+        return pipeline(organisation, chunks, version)
+
+    monkeypatch.setattr(materialise, "_chunks_in_pipeline", counted)
 
     in_pipeline = indicators_materialise(years=[], points=[facts.p1.pk])
 
+    assert pipelines == [1]
     assert stored() == sequence_rows
     assert any(breakdown.startswith("gender=") for _i, _n, _k, _p, breakdown, *_ in sequence_rows)
     assert in_pipeline.chunks == in_sequence.chunks == 1

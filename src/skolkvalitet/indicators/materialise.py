@@ -508,8 +508,11 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
         values = values.filter(~pl.col("node_id").is_in(chunk.protected))
     with transaction.atomic():
         # Only for nodes still in the tree: a rollback may have removed some (those the
-        # import it undoes created) since the chunk read it.
-        gone = _nodes_gone(values["node_id"].unique())
+        # import it undoes created) since the chunk read it, its organiser too.
+        nodes = values["node_id"].unique()
+        if chunk.records_of != NO_ORGANISER:
+            nodes = nodes.append(pl.Series([chunk.records_of], dtype=nodes.dtype))
+        gone = _nodes_gone(nodes)
         if gone:
             values = values.filter(~pl.col("node_id").is_in(gone))
         stored = read_frame(
@@ -540,6 +543,10 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
             if chunk.scope is not None or chunk.protected:
                 records = records.filter(organiser_id=chunk.records_of)
             records.delete()
+        if chunk.records_of in gone:
+            # No records of an organiser that is gone (the next run decides anew whose
+            # records it writes).
+            return written, deleted
         present = values.group_by("family", "period_kind", "period_id").agg(
             pl.len().alias("rows"), pl.col("data_version").max()
         )

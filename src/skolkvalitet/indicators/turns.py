@@ -19,7 +19,8 @@ The values table has no foreign key to the tree (checking each of millions of ro
 more than the write), so a chunk's write and a rollback that removes nodes take turns too
 (`figures_write_lock`, `node_removal_lock`): the chunk writes figures only of nodes still in
 the tree, and the rollback deletes every figure of the nodes it removes, also those of a
-chunk that computed them before.
+chunk that computed them before. This rests on READ COMMITTED, PostgreSQL's default and
+Django's: the chunk's look at the tree after its lock sees what a rollback committed before.
 """
 
 from __future__ import annotations

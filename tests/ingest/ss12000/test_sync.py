@@ -673,20 +673,41 @@ def test_a_recomputation_that_computed_before_the_rollback_writes_no_figures_of_
     assert not MaterialisedPeriod.objects.filter(organiser_id=organiser.pk).exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_rollback_waits_for_a_recomputation_writing_figures_of_its_nodes_then_deletes_them(
-    client, server
-):
-    """PostgreSQL, two connections: a recomputation's chunk finds the organiser's nodes in
-    the tree (materialise._nodes_gone: none gone) and writes a figure of one; the rollback
-    that removes them waits for the chunk to commit before it deletes their figures, so none
-    is left behind (indicators/turns.py)."""
-    import threading
+def waits_for_an_advisory_lock(thread, seconds: float = 60) -> bool:
+    """PostgreSQL: whether another connection of this database comes to wait for an advisory
+    lock while `thread` runs (False once it has ended without, or after `seconds`)."""
     import time
 
-    from django.db import connections, transaction
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while thread.is_alive() and time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # not the transaction's view
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND wait_event = 'advisory' AND datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
 
-    from skolkvalitet.indicators.materialise import _nodes_gone
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rollback_waits_for_a_recomputation_writing_figures_of_its_nodes_then_deletes_them(
+    client, server, monkeypatch
+):
+    """PostgreSQL, the real pipeline: while a recomputation's chunk writes the organiser's
+    figures (in its transaction, on the pipeline's writing connection), the rollback of the
+    sync that created the organiser starts. It waits for that chunk to commit before it
+    deletes their figures, and the chunks after it find the nodes gone: no figure of them is
+    left behind, nor a period record of the organiser (indicators/turns.py)."""
+    import threading
+
+    from django.db import connections
+
+    from skolkvalitet.indicators import materialise
+    from skolkvalitet.indicators.models import MaterialisedPeriod
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's transactions take the write lock when they begin: one at a time")
@@ -694,8 +715,7 @@ def test_a_rollback_waits_for_a_recomputation_writing_figures_of_its_nodes_then_
     outcome = sync(client)
     organiser = Node.objects.get(kind=NodeKind.ORGANISER)
     nodes = list(Node.objects.filter(path__startswith=organiser.path).values_list("pk", flat=True))
-    figure = IndicatorValue.objects.filter(node_id=organiser.pk).first()
-    assert figure is not None
+    IndicatorValue.objects.all().delete()  # every chunk writes its figures anew
     ended: list[BaseException | None] = []
 
     def roll_back() -> None:
@@ -707,27 +727,26 @@ def test_a_rollback_waits_for_a_recomputation_writing_figures_of_its_nodes_then_
         finally:
             connections.close_all()
 
-    with transaction.atomic():
-        assert _nodes_gone(pl.Series("node_id", nodes, dtype=pl.Int64)) == []
-        other = threading.Thread(target=roll_back)
-        other.start()
-        # Until the rollback's connection waits for a lock this transaction holds.
-        deadline = time.monotonic() + 60
-        with connection.cursor() as cursor:
-            while True:
-                cursor.execute("SELECT pg_stat_clear_snapshot()")  # not the transaction's
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND datname = current_database() AND pid <> pg_backend_pid()"
-                )
-                if cursor.fetchone()[0] or not other.is_alive() or time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
-        assert other.is_alive(), "the rollback did not wait for the recomputation's chunk"
-        figure.pk = None
-        figure.breakdown = "written=meanwhile"
-        figure.save()
-    other.join(timeout=120)
+    rollback = threading.Thread(target=roll_back)
+    waited: list[bool] = []
+    insert = materialise.bulk_insert_frame
+
+    def insert_then_roll_back(table, frame):
+        written = insert(table, frame)
+        if not waited:  # the first chunk, its figures written, not yet committed
+            rollback.start()
+            waited.append(waits_for_an_advisory_lock(rollback))
+        return written
+
+    monkeypatch.setattr(materialise, "bulk_insert_frame", insert_then_roll_back)
+    try:
+        result = materialise.indicators_materialise()
+    finally:
+        if rollback.ident is not None:
+            rollback.join(timeout=120)
+    assert result.chunks > 1  # in the pipeline
+    assert waited == [True], "the rollback did not wait for the recomputation's chunk"
     assert ended == [None]
     assert not Node.objects.filter(pk__in=nodes).exists()
     assert not IndicatorValue.objects.filter(node_id__in=nodes).exists()
+    assert not MaterialisedPeriod.objects.filter(organiser_id=organiser.pk).exists()
