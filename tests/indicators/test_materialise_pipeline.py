@@ -80,9 +80,9 @@ def test_one_point_alone_in_the_pipeline_stores_what_the_sequence_stores(
     pipelines: list[int] = []
     pipeline = materialise._chunks_in_pipeline
 
-    def counted(organisation, chunks, version):
+    def counted(organisation, read, chunks, version):
         pipelines.append(len(chunks))
-        return pipeline(organisation, chunks, version)
+        return pipeline(organisation, read, chunks, version)
 
     monkeypatch.setattr(materialise, "_chunks_in_pipeline", counted)
 

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import polars as pl
 from django.db import connection, transaction
@@ -236,26 +237,23 @@ def _materialise(
             points=None if year_ids else point_ids, nodes=None if scope is None else scope.nodes
         )
 
-    own_pupils = scope is not None or not year_ids
+    # Every chunk of the run reads its facts alike: of the scope's units, with their pupils
+    # where the organisation has none.
+    read = partial(
+        _chunk_read,
+        scope=scope,
+        records_of=records_of,
+        own_pupils=scope is not None or not year_ids,
+    )
     version = data_version_current()
-    chunks: list[tuple[str, int, tuple[int, ...], _Scope | None, int, bool]] = [
-        ("year", y, protected_by_year.get(y) or (), scope, records_of, own_pupils) for y in year_ids
-    ] + [
-        (
-            "point",
-            p,
-            protected_by_year.get(year_of_point.get(p, 0)) or (),
-            scope,
-            records_of,
-            own_pupils,
-        )
-        for p in point_ids
-    ]
+    chunks: list[tuple[str, int, tuple[int, ...]]] = [
+        ("year", y, protected_by_year.get(y) or ()) for y in year_ids
+    ] + [("point", p, protected_by_year.get(year_of_point.get(p, 0)) or ()) for p in point_ids]
     result = MaterialiseResult()
     if connection.in_atomic_block or not chunks:
-        steps = _chunks_in_sequence(organisation(), chunks, version)
+        steps = _chunks_in_sequence(organisation(), read, chunks, version)
     else:
-        steps = _chunks_in_pipeline(organisation, chunks, version)
+        steps = _chunks_in_pipeline(organisation, read, chunks, version)
     for index, step in enumerate(steps, start=1):
         result.rows += step.rows
         result.written += step.written
@@ -365,6 +363,7 @@ def _chunk_read(
     kind: str,
     period_id: int,
     protected: tuple[int, ...] = (),
+    *,
     scope: _Scope | None = None,
     records_of: int = NO_ORGANISER,
     own_pupils: bool = False,
@@ -581,10 +580,10 @@ def _replace_step(chunk: _Chunk, values: pl.DataFrame, started: float) -> _Step:
     )
 
 
-def _chunks_in_sequence(org, chunks, version):
-    for kind, period_id, protected, scope, records_of, own_pupils in chunks:
+def _chunks_in_sequence(org, read, chunks, version):
+    for kind, period_id, protected in chunks:
         started = time.perf_counter()
-        chunk = _chunk_read(kind, period_id, protected, scope, records_of, own_pupils)
+        chunk = read(kind, period_id, protected)
         values = _chunk_compute(org, chunk, version)
         yield _replace_step(chunk, values, started)
 
@@ -601,10 +600,10 @@ def _on_own_connection(function):
     return run
 
 
-def _chunks_in_pipeline(organisation, chunks, version):
+def _chunks_in_pipeline(organisation, read, chunks, version):
     """The chunks as a pipeline; the organisation (`organisation()`) is read while the first
-    chunk's facts are."""
-    read = _on_own_connection(_chunk_read)
+    chunk's facts are (`read`)."""
+    read = _on_own_connection(read)
     replace = _on_own_connection(_replace_step)
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="indicators-read") as reader,
