@@ -150,3 +150,22 @@ def test_the_unit_head_reads_the_grade_distribution_and_downloads_it(
         section.get_by_role("link", name="Ladda ned CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("Ämne;Elever med betyg;A;B;C;D;E;F")
+
+
+def test_the_browser_reads_the_compressed_pages(page, live_server, results, users):
+    """Chromium asks for gzip: the overview and the htmx groups fragment come spliced from
+    their compressed cached bodies (dashboards/gzip_splice.py), twice (the second from the
+    cache), and the browser shows what they hold."""
+    org = results.org
+    log_in(page, live_server, users.organiser_admin.username)
+    for _ in range(2):
+        with page.expect_response(f"{live_server.url}/resultat/") as overview:
+            page.goto(f"{live_server.url}/resultat/")
+        assert overview.value.headers.get("content-encoding") == "gzip"
+        table = page.locator("table.overview")
+        assert table.get_by_role("rowheader", name="Norrskolan").is_visible()
+        groups_url = f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/grupper/"
+        with page.expect_response(groups_url) as fragment:
+            page.goto(f"{live_server.url}/resultat/enhet/{org.unit_n1.pk}/")
+        assert fragment.value.headers.get("content-encoding") == "gzip"
+        page.locator("#unit-groups table").wait_for()

@@ -16,6 +16,9 @@ A body is keyed by
 - the view, the path (node), the whole query string (period, filters, breakdown, chart) and
   whether htmx asked for a fragment;
 - the language, and the version of the code (`code_version`: an upgrade renders anew).
+
+Beside each body the cache keeps it compressed (`cached_segment`, key + ":deflate"), which
+page_responses.py splices into gzip responses (gzip_splice.py).
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from skolkvalitet.dashboards.gzip_splice import Segment, segment
 from skolkvalitet.organisation.page_versions import PAGE_CACHE, database_tag, versions
 from skolkvalitet.organisation.roles import Capability
 from skolkvalitet.organisation.scopes import Scope, organiser_ids
@@ -86,6 +91,29 @@ def cached_body(
         body = render()
         cache.set(key, body)
     return mark_safe(body)  # our own templates' output, escaped as they rendered it
+
+
+def compressing() -> bool:
+    """Whether pages are served from compressed bodies: only with a page cache (with none,
+    `SKOLKVALITET_PAGE_CACHE=off`, every body would be compressed anew for each request)."""
+    return not isinstance(caches[PAGE_CACHE], DummyCache)
+
+
+def cached_segment(
+    *, view: str, scope: Scope, path: str, query: str, partial: bool, render: Callable[[], str]
+) -> Segment:
+    """The body of a page compressed (gzip_splice.segment), from the cache, or made from
+    cached_body's and stored beside it under the same key: both become old together."""
+    cache = caches[PAGE_CACHE]
+    key = page_key(view=view, scope=scope, path=path, query=query, partial=partial) + ":deflate"
+    found = cache.get(key)
+    if found is None:
+        body = cached_body(
+            view=view, scope=scope, path=path, query=query, partial=partial, render=render
+        )
+        found = segment(body)
+        cache.set(key, found)
+    return found
 
 
 def is_cached(

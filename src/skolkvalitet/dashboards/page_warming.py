@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from skolkvalitet.dashboards import views
-from skolkvalitet.dashboards.page_cache import cached_body, is_cached
+from skolkvalitet.dashboards.page_cache import cached_segment, is_cached
 from skolkvalitet.organisation.models import Node, NodeKind
 from skolkvalitet.organisation.models.roles import Role
 from skolkvalitet.organisation.page_versions import PAGE_CACHE, pages_warm_requested
@@ -109,7 +109,7 @@ def pages_warm(*, organiser_id: int | None = None, seconds: float) -> WarmResult
                 ):
                     result.already += 1
                     continue
-                cached_body(
+                cached_segment(
                     view=page.view,
                     scope=page.scope,
                     path=page.path,

@@ -21,7 +21,7 @@ from skolkvalitet.dashboards.breakdowns import (
     UNIT_DIMENSIONS,
     breakdown_label,
 )
-from skolkvalitet.dashboards.page_cache import cached_body
+from skolkvalitet.dashboards.page_responses import fragment_response, page_response
 from skolkvalitet.dashboards.selectors.group import GroupPage, group_page, groups_in_scope
 from skolkvalitet.dashboards.selectors.overview import (
     LIKE_FOR_LIKE,
@@ -99,18 +99,21 @@ def overview(request: HttpRequest) -> HttpResponse:
                 export,
                 f"resultatuppfoljning {data.period.label}".replace("/", "-"),  # 2024/25 whole
             )
-    partial = bool(request.headers.get("HX-Request"))
-    body = cached_body(
+    if request.headers.get("HX-Request"):
+        return fragment_response(
+            request,
+            view="overview",
+            scope=scope,
+            render_body=lambda: overview_body(scope, request.GET, partial=True),
+        )
+    return page_response(
+        request,
+        "dashboards/overview.html",
+        {},
         view="overview",
         scope=scope,
-        path=request.path,
-        query=request.GET.urlencode(),
-        partial=partial,
-        render=lambda: overview_body(scope, request.GET, partial=partial),
+        render_body=lambda: overview_body(scope, request.GET),
     )
-    if partial:
-        return HttpResponse(body)
-    return render(request, "dashboards/overview.html", {"body": body})
 
 
 def overview_body(scope: Scope, query: QueryDict, *, partial: bool = False) -> str:
@@ -327,15 +330,14 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     if request.GET.get("format"):
         data = unit_page(scope, node, breakdown_dimension=dimension or None)
         return _download(request, unit_tables(data), node.name)
-    body = cached_body(
+    return page_response(
+        request,
+        "dashboards/unit.html",
+        {"unit": node},
         view="unit",
         scope=scope,
-        path=request.path,
-        query=request.GET.urlencode(),
-        partial=False,
-        render=lambda: unit_body(scope, node, request.path, request.GET, dimension),
+        render_body=lambda: unit_body(scope, node, request.path, request.GET, dimension),
     )
-    return render(request, "dashboards/unit.html", {"unit": node, "body": body})
 
 
 def unit_body(scope: Scope, node: Node, path: str, query: QueryDict, dimension: str) -> str:
@@ -378,15 +380,14 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     if request.GET.get("format"):
         data = group_page(scope, node)
         return _download(request, series_tables(data.sections) | subject_tables(data), node.name)
-    body = cached_body(
+    return page_response(
+        request,
+        "dashboards/group.html",
+        {"group": node},
         view="group",
         scope=scope,
-        path=request.path,
-        query=request.GET.urlencode(),
-        partial=False,
-        render=lambda: group_body(scope, node, request.path, request.GET),
+        render_body=lambda: group_body(scope, node, request.path, request.GET),
     )
-    return render(request, "dashboards/group.html", {"group": node, "body": body})
 
 
 def group_body(scope: Scope, node: Node, path: str, query: QueryDict) -> str:
@@ -418,18 +419,23 @@ def unit_groups(request: HttpRequest, unit_id: int) -> HttpResponse:
         data = unit_groups_of(scope, node)
         tables = {"groups": groups_table(data)} if data.rows else {}
         return _download(request, tables, node.name)
-    partial = bool(request.headers.get("HX-Request"))
-    body = cached_body(
+    if request.headers.get("HX-Request"):
+        return fragment_response(
+            request,
+            view="unit_groups",
+            scope=scope,
+            render_body=lambda: unit_groups_body(
+                scope, node, request.path, request.GET, partial=True
+            ),
+        )
+    return page_response(
+        request,
+        "dashboards/unit_groups.html",
+        {"unit": node},
         view="unit_groups",
         scope=scope,
-        path=request.path,
-        query=request.GET.urlencode(),
-        partial=partial,
-        render=lambda: unit_groups_body(scope, node, request.path, request.GET, partial=partial),
+        render_body=lambda: unit_groups_body(scope, node, request.path, request.GET),
     )
-    if partial:
-        return HttpResponse(body)
-    return render(request, "dashboards/unit_groups.html", {"unit": node, "body": body})
 
 
 def unit_groups_body(

@@ -1,0 +1,101 @@
+"""Responses of the cached result pages: the page around a cached body, gzip-compressed
+without compressing the body again where the client accepts gzip (gzip_splice.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.regex_helper import _lazy_re_compile
+from django.utils.safestring import SafeString, mark_safe
+
+from skolkvalitet.dashboards.gzip_splice import Segment, gzip_around
+from skolkvalitet.dashboards.page_cache import cached_body, cached_segment, compressing
+from skolkvalitet.organisation.scopes import Scope
+
+# As Django's GZipMiddleware tells whether a client accepts gzip.
+_ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
+# Where the body goes in the rendered page around it: characters of Unicode's private use
+# area, which neither the templates nor escaped text produce.
+_BODY = "\ue000skolkvalitet-page-body\ue000"
+
+
+@dataclass(frozen=True)
+class _Key:
+    """What a page's body is cached by (page_cache.page_key)."""
+
+    view: str
+    scope: Scope
+    path: str
+    query: str
+    partial: bool
+
+    def body(self, render: Callable[[], str]) -> SafeString:
+        return cached_body(
+            view=self.view,
+            scope=self.scope,
+            path=self.path,
+            query=self.query,
+            partial=self.partial,
+            render=render,
+        )
+
+    def segment(self, render: Callable[[], str]) -> Segment:
+        return cached_segment(
+            view=self.view,
+            scope=self.scope,
+            path=self.path,
+            query=self.query,
+            partial=self.partial,
+            render=render,
+        )
+
+
+def _gzip(request: HttpRequest) -> bool:
+    return compressing() and bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+
+
+def page_response(
+    request: HttpRequest,
+    template_name: str,
+    context: Mapping[str, object],
+    *,
+    view: str,
+    scope: Scope,
+    render_body: Callable[[], str],
+) -> HttpResponse:
+    """`template_name` rendered for this request with the page's cached `body` in it
+    (page_cache.cached_body, keyed by `view`, `scope`, the path and the query)."""
+    key = _Key(view, scope, request.path, request.GET.urlencode(), partial=False)
+    if _gzip(request):
+        page = render_to_string(template_name, {**context, "body": mark_safe(_BODY)}, request)
+        prefix, found, suffix = page.partition(_BODY)
+        if found and _BODY not in suffix:
+            body = key.segment(render_body)
+            return _gzipped(gzip_around(prefix.encode(), body, suffix.encode()))
+    response = render(request, template_name, {**context, "body": key.body(render_body)})
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def fragment_response(
+    request: HttpRequest, *, view: str, scope: Scope, render_body: Callable[[], str]
+) -> HttpResponse:
+    """An htmx fragment: the cached body alone (keyed as a fragment)."""
+    key = _Key(view, scope, request.path, request.GET.urlencode(), partial=True)
+    if _gzip(request):
+        return _gzipped(gzip_around(b"", key.segment(render_body), b""))
+    response = HttpResponse(key.body(render_body))
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def _gzipped(content: bytes) -> HttpResponse:
+    response = HttpResponse(content)
+    response.headers["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response

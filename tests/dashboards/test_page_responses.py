@@ -1,0 +1,111 @@
+"""The cached result pages compressed for clients that accept gzip
+(dashboards/page_responses.py): the same page as without, the body compressed once per data
+version and shared, the page around it each user's own; no compression without a page cache.
+
+On the hand-computed facts of tests/indicators/test_materialise.py, as test_page_cache.py."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import pytest
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.urls import reverse
+from tests.dashboards.test_page_cache import (
+    GROUPS_FRAGMENT,
+    OVERVIEW_BODY,
+    UNIT_BODY,
+    logged_in,
+    rendered,
+    without_csrf,
+)
+from tests.indicators.test_materialise import facts, materialised  # noqa: F401
+
+from skolkvalitet.dashboards.page_cache import page_key
+from skolkvalitet.organisation.page_versions import PAGE_CACHE
+from skolkvalitet.organisation.scopes import scope_for
+
+pytestmark = pytest.mark.django_db
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def without_csrf_text(page: str) -> str:
+    """The page without its CSRF token (masked anew in every response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def unzipped(response) -> str:
+    """The page a browser reads: the body decompressed (gzip checks its CRC and length)."""
+    assert response["Content-Encoding"] == "gzip"
+    return gzip.decompress(response.content).decode()
+
+
+def test_a_client_that_accepts_gzip_gets_the_same_page_compressed(materialised, users):  # noqa: F811
+    admin = logged_in(users.organiser_admin)
+    plain = admin.get(reverse("overview"))
+    assert "Content-Encoding" not in plain
+    compressed = admin.get(reverse("overview"), headers=GZIP)
+    assert len(compressed.content) < len(plain.content) / 3
+    page = unzipped(compressed)
+    assert "Norrskolan" in page and "<html" in page
+    assert without_csrf(plain) == without_csrf_text(page)
+    # Caches between the server and the browser keep the two apart.
+    for response in (plain, compressed):
+        assert "Accept-Encoding" in response["Vary"] and "Cookie" in response["Vary"]
+
+
+def test_the_compressed_body_is_made_once_and_served_from_the_cache(materialised, users):  # noqa: F811
+    admin = logged_in(users.organiser_admin)
+    first = admin.get(reverse("overview"), headers=GZIP)
+    second = admin.get(reverse("overview"), headers=GZIP)
+    assert rendered(first, OVERVIEW_BODY)
+    assert not rendered(second, OVERVIEW_BODY)
+    assert rendered(second, "web/base.html")  # the page around it: each request's own
+    assert without_csrf_text(unzipped(first)) == without_csrf_text(unzipped(second))
+    # Stored beside the body under the same key, holding nothing of the user.
+    scope = scope_for(users.organiser_admin)
+    key = page_key(view="overview", scope=scope, path=reverse("overview"), query="", partial=False)
+    stored = caches[PAGE_CACHE].get(key + ":deflate")
+    assert stored.text() == caches[PAGE_CACHE].get(key)
+    assert "csrfmiddlewaretoken" not in stored.text()
+    assert users.organiser_admin.get_username() not in stored.text()
+
+
+def test_each_user_gets_their_own_page_around_a_shared_compressed_body(
+    materialised,  # noqa: F811
+    users,
+):
+    users.organiser_admin.first_name, users.organiser_admin.last_name = "Agnes", "Berg"
+    users.organiser_admin.save()
+    admin, analyst = logged_in(users.organiser_admin), logged_in(users.analyst)
+    mine = unzipped(admin.get(reverse("overview"), headers=GZIP))
+    theirs = unzipped(logged_in(users.board).get(reverse("overview"), headers=GZIP))
+    assert "Agnes Berg" in mine and "Agnes Berg" not in theirs
+    assert analyst.get(reverse("overview"), headers=GZIP).status_code == 200
+
+
+def test_the_unit_page_and_the_htmx_fragment_are_compressed_too(materialised, users):  # noqa: F811
+    admin = logged_in(users.organiser_admin)
+    unit = materialised.org.unit_n1
+    page = admin.get(reverse("unit", args=[unit.pk]), headers=GZIP)
+    assert rendered(page, UNIT_BODY) and "<html" in unzipped(page)
+    groups = reverse("unit_groups", args=[unit.pk])
+    fragment = admin.get(groups, headers={**GZIP, "HX-Request": "true"})
+    assert rendered(fragment, GROUPS_FRAGMENT)
+    plain = admin.get(groups, headers={"HX-Request": "true"})
+    assert not rendered(plain, GROUPS_FRAGMENT)  # one body, two encodings
+    assert unzipped(fragment) == plain.content.decode() and "<html" not in unzipped(fragment)
+
+
+def test_without_a_page_cache_nothing_is_compressed(materialised, users, settings):  # noqa: F811
+    settings.CACHES = {
+        **settings.CACHES,
+        PAGE_CACHE: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    assert isinstance(caches[PAGE_CACHE], DummyCache)
+    response = logged_in(users.organiser_admin).get(reverse("overview"), headers=GZIP)
+    assert response.status_code == 200 and "Content-Encoding" not in response
+    assert "Norrskolan" in response.content.decode()
