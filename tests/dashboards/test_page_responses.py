@@ -12,6 +12,8 @@ import re
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
+from django.test import RequestFactory
+from django.test.signals import template_rendered
 from django.urls import reverse
 from tests.dashboards.test_page_cache import (
     GROUPS_FRAGMENT,
@@ -24,6 +26,7 @@ from tests.dashboards.test_page_cache import (
 from tests.indicators.test_materialise import facts, materialised  # noqa: F401
 
 from skolkvalitet.dashboards.page_cache import page_key
+from skolkvalitet.dashboards.page_responses import page_response
 from skolkvalitet.organisation.page_versions import PAGE_CACHE
 from skolkvalitet.organisation.scopes import scope_for
 
@@ -109,3 +112,43 @@ def test_without_a_page_cache_nothing_is_compressed(materialised, users, setting
     response = logged_in(users.organiser_admin).get(reverse("overview"), headers=GZIP)
     assert response.status_code == 200 and "Content-Encoding" not in response
     assert "Norrskolan" in response.content.decode()
+
+
+def test_a_page_with_the_body_twice_or_not_at_all_goes_out_uncompressed(users, settings):
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "loaders": [
+                    (
+                        "django.template.loaders.locmem.Loader",
+                        {"twice.html": "<p>{{ body }}</p><p>{{ body }}</p>", "none.html": "-"},
+                    )
+                ]
+            },
+        }
+    ]
+    request = RequestFactory().get("/x/", headers=GZIP)
+    request.user = users.organiser_admin
+    scope = scope_for(users.organiser_admin)
+
+    def answer(template: str):
+        return page_response(
+            request, template, {}, view="test", scope=scope, render_body=lambda: "Ängen"
+        )
+
+    rendered_templates: list[str] = []
+
+    def count(sender, template, **kwargs):
+        rendered_templates.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        twice, none = answer("twice.html"), answer("none.html")
+    finally:
+        template_rendered.disconnect(count)
+    # Each rendered once: a second rendering would find the user's messages consumed.
+    assert rendered_templates == ["twice.html", "none.html"]
+    assert "Content-Encoding" not in twice and "Content-Encoding" not in none
+    assert twice.content.decode() == "<p>Ängen</p><p>Ängen</p>"
+    assert none.content.decode() == "-"

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.regex_helper import _lazy_re_compile
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
-from skolkvalitet.dashboards.gzip_splice import Segment, gzip_around
+from skolkvalitet.dashboards.gzip_splice import gzip_around
 from skolkvalitet.dashboards.page_cache import cached_body, cached_segment, compressing
 from skolkvalitet.organisation.scopes import Scope
+
+T = TypeVar("T")
 
 # As Django's GZipMiddleware tells whether a client accepts gzip.
 _ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
@@ -34,18 +37,9 @@ class _Key:
     query: str
     partial: bool
 
-    def body(self, render: Callable[[], str]) -> SafeString:
-        return cached_body(
-            view=self.view,
-            scope=self.scope,
-            path=self.path,
-            query=self.query,
-            partial=self.partial,
-            render=render,
-        )
-
-    def segment(self, render: Callable[[], str]) -> Segment:
-        return cached_segment(
+    def read(self, fetch: Callable[..., T], render: Callable[[], str]) -> T:
+        """`fetch` (page_cache.cached_body or cached_segment) of the body under this key."""
+        return fetch(
             view=self.view,
             scope=self.scope,
             path=self.path,
@@ -75,9 +69,15 @@ def page_response(
         page = render_to_string(template_name, {**context, "body": mark_safe(_BODY)}, request)
         prefix, found, suffix = page.partition(_BODY)
         if found and _BODY not in suffix:
-            body = key.segment(render_body)
+            body = key.read(cached_segment, render_body)
             return _gzipped(gzip_around(prefix.encode(), body, suffix.encode()))
-    response = render(request, template_name, {**context, "body": key.body(render_body)})
+        # A template without the body, or with it twice: the page as it is, uncompressed
+        # (rendered once only: rendering consumes the user's messages).
+        response = HttpResponse(page.replace(_BODY, key.read(cached_body, render_body)))
+        patch_vary_headers(response, ("Accept-Encoding",))
+        return response
+    body_text = key.read(cached_body, render_body)
+    response = render(request, template_name, {**context, "body": body_text})
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
@@ -88,8 +88,8 @@ def fragment_response(
     """An htmx fragment: the cached body alone (keyed as a fragment)."""
     key = _Key(view, scope, request.path, request.GET.urlencode(), partial=True)
     if _gzip(request):
-        return _gzipped(gzip_around(b"", key.segment(render_body), b""))
-    response = HttpResponse(key.body(render_body))
+        return _gzipped(gzip_around(b"", key.read(cached_segment, render_body), b""))
+    response = HttpResponse(key.read(cached_body, render_body))
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
