@@ -253,7 +253,7 @@ elif SKOLKVALITET_PAGE_CACHE == "database":
     _page_cache = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "skolkvalitet_page_cache",
-        "OPTIONS": {"MAX_ENTRIES": 20000},
+        "OPTIONS": {"MAX_ENTRIES": 40000},  # two per page: body, compressed
     }
 elif SKOLKVALITET_PAGE_CACHE == "off":
     _page_cache = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
@@ -261,7 +261,7 @@ elif SKOLKVALITET_PAGE_CACHE == "file":
     _page_cache = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "page-cache"),
-        "OPTIONS": {"MAX_ENTRIES": 20000},
+        "OPTIONS": {"MAX_ENTRIES": 40000},  # two per page: body, compressed
     }
 else:
     raise ValueError(

@@ -12,13 +12,14 @@ member (RFC 1952):
 
 A deflate stream may be cut into segments that each end on a byte boundary (a sync flush: an
 empty stored block) and are compressed by their own compressor: back-references never cross
-into another segment, so the decoder reads them as one stream (RFC 1951 3.2; pigz joins its
-parallel segments the same way). The CRC-32 of the whole is combined from the parts' CRCs
-(`crc32_combine`, zlib's algorithm), so the body is never read again.
+into another segment, so the decoder reads them as one stream (RFC 1951 3.2; `pigz -i` joins
+its independent segments the same way). The CRC-32 of the whole is combined from the parts'
+CRCs (`crc32_combine`, zlib's algorithm), so the body is never read again.
 
 Each part has its own compressor, so the body (rendered without the request: no secret in
 it) shares no compression context with the CSRF token in the prefix, which Django masks
-anew in every response anyway (docs/security.md, "Compressed pages").
+anew in every response anyway. Pages with a query string are not compressed: their body
+shows the query (docs/security.md, "The page cache").
 """
 
 from __future__ import annotations

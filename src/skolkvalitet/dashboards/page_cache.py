@@ -84,13 +84,21 @@ def cached_body(
     *, view: str, scope: Scope, path: str, query: str, partial: bool, render: Callable[[], str]
 ) -> SafeString:
     """The body of a page from the cache, or rendered by `render()` and stored."""
-    cache = caches[PAGE_CACHE]
     key = page_key(view=view, scope=scope, path=path, query=query, partial=partial)
+    return _cached_text(key, render)
+
+
+def _cached_text(key: str, render: Callable[[], str]) -> SafeString:
+    cache = caches[PAGE_CACHE]
     body = cache.get(key)
     if body is None:
         body = render()
         cache.set(key, body)
     return mark_safe(body)  # our own templates' output, escaped as they rendered it
+
+
+# The compressed segment's key: the body's key and this.
+COMPRESSED = ":deflate"
 
 
 def compressing() -> bool:
@@ -103,22 +111,30 @@ def cached_segment(
     *, view: str, scope: Scope, path: str, query: str, partial: bool, render: Callable[[], str]
 ) -> Segment:
     """The body of a page compressed (gzip_splice.segment), from the cache, or made from
-    cached_body's and stored beside it under the same key: both become old together."""
+    cached_body's and stored beside it under the same key (one key computed once): both
+    become old together."""
     cache = caches[PAGE_CACHE]
-    key = page_key(view=view, scope=scope, path=path, query=query, partial=partial) + ":deflate"
-    found = cache.get(key)
+    key = page_key(view=view, scope=scope, path=path, query=query, partial=partial)
+    found = cache.get(key + COMPRESSED)
     if found is None:
-        body = cached_body(
-            view=view, scope=scope, path=path, query=query, partial=partial, render=render
-        )
-        found = segment(body)
-        cache.set(key, found)
+        found = segment(_cached_text(key, render))
+        cache.set(key + COMPRESSED, found)
     return found
 
 
 def is_cached(
-    *, view: str, scope: Scope, path: str, query: str = "", partial: bool = False
+    *,
+    view: str,
+    scope: Scope,
+    path: str,
+    query: str = "",
+    partial: bool = False,
+    compressed: bool = False,
 ) -> bool:
-    """Whether the body of that page is in the cache (warming skips it then)."""
+    """Whether the body of that page is in the cache (and, with `compressed`, its compressed
+    segment too: warming skips the page only then)."""
     key = page_key(view=view, scope=scope, path=path, query=query, partial=partial)
-    return caches[PAGE_CACHE].get(key) is not None
+    cache = caches[PAGE_CACHE]
+    return cache.get(key) is not None and (
+        not compressed or cache.get(key + COMPRESSED) is not None
+    )

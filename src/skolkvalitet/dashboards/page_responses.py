@@ -20,8 +20,9 @@ from skolkvalitet.organisation.scopes import Scope
 
 T = TypeVar("T")
 
-# As Django's GZipMiddleware tells whether a client accepts gzip.
+# As Django's GZipMiddleware tells whether a client accepts gzip, and "gzip;q=0" refusing it.
 _ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
+_REFUSES_GZIP = _lazy_re_compile(r"\bgzip\s*;\s*q\s*=\s*0(\.0{0,3})?\s*(,|$)")
 # Where the body goes in the rendered page around it: characters of Unicode's private use
 # area, which neither the templates nor escaped text produce.
 _BODY = "\ue000skolkvalitet-page-body\ue000"
@@ -50,7 +51,18 @@ class _Key:
 
 
 def _gzip(request: HttpRequest) -> bool:
-    return compressing() and bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+    """Whether to answer with gzip: with a page cache, to a client that accepts it, and only
+    for a page without a query string. A body shows its query (the download links carry it),
+    and text of the request compressed with the figures would let another site guess them
+    from the compressed length (BREACH); a page's path holds only the ids of the nodes the
+    user may see."""
+    accepted = request.headers.get("Accept-Encoding", "")
+    return (
+        compressing()
+        and not request.META.get("QUERY_STRING")
+        and bool(_ACCEPTS_GZIP.search(accepted))
+        and not _REFUSES_GZIP.search(accepted)
+    )
 
 
 def page_response(

@@ -105,7 +105,11 @@ def pages_warm(*, organiser_id: int | None = None, seconds: float) -> WarmResult
                     result.left += 1
                     continue
                 if is_cached(
-                    view=page.view, scope=page.scope, path=page.path, partial=page.partial
+                    view=page.view,
+                    scope=page.scope,
+                    path=page.path,
+                    partial=page.partial,
+                    compressed=True,
                 ):
                     result.already += 1
                     continue
