@@ -16,6 +16,7 @@ from skolkvalitet.indicators.engine import (
     Organisation,
     aggregate,
     compute,
+    measures_of,
     periods_frame,
     with_breakdown_attributes,
     years_frame,
@@ -191,7 +192,14 @@ def with_backgrounds(org_frames, backgrounds=BACKGROUNDS):
     return org_frames
 
 
-def test_newly_arrived_counts_four_calendar_years_back_from_each_period(org_frames):
+@pytest.mark.parametrize("packed", [True, False], ids=["packed key", "key columns"])
+def test_newly_arrived_counts_four_calendar_years_back_from_each_period(
+    org_frames, packed, monkeypatch
+):
+    # The measure rows meet their attributes on one packed key, or on the five key
+    # columns where their ranges do not fit in one (row_keys.py): the same either way.
+    if not packed:
+        monkeypatch.setattr("skolkvalitet.indicators.engine.packed_key", lambda *_: None)
     org = with_backgrounds(org_frames)
     org.periods = periods_frame(PERIODS)
     measures = pl.DataFrame(
@@ -376,3 +384,35 @@ def test_exact_sums_rolled_up_per_unit_equal_the_sums_from_the_cells(organisatio
         from_cells = aggregate(measures, org).sort(keys)
     assert rolled_up.height > 0
     assert_frame_equal(rolled_up, from_cells, check_column_order=False)
+
+
+def _sorted_attributes(measures: pl.DataFrame, org: Organisation) -> pl.DataFrame:
+    rows = with_breakdown_attributes(measures, org)
+    return rows.sort(rows.columns, nulls_last=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rolled_up_organisations())
+def test_the_attributes_are_joined_alike_on_the_packed_key_and_on_the_columns(organisation):
+    measures, org = organisation
+    packed = _sorted_attributes(measures, org)
+    with patch("skolkvalitet.indicators.engine.packed_key", return_value=None):
+        on_columns = _sorted_attributes(measures, org)
+    assert "_row_key" not in packed.columns
+    assert_frame_equal(packed, on_columns)
+
+
+def test_the_attributes_of_enrolled_pupils_are_alike_on_the_packed_key_and_the_columns(
+    org_frames, final_grades
+):
+    measures = pl.concat(
+        [
+            measures_of(family, Facts(grades=final_grades))
+            for family in (Family.FINAL_GRADES, Family.TERM_GRADES)
+        ]
+    )
+    packed = _sorted_attributes(measures, org_frames)
+    with patch("skolkvalitet.indicators.engine.packed_key", return_value=None):
+        on_columns = _sorted_attributes(measures, org_frames)
+    assert packed.height == measures.height > 0
+    assert_frame_equal(packed, on_columns)
