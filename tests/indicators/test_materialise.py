@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from unittest.mock import patch
 
 import polars as pl
 import pytest
@@ -378,6 +379,34 @@ def test_most_of_a_chunk_changed_is_replaced_whole(materialised):
     assert result.written == result.rows
     assert {row[:-1] for row in after} == {row[:-1] for row in before}
     assert {row[-1] for row in after} == {data_version_current()}
+
+
+def test_the_first_recompute_after_an_import_does_not_read_the_old_values_back(materialised):
+    # No stored row carries the new data version, so none can equal a new row: the year's
+    # periods are replaced whole without reading their rows back to compare.
+    year = materialised.year
+    stored = IndicatorValue.objects.count()
+    ImportBatch.objects.create(
+        kind="grades", source_name="later.csv", organiser=materialised.org.organiser
+    )
+    with patch(
+        "skolkvalitet.indicators.materialise.read_frame",
+        side_effect=AssertionError("the stored values were read back"),
+    ):
+        result = indicators_materialise(years=[year.pk])
+    assert result.deleted == stored == result.written == result.rows
+    assert set(IndicatorValue.objects.values_list("data_version", flat=True)) == {
+        data_version_current()
+    }
+
+
+def test_a_recompute_at_the_same_data_version_compares_with_the_stored_values(materialised):
+    with patch(
+        "skolkvalitet.indicators.materialise.read_frame",
+        side_effect=AssertionError("the stored values were read back"),
+    ):
+        with pytest.raises(AssertionError, match="read back"):
+            indicators_materialise(years=[materialised.year.pk])
 
 
 def test_a_points_own_organisation_gives_the_values_of_the_whole_one(materialised):

@@ -463,6 +463,27 @@ def _changes(stored: pl.DataFrame, values: pl.DataFrame) -> tuple[pl.DataFrame, 
     return insert, delete
 
 
+def _any_stored_of_version(chunk: _Chunk, version: int) -> bool:
+    """Whether any stored row of the chunk's families, periods and nodes was computed at
+    data version `version`."""
+    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {table} "
+            f"WHERE {_period_filter(chunk)} AND data_version = %s)",
+            [version],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def _delete_periods(chunk: _Chunk) -> int:
+    """Delete the stored rows of the chunk's families, periods and nodes; how many."""
+    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {_period_filter(chunk)}")
+        return cursor.rowcount
+
+
 def _delete_ids(ids: pl.Series) -> None:
     table = connection.ops.quote_name(IndicatorValue._meta.db_table)
     with connection.cursor() as cursor:
@@ -514,20 +535,26 @@ def _chunk_replace(chunk: _Chunk, values: pl.DataFrame) -> tuple[int, int]:
         gone = _nodes_gone(nodes)
         if gone:
             values = values.filter(~pl.col("node_id").is_in(gone))
-        stored = read_frame(
-            f"SELECT {', '.join(STORED_SCHEMA)} FROM {table} WHERE {_period_filter(chunk)}",
-            STORED_SCHEMA,
-        )
-        insert, delete = _changes(stored, values)
-        if delete.len() > DELETE_BY_PERIOD_SHARE * stored.height:
-            # Most of it changed: delete the periods whole and write every new row.
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {table} WHERE {_period_filter(chunk)}")
-            insert, deleted = values, stored.height
+        # Every new row carries this run's data version (the latest import).
+        version = int(values["data_version"][0]) if values.height else None
+        if version is None or not _any_stored_of_version(chunk, version):
+            # No stored row can equal a new one (the first recompute after an import, or no
+            # new rows): delete the periods whole and write every new row, without reading
+            # the stored rows back to compare.
+            insert, deleted = values, _delete_periods(chunk)
         else:
-            if delete.len():
-                _delete_ids(delete)
-            deleted = delete.len()
+            stored = read_frame(
+                f"SELECT {', '.join(STORED_SCHEMA)} FROM {table} WHERE {_period_filter(chunk)}",
+                STORED_SCHEMA,
+            )
+            insert, delete = _changes(stored, values)
+            if delete.len() > DELETE_BY_PERIOD_SHARE * stored.height:
+                # Most of it changed: delete the periods whole and write every new row.
+                insert, deleted = values, _delete_periods(chunk)
+            else:
+                if delete.len():
+                    _delete_ids(delete)
+                deleted = delete.len()
         # In the order of the table's (node, period, breakdown, indicator) index: each new
         # entry lands beside the last one, not on a page of its own.
         insert = insert.sort(INDEX_ORDER)
